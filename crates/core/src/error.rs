@@ -1,0 +1,72 @@
+//! The errors a user can meet, named for what happened.
+
+use thiserror::Error;
+
+/// Everything that can go wrong talking to a service desk, as something a caller can match on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CoreError {
+    /// The instance address the user typed cannot be an instance.
+    #[error("invalid instance address {input:?}: {reason}")]
+    InvalidInstance {
+        /// What the user typed.
+        input: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// The instance refused the credentials (HTTP 401).
+    #[error("the instance refused the credentials: {message}")]
+    Unauthorized {
+        /// The instance's own message.
+        message: String,
+    },
+    /// The signed-in user may not do this (HTTP 403, an ACL or a business rule).
+    #[error("not allowed: {message}")]
+    Forbidden {
+        /// The instance's own message and detail.
+        message: String,
+    },
+    /// The record does not exist or an ACL hides it (HTTP 404).
+    #[error("not found: {message}")]
+    NotFound {
+        /// The instance's own message.
+        message: String,
+    },
+    /// The instance rejected a value (HTTP 400).
+    #[error("rejected by the instance: {message}")]
+    Validation {
+        /// The field at fault, when the instance or Flare knows it.
+        field: Option<String>,
+        /// The instance's own message.
+        message: String,
+    },
+    /// Too many requests (HTTP 429); try again after the given number of seconds, if known.
+    #[error("rate limited, retry after {retry_after_secs:?} s")]
+    RateLimited {
+        /// Seconds to wait, from `Retry-After`.
+        retry_after_secs: Option<u64>,
+    },
+    /// A developer instance is asleep and answers with its "hibernating" HTML page.
+    #[error("the instance is hibernating")]
+    InstanceHibernating,
+    /// HTML came back where JSON was expected, typically a login or SSO page.
+    #[error("the address answered with a web page, not the ServiceNow API")]
+    NotAnApi,
+    /// The instance failed on its side (HTTP 5xx).
+    #[error("the instance failed with HTTP {status}")]
+    Server {
+        /// The status code.
+        status: u16,
+    },
+    /// The request never got an answer.
+    #[error("network error: {message}")]
+    Network {
+        /// What the transport said.
+        message: String,
+    },
+    /// The answer could not be understood.
+    #[error("malformed reply: {message}")]
+    Malformed {
+        /// What was wrong with it.
+        message: String,
+    },
+}

@@ -1,0 +1,150 @@
+//! Plain HTTP values: what a provider asks to send and what it is handed back.
+//!
+//! Whoever does the I/O (fetch in the browser, reqwest in the relay and tests) converts these to and
+//! from its own types and nothing more.
+
+use serde::{Deserialize, Serialize};
+
+/// An HTTP method Flare uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+/// A request for the caller to send, exactly as built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL, query string already encoded.
+    pub url: String,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<String>,
+}
+
+/// A response as received, handed back to the provider that built the request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values as received.
+    pub headers: Vec<(String, String)>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl HttpRequest {
+    /// The first value of a header, matched without regard to case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl HttpResponse {
+    /// The first value of a header, matched without regard to case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Whether the `Content-Type` says JSON.
+    pub fn is_json(&self) -> bool {
+        self.header("content-type")
+            .is_some_and(|value| value.to_ascii_lowercase().contains("json"))
+    }
+
+    /// Whether the `Content-Type` says HTML.
+    pub fn is_html(&self) -> bool {
+        self.header("content-type")
+            .is_some_and(|value| value.to_ascii_lowercase().contains("text/html"))
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+/// Percent-encodes a query-string component: everything but RFC 3986 unreserved characters.
+pub fn encode_component(input: &str) -> String {
+    let mut encoded = String::with_capacity(input.len());
+    for byte in input.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                encoded.push(byte as char)
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+/// Builds `name=value&...` with every component percent-encoded.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_query_components() {
+        assert_eq!(
+            encode_component("caller_id=abc^ORDERBYDESCsys_updated_on"),
+            "caller_id%3Dabc%5EORDERBYDESCsys_updated_on"
+        );
+        assert_eq!(encode_component("a b/ü"), "a%20b%2F%C3%BC");
+        assert_eq!(
+            query_string(&[("sysparm_limit", "1"), ("x", "&")]),
+            "sysparm_limit=1&x=%26"
+        );
+    }
+
+    #[test]
+    fn headers_match_without_case() {
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json;charset=UTF-8".into(),
+            )],
+            body: String::new(),
+        };
+        assert_eq!(
+            response.header("content-type"),
+            Some("application/json;charset=UTF-8")
+        );
+        assert!(response.is_json());
+        assert!(!response.is_html());
+    }
+}

@@ -1,0 +1,19 @@
+//! Host permissions, asked for one instance at a time (`optional_host_permissions`).
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::browser::extension::{call, describe};
+use crate::browser::BrowserError;
+
+/// Asks for `pattern` unless it is already granted; the browser prompts the user.
+pub(crate) async fn request_origin(pattern: String) -> Result<bool, BrowserError> {
+    let origins = Array::of1(&JsValue::from_str(&pattern));
+    let query = Object::new();
+    Reflect::set(&query, &JsValue::from_str("origins"), &origins)
+        .map_err(|error| BrowserError::Api(describe(&error)))?;
+    // `request` must be the first await after the click: browsers only allow it during a user gesture,
+    // and it resolves at once when the permission is already held.
+    let granted = call(&["permissions", "request"], &[query.into()]).await?;
+    Ok(granted.as_bool().unwrap_or(false))
+}

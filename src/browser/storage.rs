@@ -1,0 +1,37 @@
+//! `storage.local`: where connections and drafts outlive the popup.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::browser::extension::{call, describe};
+use crate::browser::BrowserError;
+
+pub(crate) async fn load(key: String) -> Result<Option<serde_json::Value>, BrowserError> {
+    let items = call(&["storage", "local", "get"], &[JsValue::from_str(&key)]).await?;
+    let value = Reflect::get(&items, &JsValue::from_str(&key))
+        .map_err(|error| BrowserError::Api(describe(&error)))?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map(Some)
+        .map_err(|error| BrowserError::Api(error.to_string()))
+}
+
+pub(crate) async fn save(key: String, value: serde_json::Value) -> Result<(), BrowserError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = serde::Serialize::serialize(&value, &serializer)
+        .map_err(|error| BrowserError::Api(error.to_string()))?;
+    let items = Object::new();
+    Reflect::set(&items, &JsValue::from_str(&key), &value)
+        .map_err(|error| BrowserError::Api(describe(&error)))?;
+    call(&["storage", "local", "set"], &[items.into()])
+        .await
+        .map(drop)
+}
+
+pub(crate) async fn remove(key: String) -> Result<(), BrowserError> {
+    call(&["storage", "local", "remove"], &[JsValue::from_str(&key)])
+        .await
+        .map(drop)
+}

@@ -1,0 +1,73 @@
+//! The page the user is on, read from the active tab (`activeTab`, or a granted host permission).
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::browser::extension::call;
+use crate::browser::{BrowserError, PageContext};
+
+pub(crate) async fn page_context() -> Result<PageContext, BrowserError> {
+    let user_agent = web_sys::window()
+        .and_then(|window| window.navigator().user_agent().ok())
+        .unwrap_or_default();
+    let tabs = query_tabs(true).await?;
+    let own_prefix = own_url_prefix();
+    let is_own_page =
+        |tab: &JsValue| string_field(tab, "url").is_some_and(|url| url.starts_with(&own_prefix));
+    // In the toolbar popup the active tab is the page. When Flare is open in a tab of its own, the
+    // page is the most recently used other tab.
+    let page = match tabs.into_iter().find(|tab| !is_own_page(tab)) {
+        Some(tab) => Some(tab),
+        None => {
+            let mut others: Vec<JsValue> = query_tabs(false)
+                .await?
+                .into_iter()
+                .filter(|tab| !is_own_page(tab))
+                .collect();
+            others.sort_by(|a, b| {
+                number_field(b, "lastAccessed").total_cmp(&number_field(a, "lastAccessed"))
+            });
+            others.into_iter().next()
+        }
+    };
+    Ok(match page {
+        Some(tab) => PageContext {
+            title: string_field(&tab, "title").unwrap_or_default(),
+            url: string_field(&tab, "url").unwrap_or_default(),
+            user_agent,
+        },
+        None => PageContext {
+            user_agent,
+            ..PageContext::default()
+        },
+    })
+}
+
+async fn query_tabs(active_in_current_window: bool) -> Result<Vec<JsValue>, BrowserError> {
+    let query = Object::new();
+    if active_in_current_window {
+        let _ = Reflect::set(&query, &JsValue::from_str("active"), &JsValue::TRUE);
+        let _ = Reflect::set(&query, &JsValue::from_str("currentWindow"), &JsValue::TRUE);
+    }
+    let tabs = call(&["tabs", "query"], &[query.into()]).await?;
+    Ok(Array::from(&tabs).iter().collect())
+}
+
+fn own_url_prefix() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default()
+}
+
+fn string_field(object: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(object, &JsValue::from_str(name))
+        .ok()?
+        .as_string()
+}
+
+fn number_field(object: &JsValue, name: &str) -> f64 {
+    Reflect::get(object, &JsValue::from_str(name))
+        .ok()
+        .and_then(|value| value.as_f64())
+        .unwrap_or(0.0)
+}

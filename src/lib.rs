@@ -1,0 +1,8 @@
+//! Flare's browser extension app: the popup, its browser bindings and its calls to the instance.
+//!
+//! Components live here so `tests/` can mount them; `main.rs` only mounts the popup.
+
+pub mod api;
+pub mod browser;
+pub mod popup;
+pub mod ui;

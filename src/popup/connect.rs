@@ -1,0 +1,98 @@
+//! The connect form: instance address and credentials, tested against the instance before saving.
+
+use flare_core::auth::Credentials;
+use leptos::prelude::*;
+
+use crate::api::{self, AppError, Connection};
+use crate::browser::PlatformHandle;
+use crate::ui::errors::describe;
+
+/// What the user asked for: only test, or test and then save.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Test,
+    Save,
+}
+
+/// Collects the instance address, user name and password; saves them only once they work.
+#[component]
+pub fn ConnectForm(
+    /// Called with the connection once it is tested and saved.
+    #[prop(into)]
+    on_connected: Callback<Connection>,
+) -> impl IntoView {
+    let platform = expect_context::<PlatformHandle>();
+    let instance = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let connect = Action::new_unsync(
+        move |(intent, instance, credentials): &(Intent, String, Credentials)| {
+            let (platform, intent, instance, credentials) = (
+                platform.clone(),
+                *intent,
+                instance.clone(),
+                credentials.clone(),
+            );
+            async move {
+                let connection = api::test_connection(&platform, &instance, credentials).await?;
+                if intent == Intent::Save {
+                    api::save_connection(&platform, &connection).await?;
+                    on_connected.run(connection.clone());
+                }
+                Ok::<_, AppError>((intent, connection))
+            }
+        },
+    );
+    let run = move |intent: Intent| {
+        let credentials = Credentials::Basic {
+            username: username.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
+        connect.dispatch((intent, instance.get_untracked(), credentials));
+    };
+    let outcome = move || {
+        match connect.value().get() {
+        Some(Ok((_, connection))) => Some(view! {
+            <p role="status" class="success">
+                {format!("Connection works: signed in to {} as {}.", connection.instance.host(), connection.user.name)}
+            </p>
+        }
+        .into_any()),
+        Some(Err(error)) => Some(view! { <p role="alert" class="error">{describe(&error)}</p> }.into_any()),
+        None => None,
+    }
+    };
+    view! {
+        <form
+            class="connect"
+            on:submit=move |event| {
+                event.prevent_default();
+                run(Intent::Save);
+            }
+        >
+            <h2>"Connect to ServiceNow"</h2>
+            <label>
+                "Instance address"
+                <input type="text" name="instance" placeholder="acme or acme.service-now.com" autocomplete="url" required bind:value=instance/>
+            </label>
+            <label>
+                "User name"
+                <input type="text" name="username" autocomplete="username" required bind:value=username/>
+            </label>
+            <label>
+                "Password"
+                <input type="password" name="password" autocomplete="current-password" required bind:value=password/>
+            </label>
+            <div class="actions">
+                <button type="button" disabled=move || connect.pending().get() on:click=move |_| run(Intent::Test)>
+                    "Test connection"
+                </button>
+                <button type="submit" class="primary" disabled=move || connect.pending().get()>"Save"</button>
+            </div>
+            <div aria-live="polite">
+                {move || connect.pending().get().then(|| view! { <p role="status">"Checking the connection…"</p> })}
+                {outcome}
+            </div>
+        </form>
+    }
+}

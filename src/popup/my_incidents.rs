@@ -1,0 +1,82 @@
+//! The incidents the connected user reported, newest change first.
+
+use flare_core::providers::servicenow::Page;
+use flare_core::ticket::Ticket;
+use leptos::prelude::*;
+
+use crate::api::{self, Connection, PAGE_SIZE};
+use crate::browser::PlatformHandle;
+use crate::ui::errors::describe;
+use crate::ui::time::local_date_time;
+
+/// Lists the user's incidents a page at a time.
+#[component]
+pub fn MyIncidents(
+    /// The saved connection to read from.
+    connection: Connection,
+) -> impl IntoView {
+    let platform = expect_context::<PlatformHandle>();
+    let (offset, set_offset) = signal(0_u64);
+    let incidents = LocalResource::new(move || {
+        let (platform, connection, offset) = (platform.clone(), connection.clone(), offset.get());
+        async move { api::my_incidents(&platform, &connection, offset).await }
+    });
+    let page_view = move |page: Page<Ticket>| {
+        if page.items.is_empty() {
+            return view! { <p class="empty">"You have not reported any incidents yet."</p> }
+                .into_any();
+        }
+        let next_offset = page.next_offset;
+        let current = offset.get_untracked();
+        view! {
+            <ul class="tickets" aria-label="My incidents">
+                {page.items.into_iter().map(|ticket| view! { <TicketRow ticket/> }).collect_view()}
+            </ul>
+            <div class="pager">
+                <button type="button" disabled=current == 0 on:click=move |_| set_offset.set(current.saturating_sub(u64::from(PAGE_SIZE)))>
+                    "Newer"
+                </button>
+                {page.total.map(|total| view! { <span>{format!("{}–{} of {total}", current + 1, current + u64::from(PAGE_SIZE).min(total - current))}</span> })}
+                <button type="button" disabled=next_offset.is_none() on:click=move |_| set_offset.set(next_offset.unwrap_or(current))>
+                    "Older"
+                </button>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="my-incidents">
+            <div class="toolbar">
+                <h2>"My incidents"</h2>
+                <button type="button" on:click=move |_| incidents.refetch()>"Refresh"</button>
+            </div>
+            <Transition fallback=|| view! { <p role="status">"Loading your incidents…"</p> }>
+                {move || Suspend::new(async move {
+                    match incidents.await {
+                        Ok(page) => page_view(page),
+                        Err(error) => view! { <p role="alert" class="error">{describe(&error)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One incident: number (linking to the instance), title, state and when it last changed.
+#[component]
+fn TicketRow(
+    /// The incident to show.
+    ticket: Ticket,
+) -> impl IntoView {
+    let updated = ticket.updated.map(local_date_time).unwrap_or_default();
+    view! {
+        <li class="ticket">
+            <div class="ticket-head">
+                <a href=ticket.web_link target="_blank" rel="noopener">{ticket.reference}</a>
+                <span class="state" data-category=format!("{:?}", ticket.status.category).to_lowercase()>{ticket.status.label}</span>
+            </div>
+            <p class="title">{ticket.title}</p>
+            <p class="meta">"Updated " <time>{updated}</time></p>
+        </li>
+    }
+}

@@ -1,0 +1,183 @@
+//! The new-incident form, pre-filled from the page and saved as a draft while the user types.
+
+use flare_core::providers::servicenow::{priority_for, Level, NewIncident};
+use flare_core::ticket::Ticket;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{self, Connection};
+use crate::browser::{PageContext, PlatformHandle};
+use crate::ui::errors::describe;
+
+/// Storage key of the unsent incident.
+pub const DRAFT_KEY: &str = "draft:incident";
+
+/// What the user has typed so far; it outlives a closed popup.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IncidentDraft {
+    /// One line saying what is wrong.
+    pub short_description: String,
+    /// The details.
+    pub description: String,
+    /// Urgency choice value.
+    pub urgency: String,
+    /// Impact choice value.
+    pub impact: String,
+}
+
+impl IncidentDraft {
+    /// A fresh draft describing the page the user is on.
+    pub fn from_page(page: &PageContext) -> IncidentDraft {
+        let mut description = String::new();
+        if !page.url.is_empty() {
+            description.push_str(&format!("Page: {}\n", page.url));
+        }
+        if !page.user_agent.is_empty() {
+            description.push_str(&format!("Browser: {}\n", page.user_agent));
+        }
+        IncidentDraft {
+            short_description: page.title.clone(),
+            description,
+            urgency: Level::Medium.code().to_owned(),
+            impact: Level::Medium.code().to_owned(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.short_description.trim().is_empty() && self.description.trim().is_empty()
+    }
+}
+
+/// Files an incident in the connected instance.
+#[component]
+pub fn NewIncidentForm(
+    /// The saved connection to file it in.
+    connection: Connection,
+) -> impl IntoView {
+    let platform = expect_context::<PlatformHandle>();
+    let short_description = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let urgency = RwSignal::new(Level::Medium.code().to_owned());
+    let impact = RwSignal::new(Level::Medium.code().to_owned());
+    let (draft_ready, set_draft_ready) = signal(false);
+    let (missing_title, set_missing_title) = signal(false);
+    let current_draft = move || IncidentDraft {
+        short_description: short_description.get(),
+        description: description.get(),
+        urgency: urgency.get(),
+        impact: impact.get(),
+    };
+    let apply = move |draft: IncidentDraft| {
+        short_description.set(draft.short_description);
+        description.set(draft.description);
+        urgency.set(draft.urgency);
+        impact.set(draft.impact);
+    };
+
+    let loader = platform.clone();
+    spawn_local(async move {
+        let saved = loader
+            .load(DRAFT_KEY)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|value| serde_json::from_value::<IncidentDraft>(value).ok());
+        let draft = match saved {
+            Some(draft) if !draft.is_blank() => draft,
+            _ => IncidentDraft::from_page(&loader.page_context().await.unwrap_or_default()),
+        };
+        apply(draft);
+        set_draft_ready.set(true);
+    });
+
+    // Every keystroke goes to storage: a popup closes as soon as it loses focus.
+    let saver = platform.clone();
+    Effect::new(move || {
+        let draft = current_draft();
+        if !draft_ready.get() {
+            return;
+        }
+        let saver = saver.clone();
+        let value = serde_json::to_value(&draft).expect("a draft always serialises");
+        spawn_local(async move {
+            let _ = saver.save(DRAFT_KEY, value).await;
+        });
+    });
+
+    let create = Action::new_unsync(move |incident: &NewIncident| {
+        let (platform, connection, incident) =
+            (platform.clone(), connection.clone(), incident.clone());
+        async move {
+            let ticket = api::create_incident(&platform, &connection, incident).await?;
+            // Filed: the draft has done its job. On failure it stays, so nothing typed is lost.
+            apply(IncidentDraft {
+                urgency: Level::Medium.code().to_owned(),
+                impact: Level::Medium.code().to_owned(),
+                ..IncidentDraft::default()
+            });
+            let _ = platform.remove(DRAFT_KEY).await;
+            Ok::<Ticket, api::AppError>(ticket)
+        }
+    });
+
+    let level =
+        |signal: RwSignal<String>| move || Level::from_code(&signal.get()).unwrap_or(Level::Medium);
+    let priority = move || priority_for(level(urgency)(), level(impact)()).label;
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let title = short_description.get_untracked().trim().to_owned();
+        set_missing_title.set(title.is_empty());
+        if title.is_empty() {
+            return;
+        }
+        create.dispatch(NewIncident {
+            short_description: title,
+            description: description.get_untracked(),
+            urgency: level(urgency)(),
+            impact: level(impact)(),
+            caller_id: String::new(),
+        });
+    };
+    let level_options = || {
+        Level::ALL
+            .into_iter()
+            .map(|level| view! { <option value=level.code()>{level.label()}</option> })
+            .collect_view()
+    };
+    let outcome = move || {
+        match create.value().get() {
+        Some(Ok(ticket)) => view! {
+            <p role="status" class="success">
+                "Created " <a href=ticket.web_link.clone() target="_blank" rel="noopener">{ticket.reference.clone()}</a>
+            </p>
+        }
+        .into_any(),
+        Some(Err(error)) => view! { <p role="alert" class="error">{describe(&error)}</p> }.into_any(),
+        None => ().into_any(),
+    }
+    };
+    view! {
+        <form class="new-incident" on:submit=submit>
+            <label>
+                "Short description"
+                <input type="text" name="short_description" maxlength="160" bind:value=short_description/>
+            </label>
+            {move || missing_title.get().then(|| view! { <p role="alert" class="error">"Say in one line what is wrong."</p> })}
+            <label>
+                "Description"
+                <textarea name="description" rows="5" bind:value=description></textarea>
+            </label>
+            <div class="row">
+                <label>"Urgency" <select name="urgency" bind:value=urgency>{level_options()}</select></label>
+                <label>"Impact" <select name="impact" bind:value=impact>{level_options()}</select></label>
+            </div>
+            <p class="priority">"Priority: " <output name="priority">{priority}</output></p>
+            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create incident"</button>
+            <div aria-live="polite">
+                {move || create.pending().get().then(|| view! { <p role="status">"Creating the incident…"</p> })}
+                {outcome}
+            </div>
+        </form>
+    }
+}

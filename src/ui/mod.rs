@@ -1,0 +1,4 @@
+//! Pieces every surface shares.
+
+pub mod errors;
+pub mod time;

@@ -1,0 +1,379 @@
+//! Popup components in a real browser (wasm-bindgen-test in headless Chromium), against a fake
+//! platform whose replies are canned, so every failure path can be shown on demand.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use flare::browser::{BrowserError, LocalFuture, PageContext, Platform, PlatformHandle};
+use flare::popup::Popup;
+use flare_core::http::{HttpRequest, HttpResponse, Method};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+type Responder = Box<dyn Fn(&HttpRequest) -> HttpResponse>;
+
+struct FakePlatform {
+    storage: RefCell<HashMap<String, Value>>,
+    requests: RefCell<Vec<HttpRequest>>,
+    respond: Responder,
+    grant_permission: bool,
+}
+
+impl Platform for FakePlatform {
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>> {
+        let response = (self.respond)(&request);
+        self.requests.borrow_mut().push(request);
+        Box::pin(async move { Ok(response) })
+    }
+
+    fn load(&self, key: &str) -> LocalFuture<Result<Option<Value>, BrowserError>> {
+        let value = self.storage.borrow().get(key).cloned();
+        Box::pin(async move { Ok(value) })
+    }
+
+    fn save(&self, key: &str, value: Value) -> LocalFuture<Result<(), BrowserError>> {
+        self.storage.borrow_mut().insert(key.to_owned(), value);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
+        self.storage.borrow_mut().remove(key);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn request_host_permission(&self, _pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
+        let granted = self.grant_permission;
+        Box::pin(async move { Ok(granted) })
+    }
+
+    fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
+        Box::pin(async {
+            Ok(PageContext {
+                title: "Payroll portal".to_owned(),
+                url: "https://payroll.example.com/run".to_owned(),
+                user_agent: "TestBrowser/1.0".to_owned(),
+            })
+        })
+    }
+}
+
+fn json_response(status: u16, body: Value) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![(
+            "Content-Type".into(),
+            "application/json;charset=UTF-8".into(),
+        )],
+        body: body.to_string(),
+    }
+}
+
+fn abel() -> Value {
+    json!({"result": [{"sys_id": "62826bf03710200044e0bfc8bcbe5df1", "user_name": "abel.tuter",
+                       "name": "Abel Tuter", "email": "abel.tuter@example.com"}]})
+}
+
+fn saved_connection() -> Value {
+    json!({
+        "instance": "https://acme.service-now.com",
+        "credentials": {"kind": "basic", "username": "abel.tuter", "password": "pw"},
+        "user": {"sys_id": "62826bf03710200044e0bfc8bcbe5df1", "user_name": "abel.tuter",
+                 "name": "Abel Tuter", "email": ""}
+    })
+}
+
+struct Mounted {
+    host: web_sys::HtmlElement,
+    platform: Rc<FakePlatform>,
+    /// Dropping the handle unmounts the popup, so it lives as long as the test.
+    _handle: Box<dyn std::any::Any>,
+}
+
+fn mount(platform: FakePlatform) -> Mounted {
+    let platform = Rc::new(platform);
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let handle = PlatformHandle::new(platform.clone());
+    let mounted = mount_to(host.clone(), move || {
+        view! { <Popup platform=handle.clone()/> }.into_any()
+    });
+    Mounted {
+        host,
+        platform,
+        _handle: Box::new(mounted),
+    }
+}
+
+fn fake(respond: impl Fn(&HttpRequest) -> HttpResponse + 'static) -> FakePlatform {
+    FakePlatform {
+        storage: RefCell::default(),
+        requests: RefCell::default(),
+        respond: Box::new(respond),
+        grant_permission: true,
+    }
+}
+
+impl Mounted {
+    /// Lets queued work run until `condition` holds; fails after a bounded number of ticks.
+    async fn wait_for(&self, what: &str, condition: impl Fn(&Mounted) -> bool) {
+        for _ in 0..200 {
+            if condition(self) {
+                return;
+            }
+            tick().await;
+        }
+        panic!(
+            "timed out waiting for {what}; the popup shows: {}",
+            self.host.inner_text()
+        );
+    }
+
+    fn find(&self, selector: &str) -> Option<web_sys::HtmlElement> {
+        self.host
+            .query_selector(selector)
+            .unwrap()
+            .map(JsCast::unchecked_into)
+    }
+
+    fn text_of(&self, selector: &str) -> String {
+        self.find(selector)
+            .map(|element| element.inner_text())
+            .unwrap_or_default()
+    }
+
+    fn input(&self, name: &str, value: &str) {
+        let element = self
+            .find(&format!("[name={name}]"))
+            .unwrap_or_else(|| panic!("no field {name}"));
+        js_sys::Reflect::set(&element, &"value".into(), &value.into()).unwrap();
+        let event = web_sys::Event::new("input").unwrap();
+        element.dispatch_event(&event).unwrap();
+    }
+
+    fn value(&self, name: &str) -> String {
+        let element = self
+            .find(&format!("[name={name}]"))
+            .unwrap_or_else(|| panic!("no field {name}"));
+        js_sys::Reflect::get(&element, &"value".into())
+            .unwrap()
+            .as_string()
+            .unwrap_or_default()
+    }
+
+    fn click_button(&self, label: &str) {
+        let buttons = self.host.query_selector_all("button").unwrap();
+        let button = (0..buttons.length())
+            .filter_map(|idx| buttons.get(idx))
+            .map(JsCast::unchecked_into::<web_sys::HtmlElement>)
+            .find(|button| button.inner_text().trim() == label)
+            .unwrap_or_else(|| panic!("no button {label}"));
+        button.click();
+    }
+
+    async fn fill_connect_form(&self, instance: &str) {
+        self.wait_for("the connect form", |popup| {
+            popup.find("[name=instance]").is_some()
+        })
+        .await;
+        self.input("instance", instance);
+        self.input("username", "abel.tuter");
+        self.input("password", "pw");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_address_is_explained_before_anything_is_sent() {
+    let popup = mount(fake(|_| {
+        panic!("nothing may be sent for an invalid address")
+    }));
+    popup.fill_connect_form("ftp://acme").await;
+    popup.click_button("Test connection");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert_eq!(
+        popup.text_of("[role=alert]"),
+        "Check the instance address: only https addresses are supported."
+    );
+    assert_eq!(
+        popup.value("instance"),
+        "ftp://acme",
+        "the form keeps what was typed"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn refused_credentials_are_explained_and_not_saved() {
+    let popup = mount(fake(|_| {
+        json_response(
+            401,
+            json!({"error": {"detail": "Required to provide Auth information", "message": "User Not Authenticated"}, "status": "failure"}),
+        )
+    }));
+    popup.fill_connect_form("acme").await;
+    popup.click_button("Save");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert!(popup
+        .text_of("[role=alert]")
+        .contains("did not accept this user name and password"));
+    assert!(
+        popup.platform.storage.borrow().get("connection").is_none(),
+        "a failed connection is not saved"
+    );
+    let requests = popup.platform.requests.borrow();
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0]
+        .url
+        .starts_with("https://acme.service-now.com/api/now/table/sys_user?"));
+}
+
+#[wasm_bindgen_test]
+async fn a_declined_permission_is_explained() {
+    let mut platform = fake(|_| panic!("nothing may be sent without permission"));
+    platform.grant_permission = false;
+    let popup = mount(platform);
+    popup.fill_connect_form("acme").await;
+    popup.click_button("Test connection");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert!(popup
+        .text_of("[role=alert]")
+        .contains("needs your permission to reach acme.service-now.com"));
+}
+
+#[wasm_bindgen_test]
+async fn a_working_connection_is_saved_and_opens_the_incident_form() {
+    let popup = mount(fake(|_| json_response(200, abel())));
+    popup.fill_connect_form("acme").await;
+    popup.click_button("Save");
+    popup
+        .wait_for("the incident form", |popup| {
+            popup.find("[name=short_description]").is_some()
+        })
+        .await;
+    let saved = popup
+        .platform
+        .storage
+        .borrow()
+        .get("connection")
+        .cloned()
+        .expect("saved");
+    assert_eq!(saved["instance"], "https://acme.service-now.com");
+    assert_eq!(saved["user"]["sys_id"], "62826bf03710200044e0bfc8bcbe5df1");
+    popup
+        .wait_for("the page title", |popup| {
+            popup.value("short_description") == "Payroll portal"
+        })
+        .await;
+    assert!(popup
+        .value("description")
+        .contains("Page: https://payroll.example.com/run"));
+    assert!(popup
+        .value("description")
+        .contains("Browser: TestBrowser/1.0"));
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_create_keeps_the_form_and_the_draft() {
+    let platform = fake(|request| match request.method {
+        Method::Post => json_response(
+            403,
+            json!({"error": {"detail": "Error during insert of incident", "message": "Operation Failed"}, "status": "failure"}),
+        ),
+        _ => json_response(200, json!({"result": []})),
+    });
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    let popup = mount(platform);
+    popup
+        .wait_for("the page title", |popup| {
+            popup
+                .find("[name=short_description]")
+                .is_some_and(|_| popup.value("short_description") == "Payroll portal")
+        })
+        .await;
+    popup.input("short_description", "Payroll run fails");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert!(popup
+        .text_of("[role=alert]")
+        .contains("not allowed to do this (Operation Failed: Error during insert of incident)"));
+    assert_eq!(
+        popup.value("short_description"),
+        "Payroll run fails",
+        "the form keeps what was typed"
+    );
+    let draft = popup
+        .platform
+        .storage
+        .borrow()
+        .get("draft:incident")
+        .cloned()
+        .expect("draft kept");
+    assert_eq!(draft["short_description"], "Payroll run fails");
+    let body: Value =
+        serde_json::from_str(popup.platform.requests.borrow()[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body["caller_id"], "62826bf03710200044e0bfc8bcbe5df1",
+        "the caller is the connected user"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_title_is_refused_before_sending() {
+    let platform = fake(|_| panic!("nothing may be sent without a title"));
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    let popup = mount(platform);
+    popup
+        .wait_for("the page title", |popup| {
+            popup
+                .find("[name=short_description]")
+                .is_some_and(|_| popup.value("short_description") == "Payroll portal")
+        })
+        .await;
+    popup.input("short_description", "   ");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert_eq!(
+        popup.text_of("[role=alert]"),
+        "Say in one line what is wrong."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_hibernating_instance_is_named() {
+    let platform = fake(|_| HttpResponse {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: "<html><head><title>Instance Hibernating page</title></head></html>".into(),
+    });
+    let popup = mount(platform);
+    popup.fill_connect_form("dev12345").await;
+    popup.click_button("Test connection");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert!(popup
+        .text_of("[role=alert]")
+        .starts_with("The instance is hibernating."));
+}

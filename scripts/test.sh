@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every check and test Flare has. Installs what it needs first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+step "lints (native and wasm32)"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet -p flare -p flare-core --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "flare-core does no I/O"
+# Architecture invariant: the core depends on pure crates only (ARCHITECTURE.md).
+forbidden='^(tokio|reqwest|hyper|axum|web-sys|js-sys|wasm-bindgen|gloo-[a-z-]+|rusqlite|mio|socket2) '
+if cargo tree -p flare-core -e normal --prefix none | grep -E "$forbidden"; then
+  echo "flare-core must not depend on an I/O crate" >&2
+  exit 1
+fi
+
+step "native tests (core, sandbox)"
+cargo test --quiet -p flare-core -p flare-sandbox
+
+step "component tests in headless Chromium (wasm-bindgen-test)"
+cargo test --quiet -p flare --target wasm32-unknown-unknown
+
+step "release build"
+scripts/build.sh
+
+step "end-to-end tests (Playwright + Chromium + sandbox)"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -1,0 +1,91 @@
+// Launches Debian's Chromium with the unpacked extension and a fresh profile.
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const artifacts = path.join(root, 'test-results');
+
+/**
+ * Loads `dist/extension` into Chromium.
+ *
+ * `grantOrigins` lists host patterns to grant up front. Chromium shows `permissions.request` as a
+ * browser dialog that headless tests cannot click, so the test copy of the extension lists those
+ * origins in `host_permissions`; the popup still calls `permissions.request`, which then resolves
+ * at once. The shipped manifest keeps every instance origin optional.
+ */
+export async function launchExtension({ grantOrigins = [] } = {}) {
+  const workdir = await mkdtemp(path.join(os.tmpdir(), 'flare-e2e-'));
+  const extensionDir = path.join(workdir, 'extension');
+  await cp(path.join(root, 'dist/extension'), extensionDir, { recursive: true });
+  const manifestPath = path.join(extensionDir, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+  manifest.host_permissions = [...(manifest.host_permissions ?? []), ...grantOrigins];
+  await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+
+  const context = await chromium.launchPersistentContext(path.join(workdir, 'profile'), {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: false,
+    viewport: { width: 420, height: 640 },
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+  });
+  const extensionId = await findExtensionId(context, extensionDir);
+  const errors = [];
+  const watch = (page) => {
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      // Chromium logs every 4xx/5xx fetch as "Failed to load resource"; the tests provoke those on purpose.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        errors.push(`console error: ${message.text()}`);
+      }
+    });
+    return page;
+  };
+  return {
+    context,
+    extensionId,
+    /** Opens the popup as a tab, failing the test on any page error or console error. */
+    async openPopup() {
+      const page = watch(await context.newPage());
+      await page.goto(`chrome-extension://${extensionId}/popup.html`);
+      return page;
+    },
+    async newPage() {
+      return watch(await context.newPage());
+    },
+    assertNoErrors() {
+      assert.deepEqual(errors, [], 'the extension logged errors');
+    },
+    async close() {
+      await context.close();
+      await rm(workdir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The popup has no background worker to announce itself, so the id is derived the way Chromium
+// derives it for unpacked extensions: sha256 of the absolute path, first 32 hex digits mapped to a-p.
+async function findExtensionId(context, extensionDir) {
+  const { createHash } = await import('node:crypto');
+  const hex = createHash('sha256').update(extensionDir).digest('hex').slice(0, 32);
+  const id = [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+  const probe = await context.newPage();
+  await probe.goto(`chrome-extension://${id}/manifest.json`);
+  const text = await probe.textContent('body');
+  assert.match(text ?? '', /"manifest_version"/, `the extension did not load from ${extensionDir}`);
+  await probe.close();
+  return id;
+}

@@ -5,7 +5,8 @@ use flare_core::auth::Credentials;
 use flare_core::error::CoreError;
 use flare_core::http::HttpRequest;
 use flare_core::instance::InstanceUrl;
-use flare_core::providers::servicenow::{NewIncident, Page, ServiceNow, User};
+use flare_core::paging::Page;
+use flare_core::providers::servicenow::{NewIncident, ServiceNow, User};
 use flare_core::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 

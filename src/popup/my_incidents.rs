@@ -1,6 +1,6 @@
 //! The incidents the connected user reported, newest change first.
 
-use flare_core::providers::servicenow::Page;
+use flare_core::paging::Page;
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 

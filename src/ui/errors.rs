@@ -21,6 +21,12 @@ fn describe_core(error: &CoreError) -> String {
         CoreError::Unauthorized { .. } => {
             "The instance did not accept this user name and password. Check them and try again.".to_owned()
         }
+        CoreError::TokenExpired => "Your sign-in has expired. Flare will renew it; try again.".to_owned(),
+        CoreError::SignInAgain { .. } => "Your sign-in can no longer be renewed. Sign in again.".to_owned(),
+        CoreError::MfaRequired => {
+            "This account needs multi-factor authentication. Connect with OAuth (sign in through ServiceNow) instead."
+                .to_owned()
+        }
         CoreError::Forbidden { message } => format!(
             "Your account is not allowed to do this ({message}). Ask your ServiceNow administrator for access."
         ),

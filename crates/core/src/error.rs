@@ -19,6 +19,18 @@ pub enum CoreError {
         /// The instance's own message.
         message: String,
     },
+    /// The OAuth access token has expired or was revoked; refresh it and try again.
+    #[error("the access token has expired")]
+    TokenExpired,
+    /// Refreshing failed (refresh token expired or revoked): the user must sign in again.
+    #[error("sign in again: {message}")]
+    SignInAgain {
+        /// The authorization server's own message.
+        message: String,
+    },
+    /// The account needs multi-factor authentication, which Basic auth cannot provide; use OAuth.
+    #[error("multi-factor authentication is required for this account")]
+    MfaRequired,
     /// The signed-in user may not do this (HTTP 403, an ACL or a business rule).
     #[error("not allowed: {message}")]
     Forbidden {

@@ -14,6 +14,7 @@ use crate::auth::Credentials;
 use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse, Method};
 use crate::instance::InstanceUrl;
+use crate::paging::Page;
 use crate::ticket::Ticket;
 
 /// A connection to one ServiceNow instance as one user. Cheap to clone; holds no network state.
@@ -49,17 +50,6 @@ pub struct NewIncident {
     pub impact: Level,
     /// The `sys_id` of the person reporting it.
     pub caller_id: String,
-}
-
-/// One page of a list, and where the next one starts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page<T> {
-    /// The records on this page.
-    pub items: Vec<T>,
-    /// How many records match in all, when the instance said (`X-Total-Count`).
-    pub total: Option<u64>,
-    /// The offset of the next page, or `None` on the last page.
-    pub next_offset: Option<u64>,
 }
 
 /// The fields Flare reads from incidents; asking for fewer keeps replies small.

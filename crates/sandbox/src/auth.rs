@@ -1,0 +1,42 @@
+//! HTTP Basic authentication against the instance's users.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+
+use crate::error::AppError;
+use crate::store::User;
+use crate::AppState;
+
+/// The user a request is made as. Extracting it fails with the recorded 401 envelope.
+#[derive(Debug, Clone)]
+pub(crate) struct CurrentUser(pub(crate) User);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let (user_name, password) = basic_credentials(parts).ok_or(AppError::Unauthenticated)?;
+        let user = state
+            .db()
+            .authenticate(&user_name, &password)
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(CurrentUser(user))
+    }
+}
+
+/// The user name and password of an `Authorization: Basic ...` header.
+fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
+    let header = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = header.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (user_name, password) = decoded.split_once(':')?;
+    Some((user_name.to_owned(), password.to_owned()))
+}

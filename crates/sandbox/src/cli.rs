@@ -1,0 +1,91 @@
+//! The command line: `flare-sandbox [--servicenow ADDR]`.
+
+use std::net::SocketAddr;
+
+/// Where the ServiceNow instance listens unless `--servicenow` says otherwise.
+pub const DEFAULT_SERVICENOW_ADDR: &str = "127.0.0.1:8300";
+
+/// The parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The ServiceNow instance's listen address; port 0 picks a free port.
+    pub servicenow: SocketAddr,
+}
+
+/// What is wrong with a command line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CliError {
+    /// A flag the sandbox does not know.
+    #[error("unknown argument `{0}`")]
+    UnknownArgument(String),
+    /// A flag given without its value.
+    #[error("missing value for `{0}`")]
+    MissingValue(String),
+    /// A listen address that is not `IP:PORT`.
+    #[error("invalid listen address `{0}`, expected IP:PORT such as 127.0.0.1:8300")]
+    InvalidAddress(String),
+    /// `--help`: not an error, but nothing to run.
+    #[error("{USAGE}")]
+    HelpRequested,
+}
+
+/// The usage text.
+pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT]\n\
+    \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)";
+
+/// Parses the arguments after the program name.
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliError> {
+    let mut servicenow = DEFAULT_SERVICENOW_ADDR.to_owned();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline_value) = match arg.split_once('=') {
+            Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
+            None => (arg.clone(), None),
+        };
+        match flag.as_str() {
+            "--servicenow" => {
+                servicenow = inline_value
+                    .or_else(|| args.next())
+                    .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
+            }
+            "-h" | "--help" => return Err(CliError::HelpRequested),
+            _ => return Err(CliError::UnknownArgument(arg)),
+        }
+    }
+    let servicenow = servicenow
+        .parse()
+        .map_err(|_| CliError::InvalidAddress(servicenow.clone()))?;
+    Ok(Config { servicenow })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(args: &[&str], expected: Result<&str, CliError>) {
+        let parsed = parse_args(args.iter().map(|arg| (*arg).to_owned()));
+        let expected = expected.map(|addr| Config {
+            servicenow: addr.parse().unwrap(),
+        });
+        assert_eq!(parsed, expected, "{args:?}");
+    }
+
+    #[test]
+    fn parses_the_command_line() {
+        check(&[], Ok("127.0.0.1:8300"));
+        check(&["--servicenow", "127.0.0.1:0"], Ok("127.0.0.1:0"));
+        check(&["--servicenow=127.0.0.1:9000"], Ok("127.0.0.1:9000"));
+        check(
+            &["--servicenow"],
+            Err(CliError::MissingValue("--servicenow".to_owned())),
+        );
+        check(
+            &["--servicenow", "localhost"],
+            Err(CliError::InvalidAddress("localhost".to_owned())),
+        );
+        check(
+            &["--zen"],
+            Err(CliError::UnknownArgument("--zen".to_owned())),
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! The one error type of the ServiceNow instance and its wire form, ServiceNow's envelope
+//! `{"error":{"message":...,"detail":...},"status":"failure"}`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::wire::json_response;
+
+/// Everything a request to the instance can fail with; each variant answers as the real instance
+/// does for that case.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum AppError {
+    /// No or wrong credentials (recorded: `service.TableApiClientTest_healthCheckInvalidCredentials`).
+    #[error("user not authenticated")]
+    Unauthenticated,
+    /// The table is not one the instance has. Real instances answer 400 `Invalid table <name>` with a
+    /// null detail (public captures of developer instances; not in the vendor docs).
+    #[error("invalid table {0}")]
+    InvalidTable(String),
+    /// The record does not exist or ACLs hide it (recorded:
+    /// `output.ServiceNowOutputTest_deleteNonExistingRecord`).
+    #[error("no record found")]
+    NoRecord,
+    /// The path matches no REST resource, answered 400 as real instances do.
+    #[error("requested URI does not represent any resource")]
+    NoSuchResource,
+    /// The body is not a JSON object (see `crate::table_api::JsonObject`).
+    #[error("invalid request body: {0}")]
+    BadBody(String),
+    /// The user's roles do not allow the operation (403, `r_RESTAPIHTTPResponseCodes.md`).
+    #[error("operation not permitted: {0}")]
+    Forbidden(String),
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: EnvelopeError<'a>,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct EnvelopeError<'a> {
+    message: &'a str,
+    detail: Option<&'a str>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message, detail): (StatusCode, String, Option<String>) = match self {
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "User Not Authenticated".to_owned(),
+                Some("Required to provide Auth information".to_owned()),
+            ),
+            AppError::InvalidTable(table) => (
+                StatusCode::BAD_REQUEST,
+                format!("Invalid table {table}"),
+                None,
+            ),
+            AppError::NoRecord => (
+                StatusCode::NOT_FOUND,
+                "No Record found".to_owned(),
+                Some("Record doesn't exist or ACL restricts the record retrieval".to_owned()),
+            ),
+            AppError::NoSuchResource => (
+                StatusCode::BAD_REQUEST,
+                "Requested URI does not represent any resource".to_owned(),
+                None,
+            ),
+            AppError::BadBody(reason) => {
+                // The message is the one instances give for unreadable payloads (KB0747638).
+                (
+                    StatusCode::BAD_REQUEST,
+                    "Exception while reading request".to_owned(),
+                    Some(reason),
+                )
+            }
+            AppError::Forbidden(detail) => (
+                StatusCode::FORBIDDEN,
+                "Operation Failed".to_owned(),
+                Some(detail),
+            ),
+        };
+        let envelope = Envelope {
+            error: EnvelopeError {
+                message: &message,
+                detail: detail.as_deref(),
+            },
+            status: "failure",
+        };
+        let mut response = json_response(status, &envelope);
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("BASIC realm=\"Service-now\""),
+            );
+        }
+        response
+    }
+}

@@ -1,0 +1,85 @@
+//! flare-sandbox: reads the command line, sets up tracing, binds, prints where it listens, serves.
+
+use std::io::Write;
+
+use anyhow::Context;
+use flare_sandbox::cli::{self, CliError};
+use flare_sandbox::seed::DEMO_CREDENTIALS;
+use flare_sandbox::AppState;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = match cli::parse_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(CliError::HelpRequested) => {
+            println!("{}", cli::USAGE);
+            return Ok(());
+        }
+        Err(error) => anyhow::bail!("{error}\n{}", cli::USAGE),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("flare_sandbox=info,tower_http=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let listener = tokio::net::TcpListener::bind(config.servicenow)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.servicenow))?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    let instance_url = format!("http://{address}");
+    let state = AppState::new(&instance_url);
+
+    // Tests read the URL from this exact line, so it comes first and is flushed at once.
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "ServiceNow instance: {instance_url}")?;
+    writeln!(stdout, "Demo users (user name / password):")?;
+    for credential in DEMO_CREDENTIALS {
+        writeln!(
+            stdout,
+            "  {} / {}  ({})",
+            credential.user_name, credential.password, credential.description
+        )?;
+    }
+    stdout.flush()?;
+    drop(stdout);
+
+    axum::serve(listener, flare_sandbox::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (axum `examples/graceful-shutdown`).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

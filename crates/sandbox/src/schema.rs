@@ -1,0 +1,311 @@
+//! The emulated tables: their names, fields, field types and choice lists.
+//!
+//! Field lists and their order are copied from real records: the incident from
+//! `recorded/servicenow/output.ServiceNowOutputTest_insertRecord.json` (81 fields), the user from the
+//! `sys_user` fields a developer instance returns. Choice labels are those of a fresh instance.
+
+use crate::schema::FieldKind::{Boolean, Choice, DateTime, Integer, Journal, Reference, Text};
+
+/// A table the sandbox emulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Table {
+    Incident,
+    SysUser,
+}
+
+/// One column of a table.
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) kind: FieldKind,
+}
+
+/// How a column's value is stored and shown. Every value is a string on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    Text,
+    Boolean,
+    Integer,
+    /// `YYYY-MM-DD HH:MM:SS`, UTC.
+    DateTime,
+    /// A `sys_id` of a record in the named table; shown as `{link, value}`.
+    Reference(&'static str),
+    /// A value from a fixed list, with a label for each value.
+    Choice(&'static [(&'static str, &'static str)]),
+    /// `comments`, `work_notes`: writing appends a journal entry; reading gives "".
+    Journal,
+}
+
+impl Table {
+    pub(crate) const ALL: [Table; 2] = [Table::Incident, Table::SysUser];
+
+    pub(crate) fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|table| table.name() == name)
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Table::Incident => "incident",
+            Table::SysUser => "sys_user",
+        }
+    }
+
+    pub(crate) fn fields(self) -> &'static [Field] {
+        match self {
+            Table::Incident => INCIDENT_FIELDS,
+            Table::SysUser => SYS_USER_FIELDS,
+        }
+    }
+
+    pub(crate) fn field(self, name: &str) -> Option<&'static Field> {
+        self.fields().iter().find(|field| field.name == name)
+    }
+
+    pub(crate) fn field_index(self, name: &str) -> Option<usize> {
+        self.fields().iter().position(|field| field.name == name)
+    }
+
+    /// The prefix of the `number` column, for tables that have one.
+    pub(crate) fn number_prefix(self) -> Option<&'static str> {
+        match self {
+            Table::Incident => Some("INC"),
+            Table::SysUser => None,
+        }
+    }
+
+    /// The column a reference to this table shows as its display value.
+    pub(crate) fn display_field(self) -> &'static str {
+        match self {
+            Table::Incident => "number",
+            Table::SysUser => "name",
+        }
+    }
+}
+
+pub(crate) const INCIDENT_STATES: &[(&str, &str)] = &[
+    ("1", "New"),
+    ("2", "In Progress"),
+    ("3", "On Hold"),
+    ("6", "Resolved"),
+    ("7", "Closed"),
+    ("8", "Canceled"),
+];
+const IMPACT_URGENCY: &[(&str, &str)] = &[("1", "1 - High"), ("2", "2 - Medium"), ("3", "3 - Low")];
+const PRIORITIES: &[(&str, &str)] = &[
+    ("1", "1 - Critical"),
+    ("2", "2 - High"),
+    ("3", "3 - Moderate"),
+    ("4", "4 - Low"),
+    ("5", "5 - Planning"),
+];
+const SEVERITIES: &[(&str, &str)] = &[("1", "1 - High"), ("2", "2 - Medium"), ("3", "3 - Low")];
+const NOTIFY: &[(&str, &str)] = &[
+    ("1", "Do Not Notify"),
+    ("2", "Send Email"),
+    ("3", "Send SMS"),
+];
+const ESCALATIONS: &[(&str, &str)] = &[
+    ("0", "Normal"),
+    ("1", "Moderate"),
+    ("2", "High"),
+    ("3", "Overdue"),
+];
+const HOLD_REASONS: &[(&str, &str)] = &[
+    ("1", "Awaiting Caller"),
+    ("5", "Awaiting Change"),
+    ("3", "Awaiting Problem"),
+    ("4", "Awaiting Vendor"),
+];
+const CATEGORIES: &[(&str, &str)] = &[
+    ("inquiry", "Inquiry / Help"),
+    ("software", "Software"),
+    ("hardware", "Hardware"),
+    ("network", "Network"),
+    ("database", "Database"),
+];
+const CLOSE_CODES: &[(&str, &str)] = &[
+    ("Duplicate", "Duplicate"),
+    ("Known error", "Known error"),
+    ("No resolution provided", "No resolution provided"),
+    ("Resolved by caller", "Resolved by caller"),
+    ("Resolved by change", "Resolved by change"),
+    ("Resolved by problem", "Resolved by problem"),
+    ("Resolved by request", "Resolved by request"),
+    ("Solution provided", "Solution provided"),
+    ("Workaround provided", "Workaround provided"),
+    ("User error", "User error"),
+];
+const CONTACT_TYPES: &[(&str, &str)] = &[
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("self-service", "Self-service"),
+    ("virtual_agent", "Virtual Agent"),
+    ("walk-in", "Walk-in"),
+];
+const APPROVALS: &[(&str, &str)] = &[
+    ("not requested", "Not Yet Requested"),
+    ("requested", "Requested"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+];
+const UPON_REJECT: &[(&str, &str)] = &[
+    ("cancel", "Cancel all future Tasks"),
+    ("goto", "Go to a previous Task"),
+];
+const UPON_APPROVAL: &[(&str, &str)] = &[
+    ("proceed", "Proceed to Next Task"),
+    ("wait", "Wait for a User to Start Next Task"),
+];
+const NOTIFICATION: &[(&str, &str)] = &[("1", "Disable"), ("2", "Enable")];
+
+const fn field(name: &'static str, kind: FieldKind) -> Field {
+    Field { name, kind }
+}
+
+/// In the order of the recorded insert response.
+const INCIDENT_FIELDS: &[Field] = &[
+    field("parent", Reference("task")),
+    field("made_sla", Boolean),
+    field("caused_by", Reference("change_request")),
+    field("watch_list", Text),
+    field("upon_reject", Choice(UPON_REJECT)),
+    field("sys_updated_on", DateTime),
+    field("child_incidents", Integer),
+    field("hold_reason", Choice(HOLD_REASONS)),
+    field("approval_history", Journal),
+    field("number", Text),
+    field("resolved_by", Reference("sys_user")),
+    field("sys_updated_by", Text),
+    field("opened_by", Reference("sys_user")),
+    field("user_input", Text),
+    field("sys_created_on", DateTime),
+    field("sys_domain", Reference("sys_user_group")),
+    field("state", Choice(INCIDENT_STATES)),
+    field("sys_created_by", Text),
+    field("knowledge", Boolean),
+    field("order", Integer),
+    field("calendar_stc", Integer),
+    field("closed_at", DateTime),
+    field("cmdb_ci", Reference("cmdb_ci")),
+    field("delivery_plan", Reference("sc_cat_item_delivery_plan")),
+    field("impact", Choice(IMPACT_URGENCY)),
+    field("active", Boolean),
+    field("work_notes_list", Text),
+    field("business_service", Reference("cmdb_ci_service")),
+    field("priority", Choice(PRIORITIES)),
+    field("sys_domain_path", Text),
+    field("rfc", Reference("change_request")),
+    field("time_worked", Text),
+    field("expected_start", DateTime),
+    field("opened_at", DateTime),
+    field("business_duration", Text),
+    field("group_list", Text),
+    field("work_end", DateTime),
+    field("caller_id", Reference("sys_user")),
+    field("resolved_at", DateTime),
+    field("approval_set", DateTime),
+    field("subcategory", Text),
+    field("work_notes", Journal),
+    field("short_description", Text),
+    field("close_code", Choice(CLOSE_CODES)),
+    field("correlation_display", Text),
+    field("delivery_task", Reference("sc_cat_item_delivery_task")),
+    field("work_start", DateTime),
+    field("assignment_group", Reference("sys_user_group")),
+    field("additional_assignee_list", Text),
+    field("business_stc", Integer),
+    field("description", Text),
+    field("calendar_duration", Text),
+    field("close_notes", Text),
+    field("notify", Choice(NOTIFY)),
+    field("sys_class_name", Text),
+    field("closed_by", Reference("sys_user")),
+    field("follow_up", DateTime),
+    field("parent_incident", Reference("incident")),
+    field("sys_id", Text),
+    field("contact_type", Choice(CONTACT_TYPES)),
+    field("incident_state", Choice(INCIDENT_STATES)),
+    field("urgency", Choice(IMPACT_URGENCY)),
+    field("problem_id", Reference("problem")),
+    field("company", Reference("core_company")),
+    field("reassignment_count", Integer),
+    field("activity_due", DateTime),
+    field("assigned_to", Reference("sys_user")),
+    field("severity", Choice(SEVERITIES)),
+    field("comments", Journal),
+    field("approval", Choice(APPROVALS)),
+    field("sla_due", DateTime),
+    field("comments_and_work_notes", Journal),
+    field("due_date", DateTime),
+    field("sys_mod_count", Integer),
+    field("reopen_count", Integer),
+    field("sys_tags", Text),
+    field("escalation", Choice(ESCALATIONS)),
+    field("upon_approval", Choice(UPON_APPROVAL)),
+    field("correlation_id", Text),
+    field("location", Reference("cmn_location")),
+    field("category", Choice(CATEGORIES)),
+];
+
+/// The sys_user columns a developer instance returns, minus `user_password`, which the sandbox
+/// keeps apart and never returns.
+const SYS_USER_FIELDS: &[Field] = &[
+    field("calendar_integration", Text),
+    field("country", Text),
+    field("last_position_update", DateTime),
+    field("last_login_time", DateTime),
+    field("source", Text),
+    field("sys_updated_on", DateTime),
+    field("building", Reference("cmn_building")),
+    field("web_service_access_only", Boolean),
+    field("notification", Choice(NOTIFICATION)),
+    field("enable_multifactor_authn", Boolean),
+    field("sys_updated_by", Text),
+    field("sys_created_on", DateTime),
+    field("sys_domain", Reference("sys_user_group")),
+    field("state", Text),
+    field("vip", Boolean),
+    field("sys_created_by", Text),
+    field("zip", Text),
+    field("home_phone", Text),
+    field("time_format", Text),
+    field("last_login", Text),
+    field("default_perspective", Reference("sys_perspective")),
+    field("active", Boolean),
+    field("sys_domain_path", Text),
+    field("cost_center", Reference("cmn_cost_center")),
+    field("phone", Text),
+    field("name", Text),
+    field("employee_number", Text),
+    field("password_needs_reset", Boolean),
+    field("gender", Text),
+    field("city", Text),
+    field("failed_attempts", Integer),
+    field("user_name", Text),
+    field("roles", Text),
+    field("title", Text),
+    field("sys_class_name", Text),
+    field("sys_id", Text),
+    field("internal_integration_user", Boolean),
+    field("ldap_server", Reference("ldap_server_config")),
+    field("mobile_phone", Text),
+    field("street", Text),
+    field("company", Reference("core_company")),
+    field("department", Reference("cmn_department")),
+    field("first_name", Text),
+    field("email", Text),
+    field("introduction", Text),
+    field("preferred_language", Text),
+    field("manager", Reference("sys_user")),
+    field("locked_out", Boolean),
+    field("sys_mod_count", Integer),
+    field("last_name", Text),
+    field("photo", Text),
+    field("avatar", Text),
+    field("middle_name", Text),
+    field("sys_tags", Text),
+    field("time_zone", Text),
+    field("schedule", Reference("cmn_schedule")),
+    field("date_format", Text),
+    field("location", Reference("cmn_location")),
+];

@@ -1,0 +1,167 @@
+//! The instance's data: every table's records, the users' passwords, the number counters.
+//!
+//! Kept in memory behind one lock; the domain functions in `crate::table_ops` read and change it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::schema::Table;
+
+/// One row: a value for every field of its table, in the table's field order. Values are strings,
+/// as on the wire; "" means empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Record {
+    table: Table,
+    values: Vec<String>,
+}
+
+/// A signed-in user, as the ACL checks see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct User {
+    pub(crate) sys_id: String,
+    pub(crate) user_name: String,
+    pub(crate) roles: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Database {
+    tables: BTreeMap<Table, TableData>,
+    /// user_name to password; passwords live outside the records so they are never rendered.
+    passwords: HashMap<String, String>,
+    /// State of the sys_id generator.
+    id_state: u64,
+}
+
+#[derive(Debug, Default)]
+struct TableData {
+    records: Vec<Record>,
+    by_sys_id: HashMap<String, usize>,
+    /// The last number handed out, without prefix.
+    last_number: u64,
+}
+
+impl Record {
+    /// A record of `table` with every field empty.
+    pub(crate) fn empty(table: Table) -> Record {
+        Record {
+            table,
+            values: vec![String::new(); table.fields().len()],
+        }
+    }
+
+    pub(crate) fn table(&self) -> Table {
+        self.table
+    }
+
+    /// The value of `field`; "" for fields the table does not have.
+    pub(crate) fn get(&self, field: &str) -> &str {
+        match self.table.field_index(field) {
+            Some(field_idx) => &self.values[field_idx],
+            None => "",
+        }
+    }
+
+    /// Sets `field`; fields the table does not have are ignored, as the Table API ignores them.
+    pub(crate) fn set(&mut self, field: &str, value: impl Into<String>) {
+        if let Some(field_idx) = self.table.field_index(field) {
+            self.values[field_idx] = value.into();
+        }
+    }
+
+    pub(crate) fn sys_id(&self) -> &str {
+        self.get("sys_id")
+    }
+}
+
+impl User {
+    /// Agents (`itil`) and administrators see and change every task record.
+    pub(crate) fn is_agent(&self) -> bool {
+        self.has_role("itil") || self.has_role("admin")
+    }
+
+    pub(crate) fn is_admin(&self) -> bool {
+        self.has_role("admin")
+    }
+
+    fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|held| held == role)
+    }
+}
+
+impl Database {
+    pub(crate) fn records(&self, table: Table) -> &[Record] {
+        match self.tables.get(&table) {
+            Some(data) => &data.records,
+            None => &[],
+        }
+    }
+
+    pub(crate) fn get(&self, table: Table, sys_id: &str) -> Option<&Record> {
+        let data = self.tables.get(&table)?;
+        let record_idx = *data.by_sys_id.get(sys_id)?;
+        Some(&data.records[record_idx])
+    }
+
+    /// Stores a complete record; the caller has filled every automatic field.
+    pub(crate) fn insert(&mut self, record: Record) {
+        let data = self.tables.entry(record.table()).or_default();
+        data.by_sys_id
+            .insert(record.sys_id().to_owned(), data.records.len());
+        data.records.push(record);
+    }
+
+    pub(crate) fn set_password(&mut self, user_name: &str, password: &str) {
+        self.passwords
+            .insert(user_name.to_owned(), password.to_owned());
+    }
+
+    /// The active user with these credentials, if any.
+    pub(crate) fn authenticate(&self, user_name: &str, password: &str) -> Option<User> {
+        let stored = self.passwords.get(user_name)?;
+        if stored != password {
+            return None;
+        }
+        let record = self
+            .records(Table::SysUser)
+            .iter()
+            .find(|record| record.get("user_name") == user_name)?;
+        if record.get("active") != "true" || record.get("locked_out") == "true" {
+            return None;
+        }
+        Some(User {
+            sys_id: record.sys_id().to_owned(),
+            user_name: user_name.to_owned(),
+            roles: record
+                .get("roles")
+                .split(',')
+                .filter(|role| !role.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+
+    /// A fresh sys_id: 32 lowercase hex digits, as every recording shows. The generator is
+    /// deterministic (splitmix64), so a fresh sandbox hands out the same ids every run.
+    pub(crate) fn new_sys_id(&mut self) -> String {
+        let high = self.next_random();
+        let low = self.next_random();
+        format!("{high:016x}{low:016x}")
+    }
+
+    /// The next number of `table`, such as `INC0010001`, or `None` for tables without numbers.
+    /// Seeded records use numbers below 10001, as on a developer instance, whose own demo
+    /// incidents run up to INC0000060 while new ones start at INC0010001.
+    pub(crate) fn next_number(&mut self, table: Table) -> Option<String> {
+        let prefix = table.number_prefix()?;
+        let data = self.tables.entry(table).or_default();
+        data.last_number = data.last_number.max(10_000) + 1;
+        Some(format!("{prefix}{:07}", data.last_number))
+    }
+
+    fn next_random(&mut self) -> u64 {
+        self.id_state = self.id_state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut mixed = self.id_state;
+        mixed = (mixed ^ (mixed >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        mixed = (mixed ^ (mixed >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        mixed ^ (mixed >> 31)
+    }
+}

@@ -1,0 +1,347 @@
+//! The Table API routes (`c_TableAPI.md`): thin handlers over `crate::table_ops`.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, OriginalUri, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::auth::CurrentUser;
+use crate::datetime;
+use crate::error::AppError;
+use crate::params::TableParams;
+use crate::render::{self, RenderOptions, Rendered};
+use crate::schema::Table;
+use crate::table_ops::{self, ListRequest};
+use crate::wire::json_response;
+use crate::AppState;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/now/table/{table}",
+            get(list_records).post(create_record),
+        )
+        .route("/api/now/table/{table}/{sys_id}", get(read_record))
+        .route(
+            "/api/now/{version}/table/{table}",
+            get(list_records).post(create_record),
+        )
+        .route(
+            "/api/now/{version}/table/{table}/{sys_id}",
+            get(read_record),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+struct TablePath {
+    #[serde(default)]
+    version: Option<String>,
+    table: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordPath {
+    #[serde(default)]
+    version: Option<String>,
+    table: String,
+    sys_id: String,
+}
+
+/// The `{version}` segment: absent means the latest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ApiVersion {
+    Latest,
+    V1,
+    V2,
+}
+
+#[derive(Serialize)]
+struct ResultBody<T> {
+    result: T,
+}
+
+/// A request body that must be a JSON object; anything else is the envelope's 400. An empty body
+/// reads as `{}`, since the instance defaults the content type to JSON and fills in defaults.
+struct JsonObject(Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| AppError::BadBody(rejection.body_text()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(JsonObject(Map::new()));
+        }
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(object)) => Ok(JsonObject(object)),
+            Ok(_) => Err(AppError::BadBody(
+                "the payload is not a JSON object".to_owned(),
+            )),
+            Err(error) => Err(AppError::BadBody(format!(
+                "the payload is not valid JSON: {error}"
+            ))),
+        }
+    }
+}
+
+async fn list_records(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<TablePath>,
+    OriginalUri(uri): OriginalUri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let version = ApiVersion::from_segment(path.version.as_deref())?;
+    let table = table_named(&path.table)?;
+    let params = TableParams::from_pairs(&pairs, table);
+    let request = ListRequest {
+        query: params.query.clone(),
+        limit: params.limit,
+        offset: params.offset,
+    };
+    let options = render_options(&state, version, &params);
+    let db = state.db();
+    let page = table_ops::list(&db, table, &user, &request, datetime::now());
+    // "Version 1 returns error code 404 with no results" (`c_TableAPI.md`, GET list).
+    if version == ApiVersion::V1 && page.records.is_empty() {
+        return Err(AppError::NoRecord);
+    }
+    let records: Vec<Rendered> = page
+        .records
+        .iter()
+        .map(|record| render::render(record, &db, &options))
+        .collect();
+    let mut response = json_response(StatusCode::OK, &ResultBody { result: records });
+    let headers = response.headers_mut();
+    if !params.no_count {
+        headers.insert(
+            HeaderName::from_static("x-total-count"),
+            HeaderValue::from(page.total),
+        );
+    }
+    if !params.suppress_pagination_header {
+        let url = format!("{}{}", state.instance_url(), uri.path());
+        let link = link_header(&url, &pairs, params.offset, params.limit, page.total);
+        if let Ok(link) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, link);
+        }
+    }
+    Ok(response)
+}
+
+async fn read_record(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<RecordPath>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let version = ApiVersion::from_segment(path.version.as_deref())?;
+    let table = table_named(&path.table)?;
+    let params = TableParams::from_pairs(&pairs, table);
+    let options = render_options(&state, version, &params);
+    let db = state.db();
+    let record = table_ops::read(&db, table, &user, &path.sys_id)?;
+    let rendered = render::render(record, &db, &options);
+    Ok(json_response(
+        StatusCode::OK,
+        &ResultBody { result: rendered },
+    ))
+}
+
+async fn create_record(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<TablePath>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Response, AppError> {
+    let version = ApiVersion::from_segment(path.version.as_deref())?;
+    let table = table_named(&path.table)?;
+    let params = TableParams::from_pairs(&pairs, table);
+    let options = render_options(&state, version, &params);
+    let mut db = state.db();
+    let sys_id = table_ops::create(&mut db, table, &user, &body, datetime::now())?;
+    let location = format!("{}{}/{sys_id}", options.table_url, table.name());
+    // Recorded (`output.ServiceNowOutputTest_insertRecordNoResponse`): 201, Location, no body and
+    // no content type.
+    let no_body = headers
+        .get("x-no-response-body")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.eq_ignore_ascii_case("true"));
+    let mut response = match no_body {
+        true => StatusCode::CREATED.into_response(),
+        false => {
+            let record = table_ops::read(&db, table, &user, &sys_id);
+            match record {
+                Ok(record) => {
+                    let rendered = render::render(record, &db, &options);
+                    json_response(StatusCode::CREATED, &ResultBody { result: rendered })
+                }
+                // The caller may not read what they created (an end user filing for someone
+                // else); the instance still answers 201.
+                Err(_) => json_response(StatusCode::CREATED, &ResultBody { result: Map::new() }),
+            }
+        }
+    };
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+impl ApiVersion {
+    fn from_segment(segment: Option<&str>) -> Result<ApiVersion, AppError> {
+        match segment {
+            None => Ok(ApiVersion::Latest),
+            Some("v1") => Ok(ApiVersion::V1),
+            Some("v2") => Ok(ApiVersion::V2),
+            Some(_) => Err(AppError::NoSuchResource),
+        }
+    }
+
+    fn path_segment(self) -> &'static str {
+        match self {
+            ApiVersion::Latest => "",
+            ApiVersion::V1 => "v1/",
+            ApiVersion::V2 => "v2/",
+        }
+    }
+}
+
+fn table_named(name: &str) -> Result<Table, AppError> {
+    Table::from_name(name).ok_or_else(|| AppError::InvalidTable(name.to_owned()))
+}
+
+fn render_options(state: &AppState, version: ApiVersion, params: &TableParams) -> RenderOptions {
+    RenderOptions {
+        fields: params.fields.clone(),
+        exclude_reference_link: params.exclude_reference_link,
+        display_value: params.display_value,
+        table_url: format!(
+            "{}/api/now/{}table/",
+            state.instance_url(),
+            version.path_segment()
+        ),
+    }
+}
+
+/// The `Link` header: first, prev (when there is a previous page), next (when there is a next
+/// page) and last, each the request's own URL with `sysparm_offset` and `sysparm_limit` set. Other
+/// parameters, unknown ones included, are echoed (recorded README).
+fn link_header(
+    url: &str,
+    pairs: &[(String, String)],
+    offset: usize,
+    limit: usize,
+    total: usize,
+) -> String {
+    let limit = limit.max(1);
+    let last_offset = total.saturating_sub(1) / limit * limit;
+    let mut links = vec![(0, "first")];
+    if offset > 0 {
+        links.push((offset.saturating_sub(limit), "prev"));
+    }
+    if offset + limit < total {
+        links.push((offset + limit, "next"));
+    }
+    links.push((last_offset, "last"));
+    links
+        .into_iter()
+        .map(|(page_offset, rel)| {
+            format!(
+                "<{url}?{}>;rel=\"{rel}\"",
+                page_query(pairs, page_offset, limit)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn page_query(pairs: &[(String, String)], offset: usize, limit: usize) -> String {
+    let mut encoded: Vec<String> = pairs
+        .iter()
+        .filter(|(key, _)| key != "sysparm_offset" && key != "sysparm_limit")
+        .map(|(key, value)| format!("{}={}", percent_encode(key), percent_encode(value)))
+        .collect();
+    encoded.push(format!("sysparm_limit={limit}"));
+    encoded.push(format!("sysparm_offset={offset}"));
+    encoded.join("&")
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                encoded.push(char::from(byte))
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(offset: usize, limit: usize, total: usize, expected: &str) {
+        let pairs = vec![("sysparm_query".to_owned(), "active=true".to_owned())];
+        let header = link_header(
+            "http://sn/api/now/table/incident",
+            &pairs,
+            offset,
+            limit,
+            total,
+        );
+        let rels: Vec<String> = header
+            .split(',')
+            .map(|link| {
+                let offset = link.split("sysparm_offset=").nth(1).unwrap_or_default();
+                let offset = offset.split('>').next().unwrap_or_default();
+                let rel = link
+                    .split("rel=\"")
+                    .nth(1)
+                    .unwrap_or_default()
+                    .trim_end_matches('"');
+                format!("{rel}={offset}")
+            })
+            .collect();
+        assert_eq!(rels.join(" "), expected);
+    }
+
+    #[test]
+    fn link_header_pages() {
+        check(0, 10, 25, "first=0 next=10 last=20");
+        check(10, 10, 25, "first=0 prev=0 next=20 last=20");
+        check(20, 10, 25, "first=0 prev=10 last=20");
+        check(0, 10, 0, "first=0 last=0");
+        check(0, 10, 10, "first=0 last=0");
+    }
+
+    #[test]
+    fn link_header_echoes_other_parameters() {
+        let pairs = vec![
+            (
+                "sysparm_query".to_owned(),
+                "active=true^ORDERBYnumber".to_owned(),
+            ),
+            ("unknown".to_owned(), "x y".to_owned()),
+            ("sysparm_offset".to_owned(), "0".to_owned()),
+        ];
+        let header = link_header("http://sn/api/now/table/incident", &pairs, 0, 1, 1);
+        assert_eq!(
+            header,
+            "<http://sn/api/now/table/incident?sysparm_query=active%3Dtrue%5EORDERBYnumber&unknown=x%20y&sysparm_limit=1&sysparm_offset=0>;rel=\"first\",\
+             <http://sn/api/now/table/incident?sysparm_query=active%3Dtrue%5EORDERBYnumber&unknown=x%20y&sysparm_limit=1&sysparm_offset=0>;rel=\"last\""
+        );
+    }
+}

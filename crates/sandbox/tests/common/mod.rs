@@ -1,0 +1,94 @@
+//! A sandbox on a free port and a small client for it.
+
+#![allow(dead_code)]
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub const ADMIN: (&str, &str) = ("admin", "admin");
+pub const ITIL: (&str, &str) = ("itil", "itil");
+pub const ABEL: (&str, &str) = ("abel.tuter", "abel.tuter");
+pub const ADMIN_SYS_ID: &str = "6816f79cc0a8016401c5a33be04be441";
+pub const ABEL_SYS_ID: &str = "62826bf03710200044e0bfc8bcbe5df1";
+
+/// A running sandbox; the server task ends with the test's runtime.
+pub struct Sandbox {
+    pub url: String,
+    client: reqwest::Client,
+}
+
+/// One response, read completely.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Sandbox {
+    pub async fn start() -> Sandbox {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let url = format!("http://{}", listener.local_addr().expect("bound address"));
+        let app = flare_sandbox::app(flare_sandbox::AppState::new(&url));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Sandbox {
+            url,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn get(&self, user: Option<(&str, &str)>, path: &str) -> Reply {
+        self.send(self.client.get(format!("{}{path}", self.url)), user)
+            .await
+    }
+
+    pub async fn post(&self, user: Option<(&str, &str)>, path: &str, body: &Value) -> Reply {
+        let request = self.client.post(format!("{}{path}", self.url)).json(body);
+        self.send(request, user).await
+    }
+
+    pub async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        user: Option<(&str, &str)>,
+    ) -> Reply {
+        let request = match user {
+            Some((name, password)) => request.basic_auth(name, Some(password)),
+            None => request,
+        };
+        let response = request.send().await.expect("the sandbox answers");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            text: response.text().await.expect("a readable body"),
+        }
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The `number` of every record of a list result.
+    pub fn numbers(&self) -> Vec<String> {
+        self.json()["result"]
+            .as_array()
+            .expect("a list result")
+            .iter()
+            .map(|record| record["number"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}

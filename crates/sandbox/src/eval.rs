@@ -443,3 +443,175 @@ fn resolve_value<'v>(value: &'v str, context: &EvalContext<'_>) -> Cow<'v, str> 
     };
     Cow::Owned(datetime::format(seconds))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::{demo_database, ABEL_TUTER_SYS_ID, ADMIN_SYS_ID, BETH_ANGLIN_SYS_ID};
+    use crate::table_ops::build_record;
+
+    /// 2024-03-06 12:00:00 UTC, a Wednesday.
+    const NOW: UnixSeconds = 1_709_726_400;
+
+    fn record() -> Record {
+        let admin = User {
+            sys_id: ADMIN_SYS_ID.to_owned(),
+            user_name: "admin".to_owned(),
+            roles: vec![],
+        };
+        let values = [
+            (
+                "short_description",
+                "Network storage unavailable".to_owned(),
+            ),
+            ("description", "Network storage unavailable".to_owned()),
+            ("caller_id", ABEL_TUTER_SYS_ID.to_owned()),
+            ("assigned_to", BETH_ANGLIN_SYS_ID.to_owned()),
+            ("reassignment_count", "2".to_owned()),
+            ("reopen_count", "0".to_owned()),
+            ("urgency", "2".to_owned()),
+            ("impact", "2".to_owned()),
+            ("sla_due", "2024-03-06 08:30:00".to_owned()),
+            ("activity_due", "2024-03-08 09:00:00".to_owned()),
+            ("subcategory", "email".to_owned()),
+        ];
+        // Opened on Monday 2024-03-04 09:00:00.
+        build_record(Table::Incident, &admin, &values, 1_709_542_800)
+    }
+
+    fn check(query: &str, expected: bool) {
+        let db = demo_database();
+        let user = User {
+            sys_id: ABEL_TUTER_SYS_ID.to_owned(),
+            user_name: "abel.tuter".to_owned(),
+            roles: vec![],
+        };
+        let context = EvalContext {
+            db: &db,
+            user: &user,
+            now: NOW,
+        };
+        let parsed = drop_invalid_parts(
+            EncodedQuery::parse(query).expect("the query parses"),
+            Table::Incident,
+        );
+        assert_eq!(matches(&parsed, &record(), &context), expected, "{query}");
+    }
+
+    #[test]
+    fn equality_and_lists() {
+        check("short_description=Network storage unavailable", true);
+        check("short_description=network storage unavailable", false);
+        check("short_description!=Network storage unavailable", false);
+        check("caller_id=javascript:gs.getUserID()", true);
+        check("assigned_to=javascript:gs.getUserID()", false);
+        check("subcategoryINdb2,email", true);
+        check("subcategoryNOT INdb2,email", false);
+        check("impactIN1,3", false);
+    }
+
+    #[test]
+    fn text_operators() {
+        check("short_descriptionLIKEstorage", true);
+        check("short_description*storage", true);
+        check("short_descriptionNOT LIKEstorage", false);
+        check("short_descriptionSTARTSWITHNetwork", true);
+        check("short_descriptionENDSWITHunavailable", true);
+        check("short_description%available", true);
+        // Text operators on references use the referenced record's name.
+        check("caller_idSTARTSWITHAbel", true);
+        check("caller_idLIKETuter", true);
+        check("caller_idNOT LIKETuter", false);
+    }
+
+    #[test]
+    fn emptiness() {
+        check("close_notesISEMPTY", true);
+        check("close_notesEMPTYSTRING", true);
+        check("short_descriptionISNOTEMPTY", true);
+        check("close_notesISNOTEMPTY", false);
+        check("close_notesANYTHING", true);
+    }
+
+    #[test]
+    fn comparisons() {
+        check("reassignment_count<3", true);
+        check("reassignment_count<2", false);
+        check("reassignment_count<=2", true);
+        check("reassignment_count>1", true);
+        check("reassignment_count>=3", false);
+        check("reassignment_countBETWEEN1@3", true);
+        check("reassignment_countBETWEEN3@5", false);
+        check("short_descriptionBETWEENM@O", true);
+        check("short_descriptionBETWEENA@M", false);
+        check("short_description>=S", false);
+        check("priority<=3", true);
+    }
+
+    #[test]
+    fn field_comparisons() {
+        check("short_descriptionSAMEASdescription", true);
+        check("short_descriptionNSAMEASdescription", false);
+        check("caller_idNSAMEASassigned_to", true);
+        check("reassignment_countGT_FIELDreopen_count", true);
+        check("reassignment_countLT_FIELDreopen_count", false);
+        check("reassignment_countGT_OR_EQUALS_FIELDreopen_count", true);
+        check("reassignment_countLT_OR_EQUALS_FIELDreopen_count", false);
+        check("urgencySAMEASimpact", true);
+    }
+
+    #[test]
+    fn dates() {
+        check(
+            "sla_dueONToday@javascript:gs.daysAgoStart(0)@javascript:gs.daysAgoEnd(0)",
+            true,
+        );
+        check(
+            "sla_dueNOTONToday@javascript:gs.daysAgoStart(0)@javascript:gs.daysAgoEnd(0)",
+            false,
+        );
+        check("opened_atON2024-03-04@javascript:gs.dateGenerate('2024-03-04','start')@javascript:gs.dateGenerate('2024-03-04','end')", true);
+        check("sla_due<javascript:gs.beginningOfToday()", false);
+        check("opened_at<javascript:gs.beginningOfToday()", true);
+        check(
+            "sla_dueBETWEENjavascript:gs.daysAgoStart(1)@javascript:gs.daysAgoEnd(0)",
+            true,
+        );
+        check(
+            "opened_atDATEPARTMonday@javascript:gs.datePart('dayofweek','monday','EE')",
+            true,
+        );
+        check(
+            "opened_atDATEPARTMonday@javascript:gs.datePart('dayofweek','monday','GT')",
+            false,
+        );
+        check("sla_dueRELATIVEGT@hour@ago@4", true);
+        check("sla_dueRELATIVEGT@hour@ago@3", false);
+        check("opened_atRELATIVELT@day@ago@1", true);
+        check("sla_dueMORETHANactivity_due@day@before@1", true);
+        check("sla_dueMORETHANactivity_due@day@before@3", false);
+        check("sla_dueLESSTHANactivity_due@day@before@3", true);
+        check("sla_dueSAMEASactivity_due@day", false);
+    }
+
+    #[test]
+    fn dynamic_and_dot_walking() {
+        check("caller_idDYNAMIC54635e965f510100a9ad2572f2b4774c", true);
+        check("assigned_toDYNAMIC54635e965f510100a9ad2572f2b4774c", false);
+        check("caller_id.user_name=abel.tuter", true);
+        check("assigned_to.roles=itil", true);
+        check("caller_id.bogus=1", true);
+    }
+
+    #[test]
+    fn and_or_new_query_and_invalid_parts() {
+        check("impact=2^urgency=2", true);
+        check("impact=1^urgency=2", false);
+        check("impact=1^ORurgency=2", true);
+        check("impact=1^NQurgency=2", true);
+        check("impact=1^NQurgency=1", false);
+        check("bogus=1", true);
+        check("bogus=1^impact=1", false);
+        check("stateVALCHANGES", true);
+    }
+}

@@ -12,4 +12,5 @@ pub mod instance;
 pub mod paging;
 pub mod providers;
 pub mod query;
+pub mod retry;
 pub mod ticket;

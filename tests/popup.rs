@@ -72,7 +72,7 @@ fn json_response(status: u16, body: Value) -> HttpResponse {
             "Content-Type".into(),
             "application/json;charset=UTF-8".into(),
         )],
-        body: body.to_string(),
+        body: body.to_string().into_bytes(),
     }
 }
 
@@ -327,7 +327,7 @@ async fn a_failed_create_keeps_the_form_and_the_draft() {
         .expect("draft kept");
     assert_eq!(draft["short_description"], "Payroll run fails");
     let body: Value =
-        serde_json::from_str(popup.platform.requests.borrow()[0].body.as_deref().unwrap()).unwrap();
+        serde_json::from_str(popup.platform.requests.borrow()[0].body_text().unwrap()).unwrap();
     assert_eq!(
         body["caller_id"], "62826bf03710200044e0bfc8bcbe5df1",
         "the caller is the connected user"
@@ -365,7 +365,7 @@ async fn a_hibernating_instance_is_named() {
     let platform = fake(|_| HttpResponse {
         status: 200,
         headers: vec![("Content-Type".into(), "text/html".into())],
-        body: "<html><head><title>Instance Hibernating page</title></head></html>".into(),
+        body: b"<html><head><title>Instance Hibernating page</title></head></html>".to_vec(),
     });
     let popup = mount(platform);
     popup.fill_connect_form("dev12345").await;

@@ -20,7 +20,7 @@ pub(crate) async fn send(request: HttpRequest) -> Result<HttpResponse, BrowserEr
     init.set_headers(&headers);
     init.set_credentials(RequestCredentials::Omit);
     if let Some(body) = &request.body {
-        init.set_body(&JsValue::from_str(body));
+        init.set_body(&js_sys::Uint8Array::from(body.as_slice()));
     }
     let fetch_request = Request::new_with_str_and_init(&request.url, &init).map_err(to_error)?;
     let window =
@@ -41,13 +41,13 @@ pub(crate) async fn send(request: HttpRequest) -> Result<HttpResponse, BrowserEr
             pair.get(1).as_string().unwrap_or_default(),
         ));
     }
-    let text: Promise = response.text().map_err(to_error)?;
-    let body = JsFuture::from(text)
+    let buffer: Promise = response.array_buffer().map_err(to_error)?;
+    let body = JsFuture::from(buffer)
         .await
         .map_err(|error| BrowserError::Network(describe(&error)))?;
-    Ok(HttpResponse {
-        status: response.status(),
-        headers: header_pairs,
-        body: body.as_string().unwrap_or_default(),
-    })
+    Ok(HttpResponse::new(
+        response.status(),
+        header_pairs,
+        js_sys::Uint8Array::new(&body).to_vec(),
+    ))
 }

@@ -29,8 +29,8 @@ pub struct HttpRequest {
     pub url: String,
     /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
-    /// The body, if any.
-    pub body: Option<String>,
+    /// The body, if any: JSON or form text, or the bytes of a file being uploaded.
+    pub body: Option<Vec<u8>>,
 }
 
 /// A response as received, handed back to the provider that built the request.
@@ -40,8 +40,8 @@ pub struct HttpResponse {
     pub status: u16,
     /// Header names and values as received.
     pub headers: Vec<(String, String)>,
-    /// The body as text.
-    pub body: String,
+    /// The body as received: usually UTF-8 JSON, or a file's bytes.
+    pub body: Vec<u8>,
 }
 
 impl Method {
@@ -58,6 +58,11 @@ impl Method {
 }
 
 impl HttpRequest {
+    /// The body as text, when there is one and it is UTF-8.
+    pub fn body_text(&self) -> Option<&str> {
+        std::str::from_utf8(self.body.as_deref()?).ok()
+    }
+
     /// The first value of a header, matched without regard to case.
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
@@ -65,6 +70,24 @@ impl HttpRequest {
 }
 
 impl HttpResponse {
+    /// A response from its parts.
+    pub fn new(
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: impl Into<Vec<u8>>,
+    ) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    /// The body as text; invalid UTF-8 becomes U+FFFD.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
     /// The first value of a header, matched without regard to case.
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
@@ -138,7 +161,7 @@ mod tests {
                 "Content-Type".into(),
                 "application/json;charset=UTF-8".into(),
             )],
-            body: String::new(),
+            body: Vec::new(),
         };
         assert_eq!(
             response.header("content-type"),

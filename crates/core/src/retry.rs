@@ -171,7 +171,7 @@ mod tests {
                 .iter()
                 .map(|(name, value)| (name.to_string(), value.to_string()))
                 .collect(),
-            body: String::new(),
+            body: Vec::new(),
         }
     }
 

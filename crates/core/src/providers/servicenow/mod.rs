@@ -208,7 +208,7 @@ impl ServiceNow {
             method,
             url: self.instance.url(path_and_query),
             headers,
-            body: body.map(|body| body.to_string()),
+            body: body.map(|body| body.to_string().into_bytes()),
         }
     }
 }
@@ -217,8 +217,9 @@ impl ServiceNow {
 fn check(response: &HttpResponse, expected_status: u16) -> Result<&HttpResponse, CoreError> {
     // A hibernating developer instance answers every call with 200 and an HTML page
     // (shared/recorded/README.md); so do SSO and login redirects.
-    if response.is_html() || (!response.is_json() && response.body.trim_start().starts_with('<')) {
-        if response.body.contains("Instance Hibernating page") {
+    let text = response.text();
+    if response.is_html() || (!response.is_json() && text.trim_start().starts_with('<')) {
+        if text.contains("Instance Hibernating page") {
             return Err(CoreError::InstanceHibernating);
         }
         if (200..300).contains(&response.status) {
@@ -228,7 +229,7 @@ fn check(response: &HttpResponse, expected_status: u16) -> Result<&HttpResponse,
     if response.status == expected_status {
         return Ok(response);
     }
-    let message = wire::error_message(&response.body);
+    let message = wire::error_message(&text);
     let message_or = |fallback: &str| message.clone().unwrap_or_else(|| fallback.to_owned());
     Err(match response.status {
         400 => CoreError::Validation {

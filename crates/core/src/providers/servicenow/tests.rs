@@ -19,7 +19,7 @@ fn json_response(status: u16, body: &str) -> HttpResponse {
             "Content-Type".into(),
             "application/json;charset=UTF-8".into(),
         )],
-        body: body.to_owned(),
+        body: body.as_bytes().to_vec(),
     }
 }
 
@@ -46,7 +46,7 @@ fn create_request_carries_fields_and_auth() {
     );
     assert_eq!(request.header("content-type"), Some("application/json"));
     let body: Value =
-        serde_json::from_str(request.body.as_deref().expect("a body")).expect("json body");
+        serde_json::from_str(request.body_text().expect("a body")).expect("json body");
     assert_eq!(
         body,
         json!({"short_description": "Printer on fire", "description": "https://intranet/printers",
@@ -245,7 +245,7 @@ fn html_pages_are_recognised() {
     let html = |body: &str| HttpResponse {
         status: 200,
         headers: vec![("Content-Type".into(), "text/html;charset=UTF-8".into())],
-        body: body.to_owned(),
+        body: body.as_bytes().to_vec(),
     };
     check_error(
         html("<html><title>Instance Hibernating page</title></html>"),

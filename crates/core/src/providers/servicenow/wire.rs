@@ -31,12 +31,12 @@ struct ErrorBody {
 }
 
 pub(crate) fn list_result(response: &HttpResponse) -> Result<Vec<Record>, CoreError> {
-    let envelope: Envelope<Vec<BTreeMap<String, Value>>> = parse_json(&response.body)?;
+    let envelope: Envelope<Vec<BTreeMap<String, Value>>> = parse_json(&response.text())?;
     Ok(envelope.result.into_iter().map(Record).collect())
 }
 
 pub(crate) fn single_result(response: &HttpResponse) -> Result<Record, CoreError> {
-    let envelope: Envelope<BTreeMap<String, Value>> = parse_json(&response.body)?;
+    let envelope: Envelope<BTreeMap<String, Value>> = parse_json(&response.text())?;
     Ok(Record(envelope.result))
 }
 

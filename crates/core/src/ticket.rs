@@ -71,6 +71,36 @@ pub struct PersonRef {
     pub name: Option<String>,
 }
 
+/// One entry of a ticket's conversation: a ServiceNow journal entry or a Zendesk comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    /// The service desk's id for the entry.
+    pub id: String,
+    /// Who wrote it (a ServiceNow user name, a Zendesk user id).
+    pub author: Option<PersonRef>,
+    /// The text.
+    pub body: String,
+    /// When it was written.
+    pub created: Option<Timestamp>,
+    /// `false` for agent-only entries (ServiceNow work notes, Zendesk private comments).
+    pub public: bool,
+}
+
+/// A file attached to a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The service desk's id for the file.
+    pub id: String,
+    /// The file name.
+    pub file_name: String,
+    /// The MIME type.
+    pub content_type: String,
+    /// The size in bytes, when known.
+    pub size_bytes: Option<u64>,
+    /// Where the file's bytes are downloaded from (needs the same credentials).
+    pub download_url: String,
+}
+
 /// A UTC instant, kept as seconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Timestamp(pub i64);

@@ -3,12 +3,22 @@
 //! Wire records (every value a string, references as `{link,value}`) stay in [`wire`]; callers only
 //! see [`Ticket`], [`User`] and [`CoreError`].
 
+mod attachments;
+mod directory;
 mod incident;
+mod journal;
+mod safe_create;
+mod table;
+mod tickets;
 mod wire;
 
+pub use crate::providers::servicenow::directory::{DirectoryCache, DirectoryTable, Group};
 pub use crate::providers::servicenow::incident::{incident_state, priority_for, Level};
+pub use crate::providers::servicenow::safe_create::{CreateStep, SafeCreate};
+pub use crate::providers::servicenow::table::Table;
+pub use crate::providers::servicenow::tickets::{TicketFilter, MAX_PAGE_SIZE};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::auth::Credentials;
 use crate::error::CoreError;
@@ -52,11 +62,6 @@ pub struct NewIncident {
     pub caller_id: String,
 }
 
-/// The fields Flare reads from incidents; asking for fewer keeps replies small.
-const INCIDENT_FIELDS: &str =
-    "sys_id,number,short_description,description,state,priority,urgency,impact,\
-caller_id,assigned_to,assignment_group,opened_at,sys_created_on,sys_updated_on,correlation_id";
-
 impl ServiceNow {
     /// A connection to `instance` signing in with `credentials`.
     pub fn new(instance: InstanceUrl, credentials: Credentials) -> ServiceNow {
@@ -87,45 +92,33 @@ impl ServiceNow {
 
     /// Reads the reply to [`ServiceNow::find_user_request`].
     pub fn parse_user(&self, response: &HttpResponse) -> Result<User, CoreError> {
-        let records = wire::list_result(check(response, 200)?)?;
-        let record = records
+        self.parse_users(response)?
             .into_iter()
             .next()
             .ok_or_else(|| CoreError::NotFound {
                 message: "no user with this user name".to_owned(),
-            })?;
-        Ok(User {
-            sys_id: record.required("sys_id")?.to_owned(),
-            user_name: record.value("user_name").unwrap_or_default().to_owned(),
-            name: record.display("name").unwrap_or_default().to_owned(),
-            email: record.value("email").unwrap_or_default().to_owned(),
-        })
+            })
     }
 
     /// Creates an incident.
     pub fn create_incident_request(&self, incident: &NewIncident) -> HttpRequest {
-        let body = json!({
-            "short_description": incident.short_description,
-            "description": incident.description,
-            "urgency": incident.urgency.code(),
-            "impact": incident.impact.code(),
-            "caller_id": incident.caller_id,
-        });
-        self.request(
-            Method::Post,
-            &format!(
-                "/api/now/table/incident?{}",
-                query_string(&[("sysparm_fields", INCIDENT_FIELDS)])
-            ),
-            Some(body),
-        )
+        let fields = [
+            ("short_description", incident.short_description.as_str()),
+            ("description", incident.description.as_str()),
+            ("urgency", incident.urgency.code()),
+            ("impact", incident.impact.code()),
+            ("caller_id", incident.caller_id.as_str()),
+        ];
+        let fields = fields
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        self.create_ticket_request(Table::Incident, &fields)
     }
 
     /// Reads the reply to a create, update or get of one incident.
     pub fn parse_incident(&self, response: &HttpResponse) -> Result<Ticket, CoreError> {
-        let expected = if response.status == 201 { 201 } else { 200 };
-        let record = wire::single_result(check(response, expected)?)?;
-        self.incident_ticket(record)
+        self.parse_ticket(Table::Incident, response)
     }
 
     /// Lists the incidents where `caller_sys_id` is the caller, most recently updated first.
@@ -135,19 +128,11 @@ impl ServiceNow {
         limit: u32,
         offset: u64,
     ) -> HttpRequest {
-        let query = format!("caller_id={caller_sys_id}^ORDERBYDESCsys_updated_on");
-        let (limit, offset) = (limit.to_string(), offset.to_string());
-        self.get(
-            "incident",
-            &[
-                ("sysparm_query", &query),
-                ("sysparm_fields", INCIDENT_FIELDS),
-                ("sysparm_display_value", "all"),
-                ("sysparm_exclude_reference_link", "true"),
-                ("sysparm_limit", &limit),
-                ("sysparm_offset", &offset),
-            ],
-        )
+        let filter = TicketFilter {
+            requester: Some(caller_sys_id.to_owned()),
+            ..TicketFilter::default()
+        };
+        self.list_tickets_request(Table::Incident, &filter, limit, offset)
     }
 
     /// Reads a page of incidents; `offset` and `limit` are the ones the request asked for.
@@ -157,24 +142,7 @@ impl ServiceNow {
         limit: u32,
         offset: u64,
     ) -> Result<Page<Ticket>, CoreError> {
-        let records = wire::list_result(check(response, 200)?)?;
-        let total = response
-            .header("x-total-count")
-            .and_then(|value| value.trim().parse::<u64>().ok());
-        let n_records = records.len() as u64;
-        let has_more = match total {
-            Some(total) => offset + n_records < total,
-            None => n_records == u64::from(limit),
-        };
-        let items = records
-            .into_iter()
-            .map(|record| self.incident_ticket(record))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            items,
-            total,
-            next_offset: has_more.then_some(offset + n_records),
-        })
+        self.parse_ticket_page(Table::Incident, response, limit, offset)
     }
 
     /// Where a person opens the record in the instance's own UI.
@@ -182,13 +150,7 @@ impl ServiceNow {
         self.instance.url(&format!("/{table}.do?sys_id={sys_id}"))
     }
 
-    fn incident_ticket(&self, record: wire::Record) -> Result<Ticket, CoreError> {
-        let ticket = record.into_ticket()?;
-        let web_link = self.record_link("incident", &ticket.id);
-        Ok(Ticket { web_link, ..ticket })
-    }
-
-    fn get(&self, table: &str, params: &[(&str, &str)]) -> HttpRequest {
+    pub(crate) fn get(&self, table: &str, params: &[(&str, &str)]) -> HttpRequest {
         self.request(
             Method::Get,
             &format!("/api/now/table/{table}?{}", query_string(params)),
@@ -196,7 +158,12 @@ impl ServiceNow {
         )
     }
 
-    fn request(&self, method: Method, path_and_query: &str, body: Option<Value>) -> HttpRequest {
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<Value>,
+    ) -> HttpRequest {
         let mut headers = vec![
             ("Accept".to_owned(), "application/json".to_owned()),
             ("Authorization".to_owned(), self.credentials.authorization()),
@@ -214,7 +181,10 @@ impl ServiceNow {
 }
 
 /// Turns every reply that is not the expected success into the error it means.
-fn check(response: &HttpResponse, expected_status: u16) -> Result<&HttpResponse, CoreError> {
+pub(crate) fn check(
+    response: &HttpResponse,
+    expected_status: u16,
+) -> Result<&HttpResponse, CoreError> {
     // A hibernating developer instance answers every call with 200 and an HTML page
     // (shared/recorded/README.md); so do SSO and login redirects.
     let text = response.text();

@@ -1,5 +1,8 @@
 use super::*;
+use crate::retry::Attempt;
 use crate::ticket::{PersonRef, StatusCategory, Timestamp};
+use serde_json::json;
+use std::collections::BTreeMap;
 
 fn servicenow() -> ServiceNow {
     let instance = InstanceUrl::parse_servicenow("acme").expect("valid instance");
@@ -255,4 +258,388 @@ fn html_pages_are_recognised() {
         html("<html><form action=login.do></form></html>"),
         CoreError::NotAnApi,
     );
+}
+
+fn with_headers(mut response: HttpResponse, headers: &[(&str, &str)]) -> HttpResponse {
+    response.headers.extend(
+        headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string())),
+    );
+    response
+}
+
+#[test]
+fn filters_become_encoded_queries() {
+    let check = |filter: TicketFilter, table: Table, expected: &str| {
+        assert_eq!(filter.to_query(table).to_string(), expected);
+    };
+    check(
+        TicketFilter::default(),
+        Table::Incident,
+        "ORDERBYDESCsys_updated_on",
+    );
+    check(
+        TicketFilter {
+            states: vec!["1".into(), "2".into()],
+            requester: Some(crate::query::CURRENT_USER.into()),
+            assigned_to: Some("46d44a".into()),
+            assignment_group: Some("8a5055".into()),
+            priorities: vec!["1".into()],
+            updated_since: Timestamp::parse("2024-03-01 00:00:00"),
+            text: Some(" vpn ".into()),
+            active_only: true,
+        },
+        Table::Incident,
+        "active=true^stateIN1,2^caller_id=javascript:gs.getUserID()^assigned_to=46d44a^assignment_group=8a5055\
+         ^priorityIN1^sys_updated_on>2024-03-01 00:00:00^short_descriptionLIKEvpn^ORdescriptionLIKEvpn\
+         ^ORDERBYDESCsys_updated_on",
+    );
+    check(
+        TicketFilter {
+            requester: Some("abc".into()),
+            ..TicketFilter::default()
+        },
+        Table::Request,
+        "requested_for=abc^ORDERBYDESCsys_updated_on",
+    );
+}
+
+#[test]
+fn list_requests_cap_the_page_size() {
+    let request = servicenow().list_tickets_request(
+        Table::ChangeRequest,
+        &TicketFilter::default(),
+        50_000,
+        0,
+    );
+    assert!(request
+        .url
+        .starts_with("https://acme.service-now.com/api/now/table/change_request?"));
+    assert!(
+        request.url.contains("sysparm_limit=10000&"),
+        "{}",
+        request.url
+    );
+}
+
+#[test]
+fn next_page_comes_from_the_link_header() {
+    let link = "<https://acme.service-now.com/api/now/table/incident?sysparm_offset=0&sysparm_limit=2>;rel=\"first\",\
+                <https://acme.service-now.com/api/now/table/incident?sysparm_offset=-1&sysparm_limit=2>;rel=\"prev\",\
+                <https://acme.service-now.com/api/now/table/incident?sysparm_offset=2&sysparm_limit=2>;rel=\"next\",\
+                <https://acme.service-now.com/api/now/table/incident?sysparm_offset=4&sysparm_limit=2>;rel=\"last\"";
+    let two = json_response(200, r#"{"result":[{"sys_id":"a"},{"sys_id":"b"}]}"#);
+    let check = |response: &HttpResponse, offset: u64, expected: Option<u64>| {
+        let page = servicenow()
+            .parse_ticket_page(Table::Incident, response, 2, offset)
+            .expect("parses");
+        assert_eq!(page.next_offset, expected, "offset {offset}");
+    };
+    check(
+        &with_headers(two.clone(), &[("Link", link), ("X-Total-Count", "5")]),
+        0,
+        Some(2),
+    );
+    // The last page: no next link, and the count agrees.
+    let last_link = "<https://acme.service-now.com/api/now/table/incident?sysparm_offset=0&sysparm_limit=2>;rel=\"first\"";
+    check(
+        &with_headers(two.clone(), &[("Link", last_link), ("X-Total-Count", "6")]),
+        4,
+        None,
+    );
+    // Without headers: a full page may have more after it; a short one does not.
+    check(&two, 0, Some(2));
+    check(
+        &json_response(200, r#"{"result":[{"sys_id":"a"}]}"#),
+        0,
+        None,
+    );
+    // A next link pointing at or behind the current offset is ignored.
+    let stuck = "<https://acme.service-now.com/api/now/table/incident?sysparm_offset=2&sysparm_limit=2>;rel=\"next\"";
+    check(&with_headers(two, &[("Link", stuck)]), 2, None);
+}
+
+#[test]
+fn tickets_of_other_tables_use_their_own_states_and_requester() {
+    let response = json_response(
+        200,
+        r#"{"result":{"sys_id":"r1","number":"REQ0010001","state":"2","requested_for":"62","short_description":"New laptop"}}"#,
+    );
+    let ticket = servicenow()
+        .parse_ticket(Table::Request, &response)
+        .expect("parses");
+    assert_eq!(ticket.status.label, "Work in Progress");
+    assert_eq!(ticket.requester.expect("requester").id, "62");
+    assert_eq!(
+        ticket.web_link,
+        "https://acme.service-now.com/sc_request.do?sys_id=r1"
+    );
+}
+
+#[test]
+fn update_find_and_delete_requests() {
+    let fields = [
+        ("state".to_owned(), "6".to_owned()),
+        ("close_code".to_owned(), "Solved (Permanently)".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    let update = servicenow().update_ticket_request(Table::Incident, "a1", &fields);
+    assert_eq!(update.method, Method::Patch);
+    assert!(update
+        .url
+        .starts_with("https://acme.service-now.com/api/now/table/incident/a1?"));
+    let body: Value = serde_json::from_str(update.body_text().expect("body")).expect("json");
+    assert_eq!(
+        body,
+        json!({"state": "6", "close_code": "Solved (Permanently)"})
+    );
+
+    let find = servicenow().find_by_number_request(Table::Incident, " INC0010001 ");
+    assert!(
+        find.url.contains("sysparm_query=number%3DINC0010001&"),
+        "{}",
+        find.url
+    );
+    let found = servicenow()
+        .parse_found_ticket(Table::Incident, &json_response(200, r#"{"result":[]}"#))
+        .expect("parses");
+    assert_eq!(found, None);
+
+    let delete = servicenow().delete_ticket_request(Table::Incident, "a1");
+    assert_eq!(
+        (delete.method, delete.body.is_none()),
+        (Method::Delete, true)
+    );
+    let deleted = HttpResponse::new(204, vec![], Vec::new());
+    assert_eq!(servicenow().parse_deleted(&deleted), Ok(()));
+    let missing = json_response(
+        404,
+        r#"{"error":{"detail":"Record doesn't exist or ACL restricts the record retrieval","message":"No Record found"},"status":"failure"}"#,
+    );
+    assert!(matches!(
+        servicenow().parse_deleted(&missing),
+        Err(CoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn journal_entries_read_and_write() {
+    let request = servicenow().journal_request("a1", 100);
+    assert!(
+        request.url.contains("sysparm_query=element_id%3Da1%5EelementINcomments%2Cwork_notes%5EORDERBYsys_created_on"),
+        "{}",
+        request.url
+    );
+    let response = json_response(
+        200,
+        r#"{"result":[
+            {"sys_id":"j1","element":"comments","element_id":"a1","value":"Still broken","sys_created_on":"2024-03-04 10:00:00","sys_created_by":"abel.tuter"},
+            {"sys_id":"j2","element":"work_notes","element_id":"a1","value":"Checked the VPN logs","sys_created_on":"2024-03-04 11:00:00","sys_created_by":"beth.anglin"}]}"#,
+    );
+    let journal = servicenow().parse_journal(&response).expect("parses");
+    assert_eq!(journal.len(), 2);
+    assert_eq!(
+        (journal[0].body.as_str(), journal[0].public),
+        ("Still broken", true)
+    );
+    assert_eq!(
+        (
+            journal[1].author.as_ref().map(|author| author.id.as_str()),
+            journal[1].public
+        ),
+        (Some("beth.anglin"), false)
+    );
+
+    let comment = servicenow().add_comment_request(Table::Incident, "a1", "Any news?", true);
+    assert_eq!(comment.method, Method::Patch);
+    assert_eq!(comment.body_text(), Some(r#"{"comments":"Any news?"}"#));
+    let note = servicenow().add_comment_request(Table::Incident, "a1", "internal", false);
+    assert_eq!(note.body_text(), Some(r#"{"work_notes":"internal"}"#));
+}
+
+#[test]
+fn attachments_upload_list_and_download() {
+    let upload = servicenow().upload_attachment_request(
+        Table::Incident,
+        "a1",
+        "screen shot.png",
+        "image/png",
+        vec![137, 80, 78, 71],
+    );
+    assert_eq!(upload.method, Method::Post);
+    assert_eq!(
+        upload.url,
+        "https://acme.service-now.com/api/now/attachment/file?table_name=incident&table_sys_id=a1&file_name=screen%20shot.png"
+    );
+    assert_eq!(upload.header("content-type"), Some("image/png"));
+    assert_eq!(upload.body.as_deref(), Some(&[137_u8, 80, 78, 71][..]));
+
+    let created = json_response(
+        201,
+        r#"{"result":{"sys_id":"f1","file_name":"screen shot.png","content_type":"image/png","size_bytes":"4",
+            "download_link":"https://acme.service-now.com/api/now/attachment/f1/file","table_sys_id":"a1"}}"#,
+    );
+    let attachment = servicenow().parse_attachment(&created).expect("parses");
+    assert_eq!(
+        (attachment.id.as_str(), attachment.size_bytes),
+        ("f1", Some(4))
+    );
+    assert_eq!(
+        attachment.download_url,
+        "https://acme.service-now.com/api/now/attachment/f1/file"
+    );
+
+    let list = servicenow().list_attachments_request("a1");
+    assert_eq!(
+        list.url,
+        "https://acme.service-now.com/api/now/attachment?sysparm_query=table_sys_id%3Da1"
+    );
+    let download = servicenow().download_attachment_request("f1");
+    assert_eq!(download.header("accept"), Some("*/*"));
+    let bytes = HttpResponse::new(
+        200,
+        vec![("Content-Type".into(), "image/png".into())],
+        vec![1, 2, 3],
+    );
+    assert_eq!(servicenow().parse_download(&bytes), Ok(vec![1, 2, 3]));
+    let page = HttpResponse::new(
+        200,
+        vec![("Content-Type".into(), "text/html".into())],
+        "<p>Instance Hibernating page</p>",
+    );
+    assert_eq!(
+        servicenow().parse_download(&page),
+        Err(CoreError::InstanceHibernating)
+    );
+}
+
+#[test]
+fn directory_refreshes_by_delta() {
+    let mut cache = DirectoryCache::default();
+    let first = cache.refresh_request(&servicenow(), DirectoryTable::Users);
+    assert!(
+        first.url.contains("sysparm_query=ORDERBYsys_updated_on&"),
+        "{}",
+        first.url
+    );
+    let response = json_response(
+        200,
+        r#"{"result":[
+            {"sys_id":"u1","user_name":"abel.tuter","name":"Abel Tuter","email":"abel@example.com","active":"true","sys_updated_on":"2024-03-01 10:00:00"},
+            {"sys_id":"u2","user_name":"old.timer","name":"Old Timer","email":"","active":"true","sys_updated_on":"2024-03-02 10:00:00"}]}"#,
+    );
+    assert_eq!(
+        cache.handle_refresh(DirectoryTable::Users, &response),
+        Ok(false)
+    );
+    assert_eq!(cache.users.len(), 2);
+    assert_eq!(
+        cache.user_watermark,
+        Timestamp::parse("2024-03-02 10:00:00")
+    );
+
+    let second = cache.refresh_request(&servicenow(), DirectoryTable::Users);
+    assert!(
+        second
+            .url
+            .contains("sys_updated_on%3E%3D2024-03-02%2010%3A00%3A00"),
+        "{}",
+        second.url
+    );
+    let deactivated = json_response(
+        200,
+        r#"{"result":[{"sys_id":"u2","user_name":"old.timer","name":"Old Timer","active":"false","sys_updated_on":"2024-03-05 09:00:00"}]}"#,
+    );
+    assert_eq!(
+        cache.handle_refresh(DirectoryTable::Users, &deactivated),
+        Ok(false)
+    );
+    assert_eq!(cache.users.keys().collect::<Vec<_>>(), ["u1"]);
+
+    let groups = json_response(
+        200,
+        r#"{"result":[{"sys_id":"g1","name":"Service Desk","active":"true","sys_updated_on":"2024-01-01 00:00:00"}]}"#,
+    );
+    assert_eq!(
+        servicenow().parse_groups(&groups).expect("parses")[0].name,
+        "Service Desk"
+    );
+    let search = servicenow().search_users_request("abel", 10);
+    assert!(
+        search
+            .url
+            .contains("nameLIKEabel%5EORuser_nameLIKEabel%5EORemailLIKEabel"),
+        "{}",
+        search.url
+    );
+}
+
+#[test]
+fn a_create_retried_after_a_dropped_connection_finds_the_first_record() {
+    let fields = [("short_description".to_owned(), "Printer on fire".to_owned())]
+        .into_iter()
+        .collect();
+    let mut create = SafeCreate::new(servicenow(), Table::Incident, fields, "flare-7f3c");
+    let first = create.request();
+    assert_eq!(first.method, Method::Post);
+    assert!(first
+        .body_text()
+        .expect("body")
+        .contains(r#""correlation_id":"flare-7f3c""#));
+
+    // The connection drops: Flare must look before it sends again.
+    assert_eq!(create.handle(Attempt::NetworkError), CreateStep::Again);
+    let lookup = create.request();
+    assert_eq!(lookup.method, Method::Get);
+    assert!(
+        lookup
+            .url
+            .contains("sysparm_query=correlation_id%3Dflare-7f3c"),
+        "{}",
+        lookup.url
+    );
+    let found = json_response(
+        200,
+        r#"{"result":[{"sys_id":"a1","number":"INC0010009","correlation_id":"flare-7f3c"}]}"#,
+    );
+    match create.handle(Attempt::Response(&found)) {
+        CreateStep::Done(ticket) => assert_eq!(ticket.reference, "INC0010009"),
+        other => panic!("expected the earlier record, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_create_that_never_arrived_is_sent_again() {
+    let mut create = SafeCreate::new(servicenow(), Table::Incident, BTreeMap::new(), "flare-1");
+    let unavailable = json_response(503, "");
+    assert_eq!(
+        create.handle(Attempt::Response(&unavailable)),
+        CreateStep::Again
+    );
+    assert_eq!(create.request().method, Method::Get);
+    assert_eq!(
+        create.handle(Attempt::Response(&json_response(200, r#"{"result":[]}"#))),
+        CreateStep::Again
+    );
+    assert_eq!(
+        create.request().method,
+        Method::Post,
+        "nothing was committed, so create again"
+    );
+    let created = json_response(201, r#"{"result":{"sys_id":"a2","number":"INC0010010"}}"#);
+    assert!(matches!(
+        create.handle(Attempt::Response(&created)),
+        CreateStep::Done(_)
+    ));
+    let forbidden = json_response(
+        403,
+        r#"{"error":{"message":"Operation Failed","detail":""},"status":"failure"}"#,
+    );
+    let mut refused = SafeCreate::new(servicenow(), Table::Incident, BTreeMap::new(), "flare-2");
+    assert!(matches!(
+        refused.handle(Attempt::Response(&forbidden)),
+        CreateStep::Failed(CoreError::Forbidden { .. })
+    ));
 }

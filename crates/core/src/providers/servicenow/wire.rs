@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use crate::error::CoreError;
 use crate::http::HttpResponse;
-use crate::providers::servicenow::incident::{incident_state, priority_label};
+use crate::providers::servicenow::incident::priority_label;
+use crate::providers::servicenow::table::Table;
 use crate::ticket::{PersonRef, Priority, Ticket, Timestamp};
 
 /// One record as received.
@@ -86,6 +87,17 @@ impl Record {
         matches!(self.0.get(field), Some(Value::Object(object)) if object.contains_key("display_value"))
     }
 
+    /// The author of a journal entry or the creator of a record: `sys_created_by` holds a user name.
+    pub(crate) fn created_by(&self) -> Option<PersonRef> {
+        let user_name = self
+            .value("sys_created_by")
+            .filter(|name| !name.is_empty())?;
+        Some(PersonRef {
+            id: user_name.to_owned(),
+            name: None,
+        })
+    }
+
     pub(crate) fn required(&self, field: &str) -> Result<&str, CoreError> {
         self.value(field)
             .filter(|value| !value.is_empty())
@@ -107,15 +119,15 @@ impl Record {
         })
     }
 
-    fn timestamp(&self, field: &str) -> Option<Timestamp> {
+    pub(crate) fn timestamp(&self, field: &str) -> Option<Timestamp> {
         // Display values are in the user's time zone and format; only raw values are UTC.
         self.value(field).and_then(Timestamp::parse)
     }
 
-    /// The incident as a [`Ticket`]; the caller fills in `web_link`.
-    pub(crate) fn into_ticket(self) -> Result<Ticket, CoreError> {
+    /// The record of a ticket table as a [`Ticket`]; the caller fills in `web_link`.
+    pub(crate) fn into_ticket(self, table: Table) -> Result<Ticket, CoreError> {
         let id = self.required("sys_id")?.to_owned();
-        let mut status = incident_state(self.value("state").unwrap_or_default());
+        let mut status = table.status(self.value("state").unwrap_or_default());
         if self.has_display("state") {
             status.label = self.display("state").unwrap_or_default().to_owned();
         }
@@ -139,7 +151,7 @@ impl Record {
             status,
             priority,
             assignee: self.person("assigned_to"),
-            requester: self.person("caller_id"),
+            requester: self.person(table.requester_field()),
             created: self.timestamp("sys_created_on"),
             updated: self.timestamp("sys_updated_on"),
             web_link: String::new(),

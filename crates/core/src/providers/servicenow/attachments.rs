@@ -1,0 +1,117 @@
+//! Files on records, through the Attachment API (`/api/now/attachment`).
+
+use crate::error::CoreError;
+use crate::http::{encode_component, query_string, HttpRequest, HttpResponse, Method};
+use crate::providers::servicenow::table::Table;
+use crate::providers::servicenow::{check, wire, ServiceNow};
+use crate::ticket::Attachment;
+
+impl ServiceNow {
+    /// Uploads a file (a screenshot, a log) to a ticket: `POST /api/now/attachment/file` with the
+    /// file's bytes as the body and its MIME type as `Content-Type` (c_AttachmentAPI.md).
+    pub fn upload_attachment_request(
+        &self,
+        table: Table,
+        ticket_sys_id: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> HttpRequest {
+        let query = query_string(&[
+            ("table_name", table.name()),
+            ("table_sys_id", ticket_sys_id),
+            ("file_name", file_name),
+        ]);
+        let mut request = self.request(
+            Method::Post,
+            &format!("/api/now/attachment/file?{query}"),
+            None,
+        );
+        request
+            .headers
+            .push(("Content-Type".to_owned(), content_type.to_owned()));
+        request.body = Some(bytes);
+        request
+    }
+
+    /// Reads the reply to an upload or to a metadata request.
+    pub fn parse_attachment(&self, response: &HttpResponse) -> Result<Attachment, CoreError> {
+        let expected = if response.status == 201 { 201 } else { 200 };
+        attachment(wire::single_result(check(response, expected)?)?)
+    }
+
+    /// The attachments of a ticket.
+    pub fn list_attachments_request(&self, ticket_sys_id: &str) -> HttpRequest {
+        let query = format!("table_sys_id={ticket_sys_id}");
+        self.request(
+            Method::Get,
+            &format!(
+                "/api/now/attachment?{}",
+                query_string(&[("sysparm_query", &query)])
+            ),
+            None,
+        )
+    }
+
+    /// Reads a list of attachments.
+    pub fn parse_attachments(&self, response: &HttpResponse) -> Result<Vec<Attachment>, CoreError> {
+        wire::list_result(check(response, 200)?)?
+            .into_iter()
+            .map(attachment)
+            .collect()
+    }
+
+    /// Downloads an attachment's bytes.
+    pub fn download_attachment_request(&self, attachment_sys_id: &str) -> HttpRequest {
+        let mut request = self.request(
+            Method::Get,
+            &format!(
+                "/api/now/attachment/{}/file",
+                encode_component(attachment_sys_id)
+            ),
+            None,
+        );
+        request
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+        request
+            .headers
+            .push(("Accept".to_owned(), "*/*".to_owned()));
+        request
+    }
+
+    /// The bytes of a downloaded attachment.
+    pub fn parse_download(&self, response: &HttpResponse) -> Result<Vec<u8>, CoreError> {
+        // Any file type may come back, HTML included; only the hibernation page is not a file.
+        let hibernating =
+            response.is_html() && response.text().contains("Instance Hibernating page");
+        if response.status == 200 && !hibernating {
+            return Ok(response.body.clone());
+        }
+        check(response, 200).map(|_| Vec::new())
+    }
+
+    /// Deletes an attachment.
+    pub fn delete_attachment_request(&self, attachment_sys_id: &str) -> HttpRequest {
+        self.request(
+            Method::Delete,
+            &format!(
+                "/api/now/attachment/{}",
+                encode_component(attachment_sys_id)
+            ),
+            None,
+        )
+    }
+}
+
+fn attachment(record: wire::Record) -> Result<Attachment, CoreError> {
+    Ok(Attachment {
+        id: record.required("sys_id")?.to_owned(),
+        file_name: record.value("file_name").unwrap_or_default().to_owned(),
+        content_type: record.value("content_type").unwrap_or_default().to_owned(),
+        size_bytes: record
+            .value("size_bytes")
+            .and_then(|size| size.parse().ok()),
+        download_url: record.value("download_link").unwrap_or_default().to_owned(),
+    })
+}

@@ -1,0 +1,109 @@
+//! Creating a ticket so that retrying never makes a duplicate.
+//!
+//! A create is not idempotent: when the connection drops after the instance committed the record,
+//! sending it again makes a second one. So every create carries a client-made `correlation_id`, and
+//! before sending it again Flare looks the record up by that id.
+
+use std::collections::BTreeMap;
+
+use crate::error::CoreError;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::providers::servicenow::{ServiceNow, Table};
+use crate::query::{Condition, EncodedQuery, Operator};
+use crate::retry::Attempt;
+use crate::ticket::Ticket;
+
+/// A create in progress. Poll [`SafeCreate::request`], send it, feed the outcome to
+/// [`SafeCreate::handle`], and follow the returned [`CreateStep`]. The caller decides how often and
+/// how long to wait between rounds (with [`crate::retry::RetryPolicy`]).
+#[derive(Debug, Clone)]
+pub struct SafeCreate {
+    servicenow: ServiceNow,
+    table: Table,
+    fields: BTreeMap<String, String>,
+    correlation_id: String,
+    checking: bool,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateStep {
+    /// The ticket exists: created now, or found from an earlier attempt.
+    Done(Box<Ticket>),
+    /// The outcome is unknown or the record is missing; send [`SafeCreate::request`] again (after a
+    /// back-off).
+    Again,
+    /// The instance refused; retrying will not help.
+    Failed(CoreError),
+}
+
+impl SafeCreate {
+    /// Prepares a create of `fields` in `table`; `correlation_id` must be unique per ticket the user
+    /// means to file (a UUID from the caller's random source).
+    pub fn new(
+        servicenow: ServiceNow,
+        table: Table,
+        mut fields: BTreeMap<String, String>,
+        correlation_id: &str,
+    ) -> SafeCreate {
+        fields.insert("correlation_id".to_owned(), correlation_id.to_owned());
+        SafeCreate {
+            servicenow,
+            table,
+            fields,
+            correlation_id: correlation_id.to_owned(),
+            checking: false,
+        }
+    }
+
+    /// The request to send now: the create, or the lookup by correlation id after an unanswered create.
+    pub fn request(&self) -> HttpRequest {
+        match self.checking {
+            false => self
+                .servicenow
+                .create_ticket_request(self.table, &self.fields),
+            true => {
+                let query = EncodedQuery::default().and(Condition::new(
+                    "correlation_id",
+                    Operator::Equals,
+                    &self.correlation_id,
+                ));
+                self.servicenow
+                    .list_request(self.table, &query.to_string(), 1, 0)
+            }
+        }
+    }
+
+    /// Takes the outcome of the request last returned by [`SafeCreate::request`].
+    pub fn handle(&mut self, outcome: Attempt<'_>) -> CreateStep {
+        let response: &HttpResponse = match outcome {
+            Attempt::NetworkError => {
+                // The create may or may not have been committed: look before sending it again.
+                self.checking = true;
+                return CreateStep::Again;
+            }
+            Attempt::Response(response) => response,
+        };
+        if response.status == 429 {
+            return CreateStep::Again;
+        }
+        if response.status >= 500 {
+            self.checking = true;
+            return CreateStep::Again;
+        }
+        match self.checking {
+            false => match self.servicenow.parse_ticket(self.table, response) {
+                Ok(ticket) => CreateStep::Done(Box::new(ticket)),
+                Err(error) => CreateStep::Failed(error),
+            },
+            true => match self.servicenow.parse_found_ticket(self.table, response) {
+                Ok(Some(ticket)) => CreateStep::Done(Box::new(ticket)),
+                Ok(None) => {
+                    self.checking = false;
+                    CreateStep::Again
+                }
+                Err(error) => CreateStep::Failed(error),
+            },
+        }
+    }
+}

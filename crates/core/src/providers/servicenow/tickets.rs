@@ -1,0 +1,322 @@
+//! Tickets in any ticket table: list with filters and paging, get, find, create, update, delete.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::CoreError;
+use crate::http::{query_string, HttpRequest, HttpResponse, Method};
+use crate::paging::{parse_link_header, query_param, Page};
+use crate::providers::servicenow::table::Table;
+use crate::providers::servicenow::{check, wire, ServiceNow};
+use crate::query::{Condition, EncodedQuery, Operator};
+use crate::ticket::{Ticket, Timestamp};
+
+/// The most rows one Table API call returns (`glide.db.max_view_records`, 10000 by default).
+pub const MAX_PAGE_SIZE: u32 = 10_000;
+
+/// Which tickets to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketFilter {
+    /// Any of these `state` codes.
+    pub states: Vec<String>,
+    /// The requester (`caller_id`, `requested_for`, ...) by `sys_id`; [`crate::query::CURRENT_USER`]
+    /// means the signed-in user.
+    pub requester: Option<String>,
+    /// The assignee's `sys_id`.
+    pub assigned_to: Option<String>,
+    /// The assignment group's `sys_id`.
+    pub assignment_group: Option<String>,
+    /// Any of these `priority` codes.
+    pub priorities: Vec<String>,
+    /// Only tickets changed after this instant (a delta-sync watermark).
+    pub updated_since: Option<Timestamp>,
+    /// Words in the short description or description.
+    pub text: Option<String>,
+    /// Only active tickets (`active=true`).
+    pub active_only: bool,
+}
+
+/// The fields Flare reads from tickets; asking for fewer keeps replies small.
+const TICKET_FIELDS: &[&str] = &[
+    "sys_id",
+    "number",
+    "short_description",
+    "description",
+    "state",
+    "priority",
+    "urgency",
+    "impact",
+    "caller_id",
+    "requested_for",
+    "requested_by",
+    "request",
+    "parent",
+    "assigned_to",
+    "assignment_group",
+    "opened_at",
+    "sys_created_on",
+    "sys_updated_on",
+    "correlation_id",
+    "close_code",
+    "close_notes",
+];
+
+impl TicketFilter {
+    /// The encoded query for this filter on `table`, newest change first.
+    pub fn to_query(&self, table: Table) -> EncodedQuery {
+        let mut query = EncodedQuery::default();
+        let mut and = |condition: Condition| query = std::mem::take(&mut query).and(condition);
+        if self.active_only {
+            and(Condition::new("active", Operator::Equals, "true"));
+        }
+        if !self.states.is_empty() {
+            and(Condition::new(
+                "state",
+                Operator::In,
+                &self.states.join(","),
+            ));
+        }
+        if let Some(requester) = &self.requester {
+            and(Condition::new(
+                table.requester_field(),
+                Operator::Equals,
+                requester,
+            ));
+        }
+        if let Some(assignee) = &self.assigned_to {
+            and(Condition::new("assigned_to", Operator::Equals, assignee));
+        }
+        if let Some(group) = &self.assignment_group {
+            and(Condition::new("assignment_group", Operator::Equals, group));
+        }
+        if !self.priorities.is_empty() {
+            and(Condition::new(
+                "priority",
+                Operator::In,
+                &self.priorities.join(","),
+            ));
+        }
+        if let Some(since) = self.updated_since {
+            and(Condition::new(
+                "sys_updated_on",
+                Operator::GreaterThan,
+                &since.to_servicenow(),
+            ));
+        }
+        let mut query = match self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+        {
+            Some(text) => query
+                .and(Condition::new("short_description", Operator::Like, text))
+                .or(Condition::new("description", Operator::Like, text)),
+            None => query,
+        };
+        query = query.order_by_desc("sys_updated_on");
+        query
+    }
+}
+
+impl ServiceNow {
+    /// A page of tickets from `table` matching `filter`, newest change first.
+    pub fn list_tickets_request(
+        &self,
+        table: Table,
+        filter: &TicketFilter,
+        limit: u32,
+        offset: u64,
+    ) -> HttpRequest {
+        let query = filter.to_query(table).to_string();
+        self.list_request(table, &query, limit, offset)
+    }
+
+    /// A page of tickets from `table` for an encoded query the caller built.
+    pub fn list_request(
+        &self,
+        table: Table,
+        encoded_query: &str,
+        limit: u32,
+        offset: u64,
+    ) -> HttpRequest {
+        let (limit, offset) = (
+            limit.clamp(1, MAX_PAGE_SIZE).to_string(),
+            offset.to_string(),
+        );
+        self.get(
+            table.name(),
+            &[
+                ("sysparm_query", encoded_query),
+                ("sysparm_fields", &TICKET_FIELDS.join(",")),
+                ("sysparm_display_value", "all"),
+                ("sysparm_exclude_reference_link", "true"),
+                ("sysparm_limit", &limit),
+                ("sysparm_offset", &offset),
+            ],
+        )
+    }
+
+    /// Reads a page of tickets; `limit` and `offset` are the ones the request asked for.
+    ///
+    /// The next page comes from the `Link` header's `next` when there is one, else from
+    /// `X-Total-Count`, else from whether the page came back full.
+    pub fn parse_ticket_page(
+        &self,
+        table: Table,
+        response: &HttpResponse,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Page<Ticket>, CoreError> {
+        let records = wire::list_result(check(response, 200)?)?;
+        let n_records = records.len() as u64;
+        let total = response
+            .header("x-total-count")
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        let linked_next = response
+            .header("link")
+            .map(parse_link_header)
+            .and_then(|links| links.next)
+            .and_then(|url| query_param(&url, "sysparm_offset"))
+            .and_then(|next| next.parse::<u64>().ok());
+        let next_offset = match (linked_next, total) {
+            (Some(next), Some(total)) => (next > offset && next < total).then_some(next),
+            (Some(next), None) => (next > offset && n_records > 0).then_some(next),
+            (None, Some(total)) => {
+                (offset + n_records < total && n_records > 0).then_some(offset + n_records)
+            }
+            (None, None) => (n_records >= u64::from(limit.clamp(1, MAX_PAGE_SIZE)))
+                .then_some(offset + n_records),
+        };
+        let items = records
+            .into_iter()
+            .map(|record| self.ticket(table, record))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page {
+            items,
+            total,
+            next_offset,
+        })
+    }
+
+    /// One ticket by `sys_id`.
+    pub fn get_ticket_request(&self, table: Table, sys_id: &str) -> HttpRequest {
+        self.request(
+            Method::Get,
+            &format!(
+                "/api/now/table/{}/{}?{}",
+                table.name(),
+                crate::http::encode_component(sys_id),
+                query_string(&[
+                    ("sysparm_fields", &TICKET_FIELDS.join(",")),
+                    ("sysparm_display_value", "all"),
+                    ("sysparm_exclude_reference_link", "true"),
+                ])
+            ),
+            None,
+        )
+    }
+
+    /// The ticket with this number (`INC0010001`, `REQ0010001`, ...), found with a list query.
+    pub fn find_by_number_request(&self, table: Table, number: &str) -> HttpRequest {
+        let query =
+            EncodedQuery::default().and(Condition::new("number", Operator::Equals, number.trim()));
+        self.list_request(table, &query.to_string(), 1, 0)
+    }
+
+    /// The first ticket of a list reply, if any: the answer to a find.
+    pub fn parse_found_ticket(
+        &self,
+        table: Table,
+        response: &HttpResponse,
+    ) -> Result<Option<Ticket>, CoreError> {
+        let records = wire::list_result(check(response, 200)?)?;
+        records
+            .into_iter()
+            .next()
+            .map(|record| self.ticket(table, record))
+            .transpose()
+    }
+
+    /// Creates a ticket with these field values. `correlation_id` lets a retried create find the
+    /// record an earlier, unanswered attempt may have made (see [`crate::providers::servicenow::SafeCreate`]).
+    pub fn create_ticket_request(
+        &self,
+        table: Table,
+        fields: &BTreeMap<String, String>,
+    ) -> HttpRequest {
+        let body = fields
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect();
+        self.request(
+            Method::Post,
+            &format!(
+                "/api/now/table/{}?{}",
+                table.name(),
+                query_string(&[
+                    ("sysparm_fields", &TICKET_FIELDS.join(",")),
+                    ("sysparm_display_value", "all")
+                ])
+            ),
+            Some(Value::Object(body)),
+        )
+    }
+
+    /// Changes some fields of a ticket (`PATCH`); fields not named stay as they are.
+    pub fn update_ticket_request(
+        &self,
+        table: Table,
+        sys_id: &str,
+        fields: &BTreeMap<String, String>,
+    ) -> HttpRequest {
+        let body = fields
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect();
+        self.request(
+            Method::Patch,
+            &format!(
+                "/api/now/table/{}/{}?{}",
+                table.name(),
+                crate::http::encode_component(sys_id),
+                query_string(&[
+                    ("sysparm_fields", &TICKET_FIELDS.join(",")),
+                    ("sysparm_display_value", "all")
+                ])
+            ),
+            Some(Value::Object(body)),
+        )
+    }
+
+    /// Reads the reply to a get, create or update of one ticket.
+    pub fn parse_ticket(&self, table: Table, response: &HttpResponse) -> Result<Ticket, CoreError> {
+        let expected = if response.status == 201 { 201 } else { 200 };
+        self.ticket(table, wire::single_result(check(response, expected)?)?)
+    }
+
+    /// Deletes a ticket.
+    pub fn delete_ticket_request(&self, table: Table, sys_id: &str) -> HttpRequest {
+        self.request(
+            Method::Delete,
+            &format!(
+                "/api/now/table/{}/{}",
+                table.name(),
+                crate::http::encode_component(sys_id)
+            ),
+            None,
+        )
+    }
+
+    /// Reads the reply to a delete: 204 and no body.
+    pub fn parse_deleted(&self, response: &HttpResponse) -> Result<(), CoreError> {
+        check(response, 204).map(drop)
+    }
+
+    pub(crate) fn ticket(&self, table: Table, record: wire::Record) -> Result<Ticket, CoreError> {
+        let ticket = record.into_ticket(table)?;
+        let web_link = self.record_link(table.name(), &ticket.id);
+        Ok(Ticket { web_link, ..ticket })
+    }
+}

@@ -28,9 +28,23 @@ pub(crate) enum AppError {
     /// The body is not a JSON object (see `crate::table_api::JsonObject`).
     #[error("invalid request body: {0}")]
     BadBody(String),
-    /// The user's roles do not allow the operation (403, `r_RESTAPIHTTPResponseCodes.md`).
-    #[error("operation not permitted: {0}")]
-    Forbidden(String),
+    /// The user's roles do not allow the operation (403, `r_RESTAPIHTTPResponseCodes.md`; the
+    /// detail is the one real instances send, "ACL Exception Insert Failed due to security
+    /// constraints").
+    #[error("{0:?} not permitted by ACLs")]
+    AclDenied(Operation),
+    /// A data policy makes these fields (their labels) mandatory, such as the resolution code and
+    /// notes when an incident is resolved.
+    #[error("mandatory fields missing: {0:?}")]
+    DataPolicy(Vec<&'static str>),
+}
+
+/// The write operation an ACL refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    Insert,
+    Update,
+    Delete,
 }
 
 #[derive(Serialize)]
@@ -76,10 +90,20 @@ impl IntoResponse for AppError {
                     Some(reason),
                 )
             }
-            AppError::Forbidden(detail) => (
+            AppError::AclDenied(operation) => (
                 StatusCode::FORBIDDEN,
                 "Operation Failed".to_owned(),
-                Some(detail),
+                Some(format!(
+                    "ACL Exception {operation:?} Failed due to security constraints"
+                )),
+            ),
+            AppError::DataPolicy(labels) => (
+                StatusCode::FORBIDDEN,
+                "Operation Failed".to_owned(),
+                Some(format!(
+                    "Data Policy Exception: The following fields are mandatory: {}",
+                    labels.join(", ")
+                )),
             ),
         };
         let envelope = Envelope {

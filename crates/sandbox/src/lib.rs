@@ -4,6 +4,7 @@
 //! binds and serves. Each behaviour copies a vendor document (`shared/reference/servicenow/`) or a
 //! recording (`shared/recorded/servicenow/`); the module docs name which.
 
+mod acl;
 mod auth;
 pub mod cli;
 mod datetime;

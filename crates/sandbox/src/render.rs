@@ -30,10 +30,12 @@ pub(crate) struct RenderOptions {
     /// `<instance>/api/now/table/` or `<instance>/api/now/v2/table/`: reference links use the
     /// version of the request (recorded README: links read `.../api/now/v2/table/sys_user/<sys_id>`).
     pub(crate) table_url: String,
+    /// Whether the viewer may see work notes in journal display values.
+    pub(crate) show_work_notes: bool,
 }
 
 /// A record ready to serialize, keeping field order (serde_json's map would sort the keys).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Rendered(Vec<(String, Value)>);
 
 pub(crate) fn render(record: &Record, db: &Database, options: &RenderOptions) -> Rendered {
@@ -97,6 +99,13 @@ fn render_field(record: &Record, path: &str, db: &Database, options: &RenderOpti
         .map(|field| field.kind)
         .unwrap_or(FieldKind::Text);
     let stored = owner.get(name);
+    if kind == FieldKind::Journal && options.display_value != DisplayValue::Stored {
+        let journal = journal_text(owner, name, db, options.show_work_notes);
+        return match options.display_value {
+            DisplayValue::Both => json!({ "display_value": journal, "value": "" }),
+            _ => Value::String(journal),
+        };
+    }
     let display = display_of(kind, stored, db);
     match kind {
         FieldKind::Reference(target) => render_reference(target, stored, &display, options),
@@ -157,4 +166,47 @@ fn display_of(kind: FieldKind, stored: &str, db: &Database) -> String {
         }
         _ => stored.to_owned(),
     }
+}
+
+/// A journal field's display value: its entries, newest first, each as
+/// `<created> - <author name> (<field label>)\n<text>\n\n`. `comments_and_work_notes` shows both.
+fn journal_text(record: &Record, field: &str, db: &Database, show_work_notes: bool) -> String {
+    let elements: &[&str] = match field {
+        "comments" => &["comments"],
+        "work_notes" => &["work_notes"],
+        "comments_and_work_notes" => &["comments", "work_notes"],
+        _ => &[],
+    };
+    let mut entries: Vec<&Record> = db
+        .records(Table::SysJournalField)
+        .iter()
+        .filter(|entry| {
+            entry.get("element_id") == record.sys_id()
+                && entry.get("name") == record.table().name()
+                && elements.contains(&entry.get("element"))
+                && (show_work_notes || entry.get("element") != "work_notes")
+        })
+        .collect();
+    entries.reverse();
+    entries.sort_by(|left, right| right.get("sys_created_on").cmp(left.get("sys_created_on")));
+    entries
+        .iter()
+        .map(|entry| {
+            let author = db
+                .records(Table::SysUser)
+                .iter()
+                .find(|user| user.get("user_name") == entry.get("sys_created_by"))
+                .map(|user| user.get("name"))
+                .unwrap_or(entry.get("sys_created_by"));
+            let label = match entry.get("element") {
+                "work_notes" => "Work notes",
+                _ => "Additional comments",
+            };
+            format!(
+                "{} - {author} ({label})\n{}\n\n",
+                entry.get("sys_created_on"),
+                entry.get("value")
+            )
+        })
+        .collect()
 }

@@ -10,7 +10,13 @@ use crate::schema::FieldKind::{Boolean, Choice, DateTime, Integer, Journal, Refe
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Table {
     Incident,
+    ScRequest,
+    ScReqItem,
+    ChangeRequest,
     SysUser,
+    SysUserGroup,
+    SysUserGrmember,
+    SysJournalField,
 }
 
 /// One column of a table.
@@ -37,7 +43,16 @@ pub(crate) enum FieldKind {
 }
 
 impl Table {
-    pub(crate) const ALL: [Table; 2] = [Table::Incident, Table::SysUser];
+    pub(crate) const ALL: [Table; 8] = [
+        Table::Incident,
+        Table::ScRequest,
+        Table::ScReqItem,
+        Table::ChangeRequest,
+        Table::SysUser,
+        Table::SysUserGroup,
+        Table::SysUserGrmember,
+        Table::SysJournalField,
+    ];
 
     pub(crate) fn from_name(name: &str) -> Option<Table> {
         Table::ALL.into_iter().find(|table| table.name() == name)
@@ -46,14 +61,26 @@ impl Table {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Table::Incident => "incident",
+            Table::ScRequest => "sc_request",
+            Table::ScReqItem => "sc_req_item",
+            Table::ChangeRequest => "change_request",
             Table::SysUser => "sys_user",
+            Table::SysUserGroup => "sys_user_group",
+            Table::SysUserGrmember => "sys_user_grmember",
+            Table::SysJournalField => "sys_journal_field",
         }
     }
 
     pub(crate) fn fields(self) -> &'static [Field] {
         match self {
             Table::Incident => INCIDENT_FIELDS,
+            Table::ScRequest => SC_REQUEST_FIELDS,
+            Table::ScReqItem => SC_REQ_ITEM_FIELDS,
+            Table::ChangeRequest => CHANGE_REQUEST_FIELDS,
             Table::SysUser => SYS_USER_FIELDS,
+            Table::SysUserGroup => SYS_USER_GROUP_FIELDS,
+            Table::SysUserGrmember => SYS_USER_GRMEMBER_FIELDS,
+            Table::SysJournalField => SYS_JOURNAL_FIELD_FIELDS,
         }
     }
 
@@ -69,16 +96,34 @@ impl Table {
     pub(crate) fn number_prefix(self) -> Option<&'static str> {
         match self {
             Table::Incident => Some("INC"),
-            Table::SysUser => None,
+            Table::ScRequest => Some("REQ"),
+            Table::ScReqItem => Some("RITM"),
+            Table::ChangeRequest => Some("CHG"),
+            Table::SysUser
+            | Table::SysUserGroup
+            | Table::SysUserGrmember
+            | Table::SysJournalField => None,
         }
     }
 
     /// The column a reference to this table shows as its display value.
     pub(crate) fn display_field(self) -> &'static str {
         match self {
-            Table::Incident => "number",
-            Table::SysUser => "name",
+            Table::Incident | Table::ScRequest | Table::ScReqItem | Table::ChangeRequest => {
+                "number"
+            }
+            Table::SysUser | Table::SysUserGroup => "name",
+            Table::SysUserGrmember => "sys_id",
+            Table::SysJournalField => "value",
         }
+    }
+
+    /// Tables extending `task`: numbered, with state, assignment and journal fields.
+    pub(crate) fn is_task(self) -> bool {
+        matches!(
+            self,
+            Table::Incident | Table::ScRequest | Table::ScReqItem | Table::ChangeRequest
+        )
     }
 }
 
@@ -157,6 +202,62 @@ const UPON_APPROVAL: &[(&str, &str)] = &[
     ("wait", "Wait for a User to Start Next Task"),
 ];
 const NOTIFICATION: &[(&str, &str)] = &[("1", "Disable"), ("2", "Enable")];
+/// `task.state`, as requests and requested items use it.
+const TASK_STATES: &[(&str, &str)] = &[
+    ("-5", "Pending"),
+    ("1", "Open"),
+    ("2", "Work in Progress"),
+    ("3", "Closed Complete"),
+    ("4", "Closed Incomplete"),
+    ("7", "Closed Skipped"),
+];
+const REQUEST_STATES: &[(&str, &str)] = &[
+    ("requested", "Pending Approval"),
+    ("in_process", "Approved"),
+    ("closed_complete", "Closed Complete"),
+    ("closed_incomplete", "Closed Incomplete"),
+    ("closed_cancelled", "Closed Cancelled"),
+    ("closed_rejected", "Closed Rejected"),
+    ("closed_skipped", "Closed Skipped"),
+];
+const ITEM_STAGES: &[(&str, &str)] = &[
+    ("waiting_for_approval", "Waiting for Approval"),
+    ("request_approved", "Request Approved"),
+    ("fulfillment", "Fulfillment"),
+    ("delivery", "Delivery"),
+    ("complete", "Completed"),
+    ("Request Cancelled", "Request Cancelled"),
+];
+pub(crate) const CHANGE_STATES: &[(&str, &str)] = &[
+    ("-5", "New"),
+    ("-4", "Assess"),
+    ("-3", "Authorize"),
+    ("-2", "Scheduled"),
+    ("-1", "Implement"),
+    ("0", "Review"),
+    ("3", "Closed"),
+    ("4", "Canceled"),
+];
+const CHANGE_TYPES: &[(&str, &str)] = &[
+    ("standard", "Standard"),
+    ("normal", "Normal"),
+    ("emergency", "Emergency"),
+];
+const CHANGE_RISKS: &[(&str, &str)] = &[
+    ("1", "Very High"),
+    ("2", "High"),
+    ("3", "Moderate"),
+    ("4", "Low"),
+];
+const CHANGE_CLOSE_CODES: &[(&str, &str)] = &[
+    ("successful", "Successful"),
+    ("successful_issues", "Successful with issues"),
+    ("unsuccessful", "Unsuccessful"),
+];
+const JOURNAL_ELEMENTS: &[(&str, &str)] = &[
+    ("comments", "Additional comments"),
+    ("work_notes", "Work notes"),
+];
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
     Field { name, kind }
@@ -308,4 +409,189 @@ const SYS_USER_FIELDS: &[Field] = &[
     field("schedule", Reference("cmn_schedule")),
     field("date_format", Text),
     field("location", Reference("cmn_location")),
+];
+
+/// The request (`sc_request`) fields of a developer instance, task fields first.
+const SC_REQUEST_FIELDS: &[Field] = &[
+    field("parent", Reference("task")),
+    field("watch_list", Text),
+    field("sys_updated_on", DateTime),
+    field("approval_history", Journal),
+    field("number", Text),
+    field("sys_updated_by", Text),
+    field("opened_by", Reference("sys_user")),
+    field("sys_created_on", DateTime),
+    field("sys_domain", Reference("sys_user_group")),
+    field("state", Choice(TASK_STATES)),
+    field("sys_created_by", Text),
+    field("closed_at", DateTime),
+    field("impact", Choice(IMPACT_URGENCY)),
+    field("active", Boolean),
+    field("priority", Choice(PRIORITIES)),
+    field("opened_at", DateTime),
+    field("requested_for", Reference("sys_user")),
+    field("work_notes", Journal),
+    field("short_description", Text),
+    field("assignment_group", Reference("sys_user_group")),
+    field("description", Text),
+    field("close_notes", Text),
+    field("sys_class_name", Text),
+    field("closed_by", Reference("sys_user")),
+    field("sys_id", Text),
+    field("contact_type", Choice(CONTACT_TYPES)),
+    field("urgency", Choice(IMPACT_URGENCY)),
+    field("company", Reference("core_company")),
+    field("assigned_to", Reference("sys_user")),
+    field("comments", Journal),
+    field("approval", Choice(APPROVALS)),
+    field("comments_and_work_notes", Journal),
+    field("due_date", DateTime),
+    field("sys_mod_count", Integer),
+    field("request_state", Choice(REQUEST_STATES)),
+    field("stage", Text),
+    field("price", Text),
+    field("special_instructions", Text),
+    field("delivery_address", Text),
+    field("sys_tags", Text),
+    field("location", Reference("cmn_location")),
+];
+
+/// The requested item (`sc_req_item`) fields, task fields first.
+const SC_REQ_ITEM_FIELDS: &[Field] = &[
+    field("parent", Reference("task")),
+    field("watch_list", Text),
+    field("sys_updated_on", DateTime),
+    field("approval_history", Journal),
+    field("number", Text),
+    field("sys_updated_by", Text),
+    field("opened_by", Reference("sys_user")),
+    field("sys_created_on", DateTime),
+    field("sys_domain", Reference("sys_user_group")),
+    field("state", Choice(TASK_STATES)),
+    field("sys_created_by", Text),
+    field("closed_at", DateTime),
+    field("impact", Choice(IMPACT_URGENCY)),
+    field("active", Boolean),
+    field("priority", Choice(PRIORITIES)),
+    field("opened_at", DateTime),
+    field("requested_for", Reference("sys_user")),
+    field("work_notes", Journal),
+    field("short_description", Text),
+    field("assignment_group", Reference("sys_user_group")),
+    field("description", Text),
+    field("close_notes", Text),
+    field("sys_class_name", Text),
+    field("closed_by", Reference("sys_user")),
+    field("sys_id", Text),
+    field("contact_type", Choice(CONTACT_TYPES)),
+    field("urgency", Choice(IMPACT_URGENCY)),
+    field("company", Reference("core_company")),
+    field("assigned_to", Reference("sys_user")),
+    field("comments", Journal),
+    field("approval", Choice(APPROVALS)),
+    field("comments_and_work_notes", Journal),
+    field("due_date", DateTime),
+    field("sys_mod_count", Integer),
+    field("request", Reference("sc_request")),
+    field("cat_item", Reference("sc_cat_item")),
+    field("quantity", Integer),
+    field("price", Text),
+    field("stage", Choice(ITEM_STAGES)),
+    field("sys_tags", Text),
+    field("location", Reference("cmn_location")),
+];
+
+/// The change request fields, task fields first.
+const CHANGE_REQUEST_FIELDS: &[Field] = &[
+    field("parent", Reference("task")),
+    field("watch_list", Text),
+    field("sys_updated_on", DateTime),
+    field("approval_history", Journal),
+    field("number", Text),
+    field("sys_updated_by", Text),
+    field("opened_by", Reference("sys_user")),
+    field("sys_created_on", DateTime),
+    field("sys_domain", Reference("sys_user_group")),
+    field("state", Choice(CHANGE_STATES)),
+    field("sys_created_by", Text),
+    field("closed_at", DateTime),
+    field("impact", Choice(IMPACT_URGENCY)),
+    field("active", Boolean),
+    field("priority", Choice(PRIORITIES)),
+    field("opened_at", DateTime),
+    field("requested_by", Reference("sys_user")),
+    field("work_notes", Journal),
+    field("short_description", Text),
+    field("assignment_group", Reference("sys_user_group")),
+    field("description", Text),
+    field("close_code", Choice(CHANGE_CLOSE_CODES)),
+    field("close_notes", Text),
+    field("sys_class_name", Text),
+    field("closed_by", Reference("sys_user")),
+    field("sys_id", Text),
+    field("urgency", Choice(IMPACT_URGENCY)),
+    field("company", Reference("core_company")),
+    field("assigned_to", Reference("sys_user")),
+    field("comments", Journal),
+    field("approval", Choice(APPROVALS)),
+    field("comments_and_work_notes", Journal),
+    field("sys_mod_count", Integer),
+    field("type", Choice(CHANGE_TYPES)),
+    field("risk", Choice(CHANGE_RISKS)),
+    field("category", Text),
+    field("start_date", DateTime),
+    field("end_date", DateTime),
+    field("justification", Text),
+    field("implementation_plan", Text),
+    field("backout_plan", Text),
+    field("test_plan", Text),
+    field("cmdb_ci", Reference("cmdb_ci")),
+    field("sys_tags", Text),
+];
+
+const SYS_USER_GROUP_FIELDS: &[Field] = &[
+    field("parent", Reference("sys_user_group")),
+    field("manager", Reference("sys_user")),
+    field("roles", Text),
+    field("sys_mod_count", Integer),
+    field("active", Boolean),
+    field("description", Text),
+    field("source", Text),
+    field("sys_updated_on", DateTime),
+    field("type", Text),
+    field("sys_tags", Text),
+    field("sys_id", Text),
+    field("sys_updated_by", Text),
+    field("cost_center", Reference("cmn_cost_center")),
+    field("default_assignee", Reference("sys_user")),
+    field("sys_created_on", DateTime),
+    field("name", Text),
+    field("exclude_manager", Boolean),
+    field("email", Text),
+    field("include_members", Boolean),
+    field("sys_created_by", Text),
+];
+
+const SYS_USER_GRMEMBER_FIELDS: &[Field] = &[
+    field("sys_id", Text),
+    field("sys_updated_by", Text),
+    field("sys_created_on", DateTime),
+    field("sys_mod_count", Integer),
+    field("sys_updated_on", DateTime),
+    field("sys_tags", Text),
+    field("user", Reference("sys_user")),
+    field("sys_created_by", Text),
+    field("group", Reference("sys_user_group")),
+];
+
+/// Journal entries: `element` names the journal field, `element_id` the record, `name` its table.
+const SYS_JOURNAL_FIELD_FIELDS: &[Field] = &[
+    field("sys_id", Text),
+    field("sys_created_on", DateTime),
+    field("name", Text),
+    field("element_id", Text),
+    field("sys_tags", Text),
+    field("value", Text),
+    field("sys_created_by", Text),
+    field("element", Choice(JOURNAL_ELEMENTS)),
 ];

@@ -312,5 +312,315 @@ pub(crate) fn demo_database() -> Database {
             opened_at,
         ));
     }
+    seed_groups(&mut db, &admin);
+    seed_requests(&mut db, &admin);
+    seed_changes(&mut db, &admin);
+    seed_journal(&mut db);
     db
+}
+
+/// The groups of the issue (Service Desk, Network, Hardware, Software, Database); the Network,
+/// Hardware and Software sys_ids are the ones in `c_TableAPI.md`'s examples.
+const GROUPS: [(&str, &str, &str); 5] = [
+    (
+        "d625dccec0a8016700a222a0f7900d06",
+        "Service Desk",
+        "First line support",
+    ),
+    (
+        "287ebd7da9fe198100f92cc8d1d2154e",
+        "Network",
+        "Network support",
+    ),
+    (
+        "8a5055c9c61122780043563ef53438e3",
+        "Hardware",
+        "Hardware support",
+    ),
+    (
+        "8a4dde73c6112278017a6a4baf547aa7",
+        "Software",
+        "Software support",
+    ),
+    (
+        "287ee6fea9fe198100ada7950d0b1b73",
+        "Database",
+        "Database administration",
+    ),
+];
+
+/// (membership sys_id, group, user).
+const MEMBERSHIPS: [(&str, &str, &str); 6] = [
+    (
+        "0a52d3dcd7011200f2d224837e6103f2",
+        "d625dccec0a8016700a222a0f7900d06",
+        BETH_ANGLIN_SYS_ID,
+    ),
+    (
+        "0a52d3dcd7011200f2d224837e6103f3",
+        "8a5055c9c61122780043563ef53438e3",
+        BETH_ANGLIN_SYS_ID,
+    ),
+    (
+        "0a52d3dcd7011200f2d224837e6103f4",
+        "8a4dde73c6112278017a6a4baf547aa7",
+        BETH_ANGLIN_SYS_ID,
+    ),
+    (
+        "0a52d3dcd7011200f2d224837e6103f5",
+        "287ebd7da9fe198100f92cc8d1d2154e",
+        DON_GOODLIFFE_SYS_ID,
+    ),
+    (
+        "0a52d3dcd7011200f2d224837e6103f6",
+        "287ee6fea9fe198100ada7950d0b1b73",
+        ADMIN_SYS_ID,
+    ),
+    (
+        "0a52d3dcd7011200f2d224837e6103f7",
+        "d625dccec0a8016700a222a0f7900d06",
+        DON_GOODLIFFE_SYS_ID,
+    ),
+];
+
+/// (incident, group) assignments of the seeded incidents.
+const ASSIGNMENTS: [(&str, &str); 4] = [
+    (
+        "46b66a40a9fe198101f243dfbc79033d",
+        "8a4dde73c6112278017a6a4baf547aa7",
+    ),
+    (
+        "57af7aec73d423002728660c4cf6a71c",
+        "8a5055c9c61122780043563ef53438e3",
+    ),
+    (
+        "8d6353eac0a8016400d8a125ca14fc1f",
+        "287ebd7da9fe198100f92cc8d1d2154e",
+    ),
+    (
+        "a9e30c7dc61122760116894de7bcc7bd",
+        "8a5055c9c61122780043563ef53438e3",
+    ),
+];
+
+/// A request, its one item, and the states they are in.
+struct SeedRequest {
+    sys_id: &'static str,
+    number: &'static str,
+    requested_for: &'static str,
+    request_state: &'static str,
+    state: &'static str,
+    item_sys_id: &'static str,
+    item_number: &'static str,
+    stage: &'static str,
+    item_state: &'static str,
+    short_description: &'static str,
+}
+
+const REQUESTS: [SeedRequest; 3] = [
+    SeedRequest {
+        sys_id: "d71f7935c0a8016700802b64c67c11c6",
+        number: "REQ0000001",
+        requested_for: ABEL_TUTER_SYS_ID,
+        request_state: "in_process",
+        state: "1",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c2",
+        item_number: "RITM0000001",
+        stage: "fulfillment",
+        item_state: "2",
+        short_description: "New laptop",
+    },
+    SeedRequest {
+        sys_id: "d71da88ac0a801670061eabfe4b28f77",
+        number: "REQ0000002",
+        requested_for: ABEL_TUTER_SYS_ID,
+        request_state: "closed_complete",
+        state: "3",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c3",
+        item_number: "RITM0000002",
+        stage: "complete",
+        item_state: "3",
+        short_description: "Wireless mouse",
+    },
+    SeedRequest {
+        sys_id: "d7158da0c0a8016700eef46c8d1f3661",
+        number: "REQ0000003",
+        requested_for: DAVID_MILLER_SYS_ID,
+        request_state: "requested",
+        state: "-5",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c4",
+        item_number: "RITM0000003",
+        stage: "waiting_for_approval",
+        item_state: "-5",
+        short_description: "Adobe Acrobat licence",
+    },
+];
+
+/// One change in every state of the change model.
+const CHANGES: [(&str, &str); 8] = [
+    ("-5", "Upgrade core switch firmware"),
+    ("-4", "Add a second VPN concentrator"),
+    ("-3", "Rotate the mail server certificate"),
+    ("-2", "Patch the SAP application servers"),
+    ("-1", "Migrate the shared drive to new storage"),
+    ("0", "Replace third-floor printers"),
+    ("3", "Decommission the old file server"),
+    ("4", "Move the data centre to the cloud"),
+];
+
+/// A comment from the caller and a work note from the agent on INC0000002:
+/// (sys_id, element, author user_name, text, hours after [`SEEDED_AT`]).
+const JOURNAL: [(&str, &str, &str, &str, i64); 2] = [
+    (
+        "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+        "comments",
+        "abel.tuter",
+        "It happens with every PDF, even small ones.",
+        4,
+    ),
+    (
+        "a1b2c3d4e5f60718293a4b5c6d7e8f91",
+        "work_notes",
+        "itil",
+        "Reproduced on a test laptop; the PDF handler is missing.",
+        5,
+    ),
+];
+
+fn seed_groups(db: &mut Database, admin: &User) {
+    for (sys_id, name, description) in GROUPS {
+        let values = [
+            ("sys_id", sys_id.to_owned()),
+            ("name", name.to_owned()),
+            ("description", description.to_owned()),
+            (
+                "email",
+                format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
+            ),
+        ];
+        db.insert(table_ops::build_record(
+            Table::SysUserGroup,
+            admin,
+            &values,
+            SEEDED_AT,
+        ));
+    }
+    for (sys_id, group, user) in MEMBERSHIPS {
+        let values = [
+            ("sys_id", sys_id.to_owned()),
+            ("group", group.to_owned()),
+            ("user", user.to_owned()),
+        ];
+        db.insert(table_ops::build_record(
+            Table::SysUserGrmember,
+            admin,
+            &values,
+            SEEDED_AT,
+        ));
+    }
+    for (incident, group) in ASSIGNMENTS {
+        if let Some(mut record) = db.get(Table::Incident, incident).cloned() {
+            record.set("assignment_group", group);
+            db.replace(record);
+        }
+    }
+}
+
+fn seed_requests(db: &mut Database, admin: &User) {
+    for (request, day) in REQUESTS.iter().zip(0_i64..) {
+        let opened = SEEDED_AT + 3600 * (5 + 24 * day);
+        let approval = if request.request_state == "requested" {
+            "requested"
+        } else {
+            "approved"
+        };
+        let values = [
+            ("sys_id", request.sys_id.to_owned()),
+            ("number", request.number.to_owned()),
+            ("requested_for", request.requested_for.to_owned()),
+            ("opened_by", request.requested_for.to_owned()),
+            ("request_state", request.request_state.to_owned()),
+            ("state", request.state.to_owned()),
+            ("approval", approval.to_owned()),
+            ("short_description", request.short_description.to_owned()),
+        ];
+        db.insert(table_ops::build_record(
+            Table::ScRequest,
+            admin,
+            &values,
+            opened,
+        ));
+        let values = [
+            ("sys_id", request.item_sys_id.to_owned()),
+            ("number", request.item_number.to_owned()),
+            ("request", request.sys_id.to_owned()),
+            ("requested_for", request.requested_for.to_owned()),
+            ("opened_by", request.requested_for.to_owned()),
+            ("stage", request.stage.to_owned()),
+            ("state", request.item_state.to_owned()),
+            ("approval", approval.to_owned()),
+            ("short_description", request.short_description.to_owned()),
+        ];
+        db.insert(table_ops::build_record(
+            Table::ScReqItem,
+            admin,
+            &values,
+            opened,
+        ));
+    }
+}
+
+fn seed_changes(db: &mut Database, admin: &User) {
+    for ((state, short_description), change_number) in CHANGES.into_iter().zip(1_i64..) {
+        let opened = SEEDED_AT + 3600 * change_number;
+        let mut values = vec![
+            (
+                "sys_id",
+                format!("c286d61347c12200e0ef563dbb9a71d{change_number}"),
+            ),
+            ("number", format!("CHG{change_number:07}")),
+            ("state", state.to_owned()),
+            ("short_description", short_description.to_owned()),
+            ("requested_by", BETH_ANGLIN_SYS_ID.to_owned()),
+            (
+                "assignment_group",
+                "287ebd7da9fe198100f92cc8d1d2154e".to_owned(),
+            ),
+            ("assigned_to", DON_GOODLIFFE_SYS_ID.to_owned()),
+        ];
+        if state == "3" {
+            values.push(("close_code", "successful".to_owned()));
+            values.push(("close_notes", "Completed as planned.".to_owned()));
+        }
+        db.insert(table_ops::build_record(
+            Table::ChangeRequest,
+            admin,
+            &values,
+            opened,
+        ));
+    }
+}
+
+fn seed_journal(db: &mut Database) {
+    for (sys_id, element, author, text, hours) in JOURNAL {
+        let author = User {
+            sys_id: String::new(),
+            user_name: author.to_owned(),
+            roles: Vec::new(),
+        };
+        let values = [
+            ("sys_id", sys_id.to_owned()),
+            ("element", element.to_owned()),
+            ("element_id", "46b66a40a9fe198101f243dfbc79033d".to_owned()),
+            ("name", "incident".to_owned()),
+            ("value", text.to_owned()),
+        ];
+        let created = SEEDED_AT + hours * 3600;
+        db.insert(table_ops::build_record(
+            Table::SysJournalField,
+            &author,
+            &values,
+            created,
+        ));
+    }
 }

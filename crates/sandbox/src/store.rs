@@ -109,6 +109,31 @@ impl Database {
         data.records.push(record);
     }
 
+    /// Replaces the stored record with the same table and sys_id.
+    pub(crate) fn replace(&mut self, record: Record) {
+        let Some(data) = self.tables.get_mut(&record.table()) else {
+            return;
+        };
+        if let Some(record_idx) = data.by_sys_id.get(record.sys_id()) {
+            data.records[*record_idx] = record;
+        }
+    }
+
+    pub(crate) fn remove(&mut self, table: Table, sys_id: &str) {
+        let Some(data) = self.tables.get_mut(&table) else {
+            return;
+        };
+        let Some(record_idx) = data.by_sys_id.remove(sys_id) else {
+            return;
+        };
+        data.records.remove(record_idx);
+        for index in data.by_sys_id.values_mut() {
+            if *index > record_idx {
+                *index -= 1;
+            }
+        }
+    }
+
     pub(crate) fn set_password(&mut self, user_name: &str, password: &str) {
         self.passwords
             .insert(user_name.to_owned(), password.to_owned());

@@ -9,31 +9,31 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::acl;
 use crate::auth::CurrentUser;
 use crate::datetime;
 use crate::error::AppError;
 use crate::params::TableParams;
 use crate::render::{self, RenderOptions, Rendered};
 use crate::schema::Table;
+use crate::store::User;
 use crate::table_ops::{self, ListRequest};
 use crate::wire::json_response;
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
+    let list = || get(list_records).post(create_record);
+    let record = || {
+        get(read_record)
+            .put(update_record)
+            .patch(update_record)
+            .delete(delete_record)
+    };
     Router::new()
-        .route(
-            "/api/now/table/{table}",
-            get(list_records).post(create_record),
-        )
-        .route("/api/now/table/{table}/{sys_id}", get(read_record))
-        .route(
-            "/api/now/{version}/table/{table}",
-            get(list_records).post(create_record),
-        )
-        .route(
-            "/api/now/{version}/table/{table}/{sys_id}",
-            get(read_record),
-        )
+        .route("/api/now/table/{table}", list())
+        .route("/api/now/table/{table}/{sys_id}", record())
+        .route("/api/now/{version}/table/{table}", list())
+        .route("/api/now/{version}/table/{table}/{sys_id}", record())
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,7 +105,7 @@ async fn list_records(
         limit: params.limit,
         offset: params.offset,
     };
-    let options = render_options(&state, version, &params);
+    let options = render_options(&state, &user, version, &params);
     let db = state.db();
     let page = table_ops::list(&db, table, &user, &request, datetime::now());
     // "Version 1 returns error code 404 with no results" (`c_TableAPI.md`, GET list).
@@ -144,7 +144,7 @@ async fn read_record(
     let version = ApiVersion::from_segment(path.version.as_deref())?;
     let table = table_named(&path.table)?;
     let params = TableParams::from_pairs(&pairs, table);
-    let options = render_options(&state, version, &params);
+    let options = render_options(&state, &user, version, &params);
     let db = state.db();
     let record = table_ops::read(&db, table, &user, &path.sys_id)?;
     let rendered = render::render(record, &db, &options);
@@ -165,17 +165,13 @@ async fn create_record(
     let version = ApiVersion::from_segment(path.version.as_deref())?;
     let table = table_named(&path.table)?;
     let params = TableParams::from_pairs(&pairs, table);
-    let options = render_options(&state, version, &params);
+    let options = render_options(&state, &user, version, &params);
     let mut db = state.db();
     let sys_id = table_ops::create(&mut db, table, &user, &body, datetime::now())?;
     let location = format!("{}{}/{sys_id}", options.table_url, table.name());
     // Recorded (`output.ServiceNowOutputTest_insertRecordNoResponse`): 201, Location, no body and
     // no content type.
-    let no_body = headers
-        .get("x-no-response-body")
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.eq_ignore_ascii_case("true"));
-    let mut response = match no_body {
+    let mut response = match wants_no_body(&headers) {
         true => StatusCode::CREATED.into_response(),
         false => {
             let record = table_ops::read(&db, table, &user, &sys_id);
@@ -186,7 +182,12 @@ async fn create_record(
                 }
                 // The caller may not read what they created (an end user filing for someone
                 // else); the instance still answers 201.
-                Err(_) => json_response(StatusCode::CREATED, &ResultBody { result: Map::new() }),
+                Err(_) => json_response(
+                    StatusCode::CREATED,
+                    &ResultBody {
+                        result: Rendered::default(),
+                    },
+                ),
             }
         }
     };
@@ -194,6 +195,53 @@ async fn create_record(
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
+}
+
+async fn update_record(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<RecordPath>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Response, AppError> {
+    let version = ApiVersion::from_segment(path.version.as_deref())?;
+    let table = table_named(&path.table)?;
+    let params = TableParams::from_pairs(&pairs, table);
+    let options = render_options(&state, &user, version, &params);
+    let mut db = state.db();
+    table_ops::update(&mut db, table, &user, &path.sys_id, &body, datetime::now())?;
+    if wants_no_body(&headers) {
+        return Ok(StatusCode::OK.into_response());
+    }
+    // The user may have changed the record so that they can no longer read it.
+    let rendered = match table_ops::read(&db, table, &user, &path.sys_id) {
+        Ok(record) => render::render(record, &db, &options),
+        Err(_) => Rendered::default(),
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        &ResultBody { result: rendered },
+    ))
+}
+
+/// 204 without a body (recorded: `output.ServiceNowOutputTest_delete`).
+async fn delete_record(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<RecordPath>,
+) -> Result<Response, AppError> {
+    ApiVersion::from_segment(path.version.as_deref())?;
+    let table = table_named(&path.table)?;
+    table_ops::delete(&mut state.db(), table, &user, &path.sys_id)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn wants_no_body(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-no-response-body")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.eq_ignore_ascii_case("true"))
 }
 
 impl ApiVersion {
@@ -219,8 +267,14 @@ fn table_named(name: &str) -> Result<Table, AppError> {
     Table::from_name(name).ok_or_else(|| AppError::InvalidTable(name.to_owned()))
 }
 
-fn render_options(state: &AppState, version: ApiVersion, params: &TableParams) -> RenderOptions {
+fn render_options(
+    state: &AppState,
+    user: &User,
+    version: ApiVersion,
+    params: &TableParams,
+) -> RenderOptions {
     RenderOptions {
+        show_work_notes: acl::can_read_work_notes(user),
         fields: params.fields.clone(),
         exclude_reference_link: params.exclude_reference_link,
         display_value: params.display_value,

@@ -1,11 +1,12 @@
-//! The Table API's rules, free of HTTP: who may read what, how a list is filtered and paged, what
-//! an insert fills in.
+//! The Table API's rules, free of HTTP: how a list is filtered and paged, what an insert fills in,
+//! how an update moves a ticket through its states, where comments and work notes go.
 
 use flare_core::query::EncodedQuery;
 use serde_json::{Map, Value};
 
+use crate::acl::{self, WriteAccess};
 use crate::datetime::{self, UnixSeconds};
-use crate::error::AppError;
+use crate::error::{AppError, Operation};
 use crate::eval::{self, EvalContext};
 use crate::schema::{FieldKind, Table};
 use crate::store::{Database, Record, User};
@@ -51,7 +52,7 @@ pub(crate) fn list<'a>(
         .into_iter()
         .skip(request.offset)
         .take(request.limit)
-        .filter(|record| can_read(user, record))
+        .filter(|record| acl::can_read(user, record, db))
         .collect();
     Page { records, total }
 }
@@ -65,7 +66,7 @@ pub(crate) fn read<'a>(
     sys_id: &str,
 ) -> Result<&'a Record, AppError> {
     match db.get(table, sys_id) {
-        Some(record) if can_read(user, record) => Ok(record),
+        Some(record) if acl::can_read(user, record, db) => Ok(record),
         _ => Err(AppError::NoRecord),
     }
 }
@@ -78,18 +79,12 @@ pub(crate) fn create(
     body: &Map<String, Value>,
     now: UnixSeconds,
 ) -> Result<String, AppError> {
-    if !can_create(user, table) {
-        return Err(AppError::Forbidden(format!(
-            "Insufficient rights to insert a {} record",
-            table.name()
-        )));
+    if !acl::can_create(user, table) {
+        return Err(AppError::AclDenied(Operation::Insert));
     }
-    let values: Vec<(&str, String)> = body
-        .iter()
-        .filter(|(field, _)| is_writable(table, field))
-        .map(|(field, value)| (field.as_str(), json_to_string(value)))
-        .collect();
-    let mut record = build_record(table, user, &values, now);
+    let changes = Changes::from_body(table, body, WriteAccess::All, user);
+    let mut record = build_record(table, user, &changes.values, now);
+    check_data_policies(&record)?;
     if record.sys_id().is_empty() {
         record.set("sys_id", db.new_sys_id());
     }
@@ -100,7 +95,53 @@ pub(crate) fn create(
     }
     let sys_id = record.sys_id().to_owned();
     db.insert(record);
+    add_journal_entries(db, table, &sys_id, user, &changes.journal, now);
     Ok(sys_id)
+}
+
+/// Changes a record (PUT and PATCH behave the same: only the fields in the body change).
+pub(crate) fn update(
+    db: &mut Database,
+    table: Table,
+    user: &User,
+    sys_id: &str,
+    body: &Map<String, Value>,
+    now: UnixSeconds,
+) -> Result<(), AppError> {
+    let current = read(db, table, user, sys_id)?.clone();
+    let access = acl::write_access(user, &current);
+    if access == WriteAccess::None {
+        return Err(AppError::AclDenied(Operation::Update));
+    }
+    let changes = Changes::from_body(table, body, access, user);
+    let mut updated = current.clone();
+    for (field, value) in &changes.values {
+        updated.set(field, value.clone());
+    }
+    apply_state_model(&current, &mut updated, user, &changes, now);
+    check_data_policies(&updated)?;
+    let mod_count = updated.get("sys_mod_count").parse::<u64>().unwrap_or(0) + 1;
+    updated.set("sys_mod_count", mod_count.to_string());
+    updated.set("sys_updated_on", datetime::format(now));
+    updated.set("sys_updated_by", user.user_name.clone());
+    db.replace(updated);
+    add_journal_entries(db, table, sys_id, user, &changes.journal, now);
+    Ok(())
+}
+
+/// Deletes a record (204 on success).
+pub(crate) fn delete(
+    db: &mut Database,
+    table: Table,
+    user: &User,
+    sys_id: &str,
+) -> Result<(), AppError> {
+    read(db, table, user, sys_id)?;
+    if !acl::can_delete(user) {
+        return Err(AppError::AclDenied(Operation::Delete));
+    }
+    db.remove(table, sys_id);
+    Ok(())
 }
 
 /// A new record of `table` with its defaults, the given values and the automatic fields filled
@@ -125,15 +166,20 @@ pub(crate) fn build_record(
     record.set("sys_updated_on", timestamp.clone());
     record.set("sys_updated_by", author.user_name.clone());
     record.set("sys_mod_count", "0");
+    if table.is_task() {
+        if record.get("opened_by").is_empty() {
+            record.set("opened_by", author.sys_id.clone());
+        }
+        if record.get("opened_at").is_empty() {
+            record.set("opened_at", timestamp);
+        }
+    }
     match table {
-        Table::Incident => {
-            if record.get("opened_by").is_empty() {
-                record.set("opened_by", author.sys_id.clone());
+        Table::Incident => derive_incident_fields(&mut record),
+        Table::ScRequest | Table::ScReqItem => {
+            if record.get("requested_for").is_empty() {
+                record.set("requested_for", author.sys_id.clone());
             }
-            if record.get("opened_at").is_empty() {
-                record.set("opened_at", timestamp);
-            }
-            derive_incident_fields(&mut record);
         }
         Table::SysUser => {
             if record.get("name").is_empty() {
@@ -141,6 +187,14 @@ pub(crate) fn build_record(
                 record.set("name", name.trim().to_owned());
             }
         }
+        Table::ChangeRequest
+        | Table::SysUserGroup
+        | Table::SysUserGrmember
+        | Table::SysJournalField => {}
+    }
+    if table.is_task() {
+        let active = is_active(table, record.get("state"));
+        record.set("active", active.to_string());
     }
     record
 }
@@ -156,30 +210,158 @@ pub(crate) fn priority(urgency: &str, impact: &str) -> &'static str {
     }
 }
 
-/// Roles, simply: agents read every record; end users read only incidents they are the caller of
-/// (the issue's rule), and any user record.
-pub(crate) fn can_read(user: &User, record: &Record) -> bool {
-    match record.table() {
-        Table::Incident => user.is_agent() || record.get("caller_id") == user.sys_id,
-        Table::SysUser => true,
+/// A request body sorted into plain field values and journal entries, with everything the user
+/// may not write left out.
+struct Changes<'a> {
+    values: Vec<(&'a str, String)>,
+    /// (journal field, text) pairs: `comments`, `work_notes`.
+    journal: Vec<(&'static str, String)>,
+}
+
+impl<'a> Changes<'a> {
+    /// Keeps known fields that are not system fields ("fields that have a prefix of sys_ are
+    /// typically system parameters that are automatically generated and cannot be updated",
+    /// `c_TableAPI.md`) and that `access` allows. `sys_id` may be set on insert.
+    fn from_body(
+        table: Table,
+        body: &'a Map<String, Value>,
+        access: WriteAccess,
+        user: &User,
+    ) -> Self {
+        let mut changes = Changes {
+            values: Vec::new(),
+            journal: Vec::new(),
+        };
+        for (field, value) in body {
+            let Some(definition) = table.field(field) else {
+                continue;
+            };
+            let text = json_to_string(value);
+            if definition.kind == FieldKind::Journal {
+                let journal_field = match field.as_str() {
+                    "comments" => "comments",
+                    "work_notes" if acl::can_read_work_notes(user) => "work_notes",
+                    _ => continue,
+                };
+                if !text.trim().is_empty() {
+                    changes.journal.push((journal_field, text));
+                }
+                continue;
+            }
+            let system =
+                field.starts_with("sys_") && !(field == "sys_id" && access == WriteAccess::All);
+            if system || access != WriteAccess::All {
+                continue;
+            }
+            changes.values.push((field.as_str(), text));
+        }
+        changes
     }
 }
 
-fn can_create(user: &User, table: Table) -> bool {
-    match table {
-        Table::Incident => true,
-        Table::SysUser => user.is_admin(),
+/// The incident life cycle (`c_IncidentManagementStateModel.md`): resolving stamps who and when,
+/// closing and canceling end the incident, reopening counts, and a caller's comment takes an
+/// incident on hold awaiting the caller back to In Progress with the hold reason cleared.
+fn apply_state_model(
+    current: &Record,
+    updated: &mut Record,
+    user: &User,
+    changes: &Changes<'_>,
+    now: UnixSeconds,
+) {
+    let table = current.table();
+    if table == Table::Incident {
+        let caller_commented = changes
+            .journal
+            .iter()
+            .any(|(field, _)| *field == "comments")
+            && current.get("caller_id") == user.sys_id;
+        if caller_commented && current.get("state") == "3" && current.get("hold_reason") == "1" {
+            updated.set("state", "2");
+            updated.set("hold_reason", "");
+        }
+        let (old_state, new_state) = (current.get("state"), updated.get("state").to_owned());
+        let timestamp = datetime::format(now);
+        if new_state != old_state {
+            match new_state.as_str() {
+                "6" => {
+                    updated.set("resolved_at", timestamp.clone());
+                    updated.set("resolved_by", user.sys_id.clone());
+                }
+                "7" | "8" => {
+                    updated.set("closed_at", timestamp.clone());
+                    updated.set("closed_by", user.sys_id.clone());
+                }
+                _ if matches!(old_state, "6" | "7") => {
+                    let reopened = current.get("reopen_count").parse::<u64>().unwrap_or(0) + 1;
+                    updated.set("reopen_count", reopened.to_string());
+                    updated.set("resolved_at", "");
+                    updated.set("resolved_by", "");
+                }
+                _ => {}
+            }
+            if new_state != "3" {
+                updated.set("hold_reason", "");
+            }
+        }
+        derive_incident_fields(updated);
+    }
+    if table.is_task() {
+        let active = is_active(table, updated.get("state"));
+        updated.set("active", active.to_string());
     }
 }
 
-/// Fields a request body may set: known, not a system field ("fields that have a prefix of sys_
-/// are typically system parameters that are automatically generated and cannot be updated",
-/// `c_TableAPI.md`), and not a journal field, which the sandbox does not store yet.
-fn is_writable(table: Table, field: &str) -> bool {
-    match table.field(field) {
-        Some(definition) => !field.starts_with("sys_") && definition.kind != FieldKind::Journal,
-        None => false,
+/// Resolving or closing an incident needs a resolution code and notes, as the data policy of a
+/// fresh instance requires (403 "Data Policy Exception: The following fields are mandatory: ...").
+fn check_data_policies(record: &Record) -> Result<(), AppError> {
+    if record.table() != Table::Incident || !matches!(record.get("state"), "6" | "7") {
+        return Ok(());
     }
+    let mut missing = Vec::new();
+    if record.get("close_code").is_empty() {
+        missing.push("Resolution code");
+    }
+    if record.get("close_notes").is_empty() {
+        missing.push("Resolution notes");
+    }
+    match missing.is_empty() {
+        true => Ok(()),
+        false => Err(AppError::DataPolicy(missing)),
+    }
+}
+
+/// Writes journal entries to `sys_journal_field`, as instances store `comments` and `work_notes`.
+fn add_journal_entries(
+    db: &mut Database,
+    table: Table,
+    sys_id: &str,
+    author: &User,
+    entries: &[(&'static str, String)],
+    now: UnixSeconds,
+) {
+    for (element, text) in entries {
+        let values = [
+            ("element", (*element).to_owned()),
+            ("element_id", sys_id.to_owned()),
+            ("name", table.name().to_owned()),
+            ("value", text.clone()),
+        ];
+        let mut entry = build_record(Table::SysJournalField, author, &values, now);
+        entry.set("sys_id", db.new_sys_id());
+        db.insert(entry);
+    }
+}
+
+/// Whether a task in `state` is still active: closed and canceled states are not.
+fn is_active(table: Table, state: &str) -> bool {
+    let ended: &[&str] = match table {
+        Table::Incident => &["7", "8"],
+        Table::ScRequest | Table::ScReqItem => &["3", "4", "7"],
+        Table::ChangeRequest => &["3", "4"],
+        _ => &[],
+    };
+    !ended.contains(&state)
 }
 
 /// Values of a new record before the request's own, as in the recorded insert response.
@@ -205,6 +387,37 @@ fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
             ("upon_approval", "proceed"),
             ("category", "inquiry"),
         ],
+        Table::ScRequest => &[
+            ("sys_domain", "global"),
+            ("state", "1"),
+            ("impact", "3"),
+            ("urgency", "3"),
+            ("priority", "4"),
+            ("approval", "approved"),
+            ("request_state", "in_process"),
+            ("price", "0"),
+        ],
+        Table::ScReqItem => &[
+            ("sys_domain", "global"),
+            ("state", "1"),
+            ("impact", "3"),
+            ("urgency", "3"),
+            ("priority", "4"),
+            ("approval", "approved"),
+            ("stage", "request_approved"),
+            ("quantity", "1"),
+            ("price", "0"),
+        ],
+        Table::ChangeRequest => &[
+            ("sys_domain", "global"),
+            ("state", "-5"),
+            ("impact", "3"),
+            ("urgency", "3"),
+            ("priority", "4"),
+            ("approval", "not requested"),
+            ("type", "normal"),
+            ("risk", "3"),
+        ],
         Table::SysUser => &[
             ("calendar_integration", "1"),
             ("web_service_access_only", "false"),
@@ -219,6 +432,12 @@ fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
             ("internal_integration_user", "false"),
             ("locked_out", "false"),
         ],
+        Table::SysUserGroup => &[
+            ("active", "true"),
+            ("exclude_manager", "false"),
+            ("include_members", "false"),
+        ],
+        Table::SysUserGrmember | Table::SysJournalField => &[],
     }
 }
 

@@ -1,0 +1,403 @@
+//! Updates, deletes, the incident state model, journal fields and roles, over real HTTP.
+
+mod common;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::{Reply, Sandbox, ABEL, ABEL_SYS_ID, ADMIN, ITIL};
+
+const INC1: &str = "/api/now/table/incident/1c741bd70b2322007518478d83673af3";
+const INC2: &str = "/api/now/table/incident/46b66a40a9fe198101f243dfbc79033d";
+const INC4_ON_HOLD: &str = "/api/now/table/incident/8d6353eac0a8016400d8a125ca14fc1f";
+const INC5_FREDS: &str = "/api/now/table/incident/9c573169c611228700193229fff72400";
+
+async fn patch(sandbox: &Sandbox, user: (&str, &str), path: &str, body: Value) -> Reply {
+    let request = sandbox
+        .client()
+        .patch(format!("{}{path}", sandbox.url))
+        .json(&body);
+    sandbox.send(request, Some(user)).await
+}
+
+async fn put(sandbox: &Sandbox, user: (&str, &str), path: &str, body: Value) -> Reply {
+    let request = sandbox
+        .client()
+        .put(format!("{}{path}", sandbox.url))
+        .json(&body);
+    sandbox.send(request, Some(user)).await
+}
+
+async fn delete(sandbox: &Sandbox, user: (&str, &str), path: &str) -> Reply {
+    let request = sandbox.client().delete(format!("{}{path}", sandbox.url));
+    sandbox.send(request, Some(user)).await
+}
+
+fn assert_envelope(reply: &Reply, status: StatusCode, message: &str, detail: &str) {
+    assert_eq!(reply.status, status, "{}", reply.text);
+    assert_eq!(
+        reply.json(),
+        json!({"error": {"message": message, "detail": detail}, "status": "failure"})
+    );
+}
+
+#[tokio::test]
+async fn agents_update_and_the_record_changes() {
+    let sandbox = Sandbox::start().await;
+    let reply = patch(
+        &sandbox,
+        ITIL,
+        INC1,
+        json!({"urgency": "1", "impact": "1", "state": "2", "sys_mod_count": "99"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let record = &reply.json()["result"];
+    assert_eq!(record["priority"], "1");
+    assert_eq!(record["state"], "2");
+    assert_eq!(record["incident_state"], "2");
+    assert_eq!(record["sys_mod_count"], "1");
+    assert_eq!(record["sys_updated_by"], "itil");
+    // PUT behaves as PATCH: only the given fields change.
+    let reply = put(
+        &sandbox,
+        ITIL,
+        INC1,
+        json!({"short_description": "Wifi drops in room 4"}),
+    )
+    .await;
+    assert_eq!(
+        reply.json()["result"]["short_description"],
+        "Wifi drops in room 4"
+    );
+    assert_eq!(reply.json()["result"]["priority"], "1");
+    assert_eq!(reply.json()["result"]["sys_mod_count"], "2");
+}
+
+#[tokio::test]
+async fn resolving_needs_a_resolution_code_and_notes() {
+    let sandbox = Sandbox::start().await;
+    let reply = patch(&sandbox, ITIL, INC1, json!({"state": "6"})).await;
+    assert_envelope(&reply, StatusCode::FORBIDDEN, "Operation Failed", "Data Policy Exception: The following fields are mandatory: Resolution code, Resolution notes");
+    let reply = patch(
+        &sandbox,
+        ITIL,
+        INC1,
+        json!({"state": "6", "close_code": "Solution provided"}),
+    )
+    .await;
+    assert_envelope(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "Operation Failed",
+        "Data Policy Exception: The following fields are mandatory: Resolution notes",
+    );
+    let reply = patch(&sandbox, ITIL, INC1, json!({"state": "6", "close_code": "Solution provided", "close_notes": "Reset the adapter"})).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let record = &reply.json()["result"];
+    assert_eq!(record["state"], "6");
+    assert_eq!(record["active"], "true");
+    assert_eq!(
+        record["resolved_by"]["value"],
+        "46d44a23a9fe19810012d100cca80666"
+    );
+    assert_ne!(record["resolved_at"], "");
+    let reply = patch(&sandbox, ITIL, INC1, json!({"state": "7"})).await;
+    assert_eq!(reply.json()["result"]["active"], "false");
+    assert_ne!(reply.json()["result"]["closed_at"], "");
+    // Reopening counts.
+    let reply = patch(&sandbox, ITIL, INC1, json!({"state": "2"})).await;
+    assert_eq!(reply.json()["result"]["reopen_count"], "1");
+    assert_eq!(reply.json()["result"]["active"], "true");
+}
+
+#[tokio::test]
+async fn comments_and_work_notes_are_journal_entries() {
+    let sandbox = Sandbox::start().await;
+    let reply = patch(
+        &sandbox,
+        ABEL,
+        INC2,
+        json!({"comments": "Still broken today"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(
+        reply.json()["result"]["comments"],
+        "",
+        "stored values of journal fields read as empty"
+    );
+    let reply = patch(
+        &sandbox,
+        ITIL,
+        INC2,
+        json!({"work_notes": "Escalating to the desktop team"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+
+    let path = "/api/now/table/sys_journal_field?sysparm_query=element_id%3D46b66a40a9fe198101f243dfbc79033d%5EORDERBYsys_created_on&sysparm_fields=element,value,sys_created_by";
+    let reply = sandbox.get(Some(ITIL), path).await;
+    assert_eq!(
+        reply.json()["result"],
+        json!([
+            {"element": "comments", "value": "It happens with every PDF, even small ones.", "sys_created_by": "abel.tuter"},
+            {"element": "work_notes", "value": "Reproduced on a test laptop; the PDF handler is missing.", "sys_created_by": "itil"},
+            {"element": "comments", "value": "Still broken today", "sys_created_by": "abel.tuter"},
+            {"element": "work_notes", "value": "Escalating to the desktop team", "sys_created_by": "itil"},
+        ])
+    );
+    // The end user sees comments only.
+    let reply = sandbox.get(Some(ABEL), path).await;
+    let elements: Vec<Value> = reply.json()["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["element"].clone())
+        .collect();
+    assert_eq!(elements, [json!("comments"), json!("comments")]);
+
+    // Display values show the journal, newest first.
+    let reply = sandbox
+        .get(
+            Some(ABEL),
+            &format!("{INC2}?sysparm_display_value=true&sysparm_fields=comments,work_notes"),
+        )
+        .await;
+    let comments = reply.json()["result"]["comments"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        comments.contains(" - Abel Tuter (Additional comments)\nStill broken today\n\n"),
+        "{comments}"
+    );
+    assert!(
+        comments.find("Still broken").unwrap() < comments.find("every PDF").unwrap(),
+        "{comments}"
+    );
+    assert_eq!(
+        reply.json()["result"]["work_notes"],
+        "",
+        "end users do not see work notes"
+    );
+    let reply = sandbox
+        .get(
+            Some(ITIL),
+            &format!("{INC2}?sysparm_display_value=true&sysparm_fields=work_notes"),
+        )
+        .await;
+    let work_notes = reply.json()["result"]["work_notes"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        work_notes.contains("Beth Anglin (Work notes)\nEscalating to the desktop team"),
+        "{work_notes}"
+    );
+}
+
+#[tokio::test]
+async fn a_callers_comment_takes_an_incident_off_hold() {
+    let sandbox = Sandbox::start().await;
+    // INC0000004 is on hold awaiting the caller, Don Goodliffe (an itil user), so as admin set the
+    // caller to Abel first.
+    patch(
+        &sandbox,
+        ADMIN,
+        INC4_ON_HOLD,
+        json!({"caller_id": ABEL_SYS_ID}),
+    )
+    .await;
+    let reply = patch(
+        &sandbox,
+        ABEL,
+        INC4_ON_HOLD,
+        json!({"comments": "Here is the log you asked for"}),
+    )
+    .await;
+    assert_eq!(reply.json()["result"]["state"], "2");
+    assert_eq!(reply.json()["result"]["hold_reason"], "");
+}
+
+#[tokio::test]
+async fn end_users_only_comment_and_never_delete() {
+    let sandbox = Sandbox::start().await;
+    // Fields other than comments are skipped, as field-level ACLs skip them.
+    let reply = patch(
+        &sandbox,
+        ABEL,
+        INC1,
+        json!({"short_description": "changed", "urgency": "1"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.json()["result"]["short_description"],
+        "Unable to connect to office wifi"
+    );
+    assert_eq!(reply.json()["result"]["urgency"], "2");
+    // Someone else's incident does not exist for them.
+    let reply = patch(&sandbox, ABEL, INC5_FREDS, json!({"comments": "hi"})).await;
+    assert_envelope(
+        &reply,
+        StatusCode::NOT_FOUND,
+        "No Record found",
+        "Record doesn't exist or ACL restricts the record retrieval",
+    );
+    let reply = delete(&sandbox, ABEL, INC1).await;
+    assert_envelope(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "Operation Failed",
+        "ACL Exception Delete Failed due to security constraints",
+    );
+    let reply = delete(&sandbox, ITIL, INC1).await;
+    assert_envelope(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "Operation Failed",
+        "ACL Exception Delete Failed due to security constraints",
+    );
+    let reply = patch(
+        &sandbox,
+        ABEL,
+        "/api/now/table/sys_user/62826bf03710200044e0bfc8bcbe5df1",
+        json!({"title": "CEO"}),
+    )
+    .await;
+    assert_envelope(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "Operation Failed",
+        "ACL Exception Update Failed due to security constraints",
+    );
+    let reply = sandbox
+        .post(
+            Some(ABEL),
+            "/api/now/table/change_request",
+            &json!({"short_description": "x"}),
+        )
+        .await;
+    assert_envelope(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "Operation Failed",
+        "ACL Exception Insert Failed due to security constraints",
+    );
+}
+
+#[tokio::test]
+async fn admins_delete() {
+    let sandbox = Sandbox::start().await;
+    let reply = delete(&sandbox, ADMIN, INC1).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(reply.text, "");
+    let reply = sandbox.get(Some(ADMIN), INC1).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // Recorded: deleting what does not exist is the 404 envelope.
+    let reply = delete(&sandbox, ADMIN, "/api/now/v2/table/incident/NoId").await;
+    assert_envelope(
+        &reply,
+        StatusCode::NOT_FOUND,
+        "No Record found",
+        "Record doesn't exist or ACL restricts the record retrieval",
+    );
+    let reply = sandbox
+        .get(Some(ADMIN), "/api/now/table/incident?sysparm_fields=number")
+        .await;
+    assert_eq!(reply.numbers().len(), 7);
+}
+
+/// Checks which numbers a user sees in a table, in number order.
+async fn check_visible(sandbox: &Sandbox, user: (&str, &str), table: &str, expected: &[&str]) {
+    let reply = sandbox
+        .get(
+            Some(user),
+            &format!("/api/now/table/{table}?sysparm_query=ORDERBYnumber&sysparm_fields=number"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.numbers(), expected, "{} on {table}", user.0);
+}
+
+#[tokio::test]
+async fn every_table_with_its_numbers_and_roles() {
+    let sandbox = Sandbox::start().await;
+    check_visible(&sandbox, ABEL, "sc_request", &["REQ0000001", "REQ0000002"]).await;
+    check_visible(
+        &sandbox,
+        ITIL,
+        "sc_request",
+        &["REQ0000001", "REQ0000002", "REQ0000003"],
+    )
+    .await;
+    check_visible(
+        &sandbox,
+        ABEL,
+        "sc_req_item",
+        &["RITM0000001", "RITM0000002"],
+    )
+    .await;
+    check_visible(&sandbox, ABEL, "change_request", &[]).await;
+    let changes: Vec<String> = (1..=8).map(|number| format!("CHG{number:07}")).collect();
+    let changes: Vec<&str> = changes.iter().map(String::as_str).collect();
+    check_visible(&sandbox, ITIL, "change_request", &changes).await;
+
+    let reply = sandbox
+        .get(
+            Some(ABEL),
+            "/api/now/table/sys_user_group?sysparm_query=ORDERBYname&sysparm_fields=name",
+        )
+        .await;
+    assert_eq!(
+        reply.json()["result"],
+        json!([{"name": "Database"}, {"name": "Hardware"}, {"name": "Network"}, {"name": "Service Desk"}, {"name": "Software"}])
+    );
+    let reply = sandbox.get(Some(ITIL), "/api/now/table/sys_user_grmember?sysparm_query=user.user_name%3Ditil%5EORDERBYgroup.name&sysparm_fields=group.name").await;
+    assert_eq!(
+        reply.json()["result"],
+        json!([{"group.name": "Hardware"}, {"group.name": "Service Desk"}, {"group.name": "Software"}])
+    );
+
+    let cases = [
+        ("sc_request", ABEL, "REQ0010001"),
+        ("sc_req_item", ABEL, "RITM0010001"),
+        ("change_request", ITIL, "CHG0010001"),
+    ];
+    for (table, user, number) in cases {
+        let reply = sandbox
+            .post(
+                Some(user),
+                &format!("/api/now/table/{table}"),
+                &json!({"short_description": "New"}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{table}: {}", reply.text);
+        assert_eq!(reply.json()["result"]["number"], number, "{table}");
+    }
+    let reply = sandbox
+        .post(
+            Some(ABEL),
+            "/api/now/table/sc_request",
+            &json!({"short_description": "Mine"}),
+        )
+        .await;
+    assert_eq!(
+        reply.json()["result"]["requested_for"]["value"],
+        ABEL_SYS_ID
+    );
+}
+
+#[tokio::test]
+async fn update_without_response_body() {
+    let sandbox = Sandbox::start().await;
+    let request = sandbox
+        .client()
+        .patch(format!("{}{INC1}", sandbox.url))
+        .header("X-no-response-body", "true")
+        .json(&json!({"urgency": "1"}));
+    let reply = sandbox.send(request, Some(ITIL)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text, "");
+}

@@ -13,4 +13,5 @@ pub mod paging;
 pub mod providers;
 pub mod query;
 pub mod retry;
+pub mod templates;
 pub mod ticket;

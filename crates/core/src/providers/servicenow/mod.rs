@@ -16,7 +16,7 @@ pub use crate::providers::servicenow::directory::{DirectoryCache, DirectoryTable
 pub use crate::providers::servicenow::incident::{incident_state, priority_for, Level};
 pub use crate::providers::servicenow::safe_create::{CreateStep, SafeCreate};
 pub use crate::providers::servicenow::table::Table;
-pub use crate::providers::servicenow::tickets::{TicketFilter, MAX_PAGE_SIZE};
+pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_PAGE_SIZE};
 
 use serde_json::Value;
 

@@ -643,3 +643,32 @@ fn a_create_that_never_arrived_is_sent_again() {
         CreateStep::Failed(CoreError::Forbidden { .. })
     ));
 }
+
+#[test]
+fn pages_are_walked_one_request_at_a_time() {
+    let mut pages = TicketPages::new(servicenow(), Table::Incident, &TicketFilter::default(), 2);
+    let mut seen = Vec::new();
+    let replies = [
+        (r#"{"result":[{"sys_id":"a"},{"sys_id":"b"}]}"#, 0),
+        (r#"{"result":[{"sys_id":"c"},{"sys_id":"d"}]}"#, 2),
+        (r#"{"result":[{"sys_id":"e"}]}"#, 4),
+    ];
+    for (body, offset) in replies {
+        let request = pages.next_request().expect("another page");
+        assert!(
+            request.url.contains(&format!("sysparm_offset={offset}")),
+            "{}",
+            request.url
+        );
+        let response = with_headers(json_response(200, body), &[("X-Total-Count", "5")]);
+        seen.extend(
+            pages
+                .handle(&response)
+                .expect("parses")
+                .into_iter()
+                .map(|ticket| ticket.id),
+        );
+    }
+    assert_eq!(pages.next_request(), None);
+    assert_eq!(seen, ["a", "b", "c", "d", "e"]);
+}

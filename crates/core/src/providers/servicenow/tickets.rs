@@ -320,3 +320,53 @@ impl ServiceNow {
         Ok(Ticket { web_link, ..ticket })
     }
 }
+
+/// A lazy walk over every page of a ticket list: one request at a time, never one giant request.
+///
+/// Poll [`TicketPages::next_request`]; send it; hand the reply to [`TicketPages::handle`]; stop when
+/// `next_request` returns `None`.
+#[derive(Debug, Clone)]
+pub struct TicketPages {
+    servicenow: ServiceNow,
+    table: Table,
+    encoded_query: String,
+    page_size: u32,
+    next_offset: Option<u64>,
+}
+
+impl TicketPages {
+    /// Starts at the first page of `table` matching `filter`.
+    pub fn new(
+        servicenow: ServiceNow,
+        table: Table,
+        filter: &TicketFilter,
+        page_size: u32,
+    ) -> TicketPages {
+        TicketPages {
+            servicenow,
+            table,
+            encoded_query: filter.to_query(table).to_string(),
+            page_size: page_size.clamp(1, MAX_PAGE_SIZE),
+            next_offset: Some(0),
+        }
+    }
+
+    /// The request for the next page, or `None` once the last page was handled.
+    pub fn next_request(&self) -> Option<HttpRequest> {
+        let offset = self.next_offset?;
+        Some(
+            self.servicenow
+                .list_request(self.table, &self.encoded_query, self.page_size, offset),
+        )
+    }
+
+    /// Reads the reply to the last [`TicketPages::next_request`] and moves on.
+    pub fn handle(&mut self, response: &HttpResponse) -> Result<Vec<Ticket>, CoreError> {
+        let offset = self.next_offset.unwrap_or_default();
+        let page =
+            self.servicenow
+                .parse_ticket_page(self.table, response, self.page_size, offset)?;
+        self.next_offset = page.next_offset;
+        Ok(page.items)
+    }
+}

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod http;
 pub mod instance;
+pub mod oauth;
 pub mod paging;
 pub mod providers;
 pub mod query;

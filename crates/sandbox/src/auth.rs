@@ -3,6 +3,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use base64::Engine;
 
 use crate::error::AppError;
@@ -17,18 +18,20 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let (user_name, password) = basic_credentials(parts).ok_or(AppError::Unauthenticated)?;
-        let user = state
-            .db()
-            .authenticate(&user_name, &password)
-            .ok_or(AppError::Unauthenticated)?;
+        let user = authenticate(state, &parts.headers).ok_or(AppError::Unauthenticated)?;
         Ok(CurrentUser(user))
     }
 }
 
+/// The user the request's credentials belong to, if they are valid.
+pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Option<User> {
+    let (user_name, password) = basic_credentials(headers)?;
+    state.db().authenticate(&user_name, &password)
+}
+
 /// The user name and password of an `Authorization: Basic ...` header.
-fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
-    let header = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let header = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = header.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;

@@ -10,6 +10,10 @@ pub const DEFAULT_SERVICENOW_ADDR: &str = "127.0.0.1:8300";
 pub struct Config {
     /// The ServiceNow instance's listen address; port 0 picks a free port.
     pub servicenow: SocketAddr,
+    /// `--seed-incidents N`: generated incidents to add to the demo data.
+    pub seed_incidents: usize,
+    /// `--rate-limit N`: REST API requests per user and hour.
+    pub rate_limit: Option<u32>,
 }
 
 /// What is wrong with a command line.
@@ -21,6 +25,14 @@ pub enum CliError {
     /// A flag given without its value.
     #[error("missing value for `{0}`")]
     MissingValue(String),
+    /// A count that is not a number.
+    #[error("invalid number `{value}` for `{flag}`")]
+    InvalidNumber {
+        /// The flag.
+        flag: String,
+        /// What was given.
+        value: String,
+    },
     /// A listen address that is not `IP:PORT`.
     #[error("invalid listen address `{0}`, expected IP:PORT such as 127.0.0.1:8300")]
     InvalidAddress(String),
@@ -30,12 +42,16 @@ pub enum CliError {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT]\n\
-    \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)";
+pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--seed-incidents N] [--rate-limit N]\n\
+    \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)\
+    \n  --seed-incidents N    add N generated incidents to the demo data\
+    \n  --rate-limit N        allow each user N REST API requests per hour (default: no limit)";
 
 /// Parses the arguments after the program name.
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliError> {
     let mut servicenow = DEFAULT_SERVICENOW_ADDR.to_owned();
+    let mut seed_incidents = 0;
+    let mut rate_limit = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
@@ -48,6 +64,19 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
                     .or_else(|| args.next())
                     .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
             }
+            "--seed-incidents" | "--rate-limit" => {
+                let value = inline_value
+                    .or_else(|| args.next())
+                    .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
+                let invalid = || CliError::InvalidNumber {
+                    flag: flag.clone(),
+                    value: value.clone(),
+                };
+                match flag.as_str() {
+                    "--seed-incidents" => seed_incidents = value.parse().map_err(|_| invalid())?,
+                    _ => rate_limit = Some(value.parse().map_err(|_| invalid())?),
+                }
+            }
             "-h" | "--help" => return Err(CliError::HelpRequested),
             _ => return Err(CliError::UnknownArgument(arg)),
         }
@@ -55,7 +84,11 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
     let servicenow = servicenow
         .parse()
         .map_err(|_| CliError::InvalidAddress(servicenow.clone()))?;
-    Ok(Config { servicenow })
+    Ok(Config {
+        servicenow,
+        seed_incidents,
+        rate_limit,
+    })
 }
 
 #[cfg(test)]
@@ -66,6 +99,8 @@ mod tests {
         let parsed = parse_args(args.iter().map(|arg| (*arg).to_owned()));
         let expected = expected.map(|addr| Config {
             servicenow: addr.parse().unwrap(),
+            seed_incidents: 0,
+            rate_limit: None,
         });
         assert_eq!(parsed, expected, "{args:?}");
     }
@@ -86,6 +121,27 @@ mod tests {
         check(
             &["--zen"],
             Err(CliError::UnknownArgument("--zen".to_owned())),
+        );
+    }
+
+    #[test]
+    fn parses_counts() {
+        let config =
+            parse_args(["--seed-incidents=100000", "--rate-limit", "50"].map(str::to_owned));
+        assert_eq!(
+            config,
+            Ok(Config {
+                servicenow: DEFAULT_SERVICENOW_ADDR.parse().unwrap(),
+                seed_incidents: 100_000,
+                rate_limit: Some(50),
+            })
+        );
+        assert_eq!(
+            parse_args(["--seed-incidents", "many"].map(str::to_owned)),
+            Err(CliError::InvalidNumber {
+                flag: "--seed-incidents".to_owned(),
+                value: "many".to_owned(),
+            })
         );
     }
 }

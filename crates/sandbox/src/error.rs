@@ -1,8 +1,10 @@
 //! The one error type of the ServiceNow instance and its wire form, ServiceNow's envelope
 //! `{"error":{"message":...,"detail":...},"status":"failure"}`.
 
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::wire::json_response;
@@ -37,7 +39,18 @@ pub(crate) enum AppError {
     /// notes when an incident is resolved.
     #[error("mandatory fields missing: {0:?}")]
     DataPolicy(Vec<&'static str>),
+    /// Past the user's hourly limit (`inbound-REST-API-rate-limiting.md`).
+    #[error("rate limit of {limit} requests per hour exceeded")]
+    RateLimited { limit: u32 },
+    /// A status injected through the admin API, answered with the message the vendor's table of
+    /// status codes gives it (`r_RESTAPIHTTPResponseCodes.md`).
+    #[error("injected fault {0}")]
+    Injected(StatusCode),
 }
+
+/// `Json` whose rejection is an [`AppError`], so bad bodies get the envelope too (axum
+/// `examples/error-handling`).
+pub(crate) struct AppJson<T>(pub(crate) T);
 
 /// The write operation an ACL refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +70,17 @@ struct Envelope<'a> {
 struct EnvelopeError<'a> {
     message: &'a str,
     detail: Option<&'a str>,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(AppJson(value)),
+            Err(rejection) => Err(AppError::BadBody(rejection.body_text())),
+        }
+    }
 }
 
 impl IntoResponse for AppError {
@@ -105,6 +129,26 @@ impl IntoResponse for AppError {
                     labels.join(", ")
                 )),
             ),
+            AppError::RateLimited { limit } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Rate limit exceeded".to_owned(),
+                Some(format!(
+                    "Rate limit of {limit} requests per hour for Table API exceeded"
+                )),
+            ),
+            AppError::Injected(status) => {
+                let message = match status.as_u16() {
+                    400 => "Bad Request",
+                    403 => "Forbidden",
+                    405 => "Method not allowed",
+                    406 => "Not acceptable",
+                    415 => "Unsupported media type",
+                    502 => "Bad gateway",
+                    503 => "Service unavailable",
+                    _ => "Internal server error",
+                };
+                (status, message.to_owned(), None)
+            }
         };
         let envelope = Envelope {
             error: EnvelopeError {

@@ -5,13 +5,16 @@
 //! recording (`shared/recorded/servicenow/`); the module docs name which.
 
 mod acl;
+mod admin_api;
 mod auth;
 pub mod cli;
 mod datetime;
 mod error;
 mod eval;
+mod faults;
 mod pages;
 mod params;
+mod rate_limit;
 mod render;
 mod schema;
 pub mod seed;
@@ -26,11 +29,13 @@ use std::time::Duration;
 use axum::extract::MatchedPath;
 use axum::http::{Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use axum::{middleware, Router};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
+use crate::faults::FaultQueue;
+use crate::rate_limit::RateLimiter;
 use crate::store::Database;
 
 /// How long a request may take before the sandbox answers 408.
@@ -41,6 +46,17 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     instance_url: Arc<str>,
     db: Arc<Mutex<Database>>,
+    faults: Arc<Mutex<FaultQueue>>,
+    rate_limiter: Arc<Mutex<RateLimiter>>,
+}
+
+/// How to set an instance up beyond the demo data.
+#[derive(Debug, Clone, Default)]
+pub struct InstanceOptions {
+    /// Requests per hour each user may make to the REST API; `None` for no limit.
+    pub rate_limit_per_hour: Option<u32>,
+    /// Generated incidents to add to the demo data, for scale tests.
+    pub extra_incidents: usize,
 }
 
 impl AppState {
@@ -48,9 +64,20 @@ impl AppState {
     /// slash), holding the demo users and incidents. The URL is what links and `Location` headers
     /// point at.
     pub fn new(instance_url: &str) -> AppState {
+        AppState::with_options(instance_url, &InstanceOptions::default())
+    }
+
+    /// Like [`AppState::new`], with options.
+    pub fn with_options(instance_url: &str, options: &InstanceOptions) -> AppState {
+        let mut db = seed::demo_database();
+        seed::add_generated_incidents(&mut db, options.extra_incidents);
         AppState {
             instance_url: Arc::from(instance_url.trim_end_matches('/')),
-            db: Arc::new(Mutex::new(seed::demo_database())),
+            db: Arc::new(Mutex::new(db)),
+            faults: Arc::new(Mutex::new(FaultQueue::default())),
+            rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
+                options.rate_limit_per_hour,
+            ))),
         }
     }
 
@@ -61,23 +88,38 @@ impl AppState {
 
     /// The data. Handlers hold the lock only while they compute, never across an await.
     fn db(&self) -> MutexGuard<'_, Database> {
-        // A panic while holding the lock leaves the data as consistent as any single request
-        // leaves it, so keep serving.
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.db)
+    }
+
+    fn faults(&self) -> MutexGuard<'_, FaultQueue> {
+        lock(&self.faults)
+    }
+
+    fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        lock(&self.rate_limiter)
     }
 }
 
-/// The router of one ServiceNow instance: Table API, record pages, home page.
+/// The router of one ServiceNow instance: Table API, record pages, home page, admin API.
 pub fn app(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
         tracing::info_span!("request", method = %request.method(), uri = %request.uri(), matched_path)
     });
+    // Faults wrap the rate limit so that an injected 429 or outage never counts as a request.
+    let rest_api = table_api::routes()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::enforce,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ));
     Router::new()
-        .merge(table_api::routes())
+        .merge(rest_api)
         .merge(pages::routes())
+        .merge(admin_api::routes())
         .fallback(fallback)
         .layer(trace)
         .layer(TimeoutLayer::with_status_code(
@@ -85,6 +127,14 @@ pub fn app(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .with_state(state)
+}
+
+/// A panic while holding a lock leaves the data as consistent as any single request leaves it, so
+/// keep serving.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Unknown REST paths get the instance's 400; anything else a plain 404.

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Context;
 use flare_sandbox::cli::{self, CliError};
 use flare_sandbox::seed::DEMO_CREDENTIALS;
-use flare_sandbox::AppState;
+use flare_sandbox::{AppState, InstanceOptions};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -33,7 +33,11 @@ async fn main() -> anyhow::Result<()> {
         .local_addr()
         .context("cannot read the bound address")?;
     let instance_url = format!("http://{address}");
-    let state = AppState::new(&instance_url);
+    let options = InstanceOptions {
+        rate_limit_per_hour: config.rate_limit,
+        extra_incidents: config.seed_incidents,
+    };
+    let state = AppState::with_options(&instance_url, &options);
 
     // Tests read the URL from this exact line, so it comes first and is flushed at once.
     let mut stdout = std::io::stdout().lock();

@@ -4,6 +4,9 @@
 //! `recorded/servicenow/output.ServiceNowOutputTest_insertRecord.json` (81 fields), the user from the
 //! `sys_user` fields a developer instance returns. Choice labels are those of a fresh instance.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::schema::FieldKind::{Boolean, Choice, DateTime, Integer, Journal, Reference, Text};
 
 /// A table the sandbox emulates.
@@ -85,11 +88,29 @@ impl Table {
     }
 
     pub(crate) fn field(self, name: &str) -> Option<&'static Field> {
-        self.fields().iter().find(|field| field.name == name)
+        self.field_index(name)
+            .map(|field_idx| &self.fields()[field_idx])
     }
 
+    /// The position of `name` in [`Table::fields`]. Looked up in a map built once, because every
+    /// field access goes through here and large lists touch millions of fields.
     pub(crate) fn field_index(self, name: &str) -> Option<usize> {
-        self.fields().iter().position(|field| field.name == name)
+        static INDEXES: OnceLock<Vec<HashMap<&'static str, usize>>> = OnceLock::new();
+        let indexes = INDEXES.get_or_init(|| {
+            Table::ALL
+                .iter()
+                .map(|table| {
+                    table
+                        .fields()
+                        .iter()
+                        .enumerate()
+                        .map(|(idx, field)| (field.name, idx))
+                        .collect()
+                })
+                .collect()
+        });
+        // `Table::ALL` lists the variants in declaration order, so the discriminant indexes it.
+        indexes[self as usize].get(name).copied()
     }
 
     /// The prefix of the `number` column, for tables that have one.

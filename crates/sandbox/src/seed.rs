@@ -624,3 +624,70 @@ fn seed_journal(db: &mut Database) {
         ));
     }
 }
+
+/// Words the generated incidents' short descriptions are made of.
+const GENERATED_PROBLEMS: [&str; 8] = [
+    "Cannot sign in to",
+    "Slow response from",
+    "Error message in",
+    "Crash when opening",
+    "No access to",
+    "Password reset needed for",
+    "Sync fails in",
+    "Printing fails from",
+];
+const GENERATED_SYSTEMS: [&str; 6] = [
+    "Outlook",
+    "SAP",
+    "the VPN",
+    "Teams",
+    "the intranet",
+    "Salesforce",
+];
+const GENERATED_STATES: [&str; 6] = ["1", "2", "3", "6", "7", "8"];
+
+/// Adds `count` more incidents for scale tests (`--seed-incidents N`): deterministic, spread over
+/// the callers, states, urgencies and impacts, opened ten minutes apart before the demo data, and
+/// numbered on from INC0010001 like incidents created on a developer instance.
+pub(crate) fn add_generated_incidents(db: &mut Database, count: usize) {
+    let admin = User {
+        sys_id: ADMIN_SYS_ID.to_owned(),
+        user_name: "admin".to_owned(),
+        roles: Vec::new(),
+    };
+    let callers = [
+        ABEL_TUTER_SYS_ID,
+        FRED_LUDDY_SYS_ID,
+        DAVID_MILLER_SYS_ID,
+        CHARLIE_WHITHERSPOON_SYS_ID,
+        DON_GOODLIFFE_SYS_ID,
+    ];
+    for (incident_idx, minutes_before) in (0..count).zip((1_i64..).map(|step| step * 10)) {
+        let state = GENERATED_STATES[incident_idx % GENERATED_STATES.len()];
+        let short_description = format!(
+            "{} {}",
+            GENERATED_PROBLEMS[incident_idx % GENERATED_PROBLEMS.len()],
+            GENERATED_SYSTEMS[incident_idx / GENERATED_PROBLEMS.len() % GENERATED_SYSTEMS.len()]
+        );
+        let caller = callers[incident_idx % callers.len()];
+        let opened_at = SEEDED_AT - minutes_before * 60;
+        let mut values = vec![
+            ("caller_id", caller.to_owned()),
+            ("opened_by", caller.to_owned()),
+            ("short_description", short_description),
+            ("state", state.to_owned()),
+            ("urgency", (1 + incident_idx % 3).to_string()),
+            ("impact", (1 + incident_idx / 3 % 3).to_string()),
+        ];
+        if matches!(state, "6" | "7") {
+            values.push(("close_code", "Solution provided".to_owned()));
+            values.push(("close_notes", "Fixed.".to_owned()));
+        }
+        let mut record = table_ops::build_record(Table::Incident, &admin, &values, opened_at);
+        record.set("sys_id", db.new_sys_id());
+        if let Some(number) = db.next_number(Table::Incident) {
+            record.set("number", number);
+        }
+        db.insert(record);
+    }
+}

@@ -40,6 +40,20 @@ impl Sandbox {
         }
     }
 
+    /// A sandbox serving `state`; links in its answers point at the state's own URL.
+    pub async fn start_with(state: flare_sandbox::AppState) -> Sandbox {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let url = format!("http://{}", listener.local_addr().expect("bound address"));
+        let app = flare_sandbox::app(state);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Sandbox {
+            url,
+            client: reqwest::Client::new(),
+        }
+    }
+
     pub async fn get(&self, user: Option<(&str, &str)>, path: &str) -> Reply {
         self.send(self.client.get(format!("{}{path}", self.url)), user)
             .await

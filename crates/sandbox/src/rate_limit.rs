@@ -1,0 +1,192 @@
+//! Inbound REST API rate limits per user, as `inbound-REST-API-rate-limiting.md` describes them:
+//! a number of requests per hour; `X-RateLimit-Limit`, `X-RateLimit-Reset` (the Unix time of the
+//! next reset) and `X-RateLimit-Rule` on every limited response; past the limit 429 with
+//! `Retry-After` and the "Rate limit exceeded" envelope.
+
+use std::collections::HashMap;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth;
+use crate::datetime::UnixSeconds;
+use crate::error::AppError;
+use crate::AppState;
+
+/// The sys_id the sandbox's one rate limit rule answers with in `X-RateLimit-Rule`.
+pub(crate) const RULE_SYS_ID: &str = "6ae5a4f0c3a01210f1a8fb13e40131a1";
+
+/// Requests counted per user in the current clock hour.
+#[derive(Debug, Default)]
+pub(crate) struct RateLimiter {
+    requests_per_hour: Option<u32>,
+    windows: HashMap<String, Window>,
+}
+
+/// The outcome of counting one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Unlimited,
+    Allowed {
+        limit: u32,
+        reset: UnixSeconds,
+    },
+    Denied {
+        limit: u32,
+        reset: UnixSeconds,
+        retry_after: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    hour: i64,
+    count: u32,
+}
+
+impl RateLimiter {
+    pub(crate) fn with_limit(requests_per_hour: Option<u32>) -> RateLimiter {
+        RateLimiter {
+            requests_per_hour,
+            windows: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn requests_per_hour(&self) -> Option<u32> {
+        self.requests_per_hour
+    }
+
+    /// Changes the limit and starts every user's count again, as resetting a rule does.
+    pub(crate) fn set_limit(&mut self, requests_per_hour: Option<u32>) {
+        self.requests_per_hour = requests_per_hour;
+        self.windows.clear();
+    }
+
+    /// Counts a request by `user_name` at `now`.
+    pub(crate) fn check(&mut self, user_name: &str, now: UnixSeconds) -> Verdict {
+        let Some(limit) = self.requests_per_hour else {
+            return Verdict::Unlimited;
+        };
+        let hour = now.div_euclid(3600);
+        let reset = (hour + 1) * 3600;
+        let window = self
+            .windows
+            .entry(user_name.to_owned())
+            .or_insert(Window { hour, count: 0 });
+        if window.hour != hour {
+            *window = Window { hour, count: 0 };
+        }
+        if window.count >= limit {
+            return Verdict::Denied {
+                limit,
+                reset,
+                retry_after: reset - now,
+            };
+        }
+        window.count += 1;
+        Verdict::Allowed { limit, reset }
+    }
+}
+
+/// Middleware: counts authenticated requests and answers 429 past the limit. Requests without
+/// valid credentials are left to the handlers' 401.
+pub(crate) async fn enforce(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(user) = auth::authenticate(&state, request.headers()) else {
+        return next.run(request).await;
+    };
+    let verdict = state
+        .rate_limiter()
+        .check(&user.user_name, crate::datetime::now());
+    let (limit, reset) = match verdict {
+        Verdict::Unlimited => return next.run(request).await,
+        Verdict::Allowed { limit, reset } => (limit, reset),
+        Verdict::Denied {
+            limit,
+            reset,
+            retry_after,
+        } => {
+            let mut response = AppError::RateLimited { limit }.into_response();
+            add_headers(&mut response, limit, reset);
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(retry_after.max(1)));
+            return response;
+        }
+    };
+    let mut response = next.run(request).await;
+    add_headers(&mut response, limit, reset);
+    response
+}
+
+fn add_headers(response: &mut Response, limit: u32, reset: UnixSeconds) {
+    let headers = response.headers_mut();
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-limit"),
+        HeaderValue::from(limit),
+    );
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-reset"),
+        HeaderValue::from(reset),
+    );
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-rule"),
+        HeaderValue::from_static(RULE_SYS_ID),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_user_per_clock_hour() {
+        let mut limiter = RateLimiter::with_limit(Some(2));
+        let start = 7200 + 600;
+        assert_eq!(
+            limiter.check("abel", start),
+            Verdict::Allowed {
+                limit: 2,
+                reset: 10_800
+            }
+        );
+        assert_eq!(
+            limiter.check("abel", start + 1),
+            Verdict::Allowed {
+                limit: 2,
+                reset: 10_800
+            }
+        );
+        assert_eq!(
+            limiter.check("abel", start + 2),
+            Verdict::Denied {
+                limit: 2,
+                reset: 10_800,
+                retry_after: 10_800 - start - 2
+            }
+        );
+        assert_eq!(
+            limiter.check("beth", start + 2),
+            Verdict::Allowed {
+                limit: 2,
+                reset: 10_800
+            }
+        );
+        assert_eq!(
+            limiter.check("abel", 10_800),
+            Verdict::Allowed {
+                limit: 2,
+                reset: 14_400
+            }
+        );
+        assert_eq!(
+            RateLimiter::default().check("abel", start),
+            Verdict::Unlimited
+        );
+    }
+}

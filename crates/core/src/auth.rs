@@ -13,6 +13,11 @@ pub enum Credentials {
         /// The password or API token.
         password: String,
     },
+    /// An OAuth 2.0 access token (RFC 6750), from [`crate::oauth::TokenManager`].
+    Bearer {
+        /// The access token.
+        access_token: String,
+    },
 }
 
 impl Credentials {
@@ -25,13 +30,16 @@ impl Credentials {
                     base64_encode(format!("{username}:{password}").as_bytes())
                 )
             }
+            Credentials::Bearer { access_token } => format!("Bearer {access_token}"),
         }
     }
 
-    /// The user name these credentials sign in as.
+    /// The user name these credentials sign in as; empty for a bearer token, which names no user
+    /// (ask the instance who the token belongs to instead).
     pub fn username(&self) -> &str {
         match self {
             Credentials::Basic { username, .. } => username,
+            Credentials::Bearer { .. } => "",
         }
     }
 }
@@ -44,6 +52,7 @@ impl std::fmt::Debug for Credentials {
                 .debug_struct("Basic")
                 .field("username", username)
                 .finish_non_exhaustive(),
+            Credentials::Bearer { .. } => formatter.debug_struct("Bearer").finish_non_exhaustive(),
         }
     }
 }
@@ -102,5 +111,17 @@ mod tests {
             "password must not be printed"
         );
         assert!(format!("{credentials:?}").contains("username"));
+    }
+
+    #[test]
+    fn bearer_header_and_redacted_debug() {
+        let credentials = Credentials::Bearer {
+            access_token: "t0ken".into(),
+        };
+        assert_eq!(credentials.authorization(), "Bearer t0ken");
+        assert_eq!(credentials.username(), "");
+        assert!(!format!("{credentials:?}").contains("t0ken"));
+        let stored = serde_json::to_string(&credentials).expect("serialises");
+        assert_eq!(stored, r#"{"kind":"bearer","access_token":"t0ken"}"#);
     }
 }

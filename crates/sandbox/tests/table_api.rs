@@ -437,9 +437,9 @@ fn is_servicenow_datetime(text: &str) -> bool {
 fn recorded_insert_result() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/recorded/servicenow/output.ServiceNowOutputTest_insertRecord.json"
+        "/../core/tests/fixtures/recorded/servicenow/output.ServiceNowOutputTest_insertRecord.json"
     );
-    let text = std::fs::read_to_string(path).expect("the recording is next to the repository");
+    let text = std::fs::read_to_string(path).expect("the recordings are in the repository");
     let recording: Value = serde_json::from_str(&text).unwrap();
     let body = recording["interactions"][0]["response"]["body"]
         .as_str()

@@ -14,11 +14,20 @@
 //!    `state` and returns the code or a typed error.
 //! 4. Send [`PendingAuthorization::token_request`], read the reply with [`parse_token_response`]
 //!    and [`TokenGrant::AuthorizationCode`], and store the [`TokenSet`].
+//!
+//! # Using and refreshing the token
+//!
+//! A [`TokenManager`] per instance holds the [`TokenSet`]. Before each request ask
+//! [`TokenManager::access`]: [`Access::Ready`] gives [`crate::auth::Credentials::Bearer`] for the
+//! provider, [`Access::RefreshNeeded`] hands exactly one caller the refresh request, [`Access::Wait`]
+//! tells the others to ask again once that refresh is handled, and [`Access::SignInAgain`] is the end
+//! of the session. A 401 goes back through [`TokenManager::handle_unauthorized`].
 
 mod authorize;
 mod base64url;
 mod client;
 mod form;
+mod manager;
 mod pkce;
 mod sha256;
 mod state;
@@ -28,6 +37,7 @@ mod token;
 pub use crate::oauth::authorize::{AuthorizationCode, PendingAuthorization};
 pub use crate::oauth::base64url::{base64url_decode, base64url_encode};
 pub use crate::oauth::client::{OAuthClient, OAuthEndpoints, OAuthProvider};
+pub use crate::oauth::manager::{Access, TokenManager, REFRESH_TIMEOUT};
 pub use crate::oauth::pkce::PkcePair;
 pub use crate::oauth::sha256::sha256;
 pub use crate::oauth::state::OAuthState;

@@ -5,12 +5,14 @@
 //! end in `.json`, as in the recordings. Wire objects stay in [`wire`]; callers see [`Ticket`],
 //! [`Comment`], [`Attachment`], [`Upload`], [`User`] and [`CoreError`].
 //!
-//! A retried create must not make a second ticket: give [`NewTicket::external_id`] a
-//! client-generated correlation id, and before re-sending a create whose reply was lost, look the
-//! ticket up with [`Zendesk::find_by_external_id_request`].
+//! A retried create must not make a second ticket: [`SafeCreate`] puts a client-generated
+//! correlation id in [`NewTicket::external_id`] and, before re-sending a create whose reply was
+//! lost, looks the ticket up with [`Zendesk::find_by_external_id_request`]. [`TicketPages`] walks a
+//! whole list lazily.
 
 mod fields;
 mod paging;
+mod safe_create;
 mod search;
 mod wire;
 
@@ -18,8 +20,10 @@ pub use crate::providers::zendesk::fields::{
     ticket_priority, ticket_status, TicketPriority, TicketStatus, TicketType,
 };
 pub use crate::providers::zendesk::paging::{
-    CursorPage, ListPage, OffsetPage, Paging, MAX_OFFSET_PAGES, MAX_PAGE_SIZE, MAX_SEARCH_RESULTS,
+    CursorPage, ListPage, OffsetPage, Paging, TicketPages, MAX_OFFSET_PAGES, MAX_PAGE_SIZE,
+    MAX_SEARCH_RESULTS,
 };
+pub use crate::providers::zendesk::safe_create::{CreateStep, SafeCreate};
 pub use crate::providers::zendesk::search::{StatusCondition, TicketSearch};
 
 use serde::{Deserialize, Serialize};

@@ -14,7 +14,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
-use crate::http::query_string;
+use crate::http::{query_string, HttpRequest, HttpResponse};
+use crate::providers::zendesk::Zendesk;
+use crate::ticket::Ticket;
 
 /// The most records Zendesk returns per page, with either kind of paging.
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -61,6 +63,18 @@ pub struct ListPage<T> {
     pub total: Option<u64>,
     /// What to ask for next, or `None` on the last page.
     pub next: Option<Paging>,
+}
+
+/// A lazy walk over every page of a ticket list, one request at a time, with cursor paging (which
+/// has no page limit).
+///
+/// Poll [`TicketPages::next_request`]; send it; hand the reply to [`TicketPages::handle`]; stop when
+/// `next_request` returns `None`.
+#[derive(Debug, Clone)]
+pub struct TicketPages {
+    zendesk: Zendesk,
+    requester_id: Option<u64>,
+    next: Option<Paging>,
 }
 
 /// The first page of 100.
@@ -139,6 +153,50 @@ impl OffsetPage {
         let next = self.following();
         let within_limit = next.last_record() <= u64::from(MAX_SEARCH_RESULTS);
         (has_more && within_limit).then_some(Paging::Offset(next))
+    }
+}
+
+impl TicketPages {
+    /// Every ticket the user may see, `page_size` (clamped to 1..=100) at a time.
+    pub fn all(zendesk: Zendesk, page_size: u32) -> TicketPages {
+        TicketPages::start(zendesk, None, page_size)
+    }
+
+    /// The tickets `user_id` requested, `page_size` (clamped to 1..=100) at a time.
+    pub fn requested_by(zendesk: Zendesk, user_id: u64, page_size: u32) -> TicketPages {
+        TicketPages::start(zendesk, Some(user_id), page_size)
+    }
+
+    /// The request for the next page, or `None` once the last page was handled.
+    pub fn next_request(&self) -> Option<HttpRequest> {
+        let paging = self.next.as_ref()?;
+        let request = match self.requester_id {
+            Some(user_id) => self.zendesk.requested_tickets_request(user_id, paging),
+            None => self.zendesk.list_tickets_request(paging),
+        };
+        Some(request.expect("cursor pages of a clamped size always build"))
+    }
+
+    /// Reads the reply to the last [`TicketPages::next_request`] and moves on; after an error the
+    /// same page is asked for again.
+    pub fn handle(&mut self, response: &HttpResponse) -> Result<Vec<Ticket>, CoreError> {
+        let Some(paging) = &self.next else {
+            return Ok(Vec::new());
+        };
+        let page = self.zendesk.parse_ticket_page(response, paging)?;
+        self.next = page.next;
+        Ok(page.items)
+    }
+
+    fn start(zendesk: Zendesk, requester_id: Option<u64>, page_size: u32) -> TicketPages {
+        TicketPages {
+            zendesk,
+            requester_id,
+            next: Some(Paging::Cursor(CursorPage {
+                size: page_size.clamp(1, MAX_PAGE_SIZE),
+                after: None,
+            })),
+        }
     }
 }
 
@@ -246,6 +304,53 @@ mod tests {
                 after: None,
             }),
             Err("page size must be between 1 and 100"),
+        );
+    }
+
+    #[test]
+    fn ticket_pages_walk_cursors_to_the_end() {
+        let instance = crate::instance::InstanceUrl::parse_zendesk("acme").expect("valid");
+        let zendesk = Zendesk::new(
+            instance,
+            crate::providers::zendesk::api_token_credentials("jdoe@example.com", "x"),
+        );
+        let reply = |body: &str| {
+            HttpResponse::new(
+                200,
+                vec![("Content-Type".into(), "application/json".into())],
+                body,
+            )
+        };
+        let mut pages = TicketPages::requested_by(zendesk, 42, 500);
+        let first = pages.next_request().expect("a first page");
+        assert_eq!(
+            first.url,
+            "https://acme.zendesk.com/api/v2/users/42/tickets/requested.json?page%5Bsize%5D=100"
+        );
+        let items = pages
+            .handle(&reply(
+                r#"{"tickets":[{"id":1},{"id":2}],"meta":{"has_more":true,"after_cursor":"aQIA"}}"#,
+            ))
+            .expect("parses");
+        assert_eq!(items.len(), 2);
+        let second = pages.next_request().expect("a second page");
+        assert_eq!(
+            second.url,
+            "https://acme.zendesk.com/api/v2/users/42/tickets/requested.json?page%5Bsize%5D=100&page%5Bafter%5D=aQIA"
+        );
+        assert!(pages.handle(&reply("{broken")).is_err());
+        assert_eq!(pages.next_request(), Some(second), "an error asks again");
+        let items = pages
+            .handle(&reply(
+                r#"{"tickets":[{"id":3}],"meta":{"has_more":false,"after_cursor":"aQMA"}}"#,
+            ))
+            .expect("parses");
+        assert_eq!(items.len(), 1);
+        assert_eq!(pages.next_request(), None);
+        let all = TicketPages::all(pages.zendesk.clone(), 0);
+        assert_eq!(
+            all.next_request().map(|request| request.url),
+            Some("https://acme.zendesk.com/api/v2/tickets.json?page%5Bsize%5D=1".to_owned())
         );
     }
 

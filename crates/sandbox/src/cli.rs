@@ -1,6 +1,7 @@
 //! The command line: `flare-sandbox [--servicenow ADDR]`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 /// Where the ServiceNow instance listens unless `--servicenow` says otherwise.
 pub const DEFAULT_SERVICENOW_ADDR: &str = "127.0.0.1:8300";
@@ -14,6 +15,8 @@ pub struct Config {
     pub seed_incidents: usize,
     /// `--rate-limit N`: REST API requests per user and hour.
     pub rate_limit: Option<u32>,
+    /// `--data DIR`: keep the state in SQLite in this directory.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// What is wrong with a command line.
@@ -42,8 +45,9 @@ pub enum CliError {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--seed-incidents N] [--rate-limit N]\n\
+pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--data DIR] [--seed-incidents N] [--rate-limit N]\n\
     \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)\
+    \n  --data DIR            keep the state in SQLite in DIR, so it survives restarts\
     \n  --seed-incidents N    add N generated incidents to the demo data\
     \n  --rate-limit N        allow each user N REST API requests per hour (default: no limit)";
 
@@ -52,6 +56,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
     let mut servicenow = DEFAULT_SERVICENOW_ADDR.to_owned();
     let mut seed_incidents = 0;
     let mut rate_limit = None;
+    let mut data_dir = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
@@ -77,6 +82,12 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
                     _ => rate_limit = Some(value.parse().map_err(|_| invalid())?),
                 }
             }
+            "--data" => {
+                let dir = inline_value
+                    .or_else(|| args.next())
+                    .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
+                data_dir = Some(PathBuf::from(dir));
+            }
             "-h" | "--help" => return Err(CliError::HelpRequested),
             _ => return Err(CliError::UnknownArgument(arg)),
         }
@@ -88,6 +99,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
         servicenow,
         seed_incidents,
         rate_limit,
+        data_dir,
     })
 }
 
@@ -101,6 +113,7 @@ mod tests {
             servicenow: addr.parse().unwrap(),
             seed_incidents: 0,
             rate_limit: None,
+            data_dir: None,
         });
         assert_eq!(parsed, expected, "{args:?}");
     }
@@ -134,6 +147,7 @@ mod tests {
                 servicenow: DEFAULT_SERVICENOW_ADDR.parse().unwrap(),
                 seed_incidents: 100_000,
                 rate_limit: Some(50),
+                data_dir: None,
             })
         );
         assert_eq!(

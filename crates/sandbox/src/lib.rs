@@ -14,6 +14,7 @@ mod eval;
 mod faults;
 mod pages;
 mod params;
+pub mod persist;
 mod rate_limit;
 mod render;
 mod schema;
@@ -23,6 +24,7 @@ mod table_api;
 mod table_ops;
 mod wire;
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -35,6 +37,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
 use crate::faults::FaultQueue;
+use crate::persist::{Persistence, StoreError};
 use crate::rate_limit::RateLimiter;
 use crate::store::Database;
 
@@ -57,6 +60,9 @@ pub struct InstanceOptions {
     pub rate_limit_per_hour: Option<u32>,
     /// Generated incidents to add to the demo data, for scale tests.
     pub extra_incidents: usize,
+    /// Where to keep the state in SQLite; `None` keeps it in memory. A directory that already
+    /// holds a state is used as it is, without seeding.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl AppState {
@@ -64,13 +70,34 @@ impl AppState {
     /// slash), holding the demo users and incidents. The URL is what links and `Location` headers
     /// point at.
     pub fn new(instance_url: &str) -> AppState {
-        AppState::with_options(instance_url, &InstanceOptions::default())
+        AppState::in_memory(instance_url, &InstanceOptions::default())
     }
 
-    /// Like [`AppState::new`], with options.
-    pub fn with_options(instance_url: &str, options: &InstanceOptions) -> AppState {
-        let mut db = seed::demo_database();
-        seed::add_generated_incidents(&mut db, options.extra_incidents);
+    /// Like [`AppState::new`], with options; fails only when `data_dir` cannot be used.
+    pub fn with_options(
+        instance_url: &str,
+        options: &InstanceOptions,
+    ) -> Result<AppState, StoreError> {
+        let Some(dir) = &options.data_dir else {
+            return Ok(AppState::in_memory(instance_url, options));
+        };
+        let persistence = Persistence::open(dir)?;
+        let db = match persistence.is_empty()? {
+            true => {
+                let mut db = seeded_database(options);
+                db.attach(persistence)?;
+                db
+            }
+            false => Database::restore(persistence)?,
+        };
+        Ok(AppState::from_database(instance_url, db, options))
+    }
+
+    fn in_memory(instance_url: &str, options: &InstanceOptions) -> AppState {
+        AppState::from_database(instance_url, seeded_database(options), options)
+    }
+
+    fn from_database(instance_url: &str, db: Database, options: &InstanceOptions) -> AppState {
         AppState {
             instance_url: Arc::from(instance_url.trim_end_matches('/')),
             db: Arc::new(Mutex::new(db)),
@@ -98,6 +125,12 @@ impl AppState {
     fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
         lock(&self.rate_limiter)
     }
+}
+
+fn seeded_database(options: &InstanceOptions) -> Database {
+    let mut db = seed::demo_database();
+    seed::add_generated_incidents(&mut db, options.extra_incidents);
+    db
 }
 
 /// The router of one ServiceNow instance: Table API, record pages, home page, admin API.

@@ -36,8 +36,9 @@ async fn main() -> anyhow::Result<()> {
     let options = InstanceOptions {
         rate_limit_per_hour: config.rate_limit,
         extra_incidents: config.seed_incidents,
+        data_dir: config.data_dir,
     };
-    let state = AppState::with_options(&instance_url, &options);
+    let state = AppState::with_options(&instance_url, &options)?;
 
     // Tests read the URL from this exact line, so it comes first and is flushed at once.
     let mut stdout = std::io::stdout().lock();

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::persist::{Persistence, StoreError};
 use crate::schema::Table;
 
 /// One row: a value for every field of its table, in the table's field order. Values are strings,
@@ -29,6 +30,8 @@ pub(crate) struct Database {
     passwords: HashMap<String, String>,
     /// State of the sys_id generator.
     id_state: u64,
+    /// Where changes are written through to, with `--data`.
+    persistence: Option<Persistence>,
 }
 
 #[derive(Debug, Default)]
@@ -37,6 +40,13 @@ struct TableData {
     by_sys_id: HashMap<String, usize>,
     /// The last number handed out, without prefix.
     last_number: u64,
+}
+
+/// The counter holding the sys_id generator's state.
+const ID_STATE_COUNTER: &str = "id_state";
+
+fn number_counter(table: Table) -> String {
+    format!("number:{}", table.name())
 }
 
 impl Record {
@@ -103,6 +113,7 @@ impl Database {
 
     /// Stores a complete record; the caller has filled every automatic field.
     pub(crate) fn insert(&mut self, record: Record) {
+        self.persist(|persistence| persistence.insert(&record));
         let data = self.tables.entry(record.table()).or_default();
         data.by_sys_id
             .insert(record.sys_id().to_owned(), data.records.len());
@@ -111,6 +122,7 @@ impl Database {
 
     /// Replaces the stored record with the same table and sys_id.
     pub(crate) fn replace(&mut self, record: Record) {
+        self.persist(|persistence| persistence.update(&record));
         let Some(data) = self.tables.get_mut(&record.table()) else {
             return;
         };
@@ -120,6 +132,7 @@ impl Database {
     }
 
     pub(crate) fn remove(&mut self, table: Table, sys_id: &str) {
+        self.persist(|persistence| persistence.remove(table, sys_id));
         let Some(data) = self.tables.get_mut(&table) else {
             return;
         };
@@ -135,6 +148,7 @@ impl Database {
     }
 
     pub(crate) fn set_password(&mut self, user_name: &str, password: &str) {
+        self.persist(|persistence| persistence.set_password(user_name, password));
         self.passwords
             .insert(user_name.to_owned(), password.to_owned());
     }
@@ -169,6 +183,8 @@ impl Database {
     pub(crate) fn new_sys_id(&mut self) -> String {
         let high = self.next_random();
         let low = self.next_random();
+        let id_state = i64::from_ne_bytes(self.id_state.to_ne_bytes());
+        self.persist(|persistence| persistence.set_counter(ID_STATE_COUNTER, id_state));
         format!("{high:016x}{low:016x}")
     }
 
@@ -179,7 +195,64 @@ impl Database {
         let prefix = table.number_prefix()?;
         let data = self.tables.entry(table).or_default();
         data.last_number = data.last_number.max(10_000) + 1;
-        Some(format!("{prefix}{:07}", data.last_number))
+        let last_number = data.last_number;
+        let counter = number_counter(table);
+        let stored = i64::try_from(last_number).unwrap_or(i64::MAX);
+        self.persist(|persistence| persistence.set_counter(&counter, stored));
+        Some(format!("{prefix}{last_number:07}"))
+    }
+
+    /// Starts writing changes through to `persistence`, first storing everything held now (a
+    /// freshly seeded instance).
+    pub(crate) fn attach(&mut self, mut persistence: Persistence) -> Result<(), StoreError> {
+        let records = self.tables.values().flat_map(|data| data.records.iter());
+        persistence.insert_all(records)?;
+        for (user_name, password) in &self.passwords {
+            persistence.set_password(user_name, password)?;
+        }
+        persistence.set_counter(
+            ID_STATE_COUNTER,
+            i64::from_ne_bytes(self.id_state.to_ne_bytes()),
+        )?;
+        for (table, data) in &self.tables {
+            let stored = i64::try_from(data.last_number).unwrap_or(i64::MAX);
+            persistence.set_counter(&number_counter(*table), stored)?;
+        }
+        self.persistence = Some(persistence);
+        Ok(())
+    }
+
+    /// The state stored in `persistence`, which keeps receiving changes.
+    pub(crate) fn restore(persistence: Persistence) -> Result<Database, StoreError> {
+        let snapshot = persistence.load()?;
+        let mut db = Database::default();
+        for record in snapshot.records {
+            db.insert(record);
+        }
+        db.passwords.extend(snapshot.passwords);
+        for (name, value) in snapshot.counters {
+            if name == ID_STATE_COUNTER {
+                db.id_state = u64::from_ne_bytes(value.to_ne_bytes());
+                continue;
+            }
+            let table = name.strip_prefix("number:").and_then(Table::from_name);
+            if let Some(table) = table {
+                db.tables.entry(table).or_default().last_number = u64::try_from(value).unwrap_or(0);
+            }
+        }
+        db.persistence = Some(persistence);
+        Ok(db)
+    }
+
+    /// Writes a change through, if persistence is on. A failed write is logged, not returned:
+    /// the change stands in memory and the request succeeds, as the sandbox is a test double.
+    fn persist(&mut self, write: impl FnOnce(&mut Persistence) -> Result<(), StoreError>) {
+        let Some(persistence) = self.persistence.as_mut() else {
+            return;
+        };
+        if let Err(error) = write(persistence) {
+            tracing::error!(%error, "cannot write the sandbox database");
+        }
     }
 
     fn next_random(&mut self) -> u64 {

@@ -80,21 +80,8 @@ pub async fn test_connection(
         });
     }
     let servicenow = ServiceNow::new(instance.clone(), credentials.clone());
-    let response = send(
-        platform,
-        servicenow.find_user_request(credentials.username()),
-    )
-    .await?;
-    let user = servicenow
-        .parse_user(&response)
-        .map_err(|error| match error {
-            // Valid credentials always find their own user; an empty answer means a login name typed
-            // in a different form than the instance stores it.
-            CoreError::NotFound { .. } => CoreError::Unauthorized {
-                message: "no user with this user name".to_owned(),
-            },
-            other => other,
-        })?;
+    let response = send(platform, servicenow.current_user_request()).await?;
+    let user = servicenow.parse_user(&response)?;
     Ok(Connection {
         instance,
         credentials,

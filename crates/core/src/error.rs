@@ -61,7 +61,7 @@ pub enum CoreError {
     #[error("the instance is hibernating")]
     InstanceHibernating,
     /// HTML came back where JSON was expected, typically a login or SSO page.
-    #[error("the address answered with a web page, not the ServiceNow API")]
+    #[error("the address answered with a web page, not the service desk's API")]
     NotAnApi,
     /// The instance failed on its side (HTTP 5xx).
     #[error("the instance failed with HTTP {status}")]

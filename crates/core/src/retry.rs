@@ -3,8 +3,9 @@
 //! Sans-IO: the caller passes in what happened, the attempt number, `now` and a random number, and
 //! gets a [`RetryDecision`] back; it owns the clock and the sleeping.
 
+use crate::error::CoreError;
 use crate::http::{HttpResponse, Method};
-use crate::ticket::days_from_civil;
+use crate::ticket::{days_from_civil, Ticket};
 
 /// Bounds on retrying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,18 @@ pub enum RetryDecision {
     RetryAfter(u64),
     /// Stop and report the outcome.
     GiveUp,
+}
+
+/// What to do after one attempt of a create made safe to retry (each provider's `SafeCreate`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateStep {
+    /// The ticket exists: created now, or found from an earlier attempt.
+    Done(Box<Ticket>),
+    /// The outcome is unknown or the ticket is missing; send the create's next request again
+    /// (after a back-off).
+    Again,
+    /// The service desk refused; retrying will not help.
+    Failed(CoreError),
 }
 
 /// Whether sending a request twice has the same effect as sending it once.
@@ -103,8 +116,9 @@ impl RetryPolicy {
     }
 }
 
-/// How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date), else
-/// `X-RateLimit-Reset` (a Unix time in seconds, inbound-REST-API-rate-limiting.md).
+/// How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date), else ServiceNow's
+/// `X-RateLimit-Reset` (a Unix time in seconds, inbound-REST-API-rate-limiting.md), else Zendesk's
+/// `rate-limit-reset` (seconds until the window resets).
 pub fn rate_limit_wait_ms(response: &HttpResponse, now_ms: u64) -> Option<u64> {
     if let Some(value) = response.header("retry-after") {
         let value = value.trim();
@@ -119,12 +133,17 @@ pub fn rate_limit_wait_ms(response: &HttpResponse, now_ms: u64) -> Option<u64> {
             );
         }
     }
-    let reset_secs = response
-        .header("x-ratelimit-reset")?
+    if let Some(reset_at) = response.header("x-ratelimit-reset") {
+        let reset_secs = reset_at.trim().parse::<u64>().ok()?;
+        return Some(reset_secs.saturating_mul(1000).saturating_sub(now_ms));
+    }
+    // Zendesk's `rate-limit-reset` counts seconds from now rather than giving a time.
+    let seconds = response
+        .header("rate-limit-reset")?
         .trim()
         .parse::<u64>()
         .ok()?;
-    Some(reset_secs.saturating_mul(1000).saturating_sub(now_ms))
+    Some(seconds.saturating_mul(1000))
 }
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 section 5.6.7) into Unix seconds.
@@ -199,6 +218,13 @@ mod tests {
             1,
             Attempt::Response(&date),
             RetryDecision::RetryAfter(10_000),
+        );
+        let zendesk = response(429, &[("rate-limit-reset", "9")]);
+        check(
+            Method::Get,
+            1,
+            Attempt::Response(&zendesk),
+            RetryDecision::RetryAfter(9_000),
         );
         let reset = response(429, &[("X-RateLimit-Reset", "1700000012")]);
         check(

@@ -97,7 +97,8 @@ pub struct Attachment {
     pub content_type: String,
     /// The size in bytes, when known.
     pub size_bytes: Option<u64>,
-    /// Where the file's bytes are downloaded from (needs the same credentials).
+    /// Where the file's bytes are downloaded from. ServiceNow serves them from the instance with the
+    /// same credentials; Zendesk may serve them from another host, which gets no credentials.
     pub download_url: String,
 }
 

@@ -11,11 +11,11 @@ use flare_core::error::CoreError;
 use flare_core::http::{HttpRequest, HttpResponse, Method};
 use flare_core::instance::InstanceUrl;
 use flare_core::providers::servicenow::{
-    CreateStep, DirectoryCache, DirectoryTable, Level, NewIncident, SafeCreate, ServiceNow, Table,
+    DirectoryCache, DirectoryTable, Level, NewIncident, SafeCreate, ServiceNow, Table,
     TicketFilter, TicketPages,
 };
 use flare_core::query::CURRENT_USER;
-use flare_core::retry::{Attempt, RetryDecision, RetryPolicy};
+use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
 use flare_core::ticket::StatusCategory;
 use serde_json::json;
 
@@ -113,7 +113,7 @@ async fn an_end_user_files_finds_comments_on_and_lists_an_incident() {
     let sandbox = Sandbox::start().await;
     let abel = client(&sandbox, ABEL);
     let user = abel
-        .parse_user(&must_send(&abel.find_user_request("abel.tuter")).await)
+        .parse_user(&must_send(&abel.current_user_request()).await)
         .expect("abel exists");
     assert_eq!(user.sys_id, ABEL_SYS_ID);
 
@@ -523,7 +523,7 @@ async fn a_hibernating_instance_and_server_errors_are_named() {
     );
     assert_eq!(failed, Err(CoreError::Server { status: 503 }));
     let wrong = client(&sandbox, ("abel.tuter", "wrong"));
-    let refused = wrong.parse_user(&must_send(&wrong.find_user_request("abel.tuter")).await);
+    let refused = wrong.parse_user(&must_send(&wrong.current_user_request()).await);
     assert!(
         matches!(refused, Err(CoreError::Unauthorized { .. })),
         "{refused:?}"

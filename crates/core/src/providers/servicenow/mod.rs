@@ -14,7 +14,7 @@ mod wire;
 
 pub use crate::providers::servicenow::directory::{DirectoryCache, DirectoryTable, Group};
 pub use crate::providers::servicenow::incident::{incident_state, priority_for, Level};
-pub use crate::providers::servicenow::safe_create::{CreateStep, SafeCreate};
+pub use crate::providers::servicenow::safe_create::SafeCreate;
 pub use crate::providers::servicenow::table::Table;
 pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_PAGE_SIZE};
 
@@ -25,6 +25,7 @@ use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse, Method};
 use crate::instance::InstanceUrl;
 use crate::paging::Page;
+use crate::query::CURRENT_USER;
 use crate::ticket::Ticket;
 
 /// A connection to one ServiceNow instance as one user. Cheap to clone; holds no network state.
@@ -76,9 +77,10 @@ impl ServiceNow {
         &self.instance
     }
 
-    /// Looks the signed-in user up by login name; also proves the credentials work.
-    pub fn find_user_request(&self, user_name: &str) -> HttpRequest {
-        let query = format!("user_name={user_name}");
+    /// Looks up the signed-in user, whatever the sign-in (Basic or an OAuth token), with ServiceNow's
+    /// `javascript:gs.getUserID()`; also proves the credentials work.
+    pub fn current_user_request(&self) -> HttpRequest {
+        let query = format!("sys_id={CURRENT_USER}");
         self.get(
             "sys_user",
             &[
@@ -90,13 +92,13 @@ impl ServiceNow {
         )
     }
 
-    /// Reads the reply to [`ServiceNow::find_user_request`].
+    /// Reads the reply to [`ServiceNow::current_user_request`].
     pub fn parse_user(&self, response: &HttpResponse) -> Result<User, CoreError> {
         self.parse_users(response)?
             .into_iter()
             .next()
             .ok_or_else(|| CoreError::NotFound {
-                message: "no user with this user name".to_owned(),
+                message: "the instance returned no user record for this sign-in".to_owned(),
             })
     }
 

@@ -6,12 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::CoreError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::providers::servicenow::{ServiceNow, Table};
 use crate::query::{Condition, EncodedQuery, Operator};
-use crate::retry::Attempt;
-use crate::ticket::Ticket;
+use crate::retry::{Attempt, CreateStep};
 
 /// A create in progress. Poll [`SafeCreate::request`], send it, feed the outcome to
 /// [`SafeCreate::handle`], and follow the returned [`CreateStep`]. The caller decides how often and
@@ -23,18 +21,6 @@ pub struct SafeCreate {
     fields: BTreeMap<String, String>,
     correlation_id: String,
     checking: bool,
-}
-
-/// What to do after an attempt.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateStep {
-    /// The ticket exists: created now, or found from an earlier attempt.
-    Done(Box<Ticket>),
-    /// The outcome is unknown or the record is missing; send [`SafeCreate::request`] again (after a
-    /// back-off).
-    Again,
-    /// The instance refused; retrying will not help.
-    Failed(CoreError),
 }
 
 impl SafeCreate {

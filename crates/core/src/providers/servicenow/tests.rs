@@ -1,5 +1,5 @@
 use super::*;
-use crate::retry::Attempt;
+use crate::retry::{Attempt, CreateStep};
 use crate::ticket::{PersonRef, StatusCategory, Timestamp};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -170,9 +170,11 @@ fn finds_the_signed_in_user() {
         servicenow().parse_user(&json_response(200, r#"{"result":[]}"#)),
         Err(CoreError::NotFound { .. })
     ));
-    let request = servicenow().find_user_request("abel.tuter");
+    let request = servicenow().current_user_request();
     assert!(
-        request.url.contains("sysparm_query=user_name%3Dabel.tuter"),
+        request
+            .url
+            .contains("sysparm_query=sys_id%3Djavascript%3Ags.getUserID%28%29"),
         "{}",
         request.url
     );

@@ -23,7 +23,7 @@ pub use crate::providers::zendesk::paging::{
     CursorPage, ListPage, OffsetPage, Paging, TicketPages, MAX_OFFSET_PAGES, MAX_PAGE_SIZE,
     MAX_SEARCH_RESULTS,
 };
-pub use crate::providers::zendesk::safe_create::{CreateStep, SafeCreate};
+pub use crate::providers::zendesk::safe_create::SafeCreate;
 pub use crate::providers::zendesk::search::{StatusCondition, TicketSearch};
 
 use serde::{Deserialize, Serialize};

@@ -6,11 +6,9 @@
 //! (List Tickets takes it as a filter, `shared/reference/zendesk/tickets.yml`). That list reads the
 //! database, not the search index, so a ticket committed a moment ago is already there.
 
-use crate::error::CoreError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::providers::zendesk::{NewTicket, Zendesk};
-use crate::retry::Attempt;
-use crate::ticket::Ticket;
+use crate::retry::{Attempt, CreateStep};
 
 /// A create in progress. Poll [`SafeCreate::request`], send it, feed the outcome to
 /// [`SafeCreate::handle`], and follow the returned [`CreateStep`]. The caller decides how often and
@@ -21,18 +19,6 @@ pub struct SafeCreate {
     ticket: NewTicket,
     correlation_id: String,
     checking: bool,
-}
-
-/// What to do after an attempt.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateStep {
-    /// The ticket exists: created now, or found from an earlier attempt.
-    Done(Box<Ticket>),
-    /// The outcome is unknown or the ticket is missing; send [`SafeCreate::request`] again (after a
-    /// back-off).
-    Again,
-    /// Zendesk refused; retrying will not help.
-    Failed(CoreError),
 }
 
 impl SafeCreate {

@@ -28,7 +28,8 @@ step "native tests (core, sandbox)"
 cargo test --quiet -p flare-core -p flare-sandbox
 
 step "component tests in headless Chromium (wasm-bindgen-test)"
-cargo test --quiet -p flare --target wasm32-unknown-unknown
+# No --quiet: cargo hands it to wasm-bindgen-test-runner, which refuses it.
+cargo test -p flare --target wasm32-unknown-unknown
 
 step "release build"
 scripts/build.sh

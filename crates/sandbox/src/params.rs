@@ -21,6 +21,7 @@ pub(crate) struct TableParams {
     pub(crate) exclude_reference_link: bool,
     pub(crate) no_count: bool,
     pub(crate) suppress_pagination_header: bool,
+    pub(crate) input_display_value: bool,
 }
 
 impl TableParams {
@@ -68,6 +69,7 @@ impl TableParams {
             exclude_reference_link: flag("sysparm_exclude_reference_link"),
             no_count: flag("sysparm_no_count"),
             suppress_pagination_header: flag("sysparm_suppress_pagination_header"),
+            input_display_value: flag("sysparm_input_display_value"),
         }
     }
 }

@@ -160,13 +160,16 @@ async fn create_record(
     Path(path): Path<TablePath>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
-    JsonObject(body): JsonObject,
+    JsonObject(mut body): JsonObject,
 ) -> Result<Response, AppError> {
     let version = ApiVersion::from_segment(path.version.as_deref())?;
     let table = table_named(&path.table)?;
     let params = TableParams::from_pairs(&pairs, table);
     let options = render_options(&state, &user, version, &params);
     let mut db = state.db();
+    if params.input_display_value {
+        table_ops::resolve_display_values(&db, table, &mut body);
+    }
     let sys_id = table_ops::create(&mut db, table, &user, &body, datetime::now())?;
     let location = format!("{}{}/{sys_id}", options.table_url, table.name());
     // Recorded (`output.ServiceNowOutputTest_insertRecordNoResponse`): 201, Location, no body and
@@ -203,13 +206,16 @@ async fn update_record(
     Path(path): Path<RecordPath>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
-    JsonObject(body): JsonObject,
+    JsonObject(mut body): JsonObject,
 ) -> Result<Response, AppError> {
     let version = ApiVersion::from_segment(path.version.as_deref())?;
     let table = table_named(&path.table)?;
     let params = TableParams::from_pairs(&pairs, table);
     let options = render_options(&state, &user, version, &params);
     let mut db = state.db();
+    if params.input_display_value {
+        table_ops::resolve_display_values(&db, table, &mut body);
+    }
     table_ops::update(&mut db, table, &user, &path.sys_id, &body, datetime::now())?;
     if wants_no_body(&headers) {
         return Ok(StatusCode::OK.into_response());

@@ -144,6 +144,37 @@ pub(crate) fn delete(
     Ok(())
 }
 
+/// `sysparm_input_display_value=true`: "if you send the display name for a reference field, the
+/// endpoint stores the sys_id for that value"; choice labels likewise become their values. Values
+/// that already are stored values are kept. Dates need no change: every user's time zone is GMT.
+pub(crate) fn resolve_display_values(db: &Database, table: Table, body: &mut Map<String, Value>) {
+    for (field, value) in body.iter_mut() {
+        let (Some(definition), Value::String(text)) = (table.field(field), &*value) else {
+            continue;
+        };
+        let resolved = match definition.kind {
+            FieldKind::Choice(choices) => choices
+                .iter()
+                .find(|(stored, label)| *label == text && *stored != text)
+                .map(|(stored, _)| (*stored).to_owned()),
+            FieldKind::Reference(target) => Table::from_name(target).and_then(|target| {
+                if db.get(target, text).is_some() {
+                    return None;
+                }
+                let display_field = target.display_field();
+                db.records(target)
+                    .iter()
+                    .find(|record| record.get(display_field) == text)
+                    .map(|record| record.sys_id().to_owned())
+            }),
+            _ => None,
+        };
+        if let Some(resolved) = resolved {
+            *value = Value::String(resolved);
+        }
+    }
+}
+
 /// A new record of `table` with its defaults, the given values and the automatic fields filled
 /// in, but without sys_id or number unless `values` has them.
 pub(crate) fn build_record(

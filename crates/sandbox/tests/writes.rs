@@ -401,3 +401,25 @@ async fn update_without_response_body() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.text, "");
 }
+
+#[tokio::test]
+async fn input_display_values() {
+    let sandbox = Sandbox::start().await;
+    let body = json!({"short_description": "By name", "caller_id": "Abel Tuter", "urgency": "1 - High", "impact": "2"});
+    let reply = sandbox
+        .post(
+            Some(ADMIN),
+            "/api/now/table/incident?sysparm_input_display_value=true",
+            &body,
+        )
+        .await;
+    let record = &reply.json()["result"];
+    assert_eq!(record["caller_id"]["value"], ABEL_SYS_ID);
+    assert_eq!(record["urgency"], "1");
+    assert_eq!(record["priority"], "2");
+    // Without the flag the values are stored as given.
+    let reply = sandbox
+        .post(Some(ADMIN), "/api/now/table/incident", &body)
+        .await;
+    assert_eq!(reply.json()["result"]["caller_id"]["value"], "Abel Tuter");
+}

@@ -42,16 +42,28 @@ pub(crate) fn can_read(user: &User, record: &Record, db: &Database) -> bool {
             record.get("element") == "comments"
                 && parent.is_some_and(|parent| can_read(user, parent, db))
         }
+        Table::SysAttachment => {
+            let parent = Table::from_name(record.get("table_name"))
+                .and_then(|table| db.get(table, record.get("table_sys_id")));
+            parent.is_some_and(|parent| can_read(user, parent, db))
+        }
     }
+}
+
+/// Deleting an attachment: its uploader, an agent or an admin.
+pub(crate) fn can_delete_attachment(user: &User, attachment: &Record) -> bool {
+    user.is_agent() || attachment.get("sys_created_by") == user.user_name
 }
 
 pub(crate) fn can_create(user: &User, table: Table) -> bool {
     match table {
         Table::Incident | Table::ScRequest | Table::ScReqItem => true,
         Table::ChangeRequest => user.is_agent(),
-        Table::SysUser | Table::SysUserGroup | Table::SysUserGrmember | Table::SysJournalField => {
-            user.is_admin()
-        }
+        Table::SysUser
+        | Table::SysUserGroup
+        | Table::SysUserGrmember
+        | Table::SysJournalField
+        | Table::SysAttachment => user.is_admin(),
     }
 }
 

@@ -42,6 +42,13 @@ pub(crate) enum AppError {
     /// Past the user's hourly limit (`inbound-REST-API-rate-limiting.md`).
     #[error("rate limit of {limit} requests per hour exceeded")]
     RateLimited { limit: u32 },
+    /// A required parameter is missing (Attachment API: "Indicates that one or more mandatory
+    /// parameters were missing from the request"; the wording of the detail is the sandbox's own).
+    #[error("missing parameter {0}")]
+    MissingParameter(&'static str),
+    /// A body larger than the instance accepts; message and detail as KB0747638 quotes them.
+    #[error("payload of {size} bytes exceeds {max} bytes")]
+    PayloadTooLarge { size: u64, max: u64 },
     /// A status injected through the admin API, answered with the message the vendor's table of
     /// status codes gives it (`r_RESTAPIHTTPResponseCodes.md`).
     #[error("injected fault {0}")]
@@ -127,6 +134,18 @@ impl IntoResponse for AppError {
                 Some(format!(
                     "Data Policy Exception: The following fields are mandatory: {}",
                     labels.join(", ")
+                )),
+            ),
+            AppError::MissingParameter(name) => (
+                StatusCode::BAD_REQUEST,
+                "Bad Request".to_owned(),
+                Some(format!("Missing required parameter: {name}")),
+            ),
+            AppError::PayloadTooLarge { size, max } => (
+                StatusCode::BAD_REQUEST,
+                "Exception while reading request".to_owned(),
+                Some(format!(
+                    "Rejected large REST payload with content-length = {size} bytes. Max allowed: {max} bytes."
                 )),
             ),
             AppError::RateLimited { limit } => (

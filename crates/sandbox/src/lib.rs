@@ -6,6 +6,8 @@
 
 mod acl;
 mod admin_api;
+mod attachment_api;
+mod attachment_ops;
 mod auth;
 pub mod cli;
 mod datetime;
@@ -51,6 +53,7 @@ pub struct AppState {
     db: Arc<Mutex<Database>>,
     faults: Arc<Mutex<FaultQueue>>,
     rate_limiter: Arc<Mutex<RateLimiter>>,
+    max_attachment_bytes: usize,
 }
 
 /// How to set an instance up beyond the demo data.
@@ -63,7 +66,13 @@ pub struct InstanceOptions {
     /// Where to keep the state in SQLite; `None` keeps it in memory. A directory that already
     /// holds a state is used as it is, without seeding.
     pub data_dir: Option<PathBuf>,
+    /// The largest attachment accepted, in bytes; `None` for the platform default of 1024 MB
+    /// (`com.glide.attachment.max_size`, `c_AttachmentAPI.md`).
+    pub max_attachment_bytes: Option<usize>,
 }
+
+/// `com.glide.attachment.max_size` by default: 1024 MB.
+const DEFAULT_MAX_ATTACHMENT_BYTES: usize = 1024 * 1024 * 1024;
 
 impl AppState {
     /// An instance reachable at `instance_url` (such as `http://127.0.0.1:8300`, no trailing
@@ -105,6 +114,9 @@ impl AppState {
             rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
                 options.rate_limit_per_hour,
             ))),
+            max_attachment_bytes: options
+                .max_attachment_bytes
+                .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
         }
     }
 
@@ -125,6 +137,10 @@ impl AppState {
     fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
         lock(&self.rate_limiter)
     }
+
+    fn max_attachment_bytes(&self) -> usize {
+        self.max_attachment_bytes
+    }
 }
 
 fn seeded_database(options: &InstanceOptions) -> Database {
@@ -141,6 +157,7 @@ pub fn app(state: AppState) -> Router {
     });
     // Faults wrap the rate limit so that an injected 429 or outage never counts as a request.
     let rest_api = table_api::routes()
+        .merge(attachment_api::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rate_limit::enforce,

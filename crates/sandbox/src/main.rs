@@ -37,6 +37,7 @@ async fn main() -> anyhow::Result<()> {
         rate_limit_per_hour: config.rate_limit,
         extra_incidents: config.seed_incidents,
         data_dir: config.data_dir,
+        max_attachment_bytes: None,
     };
     let state = AppState::with_options(&instance_url, &options)?;
 

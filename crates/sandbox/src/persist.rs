@@ -51,6 +51,7 @@ pub(crate) struct Snapshot {
     pub(crate) records: Vec<Record>,
     pub(crate) passwords: Vec<(String, String)>,
     pub(crate) counters: Vec<(String, i64)>,
+    pub(crate) files: Vec<(String, Vec<u8>)>,
 }
 
 impl Persistence {
@@ -72,7 +73,8 @@ impl Persistence {
                  PRIMARY KEY (tbl, sys_id)
              );
              CREATE TABLE IF NOT EXISTS passwords (user_name TEXT PRIMARY KEY, password TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+             CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS files (sys_id TEXT PRIMARY KEY, content BLOB NOT NULL);",
         )?;
         let next_seq: i64 =
             connection.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM records", [], |row| {
@@ -136,6 +138,12 @@ impl Persistence {
         for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
             snapshot.counters.push(row?);
         }
+        let mut statement = self
+            .connection
+            .prepare("SELECT sys_id, content FROM files")?;
+        for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
+            snapshot.files.push(row?);
+        }
         Ok(snapshot)
     }
 
@@ -175,7 +183,19 @@ impl Persistence {
         Ok(())
     }
 
+    pub(crate) fn put_file(&self, sys_id: &str, content: &[u8]) -> Result<(), StoreError> {
+        self.connection.execute(
+            "INSERT OR REPLACE INTO files (sys_id, content) VALUES (?1, ?2)",
+            params![sys_id, content],
+        )?;
+        Ok(())
+    }
+
     pub(crate) fn remove(&self, table: Table, sys_id: &str) -> Result<(), StoreError> {
+        if table == Table::SysAttachment {
+            self.connection
+                .execute("DELETE FROM files WHERE sys_id = ?1", params![sys_id])?;
+        }
         self.connection.execute(
             "DELETE FROM records WHERE tbl = ?1 AND sys_id = ?2",
             params![table.name(), sys_id],

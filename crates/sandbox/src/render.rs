@@ -36,7 +36,7 @@ pub(crate) struct RenderOptions {
 
 /// A record ready to serialize, keeping field order (serde_json's map would sort the keys).
 #[derive(Debug, Default)]
-pub(crate) struct Rendered(Vec<(String, Value)>);
+pub(crate) struct Rendered(pub(crate) Vec<(String, Value)>);
 
 pub(crate) fn render(record: &Record, db: &Database, options: &RenderOptions) -> Rendered {
     let table = record.table();

@@ -20,6 +20,7 @@ pub(crate) enum Table {
     SysUserGroup,
     SysUserGrmember,
     SysJournalField,
+    SysAttachment,
 }
 
 /// One column of a table.
@@ -46,7 +47,7 @@ pub(crate) enum FieldKind {
 }
 
 impl Table {
-    pub(crate) const ALL: [Table; 8] = [
+    pub(crate) const ALL: [Table; 9] = [
         Table::Incident,
         Table::ScRequest,
         Table::ScReqItem,
@@ -55,6 +56,7 @@ impl Table {
         Table::SysUserGroup,
         Table::SysUserGrmember,
         Table::SysJournalField,
+        Table::SysAttachment,
     ];
 
     pub(crate) fn from_name(name: &str) -> Option<Table> {
@@ -71,6 +73,7 @@ impl Table {
             Table::SysUserGroup => "sys_user_group",
             Table::SysUserGrmember => "sys_user_grmember",
             Table::SysJournalField => "sys_journal_field",
+            Table::SysAttachment => "sys_attachment",
         }
     }
 
@@ -84,6 +87,7 @@ impl Table {
             Table::SysUserGroup => SYS_USER_GROUP_FIELDS,
             Table::SysUserGrmember => SYS_USER_GRMEMBER_FIELDS,
             Table::SysJournalField => SYS_JOURNAL_FIELD_FIELDS,
+            Table::SysAttachment => SYS_ATTACHMENT_FIELDS,
         }
     }
 
@@ -123,7 +127,8 @@ impl Table {
             Table::SysUser
             | Table::SysUserGroup
             | Table::SysUserGrmember
-            | Table::SysJournalField => None,
+            | Table::SysJournalField
+            | Table::SysAttachment => None,
         }
     }
 
@@ -136,6 +141,7 @@ impl Table {
             Table::SysUser | Table::SysUserGroup => "name",
             Table::SysUserGrmember => "sys_id",
             Table::SysJournalField => "value",
+            Table::SysAttachment => "file_name",
         }
     }
 
@@ -615,4 +621,26 @@ const SYS_JOURNAL_FIELD_FIELDS: &[Field] = &[
     field("value", Text),
     field("sys_created_by", Text),
     field("element", Choice(JOURNAL_ELEMENTS)),
+];
+
+/// Attachment metadata, in the order of the Attachment API's example (`c_AttachmentAPI.md`); the
+/// API adds `download_link`.
+pub(crate) const SYS_ATTACHMENT_FIELDS: &[Field] = &[
+    field("table_sys_id", Text),
+    field("size_bytes", Integer),
+    field("sys_updated_on", DateTime),
+    field("sys_id", Text),
+    field("image_height", Text),
+    field("sys_created_on", DateTime),
+    field("file_name", Text),
+    field("sys_created_by", Text),
+    field("compressed", Boolean),
+    field("average_image_color", Text),
+    field("sys_updated_by", Text),
+    field("sys_tags", Text),
+    field("table_name", Text),
+    field("image_width", Text),
+    field("sys_mod_count", Integer),
+    field("content_type", Text),
+    field("size_compressed", Integer),
 ];

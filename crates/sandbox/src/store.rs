@@ -30,6 +30,8 @@ pub(crate) struct Database {
     passwords: HashMap<String, String>,
     /// State of the sys_id generator.
     id_state: u64,
+    /// Attachment contents by the attachment's sys_id.
+    files: HashMap<String, Vec<u8>>,
     /// Where changes are written through to, with `--data`.
     persistence: Option<Persistence>,
 }
@@ -133,6 +135,9 @@ impl Database {
 
     pub(crate) fn remove(&mut self, table: Table, sys_id: &str) {
         self.persist(|persistence| persistence.remove(table, sys_id));
+        if table == Table::SysAttachment {
+            self.files.remove(sys_id);
+        }
         let Some(data) = self.tables.get_mut(&table) else {
             return;
         };
@@ -145,6 +150,16 @@ impl Database {
                 *index -= 1;
             }
         }
+    }
+
+    /// Stores an attachment's content.
+    pub(crate) fn put_file(&mut self, sys_id: &str, content: Vec<u8>) {
+        self.persist(|persistence| persistence.put_file(sys_id, &content));
+        self.files.insert(sys_id.to_owned(), content);
+    }
+
+    pub(crate) fn file(&self, sys_id: &str) -> Option<&[u8]> {
+        self.files.get(sys_id).map(Vec::as_slice)
     }
 
     pub(crate) fn set_password(&mut self, user_name: &str, password: &str) {
@@ -230,6 +245,7 @@ impl Database {
             db.insert(record);
         }
         db.passwords.extend(snapshot.passwords);
+        db.files.extend(snapshot.files);
         for (name, value) in snapshot.counters {
             if name == ID_STATE_COUNTER {
                 db.id_state = u64::from_ne_bytes(value.to_ne_bytes());

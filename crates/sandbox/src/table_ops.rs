@@ -221,7 +221,8 @@ pub(crate) fn build_record(
         Table::ChangeRequest
         | Table::SysUserGroup
         | Table::SysUserGrmember
-        | Table::SysJournalField => {}
+        | Table::SysJournalField
+        | Table::SysAttachment => {}
     }
     if table.is_task() {
         let active = is_active(table, record.get("state"));
@@ -469,6 +470,7 @@ fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
             ("include_members", "false"),
         ],
         Table::SysUserGrmember | Table::SysJournalField => &[],
+        Table::SysAttachment => &[("compressed", "true"), ("sys_mod_count", "0")],
     }
 }
 

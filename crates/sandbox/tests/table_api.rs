@@ -238,10 +238,11 @@ async fn records_look_like_the_recorded_ones() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     let record = &reply.json()["result"];
-    let recorded: Value = recorded_insert_result();
-    let recorded_fields: Vec<&String> = recorded.as_object().unwrap().keys().collect();
-    let fields: Vec<&String> = record.as_object().unwrap().keys().collect();
-    assert_eq!(fields, recorded_fields, "same fields in the same order");
+    assert_eq!(
+        common::result_keys(&reply.text),
+        common::result_keys(&recorded_insert_body()),
+        "same fields in the same order"
+    );
     for (field, value) in record.as_object().unwrap() {
         let is_reference = value.as_object().is_some_and(|reference| {
             reference.len() == 2 && reference["link"].is_string() && reference["value"].is_string()
@@ -434,17 +435,18 @@ fn is_servicenow_datetime(text: &str) -> bool {
         })
 }
 
-fn recorded_insert_result() -> Value {
+/// The raw body of the recorded insert response.
+fn recorded_insert_body() -> String {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../core/tests/fixtures/recorded/servicenow/output.ServiceNowOutputTest_insertRecord.json"
     );
     let text = std::fs::read_to_string(path).expect("the recordings are in the repository");
     let recording: Value = serde_json::from_str(&text).unwrap();
-    let body = recording["interactions"][0]["response"]["body"]
+    recording["interactions"][0]["response"]["body"]
         .as_str()
-        .unwrap();
-    serde_json::from_str::<Value>(body).unwrap()["result"].clone()
+        .unwrap()
+        .to_owned()
 }
 
 fn urlencode(text: &str) -> String {

@@ -106,3 +106,51 @@ impl Reply {
             .collect()
     }
 }
+
+/// The keys of a JSON object in the order they were written (serde_json's `Value` sorts them).
+/// For an array, the keys of its first element.
+#[derive(Debug, Default)]
+pub struct OrderedKeys(pub Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for OrderedKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OrderedKeysVisitor)
+    }
+}
+
+struct OrderedKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OrderedKeysVisitor {
+    type Value = OrderedKeys;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON object or array of objects")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OrderedKeys, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            keys.push(key);
+        }
+        Ok(OrderedKeys(keys))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OrderedKeys, A::Error> {
+        let first = seq.next_element::<OrderedKeys>()?.unwrap_or_default();
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(first)
+    }
+}
+
+/// The keys of the `result` object of a Table or Attachment API body, in written order.
+pub fn result_keys(text: &str) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        result: OrderedKeys,
+    }
+    serde_json::from_str::<Body>(text)
+        .expect("a result body")
+        .result
+        .0
+}

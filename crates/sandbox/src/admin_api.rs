@@ -6,11 +6,13 @@
 //!   `DELETE /sandbox/faults`.
 //! - `GET /sandbox/rate-limit`, `PUT /sandbox/rate-limit` with `{"requests_per_hour": 100}` or
 //!   `null` for no limit.
+//! - `POST /sandbox/oauth/expire-tokens` (access tokens expire now; refresh still works) and
+//!   `POST /sandbox/oauth/revoke-tokens` (sign in again).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +27,8 @@ pub(crate) fn routes() -> Router<AppState> {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/sandbox/rate-limit", get(rate_limit).put(set_rate_limit))
+        .route("/sandbox/oauth/expire-tokens", post(expire_tokens))
+        .route("/sandbox/oauth/revoke-tokens", post(revoke_tokens))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -58,4 +62,16 @@ async fn set_rate_limit(
 ) -> Json<RateLimit> {
     state.rate_limiter().set_limit(limit.requests_per_hour);
     Json(limit)
+}
+
+/// Every access token expires now; refreshing still works.
+async fn expire_tokens(State(state): State<AppState>) -> StatusCode {
+    state.oauth().expire_access_tokens(crate::datetime::now());
+    StatusCode::NO_CONTENT
+}
+
+/// Every access and refresh token is revoked: clients must sign in again.
+async fn revoke_tokens(State(state): State<AppState>) -> StatusCode {
+    state.oauth().revoke_all();
+    StatusCode::NO_CONTENT
 }

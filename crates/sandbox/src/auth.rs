@@ -3,9 +3,10 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use base64::Engine;
 
+use crate::datetime;
 use crate::error::AppError;
 use crate::store::User;
 use crate::AppState;
@@ -18,15 +19,41 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let user = authenticate(state, &parts.headers).ok_or(AppError::Unauthenticated)?;
+        let user =
+            authenticate(state, &parts.headers, &parts.uri).ok_or(AppError::Unauthenticated)?;
         Ok(CurrentUser(user))
     }
 }
 
-/// The user the request's credentials belong to, if they are valid.
-pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Option<User> {
+/// The user the request's credentials belong to, if they are valid: Basic credentials, or an
+/// OAuth access token as `Authorization: Bearer` or the `access_token` query parameter
+/// (`r_RESTOAuthExample.md`, `c_OAuthAuthorizationCodeFlow.md`). An expired token is no
+/// credential, so the caller answers 401.
+pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Option<User> {
+    if let Some(token) = bearer_token(headers).or_else(|| query_token(uri)) {
+        let user_name = state
+            .oauth()
+            .user_for_token(&token, datetime::now())?
+            .to_owned();
+        return state.db().active_user(&user_name);
+    }
     let (user_name, password) = basic_credentials(headers)?;
     state.db().authenticate(&user_name, &password)
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let header = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = header.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+fn query_token(uri: &Uri) -> Option<String> {
+    uri.query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("access_token="))
+        .map(str::to_owned)
 }
 
 /// The user name and password of an `Authorization: Basic ...` header.

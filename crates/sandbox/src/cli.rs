@@ -1,7 +1,9 @@
 //! The command line: `flare-sandbox [--servicenow ADDR]`.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use crate::oauth::OAuthClientConfig;
 
 /// Where the ServiceNow instance listens unless `--servicenow` says otherwise.
 pub const DEFAULT_SERVICENOW_ADDR: &str = "127.0.0.1:8300";
@@ -17,6 +19,35 @@ pub struct Config {
     pub rate_limit: Option<u32>,
     /// `--data DIR`: keep the state in SQLite in this directory.
     pub data_dir: Option<PathBuf>,
+    /// `--config FILE`: a JSON [`FileConfig`].
+    pub config_file: Option<PathBuf>,
+}
+
+/// The `--config` file, JSON:
+/// `{"oauth_clients": [{"client_id": "flare", "redirect_uris": ["https://*.chromiumapp.org/*"]},
+/// {"client_id": "flare-relay", "client_secret": "flare-relay-secret", "redirect_uris": [...]}],
+/// "token_lifetime_secs": 1800}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Clients to register; an entry for `flare` or `flare-relay` replaces the default one.
+    #[serde(default)]
+    pub oauth_clients: Vec<OAuthClientConfig>,
+    /// Access token lifetime in seconds (default 1800).
+    #[serde(default)]
+    pub token_lifetime_secs: Option<i64>,
+}
+
+/// Reads a `--config` file.
+pub fn read_file_config(path: &Path) -> Result<FileConfig, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|error| CliError::Config {
+        path: path.display().to_string(),
+        reason: error.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|error| CliError::Config {
+        path: path.display().to_string(),
+        reason: error.to_string(),
+    })
 }
 
 /// What is wrong with a command line.
@@ -36,6 +67,14 @@ pub enum CliError {
         /// What was given.
         value: String,
     },
+    /// The `--config` file cannot be read or is not a valid configuration.
+    #[error("cannot use config file {path}: {reason}")]
+    Config {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A listen address that is not `IP:PORT`.
     #[error("invalid listen address `{0}`, expected IP:PORT such as 127.0.0.1:8300")]
     InvalidAddress(String),
@@ -45,9 +84,10 @@ pub enum CliError {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--data DIR] [--seed-incidents N] [--rate-limit N]\n\
+pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--data DIR] [--config FILE] [--seed-incidents N] [--rate-limit N]\n\
     \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)\
     \n  --data DIR            keep the state in SQLite in DIR, so it survives restarts\
+    \n  --config FILE         JSON: OAuth clients and their redirect URIs, token lifetime\
     \n  --seed-incidents N    add N generated incidents to the demo data\
     \n  --rate-limit N        allow each user N REST API requests per hour (default: no limit)";
 
@@ -57,6 +97,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
     let mut seed_incidents = 0;
     let mut rate_limit = None;
     let mut data_dir = None;
+    let mut config_file = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
@@ -82,11 +123,14 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
                     _ => rate_limit = Some(value.parse().map_err(|_| invalid())?),
                 }
             }
-            "--data" => {
-                let dir = inline_value
+            "--data" | "--config" => {
+                let path = inline_value
                     .or_else(|| args.next())
                     .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
-                data_dir = Some(PathBuf::from(dir));
+                match flag.as_str() {
+                    "--data" => data_dir = Some(PathBuf::from(path)),
+                    _ => config_file = Some(PathBuf::from(path)),
+                }
             }
             "-h" | "--help" => return Err(CliError::HelpRequested),
             _ => return Err(CliError::UnknownArgument(arg)),
@@ -100,6 +144,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
         seed_incidents,
         rate_limit,
         data_dir,
+        config_file,
     })
 }
 
@@ -114,6 +159,7 @@ mod tests {
             seed_incidents: 0,
             rate_limit: None,
             data_dir: None,
+            config_file: None,
         });
         assert_eq!(parsed, expected, "{args:?}");
     }
@@ -148,6 +194,7 @@ mod tests {
                 seed_incidents: 100_000,
                 rate_limit: Some(50),
                 data_dir: None,
+                config_file: None,
             })
         );
         assert_eq!(

@@ -14,6 +14,8 @@ mod datetime;
 mod error;
 mod eval;
 mod faults;
+pub mod oauth;
+mod oauth_api;
 mod pages;
 mod params;
 pub mod persist;
@@ -39,6 +41,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
 use crate::faults::FaultQueue;
+use crate::oauth::{OAuthClientConfig, OAuthServer, DEFAULT_TOKEN_LIFETIME_SECS};
 use crate::persist::{Persistence, StoreError};
 use crate::rate_limit::RateLimiter;
 use crate::store::Database;
@@ -54,6 +57,7 @@ pub struct AppState {
     faults: Arc<Mutex<FaultQueue>>,
     rate_limiter: Arc<Mutex<RateLimiter>>,
     max_attachment_bytes: usize,
+    oauth: Arc<Mutex<OAuthServer>>,
 }
 
 /// How to set an instance up beyond the demo data.
@@ -69,6 +73,11 @@ pub struct InstanceOptions {
     /// The largest attachment accepted, in bytes; `None` for the platform default of 1024 MB
     /// (`com.glide.attachment.max_size`, `c_AttachmentAPI.md`).
     pub max_attachment_bytes: Option<usize>,
+    /// OAuth clients to register besides, or instead of, the default `flare` and `flare-relay`
+    /// (an entry with their client_id replaces them).
+    pub oauth_clients: Vec<OAuthClientConfig>,
+    /// Access token lifetime; `None` for 1800 s.
+    pub token_lifetime_secs: Option<i64>,
 }
 
 /// `com.glide.attachment.max_size` by default: 1024 MB.
@@ -117,6 +126,12 @@ impl AppState {
             max_attachment_bytes: options
                 .max_attachment_bytes
                 .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
+            oauth: Arc::new(Mutex::new(OAuthServer::new(
+                oauth_clients(options),
+                options
+                    .token_lifetime_secs
+                    .unwrap_or(DEFAULT_TOKEN_LIFETIME_SECS),
+            ))),
         }
     }
 
@@ -141,6 +156,20 @@ impl AppState {
     fn max_attachment_bytes(&self) -> usize {
         self.max_attachment_bytes
     }
+
+    fn oauth(&self) -> MutexGuard<'_, OAuthServer> {
+        lock(&self.oauth)
+    }
+}
+
+/// The default clients with `options.oauth_clients` merged in by client_id.
+fn oauth_clients(options: &InstanceOptions) -> Vec<OAuthClientConfig> {
+    let mut clients = oauth::default_clients();
+    for configured in &options.oauth_clients {
+        clients.retain(|client| client.client_id != configured.client_id);
+        clients.push(configured.clone());
+    }
+    clients
 }
 
 fn seeded_database(options: &InstanceOptions) -> Database {
@@ -169,6 +198,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(rest_api)
         .merge(pages::routes())
+        .merge(oauth_api::routes())
         .merge(admin_api::routes())
         .fallback(fallback)
         .layer(trace)

@@ -26,6 +26,10 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
 
+    let file_config = match &config.config_file {
+        Some(path) => cli::read_file_config(path)?,
+        None => cli::FileConfig::default(),
+    };
     let listener = tokio::net::TcpListener::bind(config.servicenow)
         .await
         .with_context(|| format!("cannot listen on {}", config.servicenow))?;
@@ -38,6 +42,8 @@ async fn main() -> anyhow::Result<()> {
         extra_incidents: config.seed_incidents,
         data_dir: config.data_dir,
         max_attachment_bytes: None,
+        oauth_clients: file_config.oauth_clients,
+        token_lifetime_secs: file_config.token_lifetime_secs,
     };
     let state = AppState::with_options(&instance_url, &options)?;
 

@@ -97,7 +97,7 @@ pub(crate) async fn enforce(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(user) = auth::authenticate(&state, request.headers()) else {
+    let Some(user) = auth::authenticate(&state, request.headers(), request.uri()) else {
         return next.run(request).await;
     };
     let verdict = state

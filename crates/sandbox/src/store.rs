@@ -174,6 +174,11 @@ impl Database {
         if stored != password {
             return None;
         }
+        self.active_user(user_name)
+    }
+
+    /// The active, unlocked user with this user name.
+    pub(crate) fn active_user(&self, user_name: &str) -> Option<User> {
         let record = self
             .records(Table::SysUser)
             .iter()

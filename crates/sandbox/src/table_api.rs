@@ -18,7 +18,7 @@ use crate::render::{self, RenderOptions, Rendered};
 use crate::schema::Table;
 use crate::store::User;
 use crate::table_ops::{self, ListRequest};
-use crate::wire::json_response;
+use crate::wire::{json_response, percent_encode};
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -333,20 +333,6 @@ fn page_query(pairs: &[(String, String)], offset: usize, limit: usize) -> String
     encoded.push(format!("sysparm_limit={limit}"));
     encoded.push(format!("sysparm_offset={offset}"));
     encoded.join("&")
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn percent_encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                encoded.push(char::from(byte))
-            }
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    encoded
 }
 
 #[cfg(test)]

@@ -34,5 +34,10 @@ cargo test -p flare --target wasm32-unknown-unknown
 step "release build"
 scripts/build.sh
 
+step "third-party clients from PyPI against the sandbox (pysnow, zenpy)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/clients/requirements.txt
+(cd tests/clients && ../../.venv/bin/python -m unittest discover --verbose --pattern 'test_*.py')
+
 step "end-to-end tests (Playwright + Chromium + sandbox)"
 node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -21,6 +21,8 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// `--config FILE`: a JSON [`FileConfig`].
     pub config_file: Option<PathBuf>,
+    /// `--va-webhook URL`: where the Virtual Agent API posts its replies.
+    pub va_webhook: Option<String>,
 }
 
 /// The `--config` file, JSON:
@@ -84,12 +86,13 @@ pub enum CliError {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--data DIR] [--config FILE] [--seed-incidents N] [--rate-limit N]\n\
+pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--data DIR] [--config FILE] [--seed-incidents N] [--rate-limit N] [--va-webhook URL]\n\
     \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)\
     \n  --data DIR            keep the state in SQLite in DIR, so it survives restarts\
     \n  --config FILE         JSON: OAuth clients and their redirect URIs, token lifetime\
     \n  --seed-incidents N    add N generated incidents to the demo data\
-    \n  --rate-limit N        allow each user N REST API requests per hour (default: no limit)";
+    \n  --rate-limit N        allow each user N REST API requests per hour (default: no limit)\
+    \n  --va-webhook URL      where the Virtual Agent API posts its replies (also PUT /sandbox/va/config)";
 
 /// Parses the arguments after the program name.
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliError> {
@@ -98,6 +101,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
     let mut rate_limit = None;
     let mut data_dir = None;
     let mut config_file = None;
+    let mut va_webhook = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
@@ -132,6 +136,12 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
                     _ => config_file = Some(PathBuf::from(path)),
                 }
             }
+            "--va-webhook" => {
+                let url = inline_value
+                    .or_else(|| args.next())
+                    .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
+                va_webhook = Some(url);
+            }
             "-h" | "--help" => return Err(CliError::HelpRequested),
             _ => return Err(CliError::UnknownArgument(arg)),
         }
@@ -145,6 +155,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
         rate_limit,
         data_dir,
         config_file,
+        va_webhook,
     })
 }
 
@@ -160,6 +171,7 @@ mod tests {
             rate_limit: None,
             data_dir: None,
             config_file: None,
+            va_webhook: None,
         });
         assert_eq!(parsed, expected, "{args:?}");
     }
@@ -195,6 +207,7 @@ mod tests {
                 rate_limit: Some(50),
                 data_dir: None,
                 config_file: None,
+                va_webhook: None,
             })
         );
         assert_eq!(
@@ -203,6 +216,19 @@ mod tests {
                 flag: "--seed-incidents".to_owned(),
                 value: "many".to_owned(),
             })
+        );
+    }
+
+    #[test]
+    fn parses_the_va_webhook() {
+        let config = parse_args(["--va-webhook", "http://127.0.0.1:9000/va"].map(str::to_owned));
+        assert_eq!(
+            config.map(|config| config.va_webhook),
+            Ok(Some("http://127.0.0.1:9000/va".to_owned()))
+        );
+        assert_eq!(
+            parse_args(["--va-webhook"].map(str::to_owned)),
+            Err(CliError::MissingValue("--va-webhook".to_owned()))
         );
     }
 }

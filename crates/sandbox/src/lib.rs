@@ -26,6 +26,7 @@ pub mod seed;
 mod store;
 mod table_api;
 mod table_ops;
+pub mod va;
 mod wire;
 
 use std::path::PathBuf;
@@ -56,6 +57,7 @@ pub struct AppState {
     db: Arc<Mutex<Database>>,
     faults: Arc<Mutex<FaultQueue>>,
     rate_limiter: Arc<Mutex<RateLimiter>>,
+    va: Arc<Mutex<va::VaState>>,
     max_attachment_bytes: usize,
     oauth: Arc<Mutex<OAuthServer>>,
 }
@@ -123,6 +125,7 @@ impl AppState {
             rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
                 options.rate_limit_per_hour,
             ))),
+            va: Arc::new(Mutex::new(va::VaState::default())),
             max_attachment_bytes: options
                 .max_attachment_bytes
                 .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
@@ -200,6 +203,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(oauth_api::routes())
         .merge(admin_api::routes())
+        .merge(va::routes())
         .fallback(fallback)
         .layer(trace)
         .layer(TimeoutLayer::with_status_code(

@@ -46,6 +46,9 @@ async fn main() -> anyhow::Result<()> {
         token_lifetime_secs: file_config.token_lifetime_secs,
     };
     let state = AppState::with_options(&instance_url, &options)?;
+    if let Some(url) = &config.va_webhook {
+        flare_sandbox::va::set_webhook(&state, url).context("--va-webhook")?;
+    }
 
     // Tests read the URL from this exact line, so it comes first and is flushed at once.
     let mut stdout = std::io::stdout().lock();

@@ -1,0 +1,154 @@
+//! The sandbox's own API for the Virtual Agent (not ServiceNow): configuration, the transcripts,
+//! and the simulated live agent that tests and the demo drive. Like the rest of `/sandbox/`, it
+//! needs no credentials.
+//!
+//! - `GET`/`PUT /sandbox/va/config`: see `crate::va::config::VaConfig`; secrets read back masked.
+//! - `GET /sandbox/va/conversations[?state=waiting]`: summaries, oldest first.
+//! - `GET /sandbox/va/conversations/{id}[?settle=true]`: one conversation with every transcript
+//!   entry; `settle` first waits (up to 10 s) until no reply is still being delivered.
+//! - `POST /sandbox/va/conversations/{id}/accept` (`{"agent_name": ...}`, optional),
+//!   `/messages` (`{"text": ...}`), `/typing` (`{"typing": true}`), `/end`.
+//! - `GET /sandbox/va/rejected`: requests whose static token or signature did not match.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::AppJson;
+use crate::va::config::VaConfig;
+use crate::va::conversation::{
+    Conversation, ConversationState, ConversationSummary, RejectedRequest,
+};
+use crate::va::error::VaError;
+use crate::va::AgentAction;
+use crate::AppState;
+
+/// How long `?settle=true` waits at most.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The agent's name when `accept` names none: the demo `itil` user, who is also the agent in the
+/// vendor's `agentInfo` example.
+const DEFAULT_AGENT_NAME: &str = "Beth Anglin";
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sandbox/va/config", get(config).put(set_config))
+        .route("/sandbox/va/conversations", get(list))
+        .route("/sandbox/va/conversations/{id}", get(conversation))
+        .route("/sandbox/va/conversations/{id}/accept", post(accept))
+        .route("/sandbox/va/conversations/{id}/messages", post(message))
+        .route("/sandbox/va/conversations/{id}/typing", post(typing))
+        .route("/sandbox/va/conversations/{id}/end", post(end))
+        .route("/sandbox/va/rejected", get(rejected))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptBody {
+    agent_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessageBody {
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypingBody {
+    typing: bool,
+}
+
+async fn config(State(state): State<AppState>) -> Json<VaConfig> {
+    Json(crate::va::va(&state).config.redacted())
+}
+
+async fn set_config(
+    State(state): State<AppState>,
+    AppJson(config): AppJson<VaConfig>,
+) -> Result<Json<VaConfig>, VaError> {
+    config.validate().map_err(VaError::BadRequest)?;
+    let shown = config.redacted();
+    crate::va::va(&state).config = config;
+    Ok(Json(shown))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<Vec<ConversationSummary>>, VaError> {
+    let Query(params) = query.map_err(|rejection| VaError::BadRequest(rejection.body_text()))?;
+    let filter = match params.get("state") {
+        Some(name) => Some(parse_state(name)?),
+        None => None,
+    };
+    Ok(Json(crate::va::va(&state).conversations.list(filter)))
+}
+
+async fn conversation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<Conversation>, VaError> {
+    let Query(params) = query.map_err(|rejection| VaError::BadRequest(rejection.body_text()))?;
+    if params.get("settle").map(String::as_str) == Some("true") {
+        crate::va::wait_until_settled(&state, &id, SETTLE_TIMEOUT).await;
+    }
+    crate::va::conversation(&state, &id).map(Json)
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Conversation>, VaError> {
+    let body: AcceptBody = match body.is_empty() {
+        true => AcceptBody::default(),
+        false => serde_json::from_slice(&body)
+            .map_err(|error| VaError::UnreadableBody(error.to_string()))?,
+    };
+    let agent_name = body
+        .agent_name
+        .unwrap_or_else(|| DEFAULT_AGENT_NAME.to_owned());
+    crate::va::act(&state, &id, AgentAction::Accept { agent_name }).map(Json)
+}
+
+async fn message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<MessageBody>,
+) -> Result<Json<Conversation>, VaError> {
+    crate::va::act(&state, &id, AgentAction::Message { text: body.text }).map(Json)
+}
+
+async fn typing(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<TypingBody>,
+) -> Result<Json<Conversation>, VaError> {
+    crate::va::act(&state, &id, AgentAction::Typing(body.typing)).map(Json)
+}
+
+async fn end(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Conversation>, VaError> {
+    crate::va::act(&state, &id, AgentAction::End).map(Json)
+}
+
+async fn rejected(State(state): State<AppState>) -> Json<Vec<RejectedRequest>> {
+    Json(crate::va::va(&state).conversations.rejected().to_vec())
+}
+
+fn parse_state(name: &str) -> Result<ConversationState, VaError> {
+    serde_json::from_value(Value::from(name))
+        .map_err(|_| VaError::BadRequest(format!("unknown conversation state `{name}`")))
+}

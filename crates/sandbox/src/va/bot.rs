@@ -1,0 +1,195 @@
+//! What the simulated Virtual Agent says. Every text and control is one the vendor documents
+//! (`bot-api.md` examples, `va-api-controls.md`, and the Store release 2.0.x feature page for the
+//! agent's name); nothing here is made up beyond choosing which documented reply fits.
+
+use crate::va::wire::{AgentInfo, BodyItem, PickerOption};
+
+/// The sys_id of the "Live Agent Support." topic in the documented topic pickers.
+pub(crate) const LIVE_AGENT_TOPIC_ID: &str = "ce2ee85053130010cf8cddeeff7b12bf";
+/// The label of that topic, which is also what a client sends when the user picks it.
+pub(crate) const LIVE_AGENT_TOPIC_LABEL: &str = "Live Agent Support.";
+
+/// What the bot makes of a message typed or picked while no live agent is involved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Intent {
+    /// The Hi command ("Use commands defined in the sys_cs_contextual_action table as an
+    /// utterance to start a conversation": `hi`, its variant `hola`).
+    Greet,
+    /// The `agent` utterance ("Transfer a conversation to Live Agent using utterance").
+    AskForAgent,
+    /// The "Live Agent Support." topic, picked or typed ("Transfer a conversation to Live Agent
+    /// Support based on the user's selection").
+    LiveAgentTopic,
+    /// Anything else: the sandbox has no other topics.
+    NotUnderstood,
+}
+
+/// Classifies the text of a message.
+pub(crate) fn intent(text: &str) -> Intent {
+    let text = text.trim();
+    let matches = |candidate: &str| text.eq_ignore_ascii_case(candidate);
+    if matches("hi") || matches("hola") {
+        return Intent::Greet;
+    }
+    if matches("agent") {
+        return Intent::AskForAgent;
+    }
+    if matches(LIVE_AGENT_TOPIC_LABEL) || matches(LIVE_AGENT_TOPIC_ID) {
+        return Intent::LiveAgentTopic;
+    }
+    Intent::NotUnderstood
+}
+
+/// Whether a `SWITCH` names the live-agent topic by intent id, topic name or topic sys_id.
+pub(crate) fn is_live_agent_topic(name_or_id: &str) -> bool {
+    intent(name_or_id) == Intent::LiveAgentTopic
+}
+
+/// The greeting topic ("Start a conversation using the START_CONVERSATION action").
+pub(crate) fn greeting() -> Vec<BodyItem> {
+    vec![
+        output_text("Hi, I'm your Virtual Agent. Let me know how I can help you today."),
+        topic_picker(),
+    ]
+}
+
+/// The reply to anything the bot does not understand, with score 0 (the response shown under
+/// "Transfer a conversation to Live Agent in a specific queue").
+pub(crate) fn not_understood() -> Vec<BodyItem> {
+    vec![
+        output_text("I am sorry but I didn't understand your request."),
+        output_text(
+            "Please try giving me your request in a different way. I'm currently better at understanding short sentences.",
+        ),
+        topic_picker(),
+    ]
+}
+
+/// The disambiguation picker after the `agent` utterance.
+pub(crate) fn which_agent_topic() -> Vec<BodyItem> {
+    let option = |label: &'static str, value: &'static str| PickerOption {
+        label,
+        value,
+        render_style: Some("data"),
+        enabled: false,
+    };
+    vec![BodyItem::Picker {
+        group: "DefaultPicker",
+        required: true,
+        nlu_text_enabled: false,
+        label: "I want to be sure I got this right. What item best describes what you want to do?",
+        item_type: "List",
+        style: "list",
+        multi_select: false,
+        options: vec![
+            option(LIVE_AGENT_TOPIC_LABEL, LIVE_AGENT_TOPIC_LABEL),
+            option("Virtual Agent Capabilities.", "Virtual Agent Capabilities."),
+            option("I want something else", "-1"),
+        ],
+        scripted_data: None,
+    }]
+}
+
+/// The hand-off to the live-agent queue; sent with `agentChat: true`.
+pub(crate) fn stand_by() -> Vec<BodyItem> {
+    vec![output_text(
+        "Please stand by while I connect you to a live agent.",
+    )]
+}
+
+/// The end of a conversation ("End a ... conversation by setting the action parameter").
+pub(crate) fn conversation_ended() -> Vec<BodyItem> {
+    vec![output_text(
+        "The conversation has ended. If you need help again, type hi.",
+    )]
+}
+
+/// The message an agent's chat starts with when they accept ("Pass agent name and avatar" in
+/// the Store release 2.0.x features): Agent Chat's greeting, sent from the agent.
+pub(crate) const AGENT_GREETING: &str = "Thank you for contacting support. I am looking into your question now and will be with you shortly.";
+
+/// A message from the live agent, with `agentInfo` ("body.agentInfo") and the `messageId` that
+/// `UPDATE_MESSAGES` refers to ("body.messageId").
+pub(crate) fn agent_text(text: &str, agent: AgentInfo, message_id: String) -> BodyItem {
+    BodyItem::OutputText {
+        group: "DefaultText",
+        value: text.to_owned(),
+        mask_type: "NONE",
+        agent_info: Some(agent),
+        message_id: Some(message_id),
+    }
+}
+
+/// The agent's typing indicator ("body.actionType": `StartTypingIndicator`,
+/// `EndTypingIndicator`).
+pub(crate) fn typing_indicator(typing: bool) -> BodyItem {
+    BodyItem::ActionMsg {
+        action_type: match typing {
+            true => "StartTypingIndicator",
+            false => "EndTypingIndicator",
+        },
+        conversation_id: None,
+        interaction_id: None,
+        message_id: None,
+    }
+}
+
+/// The reply to `CREATE_CONVERSATION` ("Create a chat interaction").
+pub(crate) fn conversation_created(
+    conversation_id: &str,
+    interaction_id: &str,
+    message_id: String,
+) -> BodyItem {
+    BodyItem::ActionMsg {
+        action_type: "CreateConversation",
+        conversation_id: Some(conversation_id.to_owned()),
+        interaction_id: Some(interaction_id.to_owned()),
+        message_id: Some(message_id),
+    }
+}
+
+fn output_text(value: &str) -> BodyItem {
+    BodyItem::OutputText {
+        group: "DefaultText",
+        value: value.to_owned(),
+        mask_type: "NONE",
+        agent_info: None,
+        message_id: None,
+    }
+}
+
+fn topic_picker() -> BodyItem {
+    BodyItem::TopicPickerControl {
+        group: "DefaultPicker",
+        nlu_text_enabled: false,
+        prompt_msg: "Hi guest, please enter your request or make a selection of what I can help with. You can type help any time when you need help.",
+        label: "Show me everything",
+        options: vec![PickerOption {
+            label: LIVE_AGENT_TOPIC_LABEL,
+            value: LIVE_AGENT_TOPIC_ID,
+            render_style: None,
+            enabled: true,
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: Intent) {
+        assert_eq!(intent(text), expected, "{text:?}");
+    }
+
+    #[test]
+    fn classifies_documented_utterances() {
+        check("hi", Intent::Greet);
+        check(" Hola ", Intent::Greet);
+        check("agent", Intent::AskForAgent);
+        check("Live Agent Support.", Intent::LiveAgentTopic);
+        check("Live Agent support.", Intent::LiveAgentTopic);
+        check(LIVE_AGENT_TOPIC_ID, Intent::LiveAgentTopic);
+        check("How are you?", Intent::NotUnderstood);
+        check("", Intent::NotUnderstood);
+    }
+}

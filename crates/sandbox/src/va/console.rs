@@ -1,0 +1,293 @@
+//! The agent console: a plain HTML page at `/sandbox/va/console` where a person plays the live
+//! agent. It lists waiting and active conversations with their transcripts, and has forms to
+//! accept, type, reply and end. The forms post back here and redirect to the page, so it works
+//! without JavaScript; `console.js` only reloads the page while the agent is not writing. There
+//! is no inline script or style (the same CSP rules as Flare's own pages).
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::va::conversation::{Conversation, ConversationState, Direction, Party};
+use crate::va::error::VaError;
+use crate::va::AgentAction;
+use crate::AppState;
+
+const CONSOLE_PATH: &str = "/sandbox/va/console";
+
+/// Reloads the console every few seconds unless the agent is writing a reply.
+const CONSOLE_JS: &str = r#""use strict";
+// Reload the agent console every three seconds so new chats and messages show up,
+// unless the agent is writing a reply.
+setInterval(() => {
+  const writing = Array.from(document.querySelectorAll("textarea")).some(
+    (area) => area.value !== "" || area === document.activeElement,
+  );
+  if (!writing) {
+    window.location.replace(window.location.pathname);
+  }
+}, 3000);
+"#;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(CONSOLE_PATH, get(page))
+        .route("/sandbox/va/console.js", get(script))
+        .route("/sandbox/va/console/{id}/accept", post(accept))
+        .route("/sandbox/va/console/{id}/reply", post(reply))
+        .route("/sandbox/va/console/{id}/typing", post(typing))
+        .route("/sandbox/va/console/{id}/end", post(end))
+}
+
+#[derive(Debug, Deserialize)]
+struct Notice {
+    notice: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplyForm {
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct TypingForm {
+    typing: bool,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    query: Result<Query<Notice>, QueryRejection>,
+) -> Html<String> {
+    let notice = query.ok().and_then(|Query(notice)| notice.notice);
+    let va = crate::va::va(&state);
+    Html(render(va.conversations.all(), notice.as_deref()))
+}
+
+async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        CONSOLE_JS,
+    )
+        .into_response()
+}
+
+async fn accept(State(state): State<AppState>, Path(id): Path<String>) -> Redirect {
+    let action = AgentAction::Accept {
+        agent_name: "Beth Anglin".to_owned(),
+    };
+    back(crate::va::act(&state, &id, action).map(|_| ()))
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<ReplyForm>, FormRejection>,
+) -> Redirect {
+    let result = form
+        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
+        .and_then(|Form(form)| {
+            crate::va::act(&state, &id, AgentAction::Message { text: form.text })
+        });
+    back(result.map(|_| ()))
+}
+
+async fn typing(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<TypingForm>, FormRejection>,
+) -> Redirect {
+    let result = form
+        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
+        .and_then(|Form(form)| crate::va::act(&state, &id, AgentAction::Typing(form.typing)));
+    back(result.map(|_| ()))
+}
+
+async fn end(State(state): State<AppState>, Path(id): Path<String>) -> Redirect {
+    back(crate::va::act(&state, &id, AgentAction::End).map(|_| ()))
+}
+
+/// Back to the console (Post/Redirect/Get), with what went wrong if anything did.
+fn back(result: Result<(), VaError>) -> Redirect {
+    match result {
+        Ok(()) => Redirect::to(CONSOLE_PATH),
+        Err(error) => Redirect::to(&format!(
+            "{CONSOLE_PATH}?notice={}",
+            percent_encode(&error.to_string())
+        )),
+    }
+}
+
+fn render(conversations: &[Conversation], notice: Option<&str>) -> String {
+    let in_state = |state: ConversationState| {
+        conversations
+            .iter()
+            .filter(move |conversation| conversation.state() == state)
+    };
+    let mut html = String::from(
+        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
+         <title>Agent console | Flare sandbox</title>\
+         <script src=\"/sandbox/va/console.js\" defer></script></head>\n<body>\n<main>\n\
+         <h1>Agent console</h1>\n",
+    );
+    if let Some(notice) = notice {
+        html.push_str(&format!("<p role=\"alert\">{}</p>\n", escape(notice)));
+    }
+    html.push_str("<div aria-live=\"polite\">\n");
+    let sections = [
+        ("Waiting for an agent", ConversationState::Waiting),
+        ("Chatting with an agent", ConversationState::WithAgent),
+    ];
+    for (section_idx, (title, state)) in sections.into_iter().enumerate() {
+        let matching: Vec<&Conversation> = in_state(state).collect();
+        html.push_str(&format!(
+            "<section aria-labelledby=\"section-{section_idx}\">\n<h2 id=\"section-{section_idx}\">{title} ({})</h2>\n",
+            matching.len()
+        ));
+        if matching.is_empty() {
+            html.push_str("<p>None.</p>\n");
+        }
+        for conversation in matching {
+            render_conversation(&mut html, conversation);
+        }
+        html.push_str("</section>\n");
+    }
+    html.push_str("</div>\n</main>\n</body>\n</html>\n");
+    html
+}
+
+fn render_conversation(html: &mut String, conversation: &Conversation) {
+    let id = escape(conversation.id());
+    let user = escape(conversation.user_id());
+    html.push_str(&format!(
+        "<article aria-labelledby=\"conversation-{id}\">\n<h3 id=\"conversation-{id}\">{user}</h3>\n"
+    ));
+    if let Some(agent_name) = conversation.agent_name() {
+        html.push_str(&format!("<p>Agent: {}</p>\n", escape(agent_name)));
+    }
+    if conversation.visitor_typing() {
+        html.push_str(&format!("<p>{user} is typing…</p>\n"));
+    }
+    html.push_str("<ol>\n");
+    for item in conversation.history() {
+        let speaker = item
+            .get("displayName")
+            .and_then(Value::as_str)
+            .unwrap_or("History");
+        let text = item
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        html.push_str(&format!(
+            "<li>{} (history): {}</li>\n",
+            escape(speaker),
+            escape(text)
+        ));
+    }
+    for entry in conversation.entries() {
+        let Some(text) = entry.text().filter(|text| !text.is_empty()) else {
+            continue;
+        };
+        let speaker = match (entry.direction(), entry.from()) {
+            (Direction::Inbound, _) | (_, Party::Visitor) => conversation.user_id(),
+            (Direction::Outbound, Party::Bot) => "Virtual Agent",
+            (Direction::Outbound, Party::Agent) => conversation.agent_name().unwrap_or("Agent"),
+        };
+        html.push_str(&format!("<li>{}: {}</li>\n", escape(speaker), escape(text)));
+    }
+    html.push_str("</ol>\n");
+    let form = |action: &str, fields: &str, button: &str| {
+        format!(
+            "<form method=\"post\" action=\"{CONSOLE_PATH}/{id}/{action}\">{fields}<button type=\"submit\">{button}</button></form>\n"
+        )
+    };
+    match conversation.state() {
+        ConversationState::Waiting => {
+            html.push_str(&form("accept", "", &format!("Accept chat with {user}")));
+        }
+        ConversationState::WithAgent => {
+            html.push_str(&form(
+                "reply",
+                &format!(
+                    "<label for=\"reply-{id}\">Reply to {user}</label>\n<textarea id=\"reply-{id}\" name=\"text\" required></textarea>\n"
+                ),
+                "Send",
+            ));
+            html.push_str(&form(
+                "typing",
+                "<input type=\"hidden\" name=\"typing\" value=\"true\">",
+                "Show typing",
+            ));
+            html.push_str(&form(
+                "typing",
+                "<input type=\"hidden\" name=\"typing\" value=\"false\">",
+                "Stop typing",
+            ));
+        }
+        _ => {}
+    }
+    html.push_str(&form("end", "", &format!("End chat with {user}")));
+    html.push_str("</article>\n");
+}
+
+/// Escapes text for HTML element content and attribute values (as `crate::pages` does).
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(character),
+        }
+    }
+    escaped
+}
+
+/// Encodes text for a query parameter value.
+fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                encoded.push(char::from(byte));
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_encodes() {
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(
+            percent_encode("no conversation `a b`"),
+            "no%20conversation%20%60a%20b%60"
+        );
+    }
+
+    #[test]
+    fn renders_an_empty_console() {
+        let html = render(&[], Some("<oops>"));
+        assert!(
+            html.contains("<p role=\"alert\">&lt;oops&gt;</p>"),
+            "{html}"
+        );
+        assert!(html.contains("Waiting for an agent (0)"), "{html}");
+        assert!(!html.contains("<script>"), "{html}");
+    }
+}

@@ -1,0 +1,1100 @@
+//! Conversations, their transcripts and the simulated live agent. This is the pure part of the
+//! Virtual Agent API: requests and agent actions go in with the time, transcript entries come out
+//! (outbound ones marked for delivery); `crate::va::delivery` does the posting.
+//!
+//! Every inbound request and every reply is one transcript entry with a sequence number that
+//! counts up from 1 within its conversation, so a test can check that nothing was lost or sent
+//! twice.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::datetime::UnixSeconds;
+use crate::va::bot::{self, Intent};
+use crate::va::wire::{Action, AgentInfo, BodyItem, InboundRequest, OutboundMessage};
+
+/// Every conversation the instance has seen, and the requests it turned away.
+#[derive(Debug)]
+pub(crate) struct Conversations {
+    conversations: Vec<Conversation>,
+    rejected: Vec<RejectedRequest>,
+    ids: IdGenerator,
+}
+
+/// One conversation: a user (and client session) talking to the bot, then maybe to an agent.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Conversation {
+    id: String,
+    interaction_id: String,
+    user_id: String,
+    client_session_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email_id: Option<String>,
+    state: ConversationState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agent: Option<Agent>,
+    /// Set by `TYPING`, cleared by `VIEWING` or a message.
+    visitor_typing: bool,
+    /// `silentMessage`: bot replies are suppressed until it is turned off again.
+    silent: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timezone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_variables: Option<Value>,
+    /// The primary bot's chat history, for the agent (`SEND_HISTORY` or `history`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    history: Vec<Value>,
+    created_at: UnixSeconds,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting_since: Option<UnixSeconds>,
+    /// `cause` of a `FAULT_CONVERSATION`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fault_cause: Option<String>,
+    entries: Vec<Entry>,
+    #[serde(skip)]
+    last_request: Echo,
+    /// Whether a delivery task is working through this conversation's pending replies.
+    #[serde(skip)]
+    delivering: bool,
+}
+
+/// A conversation in a list: everything but the transcript.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ConversationSummary {
+    id: String,
+    user_id: String,
+    client_session_id: String,
+    state: ConversationState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agent_name: Option<String>,
+    visitor_typing: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting_since: Option<UnixSeconds>,
+    n_entries: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ConversationState {
+    /// `CREATE_CONVERSATION` made it; nothing was said yet.
+    Created,
+    /// The user talks to the Virtual Agent.
+    Bot,
+    /// The user asked for a live agent; none has accepted yet.
+    Waiting,
+    /// A live agent accepted and chats with the user.
+    WithAgent,
+    Ended,
+}
+
+/// The live agent in a conversation.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Agent {
+    name: String,
+    /// `agentInfo.agentId`.
+    id: String,
+}
+
+/// One transcript entry: an inbound request, or a reply posted (or to be posted) to the webhook.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Entry {
+    seq: u64,
+    at: UnixSeconds,
+    direction: Direction,
+    from: Party,
+    kind: EntryKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<Action>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// `body.messageId` of an agent's message, which `UPDATE_MESSAGES` refers to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_id: Option<String>,
+    /// `message.status` from `UPDATE_MESSAGES`: `sent_to_user` or `external_error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_status: Option<String>,
+    /// `message.text` from `UPDATE_MESSAGES`: the text as the client showed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_text: Option<String>,
+    /// The request body, or the body posted to the webhook.
+    payload: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivery: Option<Delivery>,
+    /// The exact bytes posted (and signed).
+    #[serde(skip)]
+    wire: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Direction {
+    Inbound,
+    Outbound,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Party {
+    Visitor,
+    Bot,
+    Agent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum EntryKind {
+    /// An inbound request; `action` says which.
+    Request,
+    BotReply,
+    AgentJoined,
+    AgentMessage,
+    TypingStarted,
+    TypingStopped,
+    ConversationEnded,
+    /// The `{"status": "success"}` that answers `SEND_HISTORY`.
+    HistoryAck,
+}
+
+/// Where a reply is in its delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Delivery {
+    pub(crate) status: DeliveryStatus,
+    pub(crate) attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum DeliveryStatus {
+    Pending,
+    Delivered,
+    /// Every attempt failed, or there is no webhook to post to.
+    Undelivered,
+    /// A bot reply while `silentMessage` is on; never posted.
+    Suppressed,
+}
+
+/// A request whose static token or signature did not match. The documented instance answers
+/// such requests 200 and never replies ("Whether the request is failing in Static, JWT, or Hash
+/// Based Token validation", `bot-api.md` status codes); the sandbox keeps them for tests.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RejectedRequest {
+    at: UnixSeconds,
+    request_id: String,
+    user_id: String,
+    reason: String,
+}
+
+/// What the synchronous answer to an inbound request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyncReply {
+    /// `{"status": "success"}`; replies follow on the webhook.
+    Ack,
+    /// `UPDATE_MESSAGES` is "a synchronous action irrespective of synchronous/asynchronous
+    /// nature of the channel"; it answers "Message Processed Successfully".
+    MessagesUpdated,
+}
+
+/// What an agent action cannot be applied to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum AgentError {
+    #[error("no conversation `{0}`")]
+    NoConversation(String),
+    #[error("conversation `{id}` is {state:?}, but {operation} needs {expected}")]
+    WrongState {
+        id: String,
+        state: ConversationState,
+        operation: &'static str,
+        expected: &'static str,
+    },
+    #[error("the message text is empty")]
+    EmptyText,
+}
+
+/// What a reply echoes of the request it answers: agent messages echo the last request, as the
+/// documented agent message does ("Pass agent name and avatar").
+#[derive(Debug, Clone, Default)]
+struct Echo {
+    request_id: String,
+    now_session_id: Option<String>,
+    message: Option<Value>,
+    client_variables: Option<Value>,
+}
+
+/// The top-level flags of a reply besides `body`.
+#[derive(Debug, Clone, Default)]
+struct ReplyFlags {
+    agent_chat: bool,
+    completed: bool,
+    take_control: bool,
+    not_understood: bool,
+    interaction_id: Option<String>,
+}
+
+/// 32 lowercase hex digits, like sys_ids; deterministic per seed.
+#[derive(Debug)]
+struct IdGenerator {
+    state: u64,
+}
+
+impl Conversations {
+    /// An empty instance; `seed` varies the ids it hands out.
+    pub(crate) fn new(seed: u64) -> Conversations {
+        Conversations {
+            conversations: Vec::new(),
+            rejected: Vec::new(),
+            ids: IdGenerator { state: seed },
+        }
+    }
+
+    /// Applies a validated request: finds the user's open conversation or starts one, records
+    /// the request, and records the replies, pending delivery. Returns the conversation's id.
+    pub(crate) fn handle_request(
+        &mut self,
+        request: &InboundRequest,
+        action: Option<Action>,
+        raw: Value,
+        now: UnixSeconds,
+    ) -> (String, SyncReply) {
+        let client_session_id = request.client_session_id.clone().unwrap_or_default();
+        let open = self.conversations.iter().rposition(|conversation| {
+            conversation.state != ConversationState::Ended
+                && conversation.user_id == request.user_id
+                && conversation.client_session_id == client_session_id
+        });
+        let conversation_idx = match open {
+            Some(conversation_idx) => conversation_idx,
+            None => {
+                let conversation =
+                    Conversation::new(&mut self.ids, &request.user_id, client_session_id, now);
+                self.conversations.push(conversation);
+                self.conversations.len() - 1
+            }
+        };
+        let conversation = &mut self.conversations[conversation_idx];
+        let sync_reply = conversation.apply(&mut self.ids, request, action, raw, now);
+        (conversation.id.clone(), sync_reply)
+    }
+
+    /// Records a request turned away by token or signature validation.
+    pub(crate) fn reject(&mut self, request: &InboundRequest, reason: &str, now: UnixSeconds) {
+        self.rejected.push(RejectedRequest {
+            at: now,
+            request_id: request.request_id.clone(),
+            user_id: request.user_id.clone(),
+            reason: reason.to_owned(),
+        });
+    }
+
+    pub(crate) fn rejected(&self) -> &[RejectedRequest] {
+        &self.rejected
+    }
+
+    /// Summaries, oldest first; only those in `state` if given.
+    pub(crate) fn list(&self, state: Option<ConversationState>) -> Vec<ConversationSummary> {
+        self.conversations
+            .iter()
+            .filter(|conversation| state.is_none_or(|state| conversation.state == state))
+            .map(Conversation::summary)
+            .collect()
+    }
+
+    /// Every conversation, oldest first.
+    pub(crate) fn all(&self) -> &[Conversation] {
+        &self.conversations
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<&Conversation> {
+        self.conversations
+            .iter()
+            .find(|conversation| conversation.id == id)
+    }
+
+    /// The agent accepts a waiting conversation; Agent Chat's greeting goes out from them.
+    pub(crate) fn accept(
+        &mut self,
+        id: &str,
+        agent_name: &str,
+        now: UnixSeconds,
+    ) -> Result<(), AgentError> {
+        let conversation_idx = self.index(id)?;
+        let conversation = &mut self.conversations[conversation_idx];
+        conversation.expect_state(ConversationState::Waiting, "accepting", "waiting")?;
+        let agent = Agent {
+            name: agent_name.to_owned(),
+            id: self.ids.next(),
+        };
+        conversation.state = ConversationState::WithAgent;
+        conversation.agent = Some(agent);
+        let message_id = self.ids.next();
+        conversation.agent_says(EntryKind::AgentJoined, bot::AGENT_GREETING, message_id, now);
+        Ok(())
+    }
+
+    /// The agent sends a message to the user.
+    pub(crate) fn agent_message(
+        &mut self,
+        id: &str,
+        text: &str,
+        now: UnixSeconds,
+    ) -> Result<(), AgentError> {
+        if text.trim().is_empty() {
+            return Err(AgentError::EmptyText);
+        }
+        let conversation_idx = self.index(id)?;
+        let conversation = &mut self.conversations[conversation_idx];
+        conversation.expect_state(ConversationState::WithAgent, "sending", "an agent")?;
+        let message_id = self.ids.next();
+        conversation.agent_says(EntryKind::AgentMessage, text, message_id, now);
+        Ok(())
+    }
+
+    /// The agent starts or stops typing.
+    pub(crate) fn agent_typing(
+        &mut self,
+        id: &str,
+        typing: bool,
+        now: UnixSeconds,
+    ) -> Result<(), AgentError> {
+        let conversation_idx = self.index(id)?;
+        let conversation = &mut self.conversations[conversation_idx];
+        conversation.expect_state(ConversationState::WithAgent, "typing", "an agent")?;
+        let kind = match typing {
+            true => EntryKind::TypingStarted,
+            false => EntryKind::TypingStopped,
+        };
+        let flags = ReplyFlags {
+            agent_chat: true,
+            ..ReplyFlags::default()
+        };
+        let reply = conversation.reply(vec![bot::typing_indicator(typing)], &flags);
+        conversation.push_outbound(Party::Agent, kind, None, None, &reply, now);
+        Ok(())
+    }
+
+    /// The agent ends a conversation that reached the live-agent queue.
+    pub(crate) fn agent_end(&mut self, id: &str, now: UnixSeconds) -> Result<(), AgentError> {
+        let conversation_idx = self.index(id)?;
+        let conversation = &mut self.conversations[conversation_idx];
+        let agent_involved = matches!(
+            conversation.state,
+            ConversationState::Waiting | ConversationState::WithAgent
+        );
+        if !agent_involved {
+            return Err(conversation.wrong_state("ending", "waiting or an agent"));
+        }
+        conversation.end(Party::Agent, now);
+        Ok(())
+    }
+
+    /// Marks the conversation as being delivered; `false` when a delivery task already is.
+    pub(crate) fn start_delivering(&mut self, id: &str) -> bool {
+        let Some(conversation) = self.get_mut(id) else {
+            return false;
+        };
+        let already = conversation.delivering;
+        conversation.delivering = true;
+        !already
+    }
+
+    /// The oldest reply still to be posted, as `(seq, body)`. When there is none, the delivery
+    /// task is done; the flag is cleared under the same lock so no reply is left behind.
+    pub(crate) fn next_pending(&mut self, id: &str) -> Option<(u64, String)> {
+        let conversation = self.get_mut(id)?;
+        let pending = conversation.entries.iter().find(|entry| {
+            entry
+                .delivery
+                .as_ref()
+                .is_some_and(|delivery| delivery.status == DeliveryStatus::Pending)
+        });
+        match pending {
+            Some(entry) => Some((entry.seq, entry.wire.clone())),
+            None => {
+                conversation.delivering = false;
+                None
+            }
+        }
+    }
+
+    /// Records where the delivery of reply `seq` stands.
+    pub(crate) fn record_delivery(&mut self, id: &str, seq: u64, delivery: Delivery) {
+        let entry = self.get_mut(id).and_then(|conversation| {
+            conversation
+                .entries
+                .iter_mut()
+                .find(|entry| entry.seq == seq)
+        });
+        if let Some(entry) = entry {
+            entry.delivery = Some(delivery);
+        }
+    }
+
+    /// Whether every reply of the conversation has been delivered or given up on.
+    pub(crate) fn is_settled(&self, id: &str) -> bool {
+        self.get(id).is_none_or(|conversation| {
+            conversation.entries.iter().all(|entry| {
+                entry
+                    .delivery
+                    .as_ref()
+                    .is_none_or(|delivery| delivery.status != DeliveryStatus::Pending)
+            })
+        })
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut Conversation> {
+        self.conversations
+            .iter_mut()
+            .find(|conversation| conversation.id == id)
+    }
+
+    fn index(&self, id: &str) -> Result<usize, AgentError> {
+        self.conversations
+            .iter()
+            .position(|conversation| conversation.id == id)
+            .ok_or_else(|| AgentError::NoConversation(id.to_owned()))
+    }
+}
+
+impl Conversation {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub(crate) fn state(&self) -> ConversationState {
+        self.state
+    }
+
+    pub(crate) fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub(crate) fn agent_name(&self) -> Option<&str> {
+        self.agent.as_ref().map(|agent| agent.name.as_str())
+    }
+
+    pub(crate) fn visitor_typing(&self) -> bool {
+        self.visitor_typing
+    }
+
+    pub(crate) fn history(&self) -> &[Value] {
+        &self.history
+    }
+
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    fn new(
+        ids: &mut IdGenerator,
+        user_id: &str,
+        client_session_id: String,
+        now: UnixSeconds,
+    ) -> Conversation {
+        Conversation {
+            id: ids.next(),
+            interaction_id: ids.next(),
+            user_id: user_id.to_owned(),
+            client_session_id,
+            email_id: None,
+            state: ConversationState::Bot,
+            agent: None,
+            visitor_typing: false,
+            silent: false,
+            timezone: None,
+            context_variables: None,
+            history: Vec::new(),
+            created_at: now,
+            waiting_since: None,
+            fault_cause: None,
+            entries: Vec::new(),
+            last_request: Echo::default(),
+            delivering: false,
+        }
+    }
+
+    fn summary(&self) -> ConversationSummary {
+        ConversationSummary {
+            id: self.id.clone(),
+            user_id: self.user_id.clone(),
+            client_session_id: self.client_session_id.clone(),
+            state: self.state,
+            agent_name: self.agent_name().map(str::to_owned),
+            visitor_typing: self.visitor_typing,
+            waiting_since: self.waiting_since,
+            n_entries: self.entries.len(),
+        }
+    }
+
+    /// Records `request` and answers it as `bot-api.md` describes for its action.
+    fn apply(
+        &mut self,
+        ids: &mut IdGenerator,
+        request: &InboundRequest,
+        action: Option<Action>,
+        raw: Value,
+        now: UnixSeconds,
+    ) -> SyncReply {
+        let text = request
+            .message
+            .as_ref()
+            .and_then(|message| message.get("text"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        self.remember(request);
+        self.push_inbound(action, text.clone(), raw, now);
+        let text = text.unwrap_or_default();
+        let with_agent = matches!(
+            self.state,
+            ConversationState::Waiting | ConversationState::WithAgent
+        );
+        match action {
+            Some(Action::UpdateMessages) => {
+                self.update_messages(request.message.as_ref());
+                return SyncReply::MessagesUpdated;
+            }
+            Some(Action::Typing) => self.visitor_typing = true,
+            Some(Action::Viewing) => self.visitor_typing = false,
+            Some(Action::SetUserTimezone) => {}
+            Some(Action::SendHistory) => {
+                let ack = serde_json::json!({"status": "success"});
+                self.push_outbound(Party::Bot, EntryKind::HistoryAck, None, None, &ack, now);
+            }
+            Some(Action::CreateConversation) => {
+                self.state = ConversationState::Created;
+                let message_id = ids.next();
+                let flags = ReplyFlags {
+                    interaction_id: Some(self.interaction_id.clone()),
+                    ..ReplyFlags::default()
+                };
+                let body = vec![bot::conversation_created(
+                    &self.id,
+                    &self.interaction_id,
+                    message_id,
+                )];
+                self.bot_says(body, &flags, now);
+            }
+            Some(Action::StartConversation | Action::StartCreatedConversation) => {
+                if !with_agent {
+                    self.state = ConversationState::Bot;
+                    self.bot_says(bot::greeting(), &ReplyFlags::default(), now);
+                }
+            }
+            Some(Action::Agent) => self.ask_for_agent(now),
+            Some(Action::Switch) => {
+                let names = [
+                    request
+                        .intent
+                        .as_ref()
+                        .and_then(|intent| intent.id.as_deref()),
+                    request
+                        .topic
+                        .as_ref()
+                        .and_then(|topic| topic.name.as_deref()),
+                    request.topic.as_ref().and_then(|topic| topic.id.as_deref()),
+                ];
+                let to_live_agent = names.into_iter().flatten().any(bot::is_live_agent_topic);
+                match to_live_agent {
+                    true => self.ask_for_agent(now),
+                    false => self.not_understood(now),
+                }
+            }
+            Some(Action::EndConversation) => self.end(Party::Visitor, now),
+            Some(Action::FaultConversation) => {
+                let flags = ReplyFlags {
+                    take_control: true,
+                    not_understood: true,
+                    ..ReplyFlags::default()
+                };
+                self.bot_says(Vec::new(), &flags, now);
+                self.state = ConversationState::Ended;
+                self.fault_cause = request.cause.clone();
+            }
+            None if with_agent => self.visitor_typing = false,
+            None => {
+                self.state = ConversationState::Bot;
+                match bot::intent(&text) {
+                    Intent::Greet => self.bot_says(bot::greeting(), &ReplyFlags::default(), now),
+                    Intent::AskForAgent => {
+                        self.bot_says(bot::which_agent_topic(), &ReplyFlags::default(), now)
+                    }
+                    Intent::LiveAgentTopic => self.ask_for_agent(now),
+                    Intent::NotUnderstood => self.not_understood(now),
+                }
+            }
+        }
+        SyncReply::Ack
+    }
+
+    /// Keeps what later replies echo and what the agent should see.
+    fn remember(&mut self, request: &InboundRequest) {
+        self.last_request = Echo {
+            request_id: request.request_id.clone(),
+            now_session_id: request.now_session_id.clone(),
+            message: request.message.clone(),
+            client_variables: request.client_variables.clone(),
+        };
+        if let Some(silent) = request.silent_message {
+            self.silent = silent;
+        }
+        if let Some(email_id) = &request.email_id {
+            self.email_id = Some(email_id.clone());
+        }
+        if let Some(timezone) = &request.timezone {
+            self.timezone = Some(timezone.clone());
+        }
+        if let Some(context_variables) = &request.context_variables {
+            self.context_variables = Some(context_variables.clone());
+        }
+        match &request.history {
+            Some(Value::Array(items)) => self.history.extend(items.iter().cloned()),
+            Some(item @ Value::Object(_)) => self.history.push(item.clone()),
+            _ => {}
+        }
+    }
+
+    /// The user asks for a live agent: the documented stand-by message with `agentChat: true`,
+    /// and the conversation waits in the queue.
+    fn ask_for_agent(&mut self, now: UnixSeconds) {
+        let already_queued = matches!(
+            self.state,
+            ConversationState::Waiting | ConversationState::WithAgent
+        );
+        if already_queued {
+            return;
+        }
+        self.state = ConversationState::Waiting;
+        self.waiting_since = Some(now);
+        let flags = ReplyFlags {
+            agent_chat: true,
+            ..ReplyFlags::default()
+        };
+        self.bot_says(bot::stand_by(), &flags, now);
+    }
+
+    fn not_understood(&mut self, now: UnixSeconds) {
+        let flags = ReplyFlags {
+            not_understood: true,
+            ..ReplyFlags::default()
+        };
+        self.bot_says(bot::not_understood(), &flags, now);
+    }
+
+    /// Ends the conversation with the documented message; a conversation that reached the
+    /// live-agent queue ends with `completed: true` ("End a Live Agent conversation").
+    fn end(&mut self, by: Party, now: UnixSeconds) {
+        let flags = ReplyFlags {
+            completed: matches!(
+                self.state,
+                ConversationState::Waiting | ConversationState::WithAgent
+            ),
+            ..ReplyFlags::default()
+        };
+        self.state = ConversationState::Ended;
+        self.visitor_typing = false;
+        let reply = self.reply(bot::conversation_ended(), &flags);
+        let text = text_of(&reply.body);
+        self.push_outbound(by, EntryKind::ConversationEnded, text, None, &reply, now);
+    }
+
+    fn update_messages(&mut self, message: Option<&Value>) {
+        let Some(Value::Array(updates)) = message else {
+            return;
+        };
+        for update in updates {
+            let Some(message_id) = update.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let entry = self
+                .entries
+                .iter_mut()
+                .find(|entry| entry.message_id.as_deref() == Some(message_id));
+            let Some(entry) = entry else {
+                continue;
+            };
+            if let Some(status) = update.get("status").and_then(Value::as_str) {
+                entry.client_status = Some(status.to_ascii_lowercase());
+            }
+            if let Some(text) = update.get("text").and_then(Value::as_str) {
+                entry.updated_text = Some(text.to_owned());
+            }
+        }
+    }
+
+    fn bot_says(&mut self, body: Vec<BodyItem>, flags: &ReplyFlags, now: UnixSeconds) {
+        let reply = self.reply(body, flags);
+        let text = text_of(&reply.body);
+        self.push_outbound(Party::Bot, EntryKind::BotReply, text, None, &reply, now);
+    }
+
+    fn agent_says(&mut self, kind: EntryKind, text: &str, message_id: String, now: UnixSeconds) {
+        let agent = self
+            .agent
+            .as_ref()
+            .expect("only conversations with an agent get agent messages");
+        let agent_info = AgentInfo {
+            sent_from_agent: true,
+            agent_name: agent.name.clone(),
+            agent_id: agent.id.clone(),
+        };
+        let flags = ReplyFlags {
+            agent_chat: true,
+            ..ReplyFlags::default()
+        };
+        let body = vec![bot::agent_text(text, agent_info, message_id.clone())];
+        let reply = self.reply(body, &flags);
+        let text = Some(text.to_owned());
+        self.push_outbound(Party::Agent, kind, text, Some(message_id), &reply, now);
+    }
+
+    fn reply(&self, body: Vec<BodyItem>, flags: &ReplyFlags) -> OutboundMessage {
+        OutboundMessage {
+            request_id: self.last_request.request_id.clone(),
+            client_session_id: self.client_session_id.clone(),
+            now_session_id: self.last_request.now_session_id.clone(),
+            message: self.last_request.message.clone(),
+            user_id: self.user_id.clone(),
+            interaction_id: flags.interaction_id.clone(),
+            body,
+            agent_chat: flags.agent_chat.then_some(true),
+            completed: flags.completed.then_some(true),
+            take_control: flags.take_control.then_some(true),
+            score: match flags.not_understood {
+                true => 0,
+                false => 1,
+            },
+            client_variables: self.last_request.client_variables.clone(),
+        }
+    }
+
+    fn push_inbound(
+        &mut self,
+        action: Option<Action>,
+        text: Option<String>,
+        raw: Value,
+        now: UnixSeconds,
+    ) {
+        self.entries.push(Entry {
+            seq: self.next_seq(),
+            at: now,
+            direction: Direction::Inbound,
+            from: Party::Visitor,
+            kind: EntryKind::Request,
+            action,
+            text,
+            message_id: None,
+            client_status: None,
+            updated_text: None,
+            payload: raw,
+            delivery: None,
+            wire: String::new(),
+        });
+    }
+
+    fn push_outbound<T: Serialize>(
+        &mut self,
+        from: Party,
+        kind: EntryKind,
+        text: Option<String>,
+        message_id: Option<String>,
+        payload: &T,
+        now: UnixSeconds,
+    ) {
+        let wire = serde_json::to_string(payload).expect("replies are plain JSON");
+        let payload = serde_json::to_value(payload).expect("replies are plain JSON");
+        let status = match from == Party::Bot && self.silent {
+            true => DeliveryStatus::Suppressed,
+            false => DeliveryStatus::Pending,
+        };
+        self.entries.push(Entry {
+            seq: self.next_seq(),
+            at: now,
+            direction: Direction::Outbound,
+            from,
+            kind,
+            action: None,
+            text,
+            message_id,
+            client_status: None,
+            updated_text: None,
+            payload,
+            delivery: Some(Delivery {
+                status,
+                attempts: 0,
+                last_error: None,
+            }),
+            wire,
+        });
+    }
+
+    fn next_seq(&self) -> u64 {
+        self.entries.last().map_or(1, |entry| entry.seq + 1)
+    }
+
+    fn expect_state(
+        &self,
+        expected: ConversationState,
+        operation: &'static str,
+        expected_label: &'static str,
+    ) -> Result<(), AgentError> {
+        match self.state == expected {
+            true => Ok(()),
+            false => Err(self.wrong_state(operation, expected_label)),
+        }
+    }
+
+    fn wrong_state(&self, operation: &'static str, expected: &'static str) -> AgentError {
+        AgentError::WrongState {
+            id: self.id.clone(),
+            state: self.state,
+            operation,
+            expected,
+        }
+    }
+}
+
+impl Entry {
+    pub(crate) fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    pub(crate) fn from(&self) -> Party {
+        self.from
+    }
+
+    pub(crate) fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+}
+
+impl IdGenerator {
+    fn next(&mut self) -> String {
+        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
+    }
+
+    /// SplitMix64: ids need only be unique and look random, not be secret.
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// The texts of the `OutputText` items of a reply, one per line, for the agent's transcript.
+fn text_of(body: &[BodyItem]) -> Option<String> {
+    let texts: Vec<&str> = body
+        .iter()
+        .filter_map(|item| match item {
+            BodyItem::OutputText { value, .. } => Some(value.as_str()),
+            _ => None,
+        })
+        .collect();
+    match texts.is_empty() {
+        true => None,
+        false => Some(texts.join("\n")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: UnixSeconds = 1_700_000_000;
+
+    fn request(json: Value) -> (InboundRequest, Option<Action>, Value) {
+        let request: InboundRequest = serde_json::from_value(json.clone()).unwrap();
+        let action = Action::parse(request.action.as_deref().unwrap_or_default()).unwrap();
+        (request, action, json)
+    }
+
+    fn send(conversations: &mut Conversations, json: Value) -> String {
+        let (request, action, raw) = request(json);
+        conversations.handle_request(&request, action, raw, NOW).0
+    }
+
+    /// The kinds and texts of the outbound entries, in order.
+    fn replies(conversations: &Conversations, id: &str) -> Vec<(EntryKind, String)> {
+        conversations
+            .get(id)
+            .unwrap()
+            .entries()
+            .iter()
+            .filter(|entry| entry.direction() == Direction::Outbound)
+            .map(|entry| (entry.kind, entry.text().unwrap_or_default().to_owned()))
+            .collect()
+    }
+
+    fn message(request_id: &str, text: &str) -> Value {
+        serde_json::json!({
+            "requestId": request_id,
+            "clientSessionId": "s1",
+            "userId": "abel.tuter",
+            "message": {"text": text, "typed": true},
+        })
+    }
+
+    #[test]
+    fn hands_a_conversation_to_the_agent_and_back() {
+        let mut conversations = Conversations::new(7);
+        let start = serde_json::json!({
+            "requestId": "r1", "action": "START_CONVERSATION", "clientSessionId": "s1",
+            "userId": "abel.tuter", "message": {"text": "", "typed": true},
+        });
+        let id = send(&mut conversations, start);
+        assert_eq!(send(&mut conversations, message("r2", "agent")), id);
+        assert_eq!(
+            send(&mut conversations, message("r3", "Live Agent Support.")),
+            id
+        );
+        assert_eq!(
+            conversations.list(Some(ConversationState::Waiting)).len(),
+            1
+        );
+        conversations.accept(&id, "Beth Anglin", NOW).unwrap();
+        send(&mut conversations, message("r4", "My VPN is down"));
+        conversations.agent_typing(&id, true, NOW).unwrap();
+        conversations
+            .agent_message(&id, "Restart the client", NOW)
+            .unwrap();
+        conversations.agent_end(&id, NOW).unwrap();
+
+        let ended = "The conversation has ended. If you need help again, type hi.";
+        assert_eq!(
+            replies(&conversations, &id),
+            [
+                (
+                    EntryKind::BotReply,
+                    "Hi, I'm your Virtual Agent. Let me know how I can help you today.".to_owned()
+                ),
+                (EntryKind::BotReply, String::new()),
+                (
+                    EntryKind::BotReply,
+                    "Please stand by while I connect you to a live agent.".to_owned()
+                ),
+                (EntryKind::AgentJoined, bot::AGENT_GREETING.to_owned()),
+                (EntryKind::TypingStarted, String::new()),
+                (EntryKind::AgentMessage, "Restart the client".to_owned()),
+                (EntryKind::ConversationEnded, ended.to_owned()),
+            ]
+        );
+        let conversation = conversations.get(&id).unwrap();
+        let seqs: Vec<u64> = conversation
+            .entries()
+            .iter()
+            .map(|entry| entry.seq)
+            .collect();
+        assert_eq!(seqs, (1..=11).collect::<Vec<u64>>());
+        assert_eq!(conversation.state(), ConversationState::Ended);
+        let last = conversation.entries().last().unwrap();
+        assert_eq!(last.payload["completed"], true);
+        assert_eq!(last.payload["requestId"], "r4");
+    }
+
+    #[test]
+    fn agent_actions_need_the_right_state() {
+        let mut conversations = Conversations::new(1);
+        let id = send(&mut conversations, message("r1", "hi"));
+        assert_eq!(
+            conversations.agent_message(&id, "hello", NOW),
+            Err(AgentError::WrongState {
+                id: id.clone(),
+                state: ConversationState::Bot,
+                operation: "sending",
+                expected: "an agent",
+            })
+        );
+        assert!(conversations.accept(&id, "Beth Anglin", NOW).is_err());
+        assert!(conversations.agent_end(&id, NOW).is_err());
+        assert_eq!(
+            conversations.accept("nope", "Beth Anglin", NOW),
+            Err(AgentError::NoConversation("nope".to_owned()))
+        );
+        send(
+            &mut conversations,
+            serde_json::json!({"requestId": "r2", "action": "AGENT", "clientSessionId": "s1", "userId": "abel.tuter"}),
+        );
+        conversations.accept(&id, "Beth Anglin", NOW).unwrap();
+        assert_eq!(
+            conversations.agent_message(&id, "  ", NOW),
+            Err(AgentError::EmptyText)
+        );
+    }
+
+    #[test]
+    fn answers_the_documented_actions() {
+        let mut conversations = Conversations::new(3);
+        let create = serde_json::json!({
+            "requestId": "c1", "action": "CREATE_CONVERSATION", "userId": "abel.tuter",
+            "message": {"text": "hi", "typed": false},
+        });
+        let id = send(&mut conversations, create);
+        let reply = &conversations.get(&id).unwrap().entries()[1].payload;
+        assert_eq!(reply["body"][0]["actionType"], "CreateConversation");
+        assert_eq!(reply["interactionId"], reply["body"][0]["interactionId"]);
+        assert_eq!(reply["body"][0]["conversationId"], id.as_str());
+
+        let fault = serde_json::json!({
+            "requestId": "f1", "action": "FAULT_CONVERSATION", "cause": "EXTERNAL_FAILURE",
+            "userId": "abel.tuter",
+        });
+        send(&mut conversations, fault);
+        let conversation = conversations.get(&id).unwrap();
+        let reply = &conversation.entries()[3].payload;
+        assert_eq!(reply["takeControl"], true);
+        assert_eq!(reply["score"], 0);
+        assert_eq!(reply["body"], serde_json::json!([]));
+        assert_eq!(conversation.state(), ConversationState::Ended);
+        assert_eq!(
+            conversation.fault_cause.as_deref(),
+            Some("EXTERNAL_FAILURE")
+        );
+
+        let history = serde_json::json!({
+            "requestId": "h1", "action": "SEND_HISTORY", "userId": "abel.tuter",
+            "history": [{"isBotMessage": false, "value": "help", "displayName": "User", "type": "text"}],
+        });
+        let second = send(&mut conversations, history);
+        assert_ne!(second, id, "a new conversation after the fault");
+        let conversation = conversations.get(&second).unwrap();
+        assert_eq!(conversation.history().len(), 1);
+        assert_eq!(
+            conversation.entries()[1].payload,
+            serde_json::json!({"status": "success"})
+        );
+    }
+
+    #[test]
+    fn suppresses_bot_replies_while_silent() {
+        let mut conversations = Conversations::new(5);
+        let mut silent = message("r1", "hi");
+        silent["silentMessage"] = Value::Bool(true);
+        let id = send(&mut conversations, silent);
+        let reply = conversations.get(&id).unwrap().entries()[1].clone();
+        assert_eq!(reply.delivery.unwrap().status, DeliveryStatus::Suppressed);
+        assert!(conversations.is_settled(&id));
+        assert!(conversations.start_delivering(&id));
+        assert_eq!(conversations.next_pending(&id), None);
+    }
+
+    #[test]
+    fn updates_agent_messages() {
+        let mut conversations = Conversations::new(9);
+        let id = send(&mut conversations, message("r1", "Live Agent Support."));
+        conversations.accept(&id, "Beth Anglin", NOW).unwrap();
+        let joined = conversations.get(&id).unwrap().entries()[2].clone();
+        let message_id = joined.payload["body"][0]["messageId"].as_str().unwrap();
+        let update = serde_json::json!({
+            "requestId": "u1", "action": "UPDATE_MESSAGES", "clientSessionId": "s1",
+            "userId": "abel.tuter",
+            "message": [{"status": "SENT_TO_USER", "id": message_id, "text": "Thanks!"}],
+        });
+        let (request, action, raw) = request(update);
+        let (_, sync_reply) = conversations.handle_request(&request, action, raw, NOW);
+        assert_eq!(sync_reply, SyncReply::MessagesUpdated);
+        let joined = &conversations.get(&id).unwrap().entries()[2];
+        assert_eq!(joined.client_status.as_deref(), Some("sent_to_user"));
+        assert_eq!(joined.updated_text.as_deref(), Some("Thanks!"));
+    }
+}

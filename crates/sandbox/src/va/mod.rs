@@ -1,0 +1,209 @@
+//! ServiceNow's Virtual Agent Bot Integration API (`bot-api.md`) with a simulated live agent.
+//!
+//! A chat client posts to `/api/sn_va_as_service/bot/integration`; the instance answers with a
+//! synchronous acknowledgement and posts the Virtual Agent's replies, and later the live agent's
+//! messages, to the configured response endpoint (the webhook). The live agent is simulated: the
+//! admin API (`admin.rs`) and the agent console (`console.rs`) accept waiting conversations,
+//! type, reply and end them.
+//!
+//! - `wire.rs`: the request and response bodies.
+//! - `conversation.rs`: conversations, transcripts with sequence numbers, the agent's actions;
+//!   no I/O.
+//! - `bot.rs`: what the Virtual Agent says, each reply taken from the vendor's examples.
+//! - `inbound.rs`, `signature.rs`, `config.rs`: validation and authentication.
+//! - `delivery.rs`: the webhook posts, with bounded retries.
+
+mod admin;
+mod bot;
+mod config;
+mod console;
+mod conversation;
+mod delivery;
+mod error;
+mod inbound;
+mod signature;
+mod wire;
+
+use std::sync::MutexGuard;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use tokio::sync::watch;
+
+use crate::va::config::VaConfig;
+use crate::va::conversation::{Conversation, Conversations, SyncReply};
+use crate::va::error::VaError;
+use crate::wire::json_response;
+use crate::AppState;
+
+/// The Virtual Agent's whole state; `AppState` holds it behind one mutex.
+#[derive(Debug)]
+pub(crate) struct VaState {
+    config: VaConfig,
+    conversations: Conversations,
+    /// Made on first use, so that building an `AppState` never fails.
+    http_client: Option<reqwest::Client>,
+    /// Bumped whenever a delivery ends, for `?settle=true`.
+    changes: watch::Sender<u64>,
+}
+
+/// What the simulated live agent does to a conversation.
+#[derive(Debug, Clone)]
+pub(crate) enum AgentAction {
+    Accept { agent_name: String },
+    Message { text: String },
+    Typing(bool),
+    End,
+}
+
+/// Points the Virtual Agent's replies at `url` (`--va-webhook`).
+pub fn set_webhook(state: &AppState, url: &str) -> Result<(), config::InvalidWebhookUrl> {
+    let url = url.parse()?;
+    va(state).config.webhook_url = Some(url);
+    Ok(())
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/sn_va_as_service/bot/integration", post(integration))
+        .merge(admin::routes())
+        .merge(console::routes())
+}
+
+impl Default for VaState {
+    fn default() -> VaState {
+        // Ids only need to differ between runs, so the clock is seed enough.
+        let seed = crate::datetime::now().unsigned_abs();
+        VaState {
+            config: VaConfig::default(),
+            conversations: Conversations::new(seed),
+            http_client: None,
+            changes: watch::channel(0).0,
+        }
+    }
+}
+
+impl VaState {
+    fn http_client(&mut self) -> Result<reqwest::Client, String> {
+        if let Some(client) = &self.http_client {
+            return Ok(client.clone());
+        }
+        let client = reqwest::Client::builder()
+            .build()
+            .map_err(|error| format!("cannot make an HTTP client: {error}"))?;
+        self.http_client = Some(client.clone());
+        Ok(client)
+    }
+
+    fn notify_change(&self) {
+        self.changes.send_modify(|version| *version += 1);
+    }
+}
+
+/// `POST /api/sn_va_as_service/bot/integration`.
+async fn integration(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, VaError> {
+    let sync_reply = receive(&state, &uri, &headers, &body)?;
+    let response = match sync_reply {
+        SyncReply::Ack => json_response(StatusCode::OK, &serde_json::json!({"status": "success"})),
+        SyncReply::MessagesUpdated => {
+            (StatusCode::OK, "Message Processed Successfully").into_response()
+        }
+    };
+    Ok(response)
+}
+
+/// Authenticates, validates and applies an inbound request, then starts delivering its replies.
+/// A request whose token or signature is wrong is acknowledged like any other but goes no
+/// further, as the documented instance does.
+fn receive(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<SyncReply, VaError> {
+    let inbound_auth = va(state).config.inbound_auth.clone();
+    inbound::check_credentials(state, headers, uri, &inbound_auth)?;
+    let valid = inbound::parse(body)?;
+    let token_check =
+        inbound::check_message_auth(&inbound_auth, headers, body, valid.request.token.as_deref());
+    let now = crate::datetime::now();
+    let conversation_id = {
+        let mut va = va(state);
+        if let Err(reason) = token_check {
+            tracing::warn!(
+                request_id = valid.request.request_id,
+                reason,
+                "VA request rejected"
+            );
+            va.conversations.reject(&valid.request, reason, now);
+            return Ok(SyncReply::Ack);
+        }
+        let (conversation_id, sync_reply) =
+            va.conversations
+                .handle_request(&valid.request, valid.action, valid.raw, now);
+        if sync_reply == SyncReply::MessagesUpdated {
+            return Ok(sync_reply);
+        }
+        conversation_id
+    };
+    delivery::kick(state, &conversation_id);
+    Ok(SyncReply::Ack)
+}
+
+/// Applies an agent action and starts delivering what it sent.
+fn act(state: &AppState, id: &str, action: AgentAction) -> Result<Conversation, VaError> {
+    let now = crate::datetime::now();
+    {
+        let mut va = va(state);
+        let conversations = &mut va.conversations;
+        match action {
+            AgentAction::Accept { agent_name } => conversations.accept(id, &agent_name, now),
+            AgentAction::Message { text } => conversations.agent_message(id, &text, now),
+            AgentAction::Typing(typing) => conversations.agent_typing(id, typing, now),
+            AgentAction::End => conversations.agent_end(id, now),
+        }?;
+    }
+    delivery::kick(state, id);
+    conversation(state, id)
+}
+
+/// A copy of one conversation.
+fn conversation(state: &AppState, id: &str) -> Result<Conversation, VaError> {
+    va(state)
+        .conversations
+        .get(id)
+        .cloned()
+        .ok_or_else(|| conversation::AgentError::NoConversation(id.to_owned()).into())
+}
+
+/// Waits until no reply of the conversation is pending delivery, or `timeout` passes.
+async fn wait_until_settled(state: &AppState, id: &str, timeout: Duration) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let mut changes = {
+            let va = va(state);
+            if va.conversations.is_settled(id) {
+                return;
+            }
+            va.changes.subscribe()
+        };
+        let changed = tokio::time::timeout_at(deadline, changes.changed()).await;
+        if changed.is_err() {
+            return;
+        }
+    }
+}
+
+fn va(state: &AppState) -> MutexGuard<'_, VaState> {
+    crate::lock(&state.va)
+}

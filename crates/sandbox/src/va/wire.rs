@@ -1,0 +1,248 @@
+//! The Virtual Agent Bot Integration API on the wire (`bot-api.md`): the request body a chat
+//! client posts, and the response body the VA posts back to the configured response endpoint.
+//! Field names and the order of fields follow the document's tables and examples.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The request body of `POST /api/sn_va_as_service/bot/integration` ("Request body parameters").
+/// Unknown fields are ignored; `message` stays raw because its shape depends on the action (an
+/// object, or an array for `UPDATE_MESSAGES`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InboundRequest {
+    /// Required.
+    pub(crate) request_id: String,
+    /// Required.
+    pub(crate) user_id: String,
+    #[serde(default)]
+    pub(crate) action: Option<String>,
+    #[serde(default)]
+    pub(crate) client_session_id: Option<String>,
+    #[serde(default)]
+    pub(crate) now_session_id: Option<String>,
+    #[serde(default)]
+    pub(crate) message: Option<Value>,
+    #[serde(default)]
+    pub(crate) email_id: Option<String>,
+    #[serde(default)]
+    pub(crate) timezone: Option<String>,
+    #[serde(default)]
+    pub(crate) context_variables: Option<Value>,
+    #[serde(default)]
+    pub(crate) client_variables: Option<Value>,
+    #[serde(default)]
+    pub(crate) silent_message: Option<bool>,
+    #[serde(default)]
+    pub(crate) cause: Option<String>,
+    #[serde(default)]
+    pub(crate) history: Option<Value>,
+    #[serde(default)]
+    pub(crate) intent: Option<Intent>,
+    #[serde(default)]
+    pub(crate) topic: Option<Topic>,
+    /// A static token may come in the body as well as in the `token` header
+    /// (`configure-send-request.md`).
+    #[serde(default)]
+    pub(crate) token: Option<String>,
+}
+
+/// `intent` of a `SWITCH`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Intent {
+    #[serde(default)]
+    pub(crate) id: Option<String>,
+}
+
+/// `topic` of a `SWITCH`: a name or a sys_id.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Topic {
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    pub(crate) id: Option<String>,
+}
+
+/// The documented values of `action` ("Request body parameters", `action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub(crate) enum Action {
+    Agent,
+    CreateConversation,
+    EndConversation,
+    FaultConversation,
+    SendHistory,
+    SetUserTimezone,
+    StartConversation,
+    StartCreatedConversation,
+    Switch,
+    Typing,
+    Viewing,
+    UpdateMessages,
+}
+
+/// The response body the VA posts to the response endpoint ("VA response body parameters").
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OutboundMessage {
+    pub(crate) request_id: String,
+    pub(crate) client_session_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) now_session_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) message: Option<Value>,
+    pub(crate) user_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) interaction_id: Option<String>,
+    pub(crate) body: Vec<BodyItem>,
+    /// Only ever `true`: "false ... this parameter isn't returned in the response".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) agent_chat: Option<bool>,
+    /// Only ever `true`, as `agentChat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) completed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) take_control: Option<bool>,
+    pub(crate) score: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_variables: Option<Value>,
+}
+
+/// One element of `body`, tagged by `uiType` (`bot-api.md` "body.uiType", `va-api-controls.md`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "uiType")]
+pub(crate) enum BodyItem {
+    #[serde(rename_all = "camelCase")]
+    OutputText {
+        group: &'static str,
+        value: String,
+        mask_type: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        agent_info: Option<AgentInfo>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    TopicPickerControl {
+        group: &'static str,
+        nlu_text_enabled: bool,
+        prompt_msg: &'static str,
+        label: &'static str,
+        options: Vec<PickerOption>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Picker {
+        group: &'static str,
+        required: bool,
+        nlu_text_enabled: bool,
+        label: &'static str,
+        item_type: &'static str,
+        style: &'static str,
+        multi_select: bool,
+        options: Vec<PickerOption>,
+        scripted_data: Option<Value>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ActionMsg {
+        action_type: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversation_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        interaction_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+    },
+}
+
+/// An option of a picker control.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PickerOption {
+    pub(crate) label: &'static str,
+    pub(crate) value: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) render_style: Option<&'static str>,
+    pub(crate) enabled: bool,
+}
+
+/// `body.agentInfo`: who a live-agent message is from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AgentInfo {
+    pub(crate) sent_from_agent: bool,
+    pub(crate) agent_name: String,
+    pub(crate) agent_id: String,
+}
+
+impl Action {
+    /// The action named by `text`; empty means none, as a null or missing `action` does.
+    pub(crate) fn parse(text: &str) -> Result<Option<Action>, String> {
+        let action = match text {
+            "" => return Ok(None),
+            "AGENT" => Action::Agent,
+            "CREATE_CONVERSATION" => Action::CreateConversation,
+            "END_CONVERSATION" => Action::EndConversation,
+            "FAULT_CONVERSATION" => Action::FaultConversation,
+            "SEND_HISTORY" => Action::SendHistory,
+            "SET_USER_TIMEZONE" => Action::SetUserTimezone,
+            "START_CONVERSATION" => Action::StartConversation,
+            "START_CREATED_CONVERSATION" => Action::StartCreatedConversation,
+            "SWITCH" => Action::Switch,
+            "TYPING" => Action::Typing,
+            "VIEWING" => Action::Viewing,
+            "UPDATE_MESSAGES" => Action::UpdateMessages,
+            _ => return Err(format!("invalid action `{text}`")),
+        };
+        Ok(Some(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_documented_action() {
+        for (text, expected) in [
+            ("AGENT", Action::Agent),
+            ("START_CONVERSATION", Action::StartConversation),
+            ("TYPING", Action::Typing),
+            ("VIEWING", Action::Viewing),
+            ("UPDATE_MESSAGES", Action::UpdateMessages),
+        ] {
+            assert_eq!(Action::parse(text), Ok(Some(expected)));
+            let round_trip = serde_json::to_value(expected).unwrap();
+            assert_eq!(round_trip, Value::from(text));
+        }
+        assert_eq!(Action::parse(""), Ok(None));
+        assert_eq!(
+            Action::parse("agent"),
+            Err("invalid action `agent`".to_owned())
+        );
+    }
+
+    #[test]
+    fn serializes_body_items_as_documented() {
+        let item = BodyItem::OutputText {
+            group: "DefaultText",
+            value: "Hi".to_owned(),
+            mask_type: "NONE",
+            agent_info: None,
+            message_id: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&item).unwrap(),
+            r#"{"uiType":"OutputText","group":"DefaultText","value":"Hi","maskType":"NONE"}"#
+        );
+        let typing = BodyItem::ActionMsg {
+            action_type: "StartTypingIndicator",
+            conversation_id: None,
+            interaction_id: None,
+            message_id: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&typing).unwrap(),
+            r#"{"uiType":"ActionMsg","actionType":"StartTypingIndicator"}"#
+        );
+    }
+}

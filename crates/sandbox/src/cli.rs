@@ -1,4 +1,4 @@
-//! The command line: `flare-sandbox [--servicenow ADDR]`.
+//! The command line: `flare-sandbox [--servicenow ADDR] [--zendesk ADDR] ...`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,8 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// `--config FILE`: a JSON [`FileConfig`].
     pub config_file: Option<PathBuf>,
+    /// `--zendesk ADDR`: also run a Zendesk account there.
+    pub zendesk: Option<SocketAddr>,
     /// `--va-webhook URL`: where the Virtual Agent API posts its replies.
     pub va_webhook: Option<String>,
 }
@@ -86,8 +88,9 @@ pub enum CliError {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--data DIR] [--config FILE] [--seed-incidents N] [--rate-limit N] [--va-webhook URL]\n\
+pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--zendesk IP:PORT] [--data DIR] [--config FILE] [--seed-incidents N] [--rate-limit N] [--va-webhook URL]\n\
     \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)\
+    \n  --zendesk IP:PORT     also run a Zendesk account there (port 0 picks a free port)\
     \n  --data DIR            keep the state in SQLite in DIR, so it survives restarts\
     \n  --config FILE         JSON: OAuth clients and their redirect URIs, token lifetime\
     \n  --seed-incidents N    add N generated incidents to the demo data\
@@ -102,6 +105,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
     let mut data_dir = None;
     let mut config_file = None;
     let mut va_webhook = None;
+    let mut zendesk = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
@@ -142,6 +146,15 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
                     .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
                 va_webhook = Some(url);
             }
+            "--zendesk" => {
+                let addr = inline_value
+                    .or_else(|| args.next())
+                    .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
+                let parsed = addr
+                    .parse()
+                    .map_err(|_| CliError::InvalidAddress(addr.clone()))?;
+                zendesk = Some(parsed);
+            }
             "-h" | "--help" => return Err(CliError::HelpRequested),
             _ => return Err(CliError::UnknownArgument(arg)),
         }
@@ -156,6 +169,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
         data_dir,
         config_file,
         va_webhook,
+        zendesk,
     })
 }
 
@@ -172,6 +186,7 @@ mod tests {
             data_dir: None,
             config_file: None,
             va_webhook: None,
+            zendesk: None,
         });
         assert_eq!(parsed, expected, "{args:?}");
     }
@@ -208,6 +223,7 @@ mod tests {
                 data_dir: None,
                 config_file: None,
                 va_webhook: None,
+                zendesk: None,
             })
         );
         assert_eq!(

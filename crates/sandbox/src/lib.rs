@@ -28,6 +28,7 @@ mod table_api;
 mod table_ops;
 pub mod va;
 mod wire;
+pub mod zendesk;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};

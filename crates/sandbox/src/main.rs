@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Context;
 use flare_sandbox::cli::{self, CliError};
 use flare_sandbox::seed::DEMO_CREDENTIALS;
-use flare_sandbox::{AppState, InstanceOptions};
+use flare_sandbox::{zendesk, AppState, InstanceOptions};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -61,13 +61,47 @@ async fn main() -> anyhow::Result<()> {
             credential.user_name, credential.password, credential.description
         )?;
     }
+    let zendesk = match config.zendesk {
+        Some(addr) => {
+            let zendesk_listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            let zendesk_address = zendesk_listener
+                .local_addr()
+                .context("cannot read the bound address")?;
+            let zendesk_url = format!("http://{zendesk_address}");
+            writeln!(stdout, "Zendesk account: {zendesk_url}")?;
+            writeln!(stdout, "Zendesk demo users (email / API token):")?;
+            for (email, role) in zendesk::DEMO_USERS {
+                writeln!(stdout, "  {email} / {}  ({role})", zendesk::DEMO_API_TOKEN)?;
+            }
+            Some((zendesk_listener, zendesk::ZendeskState::new(&zendesk_url)))
+        }
+        None => None,
+    };
     stdout.flush()?;
     drop(stdout);
 
-    axum::serve(listener, flare_sandbox::app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    // One signal stops every server.
+    let (stop_sender, stop) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_sender.send(());
+    });
+    let stopped = |mut stop: tokio::sync::watch::Receiver<()>| async move {
+        let _ = stop.changed().await;
+    };
+    let servicenow = axum::serve(listener, flare_sandbox::app(state))
+        .with_graceful_shutdown(stopped(stop.clone()));
+    match zendesk {
+        None => servicenow.await.context("server error")?,
+        Some((zendesk_listener, zendesk_state)) => {
+            let zendesk = axum::serve(zendesk_listener, zendesk::app(zendesk_state))
+                .with_graceful_shutdown(stopped(stop));
+            tokio::try_join!(async { servicenow.await }, async { zendesk.await })
+                .context("server error")?;
+        }
+    }
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 #[test]
 fn prints_the_instance_url_and_serves() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_flare-sandbox"))
-        .args(["--servicenow", "127.0.0.1:0"])
+        .args(["--servicenow", "127.0.0.1:0", "--zendesk", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -25,14 +25,31 @@ fn prints_the_instance_url_and_serves() {
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"
     );
-    let rest: Vec<String> = lines
-        .take(4)
-        .map(|line| line.expect("readable output"))
-        .collect();
-    let banner = rest.join("\n");
-    for credentials in ["admin / admin", "itil / itil", "abel.tuter / abel.tuter"] {
+    // Read the banner up to the Zendesk credentials, its last line.
+    let mut banner = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("readable output");
+        let last = line.contains("user@example.com");
+        banner.push(line);
+        if last {
+            break;
+        }
+    }
+    let banner = banner.join("\n");
+    for credentials in [
+        "admin / admin",
+        "itil / itil",
+        "abel.tuter / abel.tuter",
+        "admin@example.com / sandbox-token",
+        "user@example.com / sandbox-token",
+    ] {
         assert!(banner.contains(credentials), "{banner}");
     }
+    let zendesk_url = banner
+        .lines()
+        .find_map(|line| line.strip_prefix("Zendesk account: "))
+        .expect("a Zendesk line")
+        .to_owned();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let status = runtime.block_on(async {
@@ -42,6 +59,16 @@ fn prints_the_instance_url_and_serves() {
             .send()
             .await
             .expect("the sandbox answers");
+        response.status()
+    });
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let status = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(format!("{zendesk_url}/api/v2/users/me.json"))
+            .basic_auth("admin@example.com/token", Some("sandbox-token"))
+            .send()
+            .await
+            .expect("the Zendesk account answers");
         response.status()
     });
     assert_eq!(status, reqwest::StatusCode::OK);

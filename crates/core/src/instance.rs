@@ -115,11 +115,17 @@ fn parse(input: &str, default_domain: &str) -> Result<InstanceUrl, CoreError> {
         ));
     }
     let loopback = is_loopback(&host);
-    let host = match (host.contains('.') || loopback, default_domain.is_empty()) {
+    // An IPv6 literal is a complete address: it never gets the default domain appended.
+    let complete_host = host.contains('.') || loopback || host.starts_with('[');
+    let host = match (complete_host, default_domain.is_empty()) {
         (true, _) => host,
         (false, false) => format!("{host}.{default_domain}"),
         (false, true) => return Err(invalid("the address has no domain")),
     };
+    // DNS limits (RFC 1035 section 2.3.4), checked once the default domain is on.
+    if host.len() > 253 || host.split('.').any(|label| label.len() > 63) {
+        return Err(invalid("the host name is too long"));
+    }
     let scheme = match scheme {
         Some(Scheme::Http) if !loopback => {
             return Err(invalid("use https: plain http is only for a local sandbox"))
@@ -162,7 +168,7 @@ fn is_valid_host(host: &str) -> bool {
             && !label.ends_with('-')
             && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     });
-    labels_ok && host.len() <= 253
+    labels_ok
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -206,6 +212,13 @@ mod tests {
         check("127.0.0.1:8300", Ok("http://127.0.0.1:8300"));
         check("localhost:8300/", Ok("http://localhost:8300"));
         check("http://[::1]:8300", Ok("http://[::1]:8300"));
+        // Found by the instance_address fuzz target: an IPv6 literal once got ".service-now.com".
+        check("[::0]", Ok("https://[::0]"));
+        check(&"x".repeat(64), Err("the host name is too long"));
+        check(
+            &"x".repeat(63),
+            Ok(&format!("https://{}.service-now.com", "x".repeat(63))),
+        );
     }
 
     #[test]

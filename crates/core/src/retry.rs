@@ -50,6 +50,58 @@ pub enum CreateStep {
     Failed(CoreError),
 }
 
+/// Where a create made safe to retry stands. Both providers' `SafeCreate` keep one: the rules for
+/// when to create and when to look first live here once; each provider says how to read replies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CreatePhase {
+    /// The next request is the create.
+    #[default]
+    Creating,
+    /// A create's outcome is unknown; the next request looks the ticket up by its correlation id.
+    Checking,
+}
+
+impl CreatePhase {
+    /// Moves on after `outcome` of the request this phase called for. `parse_created` reads a
+    /// create's reply; `parse_found` reads a lookup's reply into the ticket, if it exists.
+    pub fn handle(
+        &mut self,
+        outcome: Attempt<'_>,
+        parse_created: impl FnOnce(&HttpResponse) -> Result<Ticket, CoreError>,
+        parse_found: impl FnOnce(&HttpResponse) -> Result<Option<Ticket>, CoreError>,
+    ) -> CreateStep {
+        let response = match outcome {
+            // The create may or may not have been committed: look before sending it again.
+            Attempt::NetworkError => {
+                *self = CreatePhase::Checking;
+                return CreateStep::Again;
+            }
+            Attempt::Response(response) => response,
+        };
+        // Rate limited: nothing was done, whichever request it was.
+        if response.status == 429 {
+            return CreateStep::Again;
+        }
+        if response.status >= 500 {
+            *self = CreatePhase::Checking;
+            return CreateStep::Again;
+        }
+        let found = match *self {
+            CreatePhase::Creating => parse_created(response).map(Some),
+            CreatePhase::Checking => parse_found(response),
+        };
+        match found {
+            Ok(Some(ticket)) => CreateStep::Done(Box::new(ticket)),
+            // Checked, and nothing was committed: create again.
+            Ok(None) => {
+                *self = CreatePhase::Creating;
+                CreateStep::Again
+            }
+            Err(error) => CreateStep::Failed(error),
+        }
+    }
+}
+
 /// Whether sending a request twice has the same effect as sending it once.
 ///
 /// `PATCH` is not: on ServiceNow it appends journal entries (`comments`, `work_notes`).

@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::HttpRequest;
 use crate::providers::servicenow::{ServiceNow, Table};
 use crate::query::{Condition, EncodedQuery, Operator};
-use crate::retry::{Attempt, CreateStep};
+use crate::retry::{Attempt, CreatePhase, CreateStep};
 
 /// A create in progress. Poll [`SafeCreate::request`], send it, feed the outcome to
 /// [`SafeCreate::handle`], and follow the returned [`CreateStep`]. The caller decides how often and
@@ -20,7 +20,7 @@ pub struct SafeCreate {
     table: Table,
     fields: BTreeMap<String, String>,
     correlation_id: String,
-    checking: bool,
+    phase: CreatePhase,
 }
 
 impl SafeCreate {
@@ -38,17 +38,17 @@ impl SafeCreate {
             table,
             fields,
             correlation_id: correlation_id.to_owned(),
-            checking: false,
+            phase: CreatePhase::default(),
         }
     }
 
     /// The request to send now: the create, or the lookup by correlation id after an unanswered create.
     pub fn request(&self) -> HttpRequest {
-        match self.checking {
-            false => self
+        match self.phase {
+            CreatePhase::Creating => self
                 .servicenow
                 .create_ticket_request(self.table, &self.fields),
-            true => {
+            CreatePhase::Checking => {
                 let query = EncodedQuery::default().and(Condition::new(
                     "correlation_id",
                     Operator::Equals,
@@ -62,34 +62,11 @@ impl SafeCreate {
 
     /// Takes the outcome of the request last returned by [`SafeCreate::request`].
     pub fn handle(&mut self, outcome: Attempt<'_>) -> CreateStep {
-        let response: &HttpResponse = match outcome {
-            Attempt::NetworkError => {
-                // The create may or may not have been committed: look before sending it again.
-                self.checking = true;
-                return CreateStep::Again;
-            }
-            Attempt::Response(response) => response,
-        };
-        if response.status == 429 {
-            return CreateStep::Again;
-        }
-        if response.status >= 500 {
-            self.checking = true;
-            return CreateStep::Again;
-        }
-        match self.checking {
-            false => match self.servicenow.parse_ticket(self.table, response) {
-                Ok(ticket) => CreateStep::Done(Box::new(ticket)),
-                Err(error) => CreateStep::Failed(error),
-            },
-            true => match self.servicenow.parse_found_ticket(self.table, response) {
-                Ok(Some(ticket)) => CreateStep::Done(Box::new(ticket)),
-                Ok(None) => {
-                    self.checking = false;
-                    CreateStep::Again
-                }
-                Err(error) => CreateStep::Failed(error),
-            },
-        }
+        let (servicenow, table) = (&self.servicenow, self.table);
+        self.phase.handle(
+            outcome,
+            |response| servicenow.parse_ticket(table, response),
+            |response| servicenow.parse_found_ticket(table, response),
+        )
     }
 }

@@ -6,9 +6,9 @@
 //! (List Tickets takes it as a filter, `shared/reference/zendesk/tickets.yml`). That list reads the
 //! database, not the search index, so a ticket committed a moment ago is already there.
 
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::HttpRequest;
 use crate::providers::zendesk::{NewTicket, Zendesk};
-use crate::retry::{Attempt, CreateStep};
+use crate::retry::{Attempt, CreatePhase, CreateStep};
 
 /// A create in progress. Poll [`SafeCreate::request`], send it, feed the outcome to
 /// [`SafeCreate::handle`], and follow the returned [`CreateStep`]. The caller decides how often and
@@ -18,7 +18,7 @@ pub struct SafeCreate {
     zendesk: Zendesk,
     ticket: NewTicket,
     correlation_id: String,
-    checking: bool,
+    phase: CreatePhase,
 }
 
 impl SafeCreate {
@@ -32,16 +32,16 @@ impl SafeCreate {
                 ..ticket
             },
             correlation_id: correlation_id.to_owned(),
-            checking: false,
+            phase: CreatePhase::default(),
         }
     }
 
     /// The request to send now: the create, or the lookup by correlation id after a create whose
     /// outcome is unknown.
     pub fn request(&self) -> HttpRequest {
-        match self.checking {
-            false => self.zendesk.create_ticket_request(&self.ticket),
-            true => self
+        match self.phase {
+            CreatePhase::Creating => self.zendesk.create_ticket_request(&self.ticket),
+            CreatePhase::Checking => self
                 .zendesk
                 .find_by_external_id_request(&self.correlation_id),
         }
@@ -49,46 +49,20 @@ impl SafeCreate {
 
     /// Takes the outcome of the request last returned by [`SafeCreate::request`].
     pub fn handle(&mut self, outcome: Attempt<'_>) -> CreateStep {
-        let response: &HttpResponse = match outcome {
-            Attempt::NetworkError => {
-                // The create may or may not have been committed: look before sending it again.
-                self.checking = true;
-                return CreateStep::Again;
-            }
-            Attempt::Response(response) => response,
-        };
-        // Rate limited: nothing was done, whichever request it was.
-        if response.status == 429 {
-            return CreateStep::Again;
-        }
-        if response.status >= 500 {
-            self.checking = true;
-            return CreateStep::Again;
-        }
-        match self.checking {
-            false => match self.zendesk.parse_ticket(response) {
-                Ok(ticket) => CreateStep::Done(Box::new(ticket)),
-                Err(error) => CreateStep::Failed(error),
-            },
-            true => match self.zendesk.parse_tickets(response) {
-                // `external_id` need not be unique in Zendesk; the earliest ticket is ours.
-                Ok(tickets) => match tickets.into_iter().next() {
-                    Some(ticket) => CreateStep::Done(Box::new(ticket)),
-                    None => {
-                        self.checking = false;
-                        CreateStep::Again
-                    }
-                },
-                Err(error) => CreateStep::Failed(error),
-            },
-        }
+        let zendesk = &self.zendesk;
+        self.phase.handle(
+            outcome,
+            |response| zendesk.parse_ticket(response),
+            // `external_id` need not be unique in Zendesk; the earliest ticket is ours.
+            |response| Ok(zendesk.parse_tickets(response)?.into_iter().next()),
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Method;
+    use crate::http::{HttpResponse, Method};
     use crate::instance::InstanceUrl;
     use crate::providers::zendesk::api_token_credentials;
 

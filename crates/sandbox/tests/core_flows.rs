@@ -529,3 +529,151 @@ async fn a_hibernating_instance_and_server_errors_are_named() {
         "{refused:?}"
     );
 }
+
+/// Signs in through the sandbox's consent page the way a browser would, with the URL flare-core
+/// built, and returns the redirect URL the browser would land on.
+async fn consent(authorization_url: &str, (user_name, password): (&str, &str)) -> String {
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let page = browser
+        .get(authorization_url)
+        .send()
+        .await
+        .expect("the consent page");
+    assert_eq!(
+        page.status().as_u16(),
+        200,
+        "{}",
+        page.text().await.unwrap_or_default()
+    );
+    let (action, query) = authorization_url.split_once('?').expect("a query");
+    let mut form: Vec<(String, String)> = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| {
+            (
+                flare_core::paging::percent_decode(name),
+                flare_core::paging::percent_decode(value),
+            )
+        })
+        .collect();
+    form.extend(
+        [
+            ("user_name", user_name),
+            ("user_password", password),
+            ("action", "allow"),
+        ]
+        .map(|(name, value)| (name.to_owned(), value.to_owned())),
+    );
+    let answer = browser
+        .post(action)
+        .form(&form)
+        .send()
+        .await
+        .expect("the consent answer");
+    assert_eq!(answer.status().as_u16(), 303, "{:?}", answer.headers());
+    answer.headers()["location"]
+        .to_str()
+        .expect("a location")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn oauth_sign_in_then_a_401_refreshes_once_and_a_revoked_session_asks_to_sign_in_again() {
+    use flare_core::oauth::{
+        parse_token_response, Access, OAuthClient, OAuthEndpoints, PendingAuthorization,
+        TokenGrant, TokenManager, UnixMillis,
+    };
+
+    let sandbox = Sandbox::start().await;
+    let instance = InstanceUrl::parse_servicenow(&sandbox.url).expect("an instance");
+    let endpoints = OAuthEndpoints::servicenow(&instance);
+    let client = OAuthClient {
+        client_id: "flare".into(),
+        client_secret: None,
+        redirect_uri: "https://abcdefghijklmnop.chromiumapp.org/".into(),
+        scopes: vec!["useraccount".into()],
+    };
+    let now = || UnixMillis(now_ms());
+
+    // Authorization code with PKCE, state checked on the way back.
+    let pending = PendingAuthorization::new([3; 32], [5; 32]);
+    let landed = consent(&pending.authorization_url(&endpoints, &client), ABEL).await;
+    let code = pending
+        .parse_callback(&landed)
+        .expect("the code comes back with our state");
+    let token_reply = must_send(&pending.token_request(&endpoints, &client, &code)).await;
+    let tokens =
+        parse_token_response(&token_reply, TokenGrant::AuthorizationCode, now()).expect("tokens");
+    let mut manager = TokenManager::new(endpoints, client, tokens);
+
+    let Access::Ready(first) = manager.access(now()) else {
+        panic!("a fresh token is ready")
+    };
+    let me = ServiceNow::new(instance.clone(), first.clone());
+    assert_eq!(
+        me.parse_user(&must_send(&me.current_user_request()).await)
+            .expect("signed in")
+            .sys_id,
+        ABEL_SYS_ID
+    );
+
+    // The instance expires every token: the next call is a 401, then exactly one refresh.
+    let expired = sandbox
+        .post(None, "/sandbox/oauth/expire-tokens", &json!({}))
+        .await;
+    assert!(expired.status.is_success(), "{}", expired.text);
+    let refused = must_send(&me.current_user_request()).await;
+    assert!(matches!(
+        me.parse_user(&refused),
+        Err(CoreError::Unauthorized { .. })
+    ));
+    manager.handle_unauthorized(&first);
+    let Access::RefreshNeeded(refresh) = manager.access(now()) else {
+        panic!("the first caller refreshes")
+    };
+    assert_eq!(
+        manager.access(now()),
+        Access::Wait,
+        "a second caller waits for that refresh"
+    );
+    manager
+        .handle_refresh_response(&must_send(&refresh).await, now())
+        .expect("refreshed");
+    let Access::Ready(second) = manager.access(now()) else {
+        panic!("the new token is ready")
+    };
+    assert_ne!(second, first);
+    let again = ServiceNow::new(instance.clone(), second.clone());
+    assert_eq!(
+        again
+            .parse_user(&must_send(&again.current_user_request()).await)
+            .expect("works again")
+            .name,
+        "Abel Tuter"
+    );
+    manager.handle_success(&second);
+
+    // Revoked: the refresh is refused too, and the session ends in "sign in again".
+    let revoked = sandbox
+        .post(None, "/sandbox/oauth/revoke-tokens", &json!({}))
+        .await;
+    assert!(revoked.status.is_success(), "{}", revoked.text);
+    assert!(matches!(
+        again.parse_user(&must_send(&again.current_user_request()).await),
+        Err(CoreError::Unauthorized { .. })
+    ));
+    manager.handle_unauthorized(&second);
+    let Access::RefreshNeeded(refresh) = manager.access(now()) else {
+        panic!("one more refresh is tried")
+    };
+    let failed = manager.handle_refresh_response(&must_send(&refresh).await, now());
+    assert!(
+        matches!(failed, Err(CoreError::SignInAgain { .. })),
+        "{failed:?}"
+    );
+    assert!(matches!(manager.access(now()), Access::SignInAgain(_)));
+    assert_eq!(manager.tokens(), None, "nothing left worth storing");
+}

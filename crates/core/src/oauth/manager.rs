@@ -198,6 +198,21 @@ impl TokenManager {
         }
     }
 
+    /// A request sent with `used` (credentials from [`Access::Ready`]) succeeded. A token proven to
+    /// work is no longer "newly refreshed": if the instance refuses it later (expired early,
+    /// revoked), that is a new event and deserves one refresh before asking to sign in again.
+    pub fn handle_success(&mut self, used: &Credentials) {
+        let is_current = match used {
+            Credentials::Bearer { access_token } => {
+                constant_time_eq(access_token.as_bytes(), self.tokens.access_token.as_bytes())
+            }
+            Credentials::Basic { .. } => false,
+        };
+        if is_current {
+            self.replaces_rejected = false;
+        }
+    }
+
     /// New tokens from a completed sign-in (authorization code or password grant) at `now`; leaves
     /// any "sign in again" state.
     pub fn handle_sign_in(&mut self, tokens: TokenSet, now: UnixMillis) {

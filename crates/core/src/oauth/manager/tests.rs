@@ -15,6 +15,8 @@ enum Step {
     NetworkError,
     /// A request sent with this access token came back 401.
     Unauthorized(&'static str),
+    /// A request sent with this access token succeeded.
+    Succeeded(&'static str),
     /// A new sign-in completed.
     SignIn(u64, TokenSet),
 }
@@ -115,6 +117,7 @@ fn run(manager: &mut TokenManager, script: Vec<Step>) {
             }
             Step::NetworkError => manager.handle_refresh_network_error(),
             Step::Unauthorized(access) => manager.handle_unauthorized(&bearer(access)),
+            Step::Succeeded(access) => manager.handle_success(&bearer(access)),
             Step::SignIn(secs, tokens) => manager.handle_sign_in(tokens, at(secs)),
         }
     }
@@ -361,6 +364,19 @@ fn unauthorized_with_a_new_token_stops_the_loop() {
             reply(1800, granted("a2", Some("r2"), 1799), Ok(())),
             unauthorized("a2"),
             refresh(1801, "r2"),
+        ],
+    );
+    // So does a token from a 401-driven refresh once it has worked: a later 401 is a new event.
+    check(
+        tokens("a1", Some("r1"), Some(1799)),
+        vec![
+            unauthorized("a1"),
+            refresh(10, "r1"),
+            reply(11, granted("a2", Some("r2"), 1799), Ok(())),
+            ready(11, "a2"),
+            Step::Succeeded("a2"),
+            unauthorized("a2"),
+            refresh(600, "r2"),
         ],
     );
 }

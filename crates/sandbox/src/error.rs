@@ -42,6 +42,10 @@ pub(crate) enum AppError {
     /// Past the user's hourly limit (`inbound-REST-API-rate-limiting.md`).
     #[error("rate limit of {limit} requests per hour exceeded")]
     RateLimited { limit: u32 },
+    /// An insert whose `sys_id` is already taken (recorded:
+    /// `output.ServiceNowOutputTest_insertRecordError`, "Error during insert of incident (<number>)").
+    #[error("insert into {table} failed: {number}")]
+    InsertFailed { table: &'static str, number: String },
     /// A required parameter is missing (Attachment API: "Indicates that one or more mandatory
     /// parameters were missing from the request"; the wording of the detail is the sandbox's own).
     #[error("missing parameter {0}")]
@@ -140,6 +144,11 @@ impl IntoResponse for AppError {
                 StatusCode::BAD_REQUEST,
                 "Bad Request".to_owned(),
                 Some(format!("Missing required parameter: {name}")),
+            ),
+            AppError::InsertFailed { table, number } => (
+                StatusCode::FORBIDDEN,
+                "Operation Failed".to_owned(),
+                Some(format!("Error during insert of {table} ({number})")),
             ),
             AppError::PayloadTooLarge { size, max } => (
                 StatusCode::BAD_REQUEST,

@@ -10,12 +10,14 @@
 //! lost, looks the ticket up with [`Zendesk::find_by_external_id_request`]. [`TicketPages`] walks a
 //! whole list lazily.
 
+mod directory;
 mod fields;
 mod paging;
 mod safe_create;
 mod search;
 mod wire;
 
+pub use crate::providers::zendesk::directory::Group;
 pub use crate::providers::zendesk::fields::{
     ticket_priority, ticket_status, TicketPriority, TicketStatus, TicketType,
 };
@@ -528,7 +530,7 @@ impl Zendesk {
         self.instance.url(&format!("/agent/tickets/{ticket_id}"))
     }
 
-    fn get(&self, path_and_query: &str) -> HttpRequest {
+    pub(crate) fn get(&self, path_and_query: &str) -> HttpRequest {
         self.request(Method::Get, path_and_query, None)
     }
 
@@ -604,7 +606,7 @@ fn next_paging(wire: &WirePaging, paging: &Paging) -> Result<Option<Paging>, Cor
 }
 
 /// Turns every reply that is not a success into the error it means.
-fn check(response: &HttpResponse) -> Result<&HttpResponse, CoreError> {
+pub(crate) fn check(response: &HttpResponse) -> Result<&HttpResponse, CoreError> {
     let success = (200..300).contains(&response.status);
     let looks_like_html = response.is_html()
         || (!response.is_json() && response.text().trim_start().starts_with('<'));

@@ -1,0 +1,152 @@
+//! Groups and agents for Zendesk's assignee and group pickers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CoreError;
+use crate::http::{query_string, HttpRequest, HttpResponse};
+use crate::providers::zendesk::check;
+use crate::providers::zendesk::wire::parse_json;
+use crate::providers::zendesk::{User, Zendesk};
+
+/// A group tickets can be assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// Zendesk's id for the group, what `group_id` holds.
+    pub id: u64,
+    /// The group's name.
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+struct GroupList {
+    groups: Vec<WireGroup>,
+}
+
+#[derive(Deserialize)]
+struct WireGroup {
+    id: u64,
+    name: String,
+    #[serde(default)]
+    deleted: bool,
+}
+
+impl Zendesk {
+    /// The groups the signed-in agent may assign tickets to (`GET /api/v2/groups/assignable`, at most
+    /// 100 per page; groups.yml). Read the reply with [`Zendesk::parse_groups`].
+    pub fn assignable_groups_request(&self) -> HttpRequest {
+        self.get(&format!(
+            "/api/v2/groups/assignable.json?{}",
+            query_string(&[("per_page", "100")])
+        ))
+    }
+
+    /// Reads a list of groups, leaving out deleted ones.
+    pub fn parse_groups(&self, response: &HttpResponse) -> Result<Vec<Group>, CoreError> {
+        let list: GroupList = parse_json(&check(response)?.text(), "a group list")?;
+        Ok(list
+            .groups
+            .into_iter()
+            .filter(|group| !group.deleted)
+            .map(|group| Group {
+                id: group.id,
+                name: group.name,
+            })
+            .collect())
+    }
+
+    /// The people tickets can be assigned to: agents and admins (`GET /api/v2/users` filtered by
+    /// `role[]`; users.yml). Read the reply with [`Zendesk::parse_users`].
+    pub fn assignable_agents_request(&self) -> HttpRequest {
+        self.get(&format!(
+            "/api/v2/users.json?{}",
+            query_string(&[
+                ("role[]", "agent"),
+                ("role[]", "admin"),
+                ("per_page", "100")
+            ])
+        ))
+    }
+
+    /// Finds the agent or user with exactly this e-mail address among search results.
+    pub fn exact_user_by_email(users: Vec<User>, email: &str) -> Option<User> {
+        users.into_iter().find(|user| {
+            user.email
+                .as_deref()
+                .is_some_and(|address| address.eq_ignore_ascii_case(email.trim()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instance::InstanceUrl;
+    use crate::providers::zendesk::api_token_credentials;
+
+    fn zendesk() -> Zendesk {
+        let instance = InstanceUrl::parse_zendesk("acme").expect("valid");
+        Zendesk::new(instance, api_token_credentials("admin@example.com", "t"))
+    }
+
+    fn json(status: u16, body: &str) -> HttpResponse {
+        HttpResponse::new(
+            status,
+            vec![(
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
+            body,
+        )
+    }
+
+    #[test]
+    fn groups_come_from_the_assignable_list() {
+        let request = zendesk().assignable_groups_request();
+        assert_eq!(
+            request.url,
+            "https://acme.zendesk.com/api/v2/groups/assignable.json?per_page=100"
+        );
+        // The example reply of groups.yml, with one deleted group added.
+        let reply = json(
+            200,
+            r#"{"count":3,"groups":[{"description":"Engineering","id":9182736455,"name":"Group for Bugs for Engineering"},
+                {"description":"Product","id":1928374655,"name":"Group for feature requests","deleted":true},
+                {"description":"Customer Support","id":5519283746,"name":"Group for customer inquiries"}],
+                "next_page":null,"previous_page":null}"#,
+        );
+        let groups = zendesk().parse_groups(&reply).expect("parses");
+        assert_eq!(
+            groups.iter().map(|group| group.id).collect::<Vec<_>>(),
+            [9182736455, 5519283746]
+        );
+        assert!(matches!(
+            zendesk().parse_groups(&json(403, r#"{"error":"Forbidden"}"#)),
+            Err(CoreError::Forbidden { .. })
+        ));
+    }
+
+    #[test]
+    fn agents_are_listed_by_role() {
+        let request = zendesk().assignable_agents_request();
+        assert_eq!(request.url, "https://acme.zendesk.com/api/v2/users.json?role%5B%5D=agent&role%5B%5D=admin&per_page=100");
+        let users = vec![
+            User {
+                id: 1,
+                name: "Ann".into(),
+                email: Some("ann@example.com".into()),
+                role: "agent".into(),
+            },
+            User {
+                id: 2,
+                name: "Bo".into(),
+                email: None,
+                role: "admin".into(),
+            },
+        ];
+        assert_eq!(
+            Zendesk::exact_user_by_email(users.clone(), " ANN@example.com").map(|user| user.id),
+            Some(1)
+        );
+        assert_eq!(Zendesk::exact_user_by_email(users, "bo@example.com"), None);
+    }
+}

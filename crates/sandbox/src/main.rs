@@ -72,8 +72,12 @@ async fn main() -> anyhow::Result<()> {
             let zendesk_url = format!("http://{zendesk_address}");
             writeln!(stdout, "Zendesk account: {zendesk_url}")?;
             writeln!(stdout, "Zendesk demo users (email / API token):")?;
-            for (email, role) in zendesk::DEMO_USERS {
-                writeln!(stdout, "  {email} / {}  ({role})", zendesk::DEMO_API_TOKEN)?;
+            for login in zendesk::DEMO_LOGINS {
+                writeln!(
+                    stdout,
+                    "  {} / {}  ({})",
+                    login.email, login.api_token, login.description
+                )?;
             }
             Some((zendesk_listener, zendesk::ZendeskState::new(&zendesk_url)))
         }

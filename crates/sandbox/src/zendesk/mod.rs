@@ -1,270 +1,148 @@
-//! A Zendesk Support account (`/api/v2/`), built to `shared/reference/zendesk/*.yml` and shaped
-//! after the recordings in `shared/recorded/zendesk/`: tickets (create, show, show_many, update
-//! with comments, destroy, bulk jobs with job statuses), offset and cursor paging, comments, ticket
-//! search, users (`me`, search, show), Basic `email/token:API_TOKEN` authentication,
-//! `x-rate-limit` headers with the plain-text 429, and the recorded errors.
+//! A Zendesk Support account (`/api/v2/`), the sandbox's second server with its own state.
+//!
+//! Built to Zendesk's OpenAPI description (`shared/reference/zendesk/*.yml`) and to the traffic a
+//! real account sent (`crates/core/tests/fixtures/recorded/zendesk/`, zenpy's cassettes); each
+//! module names what it copies. [`app`] builds the whole router; `main.rs` binds and serves it next
+//! to the ServiceNow instance.
+//!
+//! - `account.rs`: the data and every rule (who may do what, life cycle, bulk jobs).
+//! - `tickets.rs`: the `ticket` object clients send.
+//! - `search.rs`: the search syntax; `paging.rs`: offset and cursor paging.
+//! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
+//! - `tickets_api.rs`, `users_api.rs`, `files_api.rs`, `admin_api.rs`: thin handlers.
 
-mod api;
-mod model;
-mod ops;
+mod account;
+mod admin_api;
+mod auth;
+mod error;
+mod extract;
+mod files_api;
+mod paging;
+mod rate_limit;
 mod search;
+mod seed;
+mod tickets;
+mod tickets_api;
+mod users_api;
+mod wire;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::header::AUTHORIZATION;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::MatchedPath;
+use axum::http::{Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
-use base64::Engine;
-use serde_json::{json, Value};
+use axum::{middleware, Router};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::datetime::{self, UnixSeconds};
-use crate::zendesk::model::{Account, User};
+use crate::zendesk::account::Account;
+use crate::zendesk::error::ZendeskError;
+use crate::zendesk::rate_limit::RateLimiter;
+use crate::zendesk::wire::Renderer;
 
-/// The recorded `x-rate-limit` of a Zendesk account: 700 requests a minute.
+pub use crate::zendesk::auth::API_TOKEN;
+pub use crate::zendesk::seed::{DemoLogin, DEMO_LOGINS};
+
+/// The recorded limit of a Zendesk account, `x-rate-limit: 700` requests a minute.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 700;
 
-/// The demo users' API token.
-pub const DEMO_API_TOKEN: &str = "sandbox-token";
+/// How long a request may take before the account answers 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The demo sign-ins (email, who), printed on start; both use [`DEMO_API_TOKEN`].
-pub const DEMO_USERS: [(&str, &str); 2] = [
-    ("admin@example.com", "admin"),
-    ("user@example.com", "end user"),
-];
-
-/// The state of one Zendesk account. Cheap to clone.
+/// The state of one Zendesk account, in memory. Cheap to clone.
 #[derive(Clone)]
 pub struct ZendeskState {
-    base_url: Arc<str>,
+    account_url: Arc<str>,
     account: Arc<Mutex<Account>>,
-    limiter: Arc<Mutex<MinuteLimiter>>,
+    rate_limiter: Arc<Mutex<RateLimiter>>,
 }
 
-/// What a request can fail with, answered with Zendesk's own bodies.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum ZendeskError {
-    /// No or wrong credentials: 401 `{"error":"Couldn't authenticate you"}`.
-    #[error("couldn't authenticate")]
-    Unauthenticated,
-    /// Recorded: 404 `{"error":"RecordNotFound","description":"Not found"}`.
-    #[error("record not found")]
-    NotFound,
-    /// An end user on an agents-only endpoint.
-    #[error("forbidden")]
-    Forbidden,
-    /// 422 `RecordInvalid` with per-field details.
-    #[error("record invalid: {field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    /// Recorded: 400 `TooManyValues` past 100 ids or tickets.
-    #[error("too many values")]
-    TooManyValues,
-    /// Offset paging past 100 pages (400) or search past 1000 results (422), as the reference's
-    /// README says; the body's wording is the sandbox's own.
-    #[error("pagination limit: {0}")]
-    PaginationLimit(StatusCode),
-    /// A body that is not JSON.
-    #[error("unreadable body: {0}")]
-    BadBody(String),
+/// How to set an account up beyond the demo data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZendeskOptions {
+    /// API requests the account allows per minute; `None` for no limit (and no rate headers).
+    pub requests_per_minute: Option<u32>,
 }
 
-/// Requests per user and clock minute.
-#[derive(Debug)]
-struct MinuteLimiter {
-    limit: u32,
-    windows: HashMap<u64, (i64, u32)>,
+impl Default for ZendeskOptions {
+    fn default() -> ZendeskOptions {
+        ZendeskOptions {
+            requests_per_minute: Some(DEFAULT_REQUESTS_PER_MINUTE),
+        }
+    }
 }
 
 impl ZendeskState {
-    /// An account reachable at `base_url` (no trailing slash) with the demo users and tickets.
-    pub fn new(base_url: &str) -> ZendeskState {
-        ZendeskState::with_rate_limit(base_url, DEFAULT_REQUESTS_PER_MINUTE)
+    /// An account reachable at `account_url` (such as `http://127.0.0.1:8400`, no trailing slash)
+    /// holding the demo users and tickets. The URL is what `url` fields and `Location` point at.
+    pub fn new(account_url: &str) -> ZendeskState {
+        ZendeskState::with_options(account_url, &ZendeskOptions::default())
     }
 
-    /// Like [`ZendeskState::new`], allowing each user `requests_per_minute`.
-    pub fn with_rate_limit(base_url: &str, requests_per_minute: u32) -> ZendeskState {
+    /// Like [`ZendeskState::new`], with options.
+    pub fn with_options(account_url: &str, options: &ZendeskOptions) -> ZendeskState {
         ZendeskState {
-            base_url: Arc::from(base_url.trim_end_matches('/')),
-            account: Arc::new(Mutex::new(ops::demo_account(datetime::now()))),
-            limiter: Arc::new(Mutex::new(MinuteLimiter {
-                limit: requests_per_minute,
-                windows: HashMap::new(),
-            })),
+            account_url: Arc::from(account_url.trim_end_matches('/')),
+            account: Arc::new(Mutex::new(seed::demo_account())),
+            rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
+                options.requests_per_minute,
+            ))),
         }
     }
 
     /// The base URL links point at.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+    pub fn account_url(&self) -> &str {
+        &self.account_url
     }
 
+    /// The data. Handlers hold the lock only while they compute, never across an await.
     fn account(&self) -> MutexGuard<'_, Account> {
-        self.account
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock(&self.account)
     }
 
-    fn limiter(&self) -> MutexGuard<'_, MinuteLimiter> {
-        self.limiter
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        crate::lock(&self.rate_limiter)
+    }
+
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer {
+            account_url: &self.account_url,
+        }
     }
 }
 
-/// The router of one Zendesk account.
+/// The router of one Zendesk account: `/api/v2/`, attachment downloads, the admin API.
 pub fn app(state: ZendeskState) -> Router {
-    api::routes()
-        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
-        .layer(TraceLayer::new_for_http())
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+        tracing::info_span!("zendesk", method = %request.method(), uri = %request.uri(), matched_path)
+    });
+    let api = Router::new()
+        .merge(tickets_api::routes())
+        .merge(users_api::routes())
+        .merge(files_api::api_routes())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::enforce,
+        ));
+    Router::new()
+        .merge(api)
+        .merge(files_api::download_routes())
+        .merge(admin_api::routes())
+        .fallback(fallback)
+        .layer(trace)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(state)
 }
 
-impl IntoResponse for ZendeskError {
-    fn into_response(self) -> Response {
-        let (status, fields): (StatusCode, Vec<(&str, Value)>) = match self {
-            ZendeskError::Unauthenticated => {
-                (StatusCode::UNAUTHORIZED, vec![("error", json!("Couldn't authenticate you"))])
-            }
-            ZendeskError::NotFound => (
-                StatusCode::NOT_FOUND,
-                vec![("error", json!("RecordNotFound")), ("description", json!("Not found"))],
-            ),
-            ZendeskError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                vec![
-                    ("error", json!("Forbidden")),
-                    ("description", json!("You do not have access to this page. Please contact the account owner of this help desk for further help.")),
-                ],
-            ),
-            ZendeskError::Invalid { field, message } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                vec![
-                    ("error", json!("RecordInvalid")),
-                    ("description", json!("Record validation errors")),
-                    ("details", json!({ field: [{ "description": message, "error": "InvalidValue" }] })),
-                ],
-            ),
-            // Recorded, double space included.
-            ZendeskError::TooManyValues => (
-                StatusCode::BAD_REQUEST,
-                vec![
-                    ("error", json!("TooManyValues")),
-                    ("description", json!("Parameter  cannot specify more than 100 values")),
-                    ("max_count", json!(100)),
-                ],
-            ),
-            ZendeskError::PaginationLimit(status) => (
-                status,
-                vec![
-                    ("error", json!("InvalidPaginationParameter")),
-                    ("description", json!("The page requested is beyond the pages this endpoint allows")),
-                ],
-            ),
-            ZendeskError::BadBody(reason) => (
-                StatusCode::BAD_REQUEST,
-                vec![("error", json!("InvalidJSON")), ("description", json!(reason))],
-            ),
-        };
-        json_response(status, ordered_object(&fields))
-    }
-}
-
-/// A JSON object with its keys in the given order, as the recorded error bodies have them
-/// (serde_json's `Value` would sort them).
-fn ordered_object(fields: &[(&str, Value)]) -> String {
-    let members: Vec<String> = fields
-        .iter()
-        .map(|(name, value)| format!("{}:{value}", Value::from(*name)))
-        .collect();
-    format!("{{{}}}", members.join(","))
-}
-
-/// A JSON response with the recorded content type.
-pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
-    let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    response
-}
-
-/// The user of `Authorization: Basic base64(email/token:API_TOKEN)`.
-pub(crate) fn authenticate(state: &ZendeskState, headers: &HeaderMap) -> Option<User> {
-    let header = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = header.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    let (login, token) = decoded.split_once(':')?;
-    let email = login.strip_suffix("/token")?;
-    let account = state.account();
-    let user = account
-        .users
-        .iter()
-        .find(|user| user.email.eq_ignore_ascii_case(email))?;
-    (user.api_token.as_deref() == Some(token)).then(|| user.clone())
-}
-
-/// `x-rate-limit` and `x-rate-limit-remaining` on every authenticated reply; past the limit 429
-/// `text/plain` "Number of allowed API requests per minute exceeded" with `retry-after`
-/// (recorded README).
-async fn rate_limit(State(state): State<ZendeskState>, request: Request, next: Next) -> Response {
-    let Some(user) = authenticate(&state, request.headers()) else {
-        return next.run(request).await;
-    };
-    let now = datetime::now();
-    let (limit, remaining) = {
-        let mut limiter = state.limiter();
-        (limiter.limit, limiter.check(user.id, now))
-    };
-    let Some(remaining) = remaining else {
-        let retry_after = 60 - now.rem_euclid(60);
-        let mut response = (
-            StatusCode::TOO_MANY_REQUESTS,
-            "Number of allowed API requests per minute exceeded",
-        )
-            .into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        headers.insert("retry-after", HeaderValue::from(retry_after));
-        headers.insert("x-rate-limit", HeaderValue::from(limit));
-        headers.insert("x-rate-limit-remaining", HeaderValue::from(0));
-        return response;
-    };
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert("x-rate-limit", HeaderValue::from(limit));
-    headers.insert("x-rate-limit-remaining", HeaderValue::from(remaining));
-    response
-}
-
-impl MinuteLimiter {
-    /// Counts a request; the requests left this minute, or `None` past the limit.
-    fn check(&mut self, user_id: u64, now: UnixSeconds) -> Option<u32> {
-        let minute = now.div_euclid(60);
-        let window = self.windows.entry(user_id).or_insert((minute, 0));
-        if window.0 != minute {
-            *window = (minute, 0);
-        }
-        if window.1 >= self.limit {
-            return None;
-        }
-        window.1 += 1;
-        Some(self.limit - window.1)
+/// Unknown API paths get Zendesk's `InvalidEndpoint`; anything else a plain 404.
+async fn fallback(uri: Uri) -> Response {
+    match uri.path().starts_with("/api/") {
+        true => ZendeskError::InvalidEndpoint.into_response(),
+        false => (StatusCode::NOT_FOUND, "Not Found").into_response(),
     }
 }

@@ -1,29 +1,49 @@
-//! Zendesk ticket search queries (`search.yml`), the subset Flare sends: `type:`, `status` and
-//! `priority` with `:` `<` `>` `<=` `>=`, `requester:`/`assignee:`/`submitter:` (email, id, name
-//! or `me`), `subject:`, `description:`, `tags:`, `external_id:`, negation with `-`, quoted
-//! phrases, and free text matched against subject, description and comments. Matching ignores
-//! case, as Zendesk search does.
+//! Zendesk's search syntax for tickets and users, as far as Flare uses it.
+//!
+//! From the Search API reference (`search.yml`, "Query basics", and Zendesk's "Searching with the
+//! Zendesk API"): terms are separated by spaces and all must hold; `keyword:value` is equality,
+//! `keyword<value` and `keyword>value` (and `<=`, `>=`) compare; a leading `-` negates a term;
+//! double quotes make a phrase; a trailing `*` matches any word ending. Words without a keyword
+//! match the ticket's text (subject, description and comments), word by word and without case.
+//!
+//! Ticket keywords: `type`, `status`, `priority`, `ticket_type`, `requester`, `assignee`,
+//! `subject`, `description`, `tags`/`tag`, `external_id`, `created` and `updated` (dates as
+//! `YYYY-MM-DD`). `requester` and `assignee` take `me`, `none`, an id, an e-mail address or a name.
+//! Status and priority compare in Zendesk's order (new < open < pending < hold < solved < closed;
+//! low < normal < high < urgent). Any other keyword is searched as text. Results other than
+//! tickets are not emulated: `type:user` matches nothing here.
 
-use crate::zendesk::model::{Account, Ticket, User, PRIORITIES, STATUSES};
+use std::cmp::Ordering;
 
-/// A parsed query.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct Search {
-    /// The `type:` term; results are tickets when it is `ticket` or absent.
-    pub(crate) kind: Option<String>,
+use crate::datetime;
+use crate::zendesk::account::{Account, Priority, Status, Ticket, TicketType, User};
+
+/// A parsed search query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Query {
     terms: Vec<Term>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Term {
     negated: bool,
-    field: Option<String>,
-    comparison: Comparison,
-    value: String,
+    kind: TermKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TermKind {
+    /// `keyword<op>value`.
+    Field {
+        keyword: String,
+        op: Op,
+        value: String,
+    },
+    /// Words that must appear in this order (one word unless quoted).
+    Text(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Comparison {
+enum Op {
     Is,
     Less,
     LessOrEqual,
@@ -31,157 +51,304 @@ enum Comparison {
     GreaterOrEqual,
 }
 
-impl Search {
-    pub(crate) fn parse(query: &str) -> Search {
-        let mut search = Search::default();
-        for token in tokens(query) {
-            let (negated, token) = match token.strip_prefix('-') {
-                Some(rest) if !rest.is_empty() => (true, rest.to_owned()),
-                _ => (false, token),
-            };
-            let term = parse_term(negated, &token);
-            if term.field.as_deref() == Some("type") {
-                search.kind = Some(term.value.to_lowercase());
-                continue;
-            }
-            search.terms.push(term);
+/// How search results are sorted (`search.yml`, `sort_by` and `sort_order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SearchOrder {
+    by: SortBy,
+    descending: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortBy {
+    /// Relevance is not modelled; the newest ticket ranks first.
+    Relevance,
+    UpdatedAt,
+    CreatedAt,
+    Priority,
+    Status,
+    TicketType,
+}
+
+impl Query {
+    pub(crate) fn parse(text: &str) -> Query {
+        Query {
+            terms: split_terms(text)
+                .into_iter()
+                .filter_map(parse_term)
+                .collect(),
         }
-        search
     }
 
-    pub(crate) fn matches(&self, ticket: &Ticket, account: &Account, me: &User) -> bool {
+    /// Whether `ticket` matches every term, searched by `caller` (for `me`).
+    pub(crate) fn matches(&self, ticket: &Ticket, caller: &User, account: &Account) -> bool {
         self.terms
             .iter()
-            .all(|term| term.matches(ticket, account, me) != term.negated)
+            .all(|term| term_matches(term, ticket, caller, account) != term.negated)
     }
 }
 
-impl Term {
-    fn matches(&self, ticket: &Ticket, account: &Account, me: &User) -> bool {
-        let value = self.value.to_lowercase();
-        match self.field.as_deref() {
-            None => {
-                let mut comments = account
-                    .comments
-                    .iter()
-                    .filter(|comment| comment.ticket_id == ticket.id);
-                contains(&ticket.subject, &value)
-                    || contains(&ticket.description, &value)
-                    || comments.any(|comment| contains(&comment.body, &value))
-            }
-            Some("status") => ordered(&STATUSES, &ticket.status, &value, self.comparison),
-            Some("priority") => match &ticket.priority {
-                Some(priority) => ordered(&PRIORITIES, priority, &value, self.comparison),
-                None => value == "none",
-            },
-            Some("requester") => is_user(account, me, Some(ticket.requester_id), &value),
-            Some("submitter") => is_user(account, me, Some(ticket.submitter_id), &value),
-            Some("assignee") => match value.as_str() {
-                "none" => ticket.assignee_id.is_none(),
-                _ => is_user(account, me, ticket.assignee_id, &value),
-            },
-            Some("subject") => contains(&ticket.subject, &value),
-            Some("description") => contains(&ticket.description, &value),
-            Some("tags" | "tag") => ticket.tags.iter().any(|tag| tag.to_lowercase() == value),
-            Some("external_id") => ticket
-                .external_id
-                .as_deref()
-                .is_some_and(|id| id.to_lowercase() == value),
-            // Keywords the sandbox does not know match nothing.
-            Some(_) => false,
+impl SearchOrder {
+    /// From `sort_by` and `sort_order` (default `desc`); unknown values sort by relevance.
+    pub(crate) fn parse(sort_by: Option<&str>, sort_order: Option<&str>) -> SearchOrder {
+        let by = match sort_by.unwrap_or_default() {
+            "updated_at" => SortBy::UpdatedAt,
+            "created_at" => SortBy::CreatedAt,
+            "priority" => SortBy::Priority,
+            "status" => SortBy::Status,
+            "ticket_type" => SortBy::TicketType,
+            _ => SortBy::Relevance,
+        };
+        SearchOrder {
+            by,
+            descending: sort_order != Some("asc"),
         }
     }
+
+    pub(crate) fn sort(self, tickets: &mut [&Ticket]) {
+        tickets.sort_by(|left, right| {
+            let ordering = match self.by {
+                SortBy::Relevance | SortBy::CreatedAt => left.created_at.cmp(&right.created_at),
+                SortBy::UpdatedAt => left.updated_at.cmp(&right.updated_at),
+                SortBy::Priority => left.priority.cmp(&right.priority),
+                SortBy::Status => left.status.cmp(&right.status),
+                SortBy::TicketType => left
+                    .ticket_type
+                    .map(TicketType::code)
+                    .cmp(&right.ticket_type.map(TicketType::code)),
+            }
+            .then(left.id.cmp(&right.id));
+            match self.descending {
+                true => ordering.reverse(),
+                false => ordering,
+            }
+        });
+    }
 }
 
-/// Splits on spaces, keeping quoted phrases (with or without a `field:` before them) whole.
-fn tokens(query: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
+/// Whether a user matches a user search (`search.yml`, SearchUsers: "a partial or full value of
+/// any user property, including name, email address"): `email:`, `name:` and `role:` terms, and
+/// words found in the name or address.
+pub(crate) fn user_matches(user: &User, query: &str) -> bool {
+    let terms: Vec<Term> = split_terms(query)
+        .into_iter()
+        .filter_map(parse_term)
+        .collect();
+    if terms.is_empty() {
+        return false;
+    }
+    let email = user.email.as_deref().unwrap_or_default().to_lowercase();
+    let name = user.name.to_lowercase();
+    terms.iter().all(|term| {
+        let found = match &term.kind {
+            TermKind::Field { keyword, value, .. } => match keyword.as_str() {
+                "email" => wildcard_equals(&email, &value.to_lowercase()),
+                "name" => name.contains(&value.to_lowercase()),
+                "role" => user.role.code() == value.to_lowercase(),
+                _ => false,
+            },
+            TermKind::Text(words) => {
+                let phrase = words.join(" ");
+                name.contains(&phrase) || email.contains(&phrase)
+            }
+        };
+        found != term.negated
+    })
+}
+
+/// Splits on spaces outside double quotes; quotes stay on the pieces.
+fn split_terms(text: &str) -> Vec<String> {
+    let mut terms = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
-    for character in query.chars() {
+    for character in text.chars() {
         match character {
-            '"' => quoted = !quoted,
-            ' ' if !quoted => {
+            '"' => {
+                quoted = !quoted;
+                current.push(character);
+            }
+            character if character.is_whitespace() && !quoted => {
                 if !current.is_empty() {
-                    tokens.push(std::mem::take(&mut current));
+                    terms.push(std::mem::take(&mut current));
                 }
             }
-            _ => current.push(character),
+            character => current.push(character),
         }
     }
     if !current.is_empty() {
-        tokens.push(current);
+        terms.push(current);
     }
-    tokens
+    terms
 }
 
-fn parse_term(negated: bool, token: &str) -> Term {
-    let operators = [
-        ("<=", Comparison::LessOrEqual),
-        (">=", Comparison::GreaterOrEqual),
-        (":", Comparison::Is),
-        ("<", Comparison::Less),
-        (">", Comparison::Greater),
-    ];
-    let field_end =
-        token.find(|character: char| !(character.is_ascii_alphanumeric() || character == '_'));
-    if let Some(field_end) = field_end.filter(|end| *end > 0) {
-        let (field, rest) = token.split_at(field_end);
-        for (spelling, comparison) in operators {
-            if let Some(value) = rest.strip_prefix(spelling) {
-                return Term {
-                    negated,
-                    field: Some(field.to_lowercase()),
-                    comparison,
-                    value: value.to_owned(),
-                };
-            }
+fn parse_term(raw: String) -> Option<Term> {
+    let (negated, body) = match raw.strip_prefix('-') {
+        Some(rest) if !rest.is_empty() => (true, rest),
+        _ => (false, raw.as_str()),
+    };
+    if body.starts_with('"') {
+        let words = words(body);
+        return (!words.is_empty()).then_some(Term {
+            negated,
+            kind: TermKind::Text(words),
+        });
+    }
+    let operator = body
+        .char_indices()
+        .find(|(_, character)| matches!(character, ':' | '<' | '>'));
+    let Some((index, _)) = operator.filter(|(index, _)| *index > 0) else {
+        let words = words(body);
+        return (!words.is_empty()).then_some(Term {
+            negated,
+            kind: TermKind::Text(words),
+        });
+    };
+    let keyword = body[..index].to_lowercase();
+    let rest = &body[index..];
+    let (op, value) = [
+        ("<=", Op::LessOrEqual),
+        (">=", Op::GreaterOrEqual),
+        (":", Op::Is),
+        ("<", Op::Less),
+        (">", Op::Greater),
+    ]
+    .into_iter()
+    .find_map(|(symbol, op)| rest.strip_prefix(symbol).map(|value| (op, value)))?;
+    let value = value.trim_matches('"').to_owned();
+    Some(Term {
+        negated,
+        kind: TermKind::Field { keyword, op, value },
+    })
+}
+
+fn term_matches(term: &Term, ticket: &Ticket, caller: &User, account: &Account) -> bool {
+    let (keyword, op, value) = match &term.kind {
+        TermKind::Text(words) => return text_matches(ticket, words),
+        TermKind::Field { keyword, op, value } => (keyword.as_str(), *op, value.as_str()),
+    };
+    let lowered = value.to_lowercase();
+    match keyword {
+        "type" => lowered == "ticket",
+        "status" => match Status::from_code(&lowered) {
+            Some(status) => compare(ticket.status.cmp(&status), op),
+            None => false,
+        },
+        "priority" => match (Priority::from_code(&lowered), ticket.priority) {
+            (Some(wanted), Some(actual)) => compare(actual.cmp(&wanted), op),
+            _ => lowered == "none" && ticket.priority.is_none(),
+        },
+        "ticket_type" => ticket
+            .ticket_type
+            .is_some_and(|ticket_type| ticket_type.code() == lowered),
+        "requester" => person_matches(Some(ticket.requester_id), &lowered, caller, account),
+        "assignee" => person_matches(ticket.assignee_id, &lowered, caller, account),
+        "subject" => contains_words(ticket.subject.as_deref().unwrap_or_default(), &words(value)),
+        "description" => contains_words(&ticket.description, &words(value)),
+        "tags" | "tag" => ticket.tags.iter().any(|tag| wildcard_equals(tag, &lowered)),
+        "external_id" => ticket.external_id.as_deref() == Some(value),
+        "created" | "updated" => {
+            let Some(day_start) = datetime::parse(value) else {
+                return false;
+            };
+            let at = match keyword {
+                "created" => ticket.created_at,
+                _ => ticket.updated_at,
+            };
+            let day = at.div_euclid(86_400) * 86_400;
+            compare(day.cmp(&day_start), op)
+        }
+        _ => {
+            let mut all_words = words(keyword);
+            all_words.extend(words(value));
+            text_matches(ticket, &all_words)
         }
     }
-    Term {
-        negated,
-        field: None,
-        comparison: Comparison::Is,
-        value: token.to_owned(),
+}
+
+fn compare(ordering: Ordering, op: Op) -> bool {
+    match op {
+        Op::Is => ordering == Ordering::Equal,
+        Op::Less => ordering == Ordering::Less,
+        Op::LessOrEqual => ordering != Ordering::Greater,
+        Op::Greater => ordering == Ordering::Greater,
+        Op::GreaterOrEqual => ordering != Ordering::Less,
     }
 }
 
-fn contains(text: &str, lowercase_value: &str) -> bool {
-    text.to_lowercase().contains(lowercase_value)
-}
-
-/// Compares positions in an ordered list of values (statuses, priorities).
-fn ordered(order: &[&str], actual: &str, wanted: &str, comparison: Comparison) -> bool {
-    let (Some(actual), Some(wanted)) = (
-        order.iter().position(|value| *value == actual),
-        order.iter().position(|value| *value == wanted),
-    ) else {
+fn person_matches(person_id: Option<u64>, value: &str, caller: &User, account: &Account) -> bool {
+    match value {
+        "none" => return person_id.is_none(),
+        "me" => return person_id == Some(caller.id),
+        _ => {}
+    }
+    let Some(user) = person_id.and_then(|id| account.user(id)) else {
         return false;
     };
-    match comparison {
-        Comparison::Is => actual == wanted,
-        Comparison::Less => actual < wanted,
-        Comparison::LessOrEqual => actual <= wanted,
-        Comparison::Greater => actual > wanted,
-        Comparison::GreaterOrEqual => actual >= wanted,
+    if let Ok(id) = value.parse::<u64>() {
+        return user.id == id;
     }
+    if value.contains('@') {
+        let email = user.email.as_deref().unwrap_or_default().to_lowercase();
+        return wildcard_equals(&email, value);
+    }
+    contains_words(&user.name, &words(value))
 }
 
-/// A user given by email, id, name or `me`.
-fn is_user(account: &Account, me: &User, user_id: Option<u64>, value: &str) -> bool {
-    let Some(user_id) = user_id else {
+/// Text search: the words, in order, in the subject, the description or any comment.
+fn text_matches(ticket: &Ticket, phrase: &[String]) -> bool {
+    let subject = ticket.subject.as_deref().unwrap_or_default();
+    contains_words(subject, phrase)
+        || contains_words(&ticket.description, phrase)
+        || ticket
+            .comments
+            .iter()
+            .any(|comment| contains_words(&comment.body, phrase))
+}
+
+/// Whether `phrase` appears as consecutive words of `text`; a word ending in `*` matches any word
+/// it starts.
+fn contains_words(text: &str, phrase: &[String]) -> bool {
+    if phrase.is_empty() {
         return false;
-    };
-    if value == "me" {
-        return user_id == me.id;
     }
-    if value.parse::<u64>().ok() == Some(user_id) {
-        return true;
-    }
-    account.users.iter().any(|user| {
-        user.id == user_id
-            && (user.email.to_lowercase() == value || user.name.to_lowercase() == value)
+    let text_words = words(text);
+    text_words.windows(phrase.len()).any(|window| {
+        window
+            .iter()
+            .zip(phrase)
+            .all(|(word, wanted)| match wanted.strip_suffix('*') {
+                Some(prefix) => word.starts_with(prefix),
+                None => word == wanted,
+            })
     })
+}
+
+fn wildcard_equals(actual: &str, wanted: &str) -> bool {
+    match wanted.strip_suffix('*') {
+        Some(prefix) => actual.starts_with(prefix),
+        None => actual == wanted,
+    }
+}
+
+/// Lower-case words: runs of letters and digits, keeping a trailing `*`.
+fn words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for character in text.chars() {
+        if character.is_alphanumeric() {
+            current.extend(character.to_lowercase());
+            continue;
+        }
+        if character == '*' && !current.is_empty() {
+            current.push('*');
+        }
+        if !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
 }
 
 #[cfg(test)]
@@ -189,29 +356,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_the_queries_flare_sends() {
-        let search = Search::parse(
-            "type:ticket status<solved requester:user@example.com \"printer on fire\" -tags:spam",
+    fn parses_terms() {
+        let query = Query::parse(
+            r#"type:ticket status<solved -priority:low "printer on fire" requester:user@example.com vpn*"#,
         );
-        assert_eq!(search.kind.as_deref(), Some("ticket"));
-        assert_eq!(search.terms.len(), 4);
-        assert_eq!(search.terms[0].comparison, Comparison::Less);
-        assert_eq!(search.terms[2].value, "printer on fire");
-        assert!(search.terms[3].negated);
-        let search = Search::parse("type:ticket subject:\"a b:c\"");
-        assert_eq!(search.terms[0].field.as_deref(), Some("subject"));
-        assert_eq!(search.terms[0].value, "a b:c");
+        let field = |keyword: &str, op, value: &str, negated| Term {
+            negated,
+            kind: TermKind::Field {
+                keyword: keyword.into(),
+                op,
+                value: value.into(),
+            },
+        };
+        let text = |words: &[&str]| Term {
+            negated: false,
+            kind: TermKind::Text(words.iter().map(|word| word.to_string()).collect()),
+        };
+        assert_eq!(
+            query.terms,
+            vec![
+                field("type", Op::Is, "ticket", false),
+                field("status", Op::Less, "solved", false),
+                field("priority", Op::Is, "low", true),
+                text(&["printer", "on", "fire"]),
+                field("requester", Op::Is, "user@example.com", false),
+                text(&["vpn*"]),
+            ]
+        );
+        assert_eq!(
+            Query::parse(r#"subject:"two words" status>=pending"#).terms,
+            vec![
+                field("subject", Op::Is, "two words", false),
+                field("status", Op::GreaterOrEqual, "pending", false),
+            ]
+        );
     }
 
     #[test]
-    fn orders_statuses() {
-        assert!(ordered(&STATUSES, "open", "solved", Comparison::Less));
-        assert!(!ordered(&STATUSES, "closed", "solved", Comparison::Less));
-        assert!(ordered(
-            &STATUSES,
-            "solved",
-            "solved",
-            Comparison::GreaterOrEqual
+    fn matches_words_and_phrases() {
+        let phrase = |text: &str| words(text);
+        assert!(contains_words(
+            "The printer is on fire!",
+            &phrase("printer")
         ));
+        assert!(contains_words(
+            "The printer is on fire!",
+            &phrase("is on fire")
+        ));
+        assert!(!contains_words(
+            "The printer is on fire!",
+            &phrase("fire on")
+        ));
+        assert!(!contains_words("printers", &phrase("printer")));
+        assert!(contains_words("printers", &phrase("print*")));
+        assert!(contains_words("VPN down", &phrase("vpn")));
     }
 }

@@ -12,6 +12,14 @@ pub const ABEL: (&str, &str) = ("abel.tuter", "abel.tuter");
 pub const ADMIN_SYS_ID: &str = "6816f79cc0a8016401c5a33be04be441";
 pub const ABEL_SYS_ID: &str = "62826bf03710200044e0bfc8bcbe5df1";
 
+/// Zendesk sign-ins: `{email}/token` and the account's API token.
+pub const ZENDESK_ADMIN: (&str, &str) = ("admin@example.com/token", "sandbox-token");
+pub const ZENDESK_AGENT: (&str, &str) = ("agent@example.com/token", "sandbox-token");
+pub const ZENDESK_USER: (&str, &str) = ("user@example.com/token", "sandbox-token");
+pub const ZENDESK_ADMIN_ID: u64 = 10_001;
+pub const ZENDESK_AGENT_ID: u64 = 10_002;
+pub const ZENDESK_USER_ID: u64 = 10_003;
+
 /// A running sandbox; the server task ends with the test's runtime.
 pub struct Sandbox {
     pub url: String,
@@ -47,6 +55,26 @@ impl Sandbox {
             .expect("bind a free port");
         let url = format!("http://{}", listener.local_addr().expect("bound address"));
         let app = flare_sandbox::app(state);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Sandbox {
+            url,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// A Zendesk account on a free port, with the default options.
+    pub async fn start_zendesk() -> Sandbox {
+        Sandbox::start_zendesk_with(&flare_sandbox::zendesk::ZendeskOptions::default()).await
+    }
+
+    /// A Zendesk account on a free port.
+    pub async fn start_zendesk_with(options: &flare_sandbox::zendesk::ZendeskOptions) -> Sandbox {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let url = format!("http://{}", listener.local_addr().expect("bound address"));
+        let state = flare_sandbox::zendesk::ZendeskState::with_options(&url, options);
+        let app = flare_sandbox::zendesk::app(state);
         tokio::spawn(async move { axum::serve(listener, app).await });
         Sandbox {
             url,

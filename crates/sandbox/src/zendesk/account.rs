@@ -1,0 +1,985 @@
+//! The account's data, in memory: users, tickets with their comments, uploaded files and bulk
+//! jobs, and the rules that read and change them. Handlers call these functions and only render
+//! the results; every permission check is here.
+//!
+//! Who may do what follows the "Allowed For" sections of the reference: the Tickets API, search,
+//! user lookups and job statuses are for agents (`tickets.yml`, `search.yml`, `users.yml`,
+//! `job-statuses.yml`), deleting tickets for admins and agents allowed to delete
+//! (`tickets.yml`, DeleteTicket), `/users/me` for anyone (`users.yml`, ShowCurrentUser).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::datetime::UnixSeconds;
+use crate::zendesk::error::ZendeskError;
+use crate::zendesk::tickets::{self, RequesterInput, TicketInput};
+
+/// Most values one bulk call takes (`tickets.yml`: "up to 100").
+pub(crate) const MAX_BULK: usize = 100;
+
+/// How long an upload token can be attached (Zendesk's article "Can I attach files to tickets
+/// using the API": "The attachment's token expires after 60 minutes").
+pub(crate) const UPLOAD_TOKEN_SECONDS: i64 = 3600;
+
+/// The account id bulk job results carry, as `account_id`.
+pub(crate) const ACCOUNT_ID: u64 = 90_000_001;
+
+/// A user's role, as `role` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    EndUser,
+    Agent,
+    Admin,
+}
+
+/// A ticket status, in Zendesk's order (the order `status<solved` compares by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Status {
+    New,
+    Open,
+    Pending,
+    Hold,
+    Solved,
+    Closed,
+}
+
+/// A ticket priority, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+/// A ticket type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TicketType {
+    Problem,
+    Incident,
+    Question,
+    Task,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+    pub(crate) email: Option<String>,
+    pub(crate) role: Role,
+    pub(crate) organization_id: Option<u64>,
+    pub(crate) default_group_id: Option<u64>,
+    /// Admins always may; agents only with the permission (`tickets.yml`, DeleteTicket).
+    pub(crate) may_delete_tickets: bool,
+    pub(crate) created_at: UnixSeconds,
+    pub(crate) updated_at: UnixSeconds,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Ticket {
+    pub(crate) id: u64,
+    pub(crate) external_id: Option<String>,
+    pub(crate) created_at: UnixSeconds,
+    pub(crate) updated_at: UnixSeconds,
+    pub(crate) ticket_type: Option<TicketType>,
+    pub(crate) subject: Option<String>,
+    pub(crate) description: String,
+    pub(crate) priority: Option<Priority>,
+    pub(crate) status: Status,
+    pub(crate) requester_id: u64,
+    pub(crate) submitter_id: u64,
+    pub(crate) assignee_id: Option<u64>,
+    pub(crate) organization_id: Option<u64>,
+    pub(crate) group_id: Option<u64>,
+    pub(crate) tags: Vec<String>,
+    /// Whether the first comment is public.
+    pub(crate) is_public: bool,
+    /// `via.channel`: `api` for tickets made through the API, `web` for the seeded ones.
+    pub(crate) channel: &'static str,
+    pub(crate) comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Comment {
+    /// Also the id of the audit event that added it, as in Zendesk.
+    pub(crate) id: u64,
+    pub(crate) author_id: u64,
+    pub(crate) body: String,
+    pub(crate) public: bool,
+    pub(crate) attachment_ids: Vec<u64>,
+    pub(crate) audit_id: u64,
+    pub(crate) created_at: UnixSeconds,
+    pub(crate) channel: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Attachment {
+    pub(crate) id: u64,
+    /// The secret part of `content_url`.
+    pub(crate) token: String,
+    pub(crate) file_name: String,
+    pub(crate) content_type: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Files uploaded under one token, waiting to be attached to a comment.
+#[derive(Debug, Clone)]
+pub(crate) struct Upload {
+    pub(crate) token: String,
+    pub(crate) attachment_ids: Vec<u64>,
+    pub(crate) expires_at: UnixSeconds,
+}
+
+/// A bulk job. The sandbox does the work at once; the job reports `queued` in the reply that
+/// starts it and `completed` whenever it is asked for, as the recorded jobs end.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub(crate) id: String,
+    pub(crate) kind: JobKind,
+    pub(crate) total: Option<usize>,
+    pub(crate) results: JobResults,
+    pub(crate) completed_at: UnixSeconds,
+}
+
+/// A completed job's `results`, in the recorded shapes and key order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum JobResults {
+    Items(Vec<JobItem>),
+    /// `{"success": true}`.
+    Done {
+        success: bool,
+    },
+}
+
+/// One item of a job's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum JobItem {
+    /// `{"index", "id", "account_id"}` (recorded `create_many`).
+    Created {
+        index: usize,
+        id: u64,
+        account_id: u64,
+    },
+    /// `{"action", "status", "success", "id"}` (recorded `update_many`).
+    Updated {
+        action: &'static str,
+        status: &'static str,
+        success: bool,
+        id: u64,
+    },
+    /// Not recorded: the item as far as known, with the error code and its details.
+    Failed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        index: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        action: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<u64>,
+        success: bool,
+        error: &'static str,
+        details: String,
+    },
+}
+
+/// What a bulk job does to tickets, as `job_type` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobKind {
+    Create,
+    Update,
+    Destroy,
+}
+
+/// What a ticket change recorded, for the `audit` of the reply.
+#[derive(Debug, Clone)]
+pub(crate) struct Audit {
+    pub(crate) id: u64,
+    pub(crate) ticket_id: u64,
+    pub(crate) created_at: UnixSeconds,
+    pub(crate) author_id: u64,
+    /// The caller's `User-Agent`, which Zendesk shows as `metadata.system.client`.
+    pub(crate) client: String,
+    pub(crate) events: Vec<AuditEvent>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum AuditEvent {
+    /// A comment; the event carries the comment's id.
+    Comment(Comment),
+    Create {
+        id: u64,
+        field_name: &'static str,
+        value: Option<String>,
+    },
+    Change {
+        id: u64,
+        field_name: &'static str,
+        value: Option<String>,
+        previous_value: Option<String>,
+    },
+}
+
+/// Ticket ids for `update_many`: each ticket with its own changes, or one change for many ids
+/// (`tickets.yml`, TicketsUpdateMany).
+#[derive(Debug, Clone)]
+pub(crate) enum BulkUpdate {
+    EachOwn(Vec<(u64, TicketInput)>),
+    Same(Vec<u64>, Box<TicketInput>),
+}
+
+/// Who made a request and with what client, for audits.
+#[derive(Debug, Clone)]
+pub(crate) struct Actor {
+    pub(crate) user: User,
+    pub(crate) client: String,
+}
+
+/// The whole account.
+#[derive(Debug, Clone)]
+pub(crate) struct Account {
+    users: BTreeMap<u64, User>,
+    tickets: BTreeMap<u64, Ticket>,
+    attachments: BTreeMap<u64, Attachment>,
+    uploads: HashMap<String, Upload>,
+    jobs: HashMap<String, Job>,
+    next_ticket_id: u64,
+    next_user_id: u64,
+    /// Comments, audits, events and attachments share one sequence, as ids in Zendesk are unique
+    /// across them.
+    next_object_id: u64,
+    n_jobs: u64,
+    n_tokens: u64,
+}
+
+impl Role {
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Role::EndUser => "end-user",
+            Role::Agent => "agent",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub(crate) fn is_agent(self) -> bool {
+        self != Role::EndUser
+    }
+}
+
+impl Status {
+    pub(crate) const ALL: [Status; 6] = [
+        Status::New,
+        Status::Open,
+        Status::Pending,
+        Status::Hold,
+        Status::Solved,
+        Status::Closed,
+    ];
+
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::Pending => "pending",
+            Status::Hold => "hold",
+            Status::Solved => "solved",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub(crate) fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|status| status.code() == code)
+    }
+}
+
+impl Priority {
+    pub(crate) const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    pub(crate) fn from_code(code: &str) -> Option<Priority> {
+        Priority::ALL
+            .into_iter()
+            .find(|priority| priority.code() == code)
+    }
+}
+
+impl TicketType {
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            TicketType::Problem => "problem",
+            TicketType::Incident => "incident",
+            TicketType::Question => "question",
+            TicketType::Task => "task",
+        }
+    }
+
+    pub(crate) fn from_code(code: &str) -> Option<TicketType> {
+        [
+            TicketType::Problem,
+            TicketType::Incident,
+            TicketType::Question,
+            TicketType::Task,
+        ]
+        .into_iter()
+        .find(|ticket_type| ticket_type.code() == code)
+    }
+}
+
+impl JobKind {
+    /// The recorded `job_type`: "Bulk Create Ticket" for `create_many`, and "Bulk Update Ticket"
+    /// for `destroy_many` (recorded) and `update_many`.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            JobKind::Create => "Bulk Create Ticket",
+            JobKind::Update | JobKind::Destroy => "Bulk Update Ticket",
+        }
+    }
+}
+
+impl Default for Account {
+    fn default() -> Account {
+        Account {
+            users: BTreeMap::new(),
+            tickets: BTreeMap::new(),
+            attachments: BTreeMap::new(),
+            uploads: HashMap::new(),
+            jobs: HashMap::new(),
+            next_ticket_id: 1,
+            next_user_id: 20_001,
+            next_object_id: 1_000_001,
+            n_jobs: 0,
+            n_tokens: 0,
+        }
+    }
+}
+
+impl Account {
+    // --- Users ---
+
+    /// Adds a user as it is; for seeding.
+    pub(crate) fn insert_user(&mut self, user: User) {
+        self.next_user_id = self.next_user_id.max(user.id + 1);
+        self.users.insert(user.id, user);
+    }
+
+    pub(crate) fn user(&self, user_id: u64) -> Option<&User> {
+        self.users.get(&user_id)
+    }
+
+    /// The user with this e-mail address; addresses compare without case, as e-mail does.
+    pub(crate) fn user_by_email(&self, email: &str) -> Option<&User> {
+        self.users.values().find(|user| {
+            user.email
+                .as_deref()
+                .is_some_and(|known| known.eq_ignore_ascii_case(email))
+        })
+    }
+
+    /// A user another user may look at: agents see everyone, end users themselves (`users.yml`,
+    /// ShowUser is for agents).
+    pub(crate) fn show_user(&self, caller: &User, user_id: u64) -> Result<&User, ZendeskError> {
+        if !caller.role.is_agent() && caller.id != user_id {
+            return Err(ZendeskError::Forbidden);
+        }
+        self.user(user_id).ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// Every user, by id, for agents (`users.yml`, ListUsers).
+    pub(crate) fn list_users(&self, caller: &User) -> Result<Vec<&User>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self.users.values().collect())
+    }
+
+    /// Users matching a user search (`search.yml`, SearchUsers: agents only).
+    pub(crate) fn search_users(
+        &self,
+        caller: &User,
+        query: &str,
+    ) -> Result<Vec<&User>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self
+            .users
+            .values()
+            .filter(|user| crate::zendesk::search::user_matches(user, query))
+            .collect())
+    }
+
+    /// The user for a requester given by name and e-mail: the known one, or a new end user, as
+    /// Zendesk creates requesters it does not know.
+    fn requester_by_email(&mut self, name: Option<&str>, email: &str, now: UnixSeconds) -> u64 {
+        if let Some(user) = self.user_by_email(email) {
+            return user.id;
+        }
+        let id = self.next_user_id;
+        self.next_user_id += 1;
+        let fallback_name = email.split('@').next().unwrap_or(email);
+        self.users.insert(
+            id,
+            User {
+                id,
+                name: name.unwrap_or(fallback_name).to_owned(),
+                email: Some(email.to_owned()),
+                role: Role::EndUser,
+                organization_id: None,
+                default_group_id: None,
+                may_delete_tickets: false,
+                created_at: now,
+                updated_at: now,
+            },
+        );
+        id
+    }
+
+    // --- Tickets ---
+
+    /// Adds a ticket as it is; for seeding.
+    pub(crate) fn insert_ticket(&mut self, ticket: Ticket) {
+        self.next_ticket_id = self.next_ticket_id.max(ticket.id + 1);
+        for comment in &ticket.comments {
+            self.next_object_id = self.next_object_id.max(comment.id + 1);
+        }
+        self.tickets.insert(ticket.id, ticket);
+    }
+
+    /// A fresh id for a comment, audit or attachment.
+    pub(crate) fn next_object_id(&mut self) -> u64 {
+        let id = self.next_object_id;
+        self.next_object_id += 1;
+        id
+    }
+
+    pub(crate) fn ticket(&self, caller: &User, ticket_id: u64) -> Result<&Ticket, ZendeskError> {
+        require_agent(caller)?;
+        self.tickets
+            .get(&ticket_id)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// Every ticket, oldest first, optionally only those with an `external_id` (`tickets.yml`,
+    /// ListTickets).
+    pub(crate) fn list_tickets(
+        &self,
+        caller: &User,
+        external_id: Option<&str>,
+    ) -> Result<Vec<&Ticket>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self
+            .tickets
+            .values()
+            .filter(|ticket| external_id.is_none() || ticket.external_id.as_deref() == external_id)
+            .collect())
+    }
+
+    /// The tickets a user requested, oldest first.
+    pub(crate) fn requested_tickets(
+        &self,
+        caller: &User,
+        user_id: u64,
+    ) -> Result<Vec<&Ticket>, ZendeskError> {
+        require_agent(caller)?;
+        self.user(user_id).ok_or(ZendeskError::RecordNotFound)?;
+        Ok(self
+            .tickets
+            .values()
+            .filter(|ticket| ticket.requester_id == user_id)
+            .collect())
+    }
+
+    /// Up to 100 tickets by id, in id order, leaving out ids that do not exist (recorded
+    /// `show_many` replies come back in id order whatever order was asked).
+    pub(crate) fn show_many(
+        &self,
+        caller: &User,
+        ticket_ids: &[u64],
+    ) -> Result<Vec<&Ticket>, ZendeskError> {
+        require_agent(caller)?;
+        if ticket_ids.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "ids" });
+        }
+        Ok(self
+            .tickets
+            .values()
+            .filter(|ticket| ticket_ids.contains(&ticket.id))
+            .collect())
+    }
+
+    /// Tickets matching a search query, for agents.
+    pub(crate) fn search_tickets(
+        &self,
+        caller: &User,
+        query: &crate::zendesk::search::Query,
+    ) -> Result<Vec<&Ticket>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self
+            .tickets
+            .values()
+            .filter(|ticket| query.matches(ticket, caller, self))
+            .collect())
+    }
+
+    pub(crate) fn create_ticket(
+        &mut self,
+        actor: &Actor,
+        input: TicketInput,
+        now: UnixSeconds,
+    ) -> Result<Audit, ZendeskError> {
+        require_agent(&actor.user)?;
+        let description = input.first_comment_body().to_owned();
+        if description.trim().is_empty() {
+            return Err(ZendeskError::invalid(
+                "base",
+                "Description: cannot be blank",
+            ));
+        }
+        self.check_assignee(&input)?;
+        self.check_requester_id(&input)?;
+        let mut ticket = tickets::new_ticket(self.next_ticket_id, actor.user.id, now);
+        tickets::apply(&mut ticket, &input)?;
+        ticket.requester_id = self.resolve_requester(&input, now).unwrap_or(actor.user.id);
+        ticket.organization_id = self
+            .user(ticket.requester_id)
+            .and_then(|user| user.organization_id);
+        ticket.description = description;
+        let audit_id = self.next_object_id();
+        let (public, uploads) = match &input.comment {
+            Some(comment) => (comment.public, comment.uploads.as_slice()),
+            None => (true, &[][..]),
+        };
+        let comment = self.new_comment(
+            actor.user.id,
+            &ticket.description,
+            public,
+            uploads,
+            audit_id,
+            now,
+        );
+        ticket.is_public = comment.public;
+        ticket.comments.push(comment.clone());
+        let mut events = vec![AuditEvent::Comment(comment)];
+        for (field_name, value) in tickets::creation_fields(&ticket) {
+            events.push(AuditEvent::Create {
+                id: self.next_object_id(),
+                field_name,
+                value,
+            });
+        }
+        let ticket_id = ticket.id;
+        self.next_ticket_id += 1;
+        self.tickets.insert(ticket_id, ticket);
+        Ok(Audit {
+            id: audit_id,
+            ticket_id,
+            created_at: now,
+            author_id: actor.user.id,
+            client: actor.client.clone(),
+            events,
+        })
+    }
+
+    pub(crate) fn update_ticket(
+        &mut self,
+        actor: &Actor,
+        ticket_id: u64,
+        input: &TicketInput,
+        now: UnixSeconds,
+    ) -> Result<Audit, ZendeskError> {
+        require_agent(&actor.user)?;
+        let mut ticket = self
+            .tickets
+            .get(&ticket_id)
+            .cloned()
+            .ok_or(ZendeskError::RecordNotFound)?;
+        // Closed tickets are read-only in Zendesk; flare-core's tests quote this refusal.
+        if ticket.status == Status::Closed {
+            return Err(ZendeskError::invalid(
+                "status",
+                "Status closed prevents ticket update",
+            ));
+        }
+        self.check_assignee(input)?;
+        self.check_requester_id(input)?;
+        let mut changes = tickets::apply(&mut ticket, input)?;
+        if let Some(requester_id) = self.resolve_requester(input, now) {
+            if requester_id != ticket.requester_id {
+                changes.push(tickets::FieldChange {
+                    field_name: "requester_id",
+                    value: Some(requester_id.to_string()),
+                    previous_value: Some(ticket.requester_id.to_string()),
+                });
+                ticket.requester_id = requester_id;
+            }
+        }
+        let audit_id = self.next_object_id();
+        let mut events = Vec::new();
+        if let Some(comment) = input
+            .comment
+            .as_ref()
+            .filter(|comment| comment.has_content())
+        {
+            let comment = self.new_comment(
+                actor.user.id,
+                &comment.body,
+                comment.public,
+                &comment.uploads,
+                audit_id,
+                now,
+            );
+            ticket.comments.push(comment.clone());
+            events.push(AuditEvent::Comment(comment));
+        }
+        for change in changes {
+            events.push(AuditEvent::Change {
+                id: self.next_object_id(),
+                field_name: change.field_name,
+                value: change.value,
+                previous_value: change.previous_value,
+            });
+        }
+        ticket.updated_at = now;
+        self.tickets.insert(ticket_id, ticket);
+        Ok(Audit {
+            id: audit_id,
+            ticket_id,
+            created_at: now,
+            author_id: actor.user.id,
+            client: actor.client.clone(),
+            events,
+        })
+    }
+
+    pub(crate) fn delete_ticket(
+        &mut self,
+        caller: &User,
+        ticket_id: u64,
+    ) -> Result<(), ZendeskError> {
+        require_deleter(caller)?;
+        self.tickets
+            .remove(&ticket_id)
+            .map(|_| ())
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// The comments of a ticket, oldest first (`tickets.yml`, ListTicketComments: agents).
+    pub(crate) fn comments(
+        &self,
+        caller: &User,
+        ticket_id: u64,
+    ) -> Result<&[Comment], ZendeskError> {
+        Ok(&self.ticket(caller, ticket_id)?.comments)
+    }
+
+    /// Refuses an assignee who is not an agent.
+    fn check_assignee(&self, input: &TicketInput) -> Result<(), ZendeskError> {
+        let Some(Some(assignee_id)) = input.assignee_id else {
+            return Ok(());
+        };
+        match self.user(assignee_id) {
+            Some(user) if user.role.is_agent() => Ok(()),
+            _ => Err(ZendeskError::invalid("assignee", "Assignee: is invalid")),
+        }
+    }
+
+    /// Refuses a `requester_id` that names nobody.
+    fn check_requester_id(&self, input: &TicketInput) -> Result<(), ZendeskError> {
+        match input.requester {
+            Some(RequesterInput::Id(id)) if !self.users.contains_key(&id) => {
+                Err(ZendeskError::invalid("requester", "Requester: is invalid"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The requester `input` names, creating an end user for an unknown e-mail address as Zendesk
+    /// does; `None` when it names none.
+    fn resolve_requester(&mut self, input: &TicketInput, now: UnixSeconds) -> Option<u64> {
+        match input.requester.as_ref()? {
+            RequesterInput::Id(id) => Some(*id),
+            RequesterInput::Person { name, email } => {
+                Some(self.requester_by_email(name.as_deref(), email, now))
+            }
+        }
+    }
+
+    fn new_comment(
+        &mut self,
+        author_id: u64,
+        body: &str,
+        public: bool,
+        upload_tokens: &[String],
+        audit_id: u64,
+        now: UnixSeconds,
+    ) -> Comment {
+        // Unknown and expired tokens are left out: Zendesk deletes uploads whose token expired.
+        let attachment_ids = upload_tokens
+            .iter()
+            .filter_map(|token| self.uploads.remove(token))
+            .filter(|upload| upload.expires_at > now)
+            .flat_map(|upload| upload.attachment_ids)
+            .collect();
+        Comment {
+            id: self.next_object_id(),
+            author_id,
+            body: body.to_owned(),
+            public,
+            attachment_ids,
+            audit_id,
+            created_at: now,
+            channel: "api",
+        }
+    }
+
+    // --- Bulk jobs ---
+
+    /// Creates up to 100 tickets as one job (`tickets.yml`, TicketsCreateMany).
+    pub(crate) fn create_many(
+        &mut self,
+        actor: &Actor,
+        inputs: Vec<TicketInput>,
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_agent(&actor.user)?;
+        if inputs.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "" });
+        }
+        let total = inputs.len();
+        let results = inputs
+            .into_iter()
+            .enumerate()
+            .map(
+                |(index, input)| match self.create_ticket(actor, input, now) {
+                    Ok(audit) => JobItem::Created {
+                        index,
+                        id: audit.ticket_id,
+                        account_id: ACCOUNT_ID,
+                    },
+                    Err(error) => failed_item(Some(index), None, None, &error),
+                },
+            )
+            .collect();
+        Ok(self.add_job(
+            JobKind::Create,
+            Some(total),
+            JobResults::Items(results),
+            now,
+        ))
+    }
+
+    /// Updates up to 100 tickets as one job (`tickets.yml`, TicketsUpdateMany).
+    pub(crate) fn update_many(
+        &mut self,
+        actor: &Actor,
+        update: BulkUpdate,
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_agent(&actor.user)?;
+        let updates: Vec<(u64, TicketInput)> = match update {
+            BulkUpdate::EachOwn(updates) => updates,
+            BulkUpdate::Same(ids, input) => {
+                ids.into_iter().map(|id| (id, (*input).clone())).collect()
+            }
+        };
+        if updates.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "" });
+        }
+        let total = updates.len();
+        let results = updates
+            .into_iter()
+            .map(
+                |(ticket_id, input)| match self.update_ticket(actor, ticket_id, &input, now) {
+                    Ok(_) => JobItem::Updated {
+                        action: "update",
+                        status: "Updated",
+                        success: true,
+                        id: ticket_id,
+                    },
+                    Err(error) => failed_item(None, Some("update"), Some(ticket_id), &error),
+                },
+            )
+            .collect();
+        Ok(self.add_job(
+            JobKind::Update,
+            Some(total),
+            JobResults::Items(results),
+            now,
+        ))
+    }
+
+    /// Deletes up to 100 tickets as one job (`tickets.yml`, BulkDeleteTickets). Ids that do not
+    /// exist are skipped.
+    pub(crate) fn destroy_many(
+        &mut self,
+        caller: &User,
+        ticket_ids: &[u64],
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_deleter(caller)?;
+        if ticket_ids.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "ids" });
+        }
+        for ticket_id in ticket_ids {
+            self.tickets.remove(ticket_id);
+        }
+        // No destroy job's results are recorded; this is how the recorded deleted-ticket purge
+        // job completes.
+        Ok(self.add_job(
+            JobKind::Destroy,
+            Some(ticket_ids.len()),
+            JobResults::Done { success: true },
+            now,
+        ))
+    }
+
+    pub(crate) fn job(&self, caller: &User, job_id: &str) -> Result<&Job, ZendeskError> {
+        require_agent(caller)?;
+        self.jobs.get(job_id).ok_or(ZendeskError::RecordNotFound)
+    }
+
+    fn add_job(
+        &mut self,
+        kind: JobKind,
+        total: Option<usize>,
+        results: JobResults,
+        now: UnixSeconds,
+    ) -> &Job {
+        self.n_jobs += 1;
+        // Recorded job ids are `V3-` and 32 hex digits.
+        let id = format!("V3-{:032x}", 0x5a4d_0000_u64 + self.n_jobs);
+        self.jobs.entry(id.clone()).or_insert(Job {
+            id,
+            kind,
+            total,
+            results,
+            completed_at: now,
+        })
+    }
+
+    // --- Files ---
+
+    /// Stores an uploaded file under a new token, or adds it to an existing one (`token` query
+    /// parameter), as Zendesk's Upload Files does.
+    pub(crate) fn upload(
+        &mut self,
+        file_name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        token: Option<&str>,
+        now: UnixSeconds,
+    ) -> Result<&Upload, ZendeskError> {
+        let token = match token {
+            Some(token) if self.uploads.contains_key(token) => token.to_owned(),
+            Some(_) => return Err(ZendeskError::RecordNotFound),
+            None => self.new_token(),
+        };
+        let attachment_id = self.next_object_id();
+        let attachment_token = self.new_token();
+        self.attachments.insert(
+            attachment_id,
+            Attachment {
+                id: attachment_id,
+                token: attachment_token,
+                file_name: file_name.to_owned(),
+                content_type: content_type.to_owned(),
+                bytes,
+            },
+        );
+        let upload = self.uploads.entry(token.clone()).or_insert(Upload {
+            token,
+            attachment_ids: Vec::new(),
+            expires_at: now + UPLOAD_TOKEN_SECONDS,
+        });
+        upload.attachment_ids.push(attachment_id);
+        Ok(upload)
+    }
+
+    pub(crate) fn attachment(&self, attachment_id: u64) -> Option<&Attachment> {
+        self.attachments.get(&attachment_id)
+    }
+
+    /// Attachment details (`attachments.yml`, ShowAttachment: agents).
+    pub(crate) fn show_attachment(
+        &self,
+        caller: &User,
+        attachment_id: u64,
+    ) -> Result<&Attachment, ZendeskError> {
+        require_agent(caller)?;
+        self.attachment(attachment_id)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// The file behind a `content_url`. By default Zendesk serves attachments to anyone holding
+    /// the URL, whose token is the secret ("Adding ticket attachments with the API").
+    pub(crate) fn attachment_by_token(&self, token: &str) -> Option<&Attachment> {
+        self.attachments
+            .values()
+            .find(|attachment| attachment.token == token)
+    }
+
+    fn new_token(&mut self) -> String {
+        self.n_tokens += 1;
+        // Deterministic but not guessable from ids alone; shaped like the documented tokens.
+        let mixed = self.n_tokens.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995;
+        format!("{mixed:016x}")[..15].to_owned()
+    }
+}
+
+/// Agents and admins only.
+pub(crate) fn require_agent(caller: &User) -> Result<(), ZendeskError> {
+    match caller.role.is_agent() {
+        true => Ok(()),
+        false => Err(ZendeskError::Forbidden),
+    }
+}
+
+fn require_deleter(caller: &User) -> Result<(), ZendeskError> {
+    let allowed =
+        caller.role == Role::Admin || (caller.role.is_agent() && caller.may_delete_tickets);
+    match allowed {
+        true => Ok(()),
+        false => Err(ZendeskError::Forbidden),
+    }
+}
+
+/// A failed item of a bulk job. Failed items are not in the recordings; the sandbox reports them
+/// with the error body's code and description.
+fn failed_item(
+    index: Option<usize>,
+    action: Option<&'static str>,
+    id: Option<u64>,
+    error: &ZendeskError,
+) -> JobItem {
+    let (code, details) = match error {
+        ZendeskError::RecordNotFound => ("RecordNotFound", "Not found".to_owned()),
+        ZendeskError::RecordInvalid(details) => (
+            "RecordInvalid",
+            details
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => ("Failed", other.to_string()),
+    };
+    JobItem::Failed {
+        index,
+        action,
+        id,
+        success: false,
+        error: code,
+        details,
+    }
+}

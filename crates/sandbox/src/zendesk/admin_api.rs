@@ -1,0 +1,36 @@
+//! The sandbox's own admin API on the Zendesk server, for tests and demos; not part of Zendesk and
+//! without credentials (the sandbox listens on 127.0.0.1).
+//!
+//! - `GET /sandbox/rate-limit`, `PUT /sandbox/rate-limit` with `{"requests_per_minute": 5}` or
+//!   `null` for no limit. Setting it starts a new window.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use crate::zendesk::error::ZendeskJson;
+use crate::zendesk::ZendeskState;
+
+pub(crate) fn routes() -> Router<ZendeskState> {
+    Router::new().route("/sandbox/rate-limit", get(rate_limit).put(set_rate_limit))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RateLimit {
+    requests_per_minute: Option<u32>,
+}
+
+async fn rate_limit(State(state): State<ZendeskState>) -> Json<RateLimit> {
+    Json(RateLimit {
+        requests_per_minute: state.rate_limiter().requests_per_minute(),
+    })
+}
+
+async fn set_rate_limit(
+    State(state): State<ZendeskState>,
+    ZendeskJson(limit): ZendeskJson<RateLimit>,
+) -> Json<RateLimit> {
+    state.rate_limiter().set_limit(limit.requests_per_minute);
+    Json(limit)
+}

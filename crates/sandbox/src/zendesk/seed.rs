@@ -1,0 +1,327 @@
+//! The demo account: fixed users and twelve tickets, two in each status, with public comments and
+//! internal notes. Everything is deterministic (fixed ids and times), so tests and the demo can
+//! name records.
+
+use crate::datetime::UnixSeconds;
+use crate::zendesk::account::{Account, Comment, Priority, Role, Status, Ticket, TicketType, User};
+use crate::zendesk::auth::API_TOKEN;
+
+/// A demo sign-in: the e-mail address with `/token` and the API token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoLogin {
+    /// The user's e-mail address.
+    pub email: &'static str,
+    /// The API token (the same for every user of the account).
+    pub api_token: &'static str,
+    /// Who this is.
+    pub description: &'static str,
+}
+
+/// The sign-ins the sandbox prints on start (issue 3, "Running it").
+pub const DEMO_LOGINS: [DemoLogin; 2] = [
+    DemoLogin {
+        email: "admin@example.com",
+        api_token: API_TOKEN,
+        description: "Ada Admin, admin: sees and changes every ticket",
+    },
+    DemoLogin {
+        email: "user@example.com",
+        api_token: API_TOKEN,
+        description: "Uma User, end user: the Tickets API answers 403",
+    },
+];
+
+pub(crate) const ADMIN_ID: u64 = 10_001;
+pub(crate) const AGENT_ID: u64 = 10_002;
+pub(crate) const USER_ID: u64 = 10_003;
+pub(crate) const OTHER_USER_ID: u64 = 10_004;
+pub(crate) const ORGANIZATION_ID: u64 = 30_001;
+pub(crate) const SUPPORT_GROUP_ID: u64 = 40_001;
+
+/// 2024-01-08T09:00:00Z, when the demo account's history starts.
+const START: UnixSeconds = 1_704_704_400;
+const HOUR: UnixSeconds = 3600;
+
+/// One seeded ticket: who asked, what, and the conversation after the first comment.
+struct SeedTicket {
+    subject: &'static str,
+    description: &'static str,
+    status: Status,
+    priority: Option<Priority>,
+    ticket_type: Option<TicketType>,
+    requester_id: u64,
+    assignee_id: Option<u64>,
+    tags: &'static [&'static str],
+    /// Later comments: author, text, public.
+    replies: &'static [(u64, &'static str, bool)],
+}
+
+const TICKETS: [SeedTicket; 12] = [
+    SeedTicket {
+        subject: "Printer on fire",
+        description: "The printer on floor 2 is smoking. Please send someone.",
+        status: Status::New,
+        priority: Some(Priority::Urgent),
+        ticket_type: Some(TicketType::Incident),
+        requester_id: USER_ID,
+        assignee_id: None,
+        tags: &["printer", "hardware"],
+        replies: &[],
+    },
+    SeedTicket {
+        subject: "Cannot connect to the VPN",
+        description: "Since this morning the VPN client says my certificate expired.",
+        status: Status::New,
+        priority: Some(Priority::High),
+        ticket_type: Some(TicketType::Problem),
+        requester_id: OTHER_USER_ID,
+        assignee_id: None,
+        tags: &["vpn", "network"],
+        replies: &[],
+    },
+    SeedTicket {
+        subject: "Laptop battery drains quickly",
+        description: "My laptop lasts one hour on battery.",
+        status: Status::Open,
+        priority: Some(Priority::Normal),
+        ticket_type: Some(TicketType::Incident),
+        requester_id: USER_ID,
+        assignee_id: Some(AGENT_ID),
+        tags: &["laptop", "hardware"],
+        replies: &[
+            (AGENT_ID, "Which laptop model do you have?", true),
+            (USER_ID, "A ThinkPad T14.", true),
+        ],
+    },
+    SeedTicket {
+        subject: "E-mail signature shows no logo",
+        description: "The company logo is missing from my e-mail signature.",
+        status: Status::Open,
+        priority: Some(Priority::Low),
+        ticket_type: Some(TicketType::Question),
+        requester_id: OTHER_USER_ID,
+        assignee_id: Some(ADMIN_ID),
+        tags: &["email"],
+        replies: &[(ADMIN_ID, "Checking the signature template.", false)],
+    },
+    SeedTicket {
+        subject: "Access to the finance shared drive",
+        description: "I need read access to the finance shared drive for the audit.",
+        status: Status::Pending,
+        priority: Some(Priority::Normal),
+        ticket_type: Some(TicketType::Task),
+        requester_id: USER_ID,
+        assignee_id: Some(AGENT_ID),
+        tags: &["access"],
+        replies: &[
+            (AGENT_ID, "Manager approval needed", false),
+            (
+                AGENT_ID,
+                "Could you ask your manager to approve this request?",
+                true,
+            ),
+        ],
+    },
+    SeedTicket {
+        subject: "Monitor flickers",
+        description: "The second monitor flickers every few seconds.",
+        status: Status::Pending,
+        priority: Some(Priority::Low),
+        ticket_type: Some(TicketType::Incident),
+        requester_id: OTHER_USER_ID,
+        assignee_id: Some(AGENT_ID),
+        tags: &["hardware"],
+        replies: &[(AGENT_ID, "Have you tried another cable?", true)],
+    },
+    SeedTicket {
+        subject: "Replacement keyboard",
+        description: "Several keys on my keyboard stopped working.",
+        status: Status::Hold,
+        priority: Some(Priority::Normal),
+        ticket_type: Some(TicketType::Task),
+        requester_id: USER_ID,
+        assignee_id: Some(ADMIN_ID),
+        tags: &["hardware"],
+        replies: &[
+            (
+                ADMIN_ID,
+                "Ordered from the vendor, waiting for delivery",
+                false,
+            ),
+            (ADMIN_ID, "A new keyboard is on its way.", true),
+        ],
+    },
+    SeedTicket {
+        subject: "Design software licence renewal",
+        description: "My design software licence expires next week.",
+        status: Status::Hold,
+        priority: Some(Priority::High),
+        ticket_type: Some(TicketType::Task),
+        requester_id: OTHER_USER_ID,
+        assignee_id: Some(AGENT_ID),
+        tags: &["software", "licence"],
+        replies: &[(AGENT_ID, "Waiting for procurement", false)],
+    },
+    SeedTicket {
+        subject: "Password reset",
+        description: "I forgot my password and I am locked out.",
+        status: Status::Solved,
+        priority: Some(Priority::High),
+        ticket_type: Some(TicketType::Incident),
+        requester_id: USER_ID,
+        assignee_id: Some(AGENT_ID),
+        tags: &["account"],
+        replies: &[
+            (AGENT_ID, "I have sent you a reset link.", true),
+            (USER_ID, "It worked, thank you!", true),
+        ],
+    },
+    SeedTicket {
+        subject: "Wi-Fi drops in meeting room 3",
+        description: "The Wi-Fi drops every ten minutes in meeting room 3.",
+        status: Status::Solved,
+        priority: Some(Priority::Normal),
+        ticket_type: Some(TicketType::Problem),
+        requester_id: OTHER_USER_ID,
+        assignee_id: Some(ADMIN_ID),
+        tags: &["network"],
+        replies: &[(ADMIN_ID, "The access point was replaced.", true)],
+    },
+    SeedTicket {
+        subject: "Account for a new starter",
+        description: "Please create accounts for Jo, who starts on Monday.",
+        status: Status::Closed,
+        priority: Some(Priority::Normal),
+        ticket_type: Some(TicketType::Task),
+        requester_id: USER_ID,
+        assignee_id: Some(ADMIN_ID),
+        tags: &["account", "onboarding"],
+        replies: &[(ADMIN_ID, "Accounts created.", true)],
+    },
+    SeedTicket {
+        subject: "Printer toner low",
+        description: "The printer on floor 1 says the toner is low.",
+        status: Status::Closed,
+        priority: None,
+        ticket_type: None,
+        requester_id: OTHER_USER_ID,
+        assignee_id: Some(AGENT_ID),
+        tags: &["printer"],
+        replies: &[(AGENT_ID, "Toner replaced.", true)],
+    },
+];
+
+/// The demo account.
+pub(crate) fn demo_account() -> Account {
+    let mut account = Account::default();
+    for (id, name, email, role, organization_id) in [
+        (
+            ADMIN_ID,
+            "Ada Admin",
+            "admin@example.com",
+            Role::Admin,
+            None,
+        ),
+        (
+            AGENT_ID,
+            "Aiden Agent",
+            "agent@example.com",
+            Role::Agent,
+            None,
+        ),
+        (
+            USER_ID,
+            "Uma User",
+            "user@example.com",
+            Role::EndUser,
+            Some(ORGANIZATION_ID),
+        ),
+        (
+            OTHER_USER_ID,
+            "Erik Enduser",
+            "erik@example.com",
+            Role::EndUser,
+            Some(ORGANIZATION_ID),
+        ),
+    ] {
+        account.insert_user(User {
+            id,
+            name: name.to_owned(),
+            email: Some(email.to_owned()),
+            role,
+            organization_id,
+            default_group_id: role.is_agent().then_some(SUPPORT_GROUP_ID),
+            may_delete_tickets: role == Role::Admin,
+            created_at: START - 30 * 24 * HOUR,
+            updated_at: START - 30 * 24 * HOUR,
+        });
+    }
+    for (ticket_idx, seed) in TICKETS.iter().enumerate() {
+        let ticket_id = ticket_idx as u64 + 1;
+        let created_at = START + ticket_idx as i64 * 5 * HOUR;
+        let mut at = created_at;
+        let mut comments = Vec::new();
+        let conversation = std::iter::once((seed.requester_id, seed.description, true))
+            .chain(seed.replies.iter().copied());
+        for (author_id, body, public) in conversation {
+            let audit_id = account.next_object_id();
+            comments.push(Comment {
+                id: account.next_object_id(),
+                author_id,
+                body: body.to_owned(),
+                public,
+                attachment_ids: Vec::new(),
+                audit_id,
+                created_at: at,
+                channel: "web",
+            });
+            at += HOUR;
+        }
+        let organization_id = account
+            .user(seed.requester_id)
+            .and_then(|user| user.organization_id);
+        account.insert_ticket(Ticket {
+            id: ticket_id,
+            external_id: None,
+            created_at,
+            updated_at: at - HOUR,
+            ticket_type: seed.ticket_type,
+            subject: Some(seed.subject.to_owned()),
+            description: seed.description.to_owned(),
+            priority: seed.priority,
+            status: seed.status,
+            requester_id: seed.requester_id,
+            submitter_id: seed.requester_id,
+            assignee_id: seed.assignee_id,
+            organization_id,
+            group_id: seed.assignee_id.map(|_| SUPPORT_GROUP_ID),
+            tags: seed.tags.iter().map(|tag| (*tag).to_owned()).collect(),
+            is_public: true,
+            channel: "web",
+            comments,
+        });
+    }
+    account
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_has_two_tickets() {
+        for status in Status::ALL {
+            let n_tickets = TICKETS.iter().filter(|seed| seed.status == status).count();
+            assert_eq!(n_tickets, 2, "{status:?}");
+        }
+    }
+
+    #[test]
+    fn solved_and_closed_tickets_are_assigned() {
+        let unassigned_done = TICKETS
+            .iter()
+            .filter(|seed| seed.status >= Status::Solved && seed.assignee_id.is_none())
+            .count();
+        assert_eq!(unassigned_done, 0);
+    }
+}

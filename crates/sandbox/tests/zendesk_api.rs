@@ -1,0 +1,1002 @@
+//! The Zendesk account over real HTTP: every case is a request and what the reply must hold, read
+//! by JSON pointer, so a new case is one line.
+
+mod common;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{
+    Reply, Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT, ZENDESK_AGENT_ID, ZENDESK_USER,
+    ZENDESK_USER_ID,
+};
+
+type User = Option<(&'static str, &'static str)>;
+
+const ADMIN: User = Some(ZENDESK_ADMIN);
+const AGENT: User = Some(ZENDESK_AGENT);
+const END_USER: User = Some(ZENDESK_USER);
+
+const FORBIDDEN: &str = "You do not have access to this page. Please contact the account owner of this help desk for further help.";
+
+async fn send(
+    sandbox: &Sandbox,
+    method: Method,
+    user: User,
+    path: &str,
+    body: Option<Value>,
+) -> Reply {
+    let mut request = sandbox
+        .client()
+        .request(method, format!("{}{path}", sandbox.url));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    sandbox.send(request, user).await
+}
+
+/// Sends one request and checks the status and each `(JSON pointer, value)`; returns the body.
+async fn check(
+    sandbox: &Sandbox,
+    (method, user, path): (Method, User, &str),
+    body: Option<Value>,
+    status: u16,
+    expected: &[(&str, Value)],
+) -> Value {
+    let reply = send(sandbox, method.clone(), user, path, body).await;
+    assert_eq!(
+        reply.status.as_u16(),
+        status,
+        "{method} {path}: {}",
+        reply.text
+    );
+    let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
+    for (pointer, value) in expected {
+        assert_eq!(
+            json.pointer(pointer),
+            Some(value),
+            "{method} {path}: {pointer} in {json}"
+        );
+    }
+    json
+}
+
+fn get(user: User, path: &str) -> (Method, User, &str) {
+    (Method::GET, user, path)
+}
+
+fn ids(json: &Value, key: &str) -> Vec<u64> {
+    json[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {json}"))
+        .iter()
+        .map(|record| record["id"].as_u64().expect("an id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn sign_in_takes_the_api_token_only() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let unauthenticated = [("/error", json!("Couldn't authenticate you"))];
+    check(
+        &sandbox,
+        get(None, "/api/v2/tickets.json"),
+        None,
+        401,
+        &unauthenticated,
+    )
+    .await;
+    for wrong in [
+        ("admin@example.com/token", "wrong-token"),
+        ("nobody@example.com/token", "sandbox-token"),
+        ("admin@example.com", "sandbox-token"),
+    ] {
+        check(
+            &sandbox,
+            get(Some(wrong), "/api/v2/tickets.json"),
+            None,
+            401,
+            &unauthenticated,
+        )
+        .await;
+    }
+    let reply = sandbox
+        .send(
+            sandbox
+                .client()
+                .get(format!("{}/api/v2/tickets.json", sandbox.url))
+                .bearer_auth("not-issued"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 401);
+    assert_eq!(reply.json()["error"], "invalid_token");
+
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/users/me.json"),
+        None,
+        200,
+        &[
+            ("/user/id", json!(ZENDESK_ADMIN_ID)),
+            ("/user/role", json!("admin")),
+        ],
+    )
+    .await;
+    check(
+        &sandbox,
+        get(END_USER, "/api/v2/users/me"),
+        None,
+        200,
+        &[
+            ("/user/id", json!(ZENDESK_USER_ID)),
+            ("/user/role", json!("end-user")),
+        ],
+    )
+    .await;
+    // "Allowed For: Anonymous users": no credentials describe the anonymous user.
+    check(
+        &sandbox,
+        get(None, "/api/v2/users/me.json"),
+        None,
+        200,
+        &[
+            ("/user/id", Value::Null),
+            ("/user/name", json!("Anonymous user")),
+        ],
+    )
+    .await;
+    check(
+        &sandbox,
+        get(
+            Some(("admin@example.com/token", "x")),
+            "/api/v2/users/me.json",
+        ),
+        None,
+        401,
+        &unauthenticated,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn end_users_are_kept_out_of_the_agent_apis() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let forbidden = [
+        ("/error", json!("Forbidden")),
+        ("/description", json!(FORBIDDEN)),
+    ];
+    for path in [
+        "/api/v2/tickets.json",
+        "/api/v2/tickets/1.json",
+        "/api/v2/tickets/show_many.json?ids=1,2",
+        "/api/v2/tickets/1/comments.json",
+        "/api/v2/search.json?query=type%3Aticket",
+        "/api/v2/users/search.json?query=ada",
+        "/api/v2/users.json",
+        "/api/v2/users/10001.json",
+        "/api/v2/users/10003/tickets/requested.json",
+    ] {
+        check(&sandbox, get(END_USER, path), None, 403, &forbidden).await;
+    }
+    let create = json!({"ticket": {"subject": "Mine", "comment": {"body": "Help"}}});
+    check(
+        &sandbox,
+        (Method::POST, END_USER, "/api/v2/tickets.json"),
+        Some(create),
+        403,
+        &forbidden,
+    )
+    .await;
+    check(
+        &sandbox,
+        (Method::DELETE, END_USER, "/api/v2/tickets/1.json"),
+        None,
+        403,
+        &forbidden,
+    )
+    .await;
+    // End users may read their own profile.
+    check(
+        &sandbox,
+        get(END_USER, "/api/v2/users/10003.json"),
+        None,
+        200,
+        &[("/user/email", json!("user@example.com"))],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn tickets_are_created_shown_updated_and_deleted() {
+    let sandbox = Sandbox::start_zendesk().await;
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/1.json"),
+        None,
+        200,
+        &[
+            ("/ticket/id", json!(1)),
+            ("/ticket/subject", json!("Printer on fire")),
+            ("/ticket/status", json!("new")),
+            ("/ticket/priority", json!("urgent")),
+            ("/ticket/requester_id", json!(ZENDESK_USER_ID)),
+        ],
+    )
+    .await;
+    let not_found = [
+        ("/error", json!("RecordNotFound")),
+        ("/description", json!("Not found")),
+    ];
+    for path in ["/api/v2/tickets/999.json", "/api/v2/tickets/abc.json"] {
+        check(&sandbox, get(ADMIN, path), None, 404, &not_found).await;
+    }
+
+    let created = send(
+        &sandbox,
+        Method::POST,
+        ADMIN,
+        "/api/v2/tickets.json",
+        Some(json!({"ticket": {
+            "subject": "Projector", "comment": {"body": "No signal"}, "priority": "high",
+            "type": "incident", "tags": ["av"], "external_id": "flare-1",
+            "requester": {"name": "New Person", "email": "new.person@example.com"}
+        }})),
+    )
+    .await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.text);
+    let ticket = &created.json()["ticket"];
+    let ticket_id = ticket["id"].as_u64().expect("an id");
+    assert_eq!(ticket_id, 13, "after the twelve seeded tickets");
+    assert_eq!(
+        created.header("location"),
+        Some(format!("{}/api/v2/tickets/13.json", sandbox.url).as_str())
+    );
+    assert_eq!(
+        created.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(ticket["description"], "No signal");
+    assert_eq!(ticket["via"]["channel"], "api");
+    assert_eq!(ticket["submitter_id"], ZENDESK_ADMIN_ID);
+    assert_eq!(created.json()["audit"]["events"][0]["type"], "Comment");
+    let requester_id = ticket["requester_id"].as_u64().expect("a requester");
+    check(
+        &sandbox,
+        get(ADMIN, &format!("/api/v2/users/{requester_id}.json")),
+        None,
+        200,
+        &[
+            ("/user/role", json!("end-user")),
+            ("/user/name", json!("New Person")),
+        ],
+    )
+    .await;
+
+    // An update with a private comment; `description` and `id` are not changed, as recorded.
+    let update = json!({"ticket": {
+        "id": 13, "description": "ignored", "status": "pending", "assignee_id": ZENDESK_AGENT_ID,
+        "comment": {"body": "Checked the cable", "public": false}
+    }});
+    let updated = send(
+        &sandbox,
+        Method::PUT,
+        AGENT,
+        "/api/v2/tickets/13.json",
+        Some(update),
+    )
+    .await;
+    assert_eq!(updated.status.as_u16(), 200, "{}", updated.text);
+    assert_eq!(updated.json()["ticket"]["status"], "pending");
+    assert_eq!(updated.json()["ticket"]["description"], "No signal");
+    assert!(
+        updated
+            .header("x-zendesk-api-warn")
+            .is_some_and(|warning| warning.contains(r#":unpermitted_keys=>["ticket.id"]"#)),
+        "{:?}",
+        updated.headers
+    );
+    let comments = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/13/comments.json"),
+        None,
+        200,
+        &[
+            ("/count", json!(2)),
+            ("/comments/0/public", json!(true)),
+            ("/comments/1/public", json!(false)),
+            ("/comments/1/body", json!("Checked the cable")),
+            ("/comments/1/author_id", json!(ZENDESK_AGENT_ID)),
+        ],
+    )
+    .await;
+    assert_eq!(comments["next_page"], Value::Null);
+
+    // Agents without the permission may not delete; admins may, once.
+    let forbidden = [("/error", json!("Forbidden"))];
+    check(
+        &sandbox,
+        (Method::DELETE, AGENT, "/api/v2/tickets/13.json"),
+        None,
+        403,
+        &forbidden,
+    )
+    .await;
+    let deleted = send(
+        &sandbox,
+        Method::DELETE,
+        ADMIN,
+        "/api/v2/tickets/13.json",
+        Some(json!({"ticket": {"id": 13}})),
+    )
+    .await;
+    assert_eq!(deleted.status.as_u16(), 204);
+    assert!(deleted.text.is_empty());
+    check(
+        &sandbox,
+        (Method::DELETE, ADMIN, "/api/v2/tickets/13.json"),
+        None,
+        404,
+        &not_found,
+    )
+    .await;
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/13"),
+        None,
+        404,
+        &not_found,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn invalid_tickets_answer_record_invalid() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let cases = [
+        (
+            json!({"subject": "No text"}),
+            "/details/base/0/description",
+            "Description: cannot be blank",
+        ),
+        (
+            json!({"comment": {"body": "x"}, "status": "lost"}),
+            "/details/status/0/description",
+            "Status: lost is not a valid status",
+        ),
+        (
+            json!({"comment": {"body": "x"}, "priority": "p0"}),
+            "/details/priority/0/description",
+            "Priority: p0 is not a valid priority",
+        ),
+        (
+            json!({"comment": {"body": "x"}, "assignee_id": ZENDESK_USER_ID}),
+            "/details/assignee/0/description",
+            "Assignee: is invalid",
+        ),
+        (
+            json!({"comment": {"body": "x"}, "requester_id": 424242}),
+            "/details/requester/0/description",
+            "Requester: is invalid",
+        ),
+        (
+            json!({"comment": {"body": "x"}, "status": "solved"}),
+            "/details/base/0/description",
+            "Assignee: is required when solving a ticket",
+        ),
+    ];
+    for (ticket, pointer, description) in cases {
+        check(
+            &sandbox,
+            (Method::POST, ADMIN, "/api/v2/tickets.json"),
+            Some(json!({ "ticket": ticket })),
+            422,
+            &[
+                ("/error", json!("RecordInvalid")),
+                ("/description", json!("Record validation errors")),
+                (pointer, json!(description)),
+            ],
+        )
+        .await;
+    }
+    // Closed tickets are read-only (seeded tickets 11 and 12 are closed).
+    check(
+        &sandbox,
+        (Method::PUT, ADMIN, "/api/v2/tickets/11.json"),
+        Some(json!({"ticket": {"comment": {"body": "Reopen please"}}})),
+        422,
+        &[(
+            "/details/status/0/description",
+            json!("Status closed prevents ticket update"),
+        )],
+    )
+    .await;
+    // A new ticket that gets an assignee becomes open.
+    check(
+        &sandbox,
+        (Method::PUT, ADMIN, "/api/v2/tickets/1.json"),
+        Some(json!({"ticket": {"assignee_id": ZENDESK_AGENT_ID}})),
+        200,
+        &[
+            ("/ticket/status", json!("open")),
+            ("/audit/events/0/field_name", json!("assignee_id")),
+        ],
+    )
+    .await;
+    check(
+        &sandbox,
+        (Method::POST, ADMIN, "/api/v2/tickets.json"),
+        Some(json!({"subject": "no envelope"})),
+        400,
+        &[],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn show_many_and_bulk_jobs() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let shown = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/show_many.json?ids=5,3,999,1"),
+        None,
+        200,
+        &[("/count", json!(3)), ("/next_page", Value::Null)],
+    )
+    .await;
+    assert_eq!(
+        ids(&shown, "tickets"),
+        vec![1, 3, 5],
+        "id order, unknown ids left out"
+    );
+    let many_ids: Vec<String> = (1..=101).map(|id| id.to_string()).collect();
+    check(
+        &sandbox,
+        get(
+            ADMIN,
+            &format!("/api/v2/tickets/show_many.json?ids={}", many_ids.join(",")),
+        ),
+        None,
+        400,
+        &[
+            ("/error", json!("TooManyValues")),
+            ("/max_count", json!(100)),
+        ],
+    )
+    .await;
+
+    let too_many: Vec<Value> = (0..101)
+        .map(|_| json!({"subject": "test", "description": "test"}))
+        .collect();
+    check(
+        &sandbox,
+        (Method::POST, ADMIN, "/api/v2/tickets/create_many.json"),
+        Some(json!({ "tickets": too_many })),
+        400,
+        &[
+            ("/error", json!("TooManyValues")),
+            (
+                "/description",
+                json!("Parameter  cannot specify more than 100 values"),
+            ),
+        ],
+    )
+    .await;
+
+    let two = json!({"tickets": [{"subject": "a", "description": "a"}, {"subject": "b", "description": "b"}]});
+    let queued = check(
+        &sandbox,
+        (Method::POST, ADMIN, "/api/v2/tickets/create_many.json"),
+        Some(two),
+        200,
+        &[
+            ("/job_status/status", json!("queued")),
+            ("/job_status/total", json!(2)),
+            ("/job_status/results", Value::Null),
+        ],
+    )
+    .await;
+    let job_id = queued["job_status"]["id"]
+        .as_str()
+        .expect("a job id")
+        .to_owned();
+    assert!(job_id.starts_with("V3-") && job_id.len() == 35, "{job_id}");
+    check(
+        &sandbox,
+        get(ADMIN, &format!("/api/v2/job_statuses/{job_id}.json")),
+        None,
+        200,
+        &[
+            ("/job_status/status", json!("completed")),
+            ("/job_status/progress", json!(2)),
+            ("/job_status/results/0/index", json!(0)),
+            ("/job_status/results/0/id", json!(13)),
+            ("/job_status/results/1/id", json!(14)),
+        ],
+    )
+    .await;
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/job_statuses/V3-nope.json"),
+        None,
+        404,
+        &[("/error", json!("RecordNotFound"))],
+    )
+    .await;
+
+    // update_many: each ticket its own change, or one change for `ids`.
+    let each = json!({"tickets": [{"id": 13, "subject": "A"}, {"id": 14, "priority": "low"}]});
+    let queued = check(
+        &sandbox,
+        (Method::PUT, ADMIN, "/api/v2/tickets/update_many.json"),
+        Some(each),
+        200,
+        &[],
+    )
+    .await;
+    let job_id = queued["job_status"]["id"]
+        .as_str()
+        .expect("a job id")
+        .to_owned();
+    check(
+        &sandbox,
+        get(ADMIN, &format!("/api/v2/job_statuses/{job_id}")),
+        None,
+        200,
+        &[
+            ("/job_status/results/0/action", json!("update")),
+            ("/job_status/results/0/status", json!("Updated")),
+            ("/job_status/results/0/success", json!(true)),
+            ("/job_status/results/1/id", json!(14)),
+        ],
+    )
+    .await;
+    let same = json!({"ticket": {"status": "open"}});
+    check(
+        &sandbox,
+        (
+            Method::PUT,
+            ADMIN,
+            "/api/v2/tickets/update_many.json?ids=13,14",
+        ),
+        Some(same),
+        200,
+        &[],
+    )
+    .await;
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/13.json"),
+        None,
+        200,
+        &[
+            ("/ticket/subject", json!("A")),
+            ("/ticket/status", json!("open")),
+        ],
+    )
+    .await;
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/14.json"),
+        None,
+        200,
+        &[
+            ("/ticket/priority", json!("low")),
+            ("/ticket/status", json!("open")),
+        ],
+    )
+    .await;
+
+    let destroyed = send(
+        &sandbox,
+        Method::DELETE,
+        ADMIN,
+        "/api/v2/tickets/destroy_many.json?ids=13,14",
+        Some(json!({"tickets": [{"id": 13}]})),
+    )
+    .await;
+    assert_eq!(destroyed.status.as_u16(), 200, "{}", destroyed.text);
+    assert_eq!(destroyed.json()["job_status"]["status"], "queued");
+    assert!(destroyed
+        .header("x-zendesk-api-warn")
+        .is_some_and(|warning| warning.contains(r#"["tickets"]"#)));
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/14.json"),
+        None,
+        404,
+        &[],
+    )
+    .await;
+    check(
+        &sandbox,
+        (
+            Method::DELETE,
+            AGENT,
+            "/api/v2/tickets/destroy_many.json?ids=1",
+        ),
+        None,
+        403,
+        &[],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn lists_page_by_offset_and_by_cursor() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let url = &sandbox.url;
+    let page = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets.json?page=2&per_page=5"),
+        None,
+        200,
+        &[
+            ("/count", json!(12)),
+            (
+                "/next_page",
+                json!(format!("{url}/api/v2/tickets.json?page=3&per_page=5")),
+            ),
+            (
+                "/previous_page",
+                json!(format!("{url}/api/v2/tickets.json?page=1&per_page=5")),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(ids(&page, "tickets"), vec![6, 7, 8, 9, 10]);
+    let all = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets.json"),
+        None,
+        200,
+        &[("/next_page", Value::Null)],
+    )
+    .await;
+    assert_eq!(ids(&all, "tickets"), (1..=12).collect::<Vec<_>>());
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets.json?page=101"),
+        None,
+        400,
+        &[("/errors/0/code", json!("InvalidPaginationDepth"))],
+    )
+    .await;
+
+    // Cursor paging to the end, following `meta.after_cursor`.
+    let mut seen = Vec::new();
+    let mut path = "/api/v2/tickets.json?page%5Bsize%5D=5".to_owned();
+    loop {
+        let page = check(&sandbox, get(ADMIN, &path), None, 200, &[]).await;
+        seen.extend(ids(&page, "tickets"));
+        assert!(page.get("count").is_none(), "cursor pages have no count");
+        if page["meta"]["has_more"] == json!(false) {
+            break;
+        }
+        let next = page["links"]["next"].as_str().expect("links.next");
+        path = next
+            .strip_prefix(url.as_str())
+            .expect("an account URL")
+            .to_owned();
+    }
+    assert_eq!(seen, (1..=12).collect::<Vec<_>>());
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets.json?page%5Bafter%5D=garbage"),
+        None,
+        400,
+        &[("/errors/0/code", json!("InvalidPaginationParameter"))],
+    )
+    .await;
+
+    let requested = check(
+        &sandbox,
+        get(
+            ADMIN,
+            "/api/v2/users/10003/tickets/requested.json?page[size]=100",
+        ),
+        None,
+        200,
+        &[("/meta/has_more", json!(false))],
+    )
+    .await;
+    assert_eq!(ids(&requested, "tickets"), vec![1, 3, 5, 7, 9, 11]);
+    let external = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets.json?external_id=none-such"),
+        None,
+        200,
+        &[("/count", json!(0))],
+    )
+    .await;
+    assert!(ids(&external, "tickets").is_empty());
+    let newest_first = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/3/comments.json?sort_order=desc"),
+        None,
+        200,
+        &[],
+    )
+    .await;
+    assert_eq!(newest_first["comments"][0]["body"], "A ThinkPad T14.");
+}
+
+#[tokio::test]
+async fn search_finds_tickets_within_the_result_limit() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let cases: [(&str, &[u64]); 12] = [
+        ("type:ticket status:open", &[3, 4]),
+        ("type:ticket status<solved", &[1, 2, 3, 4, 5, 6, 7, 8]),
+        ("type:ticket status>=solved", &[9, 10, 11, 12]),
+        ("type:ticket priority:urgent", &[1]),
+        ("type:ticket priority>normal", &[1, 2, 8, 9]),
+        (
+            "type:ticket requester:user@example.com status:closed",
+            &[11],
+        ),
+        ("type:ticket requester:\"Erik Enduser\" status:new", &[2]),
+        ("type:ticket subject:printer", &[1, 12]),
+        ("type:ticket toner", &[12]),
+        ("type:ticket \"is smoking\"", &[1]),
+        ("type:ticket thinkpad -status:solved", &[3]),
+        ("type:user ada", &[]),
+    ];
+    for (query, expected) in cases {
+        let path = format!(
+            "/api/v2/search.json?query={}&sort_by=created_at&sort_order=asc",
+            flare_core::http::encode_component(query)
+        );
+        let results = check(
+            &sandbox,
+            get(ADMIN, &path),
+            None,
+            200,
+            &[("/facets", Value::Null)],
+        )
+        .await;
+        assert_eq!(ids(&results, "results"), expected.to_vec(), "{query}");
+        assert_eq!(results["count"], json!(expected.len()), "{query}");
+        if !expected.is_empty() {
+            assert_eq!(results["results"][0]["result_type"], "ticket");
+        }
+    }
+    let limit = [
+        ("/error", json!("invalid")),
+        (
+            "/description",
+            json!(
+                "Invalid search: Requested response size was greater than Search Response Limits"
+            ),
+        ),
+    ];
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/search.json?query=type%3Aticket&page=11"),
+        None,
+        422,
+        &limit,
+    )
+    .await;
+    check(
+        &sandbox,
+        get(
+            ADMIN,
+            "/api/v2/search.json?query=type%3Aticket&page=21&per_page=50",
+        ),
+        None,
+        422,
+        &limit,
+    )
+    .await;
+    check(
+        &sandbox,
+        get(
+            ADMIN,
+            "/api/v2/search.json?query=type%3Aticket&page=10&per_page=100",
+        ),
+        None,
+        200,
+        &[],
+    )
+    .await;
+    let paged = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/search.json?query=type%3Aticket&per_page=5"),
+        None,
+        200,
+        &[("/count", json!(12))],
+    )
+    .await;
+    assert_eq!(
+        paged["next_page"],
+        json!(format!(
+            "{}/api/v2/search.json?page=2&per_page=5&query=type%3Aticket",
+            sandbox.url
+        ))
+    );
+
+    let users = check(
+        &sandbox,
+        get(
+            AGENT,
+            "/api/v2/users/search.json?query=email%3Auser%40example.com",
+        ),
+        None,
+        200,
+        &[("/count", json!(1))],
+    )
+    .await;
+    assert_eq!(ids(&users, "users"), vec![ZENDESK_USER_ID]);
+    let users = check(
+        &sandbox,
+        get(AGENT, "/api/v2/users/search.json?query=ada"),
+        None,
+        200,
+        &[],
+    )
+    .await;
+    assert_eq!(ids(&users, "users"), vec![ZENDESK_ADMIN_ID]);
+}
+
+#[tokio::test]
+async fn uploads_attach_to_comments_and_download() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let uploaded = sandbox
+        .send(
+            sandbox
+                .client()
+                .post(format!(
+                    "{}/api/v2/uploads.json?filename=screen%20shot.png",
+                    sandbox.url
+                ))
+                .header("content-type", "image/png")
+                .body(vec![137u8, 80, 78, 71, 1, 2, 3]),
+            END_USER,
+        )
+        .await;
+    assert_eq!(uploaded.status.as_u16(), 201, "{}", uploaded.text);
+    let upload = &uploaded.json()["upload"];
+    let token = upload["token"].as_str().expect("a token").to_owned();
+    assert_eq!(upload["attachment"]["file_name"], "screen shot.png");
+    assert_eq!(upload["attachments"][0]["size"], 7);
+    check(
+        &sandbox,
+        (Method::POST, ADMIN, "/api/v2/uploads.json"),
+        None,
+        400,
+        &[],
+    )
+    .await;
+
+    let comment =
+        json!({"ticket": {"comment": {"body": "See the screenshot", "uploads": [token]}}});
+    check(
+        &sandbox,
+        (Method::PUT, ADMIN, "/api/v2/tickets/3.json"),
+        Some(comment),
+        200,
+        &[],
+    )
+    .await;
+    let comments = check(
+        &sandbox,
+        get(ADMIN, "/api/v2/tickets/3/comments.json"),
+        None,
+        200,
+        &[],
+    )
+    .await;
+    let attachment = &comments["comments"][3]["attachments"][0];
+    assert_eq!(attachment["content_type"], "image/png");
+    let content_url = attachment["content_url"].as_str().expect("a content_url");
+    assert!(
+        content_url.starts_with(&format!("{}/attachments/token/", sandbox.url)),
+        "{content_url}"
+    );
+
+    let download = sandbox
+        .client()
+        .get(content_url)
+        .send()
+        .await
+        .expect("a download");
+    assert_eq!(download.status().as_u16(), 200);
+    assert_eq!(download.headers()["content-type"], "image/png");
+    assert_eq!(
+        download.bytes().await.expect("bytes").to_vec(),
+        vec![137u8, 80, 78, 71, 1, 2, 3]
+    );
+
+    let attachment_id = attachment["id"].as_u64().expect("an id");
+    check(
+        &sandbox,
+        get(ADMIN, &format!("/api/v2/attachments/{attachment_id}.json")),
+        None,
+        200,
+        &[("/attachment/file_name", json!("screen shot.png"))],
+    )
+    .await;
+    // A token is used once.
+    let again = json!({"ticket": {"comment": {"body": "Again", "uploads": [token]}}});
+    let updated = check(
+        &sandbox,
+        (Method::PUT, ADMIN, "/api/v2/tickets/3.json"),
+        Some(again),
+        200,
+        &[],
+    )
+    .await;
+    assert_eq!(updated["audit"]["events"][0]["attachments"], json!([]));
+}
+
+#[tokio::test]
+async fn rate_limits_answer_as_recorded() {
+    let options = flare_sandbox::zendesk::ZendeskOptions {
+        requests_per_minute: Some(3),
+    };
+    let sandbox = Sandbox::start_zendesk_with(&options).await;
+    for remaining in ["2", "1", "0"] {
+        let reply = send(&sandbox, Method::GET, ADMIN, "/api/v2/users/me.json", None).await;
+        assert_eq!(reply.status.as_u16(), 200);
+        assert_eq!(reply.header("x-rate-limit"), Some("3"));
+        assert_eq!(reply.header("rate-limit"), Some("3"));
+        assert_eq!(reply.header("x-rate-limit-remaining"), Some(remaining));
+        assert_eq!(reply.header("rate-limit-remaining"), Some(remaining));
+        assert!(reply.header("rate-limit-reset").is_some());
+    }
+    let limited = send(&sandbox, Method::GET, ADMIN, "/api/v2/tickets.json", None).await;
+    assert_eq!(limited.status.as_u16(), 429);
+    assert_eq!(
+        limited.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        limited.text,
+        "Number of allowed API requests per minute exceeded"
+    );
+    let retry_after: u64 = limited
+        .header("retry-after")
+        .expect("retry-after")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+
+    // The admin API lifts the limit at run time.
+    let reply = sandbox
+        .send(
+            sandbox
+                .client()
+                .put(format!("{}/sandbox/rate-limit", sandbox.url))
+                .json(&json!({"requests_per_minute": null})),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 200);
+    let reply = send(&sandbox, Method::GET, ADMIN, "/api/v2/tickets.json", None).await;
+    assert_eq!(reply.status.as_u16(), 200);
+    assert_eq!(reply.header("x-rate-limit"), None);
+
+    let default = Sandbox::start_zendesk().await;
+    let reply = send(&default, Method::GET, ADMIN, "/api/v2/tickets.json", None).await;
+    assert_eq!(
+        reply.header("x-rate-limit"),
+        Some("700"),
+        "the recorded limit"
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_are_invalid_endpoints() {
+    let sandbox = Sandbox::start_zendesk().await;
+    check(
+        &sandbox,
+        get(ADMIN, "/api/v2/no_such_thing.json"),
+        None,
+        404,
+        &[
+            ("/error", json!("InvalidEndpoint")),
+            ("/description", json!("Not found")),
+        ],
+    )
+    .await;
+}

@@ -1,0 +1,449 @@
+//! flare-core's Zendesk provider end to end over real HTTP against the sandbox's Zendesk account:
+//! the core builds every request and reads every reply; this file only carries them (reqwest)
+//! and owns the clock, as the extension does.
+
+mod common;
+
+use flare_core::error::CoreError;
+use flare_core::http::{HttpRequest, HttpResponse, Method};
+use flare_core::instance::InstanceUrl;
+use flare_core::providers::zendesk::{
+    api_token_credentials, CursorPage, NewComment, NewTicket, OffsetPage, Paging, SafeCreate,
+    StatusCondition, TicketPages, TicketPriority, TicketSearch, TicketStatus, TicketType,
+    TicketUpdate, Zendesk,
+};
+use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
+use flare_core::ticket::StatusCategory;
+
+use crate::common::{Sandbox, ZENDESK_ADMIN_ID, ZENDESK_USER_ID};
+
+/// Sends what the core built; a transport failure is `None`.
+async fn send(request: &HttpRequest) -> Option<HttpResponse> {
+    let client = reqwest::Client::new();
+    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes()).expect("a method");
+    let mut builder = client.request(method, &request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    let response = builder.send().await.ok()?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                value.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let body = response.bytes().await.ok()?.to_vec();
+    Some(HttpResponse::new(status, headers, body))
+}
+
+async fn must_send(request: &HttpRequest) -> HttpResponse {
+    send(request).await.expect("the sandbox answers")
+}
+
+fn client(sandbox: &Sandbox, email: &str) -> Zendesk {
+    let instance = InstanceUrl::parse_zendesk(&sandbox.url).expect("the sandbox URL is an account");
+    Zendesk::new(instance, api_token_credentials(email, "sandbox-token"))
+}
+
+fn ticket_id(ticket: &flare_core::ticket::Ticket) -> u64 {
+    ticket.id.parse().expect("a numeric id")
+}
+
+#[tokio::test]
+async fn an_agent_files_reads_comments_on_and_deletes_a_ticket() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let zendesk = client(&sandbox, "admin@example.com");
+    let me = zendesk
+        .parse_user(&must_send(&zendesk.me_request()).await)
+        .expect("the admin signs in");
+    assert_eq!((me.id, me.role.as_str()), (ZENDESK_ADMIN_ID, "admin"));
+
+    // A screenshot, uploaded first and attached to the first comment.
+    let upload = zendesk
+        .parse_upload(
+            &must_send(&zendesk.upload_request("page.png", "image/png", vec![1, 2, 3, 4])).await,
+        )
+        .expect("an upload");
+    assert_eq!(upload.attachments[0].file_name, "page.png");
+    let new_ticket = NewTicket {
+        subject: "Checkout page is blank".into(),
+        body: "Nothing renders after login.\n\nBrowser: Firefox".into(),
+        priority: Some(TicketPriority::High),
+        ticket_type: Some(TicketType::Incident),
+        tags: vec!["flare".into()],
+        uploads: vec![upload.token.clone()],
+        ..NewTicket::default()
+    };
+    let created = zendesk
+        .parse_ticket(&must_send(&zendesk.create_ticket_request(&new_ticket)).await)
+        .expect("a created ticket");
+    let id = ticket_id(&created);
+    assert_eq!(created.title, "Checkout page is blank");
+    assert_eq!(created.status.code, "new");
+    assert_eq!(
+        created
+            .priority
+            .as_ref()
+            .map(|priority| priority.code.as_str()),
+        Some("high")
+    );
+    assert_eq!(
+        created.web_link,
+        format!("{}/agent/tickets/{id}", sandbox.url)
+    );
+
+    let shown = zendesk
+        .parse_ticket(&must_send(&zendesk.show_ticket_request(id)).await)
+        .expect("the ticket");
+    assert_eq!(
+        shown.description,
+        "Nothing renders after login.\n\nBrowser: Firefox"
+    );
+    let many = zendesk
+        .parse_tickets(&must_send(&zendesk.show_many_request(&[id, 1]).expect("ids")).await)
+        .expect("two tickets");
+    assert_eq!(many.iter().map(ticket_id).collect::<Vec<_>>(), vec![1, id]);
+
+    // An internal note and a status change, then the comments as the core reads them.
+    let update = TicketUpdate {
+        status: Some(TicketStatus::Pending),
+        comment: Some(NewComment {
+            body: "Reproduced on staging".into(),
+            public: false,
+            uploads: Vec::new(),
+        }),
+        ..TicketUpdate::default()
+    };
+    let updated = zendesk
+        .parse_ticket(&must_send(&zendesk.update_ticket_request(id, &update)).await)
+        .expect("an updated ticket");
+    assert_eq!(updated.status.code, "pending");
+    let paging = Paging::Offset(OffsetPage::default());
+    let comments = zendesk
+        .parse_comment_page(
+            &must_send(
+                &zendesk
+                    .list_comments_request(id, &paging)
+                    .expect("a request"),
+            )
+            .await,
+            &paging,
+        )
+        .expect("comments");
+    let visibility: Vec<(&str, bool)> = comments
+        .items
+        .iter()
+        .map(|comment| (comment.body.as_str(), comment.public))
+        .collect();
+    assert_eq!(
+        visibility,
+        vec![
+            ("Nothing renders after login.\n\nBrowser: Firefox", true),
+            ("Reproduced on staging", false),
+        ]
+    );
+    let attachments = zendesk
+        .parse_attachment_page(
+            &must_send(
+                &zendesk
+                    .list_comments_request(id, &paging)
+                    .expect("a request"),
+            )
+            .await,
+            &paging,
+        )
+        .expect("attachments");
+    let attachment = &attachments.items[0];
+    assert_eq!(
+        (attachment.file_name.as_str(), attachment.size_bytes),
+        ("page.png", Some(4))
+    );
+    let download = zendesk
+        .download_attachment_request(attachment)
+        .expect("an instance URL");
+    assert_eq!(
+        zendesk.parse_download(&must_send(&download).await),
+        Ok(vec![1, 2, 3, 4])
+    );
+
+    zendesk
+        .parse_deleted(&must_send(&zendesk.delete_ticket_request(id)).await)
+        .expect("deleted");
+    assert!(matches!(
+        zendesk.parse_ticket(&must_send(&zendesk.show_ticket_request(id)).await),
+        Err(CoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        zendesk.parse_deleted(&must_send(&zendesk.delete_ticket_request(id)).await),
+        Err(CoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn lists_walk_by_offset_and_by_cursor() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let zendesk = client(&sandbox, "agent@example.com");
+
+    let mut paging = Some(Paging::Offset(OffsetPage {
+        page: 1,
+        per_page: 5,
+    }));
+    let mut offset_ids = Vec::new();
+    while let Some(current) = paging {
+        let request = zendesk.list_tickets_request(&current).expect("a request");
+        let page = zendesk
+            .parse_ticket_page(&must_send(&request).await, &current)
+            .expect("a page");
+        assert_eq!(page.total, Some(12));
+        offset_ids.extend(page.items.iter().map(ticket_id));
+        paging = page.next;
+    }
+    assert_eq!(offset_ids, (1..=12).collect::<Vec<_>>());
+
+    let mut pages = TicketPages::all(zendesk.clone(), 5);
+    let mut cursor_ids = Vec::new();
+    let mut n_requests = 0;
+    while let Some(request) = pages.next_request() {
+        n_requests += 1;
+        let items = pages.handle(&must_send(&request).await).expect("a page");
+        cursor_ids.extend(items.iter().map(ticket_id));
+    }
+    assert_eq!(cursor_ids, (1..=12).collect::<Vec<_>>());
+    assert_eq!(n_requests, 3);
+
+    let mut requested = TicketPages::requested_by(zendesk.clone(), ZENDESK_USER_ID, 100);
+    let request = requested.next_request().expect("a first page");
+    let items = requested
+        .handle(&must_send(&request).await)
+        .expect("a page");
+    assert_eq!(
+        items.iter().map(ticket_id).collect::<Vec<_>>(),
+        vec![1, 3, 5, 7, 9, 11]
+    );
+    assert_eq!(requested.next_request(), None);
+
+    // A cursor the account never issued is refused, not silently restarted.
+    let bogus = Paging::Cursor(CursorPage {
+        size: 5,
+        after: Some("bm90IGEgY3Vyc29y".into()),
+    });
+    let request = zendesk.list_tickets_request(&bogus).expect("a request");
+    assert!(matches!(
+        zendesk.parse_ticket_page(&must_send(&request).await, &bogus),
+        Err(CoreError::Validation { .. })
+    ));
+}
+
+#[tokio::test]
+async fn search_finds_tickets_and_stops_at_the_result_limit() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let zendesk = client(&sandbox, "agent@example.com");
+    let search = |search: TicketSearch| {
+        let zendesk = zendesk.clone();
+        async move {
+            let page = OffsetPage::default();
+            let request = zendesk
+                .search_tickets_request(&search, page)
+                .expect("a request");
+            let mut ids: Vec<u64> = zendesk
+                .parse_search_page(&must_send(&request).await, page)
+                .expect("results")
+                .items
+                .iter()
+                .map(ticket_id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        }
+    };
+    let unsolved = search(TicketSearch {
+        status: Some(StatusCondition::Below(TicketStatus::Solved)),
+        ..TicketSearch::default()
+    })
+    .await;
+    assert_eq!(unsolved, (1..=8).collect::<Vec<_>>());
+    let cases: [(TicketSearch, &[u64]); 5] = [
+        (
+            TicketSearch {
+                priority: Some(TicketPriority::Urgent),
+                ..TicketSearch::default()
+            },
+            &[1],
+        ),
+        (
+            TicketSearch {
+                requester: Some("erik@example.com".into()),
+                status: Some(StatusCondition::Is(TicketStatus::Open)),
+                ..TicketSearch::default()
+            },
+            &[4],
+        ),
+        (
+            TicketSearch {
+                subject: Some("printer toner".into()),
+                ..TicketSearch::default()
+            },
+            &[12],
+        ),
+        (
+            TicketSearch {
+                text: "vpn certificate".into(),
+                ..TicketSearch::default()
+            },
+            &[2],
+        ),
+        (
+            TicketSearch {
+                text: "status:closed".into(),
+                ..TicketSearch::default()
+            },
+            &[],
+        ),
+    ];
+    for (query, expected) in cases {
+        let described = format!("{query:?}");
+        assert_eq!(search(query).await, expected.to_vec(), "{described}");
+    }
+
+    // Page 11 of 100 is past the 1000-result limit: the core refuses to send it, and the account
+    // answers 422 to a client that sends it anyway, which the core reads as a validation error.
+    let past_limit = OffsetPage {
+        page: 11,
+        per_page: 100,
+    };
+    assert!(zendesk
+        .search_tickets_request(&TicketSearch::default(), past_limit)
+        .is_err());
+    let mut request = zendesk
+        .search_tickets_request(&TicketSearch::default(), OffsetPage::default())
+        .expect("a request");
+    request.url = request.url.replace("page=1&", "page=11&");
+    let error = zendesk
+        .parse_search_page(&must_send(&request).await, past_limit)
+        .expect_err("past the limit");
+    assert!(
+        matches!(&error, CoreError::Validation { field: Some(field), .. } if field == "page"),
+        "{error:?}"
+    );
+
+    let users = zendesk
+        .parse_users(&must_send(&zendesk.search_users_request("user@example.com")).await)
+        .expect("users");
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].id, ZENDESK_USER_ID);
+    assert_eq!(users[0].email.as_deref(), Some("user@example.com"));
+}
+
+#[tokio::test]
+async fn a_create_whose_reply_was_lost_is_found_not_repeated() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let zendesk = client(&sandbox, "admin@example.com");
+    let ticket = NewTicket {
+        subject: "Printer jams".into(),
+        body: "Every third page".into(),
+        ..NewTicket::default()
+    };
+    let mut create = SafeCreate::new(zendesk.clone(), ticket, "flare-3f2a");
+    // The create reaches the account, but the reply is lost on the way back.
+    let first = create.request();
+    assert_eq!(first.method, Method::Post);
+    must_send(&first).await;
+    assert_eq!(create.handle(Attempt::NetworkError), CreateStep::Again);
+    let lookup = create.request();
+    assert_eq!(lookup.method, Method::Get);
+    let found = match create.handle(Attempt::Response(&must_send(&lookup).await)) {
+        CreateStep::Done(ticket) => ticket,
+        other => panic!("expected the ticket, got {other:?}"),
+    };
+    assert_eq!(found.title, "Printer jams");
+    let all = Paging::Offset(OffsetPage::default());
+    let page = zendesk
+        .parse_ticket_page(
+            &must_send(&zendesk.list_tickets_request(&all).expect("a request")).await,
+            &all,
+        )
+        .expect("a page");
+    assert_eq!(page.total, Some(13), "one ticket made, not two");
+}
+
+#[tokio::test]
+async fn end_users_and_bad_credentials_get_typed_errors() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let end_user = client(&sandbox, "user@example.com");
+    let me = end_user
+        .parse_user(&must_send(&end_user.me_request()).await)
+        .expect("the end user signs in");
+    assert_eq!((me.id, me.role.as_str()), (ZENDESK_USER_ID, "end-user"));
+    let paging = Paging::Cursor(CursorPage::default());
+    let request = end_user.list_tickets_request(&paging).expect("a request");
+    assert!(matches!(
+        end_user.parse_ticket_page(&must_send(&request).await, &paging),
+        Err(CoreError::Forbidden { .. })
+    ));
+
+    let instance = InstanceUrl::parse_zendesk(&sandbox.url).expect("an account");
+    let wrong = Zendesk::new(instance, api_token_credentials("user@example.com", "guess"));
+    assert_eq!(
+        wrong.parse_user(&must_send(&wrong.me_request()).await),
+        Err(CoreError::Unauthorized {
+            message: "Couldn't authenticate you".into()
+        })
+    );
+
+    let admin = client(&sandbox, "admin@example.com");
+    let closed = TicketUpdate {
+        comment: Some(NewComment {
+            body: "One more thing".into(),
+            public: true,
+            uploads: Vec::new(),
+        }),
+        ..TicketUpdate::default()
+    };
+    assert_eq!(
+        admin.parse_ticket(&must_send(&admin.update_ticket_request(11, &closed)).await),
+        Err(CoreError::Validation {
+            field: Some("status".into()),
+            message: "Status closed prevents ticket update".into()
+        })
+    );
+    let solved = admin
+        .parse_ticket(&must_send(&admin.show_ticket_request(9)).await)
+        .expect("a solved ticket");
+    assert_eq!(solved.status.category, StatusCategory::Completed);
+}
+
+#[tokio::test]
+async fn rate_limits_are_read_and_waited_out() {
+    let options = flare_sandbox::zendesk::ZendeskOptions {
+        requests_per_minute: Some(2),
+    };
+    let sandbox = Sandbox::start_zendesk_with(&options).await;
+    let zendesk = client(&sandbox, "admin@example.com");
+    for _ in 0..2 {
+        zendesk
+            .parse_ticket(&must_send(&zendesk.show_ticket_request(1)).await)
+            .expect("within the limit");
+    }
+    let request = zendesk.show_ticket_request(1);
+    let limited = must_send(&request).await;
+    let error = zendesk.parse_ticket(&limited).expect_err("past the limit");
+    let CoreError::RateLimited {
+        retry_after_secs: Some(retry_after),
+    } = error
+    else {
+        panic!("expected a rate limit, got {error:?}");
+    };
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    // The caller owns the clock: the policy says how long to wait, and the test does not sleep.
+    let decision =
+        RetryPolicy::default().decide(request.method, 1, Attempt::Response(&limited), 0, 0.5);
+    assert_eq!(decision, RetryDecision::RetryAfter(retry_after * 1000));
+}

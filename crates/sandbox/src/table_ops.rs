@@ -96,7 +96,10 @@ pub(crate) fn create(
     let sys_id = record.sys_id().to_owned();
     if db.get(table, &sys_id).is_some() {
         let number = record.get("number").to_owned();
-        return Err(AppError::InsertFailed { table: table.name(), number });
+        return Err(AppError::InsertFailed {
+            table: table.name(),
+            number,
+        });
     }
     db.insert(record);
     add_journal_entries(db, table, &sys_id, user, &changes.journal, now);

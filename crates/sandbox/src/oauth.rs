@@ -120,6 +120,12 @@ pub(crate) enum TokenRefusal {
     },
 }
 
+/// Random-looking URL-safe tokens: 64 characters, like the documented ones.
+#[derive(Debug)]
+pub(crate) struct TokenSource {
+    state: u64,
+}
+
 /// The authorization server's state.
 #[derive(Debug)]
 pub(crate) struct OAuthServer {
@@ -128,7 +134,7 @@ pub(crate) struct OAuthServer {
     codes: HashMap<String, IssuedCode>,
     access_tokens: HashMap<String, IssuedToken>,
     refresh_tokens: HashMap<String, IssuedToken>,
-    random_state: u64,
+    token_source: TokenSource,
 }
 
 #[derive(Debug, Clone)]
@@ -176,15 +182,13 @@ pub fn default_clients() -> Vec<OAuthClientConfig> {
 
 impl OAuthServer {
     pub(crate) fn new(clients: Vec<OAuthClientConfig>, token_lifetime: i64) -> OAuthServer {
-        // Tokens must not be guessable across runs; std's RandomState is seeded per process.
-        let random_state = RandomState::new().hash_one("flare-sandbox-oauth");
         OAuthServer {
             clients,
             token_lifetime,
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
-            random_state,
+            token_source: TokenSource::default(),
         }
     }
 
@@ -194,43 +198,7 @@ impl OAuthServer {
         &self,
         request: &AuthorizationRequest,
     ) -> Result<(), AuthorizationRefusal> {
-        let Some(client) = self.client(&request.client_id) else {
-            return Err(AuthorizationRefusal::Page(format!(
-                "Unknown OAuth client \"{}\".",
-                request.client_id
-            )));
-        };
-        if !client
-            .redirect_uris
-            .iter()
-            .any(|pattern| glob_matches(pattern, &request.redirect_uri))
-        {
-            return Err(AuthorizationRefusal::Page(format!(
-                "The redirect URI \"{}\" is not registered for this client.",
-                request.redirect_uri
-            )));
-        }
-        let invalid = |description: &str| AuthorizationRefusal::Redirect {
-            error: "invalid_request",
-            description: description.to_owned(),
-        };
-        if request.response_type != "code" {
-            return Err(AuthorizationRefusal::Redirect {
-                error: "unsupported_response_type",
-                description: "The response_type must be code.".to_owned(),
-            });
-        }
-        if request.state.is_empty() {
-            return Err(invalid("The state parameter is required."));
-        }
-        let is_public = client.client_secret.is_none();
-        if is_public && request.code_challenge.is_empty() {
-            return Err(invalid("Public clients must send a PKCE code_challenge."));
-        }
-        if !request.code_challenge.is_empty() && request.code_challenge_method != "S256" {
-            return Err(invalid("The code_challenge_method must be S256."));
-        }
-        Ok(())
+        check_authorization(&self.clients, request).map(|_| ())
     }
 
     /// Issues a code for a checked request the user allowed.
@@ -240,7 +208,7 @@ impl OAuthServer {
         user_name: &str,
         now: UnixSeconds,
     ) -> String {
-        let code = self.random_token();
+        let code = self.token_source.next_token();
         self.codes.insert(
             code.clone(),
             IssuedCode {
@@ -330,7 +298,7 @@ impl OAuthServer {
             }
         };
         let client_id = request.client_id.clone();
-        let access_token = self.random_token();
+        let access_token = self.token_source.next_token();
         self.access_tokens.insert(
             access_token.clone(),
             IssuedToken {
@@ -343,7 +311,7 @@ impl OAuthServer {
         let refresh_token = match refresh_token {
             Some(token) => token,
             None => {
-                let token = self.random_token();
+                let token = self.token_source.next_token();
                 self.refresh_tokens.insert(
                     token.clone(),
                     IssuedToken {
@@ -389,19 +357,80 @@ impl OAuthServer {
             .iter()
             .find(|client| client.client_id == client_id)
     }
+}
 
-    /// 64 random-looking URL-safe characters, like the documented tokens.
-    fn random_token(&mut self) -> String {
+impl Default for TokenSource {
+    fn default() -> TokenSource {
+        // Tokens must not be guessable across runs; std's RandomState is seeded per process.
+        TokenSource {
+            state: RandomState::new().hash_one("flare-sandbox-oauth"),
+        }
+    }
+}
+
+impl TokenSource {
+    /// The next token.
+    pub(crate) fn next_token(&mut self) -> String {
         let mut bytes = Vec::with_capacity(48);
         for _ in 0..6 {
-            self.random_state = self.random_state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut mixed = self.random_state;
+            self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut mixed = self.state;
             mixed = (mixed ^ (mixed >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
             mixed = (mixed ^ (mixed >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
             bytes.extend_from_slice(&(mixed ^ (mixed >> 31)).to_le_bytes());
         }
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
+}
+
+/// The checks RFC 6749 section 4.1.1 and RFC 7636 ask of an authorization request, against
+/// `clients`; on success, the client it names. A client or redirect URI that is not registered
+/// gets an error page, never a redirect (RFC 6749 section 4.1.2.1); `state` is required, and a
+/// public client must send a PKCE S256 `code_challenge`.
+pub(crate) fn check_authorization<'a>(
+    clients: &'a [OAuthClientConfig],
+    request: &AuthorizationRequest,
+) -> Result<&'a OAuthClientConfig, AuthorizationRefusal> {
+    let Some(client) = clients
+        .iter()
+        .find(|client| client.client_id == request.client_id)
+    else {
+        return Err(AuthorizationRefusal::Page(format!(
+            "Unknown OAuth client \"{}\".",
+            request.client_id
+        )));
+    };
+    if !client
+        .redirect_uris
+        .iter()
+        .any(|pattern| glob_matches(pattern, &request.redirect_uri))
+    {
+        return Err(AuthorizationRefusal::Page(format!(
+            "The redirect URI \"{}\" is not registered for this client.",
+            request.redirect_uri
+        )));
+    }
+    let invalid = |description: &str| AuthorizationRefusal::Redirect {
+        error: "invalid_request",
+        description: description.to_owned(),
+    };
+    if request.response_type != "code" {
+        return Err(AuthorizationRefusal::Redirect {
+            error: "unsupported_response_type",
+            description: "The response_type must be code.".to_owned(),
+        });
+    }
+    if request.state.is_empty() {
+        return Err(invalid("The state parameter is required."));
+    }
+    let is_public = client.client_secret.is_none();
+    if is_public && request.code_challenge.is_empty() {
+        return Err(invalid("Public clients must send a PKCE code_challenge."));
+    }
+    if !request.code_challenge.is_empty() && request.code_challenge_method != "S256" {
+        return Err(invalid("The code_challenge_method must be S256."));
+    }
+    Ok(client)
 }
 
 /// `BASE64URL(SHA256(verifier))`, RFC 7636 section 4.2.

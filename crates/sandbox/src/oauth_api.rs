@@ -34,12 +34,31 @@ const REQUEST_FIELDS: [&str; 7] = [
     "code_challenge_method",
 ];
 
+/// The parts of the sign-in and consent page that differ between the ServiceNow instance and the
+/// Zendesk account.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConsentPage {
+    /// Where the form posts.
+    pub(crate) action: &'static str,
+    /// Whose data the client wants ("wants to access your ServiceNow data").
+    pub(crate) service: &'static str,
+    /// The label of the `user_name` field.
+    pub(crate) user_label: &'static str,
+}
+
+/// What the ServiceNow sign-in page says and where it posts.
+const SERVICENOW_PAGE: ConsentPage = ConsentPage {
+    action: "/oauth_auth.do",
+    service: "ServiceNow",
+    user_label: "User name",
+};
+
 async fn authorize_page(
     State(state): State<AppState>,
     Query(request): Query<AuthorizationRequest>,
 ) -> Response {
     match state.oauth().check_authorization(&request) {
-        Ok(()) => Html(sign_in_page(&request, None)).into_response(),
+        Ok(()) => Html(sign_in_page(&SERVICENOW_PAGE, &request, None)).into_response(),
         Err(refusal) => refuse(&request, refusal),
     }
 }
@@ -49,15 +68,7 @@ async fn authorize_submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let request = AuthorizationRequest {
-        response_type: field("response_type"),
-        client_id: field("client_id"),
-        redirect_uri: field("redirect_uri"),
-        state: field("state"),
-        scope: field("scope"),
-        code_challenge: field("code_challenge"),
-        code_challenge_method: field("code_challenge_method"),
-    };
+    let request = authorization_request(&form);
     if let Err(refusal) = state.oauth().check_authorization(&request) {
         return refuse(&request, refusal);
     }
@@ -72,7 +83,11 @@ async fn authorize_submit(
         .db()
         .authenticate(&field("user_name"), &field("user_password"));
     let Some(user) = user else {
-        let page = sign_in_page(&request, Some("User name or password invalid"));
+        let page = sign_in_page(
+            &SERVICENOW_PAGE,
+            &request,
+            Some("User name or password invalid"),
+        );
         return (StatusCode::OK, Html(page)).into_response();
     };
     let code = state
@@ -117,7 +132,22 @@ async fn token(
     }
 }
 
-fn refuse(request: &AuthorizationRequest, refusal: AuthorizationRefusal) -> Response {
+/// The authorization request carried through the sign-in form's hidden fields.
+pub(crate) fn authorization_request(form: &HashMap<String, String>) -> AuthorizationRequest {
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    AuthorizationRequest {
+        response_type: field("response_type"),
+        client_id: field("client_id"),
+        redirect_uri: field("redirect_uri"),
+        state: field("state"),
+        scope: field("scope"),
+        code_challenge: field("code_challenge"),
+        code_challenge_method: field("code_challenge_method"),
+    }
+}
+
+/// An error page for a request that cannot be sent back, or a redirect back with the error.
+pub(crate) fn refuse(request: &AuthorizationRequest, refusal: AuthorizationRefusal) -> Response {
     match refusal {
         AuthorizationRefusal::Page(message) => {
             let page = format!(
@@ -135,7 +165,7 @@ fn refuse(request: &AuthorizationRequest, refusal: AuthorizationRefusal) -> Resp
 }
 
 /// Redirects to the client's redirect URI with `params` and the request's `state`.
-fn redirect_back(request: &AuthorizationRequest, params: &[(&str, &str)]) -> Response {
+pub(crate) fn redirect_back(request: &AuthorizationRequest, params: &[(&str, &str)]) -> Response {
     let mut query: Vec<String> = params
         .iter()
         .map(|(name, value)| format!("{name}={}", percent_encode(value)))
@@ -153,7 +183,11 @@ fn redirect_back(request: &AuthorizationRequest, params: &[(&str, &str)]) -> Res
 }
 
 /// The sign-in and consent page: real labels and buttons, no script, no inline style.
-fn sign_in_page(request: &AuthorizationRequest, error: Option<&str>) -> String {
+pub(crate) fn sign_in_page(
+    page: &ConsentPage,
+    request: &AuthorizationRequest,
+    error: Option<&str>,
+) -> String {
     let values = [
         &request.response_type,
         &request.client_id,
@@ -180,14 +214,17 @@ fn sign_in_page(request: &AuthorizationRequest, error: Option<&str>) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Sign in | Flare sandbox</title></head>\n\
          <body>\n<main>\n<h1>Sign in to the Flare sandbox</h1>\n\
-         <p><strong>{client}</strong> wants to access your ServiceNow data.</p>\n{alert}\
-         <form method=\"post\" action=\"/oauth_auth.do\">\n{hidden}\
-         <p><label for=\"user_name\">User name</label> <input id=\"user_name\" name=\"user_name\" autocomplete=\"username\" required></p>\n\
+         <p><strong>{client}</strong> wants to access your {service} data.</p>\n{alert}\
+         <form method=\"post\" action=\"{action}\">\n{hidden}\
+         <p><label for=\"user_name\">{user_label}</label> <input id=\"user_name\" name=\"user_name\" autocomplete=\"username\" required></p>\n\
          <p><label for=\"user_password\">Password</label> <input id=\"user_password\" name=\"user_password\" type=\"password\" autocomplete=\"current-password\" required></p>\n\
          <p><button type=\"submit\" name=\"action\" value=\"allow\">Allow</button>\n\
          <button type=\"submit\" name=\"action\" value=\"deny\" formnovalidate>Deny</button></p>\n\
          </form>\n</main>\n</body>\n</html>\n",
         client = escape(&request.client_id),
+        service = page.service,
+        action = page.action,
+        user_label = page.user_label,
     )
 }
 

@@ -18,11 +18,12 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-type Responder = Box<dyn Fn(&HttpRequest) -> HttpResponse>;
+type Responder = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, BrowserError>>;
 
 struct FakePlatform {
     storage: RefCell<HashMap<String, Value>>,
     requests: RefCell<Vec<HttpRequest>>,
+    sleeps: RefCell<Vec<u64>>,
     respond: Responder,
     grant_permission: bool,
 }
@@ -31,7 +32,7 @@ impl Platform for FakePlatform {
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>> {
         let response = (self.respond)(&request);
         self.requests.borrow_mut().push(request);
-        Box::pin(async move { Ok(response) })
+        Box::pin(async move { response })
     }
 
     fn load(&self, key: &str) -> LocalFuture<Result<Option<Value>, BrowserError>> {
@@ -52,6 +53,20 @@ impl Platform for FakePlatform {
     fn request_host_permission(&self, _pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         let granted = self.grant_permission;
         Box::pin(async move { Ok(granted) })
+    }
+
+    fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
+        Ok([7; 16])
+    }
+
+    fn now_ms(&self) -> u64 {
+        1_700_000_000_000
+    }
+
+    /// Waits are recorded, not waited: the fake's clock is the test's.
+    fn sleep(&self, millis: u64) -> LocalFuture<Result<(), BrowserError>> {
+        self.sleeps.borrow_mut().push(millis);
+        Box::pin(async { Ok(()) })
     }
 
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
@@ -113,9 +128,17 @@ fn mount(platform: FakePlatform) -> Mounted {
 }
 
 fn fake(respond: impl Fn(&HttpRequest) -> HttpResponse + 'static) -> FakePlatform {
+    fake_network(move |request| Ok(respond(request)))
+}
+
+/// A fake whose network can fail, as `fetch` does when a connection drops.
+fn fake_network(
+    respond: impl Fn(&HttpRequest) -> Result<HttpResponse, BrowserError> + 'static,
+) -> FakePlatform {
     FakePlatform {
         storage: RefCell::default(),
         requests: RefCell::default(),
+        sleeps: RefCell::default(),
         respond: Box::new(respond),
         grant_permission: true,
     }
@@ -376,4 +399,89 @@ async fn a_hibernating_instance_is_named() {
     assert!(popup
         .text_of("[role=alert]")
         .starts_with("The instance is hibernating."));
+}
+
+#[wasm_bindgen_test]
+async fn a_create_whose_answer_was_lost_is_looked_up_not_filed_twice() {
+    let n_posts = std::rc::Rc::new(std::cell::Cell::new(0));
+    let posts = n_posts.clone();
+    let platform = fake_network(move |request| match request.method {
+        Method::Post => {
+            posts.set(posts.get() + 1);
+            Err(BrowserError::Network("Failed to fetch".into()))
+        }
+        // The lookup by correlation id finds what the lost create committed.
+        _ if request.url.contains("correlation_id") => Ok(json_response(
+            200,
+            json!({"result": [{"sys_id": "a1", "number": "INC0010042", "short_description": "Payroll run fails",
+                               "state": "1", "correlation_id": "flare-07070707070707070707070707070707"}]}),
+        )),
+        _ => Ok(json_response(200, json!({"result": []}))),
+    });
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    let popup = mount(platform);
+    popup
+        .wait_for("the page title", |popup| {
+            popup
+                .find("[name=short_description]")
+                .is_some_and(|_| popup.value("short_description") == "Payroll portal")
+        })
+        .await;
+    popup.input("short_description", "Payroll run fails");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("the created incident", |popup| {
+            popup.text_of("[role=status]").contains("INC0010042")
+        })
+        .await;
+    assert_eq!(n_posts.get(), 1, "the create was sent once");
+    let requests = popup.platform.requests.borrow();
+    assert!(requests[0]
+        .body_text()
+        .unwrap_or_default()
+        .contains("\"correlation_id\":\"flare-07070707070707070707070707070707\""));
+    assert!(
+        requests[1]
+            .url
+            .contains("sysparm_query=correlation_id%3Dflare-0707"),
+        "{}",
+        requests[1].url
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rate_limited_reads_wait_and_retry() {
+    let n_calls = std::rc::Rc::new(std::cell::Cell::new(0));
+    let calls = n_calls.clone();
+    let platform = fake(move |_| {
+        calls.set(calls.get() + 1);
+        match calls.get() {
+            1 => HttpResponse::new(
+                429,
+                vec![
+                    ("Content-Type".into(), "application/json".into()),
+                    ("Retry-After".into(), "3".into()),
+                ],
+                r#"{"error":{"message":"Rate limit exceeded","detail":"x"},"status":"failure"}"#,
+            ),
+            _ => json_response(200, abel()),
+        }
+    });
+    let popup = mount(platform);
+    popup.fill_connect_form("acme").await;
+    popup.click_button("Test connection");
+    popup
+        .wait_for("the outcome", |popup| {
+            popup.text_of("[role=status]").contains("Connection works")
+        })
+        .await;
+    assert_eq!(
+        *popup.platform.sleeps.borrow(),
+        [3_000],
+        "waited as Retry-After said"
+    );
+    assert_eq!(n_calls.get(), 2);
 }

@@ -3,10 +3,11 @@
 
 use flare_core::auth::Credentials;
 use flare_core::error::CoreError;
-use flare_core::http::HttpRequest;
+use flare_core::http::{HttpRequest, HttpResponse, Method};
 use flare_core::instance::InstanceUrl;
 use flare_core::paging::Page;
-use flare_core::providers::servicenow::{NewIncident, ServiceNow, User};
+use flare_core::providers::servicenow::{NewIncident, SafeCreate, ServiceNow, Table, User};
+use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
 use flare_core::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +81,7 @@ pub async fn test_connection(
         });
     }
     let servicenow = ServiceNow::new(instance.clone(), credentials.clone());
-    let response = send(platform, servicenow.current_user_request()).await?;
+    let response = send_with_retries(platform, servicenow.current_user_request()).await?;
     let user = servicenow.parse_user(&response)?;
     Ok(Connection {
         instance,
@@ -110,6 +111,10 @@ pub async fn forget_connection(platform: &PlatformHandle) -> Result<(), AppError
 }
 
 /// Files an incident as the connected user.
+///
+/// The create carries a fresh correlation id, so when an attempt gets no answer (a dropped
+/// connection, a 5xx) Flare looks the record up before sending it again: retrying never files
+/// the incident twice. Waits follow flare-core's retry policy (`Retry-After` included).
 pub async fn create_incident(
     platform: &PlatformHandle,
     connection: &Connection,
@@ -120,8 +125,41 @@ pub async fn create_incident(
         caller_id: connection.user.sys_id.clone(),
         ..incident
     };
-    let response = send(platform, servicenow.create_incident_request(&incident)).await?;
-    Ok(servicenow.parse_incident(&response)?)
+    let correlation_id = format!("flare-{}", hex(&platform.random_bytes()?));
+    let mut create = SafeCreate::new(
+        servicenow.clone(),
+        Table::Incident,
+        incident.fields(),
+        &correlation_id,
+    );
+    let policy = interactive_policy();
+    for attempt in 1.. {
+        let request = create.request();
+        let sent = platform.send(request).await;
+        let outcome = match &sent {
+            Ok(response) => Attempt::Response(response),
+            Err(BrowserError::Network(_)) => Attempt::NetworkError,
+            Err(error) => return Err(error.clone().into()),
+        };
+        let step = create.handle(outcome);
+        let wait = match step {
+            CreateStep::Done(ticket) => return Ok(*ticket),
+            CreateStep::Failed(error) => return Err(error.into()),
+            // SafeCreate made the create safe to repeat, so the policy may treat it as idempotent.
+            CreateStep::Again => policy.decide(
+                Method::Get,
+                attempt,
+                outcome,
+                platform.now_ms(),
+                jitter(platform),
+            ),
+        };
+        match wait {
+            RetryDecision::RetryAfter(millis) => platform.sleep(millis).await?,
+            RetryDecision::GiveUp => return Err(give_up_error(&servicenow, sent)),
+        }
+    }
+    unreachable!("the retry policy gives up after a bounded number of attempts")
 }
 
 /// A page of the incidents the connected user reported, newest change first.
@@ -131,17 +169,68 @@ pub async fn my_incidents(
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
     let servicenow = connection.servicenow();
-    let response = send(
-        platform,
-        servicenow.my_incidents_request(&connection.user.sys_id, PAGE_SIZE, offset),
-    )
-    .await?;
+    let request = servicenow.my_incidents_request(&connection.user.sys_id, PAGE_SIZE, offset);
+    let response = send_with_retries(platform, request).await?;
     Ok(servicenow.parse_incident_page(&response, PAGE_SIZE, offset)?)
 }
 
-async fn send(
+/// Sends an idempotent request, retrying rate limits, 5xx and network failures as the core's
+/// retry policy decides; the last outcome is returned for the caller to read.
+async fn send_with_retries(
     platform: &PlatformHandle,
     request: HttpRequest,
-) -> Result<flare_core::http::HttpResponse, AppError> {
-    Ok(platform.send(request).await?)
+) -> Result<HttpResponse, AppError> {
+    let policy = interactive_policy();
+    for attempt in 1.. {
+        let sent = platform.send(request.clone()).await;
+        let outcome = match &sent {
+            Ok(response) => Attempt::Response(response),
+            Err(BrowserError::Network(_)) => Attempt::NetworkError,
+            Err(error) => return Err(error.clone().into()),
+        };
+        match policy.decide(
+            request.method,
+            attempt,
+            outcome,
+            platform.now_ms(),
+            jitter(platform),
+        ) {
+            RetryDecision::RetryAfter(millis) => platform.sleep(millis).await?,
+            RetryDecision::GiveUp => return Ok(sent?),
+        }
+    }
+    unreachable!("the retry policy gives up after a bounded number of attempts")
+}
+
+/// The error to show once retrying stopped: what the last reply meant, or the network failure.
+fn give_up_error(servicenow: &ServiceNow, sent: Result<HttpResponse, BrowserError>) -> AppError {
+    match sent {
+        Ok(response) => match servicenow.parse_incident(&response) {
+            Err(error) => error.into(),
+            // A success is never given up on; this only keeps the match total.
+            Ok(_) => AppError::Core(CoreError::Malformed {
+                message: "a success was taken for a failure".to_owned(),
+            }),
+        },
+        Err(error) => error.into(),
+    }
+}
+
+/// Someone is watching a spinner: wait out short rate limits, but report long ones (with their
+/// wait) rather than hang for a minute.
+fn interactive_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_rate_limit_wait_ms: 10_000,
+        ..RetryPolicy::default()
+    }
+}
+
+/// A random number in `[0, 1)` for back-off jitter.
+fn jitter(platform: &PlatformHandle) -> f64 {
+    let bytes = platform.random_bytes().unwrap_or_default();
+    f64::from(u16::from_le_bytes([bytes[0], bytes[1]])) / 65_536.0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

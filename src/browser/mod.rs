@@ -3,11 +3,13 @@
 //! The app reaches these only through the [`Platform`] trait, handed down as context, so component
 //! tests can use a fake. No `JsValue` leaves this module.
 
+mod crypto;
 mod extension;
 mod http;
 mod permissions;
 mod storage;
 mod tabs;
+mod time;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -53,6 +55,12 @@ pub trait Platform {
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>>;
     /// The page the user was on when they opened Flare.
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>>;
+    /// Cryptographically random bytes.
+    fn random_bytes(&self) -> Result<[u8; 16], BrowserError>;
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+    /// Resolves after `millis` milliseconds.
+    fn sleep(&self, millis: u64) -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// The platform, shareable through Leptos context (which wants `Send + Sync`; we only ever run on
@@ -106,5 +114,17 @@ impl Platform for ExtensionPlatform {
 
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         Box::pin(tabs::page_context())
+    }
+
+    fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
+        crypto::random_bytes()
+    }
+
+    fn now_ms(&self) -> u64 {
+        time::now_ms()
+    }
+
+    fn sleep(&self, millis: u64) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(time::sleep(millis))
     }
 }

@@ -101,3 +101,20 @@ test('what the user typed survives closing the popup', async () => {
   );
   browser.assertNoErrors();
 });
+
+test('a connection dropped after the instance saved the incident files it exactly once', async () => {
+  const popup = new PopupPage(await browser.openPopup());
+  await popup.shortDescription().waitFor();
+  await popup.page.waitForFunction(() => document.querySelector('textarea')?.value.includes('Page:'));
+  await popup.shortDescription().fill('Badge reader at door 3 is dead');
+  // The instance commits the record, then the connection breaks before the reply arrives.
+  await sandbox.fault({ kind: 'drop_after_commit', count: 1 });
+  await popup.createIncident();
+
+  const created = popup.status().filter({ hasText: 'Created' });
+  await created.waitFor();
+  const number = (await created.getByRole('link').textContent()).trim();
+  const matching = await sandbox.table('incident', { sysparm_query: 'short_description=Badge reader at door 3 is dead' });
+  assert.deepEqual(matching.map((incident) => incident.number), [number], 'one record, the one the popup shows');
+  browser.assertNoErrors();
+});

@@ -33,6 +33,15 @@ export async function startSandbox() {
       if (!response.ok) throw new Error(`sandbox ${table} query failed: ${response.status} ${await response.text()}`);
       return (await response.json()).result;
     },
+    /** Queues a fault through the sandbox's admin API (crates/sandbox/README.md). */
+    async fault(spec) {
+      const response = await fetch(`${url}/sandbox/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
+      if (!response.ok) throw new Error(`adding fault failed: ${response.status} ${await response.text()}`);
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));

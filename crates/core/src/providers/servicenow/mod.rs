@@ -18,6 +18,8 @@ pub use crate::providers::servicenow::safe_create::SafeCreate;
 pub use crate::providers::servicenow::table::Table;
 pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_PAGE_SIZE};
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::auth::Credentials;
@@ -63,6 +65,22 @@ pub struct NewIncident {
     pub caller_id: String,
 }
 
+impl NewIncident {
+    /// The incident's field values as the Table API takes them.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        [
+            ("short_description", self.short_description.as_str()),
+            ("description", self.description.as_str()),
+            ("urgency", self.urgency.code()),
+            ("impact", self.impact.code()),
+            ("caller_id", self.caller_id.as_str()),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+    }
+}
+
 impl ServiceNow {
     /// A connection to `instance` signing in with `credentials`.
     pub fn new(instance: InstanceUrl, credentials: Credentials) -> ServiceNow {
@@ -104,18 +122,7 @@ impl ServiceNow {
 
     /// Creates an incident.
     pub fn create_incident_request(&self, incident: &NewIncident) -> HttpRequest {
-        let fields = [
-            ("short_description", incident.short_description.as_str()),
-            ("description", incident.description.as_str()),
-            ("urgency", incident.urgency.code()),
-            ("impact", incident.impact.code()),
-            ("caller_id", incident.caller_id.as_str()),
-        ];
-        let fields = fields
-            .into_iter()
-            .map(|(name, value)| (name.to_owned(), value.to_owned()))
-            .collect();
-        self.create_ticket_request(Table::Incident, &fields)
+        self.create_ticket_request(Table::Incident, &incident.fields())
     }
 
     /// Reads the reply to a create, update or get of one incident.

@@ -90,13 +90,30 @@ pub(crate) async fn inject(
         Some(FaultKind::Hibernate) => hibernating_page(),
         Some(FaultKind::DropAfterCommit) => {
             let response = next.run(request).await;
-            let (parts, _) = response.into_parts();
-            // A body that fails makes hyper abort the connection mid-response.
-            let broken =
-                futures_util::stream::iter([Err::<Bytes, std::io::Error>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "fault: connection dropped",
-                ))]);
+            let (mut parts, body) = response.into_parts();
+            let body = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            // The status line, the headers and the start of the body go out, then the connection
+            // breaks. Sending something first matters: a browser that got no byte at all on a
+            // reused connection takes it for an idle close and silently sends the request again,
+            // which is not the failure this fault is for.
+            let head = body.slice(..body.len() / 2);
+            let broken = futures_util::stream::unfold(Some(head), |head| async move {
+                match head {
+                    Some(head) => Some((Ok::<Bytes, std::io::Error>(head), None)),
+                    None => {
+                        // Let the first chunk leave the socket before the connection is cut.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        let reset = std::io::Error::new(
+                            std::io::ErrorKind::ConnectionReset,
+                            "fault: connection dropped",
+                        );
+                        Some((Err(reset), None))
+                    }
+                }
+            });
             Response::from_parts(parts, Body::from_stream(broken))
         }
     }

@@ -30,7 +30,9 @@ pub struct Config {
 /// The `--config` file, JSON:
 /// `{"oauth_clients": [{"client_id": "flare", "redirect_uris": ["https://*.chromiumapp.org/*"]},
 /// {"client_id": "flare-relay", "client_secret": "flare-relay-secret", "redirect_uris": [...]}],
-/// "token_lifetime_secs": 1800}`.
+/// "token_lifetime_secs": 1800, "zendesk": {"oauth_clients": [...], "token_lifetime_secs": 7200}}`.
+/// The top-level clients are registered on both servers; `zendesk.oauth_clients` replace them, by
+/// client_id, on the Zendesk account only.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
@@ -40,6 +42,31 @@ pub struct FileConfig {
     /// Access token lifetime in seconds (default 1800).
     #[serde(default)]
     pub token_lifetime_secs: Option<i64>,
+    /// The Zendesk account's OAuth settings.
+    #[serde(default)]
+    pub zendesk: ZendeskFileConfig,
+}
+
+/// The `zendesk` object of the `--config` file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZendeskFileConfig {
+    /// Clients for the Zendesk account only, replacing top-level ones of the same client_id.
+    #[serde(default)]
+    pub oauth_clients: Vec<OAuthClientConfig>,
+    /// Access token lifetime in seconds when a token request names no `expires_in`; absent, such
+    /// tokens do not expire (Zendesk's default).
+    #[serde(default)]
+    pub token_lifetime_secs: Option<i64>,
+}
+
+impl FileConfig {
+    /// The Zendesk account's clients: the top-level ones, then the Zendesk-only ones.
+    pub fn zendesk_oauth_clients(&self) -> Vec<OAuthClientConfig> {
+        let mut clients = self.oauth_clients.clone();
+        clients.extend(self.zendesk.oauth_clients.iter().cloned());
+        clients
+    }
 }
 
 /// Reads a `--config` file.
@@ -92,7 +119,7 @@ pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--zendesk 
     \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)\
     \n  --zendesk IP:PORT     also run a Zendesk account there (port 0 picks a free port)\
     \n  --data DIR            keep the state in SQLite in DIR, so it survives restarts\
-    \n  --config FILE         JSON: OAuth clients and their redirect URIs, token lifetime\
+    \n  --config FILE         JSON: OAuth clients and their redirect URIs, token lifetimes\
     \n  --seed-incidents N    add N generated incidents to the demo data\
     \n  --rate-limit N        allow each user N REST API requests per hour (default: no limit)\
     \n  --va-webhook URL      where the Virtual Agent API posts its replies (also PUT /sandbox/va/config)";
@@ -233,6 +260,31 @@ mod tests {
                 value: "many".to_owned(),
             })
         );
+    }
+
+    #[test]
+    fn reads_a_config_file_with_zendesk_settings() {
+        let text = r#"{"oauth_clients": [{"client_id": "flare", "redirect_uris": ["https://x.chromiumapp.org/*"]}],
+            "zendesk": {"oauth_clients": [{"client_id": "flare-relay", "client_secret": "s", "redirect_uris": []}], "token_lifetime_secs": 7200}}"#;
+        let config: FileConfig = serde_json::from_str(text).expect("a valid config");
+        assert_eq!(config.token_lifetime_secs, None);
+        assert_eq!(config.zendesk.token_lifetime_secs, Some(7200));
+        let clients: Vec<(&str, Option<&str>)> = config
+            .zendesk
+            .oauth_clients
+            .iter()
+            .chain(&config.oauth_clients)
+            .map(|client| (client.client_id.as_str(), client.client_secret.as_deref()))
+            .collect();
+        assert_eq!(clients, [("flare-relay", Some("s")), ("flare", None)]);
+        let merged: Vec<String> = config
+            .zendesk_oauth_clients()
+            .into_iter()
+            .map(|client| client.client_id)
+            .collect();
+        assert_eq!(merged, ["flare", "flare-relay"]);
+        let unknown: Result<FileConfig, _> = serde_json::from_str(r#"{"zendesk": {"tokens": 1}}"#);
+        assert!(unknown.is_err());
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl AppState {
                 .max_attachment_bytes
                 .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
             oauth: Arc::new(Mutex::new(OAuthServer::new(
-                oauth_clients(options),
+                oauth::clients_with(&options.oauth_clients),
                 options
                     .token_lifetime_secs
                     .unwrap_or(DEFAULT_TOKEN_LIFETIME_SECS),
@@ -164,16 +164,6 @@ impl AppState {
     fn oauth(&self) -> MutexGuard<'_, OAuthServer> {
         lock(&self.oauth)
     }
-}
-
-/// The default clients with `options.oauth_clients` merged in by client_id.
-fn oauth_clients(options: &InstanceOptions) -> Vec<OAuthClientConfig> {
-    let mut clients = oauth::default_clients();
-    for configured in &options.oauth_clients {
-        clients.retain(|client| client.client_id != configured.client_id);
-        clients.push(configured.clone());
-    }
-    clients
 }
 
 fn seeded_database(options: &InstanceOptions) -> Database {

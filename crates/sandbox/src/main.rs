@@ -42,7 +42,7 @@ async fn main() -> anyhow::Result<()> {
         extra_incidents: config.seed_incidents,
         data_dir: config.data_dir,
         max_attachment_bytes: None,
-        oauth_clients: file_config.oauth_clients,
+        oauth_clients: file_config.oauth_clients.clone(),
         token_lifetime_secs: file_config.token_lifetime_secs,
     };
     let state = AppState::with_options(&instance_url, &options)?;
@@ -79,7 +79,13 @@ async fn main() -> anyhow::Result<()> {
                     login.email, login.api_token, login.description
                 )?;
             }
-            Some((zendesk_listener, zendesk::ZendeskState::new(&zendesk_url)))
+            let zendesk_options = zendesk::ZendeskOptions {
+                oauth_clients: file_config.zendesk_oauth_clients(),
+                token_lifetime_secs: file_config.zendesk.token_lifetime_secs,
+                ..zendesk::ZendeskOptions::default()
+            };
+            let zendesk_state = zendesk::ZendeskState::with_options(&zendesk_url, &zendesk_options);
+            Some((zendesk_listener, zendesk_state))
         }
         None => None,
     };

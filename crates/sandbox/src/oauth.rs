@@ -180,6 +180,17 @@ pub fn default_clients() -> Vec<OAuthClientConfig> {
     ]
 }
 
+/// The default clients with `configured` merged in by client_id: an entry replaces the default
+/// (or earlier entry) of the same client_id.
+pub(crate) fn clients_with(configured: &[OAuthClientConfig]) -> Vec<OAuthClientConfig> {
+    let mut clients = default_clients();
+    for client in configured {
+        clients.retain(|known| known.client_id != client.client_id);
+        clients.push(client.clone());
+    }
+    clients
+}
+
 impl OAuthServer {
     pub(crate) fn new(clients: Vec<OAuthClientConfig>, token_lifetime: i64) -> OAuthServer {
         OAuthServer {

@@ -933,6 +933,7 @@ async fn uploads_attach_to_comments_and_download() {
 async fn rate_limits_answer_as_recorded() {
     let options = flare_sandbox::zendesk::ZendeskOptions {
         requests_per_minute: Some(3),
+        ..Default::default()
     };
     let sandbox = Sandbox::start_zendesk_with(&options).await;
     for remaining in ["2", "1", "0"] {

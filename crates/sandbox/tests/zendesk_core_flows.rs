@@ -424,6 +424,7 @@ async fn end_users_and_bad_credentials_get_typed_errors() {
 async fn rate_limits_are_read_and_waited_out() {
     let options = flare_sandbox::zendesk::ZendeskOptions {
         requests_per_minute: Some(2),
+        ..Default::default()
     };
     let sandbox = Sandbox::start_zendesk_with(&options).await;
     let zendesk = client(&sandbox, "admin@example.com");

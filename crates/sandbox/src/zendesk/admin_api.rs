@@ -3,9 +3,13 @@
 //!
 //! - `GET /sandbox/rate-limit`, `PUT /sandbox/rate-limit` with `{"requests_per_minute": 5}` or
 //!   `null` for no limit. Setting it starts a new window.
+//! - `POST /sandbox/oauth/expire-tokens` (every access token expires now; refreshing still works)
+//!   and `POST /sandbox/oauth/revoke-tokens` (access and refresh tokens are revoked: sign in again),
+//!   as on the ServiceNow server.
 
 use axum::extract::State;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +17,10 @@ use crate::zendesk::error::ZendeskJson;
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
-    Router::new().route("/sandbox/rate-limit", get(rate_limit).put(set_rate_limit))
+    Router::new()
+        .route("/sandbox/rate-limit", get(rate_limit).put(set_rate_limit))
+        .route("/sandbox/oauth/expire-tokens", post(expire_tokens))
+        .route("/sandbox/oauth/revoke-tokens", post(revoke_tokens))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -33,4 +40,14 @@ async fn set_rate_limit(
 ) -> Json<RateLimit> {
     state.rate_limiter().set_limit(limit.requests_per_minute);
     Json(limit)
+}
+
+async fn expire_tokens(State(state): State<ZendeskState>) -> StatusCode {
+    state.oauth().expire_access_tokens(crate::datetime::now());
+    StatusCode::NO_CONTENT
+}
+
+async fn revoke_tokens(State(state): State<ZendeskState>) -> StatusCode {
+    state.oauth().revoke_all();
+    StatusCode::NO_CONTENT
 }

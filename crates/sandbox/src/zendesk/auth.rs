@@ -5,19 +5,22 @@
 //! password (`oauth.yml`: `-u {email_address}/token:{api_token}`). An API token belongs to the
 //! account, not to one user, so it signs in as whichever user the e-mail names. Basic with a
 //! password is refused: the reference documents only the token form (and Zendesk is retiring
-//! password access to the API). `Bearer` is OAuth; the account does not issue
-//! tokens yet, so every bearer token is refused the way Zendesk refuses an unknown one. A bearer
-//! check plugs in at [`authenticate`].
+//! password access to the API). `Bearer` is OAuth: an access token from `/oauth/tokens` signs in
+//! as the user who granted it, for what its scope allows (`crate::zendesk::oauth::scope_allows`);
+//! an unknown, expired or revoked one is refused with OAuth's `invalid_token`, and a scope that does
+//! not cover the request with 403 Forbidden (oauth.yml, "Scope").
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
+use crate::datetime;
 use crate::zendesk::account::{Account, Actor, User};
 use crate::zendesk::error::ZendeskError;
+use crate::zendesk::oauth::scope_allows;
 use crate::zendesk::ZendeskState;
 
 /// The account's API token, the password of every demo sign-in.
@@ -50,8 +53,7 @@ impl FromRequestParts<ZendeskState> for Caller {
         parts: &mut Parts,
         state: &ZendeskState,
     ) -> Result<Self, ZendeskError> {
-        let credential = credential(&parts.headers)?.ok_or(ZendeskError::Unauthenticated)?;
-        let user = authenticate(&state.account(), &credential)?;
+        let user = signed_in_user(parts, state)?.ok_or(ZendeskError::Unauthenticated)?;
         let client = parts
             .headers
             .get(USER_AGENT)
@@ -69,14 +71,32 @@ impl FromRequestParts<ZendeskState> for MaybeCaller {
         parts: &mut Parts,
         state: &ZendeskState,
     ) -> Result<Self, ZendeskError> {
-        match credential(&parts.headers)? {
-            None => Ok(MaybeCaller(None)),
-            Some(credential) => Ok(MaybeCaller(Some(authenticate(
-                &state.account(),
-                &credential,
-            )?))),
-        }
+        signed_in_user(parts, state).map(MaybeCaller)
     }
+}
+
+/// The user the request's credentials sign in as; `None` without credentials.
+fn signed_in_user(parts: &Parts, state: &ZendeskState) -> Result<Option<User>, ZendeskError> {
+    let Some(credential) = credential(&parts.headers)? else {
+        return Ok(None);
+    };
+    let Credential::Bearer(access_token) = credential else {
+        return authenticate(&state.account(), &credential).map(Some);
+    };
+    // One lock at a time: the grant first, then its user.
+    let (user_id, scope) = {
+        let oauth = state.oauth();
+        let issued = oauth
+            .access_token(&access_token, datetime::now())
+            .ok_or(ZendeskError::InvalidToken)?;
+        (issued.user_id, issued.scope.clone())
+    };
+    let is_read = parts.method == Method::GET || parts.method == Method::HEAD;
+    if !scope_allows(&scope, is_read, parts.uri.path()) {
+        return Err(ZendeskError::Forbidden);
+    }
+    let user = state.account().user(user_id).cloned();
+    user.map(Some).ok_or(ZendeskError::InvalidToken)
 }
 
 /// The credential in the headers; `None` without an `Authorization` header. A header that is
@@ -114,7 +134,8 @@ pub(crate) fn credential(headers: &HeaderMap) -> Result<Option<Credential>, Zend
     }))
 }
 
-/// The user a credential signs in as.
+/// The user an API token or password signs in as. Bearer tokens are looked up in the OAuth grants
+/// before this; here they name nobody.
 pub(crate) fn authenticate(
     account: &Account,
     credential: &Credential,
@@ -127,7 +148,6 @@ pub(crate) fn authenticate(
         Credential::ApiToken { .. } | Credential::Password { .. } => {
             Err(ZendeskError::Unauthenticated)
         }
-        // OAuth access tokens would be looked up here, once `/oauth/tokens` issues them.
         Credential::Bearer(_) => Err(ZendeskError::InvalidToken),
     }
 }

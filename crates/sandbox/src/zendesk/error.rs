@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::zendesk::oauth::OAuthError;
 use crate::zendesk::wire::json_text_response;
 
 /// Everything a request to the account can fail with.
@@ -26,6 +27,11 @@ pub(crate) enum ZendeskError {
     /// `oauth.yml`; the shape flare-core reads as an expired token).
     #[error("invalid access token")]
     InvalidToken,
+    /// A refused request to `/oauth/tokens`, answered in RFC 6749 section 5.2's shape
+    /// (`{"error":"invalid_grant","error_description":"..."}`); the reference documents no error
+    /// bodies, so the descriptions are RFC 6749's definitions of the codes.
+    #[error("{0}")]
+    OAuth(OAuthError),
     /// The signed-in user's role may not use this endpoint ("Allowed For" in the reference). The
     /// body is the one real accounts send (zenpy issue 336, flare-core's tests).
     #[error("forbidden")]
@@ -91,7 +97,10 @@ impl ZendeskError {
 
     fn status(&self) -> StatusCode {
         match self {
-            ZendeskError::Unauthenticated | ZendeskError::InvalidToken => StatusCode::UNAUTHORIZED,
+            ZendeskError::Unauthenticated
+            | ZendeskError::InvalidToken
+            | ZendeskError::OAuth(OAuthError::InvalidClient) => StatusCode::UNAUTHORIZED,
+            ZendeskError::OAuth(_) => StatusCode::BAD_REQUEST,
             ZendeskError::Forbidden => StatusCode::FORBIDDEN,
             ZendeskError::RecordNotFound | ZendeskError::InvalidEndpoint => StatusCode::NOT_FOUND,
             ZendeskError::RecordInvalid(_) | ZendeskError::SearchLimit => {
@@ -120,6 +129,11 @@ impl ZendeskError {
             ZendeskError::InvalidToken => ErrorBody {
                 error: "invalid_token",
                 error_description: Some("The access token provided is expired, revoked, malformed or invalid for other reasons."),
+                ..ErrorBody::default()
+            },
+            ZendeskError::OAuth(error) => ErrorBody {
+                error: error.code(),
+                error_description: Some(error.description()),
                 ..ErrorBody::default()
             },
             ZendeskError::Forbidden => body(
@@ -273,6 +287,21 @@ mod tests {
             ZendeskError::Unauthenticated,
             401,
             r#"{"error":"Couldn't authenticate you"}"#,
+        );
+        check(
+            ZendeskError::InvalidToken,
+            401,
+            r#"{"error":"invalid_token","error_description":"The access token provided is expired, revoked, malformed or invalid for other reasons."}"#,
+        );
+        check(
+            ZendeskError::OAuth(OAuthError::InvalidClient),
+            401,
+            r#"{"error":"invalid_client","error_description":"Client authentication failed (unknown client, no client authentication included, or unsupported authentication method)."}"#,
+        );
+        check(
+            ZendeskError::OAuth(OAuthError::InvalidRequest("code is required")),
+            400,
+            r#"{"error":"invalid_request","error_description":"code is required"}"#,
         );
         check(
             ZendeskError::invalid("status", "Status closed prevents ticket update"),

@@ -9,7 +9,9 @@
 //! - `tickets.rs`: the `ticket` object clients send.
 //! - `search.rs`: the search syntax; `paging.rs`: offset and cursor paging.
 //! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
-//! - `tickets_api.rs`, `users_api.rs`, `files_api.rs`, `admin_api.rs`: thin handlers.
+//! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
+//! - `tickets_api.rs`, `users_api.rs`, `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin
+//!   handlers.
 
 mod account;
 mod admin_api;
@@ -17,6 +19,8 @@ mod auth;
 mod error;
 mod extract;
 mod files_api;
+mod oauth;
+mod oauth_api;
 mod paging;
 mod rate_limit;
 mod search;
@@ -36,8 +40,10 @@ use axum::{middleware, Router};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::oauth::OAuthClientConfig;
 use crate::zendesk::account::Account;
 use crate::zendesk::error::ZendeskError;
+use crate::zendesk::oauth::OAuthGrants;
 use crate::zendesk::rate_limit::RateLimiter;
 use crate::zendesk::wire::Renderer;
 
@@ -55,6 +61,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ZendeskState {
     account_url: Arc<str>,
     account: Arc<Mutex<Account>>,
+    oauth: Arc<Mutex<OAuthGrants>>,
     rate_limiter: Arc<Mutex<RateLimiter>>,
 }
 
@@ -63,12 +70,20 @@ pub struct ZendeskState {
 pub struct ZendeskOptions {
     /// API requests the account allows per minute; `None` for no limit (and no rate headers).
     pub requests_per_minute: Option<u32>,
+    /// OAuth clients besides, or instead of, the default `flare` and `flare-relay` (an entry with
+    /// their client_id replaces them; a later entry replaces an earlier one).
+    pub oauth_clients: Vec<OAuthClientConfig>,
+    /// The access token lifetime when a token request names no `expires_in`; `None` for tokens
+    /// that do not expire, as `expires_in` "Defaults to null" (oauth.yml).
+    pub token_lifetime_secs: Option<i64>,
 }
 
 impl Default for ZendeskOptions {
     fn default() -> ZendeskOptions {
         ZendeskOptions {
             requests_per_minute: Some(DEFAULT_REQUESTS_PER_MINUTE),
+            oauth_clients: Vec::new(),
+            token_lifetime_secs: None,
         }
     }
 }
@@ -85,6 +100,10 @@ impl ZendeskState {
         ZendeskState {
             account_url: Arc::from(account_url.trim_end_matches('/')),
             account: Arc::new(Mutex::new(seed::demo_account())),
+            oauth: Arc::new(Mutex::new(OAuthGrants::new(
+                crate::oauth::clients_with(&options.oauth_clients),
+                options.token_lifetime_secs,
+            ))),
             rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
                 options.requests_per_minute,
             ))),
@@ -101,6 +120,10 @@ impl ZendeskState {
         crate::lock(&self.account)
     }
 
+    fn oauth(&self) -> MutexGuard<'_, OAuthGrants> {
+        crate::lock(&self.oauth)
+    }
+
     fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
         crate::lock(&self.rate_limiter)
     }
@@ -112,7 +135,7 @@ impl ZendeskState {
     }
 }
 
-/// The router of one Zendesk account: `/api/v2/`, attachment downloads, the admin API.
+/// The router of one Zendesk account: `/api/v2/`, attachment downloads, OAuth, the admin API.
 pub fn app(state: ZendeskState) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
@@ -129,6 +152,7 @@ pub fn app(state: ZendeskState) -> Router {
     Router::new()
         .merge(api)
         .merge(files_api::download_routes())
+        .merge(oauth_api::routes())
         .merge(admin_api::routes())
         .fallback(fallback)
         .layer(trace)

@@ -14,4 +14,5 @@ Flare is built. To try it:
      one of the demo accounts (abel.tuter / abel.tuter is an end user).
 
 TXT
-exec target/debug/flare-sandbox --servicenow "${FLARE_SANDBOX_ADDR:-127.0.0.1:8300}"
+exec target/debug/flare-sandbox --servicenow "${FLARE_SERVICENOW_ADDR:-127.0.0.1:8300}" \
+  --zendesk "${FLARE_ZENDESK_ADDR:-127.0.0.1:8301}"

@@ -231,10 +231,11 @@ async fn an_agent_works_an_incident_to_resolution_and_an_admin_deletes_it() {
     // Resolving needs a close code and notes; without them the instance refuses.
     let bare =
         beth.update_ticket_request(Table::Incident, &incident.id, &fields(&[("state", "6")]));
-    assert!(matches!(
-        beth.parse_ticket(Table::Incident, &must_send(&bare).await),
-        Err(CoreError::Forbidden { .. })
-    ));
+    let refused = beth.parse_ticket(Table::Incident, &must_send(&bare).await);
+    assert!(
+        matches!(&refused, Err(CoreError::Validation { field: Some(field), .. }) if field == "Resolution code, Resolution notes"),
+        "{refused:?}"
+    );
     let resolve = beth.update_ticket_request(
         Table::Incident,
         &incident.id,

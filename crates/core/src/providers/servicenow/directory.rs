@@ -58,6 +58,16 @@ impl ServiceNow {
         self.directory_request(DirectoryTable::Users, &query, limit)
     }
 
+    /// The user with exactly this login name.
+    pub fn user_by_login_request(&self, user_name: &str) -> HttpRequest {
+        let query = EncodedQuery::default().and(Condition::new(
+            "user_name",
+            Operator::Equals,
+            user_name.trim(),
+        ));
+        self.directory_request(DirectoryTable::Users, &query, 1)
+    }
+
     /// The user with exactly this e-mail address.
     pub fn user_by_email_request(&self, email: &str) -> HttpRequest {
         let query =

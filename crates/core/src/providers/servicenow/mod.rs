@@ -189,6 +189,9 @@ impl ServiceNow {
     }
 }
 
+/// What a data-policy refusal says right before the labels of the fields it needs.
+const DATA_POLICY_MARKER: &str = "The following fields are mandatory:";
+
 /// Turns every reply that is not the expected success into the error it means.
 pub(crate) fn check(
     response: &HttpResponse,
@@ -218,6 +221,20 @@ pub(crate) fn check(
         401 => CoreError::Unauthorized {
             message: message_or("user not authenticated"),
         },
+        // A data policy names the mandatory fields it misses ("Data Policy Exception: The following
+        // fields are mandatory: Resolution code, Resolution notes"): the user can fix that.
+        403 if message
+            .as_deref()
+            .is_some_and(|text| text.contains(DATA_POLICY_MARKER)) =>
+        {
+            let text = message.clone().unwrap_or_default();
+            CoreError::Validation {
+                field: text
+                    .split_once(DATA_POLICY_MARKER)
+                    .map(|(_, fields)| fields.trim().to_owned()),
+                message: text,
+            }
+        }
         403 => CoreError::Forbidden {
             message: message_or("forbidden"),
         },

@@ -674,3 +674,43 @@ fn pages_are_walked_one_request_at_a_time() {
     assert_eq!(pages.next_request(), None);
     assert_eq!(seen, ["a", "b", "c", "d", "e"]);
 }
+
+#[test]
+fn data_policy_refusals_name_the_missing_fields() {
+    let refused = json_response(
+        403,
+        r#"{"error":{"message":"Operation Failed","detail":"Data Policy Exception: The following fields are mandatory: Resolution code, Resolution notes"},"status":"failure"}"#,
+    );
+    assert_eq!(
+        servicenow().parse_ticket(Table::Incident, &refused),
+        Err(CoreError::Validation {
+            field: Some("Resolution code, Resolution notes".into()),
+            message: "Operation Failed: Data Policy Exception: The following fields are mandatory: Resolution code, Resolution notes".into(),
+        })
+    );
+}
+
+#[test]
+fn request_items_and_logins() {
+    let items = servicenow().request_items_request("r1", 50, 0);
+    assert!(
+        items
+            .url
+            .starts_with("https://acme.service-now.com/api/now/table/sc_req_item?"),
+        "{}",
+        items.url
+    );
+    assert!(
+        items
+            .url
+            .contains("sysparm_query=request%3Dr1%5EORDERBYsys_created_on"),
+        "{}",
+        items.url
+    );
+    let login = servicenow().user_by_login_request(" abel.tuter ");
+    assert!(
+        login.url.contains("sysparm_query=user_name%3Dabel.tuter&"),
+        "{}",
+        login.url
+    );
+}

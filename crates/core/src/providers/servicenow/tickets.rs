@@ -158,6 +158,19 @@ impl ServiceNow {
         )
     }
 
+    /// The items (`sc_req_item`) of a request (`sc_request`), oldest first.
+    pub fn request_items_request(
+        &self,
+        request_sys_id: &str,
+        limit: u32,
+        offset: u64,
+    ) -> HttpRequest {
+        let query = EncodedQuery::default()
+            .and(Condition::new("request", Operator::Equals, request_sys_id))
+            .order_by("sys_created_on");
+        self.list_request(Table::RequestItem, &query.to_string(), limit, offset)
+    }
+
     /// Reads a page of tickets; `limit` and `offset` are the ones the request asked for.
     ///
     /// The next page comes from the `Link` header's `next` when there is one, else from

@@ -3,7 +3,8 @@
 //!
 //! - `GET /sandbox/rate-limit`, `PUT /sandbox/rate-limit` with `{"requests_per_minute": 5}` or
 //!   `null` for no limit. Setting it starts a new window.
-//! - `POST /sandbox/oauth/expire-tokens` (every access token expires now; refreshing still works)
+//! - `POST /sandbox/oauth/expire-tokens` (every access token and authorization code expires now;
+//!   refreshing still works)
 //!   and `POST /sandbox/oauth/revoke-tokens` (access and refresh tokens are revoked: sign in again),
 //!   as on the ServiceNow server.
 
@@ -43,7 +44,7 @@ async fn set_rate_limit(
 }
 
 async fn expire_tokens(State(state): State<ZendeskState>) -> StatusCode {
-    state.oauth().expire_access_tokens(crate::datetime::now());
+    state.oauth().expire_now(crate::datetime::now());
     StatusCode::NO_CONTENT
 }
 

@@ -274,8 +274,12 @@ impl OAuthGrants {
             .filter(|issued| !is_expired(issued.expires_at, now))
     }
 
-    /// Expires every access token now (a switch for tests); refresh tokens stay valid.
-    pub(crate) fn expire_access_tokens(&mut self, now: UnixSeconds) {
+    /// Expires every access token and authorization code now (a switch for tests); refresh
+    /// tokens stay valid.
+    pub(crate) fn expire_now(&mut self, now: UnixSeconds) {
+        for code in self.codes.values_mut() {
+            code.expires_at = code.expires_at.min(now);
+        }
         for issued in self.access_tokens.values_mut() {
             issued.expires_at = Some(issued.expires_at.map_or(now, |at| at.min(now)));
         }
@@ -642,7 +646,7 @@ mod tests {
     fn expiring_keeps_refresh_and_revoking_ends_everything() {
         let mut grants = grants(None);
         let reply = signed_in(&mut grants);
-        grants.expire_access_tokens(NOW);
+        grants.expire_now(NOW);
         assert!(grants.access_token(&reply.access_token, NOW).is_none());
         let refreshed = grants
             .exchange(&refresh_request(&reply.refresh_token), NOW)

@@ -182,3 +182,100 @@ pub fn result_keys(text: &str) -> Vec<String> {
         .result
         .0
 }
+
+/// What a browser does on an OAuth sign-in page: opens `authorization_url`, fills in the user name
+/// and password, presses the button with `button` as its value (`allow` or `deny`) and returns the
+/// answer without following its redirect. The form's action and hidden fields are read from the
+/// page, as a browser reads them.
+pub async fn submit_consent(
+    authorization_url: &str,
+    (user_name, password): (&str, &str),
+    button: &str,
+) -> Reply {
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let page = browser
+        .get(authorization_url)
+        .send()
+        .await
+        .expect("the sign-in page");
+    assert_eq!(page.status(), StatusCode::OK, "{authorization_url}");
+    let html = page.text().await.expect("a page");
+    let (action, mut form) = read_form(&html);
+    form.extend(
+        [
+            ("user_name", user_name),
+            ("user_password", password),
+            ("action", button),
+        ]
+        .map(|(name, value)| (name.to_owned(), value.to_owned())),
+    );
+    let action = reqwest::Url::parse(authorization_url)
+        .and_then(|url| url.join(&action))
+        .expect("a form action");
+    let response = browser
+        .post(action)
+        .form(&form)
+        .send()
+        .await
+        .expect("the sign-in answer");
+    Reply {
+        status: response.status(),
+        headers: response.headers().clone(),
+        text: response.text().await.expect("a readable body"),
+    }
+}
+
+/// The `action` of the page's form and its hidden fields, unescaped.
+pub fn read_form(html: &str) -> (String, Vec<(String, String)>) {
+    let attribute = |tag: &str, name: &str| -> String {
+        let start = tag
+            .find(&format!("{name}=\""))
+            .map(|at| at + name.len() + 2)
+            .unwrap_or_else(|| panic!("{name} in {tag}"));
+        let end = tag[start..].find('"').expect("a closing quote") + start;
+        unescape(&tag[start..end])
+    };
+    let form_tag = html
+        .split("<form ")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap_or_else(|| panic!("a form in {html}"));
+    let hidden = html
+        .split("<input ")
+        .skip(1)
+        .filter_map(|rest| rest.split('>').next())
+        .filter(|tag| tag.contains("type=\"hidden\""))
+        .map(|tag| (attribute(tag, "name"), attribute(tag, "value")))
+        .collect();
+    (attribute(form_tag, "action"), hidden)
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+impl Reply {
+    /// The query parameters of the `Location` a redirect points at.
+    pub fn location_params(&self) -> Vec<(String, String)> {
+        let location = self.header("location").expect("a redirect");
+        let url = reqwest::Url::parse(location).expect("an absolute location");
+        url.query_pairs()
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect()
+    }
+
+    /// One query parameter of the `Location` a redirect points at.
+    pub fn location_param(&self, name: &str) -> Option<String> {
+        self.location_params()
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+}

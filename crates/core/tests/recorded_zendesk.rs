@@ -29,6 +29,10 @@ enum Route {
     User,
     /// A list of users.
     Users,
+    /// A page of the cursor-based incremental ticket export (sync).
+    Export,
+    /// A list of groups.
+    Groups,
     /// A delete: no content.
     Deleted,
     /// An endpoint Flare does not call; only its errors are checked.
@@ -129,11 +133,12 @@ fn route(method: &str, pattern: &str) -> Route {
         ("DELETE", "/api/v2/tickets/{id}.json") => Route::Deleted,
         ("GET", "/api/v2/tickets.json") => Route::TicketPage,
         ("GET", "/api/v2/tickets/show_many.json") => Route::Tickets,
-        // Flare does not export incrementally yet, but the tickets in an export are the same
-        // objects, so they must convert too (they include real `deleted` tickets).
-        ("GET", "/api/v2/incremental/tickets.json" | "/api/v2/incremental/tickets/cursor.json") => {
-            Route::Tickets
-        }
+        ("GET", "/api/v2/incremental/tickets/cursor.json") => Route::Export,
+        // Flare syncs with the cursor export; the time-based one holds the same ticket objects,
+        // so they must convert too (they include real `deleted` tickets).
+        ("GET", "/api/v2/incremental/tickets.json") => Route::Tickets,
+        ("GET", "/api/v2/groups.json") => Route::Groups,
+        ("DELETE", "/api/v2/groups/{id}.json") => Route::Deleted,
         // Flare reads users through /users/me and user search; these replies carry the same objects.
         ("GET", "/api/v2/users/{id}.json") | ("POST", "/api/v2/users.json") => Route::User,
         ("GET", "/api/v2/users.json") => Route::Users,
@@ -148,6 +153,7 @@ fn route(method: &str, pattern: &str) -> Route {
         | ("DELETE", "/api/v2/tickets/destroy_many.json")
         | ("DELETE", "/api/v2/users/destroy_many.json")
         | ("DELETE", "/api/v2/deleted_tickets/{id}.json")
+        | ("POST", "/api/v2/groups.json")
         | ("PUT", "/api/v2/deleted_tickets/{id}/restore.json") => Route::NotCalled,
         (method, pattern) => panic!("no expectation for {method} {pattern}: add one"),
     }
@@ -252,7 +258,7 @@ fn check_tickets(tickets: &[Ticket], records: &Value, context: &str) {
 fn every_recorded_response_parses_or_names_its_error() {
     let zendesk = zendesk();
     let interactions = interactions();
-    assert_eq!(interactions.len(), 467, "the 37 recordings are all there");
+    assert_eq!(interactions.len(), 489, "the 38 recordings are all there");
     let mut seen: BTreeMap<Route, usize> = BTreeMap::new();
     for interaction in interactions {
         let Interaction {
@@ -301,6 +307,33 @@ fn every_recorded_response_parses_or_names_its_error() {
                         assert!(asked.contains(&ticket.id.as_str()), "{context}");
                     }
                 }
+            }
+            Route::Export => {
+                let page = zendesk.parse_export_page(&response).expect(&context);
+                check_tickets(&page.tickets, &body["tickets"], &context);
+                let cursor = body["after_cursor"].as_str().map(|cursor| {
+                    flare_core::providers::zendesk::SyncPoint::Cursor(cursor.to_owned())
+                });
+                assert_eq!(page.next, cursor, "{context}");
+                assert_eq!(
+                    Some(page.end_of_stream),
+                    body["end_of_stream"].as_bool(),
+                    "{context}"
+                );
+            }
+            Route::Groups => {
+                let groups = zendesk.parse_groups(&response).expect(&context);
+                let recorded = body["groups"].as_array().expect("groups");
+                let live: Vec<u64> = recorded
+                    .iter()
+                    .filter(|group| group["deleted"].as_bool() != Some(true))
+                    .filter_map(|group| group["id"].as_u64())
+                    .collect();
+                assert_eq!(
+                    groups.iter().map(|group| group.id).collect::<Vec<_>>(),
+                    live,
+                    "{context}"
+                );
             }
             Route::TicketPage => {
                 let paging = requested_paging(&uri);
@@ -371,6 +404,8 @@ fn every_recorded_response_parses_or_names_its_error() {
             Route::TicketPage,
             Route::User,
             Route::Users,
+            Route::Export,
+            Route::Groups,
             Route::Deleted,
             Route::NotCalled
         ],

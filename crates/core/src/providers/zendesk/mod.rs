@@ -12,6 +12,7 @@
 
 mod directory;
 mod fields;
+mod incremental;
 mod paging;
 mod safe_create;
 mod search;
@@ -21,6 +22,7 @@ pub use crate::providers::zendesk::directory::Group;
 pub use crate::providers::zendesk::fields::{
     ticket_priority, ticket_status, TicketPriority, TicketStatus, TicketType,
 };
+pub use crate::providers::zendesk::incremental::{ExportPage, SyncPoint};
 pub use crate::providers::zendesk::paging::{
     CursorPage, ListPage, OffsetPage, Paging, TicketPages, MAX_OFFSET_PAGES, MAX_PAGE_SIZE,
     MAX_SEARCH_RESULTS,
@@ -513,7 +515,7 @@ impl Zendesk {
         list.users.into_iter().map(User::try_from).collect()
     }
 
-    fn tickets(&self, tickets: Vec<WireTicket>) -> Result<Vec<Ticket>, CoreError> {
+    pub(crate) fn tickets(&self, tickets: Vec<WireTicket>) -> Result<Vec<Ticket>, CoreError> {
         tickets
             .into_iter()
             .map(|ticket| self.ticket(ticket))

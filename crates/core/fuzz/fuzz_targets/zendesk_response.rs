@@ -34,4 +34,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = zendesk.parse_upload(&response);
     let _ = zendesk.parse_user(&response);
     let _ = zendesk.parse_users(&response);
+    let _ = zendesk.parse_groups(&response);
+    let _ = zendesk.parse_export_page(&response);
 });

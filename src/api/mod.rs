@@ -136,11 +136,7 @@ pub async fn create_incident(
     for attempt in 1.. {
         let request = create.request();
         let sent = platform.send(request).await;
-        let outcome = match &sent {
-            Ok(response) => Attempt::Response(response),
-            Err(BrowserError::Network(_)) => Attempt::NetworkError,
-            Err(error) => return Err(error.clone().into()),
-        };
+        let outcome = attempt_outcome(&sent)?;
         let step = create.handle(outcome);
         let wait = match step {
             CreateStep::Done(ticket) => return Ok(*ticket),
@@ -183,11 +179,7 @@ async fn send_with_retries(
     let policy = interactive_policy();
     for attempt in 1.. {
         let sent = platform.send(request.clone()).await;
-        let outcome = match &sent {
-            Ok(response) => Attempt::Response(response),
-            Err(BrowserError::Network(_)) => Attempt::NetworkError,
-            Err(error) => return Err(error.clone().into()),
-        };
+        let outcome = attempt_outcome(&sent)?;
         match policy.decide(
             request.method,
             attempt,
@@ -200,6 +192,16 @@ async fn send_with_retries(
         }
     }
     unreachable!("the retry policy gives up after a bounded number of attempts")
+}
+
+/// What an attempt came to, for the retry rules; a browser failure other than the network's (a
+/// broken extension API) is not worth retrying and ends the call.
+fn attempt_outcome(sent: &Result<HttpResponse, BrowserError>) -> Result<Attempt<'_>, AppError> {
+    match sent {
+        Ok(response) => Ok(Attempt::Response(response)),
+        Err(BrowserError::Network(_)) => Ok(Attempt::NetworkError),
+        Err(error) => Err(error.clone().into()),
+    }
 }
 
 /// The error to show once retrying stopped: what the last reply meant, or the network failure.

@@ -201,6 +201,16 @@ impl Mounted {
         button.click();
     }
 
+    /// Waits until the incident form shows, pre-filled from the fake page.
+    async fn wait_for_prefilled_form(&self) {
+        self.wait_for("the page title", |popup| {
+            popup
+                .find("[name=short_description]")
+                .is_some_and(|_| popup.value("short_description") == "Payroll portal")
+        })
+        .await;
+    }
+
     async fn fill_connect_form(&self, instance: &str) {
         self.wait_for("the connect form", |popup| {
             popup.find("[name=instance]").is_some()
@@ -321,13 +331,7 @@ async fn a_failed_create_keeps_the_form_and_the_draft() {
         .borrow_mut()
         .insert("connection".into(), saved_connection());
     let popup = mount(platform);
-    popup
-        .wait_for("the page title", |popup| {
-            popup
-                .find("[name=short_description]")
-                .is_some_and(|_| popup.value("short_description") == "Payroll portal")
-        })
-        .await;
+    popup.wait_for_prefilled_form().await;
     popup.input("short_description", "Payroll run fails");
     popup.click_button("Create incident");
     popup
@@ -365,13 +369,7 @@ async fn an_empty_title_is_refused_before_sending() {
         .borrow_mut()
         .insert("connection".into(), saved_connection());
     let popup = mount(platform);
-    popup
-        .wait_for("the page title", |popup| {
-            popup
-                .find("[name=short_description]")
-                .is_some_and(|_| popup.value("short_description") == "Payroll portal")
-        })
-        .await;
+    popup.wait_for_prefilled_form().await;
     popup.input("short_description", "   ");
     popup.click_button("Create incident");
     popup
@@ -423,13 +421,7 @@ async fn a_create_whose_answer_was_lost_is_looked_up_not_filed_twice() {
         .borrow_mut()
         .insert("connection".into(), saved_connection());
     let popup = mount(platform);
-    popup
-        .wait_for("the page title", |popup| {
-            popup
-                .find("[name=short_description]")
-                .is_some_and(|_| popup.value("short_description") == "Payroll portal")
-        })
-        .await;
+    popup.wait_for_prefilled_form().await;
     popup.input("short_description", "Payroll run fails");
     popup.click_button("Create incident");
     popup

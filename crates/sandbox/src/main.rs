@@ -40,7 +40,7 @@ async fn main() -> anyhow::Result<()> {
     let options = InstanceOptions {
         rate_limit_per_hour: config.rate_limit,
         extra_incidents: config.seed_incidents,
-        data_dir: config.data_dir,
+        data_dir: config.data_dir.clone(),
         max_attachment_bytes: None,
         oauth_clients: file_config.oauth_clients.clone(),
         token_lifetime_secs: file_config.token_lifetime_secs,
@@ -82,9 +82,11 @@ async fn main() -> anyhow::Result<()> {
             let zendesk_options = zendesk::ZendeskOptions {
                 oauth_clients: file_config.zendesk_oauth_clients(),
                 token_lifetime_secs: file_config.zendesk.token_lifetime_secs,
+                data_dir: config.data_dir.clone(),
                 ..zendesk::ZendeskOptions::default()
             };
-            let zendesk_state = zendesk::ZendeskState::with_options(&zendesk_url, &zendesk_options);
+            let zendesk_state =
+                zendesk::ZendeskState::with_options(&zendesk_url, &zendesk_options)?;
             Some((zendesk_listener, zendesk_state))
         }
         None => None,

@@ -6,13 +6,17 @@
 //! user lookups and job statuses are for agents (`tickets.yml`, `search.yml`, `users.yml`,
 //! `job-statuses.yml`), deleting tickets for admins and agents allowed to delete
 //! (`tickets.yml`, DeleteTicket), `/users/me` for anyone (`users.yml`, ShowCurrentUser).
+//!
+//! With `--data`, every change is also written through to `crate::zendesk::persist`.
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::datetime::UnixSeconds;
+use crate::persist::StoreError;
 use crate::zendesk::error::ZendeskError;
+use crate::zendesk::persist::{Snapshot, ZendeskStore};
 use crate::zendesk::tickets::{self, RequesterInput, TicketInput};
 
 /// Most values one bulk call takes (`tickets.yml`: "up to 100").
@@ -26,7 +30,8 @@ pub(crate) const UPLOAD_TOKEN_SECONDS: i64 = 3600;
 pub(crate) const ACCOUNT_ID: u64 = 90_000_001;
 
 /// A user's role, as `role` spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Role {
     EndUser,
     Agent,
@@ -34,7 +39,8 @@ pub(crate) enum Role {
 }
 
 /// A ticket status, in Zendesk's order (the order `status<solved` compares by).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Status {
     New,
     Open,
@@ -45,7 +51,8 @@ pub(crate) enum Status {
 }
 
 /// A ticket priority, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Priority {
     Low,
     Normal,
@@ -53,8 +60,18 @@ pub(crate) enum Priority {
     Urgent,
 }
 
+/// How a ticket or comment came in, `via.channel`: `api` through the API, `web` for the seeded
+/// ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Channel {
+    Api,
+    Web,
+}
+
 /// A ticket type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum TicketType {
     Problem,
     Incident,
@@ -62,7 +79,7 @@ pub(crate) enum TicketType {
     Task,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct User {
     pub(crate) id: u64,
     pub(crate) name: String,
@@ -76,7 +93,7 @@ pub(crate) struct User {
     pub(crate) updated_at: UnixSeconds,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Ticket {
     pub(crate) id: u64,
     pub(crate) external_id: Option<String>,
@@ -95,12 +112,11 @@ pub(crate) struct Ticket {
     pub(crate) tags: Vec<String>,
     /// Whether the first comment is public.
     pub(crate) is_public: bool,
-    /// `via.channel`: `api` for tickets made through the API, `web` for the seeded ones.
-    pub(crate) channel: &'static str,
+    pub(crate) channel: Channel,
     pub(crate) comments: Vec<Comment>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Comment {
     /// Also the id of the audit event that added it, as in Zendesk.
     pub(crate) id: u64,
@@ -110,7 +126,7 @@ pub(crate) struct Comment {
     pub(crate) attachment_ids: Vec<u64>,
     pub(crate) audit_id: u64,
     pub(crate) created_at: UnixSeconds,
-    pub(crate) channel: &'static str,
+    pub(crate) channel: Channel,
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +140,7 @@ pub(crate) struct Attachment {
 }
 
 /// Files uploaded under one token, waiting to be attached to a comment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Upload {
     pub(crate) token: String,
     pub(crate) attachment_ids: Vec<u64>,
@@ -251,6 +267,8 @@ pub(crate) struct Account {
     next_object_id: u64,
     n_jobs: u64,
     n_tokens: u64,
+    /// Where changes are written through with `--data`.
+    store: Option<ZendeskStore>,
 }
 
 impl Role {
@@ -317,6 +335,15 @@ impl Priority {
     }
 }
 
+impl Channel {
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Channel::Api => "api",
+            Channel::Web => "web",
+        }
+    }
+}
+
 impl TicketType {
     pub(crate) fn code(self) -> &'static str {
         match self {
@@ -363,11 +390,81 @@ impl Default for Account {
             next_object_id: 1_000_001,
             n_jobs: 0,
             n_tokens: 0,
+            store: None,
         }
     }
 }
 
 impl Account {
+    // --- Persistence ---
+
+    /// Starts writing changes through to `store`, first storing everything held now (a fresh
+    /// data directory).
+    pub(crate) fn attach(&mut self, store: ZendeskStore) -> Result<(), StoreError> {
+        store.save(&self.snapshot())?;
+        self.store = Some(store);
+        Ok(())
+    }
+
+    /// The account stored in `store`, which keeps receiving changes.
+    pub(crate) fn restore(store: ZendeskStore) -> Result<Account, StoreError> {
+        let snapshot = store.load()?;
+        let mut account = Account::default();
+        for user in snapshot.users {
+            account.insert_user(user);
+        }
+        for ticket in snapshot.tickets {
+            account.insert_ticket(ticket);
+        }
+        for attachment in snapshot.attachments {
+            account.next_object_id = account.next_object_id.max(attachment.id + 1);
+            account.attachments.insert(attachment.id, attachment);
+        }
+        for upload in snapshot.uploads {
+            account.uploads.insert(upload.token.clone(), upload);
+        }
+        for (name, value) in snapshot.counters {
+            let counter = match name.as_str() {
+                NEXT_TICKET_ID => &mut account.next_ticket_id,
+                NEXT_USER_ID => &mut account.next_user_id,
+                NEXT_OBJECT_ID => &mut account.next_object_id,
+                N_JOBS => &mut account.n_jobs,
+                N_TOKENS => &mut account.n_tokens,
+                _ => continue,
+            };
+            *counter = (*counter).max(value);
+        }
+        account.store = Some(store);
+        Ok(account)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            users: self.users.values().cloned().collect(),
+            tickets: self.tickets.values().cloned().collect(),
+            attachments: self.attachments.values().cloned().collect(),
+            uploads: self.uploads.values().cloned().collect(),
+            counters: vec![
+                (NEXT_TICKET_ID.to_owned(), self.next_ticket_id),
+                (NEXT_USER_ID.to_owned(), self.next_user_id),
+                (NEXT_OBJECT_ID.to_owned(), self.next_object_id),
+                (N_JOBS.to_owned(), self.n_jobs),
+                (N_TOKENS.to_owned(), self.n_tokens),
+            ],
+        }
+    }
+
+    /// Writes a change through, if `--data` is on. A failed write is logged, not returned: the
+    /// change has been made in memory and the request succeeds, as with the instance's store.
+    fn persist(&self, write: impl FnOnce(&ZendeskStore) -> Result<(), StoreError>) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        if let Err(error) = write(store) {
+            tracing::error!(%error, "cannot write a Zendesk change to the data directory");
+        }
+    }
+
     // --- Users ---
 
     /// Adds a user as it is; for seeding.
@@ -426,21 +523,21 @@ impl Account {
         }
         let id = self.next_user_id;
         self.next_user_id += 1;
+        self.persist(|store| store.set_counter(NEXT_USER_ID, id + 1));
         let fallback_name = email.split('@').next().unwrap_or(email);
-        self.users.insert(
+        let user = User {
             id,
-            User {
-                id,
-                name: name.unwrap_or(fallback_name).to_owned(),
-                email: Some(email.to_owned()),
-                role: Role::EndUser,
-                organization_id: None,
-                default_group_id: None,
-                may_delete_tickets: false,
-                created_at: now,
-                updated_at: now,
-            },
-        );
+            name: name.unwrap_or(fallback_name).to_owned(),
+            email: Some(email.to_owned()),
+            role: Role::EndUser,
+            organization_id: None,
+            default_group_id: None,
+            may_delete_tickets: false,
+            created_at: now,
+            updated_at: now,
+        };
+        self.persist(|store| store.put_user(&user));
+        self.users.insert(id, user);
         id
     }
 
@@ -459,6 +556,7 @@ impl Account {
     pub(crate) fn next_object_id(&mut self) -> u64 {
         let id = self.next_object_id;
         self.next_object_id += 1;
+        self.persist(|store| store.set_counter(NEXT_OBJECT_ID, id + 1));
         id
     }
 
@@ -579,6 +677,8 @@ impl Account {
         }
         let ticket_id = ticket.id;
         self.next_ticket_id += 1;
+        self.persist(|store| store.set_counter(NEXT_TICKET_ID, ticket_id + 1));
+        self.persist(|store| store.put_ticket(&ticket));
         self.tickets.insert(ticket_id, ticket);
         Ok(Audit {
             id: audit_id,
@@ -650,6 +750,7 @@ impl Account {
             });
         }
         ticket.updated_at = now;
+        self.persist(|store| store.put_ticket(&ticket));
         self.tickets.insert(ticket_id, ticket);
         Ok(Audit {
             id: audit_id,
@@ -669,8 +770,9 @@ impl Account {
         require_deleter(caller)?;
         self.tickets
             .remove(&ticket_id)
-            .map(|_| ())
-            .ok_or(ZendeskError::RecordNotFound)
+            .ok_or(ZendeskError::RecordNotFound)?;
+        self.persist(|store| store.remove_ticket(ticket_id));
+        Ok(())
     }
 
     /// The comments of a ticket, oldest first (`tickets.yml`, ListTicketComments: agents).
@@ -724,9 +826,15 @@ impl Account {
         now: UnixSeconds,
     ) -> Comment {
         // Unknown and expired tokens are left out: Zendesk deletes uploads whose token expired.
-        let attachment_ids = upload_tokens
+        let uploads: Vec<Upload> = upload_tokens
             .iter()
             .filter_map(|token| self.uploads.remove(token))
+            .collect();
+        for upload in &uploads {
+            self.persist(|store| store.remove_upload(&upload.token));
+        }
+        let attachment_ids = uploads
+            .into_iter()
             .filter(|upload| upload.expires_at > now)
             .flat_map(|upload| upload.attachment_ids)
             .collect();
@@ -738,7 +846,7 @@ impl Account {
             attachment_ids,
             audit_id,
             created_at: now,
-            channel: "api",
+            channel: Channel::Api,
         }
     }
 
@@ -831,7 +939,9 @@ impl Account {
             return Err(ZendeskError::TooManyValues { parameter: "ids" });
         }
         for ticket_id in ticket_ids {
-            self.tickets.remove(ticket_id);
+            if self.tickets.remove(ticket_id).is_some() {
+                self.persist(|store| store.remove_ticket(*ticket_id));
+            }
         }
         // No destroy job's results are recorded; this is how the recorded deleted-ticket purge
         // job completes.
@@ -856,6 +966,7 @@ impl Account {
         now: UnixSeconds,
     ) -> &Job {
         self.n_jobs += 1;
+        self.persist(|store| store.set_counter(N_JOBS, self.n_jobs));
         // Recorded job ids are `V3-` and 32 hex digits.
         let id = format!("V3-{:032x}", 0x5a4d_0000_u64 + self.n_jobs);
         self.jobs.entry(id.clone()).or_insert(Job {
@@ -886,23 +997,23 @@ impl Account {
         };
         let attachment_id = self.next_object_id();
         let attachment_token = self.new_token();
-        self.attachments.insert(
-            attachment_id,
-            Attachment {
-                id: attachment_id,
-                token: attachment_token,
-                file_name: file_name.to_owned(),
-                content_type: content_type.to_owned(),
-                bytes,
-            },
-        );
-        let upload = self.uploads.entry(token.clone()).or_insert(Upload {
-            token,
+        let attachment = Attachment {
+            id: attachment_id,
+            token: attachment_token,
+            file_name: file_name.to_owned(),
+            content_type: content_type.to_owned(),
+            bytes,
+        };
+        self.persist(|store| store.put_attachment(&attachment));
+        self.attachments.insert(attachment_id, attachment);
+        let mut upload = self.uploads.remove(&token).unwrap_or(Upload {
+            token: token.clone(),
             attachment_ids: Vec::new(),
             expires_at: now + UPLOAD_TOKEN_SECONDS,
         });
         upload.attachment_ids.push(attachment_id);
-        Ok(upload)
+        self.persist(|store| store.put_upload(&upload));
+        Ok(self.uploads.entry(token).or_insert(upload))
     }
 
     pub(crate) fn attachment(&self, attachment_id: u64) -> Option<&Attachment> {
@@ -930,11 +1041,19 @@ impl Account {
 
     fn new_token(&mut self) -> String {
         self.n_tokens += 1;
+        self.persist(|store| store.set_counter(N_TOKENS, self.n_tokens));
         // Deterministic but not guessable from ids alone; shaped like the documented tokens.
         let mixed = self.n_tokens.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995;
         format!("{mixed:016x}")[..15].to_owned()
     }
 }
+
+/// The stored counters, by name.
+const NEXT_TICKET_ID: &str = "next_ticket_id";
+const NEXT_USER_ID: &str = "next_user_id";
+const NEXT_OBJECT_ID: &str = "next_object_id";
+const N_JOBS: &str = "n_jobs";
+const N_TOKENS: &str = "n_tokens";
 
 /// Agents and admins only.
 pub(crate) fn require_agent(caller: &User) -> Result<(), ZendeskError> {

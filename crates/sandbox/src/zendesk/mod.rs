@@ -10,6 +10,7 @@
 //! - `search.rs`: the search syntax; `paging.rs`: offset and cursor paging.
 //! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
+//! - `persist.rs`: the state in SQLite with `--data DIR`.
 //! - `tickets_api.rs`, `users_api.rs`, `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin
 //!   handlers.
 
@@ -22,6 +23,7 @@ mod files_api;
 mod oauth;
 mod oauth_api;
 mod paging;
+mod persist;
 mod rate_limit;
 mod search;
 mod seed;
@@ -30,6 +32,7 @@ mod tickets_api;
 mod users_api;
 mod wire;
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -41,9 +44,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::oauth::OAuthClientConfig;
+use crate::persist::StoreError;
 use crate::zendesk::account::Account;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::oauth::OAuthGrants;
+use crate::zendesk::persist::ZendeskStore;
 use crate::zendesk::rate_limit::RateLimiter;
 use crate::zendesk::wire::Renderer;
 
@@ -56,7 +61,7 @@ pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 700;
 /// How long a request may take before the account answers 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The state of one Zendesk account, in memory. Cheap to clone.
+/// The state of one Zendesk account, in memory and, with `--data`, in SQLite. Cheap to clone.
 #[derive(Clone)]
 pub struct ZendeskState {
     account_url: Arc<str>,
@@ -76,6 +81,9 @@ pub struct ZendeskOptions {
     /// The access token lifetime when a token request names no `expires_in`; `None` for tokens
     /// that do not expire, as `expires_in` "Defaults to null" (oauth.yml).
     pub token_lifetime_secs: Option<i64>,
+    /// Where to keep the state in SQLite (`DIR/zendesk.sqlite3`); `None` keeps it in memory. A
+    /// directory that already holds an account is used as it is, without seeding.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for ZendeskOptions {
@@ -84,26 +92,62 @@ impl Default for ZendeskOptions {
             requests_per_minute: Some(DEFAULT_REQUESTS_PER_MINUTE),
             oauth_clients: Vec::new(),
             token_lifetime_secs: None,
+            data_dir: None,
         }
     }
 }
 
 impl ZendeskState {
     /// An account reachable at `account_url` (such as `http://127.0.0.1:8400`, no trailing slash)
-    /// holding the demo users and tickets. The URL is what `url` fields and `Location` point at.
+    /// holding the demo users and tickets, in memory. The URL is what `url` fields and `Location`
+    /// point at.
     pub fn new(account_url: &str) -> ZendeskState {
-        ZendeskState::with_options(account_url, &ZendeskOptions::default())
+        ZendeskState::in_memory(account_url, &ZendeskOptions::default())
     }
 
-    /// Like [`ZendeskState::new`], with options.
-    pub fn with_options(account_url: &str, options: &ZendeskOptions) -> ZendeskState {
+    /// Like [`ZendeskState::new`], with options; fails only when `data_dir` cannot be used.
+    pub fn with_options(
+        account_url: &str,
+        options: &ZendeskOptions,
+    ) -> Result<ZendeskState, StoreError> {
+        let Some(dir) = &options.data_dir else {
+            return Ok(ZendeskState::in_memory(account_url, options));
+        };
+        let store = ZendeskStore::open(dir)?;
+        let account = match store.is_empty()? {
+            true => {
+                let mut account = seed::demo_account();
+                account.attach(store.clone())?;
+                account
+            }
+            false => Account::restore(store.clone())?,
+        };
+        let clients = crate::oauth::clients_with(&options.oauth_clients);
+        let oauth = OAuthGrants::with_store(clients, options.token_lifetime_secs, store)?;
+        Ok(ZendeskState::from_parts(
+            account_url,
+            account,
+            oauth,
+            options,
+        ))
+    }
+
+    fn in_memory(account_url: &str, options: &ZendeskOptions) -> ZendeskState {
+        let clients = crate::oauth::clients_with(&options.oauth_clients);
+        let oauth = OAuthGrants::new(clients, options.token_lifetime_secs);
+        ZendeskState::from_parts(account_url, seed::demo_account(), oauth, options)
+    }
+
+    fn from_parts(
+        account_url: &str,
+        account: Account,
+        oauth: OAuthGrants,
+        options: &ZendeskOptions,
+    ) -> ZendeskState {
         ZendeskState {
             account_url: Arc::from(account_url.trim_end_matches('/')),
-            account: Arc::new(Mutex::new(seed::demo_account())),
-            oauth: Arc::new(Mutex::new(OAuthGrants::new(
-                crate::oauth::clients_with(&options.oauth_clients),
-                options.token_lifetime_secs,
-            ))),
+            account: Arc::new(Mutex::new(account)),
+            oauth: Arc::new(Mutex::new(oauth)),
             rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
                 options.requests_per_minute,
             ))),

@@ -30,6 +30,8 @@ use crate::oauth::{
     check_authorization, pkce_challenge, AuthorizationRefusal, AuthorizationRequest,
     OAuthClientConfig, TokenSource,
 };
+use crate::persist::StoreError;
+use crate::zendesk::persist::ZendeskStore;
 
 /// "An authorization code valid for 120 seconds" (oauth.yml).
 pub(crate) const CODE_LIFETIME_SECS: i64 = 120;
@@ -119,6 +121,8 @@ pub(crate) struct OAuthGrants {
     access_tokens: HashMap<String, IssuedToken>,
     refresh_tokens: HashMap<String, IssuedToken>,
     token_source: TokenSource,
+    /// Where the tokens are written through with `--data`.
+    store: Option<ZendeskStore>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,7 +151,23 @@ impl OAuthGrants {
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             token_source: TokenSource::default(),
+            store: None,
         }
+    }
+
+    /// Grants that keep their tokens in `store`, starting from the tokens stored there.
+    pub(crate) fn with_store(
+        clients: Vec<OAuthClientConfig>,
+        token_lifetime: Option<i64>,
+        store: ZendeskStore,
+    ) -> Result<OAuthGrants, StoreError> {
+        let stored = store.load_tokens()?;
+        Ok(OAuthGrants {
+            access_tokens: stored.access.into_iter().collect(),
+            refresh_tokens: stored.refresh.into_iter().collect(),
+            store: Some(store),
+            ..OAuthGrants::new(clients, token_lifetime)
+        })
     }
 
     /// Checks an authorization request before the sign-in page is shown, and again when it is
@@ -283,12 +303,25 @@ impl OAuthGrants {
         for issued in self.access_tokens.values_mut() {
             issued.expires_at = Some(issued.expires_at.map_or(now, |at| at.min(now)));
         }
+        self.save_tokens();
     }
 
     /// Revokes every access and refresh token: clients must sign in again.
     pub(crate) fn revoke_all(&mut self) {
         self.access_tokens.clear();
         self.refresh_tokens.clear();
+        self.save_tokens();
+    }
+
+    /// Writes the tokens through, if `--data` is on; a failed write is logged, not returned.
+    fn save_tokens(&self) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        let saved = store.replace_tokens(self.access_tokens.iter(), self.refresh_tokens.iter());
+        if let Err(error) = saved {
+            tracing::error!(%error, "cannot write the Zendesk OAuth tokens to the data directory");
+        }
     }
 
     /// The lifetimes a request asks for, within the documented bounds.
@@ -352,6 +385,7 @@ impl OAuthGrants {
                 access_token: Some(access_token.clone()),
             },
         );
+        self.save_tokens();
         TokenReply {
             access_token,
             token_type: "bearer",

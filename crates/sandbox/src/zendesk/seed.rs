@@ -3,7 +3,9 @@
 //! name records.
 
 use crate::datetime::UnixSeconds;
-use crate::zendesk::account::{Account, Comment, Priority, Role, Status, Ticket, TicketType, User};
+use crate::zendesk::account::{
+    Account, Channel, Comment, Priority, Role, Status, Ticket, TicketType, User,
+};
 use crate::zendesk::auth::API_TOKEN;
 
 /// A demo sign-in: the e-mail address with `/token` and the API token.
@@ -273,7 +275,7 @@ pub(crate) fn demo_account() -> Account {
                 attachment_ids: Vec::new(),
                 audit_id,
                 created_at: at,
-                channel: "web",
+                channel: Channel::Web,
             });
             at += HOUR;
         }
@@ -297,7 +299,7 @@ pub(crate) fn demo_account() -> Account {
             group_id: seed.assignee_id.map(|_| SUPPORT_GROUP_ID),
             tags: seed.tags.iter().map(|tag| (*tag).to_owned()).collect(),
             is_public: true,
-            channel: "web",
+            channel: Channel::Web,
             comments,
         });
     }

@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use crate::datetime::UnixSeconds;
-use crate::zendesk::account::{Priority, Status, Ticket, TicketType};
+use crate::zendesk::account::{Channel, Priority, Status, Ticket, TicketType};
 use crate::zendesk::error::ZendeskError;
 
 /// What a `ticket` object asks for. `Option<Option<_>>` tells "not sent" from "sent as null".
@@ -229,7 +229,7 @@ pub(crate) fn new_ticket(ticket_id: u64, submitter_id: u64, now: UnixSeconds) ->
         group_id: None,
         tags: Vec::new(),
         is_public: true,
-        channel: "api",
+        channel: Channel::Api,
         comments: Vec::new(),
     }
 }

@@ -324,7 +324,7 @@ impl<'a> Renderer<'a> {
             url: self.api_url(&format!("tickets/{}.json", ticket.id)),
             id: ticket.id,
             external_id: ticket.external_id.as_deref(),
-            via: via(ticket.channel),
+            via: via(ticket.channel.code()),
             created_at: timestamp(ticket.created_at),
             updated_at: timestamp(ticket.updated_at),
             ticket_type: ticket.ticket_type.map(|ticket_type| ticket_type.code()),
@@ -452,7 +452,7 @@ impl<'a> Renderer<'a> {
                 .map(|attachment| self.attachment(attachment))
                 .collect(),
             audit_id: comment.audit_id,
-            via: via(comment.channel),
+            via: via(comment.channel.code()),
             created_at: timestamp(comment.created_at),
             metadata: CommentMetadataJson {
                 system: json!({}),

@@ -73,7 +73,22 @@ impl Sandbox {
             .await
             .expect("bind a free port");
         let url = format!("http://{}", listener.local_addr().expect("bound address"));
-        let state = flare_sandbox::zendesk::ZendeskState::with_options(&url, options);
+        let state = flare_sandbox::zendesk::ZendeskState::with_options(&url, options)
+            .expect("the account starts");
+        let app = flare_sandbox::zendesk::app(state);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Sandbox {
+            url,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// A Zendesk account serving `state`; links in its answers point at the state's own URL.
+    pub async fn start_zendesk_state(state: flare_sandbox::zendesk::ZendeskState) -> Sandbox {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let url = format!("http://{}", listener.local_addr().expect("bound address"));
         let app = flare_sandbox::zendesk::app(state);
         tokio::spawn(async move { axum::serve(listener, app).await });
         Sandbox {

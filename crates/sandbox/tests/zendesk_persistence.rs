@@ -1,0 +1,270 @@
+//! `--data DIR` for the Zendesk account: tickets, comments, users, uploads and OAuth tokens
+//! survive a restart; ids go on where they stopped.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::{submit_consent, Sandbox, ZENDESK_ADMIN, ZENDESK_AGENT_ID};
+
+/// Both runs answer with the same links, so their replies can be compared whole.
+const ACCOUNT_URL: &str = "http://zendesk.test";
+const REDIRECT: &str = "https://abcdefghijklmnop.chromiumapp.org/";
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+/// A fresh directory for one test.
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "flare-sandbox-zendesk-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+async fn start(dir: &Path) -> Sandbox {
+    let options = flare_sandbox::zendesk::ZendeskOptions {
+        data_dir: Some(dir.to_owned()),
+        ..Default::default()
+    };
+    let state = flare_sandbox::zendesk::ZendeskState::with_options(ACCOUNT_URL, &options)
+        .expect("the data directory opens");
+    Sandbox::start_zendesk_state(state).await
+}
+
+async fn send(
+    sandbox: &Sandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let mut request = sandbox
+        .client()
+        .request(method.clone(), format!("{}{path}", sandbox.url));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let reply = sandbox.send(request, Some(ZENDESK_ADMIN)).await;
+    assert!(reply.status.is_success(), "{method} {path}: {}", reply.text);
+    match reply.text.is_empty() {
+        true => Value::Null,
+        false => reply.json(),
+    }
+}
+
+async fn upload(sandbox: &Sandbox, name: &str, content: &[u8]) -> String {
+    let request = sandbox
+        .client()
+        .post(format!(
+            "{}/api/v2/uploads.json?filename={name}",
+            sandbox.url
+        ))
+        .header("content-type", "text/plain")
+        .body(content.to_vec());
+    let reply = sandbox.send(request, Some(ZENDESK_ADMIN)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    reply.json()["upload"]["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned()
+}
+
+/// Signs the agent in with OAuth and returns the access token.
+async fn access_token(sandbox: &Sandbox) -> String {
+    let mut url =
+        reqwest::Url::parse(&format!("{}/oauth/authorizations/new", sandbox.url)).expect("a URL");
+    url.query_pairs_mut().extend_pairs([
+        ("response_type", "code"),
+        ("client_id", "flare"),
+        ("redirect_uri", REDIRECT),
+        ("scope", "read write"),
+        ("state", "xyz"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]);
+    let answer = submit_consent(
+        url.as_str(),
+        ("agent@example.com", "sandbox-token"),
+        "allow",
+    )
+    .await;
+    let code = answer.location_param("code").expect("a code");
+    let reply = sandbox
+        .post(
+            None,
+            "/oauth/tokens",
+            &json!({"grant_type": "authorization_code", "code": code, "client_id": "flare",
+                    "redirect_uri": REDIRECT, "code_verifier": VERIFIER}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    reply.json()["access_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned()
+}
+
+async fn me_with(sandbox: &Sandbox, token: &str) -> reqwest::StatusCode {
+    let request = sandbox
+        .client()
+        .get(format!("{}/api/v2/users/me.json", sandbox.url))
+        .bearer_auth(token);
+    sandbox.send(request, None).await.status
+}
+
+#[tokio::test]
+async fn the_account_survives_a_restart() {
+    let dir = fresh_dir("restart");
+    let first = start(&dir).await;
+    use reqwest::Method;
+
+    // A ticket from a new requester, with a file, then a private note.
+    let attached = upload(&first, "log.txt", b"first file").await;
+    let created = send(
+        &first,
+        Method::POST,
+        "/api/v2/tickets.json",
+        Some(json!({"ticket": {
+            "subject": "Kept",
+            "comment": {"body": "Please keep this", "uploads": [attached]},
+            "requester": {"name": "Nina New", "email": "nina@example.com"},
+        }})),
+    )
+    .await;
+    let ticket_id = created["ticket"]["id"].as_u64().expect("an id");
+    send(
+        &first,
+        Method::PUT,
+        &format!("/api/v2/tickets/{ticket_id}.json"),
+        Some(
+            json!({"ticket": {"status": "pending", "assignee_id": ZENDESK_AGENT_ID,
+                    "comment": {"body": "Internal note", "public": false}}}),
+        ),
+    )
+    .await;
+    send(&first, Method::DELETE, "/api/v2/tickets/2.json", None).await;
+    // An upload not attached yet, and a signed-in OAuth client.
+    let pending = upload(&first, "later.txt", b"second file").await;
+    let token = access_token(&first).await;
+    assert_eq!(me_with(&first, &token).await, StatusCode::OK);
+    let ticket_before = send(
+        &first,
+        Method::GET,
+        &format!("/api/v2/tickets/{ticket_id}.json"),
+        None,
+    )
+    .await;
+    let comments_before = send(
+        &first,
+        Method::GET,
+        &format!("/api/v2/tickets/{ticket_id}/comments.json"),
+        None,
+    )
+    .await;
+
+    let second = start(&dir).await;
+    let ticket_after = send(
+        &second,
+        Method::GET,
+        &format!("/api/v2/tickets/{ticket_id}.json"),
+        None,
+    )
+    .await;
+    assert_eq!(ticket_after, ticket_before);
+    assert_eq!(ticket_after["ticket"]["status"], "pending");
+    let comments_after = send(
+        &second,
+        Method::GET,
+        &format!("/api/v2/tickets/{ticket_id}/comments.json"),
+        None,
+    )
+    .await;
+    assert_eq!(comments_after, comments_before);
+    assert_eq!(comments_after["comments"][1]["public"], false);
+
+    // The attached file still downloads.
+    let content_url = comments_after["comments"][0]["attachments"][0]["content_url"]
+        .as_str()
+        .expect("an attachment")
+        .replacen(ACCOUNT_URL, &second.url, 1);
+    let download = second.send(second.client().get(content_url), None).await;
+    assert_eq!(download.text, "first file");
+
+    // The new requester, the deleted ticket, the OAuth token.
+    let found = send(
+        &second,
+        Method::GET,
+        "/api/v2/users/search.json?query=email:nina@example.com",
+        None,
+    )
+    .await;
+    assert_eq!(found["users"][0]["name"], "Nina New");
+    let gone = second
+        .get(Some(ZENDESK_ADMIN), "/api/v2/tickets/2.json")
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(me_with(&second, &token).await, StatusCode::OK);
+
+    // The pending upload can still be attached, and ids go on where they stopped.
+    let next = send(
+        &second,
+        Method::POST,
+        "/api/v2/tickets.json",
+        Some(json!({"ticket": {"subject": "Next", "comment": {"body": "Later", "uploads": [pending]}}})),
+    )
+    .await;
+    assert_eq!(next["ticket"]["id"], ticket_id + 1);
+    let comments = send(
+        &second,
+        Method::GET,
+        &format!("/api/v2/tickets/{}/comments.json", ticket_id + 1),
+        None,
+    )
+    .await;
+    let comment = &comments["comments"][0];
+    assert_eq!(comment["attachments"][0]["file_name"], "later.txt");
+    let earlier_ids: Vec<&Value> = comments_after["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|comment| &comment["id"])
+        .collect();
+    assert!(!earlier_ids.contains(&&comment["id"]), "a fresh comment id");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_fresh_directory_is_seeded_and_memory_stays_the_default() {
+    let dir = fresh_dir("seed");
+    let sandbox = start(&dir).await;
+    assert!(dir.join("zendesk.sqlite3").exists());
+    assert!(
+        !dir.join("servicenow.sqlite3").exists(),
+        "the ServiceNow instance keeps its own file"
+    );
+    let ticket = sandbox
+        .get(Some(ZENDESK_ADMIN), "/api/v2/tickets/1.json")
+        .await;
+    assert_eq!(ticket.json()["ticket"]["subject"], "Printer on fire");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let in_memory = Sandbox::start_zendesk().await;
+    let created = in_memory
+        .post(
+            Some(ZENDESK_ADMIN),
+            "/api/v2/tickets.json",
+            &json!({"ticket": {"subject": "Gone after a restart", "comment": {"body": "x"}}}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let restarted = Sandbox::start_zendesk().await;
+    let id = created.json()["ticket"]["id"].as_u64().expect("an id");
+    let missing = restarted
+        .get(Some(ZENDESK_ADMIN), &format!("/api/v2/tickets/{id}.json"))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

@@ -181,6 +181,7 @@ pub fn app(state: AppState) -> Router {
     // Faults wrap the rate limit so that an injected 429 or outage never counts as a request.
     let rest_api = table_api::routes()
         .merge(attachment_api::routes())
+        .merge(va::api_routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rate_limit::enforce,

@@ -68,9 +68,17 @@ pub fn set_webhook(state: &AppState, url: &str) -> Result<(), config::InvalidWeb
     Ok(())
 }
 
+/// The instance's REST endpoint. `crate::app` puts it behind the same fault injection and rate
+/// limit as the Table API: it is a Scripted REST API of the `sn_va_as_service` namespace, so one
+/// of the "inbound REST API requests processed per hour" that rate limit rules count
+/// (`inbound-REST-API-rate-limiting.md`).
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new().route("/api/sn_va_as_service/bot/integration", post(integration))
+}
+
+/// The sandbox's own VA admin API and agent console.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/sn_va_as_service/bot/integration", post(integration))
         .merge(admin::routes())
         .merge(console::routes())
 }

@@ -60,6 +60,12 @@ fn not_emulated(method: &str, path: &str) -> Option<Skip> {
             false,
         );
     }
+    if path.starts_with("/api/v2/groups") {
+        return skip(
+            "groups are not emulated yet, though flare-core's group picker now reads them",
+            false,
+        );
+    }
     for prefix in [
         "/api/v2/brands/",
         "/api/v2/organizations/",
@@ -407,8 +413,8 @@ async fn the_sandbox_answers_like_the_recorded_account() {
         failures.len(),
         failures.join("\n")
     );
-    // 133 of the 458 recorded interactions are ticket, job and user calls the sandbox emulates;
-    // the rest are named in `not_emulated` (mostly 306 custom-role lookups).
+    // 133 of the 489 recorded interactions are ticket, job and user calls the sandbox emulates;
+    // the rest are named in `not_emulated` (mostly 306 custom-role lookups, 22 group calls).
     assert!(
         n_compared >= 133,
         "only {n_compared} interactions compared; skipped: {skipped:?}"

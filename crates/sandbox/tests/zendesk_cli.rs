@@ -100,3 +100,72 @@ fn runs_no_zendesk_account_without_the_flag() {
         "{rest:?}"
     );
 }
+
+#[test]
+fn keeps_the_account_in_the_data_dir_and_reads_its_oauth_clients_from_the_config() {
+    let dir =
+        std::env::temp_dir().join(format!("flare-sandbox-zendesk-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let config = dir.join("config.json");
+    std::fs::write(
+        &config,
+        r#"{"zendesk": {"oauth_clients": [{"client_id": "flare", "redirect_uris": ["https://only.example/callback"]}], "token_lifetime_secs": 7200}}"#,
+    )
+    .expect("the config file");
+    let data = dir.join("data");
+    let (mut child, mut lines) = start(&[
+        "--servicenow",
+        "127.0.0.1:0",
+        "--zendesk",
+        "127.0.0.1:0",
+        "--data",
+        data.to_str().expect("a UTF-8 path"),
+        "--config",
+        config.to_str().expect("a UTF-8 path"),
+    ]);
+    // `lines` stays open until the end: the banner goes on after this line, and a closed pipe
+    // would stop the server.
+    let url = lines
+        .by_ref()
+        .find_map(|line| line.strip_prefix("Zendesk account: ").map(str::to_owned))
+        .expect("the Zendesk line");
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let statuses = runtime.block_on(async {
+        let mut statuses = Vec::new();
+        for redirect_uri in [
+            "https://only.example/callback",
+            "https://abcdefghijklmnop.chromiumapp.org/",
+        ] {
+            let response = reqwest::Client::new()
+                .get(format!("{url}/oauth/authorizations/new"))
+                .query(&[
+                    ("response_type", "code"),
+                    ("client_id", "flare"),
+                    ("redirect_uri", redirect_uri),
+                    ("scope", "read"),
+                    ("state", "xyz"),
+                    (
+                        "code_challenge",
+                        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                    ),
+                    ("code_challenge_method", "S256"),
+                ])
+                .send()
+                .await
+                .expect("the Zendesk account answers");
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    });
+    child.kill().expect("the test started this child");
+    child.wait().expect("the child exits");
+    assert_eq!(
+        statuses,
+        [200, 400],
+        "the configured redirect URI replaces the defaults"
+    );
+    assert!(data.join("zendesk.sqlite3").exists());
+    assert!(data.join("servicenow.sqlite3").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

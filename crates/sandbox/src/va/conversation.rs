@@ -232,6 +232,27 @@ struct ReplyFlags {
     interaction_id: Option<String>,
 }
 
+/// What the Virtual Agent does with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    UpdateMessages,
+    VisitorTyping(bool),
+    /// Kept in the transcript, nothing said (`SET_USER_TIMEZONE`, a start while an agent is
+    /// involved).
+    Nothing,
+    HistoryAck,
+    Create,
+    Greet,
+    /// The disambiguation picker after the `agent` utterance.
+    WhichAgentTopic,
+    AskForAgent,
+    NotUnderstood,
+    End,
+    Fault,
+    /// A visitor message while an agent is involved: for the agent's transcript only.
+    ToAgent,
+}
+
 /// 32 lowercase hex digits, like sys_ids; deterministic per seed.
 #[derive(Debug)]
 struct IdGenerator {
@@ -535,32 +556,88 @@ impl Conversation {
         raw: Value,
         now: UnixSeconds,
     ) -> SyncReply {
-        let text = request
-            .message
-            .as_ref()
-            .and_then(|message| message.get("text"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let step = self.step(request, action);
+        let text = message_text(request);
         self.remember(request);
-        self.push_inbound(action, text.clone(), raw, now);
-        let text = text.unwrap_or_default();
+        self.push_inbound(action, text, raw, now);
+        self.perform(step, ids, request, now)
+    }
+
+    /// What the Virtual Agent does with `request`, decided before anything changes.
+    fn step(&self, request: &InboundRequest, action: Option<Action>) -> Step {
         let with_agent = matches!(
             self.state,
             ConversationState::Waiting | ConversationState::WithAgent
         );
         match action {
-            Some(Action::UpdateMessages) => {
+            Some(Action::UpdateMessages) => Step::UpdateMessages,
+            Some(Action::Typing) => Step::VisitorTyping(true),
+            Some(Action::Viewing) => Step::VisitorTyping(false),
+            Some(Action::SetUserTimezone) => Step::Nothing,
+            Some(Action::SendHistory) => Step::HistoryAck,
+            Some(Action::CreateConversation) => Step::Create,
+            Some(Action::StartConversation | Action::StartCreatedConversation) => {
+                match with_agent {
+                    true => Step::Nothing,
+                    false => Step::Greet,
+                }
+            }
+            Some(Action::Agent) => Step::AskForAgent,
+            Some(Action::Switch) => {
+                let names = [
+                    request
+                        .intent
+                        .as_ref()
+                        .and_then(|intent| intent.id.as_deref()),
+                    request
+                        .topic
+                        .as_ref()
+                        .and_then(|topic| topic.name.as_deref()),
+                    request.topic.as_ref().and_then(|topic| topic.id.as_deref()),
+                ];
+                match names.into_iter().flatten().any(bot::is_live_agent_topic) {
+                    true => Step::AskForAgent,
+                    false => Step::NotUnderstood,
+                }
+            }
+            Some(Action::EndConversation) => Step::End,
+            Some(Action::FaultConversation) => Step::Fault,
+            None if with_agent => Step::ToAgent,
+            None => match bot::intent(&message_text(request).unwrap_or_default()) {
+                Intent::Greet => Step::Greet,
+                Intent::AskForAgent => Step::WhichAgentTopic,
+                Intent::LiveAgentTopic => Step::AskForAgent,
+                Intent::NotUnderstood => Step::NotUnderstood,
+            },
+        }
+    }
+
+    fn perform(
+        &mut self,
+        step: Step,
+        ids: &mut IdGenerator,
+        request: &InboundRequest,
+        now: UnixSeconds,
+    ) -> SyncReply {
+        let bot_talks = matches!(
+            step,
+            Step::Greet | Step::WhichAgentTopic | Step::NotUnderstood
+        );
+        if bot_talks {
+            self.state = ConversationState::Bot;
+        }
+        match step {
+            Step::UpdateMessages => {
                 self.update_messages(request.message.as_ref());
                 return SyncReply::MessagesUpdated;
             }
-            Some(Action::Typing) => self.visitor_typing = true,
-            Some(Action::Viewing) => self.visitor_typing = false,
-            Some(Action::SetUserTimezone) => {}
-            Some(Action::SendHistory) => {
+            Step::VisitorTyping(typing) => self.visitor_typing = typing,
+            Step::Nothing => {}
+            Step::HistoryAck => {
                 let ack = serde_json::json!({"status": "success"});
                 self.push_outbound(Party::Bot, EntryKind::HistoryAck, None, None, &ack, now);
             }
-            Some(Action::CreateConversation) => {
+            Step::Create => {
                 self.state = ConversationState::Created;
                 let message_id = ids.next();
                 let flags = ReplyFlags {
@@ -574,33 +651,14 @@ impl Conversation {
                 )];
                 self.bot_says(body, &flags, now);
             }
-            Some(Action::StartConversation | Action::StartCreatedConversation) => {
-                if !with_agent {
-                    self.state = ConversationState::Bot;
-                    self.bot_says(bot::greeting(), &ReplyFlags::default(), now);
-                }
+            Step::Greet => self.bot_says(bot::greeting(), &ReplyFlags::default(), now),
+            Step::WhichAgentTopic => {
+                self.bot_says(bot::which_agent_topic(), &ReplyFlags::default(), now)
             }
-            Some(Action::Agent) => self.ask_for_agent(now),
-            Some(Action::Switch) => {
-                let names = [
-                    request
-                        .intent
-                        .as_ref()
-                        .and_then(|intent| intent.id.as_deref()),
-                    request
-                        .topic
-                        .as_ref()
-                        .and_then(|topic| topic.name.as_deref()),
-                    request.topic.as_ref().and_then(|topic| topic.id.as_deref()),
-                ];
-                let to_live_agent = names.into_iter().flatten().any(bot::is_live_agent_topic);
-                match to_live_agent {
-                    true => self.ask_for_agent(now),
-                    false => self.not_understood(now),
-                }
-            }
-            Some(Action::EndConversation) => self.end(Party::Visitor, now),
-            Some(Action::FaultConversation) => {
+            Step::AskForAgent => self.ask_for_agent(now),
+            Step::NotUnderstood => self.not_understood(now),
+            Step::End => self.end(Party::Visitor, now),
+            Step::Fault => {
                 let flags = ReplyFlags {
                     take_control: true,
                     not_understood: true,
@@ -610,18 +668,7 @@ impl Conversation {
                 self.state = ConversationState::Ended;
                 self.fault_cause = request.cause.clone();
             }
-            None if with_agent => self.visitor_typing = false,
-            None => {
-                self.state = ConversationState::Bot;
-                match bot::intent(&text) {
-                    Intent::Greet => self.bot_says(bot::greeting(), &ReplyFlags::default(), now),
-                    Intent::AskForAgent => {
-                        self.bot_says(bot::which_agent_topic(), &ReplyFlags::default(), now)
-                    }
-                    Intent::LiveAgentTopic => self.ask_for_agent(now),
-                    Intent::NotUnderstood => self.not_understood(now),
-                }
-            }
+            Step::ToAgent => self.visitor_typing = false,
         }
         SyncReply::Ack
     }
@@ -880,6 +927,16 @@ impl IdGenerator {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
+}
+
+/// `message.text` of a request, when the message is an object with a text.
+fn message_text(request: &InboundRequest) -> Option<String> {
+    request
+        .message
+        .as_ref()
+        .and_then(|message| message.get("text"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// The texts of the `OutputText` items of a reply, one per line, for the agent's transcript.

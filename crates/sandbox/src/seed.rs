@@ -417,7 +417,7 @@ struct SeedRequest {
     short_description: &'static str,
 }
 
-const REQUESTS: [SeedRequest; 3] = [
+const REQUESTS: [SeedRequest; 6] = [
     SeedRequest {
         sys_id: "d71f7935c0a8016700802b64c67c11c6",
         number: "REQ0000001",
@@ -453,6 +453,44 @@ const REQUESTS: [SeedRequest; 3] = [
         stage: "waiting_for_approval",
         item_state: "-5",
         short_description: "Adobe Acrobat licence",
+    },
+    // With the three above, requests and items in every task state: Pending, Open, Work in
+    // Progress, Closed Complete, Closed Incomplete, Closed Skipped.
+    SeedRequest {
+        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a01",
+        number: "REQ0000004",
+        requested_for: FRED_LUDDY_SYS_ID,
+        request_state: "in_process",
+        state: "2",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c5",
+        item_number: "RITM0000004",
+        stage: "fulfillment",
+        item_state: "1",
+        short_description: "Second monitor",
+    },
+    SeedRequest {
+        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a02",
+        number: "REQ0000005",
+        requested_for: DON_GOODLIFFE_SYS_ID,
+        request_state: "closed_incomplete",
+        state: "4",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c6",
+        item_number: "RITM0000005",
+        stage: "Request Cancelled",
+        item_state: "4",
+        short_description: "Standing desk",
+    },
+    SeedRequest {
+        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a03",
+        number: "REQ0000006",
+        requested_for: CHARLIE_WHITHERSPOON_SYS_ID,
+        request_state: "closed_skipped",
+        state: "7",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c7",
+        item_number: "RITM0000006",
+        stage: "complete",
+        item_state: "7",
+        short_description: "Mobile phone upgrade",
     },
 ];
 

@@ -329,7 +329,14 @@ async fn every_table_with_its_numbers_and_roles() {
         &sandbox,
         ITIL,
         "sc_request",
-        &["REQ0000001", "REQ0000002", "REQ0000003"],
+        &[
+            "REQ0000001",
+            "REQ0000002",
+            "REQ0000003",
+            "REQ0000004",
+            "REQ0000005",
+            "REQ0000006",
+        ],
     )
     .await;
     check_visible(

@@ -27,6 +27,12 @@ pub(crate) struct VaConfig {
     /// How long one attempt may take; the documented default "Connection timeout" is 5000 ms
     /// (`configure-response-endpoint-auth-va-api.md`).
     pub(crate) timeout_millis: u64,
+    /// The Bot to Bot channel's Synchronous check box
+    /// (`virtual-agent-api-enable-synchronous-support.md`): replies come back in the HTTP
+    /// response instead of being posted. The documented set-up also excludes the channel from
+    /// Agent Chat and clears Enable Notifications and Support typing indicator, so a
+    /// synchronous channel has no live agent.
+    pub(crate) synchronous: bool,
 }
 
 /// Inbound authentication ("Set up Provider Authentication using any of these methods: Basic,
@@ -85,6 +91,7 @@ impl Default for VaConfig {
             max_attempts: 3,
             retry_backoff_millis: 500,
             timeout_millis: 5000,
+            synchronous: false,
         }
     }
 }

@@ -173,6 +173,8 @@ pub(crate) enum DeliveryStatus {
     Undelivered,
     /// A bot reply while `silentMessage` is on; never posted.
     Suppressed,
+    /// Returned in the HTTP response of a synchronous channel; never posted.
+    InResponse,
 }
 
 /// A request whose static token or signature did not match. The documented instance answers
@@ -187,13 +189,35 @@ pub(crate) struct RejectedRequest {
 }
 
 /// What the synchronous answer to an inbound request is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SyncReply {
     /// `{"status": "success"}`; replies follow on the webhook.
     Ack,
     /// `UPDATE_MESSAGES` is "a synchronous action irrespective of synchronous/asynchronous
     /// nature of the channel"; it answers "Message Processed Successfully".
     MessagesUpdated,
+    /// A synchronous channel answers with the reply itself, the exact JSON that would otherwise
+    /// be posted to the response endpoint.
+    Reply(String),
+}
+
+/// How the channel the request came through is set up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Channel {
+    /// The Bot to Bot channel's Synchronous check box
+    /// (`virtual-agent-api-enable-synchronous-support.md`).
+    pub(crate) synchronous: bool,
+}
+
+/// Why a request is refused before anything is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum RequestError {
+    /// Synchronous support requires excluding the Bot to Bot channel from Agent Chat
+    /// (`com.glide.cs.exclude.liveagent.support`, "Before you begin" in
+    /// `virtual-agent-api-enable-synchronous-support.md`), so no live agent can take the chat.
+    /// The vendor documents no reply for this; refusing it is the sandbox's own choice.
+    #[error("the synchronous Bot to Bot channel is excluded from Agent Chat, so no live agent can take the conversation")]
+    NoLiveAgent,
 }
 
 /// What an agent action cannot be applied to.
@@ -270,32 +294,48 @@ impl Conversations {
     }
 
     /// Applies a validated request: finds the user's open conversation or starts one, records
-    /// the request, and records the replies, pending delivery. Returns the conversation's id.
+    /// the request, and records the replies, pending delivery. Returns the conversation's id and
+    /// the answer to the request itself.
     pub(crate) fn handle_request(
         &mut self,
         request: &InboundRequest,
         action: Option<Action>,
         raw: Value,
         now: UnixSeconds,
-    ) -> (String, SyncReply) {
+        channel: Channel,
+    ) -> Result<(String, SyncReply), RequestError> {
         let client_session_id = request.client_session_id.clone().unwrap_or_default();
         let open = self.conversations.iter().rposition(|conversation| {
             conversation.state != ConversationState::Ended
                 && conversation.user_id == request.user_id
                 && conversation.client_session_id == client_session_id
         });
-        let conversation_idx = match open {
-            Some(conversation_idx) => conversation_idx,
-            None => {
-                let conversation =
-                    Conversation::new(&mut self.ids, &request.user_id, client_session_id, now);
-                self.conversations.push(conversation);
-                self.conversations.len() - 1
-            }
+        let mut fresh = None;
+        let conversation = match open {
+            Some(conversation_idx) => &mut self.conversations[conversation_idx],
+            None => fresh.insert(Conversation::new(
+                &mut self.ids,
+                &request.user_id,
+                client_session_id,
+                now,
+            )),
         };
-        let conversation = &mut self.conversations[conversation_idx];
-        let sync_reply = conversation.apply(&mut self.ids, request, action, raw, now);
-        (conversation.id.clone(), sync_reply)
+        let step = conversation.step(request, action);
+        if step == Step::AskForAgent && channel.synchronous {
+            return Err(RequestError::NoLiveAgent);
+        }
+        let first_new_seq = conversation.next_seq();
+        let mut sync_reply = conversation.apply(&mut self.ids, request, action, step, raw, now);
+        if channel.synchronous && sync_reply == SyncReply::Ack {
+            if let Some(reply) = conversation.answer_in_response(first_new_seq) {
+                sync_reply = SyncReply::Reply(reply);
+            }
+        }
+        let conversation_id = conversation.id.clone();
+        if let Some(conversation) = fresh {
+            self.conversations.push(conversation);
+        }
+        Ok((conversation_id, sync_reply))
     }
 
     /// Records a request turned away by token or signature validation.
@@ -553,10 +593,10 @@ impl Conversation {
         ids: &mut IdGenerator,
         request: &InboundRequest,
         action: Option<Action>,
+        step: Step,
         raw: Value,
         now: UnixSeconds,
     ) -> SyncReply {
-        let step = self.step(request, action);
         let text = message_text(request);
         self.remember(request);
         self.push_inbound(action, text, raw, now);
@@ -878,6 +918,27 @@ impl Conversation {
         self.entries.last().map_or(1, |entry| entry.seq + 1)
     }
 
+    /// Takes the replies recorded from `first_seq` on out of the delivery queue, to be returned
+    /// in the HTTP response instead; a request gets at most one reply, so that one is returned.
+    fn answer_in_response(&mut self, first_seq: u64) -> Option<String> {
+        let mut answer = None;
+        for entry in self
+            .entries
+            .iter_mut()
+            .filter(|entry| entry.seq >= first_seq)
+        {
+            let Some(delivery) = entry.delivery.as_mut() else {
+                continue;
+            };
+            if delivery.status != DeliveryStatus::Pending {
+                continue;
+            }
+            delivery.status = DeliveryStatus::InResponse;
+            answer = Some(entry.wire.clone());
+        }
+        answer
+    }
+
     fn expect_state(
         &self,
         expected: ConversationState,
@@ -968,7 +1029,10 @@ mod tests {
 
     fn send(conversations: &mut Conversations, json: Value) -> String {
         let (request, action, raw) = request(json);
-        conversations.handle_request(&request, action, raw, NOW).0
+        conversations
+            .handle_request(&request, action, raw, NOW, Channel::default())
+            .unwrap()
+            .0
     }
 
     /// The kinds and texts of the outbound entries, in order.
@@ -1148,7 +1212,9 @@ mod tests {
             "message": [{"status": "SENT_TO_USER", "id": message_id, "text": "Thanks!"}],
         });
         let (request, action, raw) = request(update);
-        let (_, sync_reply) = conversations.handle_request(&request, action, raw, NOW);
+        let (_, sync_reply) = conversations
+            .handle_request(&request, action, raw, NOW, Channel::default())
+            .unwrap();
         assert_eq!(sync_reply, SyncReply::MessagesUpdated);
         let joined = &conversations.get(&id).unwrap().entries()[2];
         assert_eq!(joined.client_status.as_deref(), Some("sent_to_user"));

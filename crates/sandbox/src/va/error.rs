@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::error::AppError;
-use crate::va::conversation::AgentError;
+use crate::va::conversation::{AgentError, RequestError};
 use crate::wire::json_response;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +25,9 @@ pub(crate) enum VaError {
     /// An agent action that does not fit the conversation.
     #[error(transparent)]
     Agent(#[from] AgentError),
+    /// A request the channel cannot serve.
+    #[error("bad request: {0}")]
+    Request(#[from] RequestError),
 }
 
 #[derive(Serialize)]
@@ -47,9 +50,9 @@ impl IntoResponse for VaError {
             VaError::UnreadableBody(_) => {
                 (StatusCode::BAD_REQUEST, "Exception while reading request")
             }
-            VaError::BadRequest(_) | VaError::Agent(AgentError::EmptyText) => {
-                (StatusCode::BAD_REQUEST, "Bad Request")
-            }
+            VaError::BadRequest(_)
+            | VaError::Request(_)
+            | VaError::Agent(AgentError::EmptyText) => (StatusCode::BAD_REQUEST, "Bad Request"),
             VaError::Agent(AgentError::NoConversation(_)) => (StatusCode::NOT_FOUND, "Not Found"),
             VaError::Agent(AgentError::WrongState { .. }) => (StatusCode::CONFLICT, "Conflict"),
         };

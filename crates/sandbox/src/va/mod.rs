@@ -2,7 +2,8 @@
 //!
 //! A chat client posts to `/api/sn_va_as_service/bot/integration`; the instance answers with a
 //! synchronous acknowledgement and posts the Virtual Agent's replies, and later the live agent's
-//! messages, to the configured response endpoint (the webhook). The live agent is simulated: the
+//! messages, to the configured response endpoint (the webhook). A channel configured as
+//! synchronous answers with the reply itself instead. The live agent is simulated: the
 //! admin API (`admin.rs`) and the agent console (`console.rs`) accept waiting conversations,
 //! type, reply and end them.
 //!
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -36,7 +38,7 @@ use axum::Router;
 use tokio::sync::watch;
 
 use crate::va::config::VaConfig;
-use crate::va::conversation::{Conversation, Conversations, SyncReply};
+use crate::va::conversation::{Channel, Conversation, Conversations, SyncReply};
 use crate::va::error::VaError;
 use crate::wire::json_response;
 use crate::AppState;
@@ -126,6 +128,9 @@ async fn integration(
         SyncReply::MessagesUpdated => {
             (StatusCode::OK, "Message Processed Successfully").into_response()
         }
+        SyncReply::Reply(reply) => {
+            (StatusCode::OK, [(CONTENT_TYPE, "application/json")], reply).into_response()
+        }
     };
     Ok(response)
 }
@@ -139,13 +144,19 @@ fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<SyncReply, VaError> {
-    let inbound_auth = va(state).config.inbound_auth.clone();
+    let (inbound_auth, channel) = {
+        let va = va(state);
+        let channel = Channel {
+            synchronous: va.config.synchronous,
+        };
+        (va.config.inbound_auth.clone(), channel)
+    };
     inbound::check_credentials(state, headers, uri, &inbound_auth)?;
     let valid = inbound::parse(body)?;
     let token_check =
         inbound::check_message_auth(&inbound_auth, headers, body, valid.request.token.as_deref());
     let now = crate::datetime::now();
-    let conversation_id = {
+    let (conversation_id, sync_reply) = {
         let mut va = va(state);
         if let Err(reason) = token_check {
             tracing::warn!(
@@ -156,16 +167,13 @@ fn receive(
             va.conversations.reject(&valid.request, reason, now);
             return Ok(SyncReply::Ack);
         }
-        let (conversation_id, sync_reply) =
-            va.conversations
-                .handle_request(&valid.request, valid.action, valid.raw, now);
-        if sync_reply == SyncReply::MessagesUpdated {
-            return Ok(sync_reply);
-        }
-        conversation_id
+        va.conversations
+            .handle_request(&valid.request, valid.action, valid.raw, now, channel)?
     };
-    delivery::kick(state, &conversation_id);
-    Ok(SyncReply::Ack)
+    if sync_reply == SyncReply::Ack {
+        delivery::kick(state, &conversation_id);
+    }
+    Ok(sync_reply)
 }
 
 /// Applies an agent action and starts delivering what it sent.

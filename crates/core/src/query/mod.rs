@@ -264,11 +264,16 @@ impl EncodedQuery {
 
 impl Condition {
     /// A condition `<field><operator><value>`.
+    ///
+    /// A `^` in `value` becomes a space. Encoded queries have no escape for it (ServiceNow's own
+    /// community: "there is no way to escape the carat character in encoded query search values"),
+    /// and left in, a value typed by a user such as `x^NQactiveANYTHING` would add conditions of its
+    /// own and widen the query.
     pub fn new(field: &str, operator: Operator, value: &str) -> Self {
         Condition {
             field: field.to_owned(),
             operator,
-            value: value.to_owned(),
+            value: value.replace('^', " "),
         }
     }
 

@@ -519,3 +519,22 @@ proptest! {
         prop_assert_eq!(EncodedQuery::parse(&printed), Ok(query));
     }
 }
+
+#[test]
+fn values_cannot_inject_terms() {
+    let query = EncodedQuery::default()
+        .and(Condition::new(
+            "short_description",
+            Operator::Like,
+            "avalue^NQanyfieldANYTHING",
+        ))
+        .and(Condition::new("state", Operator::Equals, "1"));
+    let printed = query.to_string();
+    assert_eq!(
+        printed,
+        "short_descriptionLIKEavalue NQanyfieldANYTHING^state=1"
+    );
+    let reparsed = EncodedQuery::parse(&printed).expect("parses");
+    assert_eq!(reparsed.groups.len(), 1, "no ^NQ group was injected");
+    assert_eq!(reparsed, query);
+}

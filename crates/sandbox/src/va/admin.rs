@@ -9,6 +9,8 @@
 //! - `POST /sandbox/va/conversations/{id}/accept` (`{"agent_name": ...}`, optional),
 //!   `/messages` (`{"text": ...}`), `/typing` (`{"typing": true}`), `/end`.
 //! - `GET /sandbox/va/rejected`: requests whose static token or signature did not match.
+//! - `GET /sandbox/va/clock`, `POST /sandbox/va/clock` (`{"advance_secs": 3600}`): the VA clock,
+//!   which the idle time-out runs on; advancing it is how a test sees an hour pass at once.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -18,9 +20,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::datetime::UnixSeconds;
 use crate::error::AppJson;
 use crate::va::config::VaConfig;
 use crate::va::conversation::{
@@ -47,6 +50,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sandbox/va/conversations/{id}/typing", post(typing))
         .route("/sandbox/va/conversations/{id}/end", post(end))
         .route("/sandbox/va/rejected", get(rejected))
+        .route("/sandbox/va/clock", get(clock).post(advance_clock))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,6 +69,21 @@ struct MessageBody {
 #[serde(deny_unknown_fields)]
 struct TypingBody {
     typing: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceBody {
+    advance_secs: i64,
+}
+
+/// The VA clock as the admin API shows it.
+#[derive(Debug, Serialize)]
+struct Clock {
+    /// Unix seconds.
+    now: UnixSeconds,
+    /// How far it is ahead of the wall clock.
+    offset_secs: i64,
 }
 
 async fn config(State(state): State<AppState>) -> Json<VaConfig> {
@@ -146,6 +165,28 @@ async fn end(
 
 async fn rejected(State(state): State<AppState>) -> Json<Vec<RejectedRequest>> {
     Json(crate::va::va(&state).conversations.rejected().to_vec())
+}
+
+async fn clock(State(state): State<AppState>) -> Json<Clock> {
+    let va = crate::va::va(&state);
+    Json(Clock {
+        now: va.now(),
+        offset_secs: va.clock_offset_secs,
+    })
+}
+
+/// Moves the VA clock on; it never goes back, as a real clock would not.
+async fn advance_clock(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<AdvanceBody>,
+) -> Result<Json<Clock>, VaError> {
+    if body.advance_secs < 0 {
+        return Err(VaError::BadRequest(
+            "advance_secs must not be negative".to_owned(),
+        ));
+    }
+    crate::va::va(&state).advance_clock(body.advance_secs);
+    Ok(clock(State(state)).await)
 }
 
 fn parse_state(name: &str) -> Result<ConversationState, VaError> {

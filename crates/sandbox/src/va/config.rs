@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::va::conversation::IdleTimeout;
+
 /// The whole configuration; every field has a default, so `{}` is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -33,6 +35,12 @@ pub(crate) struct VaConfig {
     /// Agent Chat and clears Enable Notifications and Support typing indicator, so a
     /// synchronous channel has no live agent.
     pub(crate) synchronous: bool,
+    /// `com.glide.cs.b2b_conversation_idle_timeout`: seconds a bot-to-bot conversation stays
+    /// open after the requester's last request; 3600 by default (`va-b2b-open-conversation.md`).
+    pub(crate) idle_timeout_secs: i64,
+    /// How often the Time Out Abandoned B2B Conversations job runs on the VA clock: "This job
+    /// runs hourly each day", and admins may change its Repeat Interval.
+    pub(crate) idle_job_interval_secs: i64,
 }
 
 /// Inbound authentication ("Set up Provider Authentication using any of these methods: Basic,
@@ -92,6 +100,8 @@ impl Default for VaConfig {
             retry_backoff_millis: 500,
             timeout_millis: 5000,
             synchronous: false,
+            idle_timeout_secs: 3600,
+            idle_job_interval_secs: 3600,
         }
     }
 }
@@ -107,6 +117,12 @@ impl VaConfig {
         }
         if !(1..=60_000).contains(&self.timeout_millis) {
             return Err("timeout_millis must be between 1 and 60000".to_owned());
+        }
+        if self.idle_timeout_secs < 0 {
+            return Err("idle_timeout_secs must not be negative".to_owned());
+        }
+        if self.idle_job_interval_secs < 1 {
+            return Err("idle_job_interval_secs must be at least 1".to_owned());
         }
         Ok(())
     }
@@ -137,6 +153,14 @@ impl VaConfig {
             },
         };
         config
+    }
+
+    /// The idle time-out job as configured.
+    pub(crate) fn idle_timeout(&self) -> IdleTimeout {
+        IdleTimeout {
+            timeout_secs: self.idle_timeout_secs,
+            job_interval_secs: self.idle_job_interval_secs,
+        }
     }
 
     /// The wait after failed attempt number `attempt` (1-based).

@@ -50,6 +50,13 @@ pub(crate) struct Conversation {
     /// `cause` of a `FAULT_CONVERSATION`.
     #[serde(skip_serializing_if = "Option::is_none")]
     fault_cause: Option<String>,
+    /// `botToBot` of the latest request that sent it (default `true`); only bot-to-bot
+    /// conversations time out when idle (`va-b2b-open-conversation.md`).
+    bot_to_bot: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended_at: Option<UnixSeconds>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_reason: Option<EndReason>,
     entries: Vec<Entry>,
     #[serde(skip)]
     last_request: Echo,
@@ -70,6 +77,8 @@ pub(crate) struct ConversationSummary {
     visitor_typing: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiting_since: Option<UnixSeconds>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_reason: Option<EndReason>,
     n_entries: usize,
 }
 
@@ -85,6 +94,30 @@ pub(crate) enum ConversationState {
     /// A live agent accepted and chats with the user.
     WithAgent,
     Ended,
+}
+
+/// Why a conversation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum EndReason {
+    /// `END_CONVERSATION`.
+    Visitor,
+    /// The simulated live agent ended it.
+    Agent,
+    /// `FAULT_CONVERSATION`.
+    Fault,
+    /// The Time Out Abandoned B2B Conversations job closed it (`va-b2b-open-conversation.md`).
+    IdleTimeout,
+}
+
+/// The Time Out Abandoned B2B Conversations job (`va-b2b-open-conversation.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdleTimeout {
+    /// `com.glide.cs.b2b_conversation_idle_timeout`: how long a conversation may stay open
+    /// "after the requester's last response".
+    pub(crate) timeout_secs: i64,
+    /// How often the job runs: "This job runs hourly each day".
+    pub(crate) job_interval_secs: i64,
 }
 
 /// The live agent in a conversation.
@@ -348,6 +381,33 @@ impl Conversations {
         });
     }
 
+    /// Applies every run of the Time Out Abandoned B2B Conversations job up to `now`: the job
+    /// runs at each whole `job_interval_secs` and "closes any bot-to-bot conversations that have
+    /// been idle longer than the specified time" (`va-b2b-open-conversation.md`). Each closed
+    /// conversation ends at the run that closed it; the vendor documents no message for it, so
+    /// nothing is posted.
+    pub(crate) fn close_idle(&mut self, now: UnixSeconds, idle: IdleTimeout) {
+        let interval = idle.job_interval_secs.max(1);
+        for conversation in &mut self.conversations {
+            if conversation.state == ConversationState::Ended || !conversation.bot_to_bot {
+                continue;
+            }
+            let idle_from = conversation.last_request_at();
+            // The first run at which the conversation has been idle longer than the timeout.
+            let closing_run = (idle_from
+                .saturating_add(idle.timeout_secs)
+                .div_euclid(interval)
+                + 1)
+                * interval;
+            if closing_run <= now {
+                conversation.state = ConversationState::Ended;
+                conversation.visitor_typing = false;
+                conversation.ended_at = Some(closing_run);
+                conversation.end_reason = Some(EndReason::IdleTimeout);
+            }
+        }
+    }
+
     pub(crate) fn rejected(&self) -> &[RejectedRequest] {
         &self.rejected
     }
@@ -568,6 +628,9 @@ impl Conversation {
             created_at: now,
             waiting_since: None,
             fault_cause: None,
+            bot_to_bot: true,
+            ended_at: None,
+            end_reason: None,
             entries: Vec::new(),
             last_request: Echo::default(),
             delivering: false,
@@ -583,6 +646,7 @@ impl Conversation {
             agent_name: self.agent_name().map(str::to_owned),
             visitor_typing: self.visitor_typing,
             waiting_since: self.waiting_since,
+            end_reason: self.end_reason,
             n_entries: self.entries.len(),
         }
     }
@@ -706,6 +770,8 @@ impl Conversation {
                 };
                 self.bot_says(Vec::new(), &flags, now);
                 self.state = ConversationState::Ended;
+                self.ended_at = Some(now);
+                self.end_reason = Some(EndReason::Fault);
                 self.fault_cause = request.cause.clone();
             }
             Step::ToAgent => self.visitor_typing = false,
@@ -723,6 +789,9 @@ impl Conversation {
         };
         if let Some(silent) = request.silent_message {
             self.silent = silent;
+        }
+        if let Some(bot_to_bot) = request.bot_to_bot {
+            self.bot_to_bot = bot_to_bot;
         }
         if let Some(email_id) = &request.email_id {
             self.email_id = Some(email_id.clone());
@@ -779,6 +848,11 @@ impl Conversation {
         };
         self.state = ConversationState::Ended;
         self.visitor_typing = false;
+        self.ended_at = Some(now);
+        self.end_reason = Some(match by {
+            Party::Agent => EndReason::Agent,
+            Party::Visitor | Party::Bot => EndReason::Visitor,
+        });
         let reply = self.reply(bot::conversation_ended(), &flags);
         let text = text_of(&reply.body);
         self.push_outbound(by, EntryKind::ConversationEnded, text, None, &reply, now);
@@ -912,6 +986,15 @@ impl Conversation {
             }),
             wire,
         });
+    }
+
+    /// When the requester last sent anything; the conversation's start if never.
+    fn last_request_at(&self) -> UnixSeconds {
+        self.entries
+            .iter()
+            .rev()
+            .find(|entry| entry.direction == Direction::Inbound)
+            .map_or(self.created_at, |entry| entry.at)
     }
 
     fn next_seq(&self) -> u64 {
@@ -1219,5 +1302,64 @@ mod tests {
         let joined = &conversations.get(&id).unwrap().entries()[2];
         assert_eq!(joined.client_status.as_deref(), Some("sent_to_user"));
         assert_eq!(joined.updated_text.as_deref(), Some("Thanks!"));
+    }
+
+    #[test]
+    fn the_idle_job_closes_conversations_at_its_next_run() {
+        let hourly = IdleTimeout {
+            timeout_secs: 3600,
+            job_interval_secs: 3600,
+        };
+        let start = 7200 + 600;
+        let mut conversations = Conversations::new(11);
+        let (hi, action, raw) = request(message("r1", "hi"));
+        let id = conversations
+            .handle_request(&hi, action, raw, start, Channel::default())
+            .unwrap()
+            .0;
+        let mut standalone = message("r1", "hi");
+        standalone["clientSessionId"] = Value::from("s2");
+        standalone["botToBot"] = Value::Bool(false);
+        let (standalone, action, raw) = request(standalone);
+        let standalone_id = conversations
+            .handle_request(&standalone, action, raw, start, Channel::default())
+            .unwrap()
+            .0;
+
+        // Idle for longer than an hour only after 11400; the next hourly run is at 14400.
+        conversations.close_idle(14_399, hourly);
+        assert_eq!(
+            conversations.get(&id).unwrap().state(),
+            ConversationState::Bot
+        );
+        conversations.close_idle(14_400, hourly);
+        let closed = conversations.get(&id).unwrap();
+        assert_eq!(closed.state(), ConversationState::Ended);
+        assert_eq!(closed.ended_at, Some(14_400));
+        assert_eq!(closed.end_reason, Some(EndReason::IdleTimeout));
+        assert_eq!(
+            conversations.get(&standalone_id).unwrap().state(),
+            ConversationState::Bot,
+            "only bot-to-bot conversations time out"
+        );
+
+        // A run exactly at the time-out does not close: "idle longer than" the timeout.
+        let exact = IdleTimeout {
+            timeout_secs: 60,
+            job_interval_secs: 60,
+        };
+        let mut conversations = Conversations::new(12);
+        let (hi, action, raw) = request(message("r1", "hi"));
+        let id = conversations
+            .handle_request(&hi, action, raw, 600, Channel::default())
+            .unwrap()
+            .0;
+        conversations.close_idle(660, exact);
+        assert_eq!(
+            conversations.get(&id).unwrap().state(),
+            ConversationState::Bot
+        );
+        conversations.close_idle(720, exact);
+        assert_eq!(conversations.get(&id).unwrap().ended_at, Some(720));
     }
 }

@@ -37,6 +37,7 @@ use axum::routing::post;
 use axum::Router;
 use tokio::sync::watch;
 
+use crate::datetime::UnixSeconds;
 use crate::va::config::VaConfig;
 use crate::va::conversation::{Channel, Conversation, Conversations, SyncReply};
 use crate::va::error::VaError;
@@ -52,6 +53,9 @@ pub(crate) struct VaState {
     http_client: Option<reqwest::Client>,
     /// Bumped whenever a delivery ends, for `?settle=true`.
     changes: watch::Sender<u64>,
+    /// How far the VA clock is ahead of the wall clock; `POST /sandbox/va/clock` moves it on so
+    /// that tests see the idle time-out without waiting an hour.
+    clock_offset_secs: i64,
 }
 
 /// What the simulated live agent does to a conversation.
@@ -94,6 +98,7 @@ impl Default for VaState {
             conversations: Conversations::new(seed),
             http_client: None,
             changes: watch::channel(0).0,
+            clock_offset_secs: 0,
         }
     }
 }
@@ -108,6 +113,24 @@ impl VaState {
             .map_err(|error| format!("cannot make an HTTP client: {error}"))?;
         self.http_client = Some(client.clone());
         Ok(client)
+    }
+
+    /// The VA clock: the wall clock plus what the admin API advanced it by. Every VA time stamp
+    /// and the idle time-out use it.
+    fn now(&self) -> UnixSeconds {
+        crate::datetime::now().saturating_add(self.clock_offset_secs)
+    }
+
+    /// Moves the VA clock on by `seconds`.
+    fn advance_clock(&mut self, seconds: i64) {
+        self.clock_offset_secs = self.clock_offset_secs.saturating_add(seconds);
+    }
+
+    /// Catches up on the runs of the idle time-out job the VA clock has passed.
+    fn close_idle_conversations(&mut self) {
+        let now = self.now();
+        let idle = self.config.idle_timeout();
+        self.conversations.close_idle(now, idle);
     }
 
     fn notify_change(&self) {
@@ -155,9 +178,9 @@ fn receive(
     let valid = inbound::parse(body)?;
     let token_check =
         inbound::check_message_auth(&inbound_auth, headers, body, valid.request.token.as_deref());
-    let now = crate::datetime::now();
     let (conversation_id, sync_reply) = {
         let mut va = va(state);
+        let now = va.now();
         if let Err(reason) = token_check {
             tracing::warn!(
                 request_id = valid.request.request_id,
@@ -178,9 +201,9 @@ fn receive(
 
 /// Applies an agent action and starts delivering what it sent.
 fn act(state: &AppState, id: &str, action: AgentAction) -> Result<Conversation, VaError> {
-    let now = crate::datetime::now();
     {
         let mut va = va(state);
+        let now = va.now();
         let conversations = &mut va.conversations;
         match action {
             AgentAction::Accept { agent_name } => conversations.accept(id, &agent_name, now),
@@ -220,6 +243,10 @@ async fn wait_until_settled(state: &AppState, id: &str, timeout: Duration) {
     }
 }
 
+/// The VA state, with the idle time-out job caught up to the VA clock. The job posts nothing,
+/// so running it whenever the state is looked at is indistinguishable from running it on time.
 fn va(state: &AppState) -> MutexGuard<'_, VaState> {
-    crate::lock(&state.va)
+    let mut va = crate::lock(&state.va);
+    va.close_idle_conversations();
+    va
 }

@@ -33,6 +33,9 @@ pub(crate) struct InboundRequest {
     pub(crate) client_variables: Option<Value>,
     #[serde(default)]
     pub(crate) silent_message: Option<bool>,
+    /// `true` (the default) for a bot-to-bot conversation, `false` for a standalone one.
+    #[serde(default)]
+    pub(crate) bot_to_bot: Option<bool>,
     #[serde(default)]
     pub(crate) cause: Option<String>,
     #[serde(default)]

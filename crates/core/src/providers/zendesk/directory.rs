@@ -1,12 +1,14 @@
 //! Groups and agents for Zendesk's assignee and group pickers.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse};
 use crate::providers::zendesk::check;
-use crate::providers::zendesk::wire::parse_json;
-use crate::providers::zendesk::{User, Zendesk};
+use crate::providers::zendesk::wire::{parse_json, WireUser};
+use crate::providers::zendesk::{SyncPoint, User, Zendesk};
 
 /// A group tickets can be assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +76,56 @@ impl Zendesk {
                 .as_deref()
                 .is_some_and(|address| address.eq_ignore_ascii_case(email.trim()))
         })
+    }
+}
+
+/// The account's users, kept up to date by the cursor-based incremental user export
+/// (`/api/v2/incremental/users/cursor`, incremental.yml; admins only): the first refresh starts at a
+/// time, later ones continue from the stored cursor and bring only what changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ZendeskDirectory {
+    /// Active users by id.
+    pub users: BTreeMap<u64, User>,
+    /// Where the next refresh continues; `None` before the first.
+    pub sync: Option<SyncPoint>,
+}
+
+#[derive(Deserialize)]
+struct UserExport {
+    users: Vec<WireUser>,
+    after_cursor: Option<String>,
+    end_of_stream: bool,
+}
+
+impl ZendeskDirectory {
+    /// The next export request; a first refresh asks for everything changed since `start_time`
+    /// (Unix seconds; 0 for the whole directory).
+    pub fn refresh_request(&self, zendesk: &Zendesk, start_time: u64) -> HttpRequest {
+        let query = match self.sync.as_ref().unwrap_or(&SyncPoint::Since(start_time)) {
+            SyncPoint::Since(start_time) => {
+                query_string(&[("start_time", &start_time.to_string())])
+            }
+            SyncPoint::Cursor(cursor) => query_string(&[("cursor", cursor)]),
+        };
+        zendesk.get(&format!("/api/v2/incremental/users/cursor.json?{query}"))
+    }
+
+    /// Applies an export page: changed users replace their copy, deleted ones leave. `Ok(true)`
+    /// while the export has more pages right now.
+    pub fn handle_refresh(&mut self, response: &HttpResponse) -> Result<bool, CoreError> {
+        let export: UserExport = parse_json(&check(response)?.text(), "a user export")?;
+        for wire in export.users {
+            let active = wire.is_active();
+            let user = User::try_from(wire)?;
+            match active {
+                true => self.users.insert(user.id, user),
+                false => self.users.remove(&user.id),
+            };
+        }
+        if let Some(cursor) = export.after_cursor {
+            self.sync = Some(SyncPoint::Cursor(cursor));
+        }
+        Ok(!export.end_of_stream)
     }
 }
 
@@ -148,5 +200,36 @@ mod tests {
             Some(1)
         );
         assert_eq!(Zendesk::exact_user_by_email(users, "bo@example.com"), None);
+    }
+
+    #[test]
+    fn the_directory_follows_the_user_export() {
+        let mut directory = ZendeskDirectory::default();
+        let first = directory.refresh_request(&zendesk(), 0);
+        assert_eq!(
+            first.url,
+            "https://acme.zendesk.com/api/v2/incremental/users/cursor.json?start_time=0"
+        );
+        let page = json(
+            200,
+            r#"{"users":[{"id":1,"name":"Ann","email":"ann@example.com","role":"agent","active":true},
+                         {"id":2,"name":"Bo","email":"bo@example.com","role":"end-user","active":true}],
+                "after_cursor":"c1","before_cursor":null,"end_of_stream":false}"#,
+        );
+        assert_eq!(directory.handle_refresh(&page), Ok(true));
+        assert_eq!(directory.users.len(), 2);
+        let next = directory.refresh_request(&zendesk(), 0);
+        assert_eq!(
+            next.url,
+            "https://acme.zendesk.com/api/v2/incremental/users/cursor.json?cursor=c1"
+        );
+        let later = json(
+            200,
+            r#"{"users":[{"id":2,"name":"Bo","active":false},{"id":3,"name":"Cy","role":"admin"}],
+                "after_cursor":"c2","end_of_stream":true}"#,
+        );
+        assert_eq!(directory.handle_refresh(&later), Ok(false));
+        assert_eq!(directory.users.keys().copied().collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(directory.sync, Some(SyncPoint::Cursor("c2".into())));
     }
 }

@@ -18,7 +18,7 @@ mod safe_create;
 mod search;
 mod wire;
 
-pub use crate::providers::zendesk::directory::Group;
+pub use crate::providers::zendesk::directory::{Group, ZendeskDirectory};
 pub use crate::providers::zendesk::fields::{
     ticket_priority, ticket_status, TicketPriority, TicketStatus, TicketType,
 };

@@ -117,6 +117,14 @@ pub(crate) struct WireUser {
     name: Option<String>,
     email: Option<String>,
     role: Option<String>,
+    /// `false` once the user is deleted; exports still list them so copies can drop them.
+    active: Option<bool>,
+}
+
+impl WireUser {
+    pub(crate) fn is_active(&self) -> bool {
+        self.active != Some(false)
+    }
 }
 
 #[derive(Deserialize)]

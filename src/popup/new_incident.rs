@@ -150,6 +150,7 @@ pub fn NewIncidentForm(
         Some(Ok(ticket)) => view! {
             <p role="status" class="success">
                 "Created " <a href=ticket.web_link.clone() target="_blank" rel="noopener">{ticket.reference.clone()}</a>
+                {format!(": {}", ticket.title)}
             </p>
         }
         .into_any(),

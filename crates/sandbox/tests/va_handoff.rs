@@ -287,6 +287,14 @@ async fn the_transcript_keeps_every_message_once_in_order() {
 async fn update_messages_marks_agent_messages() {
     let mut webhook = Webhook::start().await;
     let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    // UPDATE_MESSAGES "is only valid if custom adapter property with name third_party_chat
+    // tied to provider application is set to true" (`bot-api.md`).
+    sandbox
+        .configure(json!({
+            "webhook_url": webhook.url,
+            "adapter_properties": {"third_party_chat": true},
+        }))
+        .await;
     start_chat(&sandbox, &mut webhook).await;
     let id = wait_for_agent(&sandbox, &mut webhook).await;
     agent(&sandbox, &id, "accept", json!({})).await;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::va::conversation::IdleTimeout;
+use crate::va::conversation::{Channel, HistoryFormat, IdleTimeout};
 
 /// The whole configuration; every field has a default, so `{}` is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,21 @@ pub(crate) struct VaConfig {
     /// How often the Time Out Abandoned B2B Conversations job runs on the VA clock: "This job
     /// runs hourly each day", and admins may change its Repeat Interval.
     pub(crate) idle_job_interval_secs: i64,
+    /// The Provider Identity Properties (custom adapter properties) of the VA Bot to Bot
+    /// Provider Application.
+    pub(crate) adapter_properties: AdapterProperties,
+}
+
+/// Custom adapter properties; a fresh instance has none of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct AdapterProperties {
+    /// `third_party_chat`: keeps `clientSessionId` on the Interaction record and allows
+    /// `UPDATE_MESSAGES` (`va-api-interaction-record-third-party-chat.md`, `bot-api.md`).
+    pub(crate) third_party_chat: bool,
+    /// `store_history_as`: `multi-text`, `text` or `html`, how the live agent sees the primary
+    /// bot's chat history (`va-api-support-chat-history.md`).
+    pub(crate) store_history_as: Option<HistoryFormat>,
 }
 
 /// Inbound authentication ("Set up Provider Authentication using any of these methods: Basic,
@@ -102,6 +117,7 @@ impl Default for VaConfig {
             synchronous: false,
             idle_timeout_secs: 3600,
             idle_job_interval_secs: 3600,
+            adapter_properties: AdapterProperties::default(),
         }
     }
 }
@@ -153,6 +169,15 @@ impl VaConfig {
             },
         };
         config
+    }
+
+    /// The channel requests come through, as configured.
+    pub(crate) fn channel(&self) -> Channel {
+        Channel {
+            synchronous: self.synchronous,
+            third_party_chat: self.adapter_properties.third_party_chat,
+            store_history_as: self.adapter_properties.store_history_as,
+        }
     }
 
     /// The idle time-out job as configured.

@@ -11,9 +11,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use serde_json::Value;
 
-use crate::va::conversation::{Conversation, ConversationState, Direction, Party};
+use crate::va::conversation::{Conversation, ConversationState, Direction, HistoryFormat, Party};
 use crate::va::error::VaError;
 use crate::va::AgentAction;
 use crate::AppState;
@@ -173,20 +172,17 @@ fn render_conversation(html: &mut String, conversation: &Conversation) {
         html.push_str(&format!("<p>{user} is typing…</p>\n"));
     }
     html.push_str("<ol>\n");
-    for item in conversation.history() {
-        let speaker = item
-            .get("displayName")
-            .and_then(Value::as_str)
-            .unwrap_or("History");
-        let text = item
-            .get("value")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        html.push_str(&format!(
-            "<li>{} (history): {}</li>\n",
-            escape(speaker),
-            escape(text)
-        ));
+    // Agent Chat shows the primary bot's history only as `store_history_as` stored it
+    // (`va-api-support-chat-history.md`); an `html` entry is markup the sandbox built with every
+    // value escaped.
+    for item in conversation.agent_history() {
+        let shown = match item.format {
+            HistoryFormat::Html => item.content.clone(),
+            HistoryFormat::MultiText | HistoryFormat::Text => {
+                format!("<pre>{}</pre>", escape(&item.content))
+            }
+        };
+        html.push_str(&format!("<li>History: {shown}</li>\n"));
     }
     for entry in conversation.entries() {
         let Some(text) = entry.text().filter(|text| !text.is_empty()) else {
@@ -235,7 +231,7 @@ fn render_conversation(html: &mut String, conversation: &Conversation) {
 }
 
 /// Escapes text for HTML element content and attribute values (as `crate::pages` does).
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
         match character {

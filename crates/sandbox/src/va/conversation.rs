@@ -25,7 +25,8 @@ pub(crate) struct Conversations {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Conversation {
     id: String,
-    interaction_id: String,
+    /// The Interaction [interaction] record of the chat.
+    interaction: Interaction,
     user_id: String,
     client_session_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,9 +42,13 @@ pub(crate) struct Conversation {
     timezone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     context_variables: Option<Value>,
-    /// The primary bot's chat history, for the agent (`SEND_HISTORY` or `history`).
+    /// The primary bot's chat history as received (`SEND_HISTORY` or `history`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     history: Vec<Value>,
+    /// The chat history as the live agent sees it, stored as the `store_history_as` custom
+    /// adapter property says (`va-api-support-chat-history.md`); empty without the property.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    agent_history: Vec<StoredHistory>,
     created_at: UnixSeconds,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiting_since: Option<UnixSeconds>,
@@ -240,6 +245,44 @@ pub(crate) struct Channel {
     /// The Bot to Bot channel's Synchronous check box
     /// (`virtual-agent-api-enable-synchronous-support.md`).
     pub(crate) synchronous: bool,
+    /// The `third_party_chat` custom adapter property
+    /// (`va-api-interaction-record-third-party-chat.md`).
+    pub(crate) third_party_chat: bool,
+    /// The `store_history_as` custom adapter property (`va-api-support-chat-history.md`).
+    pub(crate) store_history_as: Option<HistoryFormat>,
+}
+
+/// The values of `store_history_as` (`va-api-support-chat-history.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum HistoryFormat {
+    /// "The chat history will be displayed in individual messages."
+    #[serde(rename = "multi-text")]
+    MultiText,
+    /// "The chat history will be displayed in a single block."
+    #[serde(rename = "text")]
+    Text,
+    /// "The chat history will be displayed in HTML."
+    #[serde(rename = "html")]
+    Html,
+}
+
+/// One message of chat history as the live agent sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct StoredHistory {
+    pub(crate) format: HistoryFormat,
+    pub(crate) content: String,
+}
+
+/// The Interaction [interaction] record of a chat.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Interaction {
+    /// `interactionId` in replies.
+    sys_id: String,
+    /// `clientSessionId`, which "is only updated if the value of the third_party_chat field is
+    /// true in the Custom Adapter Property form" (`bot-api.md`, `clientSessionId`;
+    /// `va-api-interaction-record-third-party-chat.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_session_id: Option<String>,
 }
 
 /// Why a request is refused before anything is recorded.
@@ -251,6 +294,12 @@ pub(crate) enum RequestError {
     /// The vendor documents no reply for this; refusing it is the sandbox's own choice.
     #[error("the synchronous Bot to Bot channel is excluded from Agent Chat, so no live agent can take the conversation")]
     NoLiveAgent,
+    /// `UPDATE_MESSAGES` "is only valid if custom adapter property with name third_party_chat
+    /// tied to provider application is set to `true`" (`bot-api.md`). What an instance answers
+    /// otherwise is not documented; 400 ("A bad request type ... was detected") is the
+    /// sandbox's reading.
+    #[error("UPDATE_MESSAGES is only valid with the third_party_chat custom adapter property set to true")]
+    NotThirdPartyChat,
 }
 
 /// What an agent action cannot be applied to.
@@ -357,8 +406,13 @@ impl Conversations {
         if step == Step::AskForAgent && channel.synchronous {
             return Err(RequestError::NoLiveAgent);
         }
+        if step == Step::UpdateMessages && !channel.third_party_chat {
+            return Err(RequestError::NotThirdPartyChat);
+        }
         let first_new_seq = conversation.next_seq();
-        let mut sync_reply = conversation.apply(&mut self.ids, request, action, step, raw, now);
+        conversation.remember(request, channel);
+        conversation.push_inbound(action, message_text(request), raw, now);
+        let mut sync_reply = conversation.perform(step, &mut self.ids, request, now);
         if channel.synchronous && sync_reply == SyncReply::Ack {
             if let Some(reply) = conversation.answer_in_response(first_new_seq) {
                 sync_reply = SyncReply::Reply(reply);
@@ -598,8 +652,8 @@ impl Conversation {
         self.visitor_typing
     }
 
-    pub(crate) fn history(&self) -> &[Value] {
-        &self.history
+    pub(crate) fn agent_history(&self) -> &[StoredHistory] {
+        &self.agent_history
     }
 
     pub(crate) fn entries(&self) -> &[Entry] {
@@ -614,7 +668,10 @@ impl Conversation {
     ) -> Conversation {
         Conversation {
             id: ids.next(),
-            interaction_id: ids.next(),
+            interaction: Interaction {
+                sys_id: ids.next(),
+                client_session_id: None,
+            },
             user_id: user_id.to_owned(),
             client_session_id,
             email_id: None,
@@ -625,6 +682,7 @@ impl Conversation {
             timezone: None,
             context_variables: None,
             history: Vec::new(),
+            agent_history: Vec::new(),
             created_at: now,
             waiting_since: None,
             fault_cause: None,
@@ -649,22 +707,6 @@ impl Conversation {
             end_reason: self.end_reason,
             n_entries: self.entries.len(),
         }
-    }
-
-    /// Records `request` and answers it as `bot-api.md` describes for its action.
-    fn apply(
-        &mut self,
-        ids: &mut IdGenerator,
-        request: &InboundRequest,
-        action: Option<Action>,
-        step: Step,
-        raw: Value,
-        now: UnixSeconds,
-    ) -> SyncReply {
-        let text = message_text(request);
-        self.remember(request);
-        self.push_inbound(action, text, raw, now);
-        self.perform(step, ids, request, now)
     }
 
     /// What the Virtual Agent does with `request`, decided before anything changes.
@@ -716,6 +758,8 @@ impl Conversation {
         }
     }
 
+    /// Does `step` for `request`, which is already in the transcript, and says what the request
+    /// itself is answered with.
     fn perform(
         &mut self,
         step: Step,
@@ -745,12 +789,12 @@ impl Conversation {
                 self.state = ConversationState::Created;
                 let message_id = ids.next();
                 let flags = ReplyFlags {
-                    interaction_id: Some(self.interaction_id.clone()),
+                    interaction_id: Some(self.interaction.sys_id.clone()),
                     ..ReplyFlags::default()
                 };
                 let body = vec![bot::conversation_created(
                     &self.id,
-                    &self.interaction_id,
+                    &self.interaction.sys_id,
                     message_id,
                 )];
                 self.bot_says(body, &flags, now);
@@ -780,7 +824,10 @@ impl Conversation {
     }
 
     /// Keeps what later replies echo and what the agent should see.
-    fn remember(&mut self, request: &InboundRequest) {
+    fn remember(&mut self, request: &InboundRequest, channel: Channel) {
+        if channel.third_party_chat {
+            self.interaction.client_session_id = request.client_session_id.clone();
+        }
         self.last_request = Echo {
             request_id: request.request_id.clone(),
             now_session_id: request.now_session_id.clone(),
@@ -802,11 +849,18 @@ impl Conversation {
         if let Some(context_variables) = &request.context_variables {
             self.context_variables = Some(context_variables.clone());
         }
-        match &request.history {
-            Some(Value::Array(items)) => self.history.extend(items.iter().cloned()),
-            Some(item @ Value::Object(_)) => self.history.push(item.clone()),
-            _ => {}
+        let items = match &request.history {
+            Some(Value::Array(items)) => items.clone(),
+            Some(item @ Value::Object(_)) => vec![item.clone()],
+            _ => Vec::new(),
+        };
+        if let Some(format) = channel.store_history_as {
+            let stored = history_for_agent(&items, format)
+                .into_iter()
+                .map(|content| StoredHistory { format, content });
+            self.agent_history.extend(stored);
         }
+        self.history.extend(items);
     }
 
     /// The user asks for a live agent: the documented stand-by message with `agentChat: true`,
@@ -1073,6 +1127,49 @@ impl IdGenerator {
     }
 }
 
+/// The primary bot's history as Agent Chat stores it for the agent: one message per item
+/// (`multi-text`), one block (`text`) or one HTML message (`html`). The document names the three
+/// forms but not their layout; `displayName: value` lines are the sandbox's own.
+fn history_for_agent(items: &[Value], format: HistoryFormat) -> Vec<String> {
+    let lines: Vec<(String, String)> = items
+        .iter()
+        .map(|item| {
+            let field = |name: &str| item.get(name).and_then(Value::as_str);
+            let from_bot = item.get("isBotMessage").and_then(Value::as_bool) == Some(true);
+            let speaker = field("displayName")
+                .unwrap_or(match from_bot {
+                    true => "Bot",
+                    false => "User",
+                })
+                .to_owned();
+            (speaker, field("value").unwrap_or_default().to_owned())
+        })
+        .collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let plain = lines
+        .iter()
+        .map(|(speaker, text)| format!("{speaker}: {text}"));
+    match format {
+        HistoryFormat::MultiText => plain.collect(),
+        HistoryFormat::Text => vec![plain.collect::<Vec<String>>().join("\n")],
+        HistoryFormat::Html => {
+            let paragraphs: String = lines
+                .iter()
+                .map(|(speaker, text)| {
+                    format!(
+                        "<p><strong>{}</strong>: {}</p>",
+                        crate::va::console::escape(speaker),
+                        crate::va::console::escape(text)
+                    )
+                })
+                .collect();
+            vec![format!("<div>{paragraphs}</div>")]
+        }
+    }
+}
+
 /// `message.text` of a request, when the message is an object with a text.
 fn message_text(request: &InboundRequest) -> Option<String> {
     request
@@ -1262,7 +1359,7 @@ mod tests {
         let second = send(&mut conversations, history);
         assert_ne!(second, id, "a new conversation after the fault");
         let conversation = conversations.get(&second).unwrap();
-        assert_eq!(conversation.history().len(), 1);
+        assert_eq!(conversation.history.len(), 1);
         assert_eq!(
             conversation.entries()[1].payload,
             serde_json::json!({"status": "success"})
@@ -1295,8 +1392,15 @@ mod tests {
             "message": [{"status": "SENT_TO_USER", "id": message_id, "text": "Thanks!"}],
         });
         let (request, action, raw) = request(update);
+        let refused =
+            conversations.handle_request(&request, action, raw.clone(), NOW, Channel::default());
+        assert_eq!(refused, Err(RequestError::NotThirdPartyChat));
+        let third_party_chat = Channel {
+            third_party_chat: true,
+            ..Channel::default()
+        };
         let (_, sync_reply) = conversations
-            .handle_request(&request, action, raw, NOW, Channel::default())
+            .handle_request(&request, action, raw, NOW, third_party_chat)
             .unwrap();
         assert_eq!(sync_reply, SyncReply::MessagesUpdated);
         let joined = &conversations.get(&id).unwrap().entries()[2];
@@ -1361,5 +1465,26 @@ mod tests {
         );
         conversations.close_idle(720, exact);
         assert_eq!(conversations.get(&id).unwrap().ended_at, Some(720));
+    }
+
+    #[test]
+    fn stores_the_history_for_the_agent_as_configured() {
+        let items = [
+            serde_json::json!({"isBotMessage": true, "value": "How can I help you?", "displayName": "Genesys Bot"}),
+            serde_json::json!({"isBotMessage": false, "value": "VPN <down>"}),
+        ];
+        assert_eq!(
+            history_for_agent(&items, HistoryFormat::MultiText),
+            ["Genesys Bot: How can I help you?", "User: VPN <down>"]
+        );
+        assert_eq!(
+            history_for_agent(&items, HistoryFormat::Text),
+            ["Genesys Bot: How can I help you?\nUser: VPN <down>"]
+        );
+        assert_eq!(
+            history_for_agent(&items, HistoryFormat::Html),
+            ["<div><p><strong>Genesys Bot</strong>: How can I help you?</p><p><strong>User</strong>: VPN &lt;down&gt;</p></div>"]
+        );
+        assert!(history_for_agent(&[], HistoryFormat::Text).is_empty());
     }
 }

@@ -39,7 +39,7 @@ use tokio::sync::watch;
 
 use crate::datetime::UnixSeconds;
 use crate::va::config::VaConfig;
-use crate::va::conversation::{Channel, Conversation, Conversations, SyncReply};
+use crate::va::conversation::{Conversation, Conversations, SyncReply};
 use crate::va::error::VaError;
 use crate::wire::json_response;
 use crate::AppState;
@@ -169,10 +169,7 @@ fn receive(
 ) -> Result<SyncReply, VaError> {
     let (inbound_auth, channel) = {
         let va = va(state);
-        let channel = Channel {
-            synchronous: va.config.synchronous,
-        };
-        (va.config.inbound_auth.clone(), channel)
+        (va.config.inbound_auth.clone(), va.config.channel())
     };
     inbound::check_credentials(state, headers, uri, &inbound_auth)?;
     let valid = inbound::parse(body)?;

@@ -176,6 +176,9 @@ async fn end_users_are_kept_out_of_the_agent_apis() {
         "/api/v2/users.json",
         "/api/v2/users/10001.json",
         "/api/v2/users/10003/tickets/requested.json",
+        "/api/v2/groups.json",
+        "/api/v2/groups/assignable.json",
+        "/api/v2/groups/40001.json",
     ] {
         check(&sandbox, get(END_USER, path), None, 403, &forbidden).await;
     }
@@ -719,6 +722,221 @@ async fn lists_page_by_offset_and_by_cursor() {
     )
     .await;
     assert_eq!(newest_first["comments"][0]["body"], "A ThinkPad T14.");
+}
+
+#[tokio::test]
+async fn groups_are_listed_by_name_and_changed_by_admins() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let url = &sandbox.url;
+    let names = |json: &Value| -> Vec<String> {
+        json["groups"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no groups in {json}"))
+            .iter()
+            .map(|group| group["name"].as_str().expect("a name").to_owned())
+            .collect()
+    };
+    let all = check(
+        &sandbox,
+        get(AGENT, "/api/v2/groups.json"),
+        None,
+        200,
+        &[
+            ("/count", json!(5)),
+            ("/groups/4/name", json!("Support")),
+            ("/groups/4/default", json!(true)),
+            ("/groups/4/deleted", json!(false)),
+            (
+                "/groups/4/url",
+                json!(format!("{url}/api/v2/groups/40001.json")),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        names(&all),
+        ["Database", "Hardware", "Network", "Software", "Support"]
+    );
+
+    // Admins create, agents may not; names sort without case.
+    let create = |name: &str| Some(json!({"group": {"name": name}}));
+    check(
+        &sandbox,
+        (Method::POST, AGENT, "/api/v2/groups.json"),
+        create("Escalations"),
+        403,
+        &[("/error", json!("Forbidden"))],
+    )
+    .await;
+    let reply = send(
+        &sandbox,
+        Method::POST,
+        ADMIN,
+        "/api/v2/groups.json",
+        create("escalations"),
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 201, "{}", reply.text);
+    let created = reply.json();
+    let id = created["group"]["id"].as_u64().expect("an id");
+    assert_eq!(
+        reply.header("location"),
+        Some(format!("{url}/api/v2/groups/{id}.json").as_str())
+    );
+    assert_eq!(created["group"]["description"], "");
+    assert_eq!(created["group"]["is_public"], true);
+    check(
+        &sandbox,
+        (Method::POST, ADMIN, "/api/v2/groups.json"),
+        Some(json!({"group": {"description": "No name"}})),
+        422,
+        &[
+            ("/error", json!("RecordInvalid")),
+            (
+                "/details/name/0/description",
+                json!("Name: cannot be blank"),
+            ),
+        ],
+    )
+    .await;
+
+    // Cursor pages in the same order, with `name,id` cursors.
+    let mut seen = Vec::new();
+    let mut path = "/api/v2/groups.json?page%5Bsize%5D=2".to_owned();
+    loop {
+        let page = check(&sandbox, get(AGENT, &path), None, 200, &[]).await;
+        seen.extend(names(&page));
+        if page["meta"]["has_more"] == json!(false) {
+            break;
+        }
+        let next = page["links"]["next"].as_str().expect("links.next");
+        path = next
+            .strip_prefix(url.as_str())
+            .expect("an account URL")
+            .to_owned();
+    }
+    assert_eq!(
+        seen,
+        [
+            "Database",
+            "escalations",
+            "Hardware",
+            "Network",
+            "Software",
+            "Support"
+        ]
+    );
+
+    // Only admins update; a private group stays private.
+    let group_path = format!("/api/v2/groups/{id}.json");
+    let rename = Some(
+        json!({"group": {"name": "Escalations", "description": "Tier 2", "is_public": false}}),
+    );
+    check(
+        &sandbox,
+        (Method::PUT, AGENT, &group_path),
+        rename.clone(),
+        403,
+        &[],
+    )
+    .await;
+    check(
+        &sandbox,
+        (Method::PUT, ADMIN, &group_path),
+        rename,
+        200,
+        &[
+            ("/group/name", json!("Escalations")),
+            ("/group/description", json!("Tier 2")),
+            ("/group/is_public", json!(false)),
+        ],
+    )
+    .await;
+    check(
+        &sandbox,
+        (Method::PUT, ADMIN, &group_path),
+        Some(json!({"group": {"is_public": true}})),
+        422,
+        &[("/error", json!("RecordInvalid"))],
+    )
+    .await;
+
+    // Deleting marks the group: listed as deleted, shown, no longer assignable or changeable.
+    check(
+        &sandbox,
+        (Method::DELETE, AGENT, &group_path),
+        None,
+        403,
+        &[],
+    )
+    .await;
+    let deleted = send(
+        &sandbox,
+        Method::DELETE,
+        ADMIN,
+        &group_path,
+        Some(json!({"group": {"id": id}})),
+    )
+    .await;
+    assert_eq!(deleted.status.as_u16(), 204, "{}", deleted.text);
+    assert_eq!(deleted.text, "");
+    assert_eq!(
+        deleted.header("x-zendesk-api-warn"),
+        Some("{:allowed_parameters=>{:controller=>\"groups\", :action=>\"destroy\", :unpermitted_keys=>[\"group.id\", \"group\"], :invalid_values=>[]}}")
+    );
+    check(
+        &sandbox,
+        get(AGENT, &group_path),
+        None,
+        200,
+        &[("/group/deleted", json!(true))],
+    )
+    .await;
+    let listed = check(
+        &sandbox,
+        get(AGENT, "/api/v2/groups.json"),
+        None,
+        200,
+        &[("/count", json!(6))],
+    )
+    .await;
+    assert_eq!(listed["groups"][1]["deleted"], true);
+    let live = check(
+        &sandbox,
+        get(AGENT, "/api/v2/groups.json?exclude_deleted=true"),
+        None,
+        200,
+        &[("/count", json!(5))],
+    )
+    .await;
+    assert!(!names(&live).contains(&"Escalations".to_owned()));
+    let assignable = check(
+        &sandbox,
+        get(AGENT, "/api/v2/groups/assignable.json"),
+        None,
+        200,
+        &[("/count", json!(5))],
+    )
+    .await;
+    assert_eq!(names(&assignable), names(&live));
+    for method in [Method::PUT, Method::DELETE] {
+        check(
+            &sandbox,
+            (method, ADMIN, &group_path),
+            Some(json!({"group": {"name": "Back"}})),
+            404,
+            &[("/error", json!("RecordNotFound"))],
+        )
+        .await;
+    }
+    check(
+        &sandbox,
+        get(AGENT, "/api/v2/groups/99.json"),
+        None,
+        404,
+        &[("/error", json!("RecordNotFound"))],
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! `--data DIR` for the Zendesk account: tickets, comments, users, uploads and OAuth tokens
-//! survive a restart; ids go on where they stopped.
+//! `--data DIR` for the Zendesk account: tickets, comments, users, groups, uploads and OAuth
+//! tokens survive a restart; ids go on where they stopped.
 
 mod common;
 
@@ -147,6 +147,24 @@ async fn the_account_survives_a_restart() {
     )
     .await;
     send(&first, Method::DELETE, "/api/v2/tickets/2.json", None).await;
+    // A new group, a renamed one and a deleted one.
+    let group = send(
+        &first,
+        Method::POST,
+        "/api/v2/groups.json",
+        Some(json!({"group": {"name": "Escalations"}})),
+    )
+    .await;
+    let group_id = group["group"]["id"].as_u64().expect("an id");
+    send(
+        &first,
+        Method::PUT,
+        "/api/v2/groups/40002.json",
+        Some(json!({"group": {"name": "Networks", "description": "LAN and VPN"}})),
+    )
+    .await;
+    send(&first, Method::DELETE, "/api/v2/groups/40005.json", None).await;
+    let groups_before = send(&first, Method::GET, "/api/v2/groups.json", None).await;
     // An upload not attached yet, and a signed-in OAuth client.
     let pending = upload(&first, "later.txt", b"second file").await;
     let token = access_token(&first).await;
@@ -185,6 +203,17 @@ async fn the_account_survives_a_restart() {
     .await;
     assert_eq!(comments_after, comments_before);
     assert_eq!(comments_after["comments"][1]["public"], false);
+    let groups_after = send(&second, Method::GET, "/api/v2/groups.json", None).await;
+    assert_eq!(groups_after, groups_before);
+    assert_eq!(groups_after["count"], 6);
+    let next_group = send(
+        &second,
+        Method::POST,
+        "/api/v2/groups.json",
+        Some(json!({"group": {"name": "Field service"}})),
+    )
+    .await;
+    assert_eq!(next_group["group"]["id"], group_id + 1);
 
     // The attached file still downloads.
     let content_url = comments_after["comments"][0]["attachments"][0]["content_url"]
@@ -267,4 +296,38 @@ async fn a_fresh_directory_is_seeded_and_memory_stays_the_default() {
         .get(Some(ZENDESK_ADMIN), &format!("/api/v2/tickets/{id}.json"))
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_directory_from_before_groups_gets_the_demo_groups() {
+    let dir = fresh_dir("no-groups");
+    let first = start(&dir).await;
+    drop(first);
+    // What a data directory written before the account kept groups holds: no group rows and no
+    // group counter.
+    let connection =
+        rusqlite::Connection::open(dir.join("zendesk.sqlite3")).expect("the database opens");
+    connection
+        .execute_batch("DELETE FROM groups; DELETE FROM counters WHERE name = 'next_group_id';")
+        .expect("the groups go");
+    drop(connection);
+    let second = start(&dir).await;
+    let groups = send(&second, reqwest::Method::GET, "/api/v2/groups.json", None).await;
+    assert_eq!(groups["count"], 5);
+    assert_eq!(groups["groups"][4]["name"], "Support");
+    assert_eq!(groups["groups"][4]["default"], true);
+    // The demo groups were stored: a change to them is kept, not seeded over.
+    send(
+        &second,
+        reqwest::Method::DELETE,
+        "/api/v2/groups/40005.json",
+        None,
+    )
+    .await;
+    let third = start(&dir).await;
+    let groups_again = send(&third, reqwest::Method::GET, "/api/v2/groups.json", None).await;
+    assert_eq!(groups_again["count"], 5);
+    assert_eq!(groups_again["groups"][0]["name"], "Database");
+    assert_eq!(groups_again["groups"][0]["deleted"], true);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -5,7 +5,10 @@
 //! Who may do what follows the "Allowed For" sections of the reference: the Tickets API, search,
 //! user lookups and job statuses are for agents (`tickets.yml`, `search.yml`, `users.yml`,
 //! `job-statuses.yml`), deleting tickets for admins and agents allowed to delete
-//! (`tickets.yml`, DeleteTicket), `/users/me` for anyone (`users.yml`, ShowCurrentUser).
+//! (`tickets.yml`, DeleteTicket), `/users/me` for anyone (`users.yml`, ShowCurrentUser). Groups
+//! are read by agents and changed by admins (`groups.yml`: ListGroups, ShowGroupById and
+//! ListAssignableGroups for "Admins, Agents"; CreateGroup and DeleteGroup for admins and agents in
+//! an Enterprise custom role, which the sandbox has not; UpdateGroup for "Admins").
 //!
 //! With `--data`, every change is also written through to `crate::zendesk::persist`.
 
@@ -16,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::datetime::UnixSeconds;
 use crate::persist::StoreError;
 use crate::zendesk::error::ZendeskError;
+use crate::zendesk::groups::{self, GroupInput};
+use crate::zendesk::paging::CursorKey;
 use crate::zendesk::persist::{Snapshot, ZendeskStore};
 use crate::zendesk::tickets::{self, RequesterInput, TicketInput};
 
@@ -127,6 +132,23 @@ pub(crate) struct Comment {
     pub(crate) audit_id: u64,
     pub(crate) created_at: UnixSeconds,
     pub(crate) channel: Channel,
+}
+
+/// A group tickets are assigned to, with the keys of Zendesk's group object (Groups reference,
+/// "JSON format"; recorded `TestGroupCreateUpdateDelete.test_pagination`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Group {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    /// "If false, the group is private. You can't change a private group to a public group."
+    pub(crate) is_public: bool,
+    /// "If the group is the default one for the account."
+    pub(crate) default: bool,
+    /// "Deleted groups get marked as such": a deleted group stays, marked.
+    pub(crate) deleted: bool,
+    pub(crate) created_at: UnixSeconds,
+    pub(crate) updated_at: UnixSeconds,
 }
 
 #[derive(Debug, Clone)]
@@ -257,11 +279,13 @@ pub(crate) struct Actor {
 pub(crate) struct Account {
     users: BTreeMap<u64, User>,
     tickets: BTreeMap<u64, Ticket>,
+    groups: BTreeMap<u64, Group>,
     attachments: BTreeMap<u64, Attachment>,
     uploads: HashMap<String, Upload>,
     jobs: HashMap<String, Job>,
     next_ticket_id: u64,
     next_user_id: u64,
+    next_group_id: u64,
     /// Comments, audits, events and attachments share one sequence, as ids in Zendesk are unique
     /// across them.
     next_object_id: u64,
@@ -382,11 +406,13 @@ impl Default for Account {
         Account {
             users: BTreeMap::new(),
             tickets: BTreeMap::new(),
+            groups: BTreeMap::new(),
             attachments: BTreeMap::new(),
             uploads: HashMap::new(),
             jobs: HashMap::new(),
             next_ticket_id: 1,
             next_user_id: 20_001,
+            next_group_id: 40_001,
             next_object_id: 1_000_001,
             n_jobs: 0,
             n_tokens: 0,
@@ -416,6 +442,9 @@ impl Account {
         for ticket in snapshot.tickets {
             account.insert_ticket(ticket);
         }
+        for group in snapshot.groups {
+            account.insert_group(group);
+        }
         for attachment in snapshot.attachments {
             account.next_object_id = account.next_object_id.max(attachment.id + 1);
             account.attachments.insert(attachment.id, attachment);
@@ -427,6 +456,7 @@ impl Account {
             let counter = match name.as_str() {
                 NEXT_TICKET_ID => &mut account.next_ticket_id,
                 NEXT_USER_ID => &mut account.next_user_id,
+                NEXT_GROUP_ID => &mut account.next_group_id,
                 NEXT_OBJECT_ID => &mut account.next_object_id,
                 N_JOBS => &mut account.n_jobs,
                 N_TOKENS => &mut account.n_tokens,
@@ -442,11 +472,13 @@ impl Account {
         Snapshot {
             users: self.users.values().cloned().collect(),
             tickets: self.tickets.values().cloned().collect(),
+            groups: self.groups.values().cloned().collect(),
             attachments: self.attachments.values().cloned().collect(),
             uploads: self.uploads.values().cloned().collect(),
             counters: vec![
                 (NEXT_TICKET_ID.to_owned(), self.next_ticket_id),
                 (NEXT_USER_ID.to_owned(), self.next_user_id),
+                (NEXT_GROUP_ID.to_owned(), self.next_group_id),
                 (NEXT_OBJECT_ID.to_owned(), self.next_object_id),
                 (N_JOBS.to_owned(), self.n_jobs),
                 (N_TOKENS.to_owned(), self.n_tokens),
@@ -539,6 +571,129 @@ impl Account {
         self.persist(|store| store.put_user(&user));
         self.users.insert(id, user);
         id
+    }
+
+    // --- Groups ---
+
+    /// Adds a group as it is; for seeding.
+    pub(crate) fn insert_group(&mut self, group: Group) {
+        self.next_group_id = self.next_group_id.max(group.id + 1);
+        self.groups.insert(group.id, group);
+    }
+
+    /// Gives an account without groups these, and stores them: a data directory written before
+    /// the sandbox emulated groups holds none, and a group once made is never removed, only
+    /// marked deleted.
+    pub(crate) fn add_groups_if_none(&mut self, groups: Vec<Group>) {
+        if !self.groups.is_empty() {
+            return;
+        }
+        for group in groups {
+            self.persist(|store| store.put_group(&group));
+            self.insert_group(group);
+        }
+        self.persist(|store| store.set_counter(NEXT_GROUP_ID, self.next_group_id));
+    }
+
+    /// Every group, deleted ones too unless `exclude_deleted`, by name (`groups.yml`, ListGroups:
+    /// `exclude_deleted`, "Whether to exclude deleted entities").
+    pub(crate) fn list_groups(
+        &self,
+        caller: &User,
+        exclude_deleted: bool,
+    ) -> Result<Vec<&Group>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self.groups_by_name(|group| !(exclude_deleted && group.deleted)))
+    }
+
+    /// The groups tickets can be assigned to: every group not deleted (`groups.yml`,
+    /// ListAssignableGroups; a deleted group "can no longer be assigned", Zendesk's API v1 Groups
+    /// reference).
+    pub(crate) fn assignable_groups(&self, caller: &User) -> Result<Vec<&Group>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self.groups_by_name(|group| !group.deleted))
+    }
+
+    /// A group, deleted or not: a deleted group is shown marked `deleted`.
+    pub(crate) fn group(&self, caller: &User, group_id: u64) -> Result<&Group, ZendeskError> {
+        require_agent(caller)?;
+        self.groups
+            .get(&group_id)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    pub(crate) fn create_group(
+        &mut self,
+        caller: &User,
+        input: &GroupInput,
+        now: UnixSeconds,
+    ) -> Result<&Group, ZendeskError> {
+        require_admin(caller)?;
+        let mut group = Group {
+            id: self.next_group_id,
+            name: String::new(),
+            description: String::new(),
+            is_public: true,
+            default: false,
+            deleted: false,
+            created_at: now,
+            updated_at: now,
+        };
+        groups::apply(&mut group, input)?;
+        self.next_group_id += 1;
+        self.persist(|store| store.set_counter(NEXT_GROUP_ID, group.id + 1));
+        Ok(self.store_group(group))
+    }
+
+    /// Changes a group; a deleted one is not found, as it cannot be changed any more.
+    pub(crate) fn update_group(
+        &mut self,
+        caller: &User,
+        group_id: u64,
+        input: &GroupInput,
+        now: UnixSeconds,
+    ) -> Result<&Group, ZendeskError> {
+        require_admin(caller)?;
+        let mut group = self.live_group(group_id)?.clone();
+        groups::apply(&mut group, input)?;
+        group.updated_at = now;
+        Ok(self.store_group(group))
+    }
+
+    /// Marks a group deleted; deleting it again is not found.
+    pub(crate) fn delete_group(
+        &mut self,
+        caller: &User,
+        group_id: u64,
+        now: UnixSeconds,
+    ) -> Result<(), ZendeskError> {
+        require_admin(caller)?;
+        let mut group = self.live_group(group_id)?.clone();
+        group.deleted = true;
+        group.updated_at = now;
+        self.store_group(group);
+        Ok(())
+    }
+
+    fn live_group(&self, group_id: u64) -> Result<&Group, ZendeskError> {
+        self.groups
+            .get(&group_id)
+            .filter(|group| !group.deleted)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    fn store_group(&mut self, group: Group) -> &Group {
+        self.persist(|store| store.put_group(&group));
+        let group_id = group.id;
+        self.groups.insert(group_id, group);
+        &self.groups[&group_id]
+    }
+
+    /// Groups in the recorded list order: by name without case, then by id.
+    fn groups_by_name(&self, keep: impl Fn(&Group) -> bool) -> Vec<&Group> {
+        let mut groups: Vec<&Group> = self.groups.values().filter(|group| keep(group)).collect();
+        groups.sort_by_key(|group| CursorKey::name_and_id(&group.name, group.id));
+        groups
     }
 
     // --- Tickets ---
@@ -1051,6 +1206,7 @@ impl Account {
 /// The stored counters, by name.
 const NEXT_TICKET_ID: &str = "next_ticket_id";
 const NEXT_USER_ID: &str = "next_user_id";
+const NEXT_GROUP_ID: &str = "next_group_id";
 const NEXT_OBJECT_ID: &str = "next_object_id";
 const N_JOBS: &str = "n_jobs";
 const N_TOKENS: &str = "n_tokens";
@@ -1058,6 +1214,14 @@ const N_TOKENS: &str = "n_tokens";
 /// Agents and admins only.
 pub(crate) fn require_agent(caller: &User) -> Result<(), ZendeskError> {
     match caller.role.is_agent() {
+        true => Ok(()),
+        false => Err(ZendeskError::Forbidden),
+    }
+}
+
+/// Admins only.
+fn require_admin(caller: &User) -> Result<(), ZendeskError> {
+    match caller.role == Role::Admin {
         true => Ok(()),
         false => Err(ZendeskError::Forbidden),
     }

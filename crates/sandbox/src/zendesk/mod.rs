@@ -6,13 +6,13 @@
 //! to the ServiceNow instance.
 //!
 //! - `account.rs`: the data and every rule (who may do what, life cycle, bulk jobs).
-//! - `tickets.rs`: the `ticket` object clients send.
+//! - `tickets.rs`: the `ticket` object clients send; `groups.rs`: the `group` object.
 //! - `search.rs`: the search syntax; `paging.rs`: offset and cursor paging.
 //! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
-//! - `tickets_api.rs`, `users_api.rs`, `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin
-//!   handlers.
+//! - `tickets_api.rs`, `users_api.rs`, `groups_api.rs`, `files_api.rs`, `oauth_api.rs`,
+//!   `admin_api.rs`: thin handlers.
 
 mod account;
 mod admin_api;
@@ -20,6 +20,8 @@ mod auth;
 mod error;
 mod extract;
 mod files_api;
+mod groups;
+mod groups_api;
 mod oauth;
 mod oauth_api;
 mod paging;
@@ -120,7 +122,11 @@ impl ZendeskState {
                 account.attach(store.clone())?;
                 account
             }
-            false => Account::restore(store.clone())?,
+            false => {
+                let mut account = Account::restore(store.clone())?;
+                account.add_groups_if_none(seed::demo_groups());
+                account
+            }
         };
         let clients = crate::oauth::clients_with(&options.oauth_clients);
         let oauth = OAuthGrants::with_store(clients, options.token_lifetime_secs, store)?;
@@ -188,6 +194,7 @@ pub fn app(state: ZendeskState) -> Router {
     let api = Router::new()
         .merge(tickets_api::routes())
         .merge(users_api::routes())
+        .merge(groups_api::routes())
         .merge(files_api::api_routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -7,10 +7,15 @@
 //! - Cursor: `page[size]` with `page[after]` or `page[before]`; the reply carries
 //!   `meta.has_more`, `meta.after_cursor`, `meta.before_cursor` and `links.next`/`links.prev`.
 //!
-//! Cursors have the recorded form: base64 of `{"o":"<order>","v":"<base64 of 'i' and the id as
-//! 8 little-endian bytes>"}`. The recorded `page[after]` values therefore decode to the ticket
-//! numbers of the recorded pages (1 to 9), and replaying them against the sandbox's tickets 1 to 9
-//! walks the same pages.
+//! Cursors have the recorded form: base64 of `{"o":"<order>","v":"<base64 of the sort values>"}`,
+//! each value an `i` and a number as 8 little-endian bytes, or an `s`, the number of characters
+//! as 4 little-endian bytes and the UTF-8 text (recorded: "🎯on target" has length 10). Tickets are ordered by `nice_id`, one number, so the
+//! recorded `page[after]` values decode to the ticket numbers of the recorded pages (1 to 9), and
+//! replaying them against the sandbox's tickets 1 to 9 walks the same pages. Groups are ordered by
+//! `name,id` (recorded `TestGroupCreateUpdateDelete.test_pagination`: "Support", then
+//! "testGroup0", then "🎯A is for Aleph", "🎯on target", "🎯Support"), names compared without case.
+
+use std::cmp::Ordering;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -36,9 +41,20 @@ pub(crate) enum PageRequest {
     },
     Cursor {
         size: usize,
-        after: Option<u64>,
-        before: Option<u64>,
+        after: Option<CursorKey>,
+        before: Option<CursorKey>,
     },
+}
+
+/// Where a record sits in its list's cursor order: its sort values, compared in turn.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct CursorKey(Vec<CursorValue>);
+
+/// One sort value of a [`CursorKey`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CursorValue {
+    Id(u64),
+    Text(String),
 }
 
 /// The paging fields of a reply.
@@ -64,7 +80,8 @@ pub(crate) enum PageLinks {
 pub(crate) struct ListUrl<'a> {
     pub(crate) url: String,
     pub(crate) kept: Vec<(&'a str, &'a str)>,
-    /// The `o` of this list's cursors: `nice_id` for tickets, `id` for the rest (recorded).
+    /// The `o` of this list's cursors: `nice_id` for tickets, `name,id` for groups, `id` for the
+    /// rest (recorded).
     pub(crate) order: &'static str,
 }
 
@@ -124,10 +141,96 @@ impl PageRequest {
     }
 }
 
+impl CursorKey {
+    /// A record ordered by one number, its id.
+    pub(crate) fn id(id: u64) -> CursorKey {
+        CursorKey(vec![CursorValue::Id(id)])
+    }
+
+    /// A record ordered by its name, then its id.
+    pub(crate) fn name_and_id(name: &str, id: u64) -> CursorKey {
+        CursorKey(vec![
+            CursorValue::Text(name.to_owned()),
+            CursorValue::Id(id),
+        ])
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for value in &self.0 {
+            match value {
+                CursorValue::Id(id) => {
+                    bytes.push(b'i');
+                    bytes.extend_from_slice(&id.to_le_bytes());
+                }
+                CursorValue::Text(text) => {
+                    bytes.push(b's');
+                    let length = u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
+                    bytes.extend_from_slice(&length.to_le_bytes());
+                    bytes.extend_from_slice(text.as_bytes());
+                }
+            }
+        }
+        bytes
+    }
+
+    fn decode(mut bytes: &[u8]) -> Option<CursorKey> {
+        let mut values = Vec::new();
+        while let Some((kind, rest)) = bytes.split_first() {
+            match kind {
+                b'i' => {
+                    let (id, rest) = rest.split_first_chunk::<8>()?;
+                    values.push(CursorValue::Id(u64::from_le_bytes(*id)));
+                    bytes = rest;
+                }
+                b's' => {
+                    let (length, rest) = rest.split_first_chunk::<4>()?;
+                    let n_chars = u32::from_le_bytes(*length);
+                    // The length counts characters, so the text's end is found by walking them.
+                    let mut end = 0;
+                    for _ in 0..n_chars {
+                        end += utf8_width(*rest.get(end)?)?;
+                    }
+                    let text = std::str::from_utf8(rest.get(..end)?).ok()?;
+                    values.push(CursorValue::Text(text.to_owned()));
+                    bytes = &rest[end..];
+                }
+                _ => return None,
+            }
+        }
+        match values.is_empty() {
+            true => None,
+            false => Some(CursorKey(values)),
+        }
+    }
+}
+
+impl Ord for CursorValue {
+    /// Texts compare without case, as the recorded group order does ("🎯on target" before
+    /// "🎯Support"), and then as written, so that no two names compare equal.
+    fn cmp(&self, other: &CursorValue) -> Ordering {
+        match (self, other) {
+            (CursorValue::Id(left), CursorValue::Id(right)) => left.cmp(right),
+            (CursorValue::Text(left), CursorValue::Text(right)) => left
+                .to_lowercase()
+                .cmp(&right.to_lowercase())
+                .then_with(|| left.cmp(right)),
+            (CursorValue::Id(_), CursorValue::Text(_)) => Ordering::Less,
+            (CursorValue::Text(_), CursorValue::Id(_)) => Ordering::Greater,
+        }
+    }
+}
+
+impl PartialOrd for CursorValue {
+    fn partial_cmp(&self, other: &CursorValue) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// One page of `items`, which are in ascending `key` order, and its links.
 pub(crate) fn paginate<T>(
     items: Vec<T>,
-    key: impl Fn(&T) -> u64,
+    key: impl Fn(&T) -> CursorKey,
     request: &PageRequest,
     list: &ListUrl<'_>,
 ) -> (Vec<T>, PageLinks) {
@@ -159,18 +262,18 @@ pub(crate) fn paginate<T>(
         }
         PageRequest::Cursor {
             size,
-            after,
-            before,
+            ref after,
+            ref before,
         } => {
-            let keys: Vec<u64> = items.iter().map(&key).collect();
+            let keys: Vec<CursorKey> = items.iter().map(&key).collect();
             let (range, has_more) = match (after, before) {
                 (_, Some(before)) => {
-                    let end = keys.partition_point(|key| *key < before);
+                    let end = keys.partition_point(|key| key < before);
                     let start = end.saturating_sub(size);
                     (start..end, start > 0)
                 }
                 (Some(after), None) => {
-                    let start = keys.partition_point(|key| *key <= after);
+                    let start = keys.partition_point(|key| key <= after);
                     let end = (start + size).min(keys.len());
                     (start..end, end < keys.len())
                 }
@@ -179,12 +282,11 @@ pub(crate) fn paginate<T>(
                     (0..end, end < keys.len())
                 }
             };
-            let first_key = keys.get(range.start).copied().filter(|_| !range.is_empty());
+            let first_key = keys.get(range.start).filter(|_| !range.is_empty());
             let last_key = range
                 .end
                 .checked_sub(1)
                 .and_then(|last| keys.get(last))
-                .copied()
                 .filter(|_| !range.is_empty());
             let after_cursor = last_key.map(|key| encode_cursor(list.order, key));
             let before_cursor = first_key.map(|key| encode_cursor(list.order, key));
@@ -216,26 +318,29 @@ pub(crate) fn paginate<T>(
 }
 
 /// A cursor for the record with `key`.
-pub(crate) fn encode_cursor(order: &str, key: u64) -> String {
-    let mut value = vec![b'i'];
-    value.extend_from_slice(&key.to_le_bytes());
-    let inner = json!({ "o": order, "v": STANDARD.encode(value) });
+pub(crate) fn encode_cursor(order: &str, key: &CursorKey) -> String {
+    let inner = json!({ "o": order, "v": STANDARD.encode(key.encode()) });
     STANDARD.encode(inner.to_string())
 }
 
-fn decode_cursor(cursor: &str, parameter: &'static str) -> Result<u64, ZendeskError> {
+fn decode_cursor(cursor: &str, parameter: &'static str) -> Result<CursorKey, ZendeskError> {
     let invalid = || ZendeskError::InvalidCursor(parameter);
     let outer = STANDARD.decode(cursor.trim()).map_err(|_| invalid())?;
     let inner: Value = serde_json::from_slice(&outer).map_err(|_| invalid())?;
     let value = inner.get("v").and_then(Value::as_str).ok_or_else(invalid)?;
     let bytes = STANDARD.decode(value).map_err(|_| invalid())?;
-    match bytes.split_first() {
-        Some((b'i', rest)) if rest.len() == 8 => {
-            let mut key = [0u8; 8];
-            key.copy_from_slice(rest);
-            Ok(u64::from_le_bytes(key))
-        }
-        _ => Err(invalid()),
+    CursorKey::decode(&bytes).ok_or_else(invalid)
+}
+
+/// The length of the UTF-8 character that starts with `first_byte`; `None` for a byte that
+/// starts none.
+fn utf8_width(first_byte: u8) -> Option<usize> {
+    match first_byte {
+        0x00..=0x7f => Some(1),
+        0xc2..=0xdf => Some(2),
+        0xe0..=0xef => Some(3),
+        0xf0..=0xf4 => Some(4),
+        _ => None,
     }
 }
 
@@ -273,7 +378,7 @@ mod tests {
         // From TestTicketsPagination.test_pagination.json: the cursor after ticket 1, and the
         // `page[after]` that asks for the page after ticket 9.
         assert_eq!(
-            encode_cursor("nice_id", 1),
+            encode_cursor("nice_id", &CursorKey::id(1)),
             "eyJvIjoibmljZV9pZCIsInYiOiJhUUVBQUFBQUFBQUEifQ=="
         );
         assert_eq!(
@@ -281,12 +386,63 @@ mod tests {
                 "eyJvIjoibmljZV9pZCIsInYiOiJhUWtBQUFBQUFBQUEifQ==",
                 "page[after]"
             ),
-            Ok(9)
+            Ok(CursorKey::id(9))
+        );
+        // From TestGroupCreateUpdateDelete.test_pagination.json: after the group "Support".
+        let support = CursorKey::name_and_id("Support", 6_130_852_536_346);
+        assert_eq!(
+            encode_cursor("name,id", &support),
+            "eyJvIjoibmFtZSxpZCIsInYiOiJjd2NBQUFCVGRYQndiM0owYVJxZ1NYT1RCUUFBIn0="
         );
         assert_eq!(
-            decode_cursor("bm9wZQ==", "page[after]"),
-            Err(ZendeskError::InvalidCursor("page[after]"))
+            decode_cursor(
+                "eyJvIjoibmFtZSxpZCIsInYiOiJjd2NBQUFCVGRYQndiM0owYVJxZ1NYT1RCUUFBIn0=",
+                "page[after]"
+            ),
+            Ok(support)
         );
+        // The length counts characters: "🎯on target" is 10 long in 13 bytes.
+        let on_target = CursorKey::name_and_id("🎯on target", 6_136_063_959_962);
+        let recorded =
+            "eyJvIjoibmFtZSxpZCIsInYiOiJjd29BQUFEd240NnZiMjRnZEdGeVoyVjBhWnFqNmFtVUJRQUEifQ==";
+        assert_eq!(encode_cursor("name,id", &on_target), recorded);
+        assert_eq!(decode_cursor(recorded, "page[after]"), Ok(on_target));
+        for garbage in [
+            "bm9wZQ==",
+            "eyJvIjoiaWQiLCJ2IjoiIn0=",
+            "eyJvIjoiaWQiLCJ2IjoiY3dnPSJ9",
+        ] {
+            assert_eq!(
+                decode_cursor(garbage, "page[after]"),
+                Err(ZendeskError::InvalidCursor("page[after]")),
+                "{garbage}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_sort_as_recorded() {
+        let recorded = [
+            "Support",
+            "testGroup0",
+            "testGroup4",
+            "🎯A is for Aleph",
+            "🎯on target",
+            "🎯Support",
+        ];
+        let mut keys: Vec<CursorKey> = recorded
+            .iter()
+            .rev()
+            .map(|name| CursorKey::name_and_id(name, 1))
+            .collect();
+        keys.sort();
+        let expected: Vec<CursorKey> = recorded
+            .iter()
+            .map(|name| CursorKey::name_and_id(name, 1))
+            .collect();
+        assert_eq!(keys, expected);
+        assert!(CursorKey::name_and_id("Network", 9) < CursorKey::name_and_id("network", 1));
+        assert!(CursorKey::name_and_id("Hardware", 9) < CursorKey::name_and_id("Hardware", 10));
     }
 
     #[test]
@@ -326,7 +482,12 @@ mod tests {
     }
 
     fn page(request: PageRequest) -> (Vec<u64>, PageLinks) {
-        paginate((1..=5).collect(), |key| *key, &request, &list())
+        paginate(
+            (1..=5).collect(),
+            |key| CursorKey::id(*key),
+            &request,
+            &list(),
+        )
     }
 
     #[test]
@@ -369,7 +530,7 @@ mod tests {
     fn cursor_pages_walk_both_ways() {
         let (items, links) = page(PageRequest::Cursor {
             size: 2,
-            after: Some(2),
+            after: Some(CursorKey::id(2)),
             before: None,
         });
         assert_eq!(items, vec![3, 4]);
@@ -383,26 +544,29 @@ mod tests {
             panic!("cursor links");
         };
         assert!(has_more);
-        assert_eq!(after_cursor, Some(encode_cursor("nice_id", 4)));
+        assert_eq!(
+            after_cursor,
+            Some(encode_cursor("nice_id", &CursorKey::id(4)))
+        );
         assert_eq!(
             next.as_deref(),
             Some("https://acme.zendesk.com/api/v2/tickets.json?page%5Bafter%5D=eyJvIjoibmljZV9pZCIsInYiOiJhUVFBQUFBQUFBQUEifQ%3D%3D&page%5Bsize%5D=2")
         );
         let (items, _) = page(PageRequest::Cursor {
             size: 2,
-            after: Some(4),
+            after: Some(CursorKey::id(4)),
             before: None,
         });
         assert_eq!(items, vec![5]);
         let (items, _) = page(PageRequest::Cursor {
             size: 2,
             after: None,
-            before: Some(3),
+            before: Some(CursorKey::id(3)),
         });
         assert_eq!(items, vec![1, 2]);
         let (items, links) = page(PageRequest::Cursor {
             size: 2,
-            after: Some(5),
+            after: Some(CursorKey::id(5)),
             before: None,
         });
         assert!(items.is_empty());

@@ -2,8 +2,8 @@
 //! ServiceNow instance's `servicenow.sqlite3`, so that a restart keeps it.
 //!
 //! As for the instance (`crate::persist`), every change is written through at once and the whole
-//! state is read back into memory on start. Users, tickets (with their comments) and uploads are
-//! JSON rows; attachments keep their bytes in a BLOB; the id counters go on where they stopped, so
+//! state is read back into memory on start. Users, tickets (with their comments), groups and
+//! uploads are JSON rows; attachments keep their bytes in a BLOB; the id counters go on where they stopped, so
 //! no id is handed out twice. OAuth access and refresh tokens are stored too, so signed-in clients
 //! stay signed in; authorization codes (120 s) and bulk job statuses are not.
 
@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::persist::StoreError;
-use crate::zendesk::account::{Attachment, Ticket, Upload, User};
+use crate::zendesk::account::{Attachment, Group, Ticket, Upload, User};
 use crate::zendesk::oauth::IssuedToken;
 
 /// The file the account's state lives in, inside the data directory.
@@ -32,6 +32,7 @@ pub(crate) struct ZendeskStore {
 pub(crate) struct Snapshot {
     pub(crate) users: Vec<User>,
     pub(crate) tickets: Vec<Ticket>,
+    pub(crate) groups: Vec<Group>,
     pub(crate) attachments: Vec<Attachment>,
     pub(crate) uploads: Vec<Upload>,
     pub(crate) counters: Vec<(String, u64)>,
@@ -61,6 +62,7 @@ impl ZendeskStore {
              PRAGMA synchronous = NORMAL;
              CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS attachments (
                  id INTEGER PRIMARY KEY,
                  token TEXT NOT NULL,
@@ -99,6 +101,9 @@ impl ZendeskStore {
         }
         for ticket in &snapshot.tickets {
             put_ticket(&transaction, ticket)?;
+        }
+        for group in &snapshot.groups {
+            put_group(&transaction, group)?;
         }
         for attachment in &snapshot.attachments {
             put_attachment(&transaction, attachment)?;
@@ -150,6 +155,11 @@ impl ZendeskStore {
                 "tickets",
                 "SELECT id, data FROM tickets ORDER BY id",
             )?,
+            groups: json_rows(
+                &connection,
+                "groups",
+                "SELECT id, data FROM groups ORDER BY id",
+            )?,
             attachments,
             uploads: json_rows(&connection, "uploads", "SELECT token, data FROM uploads")?,
             counters,
@@ -162,6 +172,10 @@ impl ZendeskStore {
 
     pub(crate) fn put_ticket(&self, ticket: &Ticket) -> Result<(), StoreError> {
         put_ticket(&self.connection(), ticket)
+    }
+
+    pub(crate) fn put_group(&self, group: &Group) -> Result<(), StoreError> {
+        put_group(&self.connection(), group)
     }
 
     pub(crate) fn remove_ticket(&self, ticket_id: u64) -> Result<(), StoreError> {
@@ -253,6 +267,14 @@ fn put_ticket(connection: &Connection, ticket: &Ticket) -> Result<(), StoreError
     connection.execute(
         "INSERT OR REPLACE INTO tickets (id, data) VALUES (?1, ?2)",
         params![to_sql_id(ticket.id), to_json(ticket)],
+    )?;
+    Ok(())
+}
+
+fn put_group(connection: &Connection, group: &Group) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT OR REPLACE INTO groups (id, data) VALUES (?1, ?2)",
+        params![to_sql_id(group.id), to_json(group)],
     )?;
     Ok(())
 }

@@ -1,10 +1,11 @@
-//! The demo account: fixed users and twelve tickets, two in each status, with public comments and
-//! internal notes. Everything is deterministic (fixed ids and times), so tests and the demo can
+//! The demo account: fixed users, the groups of issue 3's demo data (Support, the account's
+//! default group, as the recorded account's is, then Network, Hardware, Software and Database)
+//! and twelve tickets, two in each status, with public comments and internal notes. Everything is deterministic (fixed ids and times), so tests and the demo can
 //! name records.
 
 use crate::datetime::UnixSeconds;
 use crate::zendesk::account::{
-    Account, Channel, Comment, Priority, Role, Status, Ticket, TicketType, User,
+    Account, Channel, Comment, Group, Priority, Role, Status, Ticket, TicketType, User,
 };
 use crate::zendesk::auth::API_TOKEN;
 
@@ -213,9 +214,30 @@ const TICKETS: [SeedTicket; 12] = [
     },
 ];
 
+/// The demo groups, Support first and the default.
+pub(crate) fn demo_groups() -> Vec<Group> {
+    ["Support", "Network", "Hardware", "Software", "Database"]
+        .into_iter()
+        .zip(SUPPORT_GROUP_ID..)
+        .map(|(name, id)| Group {
+            id,
+            name: name.to_owned(),
+            description: String::new(),
+            is_public: true,
+            default: id == SUPPORT_GROUP_ID,
+            deleted: false,
+            created_at: START - 30 * 24 * HOUR,
+            updated_at: START - 30 * 24 * HOUR,
+        })
+        .collect()
+}
+
 /// The demo account.
 pub(crate) fn demo_account() -> Account {
     let mut account = Account::default();
+    for group in demo_groups() {
+        account.insert_group(group);
+    }
     for (id, name, email, role, organization_id) in [
         (
             ADMIN_ID,

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -14,10 +14,10 @@ use crate::zendesk::account::{Actor, BulkUpdate, Comment, Ticket};
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};
 use crate::zendesk::extract::{json_route, Params, RecordId, TextId};
-use crate::zendesk::paging::{paginate, ListUrl, PageLinks, PageRequest};
+use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageLinks, PageRequest};
 use crate::zendesk::search::{Query, SearchOrder};
 use crate::zendesk::tickets::{self, Action, TicketInput};
-use crate::zendesk::wire::{json_response, Envelope, ListJson, TicketAuditJson};
+use crate::zendesk::wire::{add_api_warning, json_response, Envelope, ListJson, TicketAuditJson};
 use crate::zendesk::ZendeskState;
 
 /// Search returns at most this many results (`search.yml`, "Results limit").
@@ -310,7 +310,12 @@ async fn list_comments(
         kept,
         order: "id",
     };
-    let (page, links) = paginate(comments, key, &request, &list);
+    let (page, links) = paginate(
+        comments,
+        |comment| CursorKey::id(key(comment)),
+        &request,
+        &list,
+    );
     let items = page
         .into_iter()
         .map(|comment| {
@@ -359,7 +364,7 @@ async fn search(
         kept,
         order: "id",
     };
-    let (page, links) = paginate(tickets, |ticket| ticket.id, &request, &list);
+    let (page, links) = paginate(tickets, |ticket| CursorKey::id(ticket.id), &request, &list);
     let list = ListJson {
         key: "results",
         items: page
@@ -386,7 +391,7 @@ fn ticket_page(
         kept,
         order: "nice_id",
     };
-    let (page, links) = paginate(tickets, |ticket| ticket.id, request, &list);
+    let (page, links) = paginate(tickets, |ticket| CursorKey::id(ticket.id), request, &list);
     let in_cursor_page = matches!(request, PageRequest::Cursor { .. });
     let list = ListJson {
         key: "tickets",
@@ -427,11 +432,9 @@ fn ticket_objects(body: &Value) -> Result<Vec<&Map<String, Value>>, ZendeskError
 /// Adds `x-zendesk-api-warn` when the body held keys the action does not permit (recorded).
 fn with_warning(mut response: Response, body: &Value, action: Action) -> Response {
     let keys = tickets::unpermitted_keys(body, action);
-    let warning = tickets::api_warning("tickets", action, &keys);
-    if let Some(value) = warning.and_then(|warning| HeaderValue::from_str(&warning).ok()) {
-        response
-            .headers_mut()
-            .insert(HeaderName::from_static("x-zendesk-api-warn"), value);
-    }
+    add_api_warning(
+        &mut response,
+        tickets::api_warning("tickets", action, &keys),
+    );
     response
 }

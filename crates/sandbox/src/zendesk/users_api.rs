@@ -9,7 +9,7 @@ use axum::Router;
 use crate::zendesk::auth::{Caller, MaybeCaller};
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, RecordId};
-use crate::zendesk::paging::{paginate, ListUrl, PageRequest};
+use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
 use crate::zendesk::wire::{json_response, Envelope, ListJson};
 use crate::zendesk::ZendeskState;
 
@@ -66,7 +66,7 @@ async fn list_users(
         kept: Vec::new(),
         order: "id",
     };
-    let (page, links) = paginate(users, |user| user.id, &request, &list);
+    let (page, links) = paginate(users, |user| CursorKey::id(user.id), &request, &list);
     let list = ListJson {
         key: "users",
         items: page.into_iter().map(|user| render.user(user)).collect(),
@@ -92,7 +92,7 @@ async fn search_users(
         kept: vec![("query", query)],
         order: "id",
     };
-    let (page, links) = paginate(users, |user| user.id, &request, &list);
+    let (page, links) = paginate(users, |user| CursorKey::id(user.id), &request, &list);
     let list = ListJson {
         key: "users",
         items: page.into_iter().map(|user| render.user(user)).collect(),

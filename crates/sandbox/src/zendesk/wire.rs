@@ -4,9 +4,10 @@
 //!
 //! Key sets and order copy the recorded objects: tickets and audits from
 //! `TestTicketCreateUpdateDelete.test_single_object_update-update-single.json`, users from
-//! `TestUsersPagination.test_values.json`, job statuses from the `create_many` recordings.
+//! `TestUsersPagination.test_values.json`, job statuses from the `create_many` recordings, groups
+//! from `TestGroupCreateUpdateDelete.test_pagination.json`.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -14,7 +15,8 @@ use serde_json::{json, Value};
 
 use crate::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{
-    Attachment, Audit, AuditEvent, Comment, Job, JobResults, Role, Status, Ticket, Upload, User,
+    Attachment, Audit, AuditEvent, Comment, Group, Job, JobResults, Role, Status, Ticket, Upload,
+    User,
 };
 use crate::zendesk::paging::PageLinks;
 
@@ -41,6 +43,16 @@ pub(crate) fn json_text_response(status: StatusCode, body: String) -> Response {
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
     response
+}
+
+/// Adds `x-zendesk-api-warn` with `warning`, when there is one (recorded on updates and deletes
+/// whose body held keys the action does not permit).
+pub(crate) fn add_api_warning(response: &mut Response, warning: Option<String>) {
+    if let Some(value) = warning.and_then(|warning| HeaderValue::from_str(&warning).ok()) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-zendesk-api-warn"), value);
+    }
 }
 
 /// Zendesk's time format.
@@ -140,6 +152,20 @@ pub(crate) struct UserJson<'a> {
     default_group_id: Option<u64>,
     report_csv: bool,
     user_fields: Value,
+}
+
+/// A group, in the recorded key order.
+#[derive(Serialize)]
+pub(crate) struct GroupJson<'a> {
+    url: String,
+    id: u64,
+    is_public: bool,
+    name: &'a str,
+    description: &'a str,
+    default: bool,
+    deleted: bool,
+    created_at: String,
+    updated_at: String,
 }
 
 #[derive(Serialize)]
@@ -431,6 +457,20 @@ impl<'a> Renderer<'a> {
             created_at: None,
             updated_at: None,
             ..self.user(&ANONYMOUS)
+        }
+    }
+
+    pub(crate) fn group(&self, group: &'a Group) -> GroupJson<'a> {
+        GroupJson {
+            url: self.api_url(&format!("groups/{}.json", group.id)),
+            id: group.id,
+            is_public: group.is_public,
+            name: &group.name,
+            description: &group.description,
+            default: group.default,
+            deleted: group.deleted,
+            created_at: timestamp(group.created_at),
+            updated_at: timestamp(group.updated_at),
         }
     }
 

@@ -1,0 +1,159 @@
+//! The `group` object clients send to create and update groups, and how it changes a group.
+//!
+//! The writable keys are those of Zendesk's group object that are not read-only (Groups reference,
+//! "JSON format"): `name` (mandatory), `description` and `is_public`. Other keys are ignored, as
+//! for tickets. The reference names no error bodies for groups; refusals are 422 `RecordInvalid`
+//! for the field, in the sandbox's own wording.
+
+use serde_json::{Map, Value};
+
+use crate::zendesk::account::Group;
+use crate::zendesk::error::ZendeskError;
+
+/// What a `group` object asks for; `None` for keys not sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct GroupInput {
+    pub(crate) name: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) is_public: Option<bool>,
+}
+
+impl GroupInput {
+    /// Reads the `group` object of a request body; values of the wrong kind answer 422 for their
+    /// field.
+    pub(crate) fn parse(body: &Value) -> Result<GroupInput, ZendeskError> {
+        let object: &Map<String, Value> = body
+            .get("group")
+            .and_then(Value::as_object)
+            .ok_or_else(|| ZendeskError::BadRequest("the body needs a group object".to_owned()))?;
+        let text = |key: &str| match object.get(key) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(String::new())),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(invalid(key)),
+        };
+        let is_public = match object.get("is_public") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(is_public)) => Some(*is_public),
+            Some(_) => return Err(invalid("is_public")),
+        };
+        Ok(GroupInput {
+            name: text("name")?,
+            description: text("description")?,
+            is_public,
+        })
+    }
+}
+
+/// Applies `input` to `group`. The name must not end up blank ("Mandatory" in the reference), and
+/// a private group cannot be made public ("You can't change a private group to a public group").
+pub(crate) fn apply(group: &mut Group, input: &GroupInput) -> Result<(), ZendeskError> {
+    let name = input.name.as_deref().unwrap_or(&group.name).trim();
+    if name.is_empty() {
+        return Err(ZendeskError::invalid("name", "Name: cannot be blank"));
+    }
+    if input.is_public == Some(true) && !group.is_public {
+        return Err(ZendeskError::invalid(
+            "is_public",
+            "Is public: a private group cannot be made public",
+        ));
+    }
+    group.name = name.to_owned();
+    if let Some(description) = &input.description {
+        group.description = description.clone();
+    }
+    if let Some(is_public) = input.is_public {
+        group.is_public = is_public;
+    }
+    Ok(())
+}
+
+fn invalid(field: &str) -> ZendeskError {
+    ZendeskError::invalid(field, format!("{field}: is invalid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn group(is_public: bool) -> Group {
+        Group {
+            id: 1,
+            name: "Support".into(),
+            description: String::new(),
+            is_public,
+            default: false,
+            deleted: false,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    /// Applies `body` to a group that is public or not, and gives its name, description and
+    /// visibility, or the field refused.
+    fn check(is_public: bool, body: Value, expected: Result<(&str, &str, bool), &str>) {
+        let mut group = group(is_public);
+        let result = GroupInput::parse(&body).and_then(|input| apply(&mut group, &input));
+        match (result, expected) {
+            (Ok(()), Ok(expected)) => assert_eq!(
+                (
+                    group.name.as_str(),
+                    group.description.as_str(),
+                    group.is_public
+                ),
+                expected,
+                "{body}"
+            ),
+            (Err(ZendeskError::RecordInvalid(details)), Err(field)) => {
+                assert!(details.contains_key(field), "{body}: {details:?}")
+            }
+            (actual, expected) => panic!("{body}: {actual:?}, expected {expected:?}"),
+        }
+    }
+
+    #[test]
+    fn applies_the_writable_keys() {
+        check(
+            true,
+            json!({"group": {"name": " Tier 2 ", "description": "Escalations", "id": 7}}),
+            Ok(("Tier 2", "Escalations", true)),
+        );
+        check(
+            true,
+            json!({"group": {"description": null}}),
+            Ok(("Support", "", true)),
+        );
+        check(
+            true,
+            json!({"group": {"is_public": false}}),
+            Ok(("Support", "", false)),
+        );
+        check(
+            false,
+            json!({"group": {"is_public": false}}),
+            Ok(("Support", "", false)),
+        );
+    }
+
+    #[test]
+    fn refuses_what_the_reference_rules_out() {
+        check(true, json!({"group": {"name": "  "}}), Err("name"));
+        check(true, json!({"group": {"name": 5}}), Err("name"));
+        check(
+            true,
+            json!({"group": {"is_public": "yes"}}),
+            Err("is_public"),
+        );
+        check(
+            false,
+            json!({"group": {"is_public": true}}),
+            Err("is_public"),
+        );
+        assert!(matches!(
+            GroupInput::parse(&json!({"name": "no envelope"})),
+            Err(ZendeskError::BadRequest(_))
+        ));
+    }
+}

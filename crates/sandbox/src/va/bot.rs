@@ -17,6 +17,9 @@ pub(crate) enum Intent {
     Greet,
     /// The `agent` utterance ("Transfer a conversation to Live Agent using utterance").
     AskForAgent,
+    /// The Bye command ("Use commands defined in the sys_cs_contextual_action table as an
+    /// utterance to end a conversation": `bye`, its variant `choa`, echoed as `chao`).
+    Bye,
     /// The "Live Agent Support." topic, picked or typed ("Transfer a conversation to Live Agent
     /// Support based on the user's selection").
     LiveAgentTopic,
@@ -33,6 +36,9 @@ pub(crate) fn intent(text: &str) -> Intent {
     }
     if matches("agent") {
         return Intent::AskForAgent;
+    }
+    if matches("bye") || matches("choa") || matches("chao") {
+        return Intent::Bye;
     }
     if matches(LIVE_AGENT_TOPIC_LABEL) || matches(LIVE_AGENT_TOPIC_ID) {
         return Intent::LiveAgentTopic;
@@ -88,6 +94,54 @@ pub(crate) fn which_agent_topic() -> Vec<BodyItem> {
         ],
         scripted_data: None,
     }]
+}
+
+/// The value of the "End conversation" option of [`end_picker`], also accepted by its label.
+pub(crate) const END_OPTION: &str = "1";
+/// The value of the "Cancel" option of [`end_picker`].
+pub(crate) const CANCEL_OPTION: &str = "0";
+
+/// What a reply to [`end_picker`] picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EndChoice {
+    End,
+    Cancel,
+}
+
+/// The picker the Bye command answers with ("Use commands ... to end a conversation").
+pub(crate) fn end_picker() -> Vec<BodyItem> {
+    let option = |label: &'static str, value: &'static str| PickerOption {
+        label,
+        value,
+        render_style: Some("data"),
+        enabled: false,
+    };
+    vec![BodyItem::Picker {
+        group: "DefaultPicker",
+        required: true,
+        nlu_text_enabled: false,
+        label: "Please make a selection.",
+        item_type: "List",
+        style: "list",
+        multi_select: false,
+        options: vec![
+            option("End conversation", END_OPTION),
+            option("Cancel", CANCEL_OPTION),
+        ],
+        scripted_data: None,
+    }]
+}
+
+/// Reads a reply to [`end_picker`]: an option's value or its label.
+pub(crate) fn end_choice(text: &str) -> Option<EndChoice> {
+    let text = text.trim();
+    if text == END_OPTION || text.eq_ignore_ascii_case("End conversation") {
+        return Some(EndChoice::End);
+    }
+    if text == CANCEL_OPTION || text.eq_ignore_ascii_case("Cancel") {
+        return Some(EndChoice::Cancel);
+    }
+    None
 }
 
 /// The hand-off to the live-agent queue; sent with `agentChat: true`.
@@ -186,10 +240,21 @@ mod tests {
         check("hi", Intent::Greet);
         check(" Hola ", Intent::Greet);
         check("agent", Intent::AskForAgent);
+        check("bye", Intent::Bye);
+        check("choa", Intent::Bye);
         check("Live Agent Support.", Intent::LiveAgentTopic);
         check("Live Agent support.", Intent::LiveAgentTopic);
         check(LIVE_AGENT_TOPIC_ID, Intent::LiveAgentTopic);
         check("How are you?", Intent::NotUnderstood);
         check("", Intent::NotUnderstood);
+    }
+
+    #[test]
+    fn reads_end_picker_choices() {
+        assert_eq!(end_choice("1"), Some(EndChoice::End));
+        assert_eq!(end_choice("End conversation"), Some(EndChoice::End));
+        assert_eq!(end_choice("0"), Some(EndChoice::Cancel));
+        assert_eq!(end_choice("cancel"), Some(EndChoice::Cancel));
+        assert_eq!(end_choice("2"), None);
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::datetime::UnixSeconds;
-use crate::va::bot::{self, Intent};
+use crate::va::bot::{self, EndChoice, Intent};
 use crate::va::wire::{Action, AgentInfo, BodyItem, InboundRequest, OutboundMessage};
 
 /// Every conversation the instance has seen, and the requests it turned away.
@@ -65,6 +65,9 @@ pub(crate) struct Conversation {
     entries: Vec<Entry>,
     #[serde(skip)]
     last_request: Echo,
+    /// Whether the last bot reply was the Bye command's "End conversation" / "Cancel" picker.
+    #[serde(skip)]
+    offered_end: bool,
     /// Whether a delivery task is working through this conversation's pending replies.
     #[serde(skip)]
     delivering: bool,
@@ -351,6 +354,8 @@ enum Step {
     Greet,
     /// The disambiguation picker after the `agent` utterance.
     WhichAgentTopic,
+    /// The Bye command's picker.
+    OfferToEnd,
     AskForAgent,
     NotUnderstood,
     End,
@@ -691,6 +696,7 @@ impl Conversation {
             end_reason: None,
             entries: Vec::new(),
             last_request: Echo::default(),
+            offered_end: false,
             delivering: false,
         }
     }
@@ -723,9 +729,10 @@ impl Conversation {
             Some(Action::SendHistory) => Step::HistoryAck,
             Some(Action::CreateConversation) => Step::Create,
             Some(Action::StartConversation | Action::StartCreatedConversation) => {
-                match with_agent {
-                    true => Step::Nothing,
-                    false => Step::Greet,
+                match (with_agent, self.wants_live_agent_only(request)) {
+                    (true, _) => Step::Nothing,
+                    (false, true) => Step::AskForAgent,
+                    (false, false) => Step::Greet,
                 }
             }
             Some(Action::Agent) => Step::AskForAgent,
@@ -749,13 +756,47 @@ impl Conversation {
             Some(Action::EndConversation) => Step::End,
             Some(Action::FaultConversation) => Step::Fault,
             None if with_agent => Step::ToAgent,
-            None => match bot::intent(&message_text(request).unwrap_or_default()) {
-                Intent::Greet => Step::Greet,
-                Intent::AskForAgent => Step::WhichAgentTopic,
-                Intent::LiveAgentTopic => Step::AskForAgent,
-                Intent::NotUnderstood => Step::NotUnderstood,
-            },
+            None if self.wants_live_agent_only(request) => Step::AskForAgent,
+            None => {
+                let text = message_text(request).unwrap_or_default();
+                let choice = self.offered_end.then(|| bot::end_choice(&text)).flatten();
+                match (choice, bot::intent(&text)) {
+                    (Some(EndChoice::End), _) => Step::End,
+                    (Some(EndChoice::Cancel), _) | (None, Intent::Greet) => Step::Greet,
+                    (None, Intent::AskForAgent) => Step::WhichAgentTopic,
+                    (None, Intent::Bye) => Step::OfferToEnd,
+                    (None, Intent::LiveAgentTopic) => Step::AskForAgent,
+                    (None, Intent::NotUnderstood) => Step::NotUnderstood,
+                }
+            }
         }
+    }
+
+    /// Whether the chat should skip the bot: `contextVariables` `live_agent_only` is `"true"`, or
+    /// `topic` names the live-agent topic (both in `bot-api.md`'s `contextVariables` example).
+    /// The request's own variables count before those kept from earlier requests.
+    fn wants_live_agent_only(&self, request: &InboundRequest) -> bool {
+        let variable = |name: &str| {
+            let from_request = request
+                .context_variables
+                .as_ref()
+                .and_then(|variables| variables.get(name));
+            let kept = self
+                .context_variables
+                .as_ref()
+                .and_then(|variables| variables.get(name));
+            from_request.or(kept).cloned()
+        };
+        let live_agent_only = match variable("live_agent_only") {
+            Some(Value::Bool(flag)) => flag,
+            Some(Value::String(text)) => text.eq_ignore_ascii_case("true"),
+            _ => false,
+        };
+        let live_agent_topic = variable("topic")
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|topic| topic == bot::LIVE_AGENT_TOPIC_ID);
+        live_agent_only || live_agent_topic
     }
 
     /// Does `step` for `request`, which is already in the transcript, and says what the request
@@ -769,11 +810,12 @@ impl Conversation {
     ) -> SyncReply {
         let bot_talks = matches!(
             step,
-            Step::Greet | Step::WhichAgentTopic | Step::NotUnderstood
+            Step::Greet | Step::WhichAgentTopic | Step::NotUnderstood | Step::OfferToEnd
         );
         if bot_talks {
             self.state = ConversationState::Bot;
         }
+        self.offered_end = step == Step::OfferToEnd;
         match step {
             Step::UpdateMessages => {
                 self.update_messages(request.message.as_ref());
@@ -804,6 +846,7 @@ impl Conversation {
                 self.bot_says(bot::which_agent_topic(), &ReplyFlags::default(), now)
             }
             Step::AskForAgent => self.ask_for_agent(now),
+            Step::OfferToEnd => self.bot_says(bot::end_picker(), &ReplyFlags::default(), now),
             Step::NotUnderstood => self.not_understood(now),
             Step::End => self.end(Party::Visitor, now),
             Step::Fault => {

@@ -940,6 +940,52 @@ async fn groups_are_listed_by_name_and_changed_by_admins() {
 }
 
 #[tokio::test]
+async fn users_are_filtered_by_role() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let url = &sandbox.url;
+    for (query, expected) in [
+        (
+            "role[]=agent&role[]=admin",
+            vec![ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID],
+        ),
+        ("role=end-user", vec![ZENDESK_USER_ID, 10_004]),
+        ("role%5B%5D=admin", vec![ZENDESK_ADMIN_ID]),
+        ("role=owner", vec![]),
+        (
+            "",
+            vec![ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID, ZENDESK_USER_ID, 10_004],
+        ),
+    ] {
+        let users = check(
+            &sandbox,
+            get(AGENT, &format!("/api/v2/users.json?{query}")),
+            None,
+            200,
+            &[],
+        )
+        .await;
+        assert_eq!(ids(&users, "users"), expected, "{query}");
+    }
+    // Page links keep the filter.
+    check(
+        &sandbox,
+        get(
+            AGENT,
+            "/api/v2/users.json?role[]=agent&role[]=admin&per_page=1",
+        ),
+        None,
+        200,
+        &[(
+            "/next_page",
+            json!(format!(
+                "{url}/api/v2/users.json?page=2&per_page=1&role%5B%5D=agent&role%5B%5D=admin"
+            )),
+        )],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn search_finds_tickets_within_the_result_limit() {
     let sandbox = Sandbox::start_zendesk().await;
     let cases: [(&str, &[u64]); 12] = [

@@ -15,7 +15,7 @@ use flare_core::providers::zendesk::{
 use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
 use flare_core::ticket::StatusCategory;
 
-use crate::common::{Sandbox, ZENDESK_ADMIN_ID, ZENDESK_USER_ID};
+use crate::common::{Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID, ZENDESK_USER_ID};
 
 /// Sends what the core built; a transport failure is `None`.
 async fn send(request: &HttpRequest) -> Option<HttpResponse> {
@@ -340,6 +340,67 @@ async fn search_finds_tickets_and_stops_at_the_result_limit() {
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].id, ZENDESK_USER_ID);
     assert_eq!(users[0].email.as_deref(), Some("user@example.com"));
+}
+
+#[tokio::test]
+async fn the_pickers_read_assignable_groups_and_agents() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let zendesk = client(&sandbox, "agent@example.com");
+    let group_names = |response: &HttpResponse| -> Vec<String> {
+        zendesk
+            .parse_groups(response)
+            .expect("groups")
+            .into_iter()
+            .map(|group| group.name)
+            .collect()
+    };
+    let groups = must_send(&zendesk.assignable_groups_request()).await;
+    assert_eq!(
+        group_names(&groups),
+        ["Database", "Hardware", "Network", "Software", "Support"]
+    );
+
+    // An admin adds a group and deletes one; the picker follows.
+    let created = sandbox
+        .post(
+            Some(ZENDESK_ADMIN),
+            "/api/v2/groups.json",
+            &serde_json::json!({"group": {"name": "Escalations"}}),
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.text);
+    let request = sandbox
+        .client()
+        .delete(format!("{}/api/v2/groups/40005.json", sandbox.url));
+    let deleted = sandbox.send(request, Some(ZENDESK_ADMIN)).await;
+    assert_eq!(deleted.status.as_u16(), 204, "{}", deleted.text);
+    let groups = must_send(&zendesk.assignable_groups_request()).await;
+    assert_eq!(
+        group_names(&groups),
+        ["Escalations", "Hardware", "Network", "Software", "Support"]
+    );
+
+    let agents = zendesk
+        .parse_users(&must_send(&zendesk.assignable_agents_request()).await)
+        .expect("agents");
+    let agents: Vec<(u64, &str)> = agents
+        .iter()
+        .map(|user| (user.id, user.role.as_str()))
+        .collect();
+    assert_eq!(
+        agents,
+        [(ZENDESK_ADMIN_ID, "admin"), (ZENDESK_AGENT_ID, "agent")]
+    );
+
+    let end_user = client(&sandbox, "user@example.com");
+    assert!(matches!(
+        end_user.parse_groups(&must_send(&end_user.assignable_groups_request()).await),
+        Err(CoreError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        end_user.parse_users(&must_send(&end_user.assignable_agents_request()).await),
+        Err(CoreError::Forbidden { .. })
+    ));
 }
 
 #[tokio::test]

@@ -527,10 +527,20 @@ impl Account {
         self.user(user_id).ok_or(ZendeskError::RecordNotFound)
     }
 
-    /// Every user, by id, for agents (`users.yml`, ListUsers).
-    pub(crate) fn list_users(&self, caller: &User) -> Result<Vec<&User>, ZendeskError> {
+    /// Every user, by id, for agents (`users.yml`, ListUsers); with `roles` (codes such as
+    /// `end-user` and `agent`) only the users with one of them, so a code that names no role
+    /// matches nobody.
+    pub(crate) fn list_users(
+        &self,
+        caller: &User,
+        roles: &[&str],
+    ) -> Result<Vec<&User>, ZendeskError> {
         require_agent(caller)?;
-        Ok(self.users.values().collect())
+        Ok(self
+            .users
+            .values()
+            .filter(|user| roles.is_empty() || roles.contains(&user.role.code()))
+            .collect())
     }
 
     /// Users matching a user search (`search.yml`, SearchUsers: agents only).

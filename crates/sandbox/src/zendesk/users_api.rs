@@ -52,18 +52,28 @@ async fn show_user(
     Ok(json_response(StatusCode::OK, &body))
 }
 
+/// Every user, or with `role` or `role[]` (repeated) only those with one of the roles
+/// (`users.yml`, ListUsers: `UserRoleFilter`, `UserRolesFilter`; Zendesk's Users reference: "role[]:
+/// Filters the results by more than one role using the format role[]={role}&role[]={role}").
 async fn list_users(
     State(state): State<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
     let request = PageRequest::parse(&params.0)?;
+    let role_params: Vec<(&str, &str)> = params
+        .0
+        .iter()
+        .filter(|(name, _)| name == "role" || name == "role[]")
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let roles: Vec<&str> = role_params.iter().map(|(_, role)| *role).collect();
     let account = state.account();
-    let users = account.list_users(&actor.user)?;
+    let users = account.list_users(&actor.user, &roles)?;
     let render = state.renderer();
     let list = ListUrl {
         url: render.api_url("users.json"),
-        kept: Vec::new(),
+        kept: role_params,
         order: "id",
     };
     let (page, links) = paginate(users, |user| CursorKey::id(user.id), &request, &list);

@@ -1,6 +1,10 @@
 //! Faults a test switches on through the admin API: the next requests to the REST API fail with
 //! a status, are slow, get the "Instance Hibernating page", or have their connection dropped after
 //! the write was committed.
+//!
+//! The queue and the way a fault is applied are shared by both servers; each server answers a
+//! status fault in its own error shape ([`FaultAnswers`]). The ServiceNow instance's answers and
+//! middleware are at the end of this file, the Zendesk account's in `crate::zendesk::faults`.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -73,21 +77,34 @@ impl FaultQueue {
     }
 }
 
-/// Middleware on the REST API: applies the next pending fault, if any.
-pub(crate) async fn inject(
-    State(state): State<AppState>,
+/// How a server answers the faults whose answer is its own.
+pub(crate) struct FaultAnswers {
+    /// A status fault, in the server's error shape.
+    pub(crate) status: fn(u16) -> Response,
+    /// The hibernating page, for a server that can hibernate; without one, a `hibernate` fault is
+    /// refused when it is added, so it never gets here.
+    pub(crate) hibernate: Option<fn() -> Response>,
+}
+
+/// Runs `request` under `fault`, the one the server's queue gave for it: answers it instead, makes
+/// it slow, or lets it commit and then breaks the connection.
+pub(crate) async fn apply(
+    fault: Option<FaultKind>,
     request: Request,
     next: Next,
+    answers: &FaultAnswers,
 ) -> Response {
-    let fault = state.faults().take();
     match fault {
         None => next.run(request).await,
-        Some(FaultKind::Status { status }) => status_response(status),
+        Some(FaultKind::Status { status }) => (answers.status)(status),
         Some(FaultKind::Latency { millis }) => {
             tokio::time::sleep(Duration::from_millis(millis)).await;
             next.run(request).await
         }
-        Some(FaultKind::Hibernate) => hibernating_page(),
+        Some(FaultKind::Hibernate) => match answers.hibernate {
+            Some(hibernating_page) => hibernating_page(),
+            None => next.run(request).await,
+        },
         Some(FaultKind::DropAfterCommit) => {
             let response = next.run(request).await;
             let (mut parts, body) = response.into_parts();
@@ -119,6 +136,27 @@ pub(crate) async fn inject(
     }
 }
 
+fn one() -> u32 {
+    1
+}
+
+// --- The ServiceNow instance's answers ---
+
+const SERVICENOW: FaultAnswers = FaultAnswers {
+    status: status_response,
+    hibernate: Some(hibernating_page),
+};
+
+/// Middleware on the REST API: applies the next pending fault, if any.
+pub(crate) async fn inject(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let fault = state.faults().take();
+    apply(fault, request, next, &SERVICENOW).await
+}
+
 fn status_response(status: u16) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
@@ -145,8 +183,4 @@ fn hibernating_page() -> Response {
         HeaderValue::from_static("text/html;charset=UTF-8"),
     );
     response
-}
-
-fn one() -> u32 {
-    1
 }

@@ -436,6 +436,79 @@ async fn a_create_whose_reply_was_lost_is_found_not_repeated() {
 }
 
 #[tokio::test]
+async fn a_create_retried_after_a_dropped_connection_makes_exactly_one_ticket() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let fault = serde_json::json!({"kind": "drop_after_commit", "count": 1});
+    let added = sandbox.post(None, "/sandbox/faults", &fault).await;
+    assert!(added.status.is_success(), "{}", added.text);
+    let zendesk = client(&sandbox, "admin@example.com");
+    let correlation_id = "flare-5d0c9a7e-1b2f-4c3d-8e9f-0a1b2c3d4e5f";
+    let ticket = NewTicket {
+        subject: "Badge reader dead".into(),
+        body: "The reader at the east door does not beep".into(),
+        ..NewTicket::default()
+    };
+    let mut create = SafeCreate::new(zendesk.clone(), ticket, correlation_id);
+    let mut steps = Vec::new();
+    let created = loop {
+        let request = create.request();
+        steps.push(request.method);
+        let response = send(&request).await;
+        let outcome = match &response {
+            Some(response) => Attempt::Response(response),
+            None => Attempt::NetworkError,
+        };
+        match create.handle(outcome) {
+            CreateStep::Done(ticket) => break ticket,
+            CreateStep::Again => assert!(steps.len() < 5, "too many rounds: {steps:?}"),
+            CreateStep::Failed(error) => panic!("create failed: {error}"),
+        }
+    };
+    assert_eq!(
+        steps,
+        [Method::Post, Method::Get],
+        "the drop is followed by a lookup, not a second create"
+    );
+    let matching = zendesk
+        .parse_tickets(&must_send(&zendesk.find_by_external_id_request(correlation_id)).await)
+        .expect("a list");
+    assert_eq!(matching.len(), 1, "exactly one ticket");
+    assert_eq!(matching[0].id, created.id);
+    let all = Paging::Offset(OffsetPage::default());
+    let page = zendesk
+        .parse_ticket_page(
+            &must_send(&zendesk.list_tickets_request(&all).expect("a request")).await,
+            &all,
+        )
+        .expect("a page");
+    assert_eq!(page.total, Some(13));
+}
+
+#[tokio::test]
+async fn injected_outages_and_rate_limits_are_typed() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let zendesk = client(&sandbox, "agent@example.com");
+    for status in [503, 429] {
+        let fault = serde_json::json!({"kind": "status", "status": status});
+        let added = sandbox.post(None, "/sandbox/faults", &fault).await;
+        assert!(added.status.is_success(), "{}", added.text);
+    }
+    assert_eq!(
+        zendesk.parse_ticket(&must_send(&zendesk.show_ticket_request(1)).await),
+        Err(CoreError::Server { status: 503 })
+    );
+    assert_eq!(
+        zendesk.parse_ticket(&must_send(&zendesk.show_ticket_request(1)).await),
+        Err(CoreError::RateLimited {
+            retry_after_secs: Some(60)
+        })
+    );
+    zendesk
+        .parse_ticket(&must_send(&zendesk.show_ticket_request(1)).await)
+        .expect("the faults are used up");
+}
+
+#[tokio::test]
 async fn end_users_and_bad_credentials_get_typed_errors() {
     let sandbox = Sandbox::start_zendesk().await;
     let end_user = client(&sandbox, "user@example.com");

@@ -74,6 +74,10 @@ pub(crate) enum ZendeskError {
     /// A file above the 50 MB upload limit; the code and wording are the sandbox's own.
     #[error("upload too large")]
     TooLarge,
+    /// A status switched on through the admin API's faults (`crate::zendesk::faults`), for the
+    /// statuses no other variant answers; the code and wording are the sandbox's own.
+    #[error("injected fault {0}")]
+    Injected(StatusCode),
     /// Past the account's requests per minute: 429, `text/plain`, `retry-after` (recorded facts in
     /// `tests/fixtures/recorded/README.md`).
     #[error("rate limited for {retry_after} s")]
@@ -112,6 +116,7 @@ impl ZendeskError {
             | ZendeskError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ZendeskError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ZendeskError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ZendeskError::Injected(status) => *status,
         }
     }
 
@@ -190,6 +195,16 @@ impl ZendeskError {
             }
             ZendeskError::RateLimited { .. } => {
                 return "Number of allowed API requests per minute exceeded".to_owned()
+            }
+            ZendeskError::Injected(status) => {
+                let reason = status.canonical_reason().unwrap_or("Injected fault");
+                let code: String = reason.split_whitespace().collect();
+                return serde_json::to_string(&ErrorBody {
+                    error: &code,
+                    description: Some(reason.to_owned()),
+                    ..ErrorBody::default()
+                })
+                .expect("error bodies always serialise");
             }
         };
         serde_json::to_string(&body).expect("error bodies always serialise")
@@ -302,6 +317,11 @@ mod tests {
             ZendeskError::OAuth(OAuthError::InvalidRequest("code is required")),
             400,
             r#"{"error":"invalid_request","error_description":"code is required"}"#,
+        );
+        check(
+            ZendeskError::Injected(StatusCode::SERVICE_UNAVAILABLE),
+            503,
+            r#"{"error":"ServiceUnavailable","description":"Service Unavailable"}"#,
         );
         check(
             ZendeskError::invalid("status", "Status closed prevents ticket update"),

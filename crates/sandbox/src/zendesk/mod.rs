@@ -19,6 +19,7 @@ mod admin_api;
 mod auth;
 mod error;
 mod extract;
+mod faults;
 mod files_api;
 mod groups;
 mod groups_api;
@@ -45,6 +46,7 @@ use axum::{middleware, Router};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::faults::FaultQueue;
 use crate::oauth::OAuthClientConfig;
 use crate::persist::StoreError;
 use crate::zendesk::account::Account;
@@ -70,6 +72,7 @@ pub struct ZendeskState {
     account: Arc<Mutex<Account>>,
     oauth: Arc<Mutex<OAuthGrants>>,
     rate_limiter: Arc<Mutex<RateLimiter>>,
+    faults: Arc<Mutex<FaultQueue>>,
 }
 
 /// How to set an account up beyond the demo data.
@@ -157,6 +160,7 @@ impl ZendeskState {
             rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
                 options.requests_per_minute,
             ))),
+            faults: Arc::new(Mutex::new(FaultQueue::default())),
         }
     }
 
@@ -176,6 +180,10 @@ impl ZendeskState {
 
     fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
         crate::lock(&self.rate_limiter)
+    }
+
+    fn faults(&self) -> MutexGuard<'_, FaultQueue> {
+        crate::lock(&self.faults)
     }
 
     fn renderer(&self) -> Renderer<'_> {
@@ -199,6 +207,12 @@ pub fn app(state: ZendeskState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rate_limit::enforce,
+        ))
+        // Faults wrap the rate limit, as on the ServiceNow instance, so that an injected 429 or
+        // outage never counts as a request.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
         ));
     Router::new()
         .merge(api)

@@ -9,6 +9,8 @@
 //! - `POST /sandbox/va/conversations/{id}/accept` (`{"agent_name": ...}`, optional),
 //!   `/messages` (`{"text": ...}`), `/typing` (`{"typing": true}`), `/end`.
 //! - `GET /sandbox/va/rejected`: requests whose static token or signature did not match.
+//! - `GET /sandbox/va/attachments/{id}`: a received attachment's content, as the agent would
+//!   open it.
 //! - `GET /sandbox/va/clock`, `POST /sandbox/va/clock` (`{"advance_secs": 3600}`): the VA clock,
 //!   which the idle time-out runs on; advancing it is how a test sees an hour pass at once.
 
@@ -18,6 +20,8 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -27,7 +31,7 @@ use crate::datetime::UnixSeconds;
 use crate::error::AppJson;
 use crate::va::config::VaConfig;
 use crate::va::conversation::{
-    Conversation, ConversationState, ConversationSummary, RejectedRequest,
+    AttachmentStatus, Conversation, ConversationState, ConversationSummary, RejectedRequest,
 };
 use crate::va::error::VaError;
 use crate::va::AgentAction;
@@ -51,6 +55,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sandbox/va/conversations/{id}/end", post(end))
         .route("/sandbox/va/rejected", get(rejected))
         .route("/sandbox/va/clock", get(clock).post(advance_clock))
+        .route("/sandbox/va/attachments/{id}", get(attachment))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,6 +170,33 @@ async fn end(
 
 async fn rejected(State(state): State<AppState>) -> Json<Vec<RejectedRequest>> {
     Json(crate::va::va(&state).conversations.rejected().to_vec())
+}
+
+async fn attachment(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, VaError> {
+    let va = crate::va::va(&state);
+    let attachment = va
+        .conversations
+        .attachment(&id)
+        .filter(|attachment| attachment.status() == AttachmentStatus::Received);
+    let Some(attachment) = attachment else {
+        return Err(VaError::NoAttachment(id));
+    };
+    let content = attachment.content().cloned().unwrap_or_default();
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        attachment.file_name().replace(['"', '\\', '\r', '\n'], "_")
+    );
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            attachment.content_type().to_ascii_lowercase(),
+        ),
+        (header::CONTENT_DISPOSITION, disposition),
+    ];
+    Ok((headers, content).into_response())
 }
 
 async fn clock(State(state): State<AppState>) -> Json<Clock> {

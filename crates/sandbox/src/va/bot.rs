@@ -202,6 +202,24 @@ pub(crate) fn conversation_created(
     }
 }
 
+/// The reply once attachments arrived, with `completed: true`: the three attachment examples
+/// ("Transfer a public application/pdf attachment file", "... video/mpeg ...", "... image/jpeg
+/// ...") all answer this and end the conversation.
+pub(crate) fn files_received() -> Vec<BodyItem> {
+    let label = |label: &str| BodyItem::OutputLabel {
+        group: "DefaultText",
+        required: false,
+        nlu_text_enabled: false,
+        label: label.to_owned(),
+        mask_type: "NONE",
+        item_type: "outputtext",
+    };
+    vec![
+        label("File got"),
+        label("The conversation has ended. If you need help again, type hi."),
+    ]
+}
+
 fn output_text(value: &str) -> BodyItem {
     BodyItem::OutputText {
         group: "DefaultText",

@@ -41,6 +41,10 @@ pub(crate) struct VaConfig {
     /// How often the Time Out Abandoned B2B Conversations job runs on the VA clock: "This job
     /// runs hourly each day", and admins may change its Repeat Interval.
     pub(crate) idle_job_interval_secs: i64,
+    /// The "trusted domains" of `sys_cs_provider`: the hosts (and their subdomains) attachments
+    /// may be downloaded from ("You must also ensure that URL domain is present in the trusted
+    /// domains", `bot-api.md`, `message.attachment.url`). None by default.
+    pub(crate) trusted_attachment_domains: Vec<String>,
     /// The Provider Identity Properties (custom adapter properties) of the VA Bot to Bot
     /// Provider Application.
     pub(crate) adapter_properties: AdapterProperties,
@@ -117,6 +121,7 @@ impl Default for VaConfig {
             synchronous: false,
             idle_timeout_secs: 3600,
             idle_job_interval_secs: 3600,
+            trusted_attachment_domains: Vec::new(),
             adapter_properties: AdapterProperties::default(),
         }
     }

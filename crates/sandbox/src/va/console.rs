@@ -12,7 +12,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::va::conversation::{Conversation, ConversationState, Direction, HistoryFormat, Party};
+use crate::va::conversation::{
+    Attachment, AttachmentStatus, Conversation, ConversationState, Direction, HistoryFormat, Party,
+};
 use crate::va::error::VaError;
 use crate::va::AgentAction;
 use crate::AppState;
@@ -185,6 +187,9 @@ fn render_conversation(html: &mut String, conversation: &Conversation) {
         html.push_str(&format!("<li>History: {shown}</li>\n"));
     }
     for entry in conversation.entries() {
+        for attachment in entry.attachments() {
+            render_attachment(html, conversation.user_id(), attachment);
+        }
         let Some(text) = entry.text().filter(|text| !text.is_empty()) else {
             continue;
         };
@@ -228,6 +233,23 @@ fn render_conversation(html: &mut String, conversation: &Conversation) {
     }
     html.push_str(&form("end", "", &format!("End chat with {user}")));
     html.push_str("</article>\n");
+}
+
+/// An attachment the visitor sent, with a link to open it once it arrived.
+fn render_attachment(html: &mut String, user_id: &str, attachment: &Attachment) {
+    let name = escape(attachment.file_name());
+    let shown = match attachment.status() {
+        AttachmentStatus::Received => format!(
+            "<a href=\"/sandbox/va/attachments/{}\">{name}</a>",
+            escape(attachment.id())
+        ),
+        AttachmentStatus::Pending => format!("{name} (downloading)"),
+        AttachmentStatus::Failed => format!("{name} (could not be downloaded)"),
+    };
+    html.push_str(&format!(
+        "<li>{}: attachment {shown}</li>\n",
+        escape(user_id)
+    ));
 }
 
 /// Escapes text for HTML element content and attribute values (as `crate::pages` does).

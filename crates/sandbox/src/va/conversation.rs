@@ -6,11 +6,14 @@
 //! counts up from 1 within its conversation, so a test can check that nothing was lost or sent
 //! twice.
 
+use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::datetime::UnixSeconds;
+use crate::va::attachments::AttachmentRef;
 use crate::va::bot::{self, EndChoice, Intent};
+use crate::va::inbound::ValidRequest;
 use crate::va::wire::{Action, AgentInfo, BodyItem, InboundRequest, OutboundMessage};
 
 /// Every conversation the instance has seen, and the requests it turned away.
@@ -114,6 +117,8 @@ pub(crate) enum EndReason {
     Agent,
     /// `FAULT_CONVERSATION`.
     Fault,
+    /// The bot's topic ended it (the attachment examples answer `completed: true`).
+    Completed,
     /// The Time Out Abandoned B2B Conversations job closed it (`va-b2b-open-conversation.md`).
     IdleTimeout,
 }
@@ -157,6 +162,9 @@ pub(crate) struct Entry {
     /// `message.text` from `UPDATE_MESSAGES`: the text as the client showed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     updated_text: Option<String>,
+    /// `message.attachment` of a request, as the instance fetched it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<Attachment>,
     /// The request body, or the body posted to the webhook.
     payload: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -164,6 +172,47 @@ pub(crate) struct Entry {
     /// The exact bytes posted (and signed).
     #[serde(skip)]
     wire: String,
+}
+
+/// One attachment of a request and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Attachment {
+    /// The sandbox's id, for `GET /sandbox/va/attachments/{id}`.
+    id: String,
+    file_name: String,
+    content_type: String,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_attachment_id: Option<String>,
+    /// Whether `headers` carried an `Authorization` (its value is not kept here).
+    with_authorization: bool,
+    status: AttachmentStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_bytes: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip)]
+    content: Option<Bytes>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum AttachmentStatus {
+    /// Being downloaded.
+    Pending,
+    Received,
+    /// Not trusted, not found, too large or unreachable; the chat gets no reply for it, as
+    /// `bot-api.md` describes a 200 "but don't receive a response back".
+    Failed,
+}
+
+/// What became of one inbound request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Handled {
+    pub(crate) conversation_id: String,
+    pub(crate) sync_reply: SyncReply,
+    /// The ids given to the request's attachments, in order, to report their downloads by.
+    pub(crate) attachment_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -356,6 +405,8 @@ enum Step {
     WhichAgentTopic,
     /// The Bye command's picker.
     OfferToEnd,
+    /// Attachments for the bot: it answers once they are downloaded.
+    ReceiveFiles,
     AskForAgent,
     NotUnderstood,
     End,
@@ -385,12 +436,17 @@ impl Conversations {
     /// the answer to the request itself.
     pub(crate) fn handle_request(
         &mut self,
-        request: &InboundRequest,
-        action: Option<Action>,
-        raw: Value,
+        valid: &ValidRequest,
         now: UnixSeconds,
         channel: Channel,
-    ) -> Result<(String, SyncReply), RequestError> {
+    ) -> Result<Handled, RequestError> {
+        let ValidRequest {
+            request,
+            action,
+            raw,
+            attachments,
+        } = valid;
+        let action = *action;
         let client_session_id = request.client_session_id.clone().unwrap_or_default();
         let open = self.conversations.iter().rposition(|conversation| {
             conversation.state != ConversationState::Ended
@@ -416,7 +472,15 @@ impl Conversations {
         }
         let first_new_seq = conversation.next_seq();
         conversation.remember(request, channel);
-        conversation.push_inbound(action, message_text(request), raw, now);
+        let attachments: Vec<Attachment> = attachments
+            .iter()
+            .map(|attachment| Attachment::pending(self.ids.next(), attachment))
+            .collect();
+        let attachment_ids = attachments
+            .iter()
+            .map(|attachment| attachment.id.clone())
+            .collect();
+        conversation.push_inbound(action, message_text(request), attachments, raw.clone(), now);
         let mut sync_reply = conversation.perform(step, &mut self.ids, request, now);
         if channel.synchronous && sync_reply == SyncReply::Ack {
             if let Some(reply) = conversation.answer_in_response(first_new_seq) {
@@ -427,7 +491,11 @@ impl Conversations {
         if let Some(conversation) = fresh {
             self.conversations.push(conversation);
         }
-        Ok((conversation_id, sync_reply))
+        Ok(Handled {
+            conversation_id,
+            sync_reply,
+            attachment_ids,
+        })
     }
 
     /// Records a request turned away by token or signature validation.
@@ -614,12 +682,82 @@ impl Conversations {
     pub(crate) fn is_settled(&self, id: &str) -> bool {
         self.get(id).is_none_or(|conversation| {
             conversation.entries.iter().all(|entry| {
-                entry
+                let delivered = entry
                     .delivery
                     .as_ref()
-                    .is_none_or(|delivery| delivery.status != DeliveryStatus::Pending)
+                    .is_none_or(|delivery| delivery.status != DeliveryStatus::Pending);
+                let downloaded = entry
+                    .attachments
+                    .iter()
+                    .all(|attachment| attachment.status != AttachmentStatus::Pending);
+                delivered && downloaded
             })
         })
+    }
+
+    /// Records the download of attachment `attachment_id`. Once every attachment of its request
+    /// is done and at least one arrived, a conversation still with the bot gets the documented
+    /// reply and ends; one with a live agent leaves it to the agent. On a synchronous channel the
+    /// reply is returned instead of queued.
+    pub(crate) fn attachment_fetched(
+        &mut self,
+        conversation_id: &str,
+        attachment_id: &str,
+        download: Result<Bytes, String>,
+        now: UnixSeconds,
+        channel: Channel,
+    ) -> Option<String> {
+        let conversation = self.get_mut(conversation_id)?;
+        let entry = conversation.entries.iter_mut().find(|entry| {
+            entry
+                .attachments
+                .iter()
+                .any(|attachment| attachment.id == attachment_id)
+        })?;
+        let attachment = entry
+            .attachments
+            .iter_mut()
+            .find(|attachment| attachment.id == attachment_id)?;
+        match download {
+            Ok(content) => {
+                attachment.status = AttachmentStatus::Received;
+                attachment.size_bytes = Some(content.len());
+                attachment.content = Some(content);
+            }
+            Err(error) => {
+                attachment.status = AttachmentStatus::Failed;
+                attachment.error = Some(error);
+            }
+        }
+        let statuses: Vec<AttachmentStatus> = entry
+            .attachments
+            .iter()
+            .map(|attachment| attachment.status)
+            .collect();
+        let all_done = !statuses.contains(&AttachmentStatus::Pending);
+        let any_received = statuses.contains(&AttachmentStatus::Received);
+        let with_bot = matches!(
+            conversation.state,
+            ConversationState::Bot | ConversationState::Created
+        );
+        if !(all_done && any_received && with_bot) {
+            return None;
+        }
+        let first_new_seq = conversation.next_seq();
+        conversation.files_received(now);
+        match channel.synchronous {
+            true => conversation.answer_in_response(first_new_seq),
+            false => None,
+        }
+    }
+
+    /// An attachment by its id, in any conversation.
+    pub(crate) fn attachment(&self, attachment_id: &str) -> Option<&Attachment> {
+        self.conversations
+            .iter()
+            .flat_map(|conversation| &conversation.entries)
+            .flat_map(|entry| &entry.attachments)
+            .find(|attachment| attachment.id == attachment_id)
     }
 
     fn get_mut(&mut self, id: &str) -> Option<&mut Conversation> {
@@ -757,6 +895,7 @@ impl Conversation {
             Some(Action::FaultConversation) => Step::Fault,
             None if with_agent => Step::ToAgent,
             None if self.wants_live_agent_only(request) => Step::AskForAgent,
+            None if has_attachment(request) => Step::ReceiveFiles,
             None => {
                 let text = message_text(request).unwrap_or_default();
                 let choice = self.offered_end.then(|| bot::end_choice(&text)).flatten();
@@ -810,7 +949,11 @@ impl Conversation {
     ) -> SyncReply {
         let bot_talks = matches!(
             step,
-            Step::Greet | Step::WhichAgentTopic | Step::NotUnderstood | Step::OfferToEnd
+            Step::Greet
+                | Step::WhichAgentTopic
+                | Step::NotUnderstood
+                | Step::OfferToEnd
+                | Step::ReceiveFiles
         );
         if bot_talks {
             self.state = ConversationState::Bot;
@@ -862,6 +1005,7 @@ impl Conversation {
                 self.fault_cause = request.cause.clone();
             }
             Step::ToAgent => self.visitor_typing = false,
+            Step::ReceiveFiles => {}
         }
         SyncReply::Ack
     }
@@ -923,6 +1067,19 @@ impl Conversation {
             ..ReplyFlags::default()
         };
         self.bot_says(bot::stand_by(), &flags, now);
+    }
+
+    /// The documented answer to attachments, which ends the conversation.
+    fn files_received(&mut self, now: UnixSeconds) {
+        let flags = ReplyFlags {
+            completed: true,
+            ..ReplyFlags::default()
+        };
+        self.bot_says(bot::files_received(), &flags, now);
+        self.state = ConversationState::Ended;
+        self.visitor_typing = false;
+        self.ended_at = Some(now);
+        self.end_reason = Some(EndReason::Completed);
     }
 
     fn not_understood(&mut self, now: UnixSeconds) {
@@ -1029,6 +1186,7 @@ impl Conversation {
         &mut self,
         action: Option<Action>,
         text: Option<String>,
+        attachments: Vec<Attachment>,
         raw: Value,
         now: UnixSeconds,
     ) {
@@ -1043,6 +1201,7 @@ impl Conversation {
             message_id: None,
             client_status: None,
             updated_text: None,
+            attachments,
             payload: raw,
             delivery: None,
             wire: String::new(),
@@ -1075,6 +1234,7 @@ impl Conversation {
             message_id,
             client_status: None,
             updated_text: None,
+            attachments: Vec::new(),
             payload,
             delivery: Some(Delivery {
                 status,
@@ -1153,6 +1313,47 @@ impl Entry {
     pub(crate) fn text(&self) -> Option<&str> {
         self.text.as_deref()
     }
+
+    pub(crate) fn attachments(&self) -> &[Attachment] {
+        &self.attachments
+    }
+}
+
+impl Attachment {
+    fn pending(id: String, attachment: &AttachmentRef) -> Attachment {
+        Attachment {
+            id,
+            file_name: attachment.file_name.clone(),
+            content_type: attachment.content_type.clone(),
+            url: attachment.url.to_string(),
+            client_attachment_id: attachment.client_attachment_id.clone(),
+            with_authorization: attachment.has_authorization(),
+            status: AttachmentStatus::Pending,
+            size_bytes: None,
+            error: None,
+            content: None,
+        }
+    }
+
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub(crate) fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    pub(crate) fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    pub(crate) fn status(&self) -> AttachmentStatus {
+        self.status
+    }
+
+    pub(crate) fn content(&self) -> Option<&Bytes> {
+        self.content.as_ref()
+    }
 }
 
 impl IdGenerator {
@@ -1213,6 +1414,19 @@ fn history_for_agent(items: &[Value], format: HistoryFormat) -> Vec<String> {
     }
 }
 
+/// Whether a request's `message.attachment` names anything.
+fn has_attachment(request: &InboundRequest) -> bool {
+    let attachment = request
+        .message
+        .as_ref()
+        .and_then(|message| message.get("attachment"));
+    match attachment {
+        None | Some(Value::Null) => false,
+        Some(Value::Array(items)) => !items.is_empty(),
+        Some(_) => true,
+    }
+}
+
 /// `message.text` of a request, when the message is an object with a text.
 fn message_text(request: &InboundRequest) -> Option<String> {
     request
@@ -1229,6 +1443,7 @@ fn text_of(body: &[BodyItem]) -> Option<String> {
         .iter()
         .filter_map(|item| match item {
             BodyItem::OutputText { value, .. } => Some(value.as_str()),
+            BodyItem::OutputLabel { label, .. } => Some(label.as_str()),
             _ => None,
         })
         .collect();
@@ -1244,18 +1459,15 @@ mod tests {
 
     const NOW: UnixSeconds = 1_700_000_000;
 
-    fn request(json: Value) -> (InboundRequest, Option<Action>, Value) {
-        let request: InboundRequest = serde_json::from_value(json.clone()).unwrap();
-        let action = Action::parse(request.action.as_deref().unwrap_or_default()).unwrap();
-        (request, action, json)
+    fn request(json: Value) -> ValidRequest {
+        crate::va::inbound::parse(json.to_string().as_bytes()).unwrap()
     }
 
     fn send(conversations: &mut Conversations, json: Value) -> String {
-        let (request, action, raw) = request(json);
         conversations
-            .handle_request(&request, action, raw, NOW, Channel::default())
+            .handle_request(&request(json), NOW, Channel::default())
             .unwrap()
-            .0
+            .conversation_id
     }
 
     /// The kinds and texts of the outbound entries, in order.
@@ -1434,17 +1646,17 @@ mod tests {
             "userId": "abel.tuter",
             "message": [{"status": "SENT_TO_USER", "id": message_id, "text": "Thanks!"}],
         });
-        let (request, action, raw) = request(update);
-        let refused =
-            conversations.handle_request(&request, action, raw.clone(), NOW, Channel::default());
+        let update = request(update);
+        let refused = conversations.handle_request(&update, NOW, Channel::default());
         assert_eq!(refused, Err(RequestError::NotThirdPartyChat));
         let third_party_chat = Channel {
             third_party_chat: true,
             ..Channel::default()
         };
-        let (_, sync_reply) = conversations
-            .handle_request(&request, action, raw, NOW, third_party_chat)
-            .unwrap();
+        let sync_reply = conversations
+            .handle_request(&update, NOW, third_party_chat)
+            .unwrap()
+            .sync_reply;
         assert_eq!(sync_reply, SyncReply::MessagesUpdated);
         let joined = &conversations.get(&id).unwrap().entries()[2];
         assert_eq!(joined.client_status.as_deref(), Some("sent_to_user"));
@@ -1459,19 +1671,17 @@ mod tests {
         };
         let start = 7200 + 600;
         let mut conversations = Conversations::new(11);
-        let (hi, action, raw) = request(message("r1", "hi"));
         let id = conversations
-            .handle_request(&hi, action, raw, start, Channel::default())
+            .handle_request(&request(message("r1", "hi")), start, Channel::default())
             .unwrap()
-            .0;
+            .conversation_id;
         let mut standalone = message("r1", "hi");
         standalone["clientSessionId"] = Value::from("s2");
         standalone["botToBot"] = Value::Bool(false);
-        let (standalone, action, raw) = request(standalone);
         let standalone_id = conversations
-            .handle_request(&standalone, action, raw, start, Channel::default())
+            .handle_request(&request(standalone), start, Channel::default())
             .unwrap()
-            .0;
+            .conversation_id;
 
         // Idle for longer than an hour only after 11400; the next hourly run is at 14400.
         conversations.close_idle(14_399, hourly);
@@ -1496,11 +1706,10 @@ mod tests {
             job_interval_secs: 60,
         };
         let mut conversations = Conversations::new(12);
-        let (hi, action, raw) = request(message("r1", "hi"));
         let id = conversations
-            .handle_request(&hi, action, raw, 600, Channel::default())
+            .handle_request(&request(message("r1", "hi")), 600, Channel::default())
             .unwrap()
-            .0;
+            .conversation_id;
         conversations.close_idle(660, exact);
         assert_eq!(
             conversations.get(&id).unwrap().state(),

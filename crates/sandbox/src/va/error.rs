@@ -25,6 +25,9 @@ pub(crate) enum VaError {
     /// An agent action that does not fit the conversation.
     #[error(transparent)]
     Agent(#[from] AgentError),
+    /// No attachment with this id was received.
+    #[error("no received attachment `{0}`")]
+    NoAttachment(String),
     /// A request the channel cannot serve.
     #[error("bad request: {0}")]
     Request(#[from] RequestError),
@@ -53,7 +56,9 @@ impl IntoResponse for VaError {
             VaError::BadRequest(_)
             | VaError::Request(_)
             | VaError::Agent(AgentError::EmptyText) => (StatusCode::BAD_REQUEST, "Bad Request"),
-            VaError::Agent(AgentError::NoConversation(_)) => (StatusCode::NOT_FOUND, "Not Found"),
+            VaError::Agent(AgentError::NoConversation(_)) | VaError::NoAttachment(_) => {
+                (StatusCode::NOT_FOUND, "Not Found")
+            }
             VaError::Agent(AgentError::WrongState { .. }) => (StatusCode::CONFLICT, "Conflict"),
         };
         let envelope = Envelope {

@@ -9,6 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
+use crate::va::attachments::{self, AttachmentRef};
 use crate::va::config::InboundAuth;
 use crate::va::error::VaError;
 use crate::va::signature;
@@ -23,6 +24,8 @@ pub(crate) struct ValidRequest {
     pub(crate) action: Option<Action>,
     /// The body as sent, for the transcript.
     pub(crate) raw: Value,
+    /// `message.attachment`, validated.
+    pub(crate) attachments: Vec<AttachmentRef>,
 }
 
 /// Checks the instance credentials (Basic, or an OAuth access token): wrong ones are always
@@ -96,10 +99,16 @@ pub(crate) fn parse(body: &[u8]) -> Result<ValidRequest, VaError> {
     let action = Action::parse(request.action.as_deref().unwrap_or_default())
         .map_err(VaError::BadRequest)?;
     check_message(action, request.message.as_ref()).map_err(VaError::BadRequest)?;
+    let attachment = match &request.message {
+        Some(Value::Object(fields)) => fields.get("attachment"),
+        _ => None,
+    };
+    let attachments = attachments::parse(attachment).map_err(VaError::BadRequest)?;
     Ok(ValidRequest {
         request,
         action,
         raw,
+        attachments,
     })
 }
 
@@ -114,7 +123,11 @@ fn check_message(action: Option<Action>, message: Option<&Value>) -> Result<(), 
         }
         (_, Some(Value::Object(fields))) => {
             let has_text = fields.get("text").is_some_and(Value::is_string);
-            let has_attachment = fields.get("attachment").is_some_and(|a| !a.is_null());
+            let has_attachment = match fields.get("attachment") {
+                None | Some(Value::Null) => false,
+                Some(Value::Array(items)) => !items.is_empty(),
+                Some(_) => true,
+            };
             match action.is_some() || has_text || has_attachment {
                 true => Ok(()),
                 false => Err("message.text is required without message.attachment".to_owned()),
@@ -164,8 +177,16 @@ mod tests {
             Ok(()),
         );
         check(
-            r#"{"requestId":"r","userId":"u","message":{"attachment":{"url":"http://x/a.pdf"}}}"#,
+            r#"{"requestId":"r","userId":"u","message":{"attachment":{"contentType":"application/pdf","fileName":"a.pdf","url":"http://x/a.pdf"}}}"#,
             Ok(()),
+        );
+        check(
+            r#"{"requestId":"r","userId":"u","message":{"attachment":{"url":"http://x/a.pdf"}}}"#,
+            Err("message.attachment.contentType is required"),
+        );
+        check(
+            r#"{"requestId":"r","userId":"u","message":{"attachment":[]}}"#,
+            Err("message.text is required without message.attachment"),
         );
         check(
             r#"{"userId":"u","message":{"text":"hi"}}"#,

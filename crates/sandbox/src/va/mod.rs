@@ -11,10 +11,12 @@
 //! - `conversation.rs`: conversations, transcripts with sequence numbers, the agent's actions;
 //!   no I/O.
 //! - `bot.rs`: what the Virtual Agent says, each reply taken from the vendor's examples.
+//! - `attachments.rs`: `message.attachment`, downloaded from its URL.
 //! - `inbound.rs`, `signature.rs`, `config.rs`: validation and authentication.
 //! - `delivery.rs`: the webhook posts, with bounded retries.
 
 mod admin;
+mod attachments;
 mod bot;
 mod config;
 mod console;
@@ -38,8 +40,9 @@ use axum::Router;
 use tokio::sync::watch;
 
 use crate::datetime::UnixSeconds;
+use crate::va::attachments::{AttachmentRef, FetchLimits};
 use crate::va::config::VaConfig;
-use crate::va::conversation::{Conversation, Conversations, SyncReply};
+use crate::va::conversation::{Channel, Conversation, Conversations, SyncReply};
 use crate::va::error::VaError;
 use crate::wire::json_response;
 use crate::AppState;
@@ -145,7 +148,26 @@ async fn integration(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, VaError> {
-    let sync_reply = receive(&state, &uri, &headers, &body)?;
+    let received = receive(&state, &uri, &headers, &body)?;
+    let mut sync_reply = received.sync_reply;
+    if !received.downloads.is_empty() {
+        let downloads = download(
+            state.clone(),
+            received.conversation_id,
+            received.downloads,
+            received.channel,
+        );
+        match received.channel.synchronous {
+            true => {
+                if let Some(reply) = downloads.await {
+                    sync_reply = SyncReply::Reply(reply);
+                }
+            }
+            false => {
+                tokio::spawn(downloads);
+            }
+        }
+    }
     let response = match sync_reply {
         SyncReply::Ack => json_response(StatusCode::OK, &serde_json::json!({"status": "success"})),
         SyncReply::MessagesUpdated => {
@@ -158,6 +180,15 @@ async fn integration(
     Ok(response)
 }
 
+/// What became of an inbound request, and what is left to do for it.
+struct Received {
+    conversation_id: String,
+    sync_reply: SyncReply,
+    channel: Channel,
+    /// Attachments to download, with the ids the transcript gave them.
+    downloads: Vec<(String, AttachmentRef)>,
+}
+
 /// Authenticates, validates and applies an inbound request, then starts delivering its replies.
 /// A request whose token or signature is wrong is acknowledged like any other but goes no
 /// further, as the documented instance does.
@@ -166,7 +197,7 @@ fn receive(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<SyncReply, VaError> {
+) -> Result<Received, VaError> {
     let (inbound_auth, channel) = {
         let va = va(state);
         (va.config.inbound_auth.clone(), va.config.channel())
@@ -175,7 +206,7 @@ fn receive(
     let valid = inbound::parse(body)?;
     let token_check =
         inbound::check_message_auth(&inbound_auth, headers, body, valid.request.token.as_deref());
-    let (conversation_id, sync_reply) = {
+    let handled = {
         let mut va = va(state);
         let now = va.now();
         if let Err(reason) = token_check {
@@ -185,15 +216,75 @@ fn receive(
                 "VA request rejected"
             );
             va.conversations.reject(&valid.request, reason, now);
-            return Ok(SyncReply::Ack);
+            return Ok(Received {
+                conversation_id: String::new(),
+                sync_reply: SyncReply::Ack,
+                channel,
+                downloads: Vec::new(),
+            });
         }
-        va.conversations
-            .handle_request(&valid.request, valid.action, valid.raw, now, channel)?
+        va.conversations.handle_request(&valid, now, channel)?
     };
-    if sync_reply == SyncReply::Ack {
-        delivery::kick(state, &conversation_id);
+    if handled.sync_reply == SyncReply::Ack {
+        delivery::kick(state, &handled.conversation_id);
     }
-    Ok(sync_reply)
+    Ok(Received {
+        conversation_id: handled.conversation_id,
+        sync_reply: handled.sync_reply,
+        channel,
+        downloads: handled
+            .attachment_ids
+            .into_iter()
+            .zip(valid.attachments)
+            .collect(),
+    })
+}
+
+/// Downloads a request's attachments one after the other, records each, and delivers the reply
+/// they lead to; on a synchronous channel the reply is returned instead.
+async fn download(
+    state: AppState,
+    conversation_id: String,
+    downloads: Vec<(String, AttachmentRef)>,
+    channel: Channel,
+) -> Option<String> {
+    let (client, limits) = {
+        let mut va = va(&state);
+        let limits = FetchLimits {
+            trusted_domains: va.config.trusted_attachment_domains.clone(),
+            timeout: Duration::from_millis(va.config.timeout_millis),
+            max_bytes: state.max_attachment_bytes(),
+        };
+        (va.http_client(), limits)
+    };
+    let mut reply = None;
+    for (attachment_id, attachment) in downloads {
+        let download = match &client {
+            Ok(client) => attachments::fetch(client, &attachment, &limits).await,
+            Err(error) => Err(error.clone()),
+        };
+        if let Err(error) = &download {
+            tracing::warn!(
+                conversation_id,
+                attachment_id,
+                error,
+                "VA attachment not downloaded"
+            );
+        }
+        let mut va = va(&state);
+        let now = va.now();
+        let answer = va.conversations.attachment_fetched(
+            &conversation_id,
+            &attachment_id,
+            download,
+            now,
+            channel,
+        );
+        reply = answer.or(reply);
+        va.notify_change();
+    }
+    delivery::kick(&state, &conversation_id);
+    reply
 }
 
 /// Applies an agent action and starts delivering what it sent.

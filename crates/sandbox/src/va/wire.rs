@@ -125,6 +125,17 @@ pub(crate) enum BodyItem {
         #[serde(skip_serializing_if = "Option::is_none")]
         message_id: Option<String>,
     },
+    /// The `OutputText` shape of the attachment examples, with `label` where the others have
+    /// `value` ("Transfer a public application/pdf attachment file").
+    #[serde(rename = "OutputText", rename_all = "camelCase")]
+    OutputLabel {
+        group: &'static str,
+        required: bool,
+        nlu_text_enabled: bool,
+        label: String,
+        mask_type: &'static str,
+        item_type: &'static str,
+    },
     #[serde(rename_all = "camelCase")]
     TopicPickerControl {
         group: &'static str,

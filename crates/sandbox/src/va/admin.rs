@@ -5,7 +5,8 @@
 //! - `GET`/`PUT /sandbox/va/config`: see `crate::va::config::VaConfig`; secrets read back masked.
 //! - `GET /sandbox/va/conversations[?state=waiting]`: summaries, oldest first.
 //! - `GET /sandbox/va/conversations/{id}[?settle=true]`: one conversation with every transcript
-//!   entry; `settle` first waits (up to 10 s) until no reply is still being delivered.
+//!   entry; `settle` first waits (up to 10 s) until no reply is still being delivered and no
+//!   attachment still being downloaded.
 //! - `POST /sandbox/va/conversations/{id}/accept` (`{"agent_name": ...}`, optional),
 //!   `/messages` (`{"text": ...}`), `/typing` (`{"typing": true}`), `/end`.
 //! - `GET /sandbox/va/rejected`: requests whose static token or signature did not match.

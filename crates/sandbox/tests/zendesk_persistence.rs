@@ -1,5 +1,5 @@
-//! `--data DIR` for the Zendesk account: tickets, comments, users, groups, uploads and OAuth
-//! tokens survive a restart; ids go on where they stopped.
+//! `--data DIR` for the Zendesk account: tickets, comments, users, groups, uploads, bulk job
+//! statuses and OAuth tokens survive a restart; ids go on where they stopped.
 
 mod common;
 
@@ -147,6 +147,33 @@ async fn the_account_survives_a_restart() {
     )
     .await;
     send(&first, Method::DELETE, "/api/v2/tickets/2.json", None).await;
+    // Bulk jobs: a create and an update with a failed item.
+    let created_job = send(
+        &first,
+        Method::POST,
+        "/api/v2/tickets/create_many.json",
+        Some(json!({"tickets": [{"subject": "Bulk", "comment": {"body": "One of many"}}]})),
+    )
+    .await;
+    let updated_job = send(
+        &first,
+        Method::PUT,
+        "/api/v2/tickets/update_many.json?ids=3,999",
+        Some(json!({"ticket": {"priority": "high"}})),
+    )
+    .await;
+    let job_paths: Vec<String> = [&created_job, &updated_job]
+        .iter()
+        .map(|job| {
+            let id = job["job_status"]["id"].as_str().expect("a job id");
+            format!("/api/v2/job_statuses/{id}.json")
+        })
+        .collect();
+    let mut jobs_before = Vec::new();
+    for path in &job_paths {
+        jobs_before.push(send(&first, Method::GET, path, None).await);
+    }
+    assert_eq!(jobs_before[1]["job_status"]["results"][1]["success"], false);
     // A new group, a renamed one and a deleted one.
     let group = send(
         &first,
@@ -203,6 +230,23 @@ async fn the_account_survives_a_restart() {
     .await;
     assert_eq!(comments_after, comments_before);
     assert_eq!(comments_after["comments"][1]["public"], false);
+    let mut jobs_after = Vec::new();
+    for path in &job_paths {
+        jobs_after.push(send(&second, Method::GET, path, None).await);
+    }
+    assert_eq!(jobs_after, jobs_before);
+    let next_job = send(
+        &second,
+        Method::DELETE,
+        "/api/v2/tickets/destroy_many.json?ids=999",
+        None,
+    )
+    .await;
+    let next_job_id = next_job["job_status"]["id"].as_str().expect("a job id");
+    assert!(
+        job_paths.iter().all(|path| !path.contains(next_job_id)),
+        "a fresh job id"
+    );
     let groups_after = send(&second, Method::GET, "/api/v2/groups.json", None).await;
     assert_eq!(groups_after, groups_before);
     assert_eq!(groups_after["count"], 6);
@@ -246,11 +290,15 @@ async fn the_account_survives_a_restart() {
         Some(json!({"ticket": {"subject": "Next", "comment": {"body": "Later", "uploads": [pending]}}})),
     )
     .await;
-    assert_eq!(next["ticket"]["id"], ticket_id + 1);
+    let bulk_ticket_id = jobs_before[0]["job_status"]["results"][0]["id"]
+        .as_u64()
+        .expect("the bulk-created ticket");
+    assert_eq!(bulk_ticket_id, ticket_id + 1);
+    assert_eq!(next["ticket"]["id"], bulk_ticket_id + 1);
     let comments = send(
         &second,
         Method::GET,
-        &format!("/api/v2/tickets/{}/comments.json", ticket_id + 1),
+        &format!("/api/v2/tickets/{}/comments.json", bulk_ticket_id + 1),
         None,
     )
     .await;

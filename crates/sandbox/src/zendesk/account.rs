@@ -171,7 +171,7 @@ pub(crate) struct Upload {
 
 /// A bulk job. The sandbox does the work at once; the job reports `queued` in the reply that
 /// starts it and `completed` whenever it is asked for, as the recorded jobs end.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Job {
     pub(crate) id: String,
     pub(crate) kind: JobKind,
@@ -180,8 +180,9 @@ pub(crate) struct Job {
     pub(crate) completed_at: UnixSeconds,
 }
 
-/// A completed job's `results`, in the recorded shapes and key order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A completed job's `results`, in the recorded shapes and key order. Stored in the same JSON with
+/// `--data`: each shape has keys the shapes before it lack, so the untagged form reads back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub(crate) enum JobResults {
     Items(Vec<JobItem>),
@@ -192,7 +193,7 @@ pub(crate) enum JobResults {
 }
 
 /// One item of a job's results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub(crate) enum JobItem {
     /// `{"index", "id", "account_id"}` (recorded `create_many`).
@@ -203,8 +204,8 @@ pub(crate) enum JobItem {
     },
     /// `{"action", "status", "success", "id"}` (recorded `update_many`).
     Updated {
-        action: &'static str,
-        status: &'static str,
+        action: String,
+        status: String,
         success: bool,
         id: u64,
     },
@@ -213,17 +214,18 @@ pub(crate) enum JobItem {
         #[serde(skip_serializing_if = "Option::is_none")]
         index: Option<usize>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        action: Option<&'static str>,
+        action: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         id: Option<u64>,
         success: bool,
-        error: &'static str,
+        error: String,
         details: String,
     },
 }
 
 /// What a bulk job does to tickets, as `job_type` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum JobKind {
     Create,
     Update,
@@ -452,6 +454,9 @@ impl Account {
         for upload in snapshot.uploads {
             account.uploads.insert(upload.token.clone(), upload);
         }
+        for job in snapshot.jobs {
+            account.jobs.insert(job.id.clone(), job);
+        }
         for (name, value) in snapshot.counters {
             let counter = match name.as_str() {
                 NEXT_TICKET_ID => &mut account.next_ticket_id,
@@ -475,6 +480,7 @@ impl Account {
             groups: self.groups.values().cloned().collect(),
             attachments: self.attachments.values().cloned().collect(),
             uploads: self.uploads.values().cloned().collect(),
+            jobs: self.jobs.values().cloned().collect(),
             counters: vec![
                 (NEXT_TICKET_ID.to_owned(), self.next_ticket_id),
                 (NEXT_USER_ID.to_owned(), self.next_user_id),
@@ -1074,8 +1080,8 @@ impl Account {
             .map(
                 |(ticket_id, input)| match self.update_ticket(actor, ticket_id, &input, now) {
                     Ok(_) => JobItem::Updated {
-                        action: "update",
-                        status: "Updated",
+                        action: "update".to_owned(),
+                        status: "Updated".to_owned(),
                         success: true,
                         id: ticket_id,
                     },
@@ -1134,13 +1140,15 @@ impl Account {
         self.persist(|store| store.set_counter(N_JOBS, self.n_jobs));
         // Recorded job ids are `V3-` and 32 hex digits.
         let id = format!("V3-{:032x}", 0x5a4d_0000_u64 + self.n_jobs);
-        self.jobs.entry(id.clone()).or_insert(Job {
-            id,
+        let job = Job {
+            id: id.clone(),
             kind,
             total,
             results,
             completed_at: now,
-        })
+        };
+        self.persist(|store| store.put_job(&job));
+        self.jobs.entry(id).or_insert(job)
     }
 
     // --- Files ---
@@ -1269,10 +1277,52 @@ fn failed_item(
     };
     JobItem::Failed {
         index,
-        action,
+        action: action.map(str::to_owned),
         id,
         success: false,
-        error: code,
+        error: code.to_owned(),
         details,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job reads back from its stored JSON as it was, whichever shape its items have.
+    #[test]
+    fn jobs_read_back_from_their_json() {
+        let items = vec![
+            JobItem::Created {
+                index: 0,
+                id: 13,
+                account_id: ACCOUNT_ID,
+            },
+            JobItem::Updated {
+                action: "update".into(),
+                status: "Updated".into(),
+                success: true,
+                id: 13,
+            },
+            failed_item(Some(1), None, None, &ZendeskError::RecordNotFound),
+            failed_item(
+                None,
+                Some("update"),
+                Some(99),
+                &ZendeskError::invalid("status", "Status closed prevents ticket update"),
+            ),
+        ];
+        for results in [JobResults::Items(items), JobResults::Done { success: true }] {
+            let job = Job {
+                id: "V3-0000000000000000000000005a4d0001".into(),
+                kind: JobKind::Update,
+                total: Some(4),
+                results,
+                completed_at: 1_704_704_400,
+            };
+            let json = serde_json::to_string(&job).expect("a job serialises");
+            let read: Job = serde_json::from_str(&json).expect("a stored job reads");
+            assert_eq!(read, job, "{json}");
+        }
     }
 }

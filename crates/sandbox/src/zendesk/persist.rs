@@ -2,10 +2,10 @@
 //! ServiceNow instance's `servicenow.sqlite3`, so that a restart keeps it.
 //!
 //! As for the instance (`crate::persist`), every change is written through at once and the whole
-//! state is read back into memory on start. Users, tickets (with their comments), groups and
-//! uploads are JSON rows; attachments keep their bytes in a BLOB; the id counters go on where they stopped, so
-//! no id is handed out twice. OAuth access and refresh tokens are stored too, so signed-in clients
-//! stay signed in; authorization codes (120 s) and bulk job statuses are not.
+//! state is read back into memory on start. Users, tickets (with their comments), groups, uploads
+//! and bulk job statuses are JSON rows; attachments keep their bytes in a BLOB; the id counters go
+//! on where they stopped, so no id is handed out twice. OAuth access and refresh tokens are stored
+//! too, so signed-in clients stay signed in; authorization codes (120 s) are not.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::persist::StoreError;
-use crate::zendesk::account::{Attachment, Group, Ticket, Upload, User};
+use crate::zendesk::account::{Attachment, Group, Job, Ticket, Upload, User};
 use crate::zendesk::oauth::IssuedToken;
 
 /// The file the account's state lives in, inside the data directory.
@@ -35,6 +35,7 @@ pub(crate) struct Snapshot {
     pub(crate) groups: Vec<Group>,
     pub(crate) attachments: Vec<Attachment>,
     pub(crate) uploads: Vec<Upload>,
+    pub(crate) jobs: Vec<Job>,
     pub(crate) counters: Vec<(String, u64)>,
 }
 
@@ -71,6 +72,7 @@ impl ZendeskStore {
                  content BLOB NOT NULL
              );
              CREATE TABLE IF NOT EXISTS uploads (token TEXT PRIMARY KEY, data TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS oauth_tokens (
                  token TEXT PRIMARY KEY,
@@ -110,6 +112,9 @@ impl ZendeskStore {
         }
         for upload in &snapshot.uploads {
             put_upload(&transaction, upload)?;
+        }
+        for job in &snapshot.jobs {
+            put_job(&transaction, job)?;
         }
         for (name, value) in &snapshot.counters {
             set_counter(&transaction, name, *value)?;
@@ -162,6 +167,7 @@ impl ZendeskStore {
             )?,
             attachments,
             uploads: json_rows(&connection, "uploads", "SELECT token, data FROM uploads")?,
+            jobs: json_rows(&connection, "jobs", "SELECT id, data FROM jobs")?,
             counters,
         })
     }
@@ -192,6 +198,10 @@ impl ZendeskStore {
 
     pub(crate) fn put_upload(&self, upload: &Upload) -> Result<(), StoreError> {
         put_upload(&self.connection(), upload)
+    }
+
+    pub(crate) fn put_job(&self, job: &Job) -> Result<(), StoreError> {
+        put_job(&self.connection(), job)
     }
 
     pub(crate) fn remove_upload(&self, token: &str) -> Result<(), StoreError> {
@@ -298,6 +308,14 @@ fn put_upload(connection: &Connection, upload: &Upload) -> Result<(), StoreError
     connection.execute(
         "INSERT OR REPLACE INTO uploads (token, data) VALUES (?1, ?2)",
         params![upload.token, to_json(upload)],
+    )?;
+    Ok(())
+}
+
+fn put_job(connection: &Connection, job: &Job) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT OR REPLACE INTO jobs (id, data) VALUES (?1, ?2)",
+        params![job.id, to_json(job)],
     )?;
     Ok(())
 }

@@ -50,17 +50,17 @@ async fn main() -> anyhow::Result<()> {
         flare_sandbox::va::set_webhook(&state, url).context("--va-webhook")?;
     }
 
-    // Tests read the URL from this exact line, so it comes first and is flushed at once.
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "ServiceNow instance: {instance_url}")?;
-    writeln!(stdout, "Demo users (user name / password):")?;
+    // Tests read the URL from this exact line, so it comes first, and the banner goes out in one
+    // write, flushed at once.
+    let mut banner = format!("ServiceNow instance: {instance_url}\n");
+    banner.push_str("Demo users (user name / password):\n");
     for credential in DEMO_CREDENTIALS {
-        writeln!(
-            stdout,
-            "  {} / {}  ({})",
+        banner.push_str(&format!(
+            "  {} / {}  ({})\n",
             credential.user_name, credential.password, credential.description
-        )?;
+        ));
     }
+    tracing::info!(%instance_url, "ServiceNow instance listening");
     let zendesk = match config.zendesk {
         Some(addr) => {
             let zendesk_listener = tokio::net::TcpListener::bind(addr)
@@ -70,15 +70,15 @@ async fn main() -> anyhow::Result<()> {
                 .local_addr()
                 .context("cannot read the bound address")?;
             let zendesk_url = format!("http://{zendesk_address}");
-            writeln!(stdout, "Zendesk account: {zendesk_url}")?;
-            writeln!(stdout, "Zendesk demo users (email / API token):")?;
+            banner.push_str(&format!("Zendesk account: {zendesk_url}\n"));
+            banner.push_str("Zendesk demo users (email / API token):\n");
             for login in zendesk::DEMO_LOGINS {
-                writeln!(
-                    stdout,
-                    "  {} / {}  ({})",
+                banner.push_str(&format!(
+                    "  {} / {}  ({})\n",
                     login.email, login.api_token, login.description
-                )?;
+                ));
             }
+            tracing::info!(%zendesk_url, "Zendesk account listening");
             let zendesk_options = zendesk::ZendeskOptions {
                 oauth_clients: file_config.zendesk_oauth_clients(),
                 token_lifetime_secs: file_config.zendesk.token_lifetime_secs,
@@ -91,8 +91,11 @@ async fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
-    stdout.flush()?;
-    drop(stdout);
+    // A parent that closed the pipe must not take the servers down: the banner is news for
+    // whoever watches, and the URLs are in the log above as well.
+    if let Err(error) = print_banner(&banner) {
+        tracing::warn!(%error, "cannot write the start-up banner to stdout; serving anyway");
+    }
 
     // One signal stops every server.
     let (stop_sender, stop) = tokio::sync::watch::channel(());
@@ -115,6 +118,13 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes the banner to stdout in one go and flushes it.
+fn print_banner(banner: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(banner.as_bytes())?;
+    stdout.flush()
 }
 
 /// Resolves on Ctrl-C or SIGTERM (axum `examples/graceful-shutdown`).

@@ -75,3 +75,58 @@ fn prints_the_instance_url_and_serves() {
     child.kill().expect("the test started this child");
     child.wait().expect("the child exits");
 }
+
+/// The URL a log line names, such as `instance_url=http://127.0.0.1:4711` (colours or not).
+fn logged_url(line: &str) -> Option<String> {
+    let start = line.find("http://127.0.0.1:")?;
+    let url: String = line[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || ".:/".contains(*c))
+        .collect();
+    Some(url)
+}
+
+#[test]
+fn a_closed_stdout_is_logged_and_the_server_keeps_serving() {
+    // A pipe whose reading end is gone before the child starts: its first write to stdout fails.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flare-sandbox"))
+        .args(["--servicenow", "127.0.0.1:0"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut url = None;
+    let mut warned = false;
+    for line in BufReader::new(stderr).lines() {
+        let line = line.expect("readable output");
+        if line.contains("ServiceNow instance listening") {
+            url = logged_url(&line);
+        }
+        if line.contains("cannot write the start-up banner") {
+            warned = true;
+            break;
+        }
+    }
+    assert!(warned, "the failed banner is logged");
+    let url = url.expect("the URL is logged");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let status = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(format!("{url}/api/now/table/incident?sysparm_limit=1"))
+            .basic_auth("admin", Some("admin"))
+            .send()
+            .await
+            .expect("the sandbox still answers");
+        response.status()
+    });
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(
+        child.try_wait().expect("a status").is_none(),
+        "still running"
+    );
+    child.kill().expect("the test started this child");
+    child.wait().expect("the child exits");
+}

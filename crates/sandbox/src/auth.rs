@@ -8,6 +8,7 @@ use base64::Engine;
 
 use crate::datetime;
 use crate::error::AppError;
+use crate::seed;
 use crate::store::User;
 use crate::AppState;
 
@@ -21,6 +22,13 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let user =
             authenticate(state, &parts.headers, &parts.uri).ok_or(AppError::Unauthenticated)?;
+        // An OAuth token was issued through the sign-in page, where the second factor belongs;
+        // Basic credentials alone are not enough for an enrolled user.
+        let used_basic =
+            bearer_token(&parts.headers).is_none() && query_token(&parts.uri).is_none();
+        if used_basic && seed::requires_mfa(&user.user_name) {
+            return Err(AppError::MfaRequired);
+        }
         Ok(CurrentUser(user))
     }
 }

@@ -16,6 +16,11 @@ pub(crate) enum AppError {
     /// No or wrong credentials (recorded: `service.TableApiClientTest_healthCheckInvalidCredentials`).
     #[error("user not authenticated")]
     Unauthenticated,
+    /// Valid Basic credentials of a user enrolled in multi-factor authentication, without an MFA
+    /// token: 401 with `X-MFA_TOKEN: invalid` ("Multi-factor authentication REST responses",
+    /// c_RESTAPI.md).
+    #[error("multi-factor authentication token missing")]
+    MfaRequired,
     /// The table is not one the instance has. Real instances answer 400 `Invalid table <name>` with a
     /// null detail (public captures of developer instances; not in the vendor docs).
     #[error("invalid table {0}")]
@@ -96,8 +101,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let mfa_required = matches!(self, AppError::MfaRequired);
         let (status, message, detail): (StatusCode, String, Option<String>) = match self {
-            AppError::Unauthenticated => (
+            AppError::Unauthenticated | AppError::MfaRequired => (
                 StatusCode::UNAUTHORIZED,
                 "User Not Authenticated".to_owned(),
                 Some("Required to provide Auth information".to_owned()),
@@ -186,6 +192,11 @@ impl IntoResponse for AppError {
             status: "failure",
         };
         let mut response = json_response(status, &envelope);
+        if mfa_required {
+            response
+                .headers_mut()
+                .insert("x-mfa_token", HeaderValue::from_static("invalid"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

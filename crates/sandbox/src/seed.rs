@@ -37,6 +37,19 @@ pub const DEMO_CREDENTIALS: [DemoCredential; 3] = [
     },
 ];
 
+/// A demo user enrolled in multi-factor authentication: Basic auth with the right password is
+/// answered 401 with `X-MFA_TOKEN: invalid` (c_RESTAPI.md); signing in through OAuth works.
+pub const MFA_CREDENTIAL: DemoCredential = DemoCredential {
+    user_name: "fred.luddy",
+    password: "fred.luddy",
+    description: "Fred Luddy, end user with multi-factor authentication: sign in with OAuth",
+};
+
+/// Whether the user must give a second factor, which Basic auth cannot carry.
+pub(crate) fn requires_mfa(user_name: &str) -> bool {
+    user_name == MFA_CREDENTIAL.user_name
+}
+
 /// A demo user's sign-in details.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoCredential {
@@ -264,7 +277,7 @@ pub(crate) fn demo_database() -> Database {
             SEEDED_AT,
         ));
     }
-    for credential in DEMO_CREDENTIALS {
+    for credential in DEMO_CREDENTIALS.iter().chain([&MFA_CREDENTIAL]) {
         db.set_password(credential.user_name, credential.password);
     }
     for incident in &INCIDENTS {

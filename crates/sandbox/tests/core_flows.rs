@@ -678,3 +678,49 @@ async fn oauth_sign_in_then_a_401_refreshes_once_and_a_revoked_session_asks_to_s
     assert!(matches!(manager.access(now()), Access::SignInAgain(_)));
     assert_eq!(manager.tokens(), None, "nothing left worth storing");
 }
+
+#[tokio::test]
+async fn an_mfa_user_is_told_to_use_oauth_and_oauth_works() {
+    use flare_core::oauth::{
+        parse_token_response, OAuthClient, OAuthEndpoints, PendingAuthorization, TokenGrant,
+        UnixMillis,
+    };
+
+    let sandbox = Sandbox::start().await;
+    let fred = client(&sandbox, ("fred.luddy", "fred.luddy"));
+    let refused = fred.parse_user(&must_send(&fred.current_user_request()).await);
+    assert_eq!(
+        refused,
+        Err(CoreError::MfaRequired),
+        "valid password, no second factor"
+    );
+    let wrong = client(&sandbox, ("fred.luddy", "wrong"));
+    assert!(matches!(
+        wrong.parse_user(&must_send(&wrong.current_user_request()).await),
+        Err(CoreError::Unauthorized { .. })
+    ));
+
+    let instance = InstanceUrl::parse_servicenow(&sandbox.url).expect("an instance");
+    let endpoints = OAuthEndpoints::servicenow(&instance);
+    let oauth_client = OAuthClient {
+        client_id: "flare".into(),
+        client_secret: None,
+        redirect_uri: "https://abcdefghijklmnop.chromiumapp.org/".into(),
+        scopes: vec!["useraccount".into()],
+    };
+    let pending = PendingAuthorization::new([8; 32], [9; 32]);
+    let landed = consent(
+        &pending.authorization_url(&endpoints, &oauth_client),
+        ("fred.luddy", "fred.luddy"),
+    )
+    .await;
+    let code = pending.parse_callback(&landed).expect("a code");
+    let reply = must_send(&pending.token_request(&endpoints, &oauth_client, &code)).await;
+    let tokens = parse_token_response(&reply, TokenGrant::AuthorizationCode, UnixMillis(now_ms()))
+        .expect("tokens");
+    let signed_in = ServiceNow::new(instance, tokens.credentials());
+    let me = signed_in
+        .parse_user(&must_send(&signed_in.current_user_request()).await)
+        .expect("OAuth works for an MFA user");
+    assert_eq!(me.user_name, "fred.luddy");
+}

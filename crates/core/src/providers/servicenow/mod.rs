@@ -218,6 +218,9 @@ pub(crate) fn check(
             field: None,
             message: message_or("bad request"),
         },
+        // "Basic auth credentials are valid but MFA token is invalid or missing: ... 401. The
+        // response includes the X-MFA_TOKEN header with the value invalid" (c_RESTAPI.md).
+        401 if response.header("x-mfa_token").is_some() => CoreError::MfaRequired,
         401 => CoreError::Unauthorized {
             message: message_or("user not authenticated"),
         },

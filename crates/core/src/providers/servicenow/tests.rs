@@ -714,3 +714,14 @@ fn request_items_and_logins() {
         login.url
     );
 }
+
+#[test]
+fn a_missing_mfa_token_is_named() {
+    let envelope = r#"{"error":{"detail":"Required to provide Auth information","message":"User Not Authenticated"},"status":"failure"}"#;
+    let mfa = with_headers(json_response(401, envelope), &[("X-MFA_TOKEN", "invalid")]);
+    assert_eq!(servicenow().parse_user(&mfa), Err(CoreError::MfaRequired));
+    assert!(matches!(
+        servicenow().parse_user(&json_response(401, envelope)),
+        Err(CoreError::Unauthorized { .. })
+    ));
+}

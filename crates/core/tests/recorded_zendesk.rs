@@ -328,7 +328,10 @@ fn every_recorded_response_parses_or_names_its_error() {
                 );
             }
             Route::Groups => {
-                let groups = zendesk.parse_groups(&response).expect(&context);
+                let groups = zendesk
+                    .parse_group_page(&response, &requested_paging(&uri))
+                    .expect(&context)
+                    .items;
                 let recorded = body["groups"].as_array().expect("groups");
                 let live: Vec<u64> = recorded
                     .iter()

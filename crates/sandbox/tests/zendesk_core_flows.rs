@@ -346,17 +346,28 @@ async fn search_finds_tickets_and_stops_at_the_result_limit() {
 async fn the_pickers_read_assignable_groups_and_agents() {
     let sandbox = Sandbox::start_zendesk().await;
     let zendesk = client(&sandbox, "agent@example.com");
-    let group_names = |response: &HttpResponse| -> Vec<String> {
-        zendesk
-            .parse_groups(response)
-            .expect("groups")
-            .into_iter()
-            .map(|group| group.name)
-            .collect()
+    // Two per page, so the pickers must follow `next` the way they must past 100 on a real account.
+    let first_page = Paging::Cursor(CursorPage {
+        size: 2,
+        after: None,
+    });
+    let all_group_names = || async {
+        let mut names = Vec::new();
+        let mut paging = Some(first_page.clone());
+        while let Some(current) = paging {
+            let request = zendesk
+                .assignable_groups_request(&current)
+                .expect("a request");
+            let page = zendesk
+                .parse_group_page(&must_send(&request).await, &current)
+                .expect("groups");
+            names.extend(page.items.into_iter().map(|group| group.name));
+            paging = page.next;
+        }
+        names
     };
-    let groups = must_send(&zendesk.assignable_groups_request()).await;
     assert_eq!(
-        group_names(&groups),
+        all_group_names().await,
         ["Database", "Hardware", "Network", "Software", "Support"]
     );
 
@@ -374,31 +385,40 @@ async fn the_pickers_read_assignable_groups_and_agents() {
         .delete(format!("{}/api/v2/groups/40005.json", sandbox.url));
     let deleted = sandbox.send(request, Some(ZENDESK_ADMIN)).await;
     assert_eq!(deleted.status.as_u16(), 204, "{}", deleted.text);
-    let groups = must_send(&zendesk.assignable_groups_request()).await;
     assert_eq!(
-        group_names(&groups),
+        all_group_names().await,
         ["Escalations", "Hardware", "Network", "Software", "Support"]
     );
 
+    let request = zendesk
+        .assignable_agents_request(&first_page)
+        .expect("a request");
     let agents = zendesk
-        .parse_users(&must_send(&zendesk.assignable_agents_request()).await)
+        .parse_agent_page(&must_send(&request).await, &first_page)
         .expect("agents");
-    let agents: Vec<(u64, &str)> = agents
+    let roles: Vec<(u64, &str)> = agents
+        .items
         .iter()
         .map(|user| (user.id, user.role.as_str()))
         .collect();
     assert_eq!(
-        agents,
+        roles,
         [(ZENDESK_ADMIN_ID, "admin"), (ZENDESK_AGENT_ID, "agent")]
     );
 
     let end_user = client(&sandbox, "user@example.com");
+    let groups = end_user
+        .assignable_groups_request(&first_page)
+        .expect("a request");
     assert!(matches!(
-        end_user.parse_groups(&must_send(&end_user.assignable_groups_request()).await),
+        end_user.parse_group_page(&must_send(&groups).await, &first_page),
         Err(CoreError::Forbidden { .. })
     ));
+    let agents = end_user
+        .assignable_agents_request(&first_page)
+        .expect("a request");
     assert!(matches!(
-        end_user.parse_users(&must_send(&end_user.assignable_agents_request()).await),
+        end_user.parse_agent_page(&must_send(&agents).await, &first_page),
         Err(CoreError::Forbidden { .. })
     ));
 }

@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = zendesk.parse_upload(&response);
     let _ = zendesk.parse_user(&response);
     let _ = zendesk.parse_users(&response);
-    let _ = zendesk.parse_groups(&response);
+    let _ = zendesk.parse_group_page(&response, &cursor);
+    let _ = zendesk.parse_agent_page(&response, &Paging::Offset(offset));
     let _ = zendesk.parse_export_page(&response);
 });

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse};
-use crate::providers::zendesk::check;
-use crate::providers::zendesk::wire::{parse_json, WireUser};
-use crate::providers::zendesk::{SyncPoint, User, Zendesk};
+use crate::providers::zendesk::wire::{parse_json, WirePaging, WireUser};
+use crate::providers::zendesk::{
+    check, list_total, next_paging, ListPage, Paging, SyncPoint, User, Zendesk,
+};
 
 /// A group tickets can be assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +23,15 @@ pub struct Group {
 #[derive(Deserialize)]
 struct GroupList {
     groups: Vec<WireGroup>,
+    #[serde(flatten)]
+    paging: WirePaging,
+}
+
+#[derive(Deserialize)]
+struct AgentList {
+    users: Vec<WireUser>,
+    #[serde(flatten)]
+    paging: WirePaging,
 }
 
 #[derive(Deserialize)]
@@ -33,40 +43,64 @@ struct WireGroup {
 }
 
 impl Zendesk {
-    /// The groups the signed-in agent may assign tickets to (`GET /api/v2/groups/assignable`, at most
-    /// 100 per page; groups.yml). Read the reply with [`Zendesk::parse_groups`].
-    pub fn assignable_groups_request(&self) -> HttpRequest {
-        self.get(&format!(
+    /// A page of the groups the signed-in agent may assign tickets to (`GET /api/v2/groups/assignable`,
+    /// at most 100 per page; groups.yml). Read the reply with [`Zendesk::parse_group_page`] and
+    /// follow its `next` until there is none: a picker must not stop at the first 100.
+    pub fn assignable_groups_request(&self, paging: &Paging) -> Result<HttpRequest, CoreError> {
+        Ok(self.get(&format!(
             "/api/v2/groups/assignable.json?{}",
-            query_string(&[("per_page", "100")])
-        ))
+            paging.list_query()?
+        )))
     }
 
-    /// Reads a list of groups, leaving out deleted ones.
-    pub fn parse_groups(&self, response: &HttpResponse) -> Result<Vec<Group>, CoreError> {
+    /// Reads a page of groups, leaving out deleted ones; `paging` is the one the request asked for.
+    pub fn parse_group_page(
+        &self,
+        response: &HttpResponse,
+        paging: &Paging,
+    ) -> Result<ListPage<Group>, CoreError> {
         let list: GroupList = parse_json(&check(response)?.text(), "a group list")?;
-        Ok(list
-            .groups
-            .into_iter()
-            .filter(|group| !group.deleted)
-            .map(|group| Group {
-                id: group.id,
-                name: group.name,
-            })
-            .collect())
+        Ok(ListPage {
+            total: list_total(&list.paging, paging),
+            next: next_paging(&list.paging, paging)?,
+            items: list
+                .groups
+                .into_iter()
+                .filter(|group| !group.deleted)
+                .map(|group| Group {
+                    id: group.id,
+                    name: group.name,
+                })
+                .collect(),
+        })
     }
 
-    /// The people tickets can be assigned to: agents and admins (`GET /api/v2/users` filtered by
-    /// `role[]`; users.yml). Read the reply with [`Zendesk::parse_users`].
-    pub fn assignable_agents_request(&self) -> HttpRequest {
-        self.get(&format!(
-            "/api/v2/users.json?{}",
-            query_string(&[
-                ("role[]", "agent"),
-                ("role[]", "admin"),
-                ("per_page", "100")
-            ])
-        ))
+    /// A page of the people tickets can be assigned to: agents and admins (`GET /api/v2/users`
+    /// filtered by `role[]`; users.yml). Read the reply with [`Zendesk::parse_agent_page`].
+    pub fn assignable_agents_request(&self, paging: &Paging) -> Result<HttpRequest, CoreError> {
+        let roles = query_string(&[("role[]", "agent"), ("role[]", "admin")]);
+        Ok(self.get(&format!(
+            "/api/v2/users.json?{roles}&{}",
+            paging.list_query()?
+        )))
+    }
+
+    /// Reads a page of agents; `paging` is the one the request asked for.
+    pub fn parse_agent_page(
+        &self,
+        response: &HttpResponse,
+        paging: &Paging,
+    ) -> Result<ListPage<User>, CoreError> {
+        let list: AgentList = parse_json(&check(response)?.text(), "a user list")?;
+        Ok(ListPage {
+            total: list_total(&list.paging, paging),
+            next: next_paging(&list.paging, paging)?,
+            items: list
+                .users
+                .into_iter()
+                .map(User::try_from)
+                .collect::<Result<_, _>>()?,
+        })
     }
 
     /// Finds the agent or user with exactly this e-mail address among search results.
@@ -133,7 +167,7 @@ impl ZendeskDirectory {
 mod tests {
     use super::*;
     use crate::instance::InstanceUrl;
-    use crate::providers::zendesk::api_token_credentials;
+    use crate::providers::zendesk::{api_token_credentials, CursorPage};
 
     fn zendesk() -> Zendesk {
         let instance = InstanceUrl::parse_zendesk("acme").expect("valid");
@@ -153,34 +187,62 @@ mod tests {
 
     #[test]
     fn groups_come_from_the_assignable_list() {
-        let request = zendesk().assignable_groups_request();
+        let first = Paging::Cursor(CursorPage {
+            size: 100,
+            after: None,
+        });
+        let request = zendesk()
+            .assignable_groups_request(&first)
+            .expect("a request");
         assert_eq!(
             request.url,
-            "https://acme.zendesk.com/api/v2/groups/assignable.json?per_page=100"
+            "https://acme.zendesk.com/api/v2/groups/assignable.json?page%5Bsize%5D=100"
         );
-        // The example reply of groups.yml, with one deleted group added.
+        // The example reply of groups.yml, with one deleted group and cursor paging added.
         let reply = json(
             200,
-            r#"{"count":3,"groups":[{"description":"Engineering","id":9182736455,"name":"Group for Bugs for Engineering"},
+            r#"{"groups":[{"description":"Engineering","id":9182736455,"name":"Group for Bugs for Engineering"},
                 {"description":"Product","id":1928374655,"name":"Group for feature requests","deleted":true},
                 {"description":"Customer Support","id":5519283746,"name":"Group for customer inquiries"}],
-                "next_page":null,"previous_page":null}"#,
+                "meta":{"has_more":true,"after_cursor":"xyz"},"links":{"next":"https://elsewhere/x"}}"#,
         );
-        let groups = zendesk().parse_groups(&reply).expect("parses");
+        let page = zendesk().parse_group_page(&reply, &first).expect("parses");
         assert_eq!(
-            groups.iter().map(|group| group.id).collect::<Vec<_>>(),
+            page.items.iter().map(|group| group.id).collect::<Vec<_>>(),
             [9182736455, 5519283746]
         );
-        assert!(matches!(
-            zendesk().parse_groups(&json(403, r#"{"error":"Forbidden"}"#)),
-            Err(CoreError::Forbidden { .. })
-        ));
+        let next = Paging::Cursor(CursorPage {
+            size: 100,
+            after: Some("xyz".into()),
+        });
+        assert_eq!(
+            page.next,
+            Some(next),
+            "a picker goes on past the first 100 groups"
+        );
+        let refused = zendesk().parse_group_page(&json(403, r#"{"error":"Forbidden"}"#), &first);
+        assert!(matches!(refused, Err(CoreError::Forbidden { .. })));
     }
 
     #[test]
     fn agents_are_listed_by_role() {
-        let request = zendesk().assignable_agents_request();
-        assert_eq!(request.url, "https://acme.zendesk.com/api/v2/users.json?role%5B%5D=agent&role%5B%5D=admin&per_page=100");
+        let paging = Paging::Cursor(CursorPage {
+            size: 100,
+            after: None,
+        });
+        let request = zendesk()
+            .assignable_agents_request(&paging)
+            .expect("a request");
+        assert_eq!(
+            request.url,
+            "https://acme.zendesk.com/api/v2/users.json?role%5B%5D=agent&role%5B%5D=admin&page%5Bsize%5D=100"
+        );
+        let reply = json(
+            200,
+            r#"{"users":[{"id":1,"name":"Ann","role":"agent"}],"meta":{"has_more":false,"after_cursor":null}}"#,
+        );
+        let page = zendesk().parse_agent_page(&reply, &paging).expect("parses");
+        assert_eq!((page.items.len(), page.next), (1, None));
         let users = vec![
             User {
                 id: 1,

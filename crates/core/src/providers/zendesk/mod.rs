@@ -571,7 +571,7 @@ fn comment_json(comment: &NewComment) -> Value {
 }
 
 /// `count` when offset paging; cursor pages carry no count.
-fn list_total(wire: &WirePaging, paging: &Paging) -> Option<u64> {
+pub(crate) fn list_total(wire: &WirePaging, paging: &Paging) -> Option<u64> {
     match paging {
         Paging::Offset(_) => wire.count,
         Paging::Cursor(_) => None,
@@ -581,7 +581,7 @@ fn list_total(wire: &WirePaging, paging: &Paging) -> Option<u64> {
 /// The paging of the page after this one. Offset paging goes on while `next_page` is set, even
 /// past [`MAX_OFFSET_PAGES`], so that the request builder says why the list stops instead of the
 /// list ending silently.
-fn next_paging(wire: &WirePaging, paging: &Paging) -> Result<Option<Paging>, CoreError> {
+pub(crate) fn next_paging(wire: &WirePaging, paging: &Paging) -> Result<Option<Paging>, CoreError> {
     let malformed = |message: &str| CoreError::Malformed {
         message: message.to_owned(),
     };

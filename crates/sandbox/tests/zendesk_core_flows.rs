@@ -602,3 +602,103 @@ async fn rate_limits_are_read_and_waited_out() {
         RetryPolicy::default().decide(request.method, 1, Attempt::Response(&limited), 0, 0.5);
     assert_eq!(decision, RetryDecision::RetryAfter(retry_after * 1000));
 }
+
+#[tokio::test]
+async fn an_admin_keeps_tickets_and_users_in_sync_by_incremental_export() {
+    use flare_core::providers::zendesk::{SyncPoint, ZendeskDirectory};
+
+    let sandbox = Sandbox::start_zendesk().await;
+    let admin = client(&sandbox, "admin@example.com");
+
+    // The directory fills from the user export, following the cursor page by page.
+    let mut directory = ZendeskDirectory::default();
+    let mut n_pages = 0;
+    loop {
+        n_pages += 1;
+        let more = directory
+            .handle_refresh(&must_send(&directory.refresh_request(&admin, 0)).await)
+            .expect("a user export page");
+        if !more {
+            break;
+        }
+    }
+    assert!(directory
+        .users
+        .values()
+        .any(|user| user.email.as_deref() == Some("user@example.com")));
+    assert!(n_pages >= 1);
+
+    // A full ticket sync, then a change, then a sync from the stored cursor brings the change.
+    let mut from = SyncPoint::Since(0);
+    let mut all = Vec::new();
+    loop {
+        let page = admin
+            .parse_export_page(&must_send(&admin.export_tickets_request(&from)).await)
+            .expect("an export page");
+        all.extend(page.tickets.into_iter().map(|ticket| ticket.id));
+        from = page.next.expect("a cursor, even at the end");
+        if page.end_of_stream {
+            break;
+        }
+    }
+    let listed = admin
+        .parse_ticket_page(
+            &must_send(
+                &admin
+                    .list_tickets_request(&Paging::Offset(OffsetPage {
+                        page: 1,
+                        per_page: 100,
+                    }))
+                    .expect("a request"),
+            )
+            .await,
+            &Paging::Offset(OffsetPage {
+                page: 1,
+                per_page: 100,
+            }),
+        )
+        .expect("the ticket list");
+    let mut listed_ids: Vec<String> = listed
+        .items
+        .iter()
+        .map(|ticket| ticket.id.clone())
+        .collect();
+    listed_ids.sort();
+    all.sort();
+    assert_eq!(all, listed_ids, "the export holds every ticket once");
+
+    let changed_id: u64 = listed_ids[0].parse().expect("a numeric id");
+    let update = TicketUpdate {
+        subject: Some("Renamed during sync".into()),
+        ..TicketUpdate::default()
+    };
+    admin
+        .parse_ticket(&must_send(&admin.update_ticket_request(changed_id, &update)).await)
+        .expect("updated");
+    let delta = admin
+        .parse_export_page(&must_send(&admin.export_tickets_request(&from)).await)
+        .expect("a delta");
+    assert!(delta.end_of_stream);
+    let titles: Vec<(String, String)> = delta
+        .tickets
+        .iter()
+        .map(|ticket| (ticket.id.clone(), ticket.title.clone()))
+        .collect();
+    assert!(
+        titles.contains(&(changed_id.to_string(), "Renamed during sync".to_owned())),
+        "{titles:?}"
+    );
+    assert!(
+        delta.tickets.len() < listed_ids.len(),
+        "only recent changes come back: {titles:?}"
+    );
+
+    // Exports are for admins.
+    let agent = client(&sandbox, "agent@example.com");
+    let refused = agent
+        .parse_export_page(&must_send(&agent.export_tickets_request(&SyncPoint::Since(0))).await);
+    assert!(
+        matches!(refused, Err(CoreError::Forbidden { .. })),
+        "{refused:?}"
+    );
+}

@@ -1238,7 +1238,7 @@ pub(crate) fn require_agent(caller: &User) -> Result<(), ZendeskError> {
 }
 
 /// Admins only.
-fn require_admin(caller: &User) -> Result<(), ZendeskError> {
+pub(crate) fn require_admin(caller: &User) -> Result<(), ZendeskError> {
     match caller.role == Role::Admin {
         true => Ok(()),
         false => Err(ZendeskError::Forbidden),

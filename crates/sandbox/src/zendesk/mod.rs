@@ -23,6 +23,7 @@ mod faults;
 mod files_api;
 mod groups;
 mod groups_api;
+mod incremental_api;
 mod oauth;
 mod oauth_api;
 mod paging;
@@ -202,6 +203,7 @@ pub fn app(state: ZendeskState) -> Router {
     let api = Router::new()
         .merge(tickets_api::routes())
         .merge(users_api::routes())
+        .merge(incremental_api::routes())
         .merge(groups_api::routes())
         .merge(files_api::api_routes())
         .layer(middleware::from_fn_with_state(

@@ -19,38 +19,7 @@ use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
 use flare_core::ticket::StatusCategory;
 use serde_json::json;
 
-use crate::common::{Sandbox, ABEL, ABEL_SYS_ID, ADMIN, ITIL};
-
-/// Sends what the core built; a transport failure is `None`.
-async fn send(request: &HttpRequest) -> Option<HttpResponse> {
-    let client = reqwest::Client::new();
-    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes()).expect("a method");
-    let mut builder = client.request(method, &request.url);
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    if let Some(body) = &request.body {
-        builder = builder.body(body.clone());
-    }
-    let response = builder.send().await.ok()?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.to_string(),
-                value.to_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
-    let body = response.bytes().await.ok()?.to_vec();
-    Some(HttpResponse::new(status, headers, body))
-}
-
-async fn must_send(request: &HttpRequest) -> HttpResponse {
-    send(request).await.expect("the sandbox answers")
-}
+use crate::common::{must_send, send, Sandbox, ABEL, ABEL_SYS_ID, ADMIN, ITIL};
 
 /// Sends with the core's retry policy and reports the waits it asked for. The caller owns the clock:
 /// here it skips the waits instead of sleeping through a minute-long `Retry-After`.

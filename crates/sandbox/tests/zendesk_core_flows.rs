@@ -5,7 +5,7 @@
 mod common;
 
 use flare_core::error::CoreError;
-use flare_core::http::{HttpRequest, HttpResponse, Method};
+use flare_core::http::Method;
 use flare_core::instance::InstanceUrl;
 use flare_core::providers::zendesk::{
     api_token_credentials, CursorPage, NewComment, NewTicket, OffsetPage, Paging, SafeCreate,
@@ -15,38 +15,9 @@ use flare_core::providers::zendesk::{
 use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
 use flare_core::ticket::StatusCategory;
 
-use crate::common::{Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID, ZENDESK_USER_ID};
-
-/// Sends what the core built; a transport failure is `None`.
-async fn send(request: &HttpRequest) -> Option<HttpResponse> {
-    let client = reqwest::Client::new();
-    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes()).expect("a method");
-    let mut builder = client.request(method, &request.url);
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    if let Some(body) = &request.body {
-        builder = builder.body(body.clone());
-    }
-    let response = builder.send().await.ok()?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.to_string(),
-                value.to_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
-    let body = response.bytes().await.ok()?.to_vec();
-    Some(HttpResponse::new(status, headers, body))
-}
-
-async fn must_send(request: &HttpRequest) -> HttpResponse {
-    send(request).await.expect("the sandbox answers")
-}
+use crate::common::{
+    must_send, send, Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID, ZENDESK_USER_ID,
+};
 
 fn client(sandbox: &Sandbox, email: &str) -> Zendesk {
     let instance = InstanceUrl::parse_zendesk(&sandbox.url).expect("the sandbox URL is an account");

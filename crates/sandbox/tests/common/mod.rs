@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use flare_core::http::{HttpRequest, HttpResponse};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -293,4 +294,36 @@ impl Reply {
             .find(|(key, _)| key == name)
             .map(|(_, value)| value)
     }
+}
+
+/// Sends what the core built; a transport failure is `None`.
+pub async fn send(request: &HttpRequest) -> Option<HttpResponse> {
+    let client = reqwest::Client::new();
+    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes()).expect("a method");
+    let mut builder = client.request(method, &request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    let response = builder.send().await.ok()?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                value.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let body = response.bytes().await.ok()?.to_vec();
+    Some(HttpResponse::new(status, headers, body))
+}
+
+/// Sends what the core built and expects an answer.
+pub async fn must_send(request: &HttpRequest) -> HttpResponse {
+    send(request).await.expect("the sandbox answers")
 }

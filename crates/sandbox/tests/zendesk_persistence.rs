@@ -1,5 +1,6 @@
-//! `--data DIR` for the Zendesk account: tickets, comments, users, groups, uploads, bulk job
-//! statuses and OAuth tokens survive a restart; ids go on where they stopped.
+//! `--data DIR` for the Zendesk account: tickets, comments, users (created, changed and deleted
+//! ones too), groups, uploads, bulk job statuses and OAuth tokens survive a restart; ids go on
+//! where they stopped.
 
 mod common;
 
@@ -377,5 +378,131 @@ async fn a_directory_from_before_groups_gets_the_demo_groups() {
     assert_eq!(groups_again["count"], 5);
     assert_eq!(groups_again["groups"][0]["name"], "Database");
     assert_eq!(groups_again["groups"][0]["deleted"], true);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn created_changed_and_deleted_users_survive_a_restart() {
+    use reqwest::Method;
+
+    let dir = fresh_dir("users");
+    let first = start(&dir).await;
+    let mut user_ids = Vec::new();
+    for user in [
+        json!({"name": "Kept", "email": "kept@example.com"}),
+        json!({"name": "Changed"}),
+        json!({"name": "Deleted"}),
+        json!({"name": "Deleted in bulk"}),
+    ] {
+        let created = send(
+            &first,
+            Method::POST,
+            "/api/v2/users.json",
+            Some(json!({ "user": user })),
+        )
+        .await;
+        user_ids.push(created["user"]["id"].as_u64().expect("an id"));
+    }
+    send(
+        &first,
+        Method::PUT,
+        &format!("/api/v2/users/{}.json", user_ids[1]),
+        Some(json!({"user": {"name": "Changed agent", "role": "agent"}})),
+    )
+    .await;
+    send(
+        &first,
+        Method::DELETE,
+        &format!("/api/v2/users/{}.json", user_ids[2]),
+        None,
+    )
+    .await;
+    send(
+        &first,
+        Method::DELETE,
+        &format!("/api/v2/users/destroy_many.json?ids={}", user_ids[3]),
+        None,
+    )
+    .await;
+    let mut users_before = Vec::new();
+    for user_id in &user_ids {
+        let path = format!("/api/v2/users/{user_id}.json");
+        users_before.push(send(&first, Method::GET, &path, None).await);
+    }
+    let list_before = send(&first, Method::GET, "/api/v2/users.json", None).await;
+
+    let second = start(&dir).await;
+    let mut users_after = Vec::new();
+    for user_id in &user_ids {
+        let path = format!("/api/v2/users/{user_id}.json");
+        users_after.push(send(&second, Method::GET, &path, None).await);
+    }
+    assert_eq!(users_after, users_before);
+    assert_eq!(
+        users_after[1]["user"]["custom_role_id"],
+        360_000_000_004_u64
+    );
+    assert_eq!(users_after[2]["user"]["active"], false);
+    assert_eq!(users_after[3]["user"]["active"], false);
+    let list_after = send(&second, Method::GET, "/api/v2/users.json", None).await;
+    assert_eq!(list_after, list_before);
+    assert_eq!(list_after["count"], 6);
+    let next = send(
+        &second,
+        Method::POST,
+        "/api/v2/users.json",
+        Some(json!({"user": {"name": "Next"}})),
+    )
+    .await;
+    assert_eq!(next["user"]["id"], user_ids[3] + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn users_stored_before_custom_roles_get_theirs() {
+    let dir = fresh_dir("old-users");
+    let first = start(&dir).await;
+    drop(first);
+    // Users as a data directory written before the account kept custom roles, external ids,
+    // verification and deletion holds them.
+    let connection =
+        rusqlite::Connection::open(dir.join("zendesk.sqlite3")).expect("the database opens");
+    let rows: Vec<(i64, String)> = {
+        let mut statement = connection
+            .prepare("SELECT id, data FROM users")
+            .expect("a query");
+        statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("rows")
+            .map(|row| row.expect("a row"))
+            .collect()
+    };
+    for (id, data) in rows {
+        let mut user: Value = serde_json::from_str(&data).expect("a stored user");
+        let fields = user.as_object_mut().expect("an object");
+        for field in ["custom_role_id", "external_id", "verified", "active"] {
+            fields.remove(field);
+        }
+        connection
+            .execute(
+                "UPDATE users SET data = ?1 WHERE id = ?2",
+                rusqlite::params![user.to_string(), id],
+            )
+            .expect("the user is rewritten");
+    }
+    drop(connection);
+    let second = start(&dir).await;
+    let admin = send(&second, reqwest::Method::GET, "/api/v2/users/me.json", None).await;
+    assert_eq!(admin["user"]["custom_role_id"], 360_000_000_003_u64);
+    assert_eq!(admin["user"]["active"], true);
+    assert_eq!(admin["user"]["verified"], true);
+    let agent = send(
+        &second,
+        reqwest::Method::GET,
+        &format!("/api/v2/users/{ZENDESK_AGENT_ID}.json"),
+        None,
+    )
+    .await;
+    assert_eq!(agent["user"]["custom_role_id"], 360_000_000_004_u64);
     let _ = std::fs::remove_dir_all(&dir);
 }

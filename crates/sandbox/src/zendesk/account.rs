@@ -22,7 +22,10 @@ use crate::zendesk::error::ZendeskError;
 use crate::zendesk::groups::{self, GroupInput};
 use crate::zendesk::paging::CursorKey;
 use crate::zendesk::persist::{Snapshot, ZendeskStore};
+use crate::zendesk::search::Query;
+use crate::zendesk::settings::{self, Brand, CustomRole, Organization, BRAND};
 use crate::zendesk::tickets::{self, RequesterInput, TicketInput};
+use crate::zendesk::users::{self, UserInput};
 
 /// Most values one bulk call takes (`tickets.yml`: "up to 100").
 pub(crate) const MAX_BULK: usize = 100;
@@ -94,6 +97,20 @@ pub(crate) struct User {
     pub(crate) default_group_id: Option<u64>,
     /// Admins always may; agents only with the permission (`tickets.yml`, DeleteTicket).
     pub(crate) may_delete_tickets: bool,
+    /// One of `settings::CUSTOM_ROLES` for agents and admins. Users stored before the sandbox
+    /// had custom roles get theirs on restore.
+    #[serde(default)]
+    pub(crate) custom_role_id: Option<u64>,
+    #[serde(default)]
+    pub(crate) external_id: Option<String>,
+    /// Whether the address was verified; users created through the API are not unless asked
+    /// (recorded `TestUsersPagination`).
+    #[serde(default = "true_when_not_stored")]
+    pub(crate) verified: bool,
+    /// `false` once deleted: Zendesk keeps deleted users, marked inactive (Users reference,
+    /// "JSON format": "false if the user has been deleted").
+    #[serde(default = "true_when_not_stored")]
+    pub(crate) active: bool,
     pub(crate) created_at: UnixSeconds,
     pub(crate) updated_at: UnixSeconds,
 }
@@ -230,6 +247,7 @@ pub(crate) enum JobKind {
     Create,
     Update,
     Destroy,
+    DestroyUsers,
 }
 
 /// What a ticket change recorded, for the `audit` of the reply.
@@ -308,6 +326,12 @@ impl Role {
 
     pub(crate) fn is_agent(self) -> bool {
         self != Role::EndUser
+    }
+
+    pub(crate) fn from_code(code: &str) -> Option<Role> {
+        [Role::EndUser, Role::Agent, Role::Admin]
+            .into_iter()
+            .find(|role| role.code() == code)
     }
 }
 
@@ -394,11 +418,13 @@ impl TicketType {
 
 impl JobKind {
     /// The recorded `job_type`: "Bulk Create Ticket" for `create_many`, and "Bulk Update Ticket"
-    /// for `destroy_many` (recorded) and `update_many`.
+    /// for `destroy_many` (recorded) and `update_many`; "Bulk Update User" for deleting users.
     pub(crate) fn label(self) -> &'static str {
         match self {
             JobKind::Create => "Bulk Create Ticket",
             JobKind::Update | JobKind::Destroy => "Bulk Update Ticket",
+            // Recorded for the users' `destroy_many` (`TestUsersPagination`, tear-down).
+            JobKind::DestroyUsers => "Bulk Update User",
         }
     }
 }
@@ -438,7 +464,10 @@ impl Account {
     pub(crate) fn restore(store: ZendeskStore) -> Result<Account, StoreError> {
         let snapshot = store.load()?;
         let mut account = Account::default();
-        for user in snapshot.users {
+        for mut user in snapshot.users {
+            if user.custom_role_id.is_none() {
+                user.custom_role_id = users::default_custom_role(user.role);
+            }
             account.insert_user(user);
         }
         for ticket in snapshot.tickets {
@@ -515,12 +544,15 @@ impl Account {
         self.users.get(&user_id)
     }
 
-    /// The user with this e-mail address; addresses compare without case, as e-mail does.
+    /// The active user with this e-mail address; addresses compare without case, as e-mail
+    /// does. A deleted user no longer signs in or requests tickets by address.
     pub(crate) fn user_by_email(&self, email: &str) -> Option<&User> {
         self.users.values().find(|user| {
-            user.email
-                .as_deref()
-                .is_some_and(|known| known.eq_ignore_ascii_case(email))
+            user.active
+                && user
+                    .email
+                    .as_deref()
+                    .is_some_and(|known| known.eq_ignore_ascii_case(email))
         })
     }
 
@@ -533,9 +565,9 @@ impl Account {
         self.user(user_id).ok_or(ZendeskError::RecordNotFound)
     }
 
-    /// Every user, by id, for agents (`users.yml`, ListUsers); with `roles` (codes such as
-    /// `end-user` and `agent`) only the users with one of them, so a code that names no role
-    /// matches nobody.
+    /// Every user not deleted, by id, for agents (`users.yml`, ListUsers; deleted users are
+    /// Zendesk's Deleted Users list, not this one); with `roles` (codes such as `end-user` and
+    /// `agent`) only the users with one of them, so a code that names no role matches nobody.
     pub(crate) fn list_users(
         &self,
         caller: &User,
@@ -545,22 +577,260 @@ impl Account {
         Ok(self
             .users
             .values()
+            .filter(|user| user.active)
             .filter(|user| roles.is_empty() || roles.contains(&user.role.code()))
             .collect())
     }
 
-    /// Users matching a user search (`search.yml`, SearchUsers: agents only).
+    /// Every user, deleted ones too, by id: the incremental export hands deletions out as
+    /// `"active": false` (`incremental.yml`).
+    pub(crate) fn users_with_deleted(&self, caller: &User) -> Result<Vec<&User>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self.users.values().collect())
+    }
+
+    /// Users not deleted matching a user search (`search.yml`, SearchUsers: agents only), or the
+    /// user part of the search export.
     pub(crate) fn search_users(
         &self,
         caller: &User,
-        query: &str,
+        query: &Query,
     ) -> Result<Vec<&User>, ZendeskError> {
         require_agent(caller)?;
         Ok(self
             .users
             .values()
-            .filter(|user| crate::zendesk::search::user_matches(user, query))
+            .filter(|user| user.active && query.matches_user(user))
             .collect())
+    }
+
+    /// Creates a user (`users.yml`, CreateUser: admins, and agents in custom roles allowed to
+    /// manage users, which no seeded role allows).
+    pub(crate) fn create_user(
+        &mut self,
+        caller: &User,
+        input: &UserInput,
+        now: UnixSeconds,
+    ) -> Result<&User, ZendeskError> {
+        require_admin(caller)?;
+        let mut user = User {
+            id: self.next_user_id,
+            name: String::new(),
+            email: None,
+            role: Role::EndUser,
+            organization_id: None,
+            default_group_id: None,
+            may_delete_tickets: false,
+            custom_role_id: None,
+            external_id: None,
+            verified: false,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        self.apply_user_input(&mut user, input)?;
+        self.next_user_id += 1;
+        self.persist(|store| store.set_counter(NEXT_USER_ID, user.id + 1));
+        Ok(self.store_user(user))
+    }
+
+    /// Changes a user that is not deleted (`users.yml`, UpdateUser), for admins.
+    pub(crate) fn update_user(
+        &mut self,
+        caller: &User,
+        user_id: u64,
+        input: &UserInput,
+        now: UnixSeconds,
+    ) -> Result<&User, ZendeskError> {
+        require_admin(caller)?;
+        let mut user = self.live_user(user_id)?.clone();
+        self.apply_user_input(&mut user, input)?;
+        user.updated_at = now;
+        Ok(self.store_user(user))
+    }
+
+    /// Creates a user, or updates the one with the same e-mail address or `external_id` (the
+    /// latter without case), and says whether it was created (`users.yml`, CreateOrUpdateUser).
+    pub(crate) fn create_or_update_user(
+        &mut self,
+        caller: &User,
+        input: &UserInput,
+        now: UnixSeconds,
+    ) -> Result<(&User, bool), ZendeskError> {
+        require_admin(caller)?;
+        let by_email = input
+            .email
+            .as_ref()
+            .and_then(Option::as_deref)
+            .and_then(|email| self.user_by_email(email));
+        let by_external_id = || {
+            let external_id = input.external_id.as_ref().and_then(Option::as_deref)?;
+            self.users.values().find(|user| {
+                user.active
+                    && user
+                        .external_id
+                        .as_deref()
+                        .is_some_and(|known| known.eq_ignore_ascii_case(external_id))
+            })
+        };
+        match by_email.or_else(by_external_id).map(|user| user.id) {
+            Some(user_id) => Ok((self.update_user(caller, user_id, input, now)?, false)),
+            None => Ok((self.create_user(caller, input, now)?, true)),
+        }
+    }
+
+    /// Deletes a user the way Zendesk does, keeping it marked inactive (`users.yml`,
+    /// DeleteUser: admins); deleting it again is not found.
+    pub(crate) fn delete_user(
+        &mut self,
+        caller: &User,
+        user_id: u64,
+        now: UnixSeconds,
+    ) -> Result<&User, ZendeskError> {
+        require_admin(caller)?;
+        let mut user = self.live_user(user_id)?.clone();
+        user.active = false;
+        user.updated_at = now;
+        Ok(self.store_user(user))
+    }
+
+    /// Deletes up to 100 users as one job (`users.yml`, DestroyManyUsers: "Allowed for: Admins").
+    /// Ids that name no user, or a deleted one, are skipped, as for tickets.
+    pub(crate) fn destroy_many_users(
+        &mut self,
+        caller: &User,
+        user_ids: &[u64],
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_admin(caller)?;
+        if user_ids.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "ids" });
+        }
+        for user_id in user_ids {
+            let Ok(user) = self.live_user(*user_id) else {
+                continue;
+            };
+            let mut user = user.clone();
+            user.active = false;
+            user.updated_at = now;
+            self.store_user(user);
+        }
+        Ok(self.add_job(
+            JobKind::DestroyUsers,
+            Some(user_ids.len()),
+            JobResults::Done { success: true },
+            now,
+        ))
+    }
+
+    /// Applies a `user` object and the account's own rules: an address belongs to one user (the
+    /// body a real account sends, zendesk/zendesk_api_client_rb PR 477), and agents start in the
+    /// default group.
+    fn apply_user_input(&self, user: &mut User, input: &UserInput) -> Result<(), ZendeskError> {
+        users::apply(user, input)?;
+        if let Some(email) = &user.email {
+            let taken = self
+                .user_by_email(email)
+                .is_some_and(|other| other.id != user.id);
+            if taken {
+                return Err(ZendeskError::DuplicateValue {
+                    field: "email",
+                    description: format!("Email: {email} is already being used by another user"),
+                });
+            }
+        }
+        user.default_group_id = match user.role.is_agent() {
+            true => user.default_group_id.or_else(|| {
+                self.groups
+                    .values()
+                    .find(|group| group.default && !group.deleted)
+                    .map(|group| group.id)
+            }),
+            false => None,
+        };
+        Ok(())
+    }
+
+    fn live_user(&self, user_id: u64) -> Result<&User, ZendeskError> {
+        self.users
+            .get(&user_id)
+            .filter(|user| user.active)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    fn store_user(&mut self, user: User) -> &User {
+        self.persist(|store| store.put_user(&user));
+        let user_id = user.id;
+        self.users.insert(user_id, user);
+        &self.users[&user_id]
+    }
+
+    // --- Brands, organizations and custom roles ---
+
+    /// The account's brands (Zendesk's Brands reference, ListBrands: admins, and agents for the
+    /// brands they belong to, which in the sandbox is its only one).
+    pub(crate) fn brands(&self, caller: &User) -> Result<Vec<&'static Brand>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(vec![&BRAND])
+    }
+
+    /// A brand (ShowBrand: "Admins, Agents").
+    pub(crate) fn brand(
+        &self,
+        caller: &User,
+        brand_id: u64,
+    ) -> Result<&'static Brand, ZendeskError> {
+        require_agent(caller)?;
+        (brand_id == BRAND.id)
+            .then_some(&BRAND)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// The organizations, by id (Zendesk's Organizations reference, ListOrganizations: agents).
+    pub(crate) fn organizations(
+        &self,
+        caller: &User,
+    ) -> Result<Vec<&'static Organization>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(settings::ORGANIZATIONS.iter().collect())
+    }
+
+    /// An organization (ShowOrganization: "Admins, Agents").
+    pub(crate) fn organization(
+        &self,
+        caller: &User,
+        organization_id: u64,
+    ) -> Result<&'static Organization, ZendeskError> {
+        require_agent(caller)?;
+        settings::organization(organization_id).ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// The custom roles (Zendesk's Custom Roles reference, ListCustomRoles: agents).
+    pub(crate) fn custom_roles(
+        &self,
+        caller: &User,
+    ) -> Result<Vec<&'static CustomRole>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(settings::CUSTOM_ROLES.iter().collect())
+    }
+
+    /// A custom role (ShowCustomRoleById: administrators, and agents allowed to manage roles,
+    /// which no seeded agent role allows).
+    pub(crate) fn custom_role(
+        &self,
+        caller: &User,
+        role_id: u64,
+    ) -> Result<&'static CustomRole, ZendeskError> {
+        require_admin(caller)?;
+        settings::custom_role(role_id).ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// How many users not deleted hold a custom role, its `team_member_count`.
+    pub(crate) fn team_member_count(&self, role_id: u64) -> usize {
+        self.users
+            .values()
+            .filter(|user| user.active && user.custom_role_id == Some(role_id))
+            .count()
     }
 
     /// The user for a requester given by name and e-mail: the known one, or a new end user, as
@@ -581,6 +851,10 @@ impl Account {
             organization_id: None,
             default_group_id: None,
             may_delete_tickets: false,
+            custom_role_id: None,
+            external_id: None,
+            verified: false,
+            active: true,
             created_at: now,
             updated_at: now,
         };
@@ -961,7 +1235,7 @@ impl Account {
             return Ok(());
         };
         match self.user(assignee_id) {
-            Some(user) if user.role.is_agent() => Ok(()),
+            Some(user) if user.role.is_agent() && user.active => Ok(()),
             _ => Err(ZendeskError::invalid("assignee", "Assignee: is invalid")),
         }
     }
@@ -969,7 +1243,7 @@ impl Account {
     /// Refuses a `requester_id` that names nobody.
     fn check_requester_id(&self, input: &TicketInput) -> Result<(), ZendeskError> {
         match input.requester {
-            Some(RequesterInput::Id(id)) if !self.users.contains_key(&id) => {
+            Some(RequesterInput::Id(id)) if !self.user(id).is_some_and(|user| user.active) => {
                 Err(ZendeskError::invalid("requester", "Requester: is invalid"))
             }
             _ => Ok(()),
@@ -1252,6 +1526,11 @@ fn require_deleter(caller: &User) -> Result<(), ZendeskError> {
         true => Ok(()),
         false => Err(ZendeskError::Forbidden),
     }
+}
+
+/// Read from users stored before the field existed.
+fn true_when_not_stored() -> bool {
+    true
 }
 
 /// A failed item of a bulk job. Failed items are not in the recordings; the sandbox reports them

@@ -95,7 +95,12 @@ fn signed_in_user(parts: &Parts, state: &ZendeskState) -> Result<Option<User>, Z
     if !scope_allows(&scope, is_read, parts.uri.path()) {
         return Err(ZendeskError::Forbidden);
     }
-    let user = state.account().user(user_id).cloned();
+    // A deleted user's tokens sign nobody in, as their API token no longer does.
+    let user = state
+        .account()
+        .user(user_id)
+        .filter(|user| user.active)
+        .cloned();
     user.map(Some).ok_or(ZendeskError::InvalidToken)
 }
 

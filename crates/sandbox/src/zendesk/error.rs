@@ -47,6 +47,13 @@ pub(crate) enum ZendeskError {
     /// record).
     #[error("record invalid: {0:?}")]
     RecordInvalid(BTreeMap<String, Vec<String>>),
+    /// A value another record holds already: 422 `RecordInvalid` whose problem carries
+    /// `"error": "DuplicateValue"` (a real account's body, zendesk/zendesk_api_client_rb PR 477).
+    #[error("duplicate value for {field}")]
+    DuplicateValue {
+        field: &'static str,
+        description: String,
+    },
     /// More than 100 values in one bulk call (recorded:
     /// `TestTicketCreateUpdateDelete.test_raises_toomanyvaluesexception_create`). `parameter` is
     /// the query parameter named in the description; bodies leave it empty, as recorded.
@@ -107,9 +114,9 @@ impl ZendeskError {
             ZendeskError::OAuth(_) => StatusCode::BAD_REQUEST,
             ZendeskError::Forbidden => StatusCode::FORBIDDEN,
             ZendeskError::RecordNotFound | ZendeskError::InvalidEndpoint => StatusCode::NOT_FOUND,
-            ZendeskError::RecordInvalid(_) | ZendeskError::SearchLimit => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ZendeskError::RecordInvalid(_)
+            | ZendeskError::DuplicateValue { .. }
+            | ZendeskError::SearchLimit => StatusCode::UNPROCESSABLE_ENTITY,
             ZendeskError::TooManyValues { .. }
             | ZendeskError::PaginationDepth
             | ZendeskError::InvalidCursor(_)
@@ -154,12 +161,25 @@ impl ZendeskError {
                         .map(|(field, descriptions)| {
                             let problems = descriptions
                                 .iter()
-                                .map(|description| Problem { description })
+                                .map(|description| Problem {
+                                    description,
+                                    error: None,
+                                })
                                 .collect();
                             (field.as_str(), problems)
                         })
                         .collect(),
                 ),
+                ..body("RecordInvalid", Some("Record validation errors".to_owned()))
+            },
+            ZendeskError::DuplicateValue { field, description } => ErrorBody {
+                details: Some(BTreeMap::from([(
+                    *field,
+                    vec![Problem {
+                        description,
+                        error: Some("DuplicateValue"),
+                    }],
+                )])),
                 ..body("RecordInvalid", Some("Record validation errors".to_owned()))
             },
             // The recorded description has two spaces where a body array's parameter name would
@@ -228,6 +248,8 @@ struct ErrorBody<'a> {
 #[derive(Serialize)]
 struct Problem<'a> {
     description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'static str>,
 }
 
 /// The newer shape, `{"errors": [{"code", "title"}]}`.
@@ -322,6 +344,15 @@ mod tests {
             ZendeskError::Injected(StatusCode::SERVICE_UNAVAILABLE),
             503,
             r#"{"error":"ServiceUnavailable","description":"Service Unavailable"}"#,
+        );
+        check(
+            ZendeskError::DuplicateValue {
+                field: "email",
+                description: "Email: test@example.org is already being used by another user"
+                    .to_owned(),
+            },
+            422,
+            r#"{"error":"RecordInvalid","description":"Record validation errors","details":{"email":[{"description":"Email: test@example.org is already being used by another user","error":"DuplicateValue"}]}}"#,
         );
         check(
             ZendeskError::invalid("status", "Status closed prevents ticket update"),

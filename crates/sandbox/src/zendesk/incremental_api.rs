@@ -120,7 +120,7 @@ async fn export_users(
     let (position, per_page) = export_request(&params)?;
     let account = state.account();
     require_admin(&actor.user)?;
-    let users = account.list_users(&actor.user, &[])?;
+    let users = account.users_with_deleted(&actor.user)?;
     let keyed: Vec<_> = users
         .into_iter()
         .map(|user| ((user.updated_at, user.id), user))

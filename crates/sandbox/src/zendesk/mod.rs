@@ -6,13 +6,15 @@
 //! to the ServiceNow instance.
 //!
 //! - `account.rs`: the data and every rule (who may do what, life cycle, bulk jobs).
-//! - `tickets.rs`: the `ticket` object clients send; `groups.rs`: the `group` object.
+//! - `tickets.rs`: the `ticket` object clients send; `groups.rs`: the `group` object; `users.rs`:
+//!   the `user` object.
+//! - `settings.rs`: the fixed brand, organization and custom roles.
 //! - `search.rs`: the search syntax; `paging.rs`: offset and cursor paging.
 //! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
-//! - `tickets_api.rs`, `users_api.rs`, `groups_api.rs`, `files_api.rs`, `oauth_api.rs`,
-//!   `admin_api.rs`: thin handlers.
+//! - `tickets_api.rs`, `users_api.rs`, `groups_api.rs`, `settings_api.rs`, `files_api.rs`,
+//!   `oauth_api.rs`, `admin_api.rs`: thin handlers.
 
 mod account;
 mod admin_api;
@@ -31,8 +33,11 @@ mod persist;
 mod rate_limit;
 mod search;
 mod seed;
+mod settings;
+mod settings_api;
 mod tickets;
 mod tickets_api;
+mod users;
 mod users_api;
 mod wire;
 
@@ -205,6 +210,7 @@ pub fn app(state: ZendeskState) -> Router {
         .merge(users_api::routes())
         .merge(incremental_api::routes())
         .merge(groups_api::routes())
+        .merge(settings_api::routes())
         .merge(files_api::api_routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),

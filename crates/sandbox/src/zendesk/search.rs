@@ -7,15 +7,21 @@
 //! match the ticket's text (subject, description and comments), word by word and without case.
 //!
 //! Ticket keywords: `type`, `status`, `priority`, `ticket_type`, `requester`, `assignee`,
-//! `subject`, `description`, `tags`/`tag`, `external_id`, `created` and `updated` (dates as
-//! `YYYY-MM-DD`). `requester` and `assignee` take `me`, `none`, an id, an e-mail address or a name.
-//! Status and priority compare in Zendesk's order (new < open < pending < hold < solved < closed;
-//! low < normal < high < urgent). Any other keyword is searched as text. Results other than
-//! tickets are not emulated: `type:user` matches nothing here.
+//! `subject`, `description`, `tags`/`tag`, `external_id`, `created` and `updated`.
+//! `requester` and `assignee` take `me`, `none`, an id, an e-mail address or a name. Status and
+//! priority compare in Zendesk's order (new < open < pending < hold < solved < closed; low <
+//! normal < high < urgent). Any other keyword is searched as text.
+//!
+//! User keywords: `type`, `email`, `name`, `role`, `external_id`, `created` and `updated`; words
+//! without a keyword match the name or the address. Other keywords match no user.
+//!
+//! `created` and `updated` are also spelled `created_at` and `updated_at`, as the recorded export
+//! query is (`TestUserSearchExportApi`: `created_at>=2023-09-14T00:39:54Z type:user`); a date
+//! (`YYYY-MM-DD`) compares by day, a UTC time (`YYYY-MM-DDTHH:MM:SSZ`) to the second.
 
 use std::cmp::Ordering;
 
-use crate::datetime;
+use crate::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{Account, Priority, Status, Ticket, TicketType, User};
 
 /// A parsed search query.
@@ -85,6 +91,16 @@ impl Query {
             .iter()
             .all(|term| term_matches(term, ticket, caller, account) != term.negated)
     }
+
+    /// Whether `user` matches every term (`search.yml`, SearchUsers: "a partial or full value of
+    /// any user property, including name, email address"); an empty query matches nobody.
+    pub(crate) fn matches_user(&self, user: &User) -> bool {
+        !self.terms.is_empty()
+            && self
+                .terms
+                .iter()
+                .all(|term| user_term_matches(term, user) != term.negated)
+    }
 }
 
 impl SearchOrder {
@@ -123,36 +139,6 @@ impl SearchOrder {
             }
         });
     }
-}
-
-/// Whether a user matches a user search (`search.yml`, SearchUsers: "a partial or full value of
-/// any user property, including name, email address"): `email:`, `name:` and `role:` terms, and
-/// words found in the name or address.
-pub(crate) fn user_matches(user: &User, query: &str) -> bool {
-    let terms: Vec<Term> = split_terms(query)
-        .into_iter()
-        .filter_map(parse_term)
-        .collect();
-    if terms.is_empty() {
-        return false;
-    }
-    let email = user.email.as_deref().unwrap_or_default().to_lowercase();
-    let name = user.name.to_lowercase();
-    terms.iter().all(|term| {
-        let found = match &term.kind {
-            TermKind::Field { keyword, value, .. } => match keyword.as_str() {
-                "email" => wildcard_equals(&email, &value.to_lowercase()),
-                "name" => name.contains(&value.to_lowercase()),
-                "role" => user.role.code() == value.to_lowercase(),
-                _ => false,
-            },
-            TermKind::Text(words) => {
-                let phrase = words.join(" ");
-                name.contains(&phrase) || email.contains(&phrase)
-            }
-        };
-        found != term.negated
-    })
 }
 
 /// Splits on spaces outside double quotes; quotes stay on the pieces.
@@ -245,23 +231,53 @@ fn term_matches(term: &Term, ticket: &Ticket, caller: &User, account: &Account) 
         "description" => contains_words(&ticket.description, &words(value)),
         "tags" | "tag" => ticket.tags.iter().any(|tag| wildcard_equals(tag, &lowered)),
         "external_id" => ticket.external_id.as_deref() == Some(value),
-        "created" | "updated" => {
-            let Some(day_start) = datetime::parse(value) else {
-                return false;
-            };
-            let at = match keyword {
-                "created" => ticket.created_at,
-                _ => ticket.updated_at,
-            };
-            let day = at.div_euclid(86_400) * 86_400;
-            compare(day.cmp(&day_start), op)
-        }
+        "created" | "created_at" => moment_matches(ticket.created_at, op, value),
+        "updated" | "updated_at" => moment_matches(ticket.updated_at, op, value),
         _ => {
             let mut all_words = words(keyword);
             all_words.extend(words(value));
             text_matches(ticket, &all_words)
         }
     }
+}
+
+fn user_term_matches(term: &Term, user: &User) -> bool {
+    let email = user.email.as_deref().unwrap_or_default().to_lowercase();
+    let name = user.name.to_lowercase();
+    let (keyword, op, value) = match &term.kind {
+        TermKind::Text(words) => {
+            let phrase = words.join(" ");
+            return name.contains(&phrase) || email.contains(&phrase);
+        }
+        TermKind::Field { keyword, op, value } => (keyword.as_str(), *op, value.as_str()),
+    };
+    let lowered = value.to_lowercase();
+    match keyword {
+        "type" => lowered == "user",
+        "email" => wildcard_equals(&email, &lowered),
+        "name" => name.contains(&lowered),
+        "role" => user.role.code() == lowered,
+        "external_id" => user.external_id.as_deref() == Some(value),
+        "created" | "created_at" => moment_matches(user.created_at, op, value),
+        "updated" | "updated_at" => moment_matches(user.updated_at, op, value),
+        _ => false,
+    }
+}
+
+/// Compares a time with a date (by day) or a UTC time (to the second).
+fn moment_matches(at: UnixSeconds, op: Op, value: &str) -> bool {
+    let time = value.strip_suffix('Z').and_then(|time| {
+        let (date, clock) = time.split_once('T')?;
+        datetime::parse(&format!("{date} {clock}"))
+    });
+    if let Some(moment) = time {
+        return compare(at.cmp(&moment), op);
+    }
+    let Some(day_start) = datetime::parse(value) else {
+        return false;
+    };
+    let day = at.div_euclid(86_400) * 86_400;
+    compare(day.cmp(&day_start), op)
 }
 
 fn compare(ordering: Ordering, op: Op) -> bool {
@@ -390,6 +406,22 @@ mod tests {
                 field("status", Op::GreaterOrEqual, "pending", false),
             ]
         );
+    }
+
+    #[test]
+    fn compares_dates_by_day_and_times_to_the_second() {
+        // 2023-09-14T00:39:54Z.
+        let at = 1_694_651_994;
+        for (op, value, expected) in [
+            (Op::GreaterOrEqual, "2023-09-14T00:39:54Z", true),
+            (Op::Greater, "2023-09-14T00:39:54Z", false),
+            (Op::Less, "2023-09-14T00:39:55Z", true),
+            (Op::Is, "2023-09-14", true),
+            (Op::Greater, "2023-09-13", true),
+            (Op::Is, "yesterday", false),
+        ] {
+            assert_eq!(moment_matches(at, op, value), expected, "{op:?} {value}");
+        }
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::zendesk::account::{
     Account, Channel, Comment, Group, Priority, Role, Status, Ticket, TicketType, User,
 };
 use crate::zendesk::auth::API_TOKEN;
+use crate::zendesk::settings::ORGANIZATION_ID;
+use crate::zendesk::users::default_custom_role;
 
 /// A demo sign-in: the e-mail address with `/token` and the API token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +40,6 @@ pub(crate) const ADMIN_ID: u64 = 10_001;
 pub(crate) const AGENT_ID: u64 = 10_002;
 pub(crate) const USER_ID: u64 = 10_003;
 pub(crate) const OTHER_USER_ID: u64 = 10_004;
-pub(crate) const ORGANIZATION_ID: u64 = 30_001;
 pub(crate) const SUPPORT_GROUP_ID: u64 = 40_001;
 
 /// 2024-01-08T09:00:00Z, when the demo account's history starts.
@@ -238,34 +239,17 @@ pub(crate) fn demo_account() -> Account {
     for group in demo_groups() {
         account.insert_group(group);
     }
-    for (id, name, email, role, organization_id) in [
-        (
-            ADMIN_ID,
-            "Ada Admin",
-            "admin@example.com",
-            Role::Admin,
-            None,
-        ),
-        (
-            AGENT_ID,
-            "Aiden Agent",
-            "agent@example.com",
-            Role::Agent,
-            None,
-        ),
-        (
-            USER_ID,
-            "Uma User",
-            "user@example.com",
-            Role::EndUser,
-            Some(ORGANIZATION_ID),
-        ),
+    // Everyone works for the one organization, as the recorded admin belongs to its account's
+    // organization, so tickets they file carry it.
+    for (id, name, email, role) in [
+        (ADMIN_ID, "Ada Admin", "admin@example.com", Role::Admin),
+        (AGENT_ID, "Aiden Agent", "agent@example.com", Role::Agent),
+        (USER_ID, "Uma User", "user@example.com", Role::EndUser),
         (
             OTHER_USER_ID,
             "Erik Enduser",
             "erik@example.com",
             Role::EndUser,
-            Some(ORGANIZATION_ID),
         ),
     ] {
         account.insert_user(User {
@@ -273,9 +257,13 @@ pub(crate) fn demo_account() -> Account {
             name: name.to_owned(),
             email: Some(email.to_owned()),
             role,
-            organization_id,
+            organization_id: Some(ORGANIZATION_ID),
             default_group_id: role.is_agent().then_some(SUPPORT_GROUP_ID),
             may_delete_tickets: role == Role::Admin,
+            custom_role_id: default_custom_role(role),
+            external_id: None,
+            verified: true,
+            active: true,
             created_at: START - 30 * 24 * HOUR,
             updated_at: START - 30 * 24 * HOUR,
         });

@@ -1,22 +1,46 @@
-//! `/api/v2/users`: `me`, show, list and search (`users.yml`, `search.yml`).
+//! `/api/v2/users`: `me`, show, list, search, create, update, create or update, delete and
+//! delete many (`users.yml`, `search.yml`); thin handlers over `account.rs`.
+//!
+//! Creates answer 201 with `Location` (recorded `TestUsersPagination`); `create_or_update`
+//! answers 201 for a new user and 200 for an existing one, both with `Location` (`users.yml`,
+//! CreateOrUpdateUser, "Response Status Code"). Deleting answers 200 with the user, now
+//! `"active": false`, as Zendesk keeps deleted users (DeleteUser answers a `UserResponse`). A
+//! delete's body is ignored and its keys named in `x-zendesk-api-warn`, on a 404 too (recorded
+//! `TestUserCreateUpdateDelete.test_single_delete_raises_recordnotfoundexception`).
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::get;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
 use axum::Router;
+use serde_json::Value;
 
+use crate::datetime;
+use crate::zendesk::account::User;
 use crate::zendesk::auth::{Caller, MaybeCaller};
-use crate::zendesk::error::ZendeskError;
+use crate::zendesk::error::{ZendeskError, ZendeskJson};
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::wire::{json_response, Envelope, ListJson};
+use crate::zendesk::search::Query;
+use crate::zendesk::tickets::{self, Action};
+use crate::zendesk::users::UserInput;
+use crate::zendesk::wire::{add_api_warning, json_response, Envelope, ListJson};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
-    let router = Router::new().route("/api/v2/users/{user_id}", get(show_user));
-    let router = json_route(router, "/api/v2/users", get(list_users));
+    let router = Router::new().route(
+        "/api/v2/users/{user_id}",
+        get(show_user).put(update_user).delete(delete_user),
+    );
+    let router = json_route(router, "/api/v2/users", get(list_users).post(create_user));
     let router = json_route(router, "/api/v2/users/me", get(me));
+    let router = json_route(
+        router,
+        "/api/v2/users/create_or_update",
+        post(create_or_update_user),
+    );
+    let router = json_route(router, "/api/v2/users/destroy_many", delete(destroy_many));
     json_route(router, "/api/v2/users/search", get(search_users))
 }
 
@@ -95,7 +119,7 @@ async fn search_users(
     let request = PageRequest::parse_offset(&params.0)?;
     let query = params.get("query").unwrap_or_default();
     let account = state.account();
-    let users = account.search_users(&actor.user, query)?;
+    let users = account.search_users(&actor.user, &Query::parse(query))?;
     let render = state.renderer();
     let list = ListUrl {
         url: render.api_url("users/search.json"),
@@ -110,4 +134,108 @@ async fn search_users(
         links,
     };
     Ok(json_response(StatusCode::OK, &list))
+}
+
+async fn create_user(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    ZendeskJson(body): ZendeskJson<Value>,
+) -> Result<Response, ZendeskError> {
+    let input = UserInput::parse(&body)?;
+    let mut account = state.account();
+    let user = account.create_user(&actor.user, &input, datetime::now())?;
+    let mut response = user_response(&state, StatusCode::CREATED, user);
+    add_location(&state, &mut response, user);
+    Ok(response)
+}
+
+async fn update_user(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    RecordId(user_id): RecordId,
+    ZendeskJson(body): ZendeskJson<Value>,
+) -> Result<Response, ZendeskError> {
+    let input = UserInput::parse(&body)?;
+    let mut account = state.account();
+    let user = account.update_user(&actor.user, user_id, &input, datetime::now())?;
+    Ok(user_response(&state, StatusCode::OK, user))
+}
+
+async fn create_or_update_user(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    ZendeskJson(body): ZendeskJson<Value>,
+) -> Result<Response, ZendeskError> {
+    let input = UserInput::parse(&body)?;
+    let mut account = state.account();
+    let (user, created) = account.create_or_update_user(&actor.user, &input, datetime::now())?;
+    let status = match created {
+        true => StatusCode::CREATED,
+        false => StatusCode::OK,
+    };
+    let mut response = user_response(&state, status, user);
+    add_location(&state, &mut response, user);
+    Ok(response)
+}
+
+async fn delete_user(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    RecordId(user_id): RecordId,
+    body: Bytes,
+) -> Response {
+    let response = {
+        let mut account = state.account();
+        account
+            .delete_user(&actor.user, user_id, datetime::now())
+            .map(|user| user_response(&state, StatusCode::OK, user))
+            .into_response()
+    };
+    with_warning(response, &body, Action::Destroy)
+}
+
+/// `DELETE /users/destroy_many?ids=`: a `queued` job, "Bulk Update User" (recorded).
+async fn destroy_many(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    params: Params,
+    body: Bytes,
+) -> Response {
+    let response = {
+        let mut account = state.account();
+        account
+            .destroy_many_users(&actor.user, &params.ids("ids"), datetime::now())
+            .map(|job| {
+                let job_json = Envelope {
+                    key: "job_status",
+                    value: state.renderer().queued_job(job),
+                };
+                json_response(StatusCode::OK, &job_json)
+            })
+            .into_response()
+    };
+    with_warning(response, &body, Action::DestroyMany)
+}
+
+fn user_response(state: &ZendeskState, status: StatusCode, user: &User) -> Response {
+    let body = Envelope {
+        key: "user",
+        value: state.renderer().user(user),
+    };
+    json_response(status, &body)
+}
+
+fn add_location(state: &ZendeskState, response: &mut Response, user: &User) {
+    let location = state.renderer().api_url(&format!("users/{}.json", user.id));
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+}
+
+/// Names the ignored body's keys in `x-zendesk-api-warn`, as for tickets (recorded).
+fn with_warning(mut response: Response, body: &[u8], action: Action) -> Response {
+    let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let keys = tickets::unpermitted_keys(&body, action);
+    add_api_warning(&mut response, tickets::api_warning("users", action, &keys));
+    response
 }

@@ -1,5 +1,6 @@
-//! The Zendesk account's user writes and its brand, organization and custom roles over real
-//! HTTP: every case is a request and what the reply must hold, read by JSON pointer.
+//! The Zendesk account's user writes, its brand, organization and custom roles, and the search
+//! export, over real HTTP: every case is a request and what the reply must hold, read by JSON
+//! pointer.
 
 mod common;
 
@@ -7,8 +8,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::common::{
-    Reply, Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT, ZENDESK_AGENT_ID, ZENDESK_USER,
-    ZENDESK_USER_ID,
+    OrderedKeys, Reply, Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT, ZENDESK_AGENT_ID,
+    ZENDESK_USER, ZENDESK_USER_ID,
 };
 
 type User = Option<(&'static str, &'static str)>;
@@ -717,6 +718,150 @@ async fn brands_organizations_and_custom_roles_are_listed_and_shown() {
         )
         .await;
     }
+}
+
+#[tokio::test]
+async fn the_search_export_walks_users_newest_first() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let newest = create_user(&sandbox, json!({"name": "Newest"})).await;
+    // Recorded `TestUserSearchExportApi.test_cbp_small_iterations`.
+    let query = "created_at%3E%3D2023-09-14T00%3A39%3A54Z%20type%3Auser";
+    let first_path =
+        format!("/api/v2/search/export.json?page%5Bsize%5D=1&query={query}&filter%5Btype%5D=user");
+    let first = check(
+        &sandbox,
+        get(AGENT, &first_path),
+        None,
+        200,
+        &[
+            ("/results/0/id", json!(newest)),
+            ("/results/0/result_type", json!("user")),
+            ("/facets", Value::Null),
+            ("/meta/has_more", json!(true)),
+            ("/meta/before_cursor", Value::Null),
+            ("/links/prev", Value::Null),
+        ],
+    )
+    .await;
+    let reply = send(&sandbox, Method::GET, AGENT, &first_path, None).await;
+    let keys: OrderedKeys = serde_json::from_str(&reply.text).expect("an export page");
+    assert_eq!(keys.0, ["results", "facets", "meta", "links"]);
+    // Following `links.next` walks every user once; the seeded ones share a creation time and
+    // come by id.
+    let mut walked = ids(&first, "results");
+    let mut next = first["links"]["next"].as_str().map(str::to_owned);
+    while let Some(url) = next {
+        assert!(
+            url.contains("filter%5Btype%5D=user&page%5Bafter%5D="),
+            "{url}"
+        );
+        let path = url.replacen(&sandbox.url, "", 1);
+        let page = check(&sandbox, get(AGENT, &path), None, 200, &[]).await;
+        walked.extend(ids(&page, "results"));
+        next = page["links"]["next"].as_str().map(str::to_owned);
+    }
+    assert_eq!(walked, [newest, 10_001, 10_002, 10_003, 10_004]);
+    // Times, dates and other terms narrow the results.
+    for (query, expected) in [
+        ("created_at>2024-01-01T00:00:00Z type:user", vec![newest]),
+        ("created<2024-01-01 role:agent", vec![ZENDESK_AGENT_ID]),
+        ("email:user@example.com", vec![ZENDESK_USER_ID]),
+        ("type:ticket", vec![]),
+    ] {
+        let encoded = flare_core::http::encode_component(query);
+        let page = check(
+            &sandbox,
+            get(
+                AGENT,
+                &format!("/api/v2/search/export.json?filter[type]=user&query={encoded}"),
+            ),
+            None,
+            200,
+            &[],
+        )
+        .await;
+        assert_eq!(ids(&page, "results"), expected, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn the_search_export_reads_recorded_cursors_and_tickets() {
+    let sandbox = Sandbox::start_zendesk().await;
+    // The recorded cursor is after a user made on 2023-09-18: the seeded users are newer.
+    let recorded = "eyJmaWVsZCI6ImNyZWF0ZWRfYXQiLCJkZXNjIjp0cnVlLCJ0aWVCcmVha0ZpZWxkIjoiaWQiLCJ0aWVCcmVha0Rlc2MiOmZhbHNlLCJzb3J0VmFsdWVzIjpbMTY5NTA2OTM2NDAwMCw3NTg5NTA0MzU0ODEzXSwiZXhwb3J0ZWRUaHVzRmFyIjoxLCJzZXNzaW9uU3RhcnQiOjE3MTU2MTM4MjA4NTksImNyZWF0ZWRBdCI6MTcxNTYxMzgyMDg3NSwic2FsdGVkUmVxdWVzdEhhc2giOjIxMzkxMTc5NjgsInNhbHRlZEN1cnNvckhhc2giOi0xNjg2NjI5NDR9";
+    check(
+        &sandbox,
+        get(
+            AGENT,
+            &format!("/api/v2/search/export.json?filter%5Btype%5D=user&page%5Bafter%5D={recorded}&page%5Bsize%5D=1&query=type%3Auser"),
+        ),
+        None,
+        200,
+        &[
+            ("/results", json!([])),
+            ("/meta/has_more", json!(false)),
+            ("/links/next", Value::Null),
+        ],
+    )
+    .await;
+    let tickets = check(
+        &sandbox,
+        get(
+            AGENT,
+            "/api/v2/search/export.json?filter[type]=ticket&query=status:new&page[size]=1000",
+        ),
+        None,
+        200,
+        &[("/results/0/result_type", json!("ticket"))],
+    )
+    .await;
+    assert_eq!(ids(&tickets, "results"), [2, 1]);
+    for (user, path, status, error) in [
+        (
+            AGENT,
+            "/api/v2/search/export.json?query=type:user",
+            400,
+            "InvalidValue",
+        ),
+        (
+            AGENT,
+            "/api/v2/search/export.json?filter[type]=organization&query=acme",
+            400,
+            "InvalidValue",
+        ),
+        (
+            AGENT,
+            "/api/v2/search/export.json?filter[type]=user",
+            400,
+            "InvalidValue",
+        ),
+        (
+            END_USER,
+            "/api/v2/search/export.json?filter[type]=user&query=type:user",
+            403,
+            "Forbidden",
+        ),
+    ] {
+        check(
+            &sandbox,
+            get(user, path),
+            None,
+            status,
+            &[("/error", json!(error))],
+        )
+        .await;
+    }
+    check(
+        &sandbox,
+        get(
+            AGENT,
+            "/api/v2/search/export.json?filter[type]=user&query=x&page[after]=bm9wZQ==",
+        ),
+        None,
+        400,
+        &[("/errors/0/code", json!("InvalidPaginationParameter"))],
+    )
+    .await;
 }
 
 #[tokio::test]

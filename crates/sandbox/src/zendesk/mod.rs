@@ -9,12 +9,12 @@
 //! - `tickets.rs`: the `ticket` object clients send; `groups.rs`: the `group` object; `users.rs`:
 //!   the `user` object.
 //! - `settings.rs`: the fixed brand, organization and custom roles.
-//! - `search.rs`: the search syntax; `paging.rs`: offset and cursor paging.
+//! - `search.rs`: the search syntax and export cursors; `paging.rs`: offset and cursor paging.
 //! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
-//! - `tickets_api.rs`, `users_api.rs`, `groups_api.rs`, `settings_api.rs`, `files_api.rs`,
-//!   `oauth_api.rs`, `admin_api.rs`: thin handlers.
+//! - `tickets_api.rs`, `users_api.rs`, `groups_api.rs`, `settings_api.rs`, `search_api.rs`,
+//!   `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin handlers.
 
 mod account;
 mod admin_api;
@@ -32,6 +32,7 @@ mod paging;
 mod persist;
 mod rate_limit;
 mod search;
+mod search_api;
 mod seed;
 mod settings;
 mod settings_api;
@@ -211,6 +212,7 @@ pub fn app(state: ZendeskState) -> Router {
         .merge(incremental_api::routes())
         .merge(groups_api::routes())
         .merge(settings_api::routes())
+        .merge(search_api::routes())
         .merge(files_api::api_routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -18,11 +18,23 @@
 //! `created` and `updated` are also spelled `created_at` and `updated_at`, as the recorded export
 //! query is (`TestUserSearchExportApi`: `created_at>=2023-09-14T00:39:54Z type:user`); a date
 //! (`YYYY-MM-DD`) compares by day, a UTC time (`YYYY-MM-DDTHH:MM:SSZ`) to the second.
+//!
+//! The search export (`search.yml`, ExportSearchResults) walks results newest first with cursors
+//! of the recorded form: base64 of `{"field":"created_at","desc":true,"tieBreakField":"id",
+//! "tieBreakDesc":false,"sortValues":[<created_at in ms>,<id>],...}`. Real cursors also carry a
+//! session, their own creation time and salted hashes, and expire after an hour; the sandbox
+//! leaves those out and reads only `sortValues`, so a recorded cursor still reads.
 
 use std::cmp::Ordering;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::Serialize;
+use serde_json::Value;
+
 use crate::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{Account, Priority, Status, Ticket, TicketType, User};
+use crate::zendesk::error::ZendeskError;
 
 /// A parsed search query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +151,106 @@ impl SearchOrder {
             }
         });
     }
+}
+
+/// Where a search export page starts: after the result with these sort values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ExportCursor {
+    created_at: UnixSeconds,
+    id: u64,
+    /// How many results the walk handed out up to here, as real cursors count them.
+    exported: usize,
+}
+
+/// One page of search export results and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExportPage<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) after: Option<ExportCursor>,
+    pub(crate) has_more: bool,
+}
+
+impl ExportCursor {
+    pub(crate) fn encode(&self) -> String {
+        let inner = ExportCursorJson {
+            field: "created_at",
+            desc: true,
+            tie_break_field: "id",
+            tie_break_desc: false,
+            sort_values: (self.created_at * 1000, self.id),
+            exported_thus_far: self.exported,
+        };
+        let json = serde_json::to_string(&inner).expect("cursors always serialise");
+        STANDARD.encode(json)
+    }
+
+    pub(crate) fn decode(cursor: &str) -> Result<ExportCursor, ZendeskError> {
+        let invalid = || ZendeskError::InvalidCursor("page[after]");
+        let bytes = STANDARD.decode(cursor.trim()).map_err(|_| invalid())?;
+        let inner: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        let sort_values = inner["sortValues"].as_array().ok_or_else(invalid)?;
+        let (Some(millis), Some(id)) = (
+            sort_values.first().and_then(Value::as_i64),
+            sort_values.get(1).and_then(Value::as_u64),
+        ) else {
+            return Err(invalid());
+        };
+        Ok(ExportCursor {
+            created_at: millis.div_euclid(1000),
+            id,
+            exported: inner["exportedThusFar"]
+                .as_u64()
+                .and_then(|exported| usize::try_from(exported).ok())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// A page of `results` (each with its `created_at` and id), newest first and by id within a
+/// second, after `after`, at most `size`.
+pub(crate) fn export_page<T>(
+    mut results: Vec<(UnixSeconds, u64, T)>,
+    after: Option<ExportCursor>,
+    size: usize,
+) -> ExportPage<T> {
+    results.sort_by(|(left_at, left_id, _), (right_at, right_id, _)| {
+        right_at.cmp(left_at).then(left_id.cmp(right_id))
+    });
+    let is_after = |created_at: UnixSeconds, id: u64| match after {
+        Some(cursor) => {
+            created_at < cursor.created_at || (created_at == cursor.created_at && id > cursor.id)
+        }
+        None => true,
+    };
+    let mut remaining: Vec<(UnixSeconds, u64, T)> = results
+        .into_iter()
+        .filter(|(created_at, id, _)| is_after(*created_at, *id))
+        .collect();
+    let has_more = remaining.len() > size;
+    remaining.truncate(size);
+    let exported_before = after.map(|cursor| cursor.exported).unwrap_or_default();
+    let last = remaining.last().map(|(created_at, id, _)| ExportCursor {
+        created_at: *created_at,
+        id: *id,
+        exported: exported_before + remaining.len(),
+    });
+    ExportPage {
+        items: remaining.into_iter().map(|(_, _, item)| item).collect(),
+        after: last,
+        has_more,
+    }
+}
+
+/// An export cursor's JSON, in the recorded key order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportCursorJson {
+    field: &'static str,
+    desc: bool,
+    tie_break_field: &'static str,
+    tie_break_desc: bool,
+    sort_values: (UnixSeconds, u64),
+    exported_thus_far: usize,
 }
 
 /// Splits on spaces outside double quotes; quotes stay on the pieces.
@@ -405,6 +517,55 @@ mod tests {
                 field("subject", Op::Is, "two words", false),
                 field("status", Op::GreaterOrEqual, "pending", false),
             ]
+        );
+    }
+
+    #[test]
+    fn export_cursors_have_the_recorded_form() {
+        // From TestUserSearchExportApi.test_cbp_small_iterations: after the user made at
+        // 2023-09-18T20:36:04Z, the first one handed out.
+        let recorded = "eyJmaWVsZCI6ImNyZWF0ZWRfYXQiLCJkZXNjIjp0cnVlLCJ0aWVCcmVha0ZpZWxkIjoiaWQiLCJ0aWVCcmVha0Rlc2MiOmZhbHNlLCJzb3J0VmFsdWVzIjpbMTY5NTA2OTM2NDAwMCw3NTg5NTA0MzU0ODEzXSwiZXhwb3J0ZWRUaHVzRmFyIjoxLCJzZXNzaW9uU3RhcnQiOjE3MTU2MTM4MjA4NTksImNyZWF0ZWRBdCI6MTcxNTYxMzgyMDg3NSwic2FsdGVkUmVxdWVzdEhhc2giOjIxMzkxMTc5NjgsInNhbHRlZEN1cnNvckhhc2giOi0xNjg2NjI5NDR9";
+        let cursor = ExportCursor {
+            created_at: 1_695_069_364,
+            id: 7_589_504_354_813,
+            exported: 1,
+        };
+        assert_eq!(ExportCursor::decode(recorded), Ok(cursor));
+        assert_eq!(ExportCursor::decode(&cursor.encode()), Ok(cursor));
+        // The sandbox's cursor is the recorded one without the session and hashes.
+        let inner = STANDARD.decode(cursor.encode()).expect("base64");
+        assert_eq!(
+            String::from_utf8(inner).expect("text"),
+            r#"{"field":"created_at","desc":true,"tieBreakField":"id","tieBreakDesc":false,"sortValues":[1695069364000,7589504354813],"exportedThusFar":1}"#
+        );
+        for garbage in ["bm9wZQ==", "e30=", "not base64"] {
+            assert_eq!(
+                ExportCursor::decode(garbage),
+                Err(ZendeskError::InvalidCursor("page[after]")),
+                "{garbage}"
+            );
+        }
+    }
+
+    #[test]
+    fn export_pages_walk_newest_first() {
+        let results = vec![(10, 3, "c"), (20, 1, "a"), (10, 2, "b"), (5, 9, "d")];
+        let first = export_page(results.clone(), None, 2);
+        assert_eq!(
+            (first.items.clone(), first.has_more),
+            (vec!["a", "b"], true)
+        );
+        let second = export_page(results.clone(), first.after, 2);
+        assert_eq!((second.items, second.has_more), (vec!["c", "d"], false));
+        assert_eq!(second.after.map(|cursor| cursor.exported), Some(4));
+        let past_the_end = export_page(results, second.after, 2);
+        assert_eq!(
+            past_the_end,
+            ExportPage {
+                items: vec![],
+                after: None,
+                has_more: false
+            }
         );
     }
 

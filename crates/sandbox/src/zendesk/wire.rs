@@ -6,7 +6,8 @@
 //! `TestTicketCreateUpdateDelete.test_single_object_update-update-single.json`, users from
 //! `TestUsersPagination.test_values.json`, job statuses from the `create_many` recordings, groups
 //! from `TestGroupCreateUpdateDelete.test_pagination.json`, brands, organizations and custom roles
-//! from the lookups in `TestTicketCreateUpdateDelete.test_full_objects_create-create-multiple.json`.
+//! from the lookups in `TestTicketCreateUpdateDelete.test_full_objects_create-create-multiple.json`,
+//! search export pages from `TestUserSearchExportApi`.
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -104,9 +105,9 @@ pub(crate) struct TicketJson<'a> {
 
 /// A search result: the object plus `result_type` (`search.yml`, SearchResponse).
 #[derive(Serialize)]
-pub(crate) struct SearchResultJson<'a> {
+pub(crate) struct SearchResultJson<T> {
     #[serde(flatten)]
-    ticket: TicketJson<'a>,
+    object: T,
     result_type: &'static str,
 }
 
@@ -499,10 +500,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub(crate) fn search_result(&self, ticket: &'a Ticket) -> SearchResultJson<'a> {
+    pub(crate) fn search_result(&self, ticket: &'a Ticket) -> SearchResultJson<TicketJson<'a>> {
         SearchResultJson {
-            ticket: self.ticket(ticket),
+            object: self.ticket(ticket),
             result_type: "ticket",
+        }
+    }
+
+    pub(crate) fn user_search_result(&self, user: &'a User) -> SearchResultJson<UserJson<'a>> {
+        SearchResultJson {
+            object: self.user(user),
+            result_type: "user",
         }
     }
 

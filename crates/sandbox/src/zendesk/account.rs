@@ -8,7 +8,9 @@
 //! (`tickets.yml`, DeleteTicket), `/users/me` for anyone (`users.yml`, ShowCurrentUser). Groups
 //! are read by agents and changed by admins (`groups.yml`: ListGroups, ShowGroupById and
 //! ListAssignableGroups for "Admins, Agents"; CreateGroup and DeleteGroup for admins and agents in
-//! an Enterprise custom role, which the sandbox has not; UpdateGroup for "Admins").
+//! an Enterprise custom role allowed to, which no seeded role is; UpdateGroup for "Admins"). Users
+//! are changed by admins likewise (`users.yml`, CreateUser, DeleteUser, DestroyManyUsers), and the
+//! brand, organizations and custom roles read by agents, a single custom role by admins.
 //!
 //! With `--data`, every change is also written through to `crate::zendesk::persist`.
 

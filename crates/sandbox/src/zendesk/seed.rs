@@ -1,4 +1,4 @@
-//! The demo account: fixed users, the groups of issue 3's demo data (Support, the account's
+//! The demo account: fixed users of the one organization (`settings.rs`), the groups of issue 3's demo data (Support, the account's
 //! default group, as the recorded account's is, then Network, Hardware, Software and Database)
 //! and twelve tickets, two in each status, with public comments and internal notes. Everything is deterministic (fixed ids and times), so tests and the demo can
 //! name records.

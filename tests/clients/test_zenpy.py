@@ -1,10 +1,11 @@
 """zenpy (https://pypi.org/project/zenpy/), a real Zendesk client, against the sandbox's Zendesk
-account: ticket CRUD, comments, bulk jobs, search and both kinds of paging."""
+account: ticket CRUD, comments, bulk jobs, search and both kinds of paging, users with their custom
+roles and organizations, and the search export."""
 import os
 import unittest
 
 from zenpy import Zenpy
-from zenpy.lib.api_objects import Comment, Ticket
+from zenpy.lib.api_objects import Comment, Ticket, User
 from zenpy.lib.exception import APIException, RecordNotFoundException
 
 from sandbox import Sandbox, host_of
@@ -83,6 +84,17 @@ class ZenpyAgainstSandbox(unittest.TestCase):
         self.assertGreater(len(by_offset), 5)
         self.assertEqual(sorted(by_offset), sorted(by_cursor))
         self.assertEqual(len(set(by_cursor)), len(by_cursor), "no ticket twice")
+
+    def test_users_roles_and_search_export(self) -> None:
+        created = self.admin.users.create(User(name="Zed Zenpy", email="zed@example.com"))
+        self.assertEqual((created.role, created.verified), ("end-user", False))
+        me = self.admin.users.me()
+        # zenpy follows custom_role_id and organization_id lazily, as in the recordings.
+        self.assertEqual((me.custom_role.name, me.organization.name), ("Admin", "Example Inc."))
+        exported = [user.id for user in self.admin.search_export(type="user", email="zed@example.com")]
+        self.assertEqual(exported, [created.id])
+        self.assertFalse(self.admin.users.delete(created).active)
+        self.assertFalse(self.admin.users(id=created.id).active)
 
     def test_end_users_and_errors(self) -> None:
         me = self.user.users.me()

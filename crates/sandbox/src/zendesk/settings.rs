@@ -24,7 +24,7 @@ pub(crate) const ORGANIZATION_ID: u64 = 30_001;
 const SET_UP_AT: UnixSeconds = 1_699_520_400;
 
 /// The account's name, which the recorded default brand carries too.
-pub(crate) const ACCOUNT_NAME: &str = "Flare Demo";
+const ACCOUNT_NAME: &str = "Flare Demo";
 
 pub(crate) const BRAND: Brand = Brand {
     id: BRAND_ID,

@@ -151,6 +151,22 @@ pub(crate) fn stand_by() -> Vec<BodyItem> {
     )]
 }
 
+/// The spinner sent "when transferring to Live Agent to display the wait time to the end user"
+/// ("body.actionType", `StartSpinner`), with the documented example's message and `waitTime`
+/// written as it is there ("8 Seconds").
+pub(crate) fn wait_time_spinner(wait_secs: u64) -> BodyItem {
+    let unit = match wait_secs {
+        1 => "Second",
+        _ => "Seconds",
+    };
+    BodyItem::Spinner {
+        action_type: "StartSpinner",
+        spinner_type: "wait_time",
+        message: "Routing you to a live agent...",
+        wait_time: format!("{wait_secs} {unit}"),
+    }
+}
+
 /// The end of a conversation ("End a ... conversation by setting the action parameter").
 pub(crate) fn conversation_ended() -> Vec<BodyItem> {
     vec![output_text(

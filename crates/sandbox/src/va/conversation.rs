@@ -55,6 +55,9 @@ pub(crate) struct Conversation {
     created_at: UnixSeconds,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiting_since: Option<UnixSeconds>,
+    /// When the live agent accepted it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_at: Option<UnixSeconds>,
     /// `cause` of a `FAULT_CONVERSATION`.
     #[serde(skip_serializing_if = "Option::is_none")]
     fault_cause: Option<String>,
@@ -236,6 +239,8 @@ pub(crate) enum EntryKind {
     /// An inbound request; `action` says which.
     Request,
     BotReply,
+    /// The `StartSpinner` with the estimated wait, after the hand-off to the live-agent queue.
+    WaitTime,
     AgentJoined,
     AgentMessage,
     TypingStarted,
@@ -415,6 +420,13 @@ enum Step {
     ToAgent,
 }
 
+/// The wait per chat in the queue before any agent accepted one: the documented `StartSpinner`
+/// example's "8 Seconds".
+const DEFAULT_WAIT_SECS: u64 = 8;
+
+/// How many of the latest accepted chats the wait estimate averages.
+const RECENT_WAITS: usize = 10;
+
 /// 32 lowercase hex digits, like sys_ids; deterministic per seed.
 #[derive(Debug)]
 struct IdGenerator {
@@ -447,6 +459,7 @@ impl Conversations {
             attachments,
         } = valid;
         let action = *action;
+        let wait_secs = self.wait_estimate_secs();
         let client_session_id = request.client_session_id.clone().unwrap_or_default();
         let open = self.conversations.iter().rposition(|conversation| {
             conversation.state != ConversationState::Ended
@@ -481,7 +494,7 @@ impl Conversations {
             .map(|attachment| attachment.id.clone())
             .collect();
         conversation.push_inbound(action, message_text(request), attachments, raw.clone(), now);
-        let mut sync_reply = conversation.perform(step, &mut self.ids, request, now);
+        let mut sync_reply = conversation.perform(step, &mut self.ids, request, now, wait_secs);
         if channel.synchronous && sync_reply == SyncReply::Ack {
             if let Some(reply) = conversation.answer_in_response(first_new_seq) {
                 sync_reply = SyncReply::Reply(reply);
@@ -575,6 +588,7 @@ impl Conversations {
         };
         conversation.state = ConversationState::WithAgent;
         conversation.agent = Some(agent);
+        conversation.accepted_at = Some(now);
         let message_id = self.ids.next();
         conversation.agent_says(EntryKind::AgentJoined, bot::AGENT_GREETING, message_id, now);
         Ok(())
@@ -760,6 +774,33 @@ impl Conversations {
             .find(|attachment| attachment.id == attachment_id)
     }
 
+    /// How long a chat joining the live-agent queue now may wait, in seconds. The vendor
+    /// documents only how the wait is shown; the sandbox's estimate gives every chat in the queue,
+    /// the new one included, the mean wait of the latest accepted chats.
+    fn wait_estimate_secs(&self) -> u64 {
+        let recent_waits: Vec<u64> = self
+            .conversations
+            .iter()
+            .rev()
+            .filter_map(|conversation| {
+                let waited = conversation.accepted_at? - conversation.waiting_since?;
+                Some(u64::try_from(waited).unwrap_or(0))
+            })
+            .take(RECENT_WAITS)
+            .collect();
+        let n_recent = recent_waits.len() as u64;
+        let per_chat = match n_recent {
+            0 => DEFAULT_WAIT_SECS,
+            _ => (recent_waits.iter().sum::<u64>() + n_recent / 2) / n_recent,
+        };
+        let n_waiting = self
+            .conversations
+            .iter()
+            .filter(|conversation| conversation.state == ConversationState::Waiting)
+            .count() as u64;
+        per_chat.max(1) * (n_waiting + 1)
+    }
+
     fn get_mut(&mut self, id: &str) -> Option<&mut Conversation> {
         self.conversations
             .iter_mut()
@@ -828,6 +869,7 @@ impl Conversation {
             agent_history: Vec::new(),
             created_at: now,
             waiting_since: None,
+            accepted_at: None,
             fault_cause: None,
             bot_to_bot: true,
             ended_at: None,
@@ -946,6 +988,7 @@ impl Conversation {
         ids: &mut IdGenerator,
         request: &InboundRequest,
         now: UnixSeconds,
+        wait_secs: u64,
     ) -> SyncReply {
         let bot_talks = matches!(
             step,
@@ -988,7 +1031,7 @@ impl Conversation {
             Step::WhichAgentTopic => {
                 self.bot_says(bot::which_agent_topic(), &ReplyFlags::default(), now)
             }
-            Step::AskForAgent => self.ask_for_agent(now),
+            Step::AskForAgent => self.ask_for_agent(now, wait_secs),
             Step::OfferToEnd => self.bot_says(bot::end_picker(), &ReplyFlags::default(), now),
             Step::NotUnderstood => self.not_understood(now),
             Step::End => self.end(Party::Visitor, now),
@@ -1051,8 +1094,8 @@ impl Conversation {
     }
 
     /// The user asks for a live agent: the documented stand-by message with `agentChat: true`,
-    /// and the conversation waits in the queue.
-    fn ask_for_agent(&mut self, now: UnixSeconds) {
+    /// then the wait-time spinner, and the conversation waits in the queue.
+    fn ask_for_agent(&mut self, now: UnixSeconds, wait_secs: u64) {
         let already_queued = matches!(
             self.state,
             ConversationState::Waiting | ConversationState::WithAgent
@@ -1067,6 +1110,8 @@ impl Conversation {
             ..ReplyFlags::default()
         };
         self.bot_says(bot::stand_by(), &flags, now);
+        let spinner = self.reply(vec![bot::wait_time_spinner(wait_secs)], &flags);
+        self.push_outbound(Party::Bot, EntryKind::WaitTime, None, None, &spinner, now);
     }
 
     /// The documented answer to attachments, which ends the conversation.
@@ -1529,6 +1574,7 @@ mod tests {
                     EntryKind::BotReply,
                     "Please stand by while I connect you to a live agent.".to_owned()
                 ),
+                (EntryKind::WaitTime, String::new()),
                 (EntryKind::AgentJoined, bot::AGENT_GREETING.to_owned()),
                 (EntryKind::TypingStarted, String::new()),
                 (EntryKind::AgentMessage, "Restart the client".to_owned()),
@@ -1541,11 +1587,40 @@ mod tests {
             .iter()
             .map(|entry| entry.seq)
             .collect();
-        assert_eq!(seqs, (1..=11).collect::<Vec<u64>>());
+        assert_eq!(seqs, (1..=12).collect::<Vec<u64>>());
         assert_eq!(conversation.state(), ConversationState::Ended);
         let last = conversation.entries().last().unwrap();
         assert_eq!(last.payload["completed"], true);
         assert_eq!(last.payload["requestId"], "r4");
+    }
+
+    #[test]
+    fn estimates_the_wait_from_the_queue() {
+        let mut conversations = Conversations::new(13);
+        let ask = |session: &str, at: UnixSeconds, conversations: &mut Conversations| {
+            let mut asking = message("r1", "Live Agent Support.");
+            asking["clientSessionId"] = Value::from(session);
+            let id = conversations
+                .handle_request(&request(asking), at, Channel::default())
+                .unwrap()
+                .conversation_id;
+            let spinner = conversations.get(&id).unwrap().entries().last().unwrap();
+            assert_eq!(spinner.kind, EntryKind::WaitTime);
+            let wait_time = spinner.payload["body"][0]["waitTime"].clone();
+            (id, wait_time)
+        };
+        let (first, wait_time) = ask("s1", NOW, &mut conversations);
+        assert_eq!(wait_time, "8 Seconds", "nobody waited yet");
+        let (_, wait_time) = ask("s2", NOW, &mut conversations);
+        assert_eq!(wait_time, "16 Seconds", "one chat ahead");
+        conversations
+            .accept(&first, "Beth Anglin", NOW + 30)
+            .unwrap();
+        let (_, wait_time) = ask("s3", NOW + 30, &mut conversations);
+        assert_eq!(
+            wait_time, "60 Seconds",
+            "one ahead, and the last chat waited 30 s"
+        );
     }
 
     #[test]
@@ -1639,7 +1714,9 @@ mod tests {
         let mut conversations = Conversations::new(9);
         let id = send(&mut conversations, message("r1", "Live Agent Support."));
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();
-        let joined = conversations.get(&id).unwrap().entries()[2].clone();
+        // The request, the stand-by message and the spinner come first.
+        let joined = conversations.get(&id).unwrap().entries()[3].clone();
+        assert_eq!(joined.kind, EntryKind::AgentJoined);
         let message_id = joined.payload["body"][0]["messageId"].as_str().unwrap();
         let update = serde_json::json!({
             "requestId": "u1", "action": "UPDATE_MESSAGES", "clientSessionId": "s1",
@@ -1658,7 +1735,7 @@ mod tests {
             .unwrap()
             .sync_reply;
         assert_eq!(sync_reply, SyncReply::MessagesUpdated);
-        let joined = &conversations.get(&id).unwrap().entries()[2];
+        let joined = &conversations.get(&id).unwrap().entries()[3];
         assert_eq!(joined.client_status.as_deref(), Some("sent_to_user"));
         assert_eq!(joined.updated_text.as_deref(), Some("Thanks!"));
     }

@@ -156,6 +156,15 @@ pub(crate) enum BodyItem {
         options: Vec<PickerOption>,
         scripted_data: Option<Value>,
     },
+    /// The wait-time spinner: `ActionMsg` with `spinnerType`, `message` and `waitTime`
+    /// ("body.actionType", `StartSpinner`).
+    #[serde(rename = "ActionMsg", rename_all = "camelCase")]
+    Spinner {
+        action_type: &'static str,
+        spinner_type: &'static str,
+        message: &'static str,
+        wait_time: String,
+    },
     #[serde(rename_all = "camelCase")]
     ActionMsg {
         action_type: &'static str,
@@ -257,6 +266,17 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&typing).unwrap(),
             r#"{"uiType":"ActionMsg","actionType":"StartTypingIndicator"}"#
+        );
+        // The `StartSpinner` example of "body.actionType", in its order.
+        let spinner = BodyItem::Spinner {
+            action_type: "StartSpinner",
+            spinner_type: "wait_time",
+            message: "Routing you to a live agent...",
+            wait_time: "8 Seconds".to_owned(),
+        };
+        assert_eq!(
+            serde_json::to_string(&spinner).unwrap(),
+            r#"{"uiType":"ActionMsg","actionType":"StartSpinner","spinnerType":"wait_time","message":"Routing you to a live agent...","waitTime":"8 Seconds"}"#
         );
     }
 }

@@ -283,6 +283,71 @@ mod tests {
         check("", Intent::NotUnderstood);
     }
 
+    /// Checks a reply body against the `body` of a documented example of `bot-api.md`.
+    fn check_body(body: Vec<BodyItem>, documented: &str) {
+        let documented: serde_json::Value = serde_json::from_str(documented).unwrap();
+        assert_eq!(serde_json::to_value(&body).unwrap(), documented);
+    }
+
+    #[test]
+    fn offers_the_documented_pickers() {
+        // "Transfer a conversation to Live Agent in a specific queue".
+        check_body(
+            not_understood(),
+            r#"[
+              {"uiType": "OutputText", "group": "DefaultText", "value": "I am sorry but I didn't understand your request.", "maskType": "NONE"},
+              {"uiType": "OutputText", "group": "DefaultText", "value": "Please try giving me your request in a different way. I'm currently better at understanding short sentences.", "maskType": "NONE"},
+              {
+                "uiType": "TopicPickerControl",
+                "group": "DefaultPicker",
+                "nluTextEnabled": false,
+                "promptMsg": "Hi guest, please enter your request or make a selection of what I can help with. You can type help any time when you need help.",
+                "label": "Show me everything",
+                "options": [{"label": "Live Agent Support.", "value": "ce2ee85053130010cf8cddeeff7b12bf", "enabled": true}]
+              }
+            ]"#,
+        );
+        // "Transfer a conversation to Live Agent using utterance".
+        check_body(
+            which_agent_topic(),
+            r#"[{
+              "uiType": "Picker",
+              "group": "DefaultPicker",
+              "required": true,
+              "nluTextEnabled": false,
+              "label": "I want to be sure I got this right. What item best describes what you want to do?",
+              "itemType": "List",
+              "style": "list",
+              "multiSelect": false,
+              "options": [
+                {"label": "Live Agent Support.", "value": "Live Agent Support.", "renderStyle": "data", "enabled": false},
+                {"label": "Virtual Agent Capabilities.", "value": "Virtual Agent Capabilities.", "renderStyle": "data", "enabled": false},
+                {"label": "I want something else", "value": "-1", "renderStyle": "data", "enabled": false}
+              ],
+              "scriptedData": null
+            }]"#,
+        );
+        // "Use commands ... as an utterance to end a conversation".
+        check_body(
+            end_picker(),
+            r#"[{
+              "uiType": "Picker",
+              "group": "DefaultPicker",
+              "required": true,
+              "nluTextEnabled": false,
+              "label": "Please make a selection.",
+              "itemType": "List",
+              "style": "list",
+              "multiSelect": false,
+              "options": [
+                {"label": "End conversation", "value": "1", "renderStyle": "data", "enabled": false},
+                {"label": "Cancel", "value": "0", "renderStyle": "data", "enabled": false}
+              ],
+              "scriptedData": null
+            }]"#,
+        );
+    }
+
     #[test]
     fn reads_end_picker_choices() {
         assert_eq!(end_choice("1"), Some(EndChoice::End));

@@ -2,7 +2,8 @@
 //! (`bot-api.md` examples, `va-api-controls.md`, and the Store release 2.0.x feature page for the
 //! agent's name); nothing here is made up beyond choosing which documented reply fits.
 
-use crate::va::wire::{AgentInfo, BodyItem, PickerOption};
+use crate::va::conversation::AgentMessage;
+use crate::va::wire::{AgentInfo, BodyItem, LinkValue, PickerOption};
 
 /// The sys_id of the "Live Agent Support." topic in the documented topic pickers.
 pub(crate) const LIVE_AGENT_TOPIC_ID: &str = "ce2ee85053130010cf8cddeeff7b12bf";
@@ -178,15 +179,54 @@ pub(crate) fn conversation_ended() -> Vec<BodyItem> {
 /// the Store release 2.0.x features): Agent Chat's greeting, sent from the agent.
 pub(crate) const AGENT_GREETING: &str = "Thank you for contacting support. I am looking into your question now and will be with you shortly.";
 
-/// A message from the live agent, with `agentInfo` ("body.agentInfo") and the `messageId` that
-/// `UPDATE_MESSAGES` refers to ("body.messageId").
-pub(crate) fn agent_text(text: &str, agent: AgentInfo, message_id: String) -> BodyItem {
-    BodyItem::OutputText {
-        group: "DefaultText",
-        value: text.to_owned(),
-        mask_type: "NONE",
-        agent_info: Some(agent),
-        message_id: Some(message_id),
+/// A message from the live agent, as text or as one of the output controls of
+/// `va-api-controls.md`, with `agentInfo` ("body.agentInfo") and the `messageId` that
+/// `UPDATE_MESSAGES` refers to ("body.messageId"). Links open in a new window, as in every
+/// documented link.
+pub(crate) fn agent_message(
+    message: &AgentMessage,
+    agent: AgentInfo,
+    message_id: String,
+) -> BodyItem {
+    let agent_info = Some(agent);
+    let message_id = Some(message_id);
+    match message {
+        AgentMessage::Text(text) => BodyItem::OutputText {
+            group: "DefaultText",
+            value: text.clone(),
+            mask_type: "NONE",
+            agent_info,
+            message_id,
+        },
+        AgentMessage::Link { url, label, header } => BodyItem::OutputLink {
+            group: "DefaultOutputLink",
+            label: label.clone(),
+            header: header.clone(),
+            link_type: "link",
+            value: LinkValue {
+                action: url.clone(),
+                target: "_blank",
+            },
+            agent_info,
+            message_id,
+        },
+        AgentMessage::Image { url, alt_text } => BodyItem::OutputImage {
+            group: "DefaultOutputImage",
+            value: url.clone(),
+            alt_text: alt_text.clone(),
+            agent_info,
+            message_id,
+        },
+        AgentMessage::Card {
+            template_name,
+            data,
+        } => BodyItem::OutputCard {
+            group: "DefaultOutputCard",
+            template_name: template_name.clone(),
+            data: data.to_string(),
+            agent_info,
+            message_id,
+        },
     }
 }
 

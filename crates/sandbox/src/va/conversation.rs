@@ -373,6 +373,40 @@ pub(crate) enum AgentError {
     },
     #[error("the message text is empty")]
     EmptyText,
+    /// A link, image or card that the documented controls cannot carry.
+    #[error("invalid {control}: {reason}")]
+    InvalidControl {
+        control: &'static str,
+        reason: String,
+    },
+}
+
+/// What the simulated live agent sends: text, or one of the output controls of
+/// `va-api-controls.md`. The admin API takes it as `{"text": ...}`, `{"link": {...}}`,
+/// `{"image": {...}}` or `{"card": {...}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum AgentMessage {
+    Text(String),
+    /// "Output Link": `url` becomes `value.action`.
+    Link {
+        url: String,
+        label: String,
+        #[serde(default)]
+        header: Option<String>,
+    },
+    /// "Output Image": `url` becomes `value`.
+    Image {
+        url: String,
+        #[serde(default)]
+        alt_text: Option<String>,
+    },
+    /// "Output Card": one of the documented templates, and its data, which goes out as a JSON
+    /// string ("The data field will be of type string").
+    Card {
+        template_name: String,
+        data: Value,
+    },
 }
 
 /// What a reply echoes of the request it answers: agent messages echo the last request, as the
@@ -426,6 +460,14 @@ const DEFAULT_WAIT_SECS: u64 = 8;
 
 /// How many of the latest accepted chats the wait estimate averages.
 const RECENT_WAITS: usize = 10;
+
+/// The card templates `va-api-controls.md` shows ("Output Card").
+const CARD_TEMPLATES: [&str; 4] = [
+    "Large image with text",
+    "Small image with text",
+    "Youtube Video Card",
+    "Card",
+];
 
 /// 32 lowercase hex digits, like sys_ids; deterministic per seed.
 #[derive(Debug)]
@@ -590,7 +632,8 @@ impl Conversations {
         conversation.agent = Some(agent);
         conversation.accepted_at = Some(now);
         let message_id = self.ids.next();
-        conversation.agent_says(EntryKind::AgentJoined, bot::AGENT_GREETING, message_id, now);
+        let greeting = AgentMessage::Text(bot::AGENT_GREETING.to_owned());
+        conversation.agent_says(EntryKind::AgentJoined, &greeting, message_id, now);
         Ok(())
     }
 
@@ -598,17 +641,15 @@ impl Conversations {
     pub(crate) fn agent_message(
         &mut self,
         id: &str,
-        text: &str,
+        message: &AgentMessage,
         now: UnixSeconds,
     ) -> Result<(), AgentError> {
-        if text.trim().is_empty() {
-            return Err(AgentError::EmptyText);
-        }
+        message.validate()?;
         let conversation_idx = self.index(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         conversation.expect_state(ConversationState::WithAgent, "sending", "an agent")?;
         let message_id = self.ids.next();
-        conversation.agent_says(EntryKind::AgentMessage, text, message_id, now);
+        conversation.agent_says(EntryKind::AgentMessage, message, message_id, now);
         Ok(())
     }
 
@@ -1187,7 +1228,13 @@ impl Conversation {
         self.push_outbound(Party::Bot, EntryKind::BotReply, text, None, &reply, now);
     }
 
-    fn agent_says(&mut self, kind: EntryKind, text: &str, message_id: String, now: UnixSeconds) {
+    fn agent_says(
+        &mut self,
+        kind: EntryKind,
+        message: &AgentMessage,
+        message_id: String,
+        now: UnixSeconds,
+    ) {
         let agent = self
             .agent
             .as_ref()
@@ -1201,9 +1248,9 @@ impl Conversation {
             agent_chat: true,
             ..ReplyFlags::default()
         };
-        let body = vec![bot::agent_text(text, agent_info, message_id.clone())];
+        let body = vec![bot::agent_message(message, agent_info, message_id.clone())];
         let reply = self.reply(body, &flags);
-        let text = Some(text.to_owned());
+        let text = Some(message.transcript_text());
         self.push_outbound(Party::Agent, kind, text, Some(message_id), &reply, now);
     }
 
@@ -1346,6 +1393,61 @@ impl Conversation {
     }
 }
 
+impl AgentMessage {
+    fn validate(&self) -> Result<(), AgentError> {
+        let invalid = |control, reason: String| AgentError::InvalidControl { control, reason };
+        match self {
+            AgentMessage::Text(text) if text.trim().is_empty() => Err(AgentError::EmptyText),
+            AgentMessage::Text(_) => Ok(()),
+            AgentMessage::Link { url, label, .. } => {
+                check_url(url).map_err(|reason| invalid("link", reason))?;
+                match label.trim().is_empty() {
+                    true => Err(invalid("link", "the label is empty".to_owned())),
+                    false => Ok(()),
+                }
+            }
+            AgentMessage::Image { url, .. } => {
+                check_url(url).map_err(|reason| invalid("image", reason))
+            }
+            AgentMessage::Card {
+                template_name,
+                data,
+            } => {
+                if !CARD_TEMPLATES.contains(&template_name.as_str()) {
+                    let reason = format!(
+                        "unknown template `{template_name}`, expected one of {}",
+                        CARD_TEMPLATES.join(", ")
+                    );
+                    return Err(invalid("card", reason));
+                }
+                match data.is_object() {
+                    true => Ok(()),
+                    false => Err(invalid("card", "data must be a JSON object".to_owned())),
+                }
+            }
+        }
+    }
+
+    /// The message as the agent's transcript shows it.
+    fn transcript_text(&self) -> String {
+        match self {
+            AgentMessage::Text(text) => text.clone(),
+            AgentMessage::Link { url, label, .. } => format!("{label}: {url}"),
+            AgentMessage::Image { url, alt_text } => match alt_text {
+                Some(alt_text) => format!("Image {alt_text}: {url}"),
+                None => format!("Image: {url}"),
+            },
+            AgentMessage::Card {
+                template_name,
+                data,
+            } => match data.get("title").and_then(Value::as_str) {
+                Some(title) => format!("Card {template_name}: {title}"),
+                None => format!("Card {template_name}"),
+            },
+        }
+    }
+}
+
 impl Entry {
     pub(crate) fn direction(&self) -> Direction {
         self.direction
@@ -1459,6 +1561,15 @@ fn history_for_agent(items: &[Value], format: HistoryFormat) -> Vec<String> {
     }
 }
 
+/// Links and images the client is to open or fetch: absolute `http` or `https` URLs.
+fn check_url(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| format!("`{url}` is not a URL"))?;
+    match matches!(parsed.scheme(), "http" | "https") {
+        true => Ok(()),
+        false => Err(format!("`{url}` is not an http or https URL")),
+    }
+}
+
 /// Whether a request's `message.attachment` names anything.
 fn has_attachment(request: &InboundRequest) -> bool {
     let attachment = request
@@ -1556,9 +1667,8 @@ mod tests {
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();
         send(&mut conversations, message("r4", "My VPN is down"));
         conversations.agent_typing(&id, true, NOW).unwrap();
-        conversations
-            .agent_message(&id, "Restart the client", NOW)
-            .unwrap();
+        let text = AgentMessage::Text("Restart the client".to_owned());
+        conversations.agent_message(&id, &text, NOW).unwrap();
         conversations.agent_end(&id, NOW).unwrap();
 
         let ended = "The conversation has ended. If you need help again, type hi.";
@@ -1627,8 +1737,9 @@ mod tests {
     fn agent_actions_need_the_right_state() {
         let mut conversations = Conversations::new(1);
         let id = send(&mut conversations, message("r1", "hi"));
+        let hello = AgentMessage::Text("hello".to_owned());
         assert_eq!(
-            conversations.agent_message(&id, "hello", NOW),
+            conversations.agent_message(&id, &hello, NOW),
             Err(AgentError::WrongState {
                 id: id.clone(),
                 state: ConversationState::Bot,
@@ -1647,10 +1758,52 @@ mod tests {
             serde_json::json!({"requestId": "r2", "action": "AGENT", "clientSessionId": "s1", "userId": "abel.tuter"}),
         );
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();
+        let blank = AgentMessage::Text("  ".to_owned());
         assert_eq!(
-            conversations.agent_message(&id, "  ", NOW),
+            conversations.agent_message(&id, &blank, NOW),
             Err(AgentError::EmptyText)
         );
+    }
+
+    #[test]
+    fn refuses_controls_the_documents_cannot_carry() {
+        let check = |message: AgentMessage, expected: &str| match message.validate() {
+            Err(error) => assert_eq!(error.to_string(), expected),
+            Ok(()) => panic!("{message:?} was accepted"),
+        };
+        let link = |url: &str, label: &str| AgentMessage::Link {
+            url: url.to_owned(),
+            label: label.to_owned(),
+            header: None,
+        };
+        check(
+            link("javascript:alert(1)", "Click"),
+            "invalid link: `javascript:alert(1)` is not an http or https URL",
+        );
+        check(link("/kb", "KB"), "invalid link: `/kb` is not a URL");
+        check(
+            link("https://www.servicenow.com", ""),
+            "invalid link: the label is empty",
+        );
+        check(
+            AgentMessage::Card {
+                template_name: "Poster".to_owned(),
+                data: serde_json::json!({}),
+            },
+            "invalid card: unknown template `Poster`, expected one of Large image with text, Small image with text, Youtube Video Card, Card",
+        );
+        check(
+            AgentMessage::Card {
+                template_name: "Card".to_owned(),
+                data: Value::from("{}"),
+            },
+            "invalid card: data must be a JSON object",
+        );
+        let image = AgentMessage::Image {
+            url: "https://adaptivecards.io/content/cats/1.png".to_owned(),
+            alt_text: None,
+        };
+        assert_eq!(image.validate(), Ok(()));
     }
 
     #[test]

@@ -42,7 +42,7 @@ use tokio::sync::watch;
 use crate::datetime::UnixSeconds;
 use crate::va::attachments::{AttachmentRef, FetchLimits};
 use crate::va::config::VaConfig;
-use crate::va::conversation::{Channel, Conversation, Conversations, SyncReply};
+use crate::va::conversation::{AgentMessage, Channel, Conversation, Conversations, SyncReply};
 use crate::va::error::VaError;
 use crate::wire::json_response;
 use crate::AppState;
@@ -65,7 +65,7 @@ pub(crate) struct VaState {
 #[derive(Debug, Clone)]
 pub(crate) enum AgentAction {
     Accept { agent_name: String },
-    Message { text: String },
+    Message(AgentMessage),
     Typing(bool),
     End,
 }
@@ -295,7 +295,7 @@ fn act(state: &AppState, id: &str, action: AgentAction) -> Result<Conversation, 
         let conversations = &mut va.conversations;
         match action {
             AgentAction::Accept { agent_name } => conversations.accept(id, &agent_name, now),
-            AgentAction::Message { text } => conversations.agent_message(id, &text, now),
+            AgentAction::Message(message) => conversations.agent_message(id, &message, now),
             AgentAction::Typing(typing) => conversations.agent_typing(id, typing, now),
             AgentAction::End => conversations.agent_end(id, now),
         }?;

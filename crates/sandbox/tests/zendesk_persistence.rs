@@ -1,5 +1,6 @@
-//! `--data DIR` for the Zendesk account: tickets, comments, users, groups, uploads, bulk job
-//! statuses and OAuth tokens survive a restart; ids go on where they stopped.
+//! `--data DIR` for the Zendesk account: tickets, comments, audits, soft-deleted tickets, users,
+//! groups, uploads, bulk job statuses and OAuth tokens survive a restart; ids go on where they
+//! stopped.
 
 mod common;
 
@@ -311,6 +312,90 @@ async fn the_account_survives_a_restart() {
         .map(|comment| &comment["id"])
         .collect();
     assert!(!earlier_ids.contains(&&comment["id"]), "a fresh comment id");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn deleted_tickets_and_audits_survive_a_restart() {
+    use reqwest::Method;
+    let dir = fresh_dir("history");
+    let first = start(&dir).await;
+    send(
+        &first,
+        Method::PUT,
+        "/api/v2/tickets/3.json",
+        Some(json!({"ticket": {"status": "pending"}})),
+    )
+    .await;
+    send(&first, Method::DELETE, "/api/v2/tickets/4.json", None).await;
+    send(&first, Method::DELETE, "/api/v2/tickets/5.json", None).await;
+    // Ticket 5 goes for good, and its audits with it.
+    send(
+        &first,
+        Method::DELETE,
+        "/api/v2/deleted_tickets/5.json",
+        None,
+    )
+    .await;
+    let deleted_before = send(&first, Method::GET, "/api/v2/deleted_tickets.json", None).await;
+    let audits_before = send(&first, Method::GET, "/api/v2/ticket_audits.json", None).await;
+    let ticket_audits_before =
+        send(&first, Method::GET, "/api/v2/tickets/3/audits.json", None).await;
+
+    let second = start(&dir).await;
+    let deleted_after = send(&second, Method::GET, "/api/v2/deleted_tickets.json", None).await;
+    assert_eq!(deleted_after, deleted_before);
+    assert_eq!(deleted_after["deleted_tickets"][0]["id"], 4);
+    assert_eq!(deleted_after["count"], 1);
+    let audits_after = send(&second, Method::GET, "/api/v2/ticket_audits.json", None).await;
+    assert_eq!(audits_after, audits_before);
+    let ticket_audits_after =
+        send(&second, Method::GET, "/api/v2/tickets/3/audits.json", None).await;
+    assert_eq!(ticket_audits_after, ticket_audits_before);
+    assert_eq!(
+        ticket_audits_after["audits"]
+            .as_array()
+            .and_then(|audits| audits.last())
+            .map(|audit| audit["events"][0]["value"].clone()),
+        Some(json!("pending"))
+    );
+    // The deleted ticket can still be restored; the purged one cannot.
+    send(
+        &second,
+        Method::PUT,
+        "/api/v2/deleted_tickets/4/restore.json",
+        None,
+    )
+    .await;
+    send(&second, Method::GET, "/api/v2/tickets/4.json", None).await;
+    let purged = second
+        .send(
+            second.client().put(format!(
+                "{}/api/v2/deleted_tickets/5/restore.json",
+                second.url
+            )),
+            Some(ZENDESK_ADMIN),
+        )
+        .await;
+    assert_eq!(purged.status, StatusCode::NOT_FOUND);
+    // Audit ids go on where they stopped.
+    let updated = send(
+        &second,
+        Method::PUT,
+        "/api/v2/tickets/3.json",
+        Some(json!({"ticket": {"status": "open"}})),
+    )
+    .await;
+    let earlier_ids: Vec<&Value> = audits_after["audits"]
+        .as_array()
+        .expect("audits")
+        .iter()
+        .map(|audit| &audit["id"])
+        .collect();
+    assert!(
+        !earlier_ids.contains(&&updated["audit"]["id"]),
+        "a fresh audit id"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

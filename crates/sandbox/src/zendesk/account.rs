@@ -8,7 +8,12 @@
 //! (`tickets.yml`, DeleteTicket), `/users/me` for anyone (`users.yml`, ShowCurrentUser). Groups
 //! are read by agents and changed by admins (`groups.yml`: ListGroups, ShowGroupById and
 //! ListAssignableGroups for "Admins, Agents"; CreateGroup and DeleteGroup for admins and agents in
-//! an Enterprise custom role, which the sandbox has not; UpdateGroup for "Admins").
+//! an Enterprise custom role, which the sandbox has not; UpdateGroup for "Admins"). Deleted
+//! tickets are for agents (ListDeletedTickets, RestoreDeletedTicket, DeleteTicketPermanently and
+//! their bulk forms in Zendesk's OpenAPI, `deleted-tickets-openapi-original.yml` of the
+//! api-evangelist/zendesk mirror that `shared/reference/zendesk/` was split from). Audits are read
+//! by agents, all of them at once by admins (`tickets.yml`, ListAuditsForTicket;
+//! `ticket-audits.yml`, ListTicketAudits).
 //!
 //! With `--data`, every change is also written through to `crate::zendesk::persist`.
 
@@ -230,35 +235,61 @@ pub(crate) enum JobKind {
     Create,
     Update,
     Destroy,
+    /// Deleting soft-deleted tickets for good.
+    Purge,
 }
 
-/// What a ticket change recorded, for the `audit` of the reply.
-#[derive(Debug, Clone)]
+/// What one ticket create or update recorded: the `audit` of the reply, kept for the audit lists.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Audit {
     pub(crate) id: u64,
     pub(crate) ticket_id: u64,
     pub(crate) created_at: UnixSeconds,
     pub(crate) author_id: u64,
-    /// The caller's `User-Agent`, which Zendesk shows as `metadata.system.client`.
-    pub(crate) client: String,
+    /// The caller's `User-Agent`, which Zendesk shows as `metadata.system.client`; `None` for
+    /// changes the account made itself, whose `metadata.system` is empty (recorded
+    /// `TestTicketAudits`: the sample ticket's audits).
+    pub(crate) client: Option<String>,
+    pub(crate) channel: Channel,
     pub(crate) events: Vec<AuditEvent>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum AuditEvent {
     /// A comment; the event carries the comment's id.
     Comment(Comment),
     Create {
         id: u64,
-        field_name: &'static str,
+        field_name: String,
         value: Option<String>,
     },
     Change {
         id: u64,
-        field_name: &'static str,
+        field_name: String,
         value: Option<String>,
         previous_value: Option<String>,
     },
+}
+
+/// A soft-deleted ticket, kept until it is restored or deleted permanently (Zendesk's "Soft
+/// delete"; the mirror's `deleted-tickets-openapi-original.yml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct DeletedTicket {
+    /// The ticket as it was, its status the `previous_state`.
+    pub(crate) ticket: Ticket,
+    pub(crate) deleted_at: UnixSeconds,
+    /// Who deleted it, the list's `actor`.
+    pub(crate) actor_id: u64,
+}
+
+/// A ticket as the incremental exports hand it out: deleted ones too, with status `deleted`, and
+/// `generated_timestamp`, the time the exports compare (`incremental.yml`; recorded
+/// `TicketsIncrementalTest.test_get_values`, whose deleted ticket kept its `updated_at`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ExportedTicket<'a> {
+    pub(crate) ticket: &'a Ticket,
+    pub(crate) generated_timestamp: UnixSeconds,
+    pub(crate) deleted: bool,
 }
 
 /// Ticket ids for `update_many`: each ticket with its own changes, or one change for many ids
@@ -281,6 +312,8 @@ pub(crate) struct Actor {
 pub(crate) struct Account {
     users: BTreeMap<u64, User>,
     tickets: BTreeMap<u64, Ticket>,
+    deleted_tickets: BTreeMap<u64, DeletedTicket>,
+    audits: BTreeMap<u64, Audit>,
     groups: BTreeMap<u64, Group>,
     attachments: BTreeMap<u64, Attachment>,
     uploads: HashMap<String, Upload>,
@@ -392,13 +425,24 @@ impl TicketType {
     }
 }
 
+impl AuditEvent {
+    pub(crate) fn id(&self) -> u64 {
+        match self {
+            AuditEvent::Comment(comment) => comment.id,
+            AuditEvent::Create { id, .. } | AuditEvent::Change { id, .. } => *id,
+        }
+    }
+}
+
 impl JobKind {
     /// The recorded `job_type`: "Bulk Create Ticket" for `create_many`, and "Bulk Update Ticket"
-    /// for `destroy_many` (recorded) and `update_many`.
-    pub(crate) fn label(self) -> &'static str {
+    /// for `destroy_many` (recorded) and `update_many`. The one recorded permanent delete has none
+    /// (`TestDeletedTickets.test_permanently_delete`).
+    pub(crate) fn label(self) -> Option<&'static str> {
         match self {
-            JobKind::Create => "Bulk Create Ticket",
-            JobKind::Update | JobKind::Destroy => "Bulk Update Ticket",
+            JobKind::Create => Some("Bulk Create Ticket"),
+            JobKind::Update | JobKind::Destroy => Some("Bulk Update Ticket"),
+            JobKind::Purge => None,
         }
     }
 }
@@ -408,6 +452,8 @@ impl Default for Account {
         Account {
             users: BTreeMap::new(),
             tickets: BTreeMap::new(),
+            deleted_tickets: BTreeMap::new(),
+            audits: BTreeMap::new(),
             groups: BTreeMap::new(),
             attachments: BTreeMap::new(),
             uploads: HashMap::new(),
@@ -444,6 +490,12 @@ impl Account {
         for ticket in snapshot.tickets {
             account.insert_ticket(ticket);
         }
+        for deleted in snapshot.deleted_tickets {
+            account.insert_deleted_ticket(deleted);
+        }
+        for audit in snapshot.audits {
+            account.insert_audit(audit);
+        }
         for group in snapshot.groups {
             account.insert_group(group);
         }
@@ -477,6 +529,8 @@ impl Account {
         Snapshot {
             users: self.users.values().cloned().collect(),
             tickets: self.tickets.values().cloned().collect(),
+            deleted_tickets: self.deleted_tickets.values().cloned().collect(),
+            audits: self.audits.values().cloned().collect(),
             groups: self.groups.values().cloned().collect(),
             attachments: self.attachments.values().cloned().collect(),
             uploads: self.uploads.values().cloned().collect(),
@@ -842,7 +896,7 @@ impl Account {
         for (field_name, value) in tickets::creation_fields(&ticket) {
             events.push(AuditEvent::Create {
                 id: self.next_object_id(),
-                field_name,
+                field_name: field_name.to_owned(),
                 value,
             });
         }
@@ -851,14 +905,15 @@ impl Account {
         self.persist(|store| store.set_counter(NEXT_TICKET_ID, ticket_id + 1));
         self.persist(|store| store.put_ticket(&ticket));
         self.tickets.insert(ticket_id, ticket);
-        Ok(Audit {
+        Ok(self.store_audit(Audit {
             id: audit_id,
             ticket_id,
             created_at: now,
             author_id: actor.user.id,
-            client: actor.client.clone(),
+            client: Some(actor.client.clone()),
+            channel: Channel::Api,
             events,
-        })
+        }))
     }
 
     pub(crate) fn update_ticket(
@@ -915,7 +970,7 @@ impl Account {
         for change in changes {
             events.push(AuditEvent::Change {
                 id: self.next_object_id(),
-                field_name: change.field_name,
+                field_name: change.field_name.to_owned(),
                 value: change.value,
                 previous_value: change.previous_value,
             });
@@ -923,27 +978,47 @@ impl Account {
         ticket.updated_at = now;
         self.persist(|store| store.put_ticket(&ticket));
         self.tickets.insert(ticket_id, ticket);
-        Ok(Audit {
+        let audit = Audit {
             id: audit_id,
             ticket_id,
             created_at: now,
             author_id: actor.user.id,
-            client: actor.client.clone(),
+            client: Some(actor.client.clone()),
+            channel: Channel::Api,
             events,
-        })
+        };
+        // An update that changed nothing leaves no trace in the ticket's history.
+        match audit.events.is_empty() {
+            true => Ok(audit),
+            false => Ok(self.store_audit(audit)),
+        }
     }
 
+    /// Soft-deletes a ticket: it leaves every list and lookup for the deleted tickets, from which
+    /// it can be restored (`tickets.yml`, DeleteTicket; recorded
+    /// `TestDeletedTickets.test_delete_and_restore`).
     pub(crate) fn delete_ticket(
         &mut self,
         caller: &User,
         ticket_id: u64,
+        now: UnixSeconds,
     ) -> Result<(), ZendeskError> {
         require_deleter(caller)?;
-        self.tickets
-            .remove(&ticket_id)
-            .ok_or(ZendeskError::RecordNotFound)?;
+        self.soft_delete(caller, ticket_id, now)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    fn soft_delete(&mut self, caller: &User, ticket_id: u64, now: UnixSeconds) -> Option<()> {
+        let ticket = self.tickets.remove(&ticket_id)?;
         self.persist(|store| store.remove_ticket(ticket_id));
-        Ok(())
+        let deleted = DeletedTicket {
+            ticket,
+            deleted_at: now,
+            actor_id: caller.id,
+        };
+        self.persist(|store| store.put_deleted_ticket(&deleted));
+        self.deleted_tickets.insert(ticket_id, deleted);
+        Some(())
     }
 
     /// The comments of a ticket, oldest first (`tickets.yml`, ListTicketComments: agents).
@@ -1097,8 +1172,8 @@ impl Account {
         ))
     }
 
-    /// Deletes up to 100 tickets as one job (`tickets.yml`, BulkDeleteTickets). Ids that do not
-    /// exist are skipped.
+    /// Soft-deletes up to 100 tickets as one job (`tickets.yml`, BulkDeleteTickets). Ids that do
+    /// not exist are skipped.
     pub(crate) fn destroy_many(
         &mut self,
         caller: &User,
@@ -1110,9 +1185,7 @@ impl Account {
             return Err(ZendeskError::TooManyValues { parameter: "ids" });
         }
         for ticket_id in ticket_ids {
-            if self.tickets.remove(ticket_id).is_some() {
-                self.persist(|store| store.remove_ticket(*ticket_id));
-            }
+            self.soft_delete(caller, *ticket_id, now);
         }
         // No destroy job's results are recorded; this is how the recorded deleted-ticket purge
         // job completes.
@@ -1218,6 +1291,192 @@ impl Account {
         // Deterministic but not guessable from ids alone; shaped like the documented tokens.
         let mixed = self.n_tokens.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995;
         format!("{mixed:016x}")[..15].to_owned()
+    }
+
+    // --- Deleted tickets ---
+
+    /// Adds a deleted ticket as it is; for restoring a stored account.
+    pub(crate) fn insert_deleted_ticket(&mut self, deleted: DeletedTicket) {
+        self.next_ticket_id = self.next_ticket_id.max(deleted.ticket.id + 1);
+        self.deleted_tickets.insert(deleted.ticket.id, deleted);
+    }
+
+    /// The soft-deleted tickets by id, the order they were created in (ListDeletedTickets: "ordered
+    /// chronologically by created date, from oldest to newest").
+    pub(crate) fn deleted_tickets(
+        &self,
+        caller: &User,
+    ) -> Result<Vec<&DeletedTicket>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self.deleted_tickets.values().collect())
+    }
+
+    /// Puts a soft-deleted ticket back as it was (RestoreDeletedTicket). Restoring counts as a
+    /// change: the recorded restored ticket's `updated_at` moved on.
+    pub(crate) fn restore_ticket(
+        &mut self,
+        caller: &User,
+        ticket_id: u64,
+        now: UnixSeconds,
+    ) -> Result<(), ZendeskError> {
+        require_agent(caller)?;
+        self.undelete(ticket_id, now)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// Restores up to 100 soft-deleted tickets (BulkRestoreDeletedTickets); ids of no deleted
+    /// ticket are skipped, as the bulk delete skips unknown ids.
+    pub(crate) fn restore_many(
+        &mut self,
+        caller: &User,
+        ticket_ids: &[u64],
+        now: UnixSeconds,
+    ) -> Result<(), ZendeskError> {
+        require_agent(caller)?;
+        if ticket_ids.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "ids" });
+        }
+        for ticket_id in ticket_ids {
+            self.undelete(*ticket_id, now);
+        }
+        Ok(())
+    }
+
+    /// Deletes a soft-deleted ticket for good, as a job (DeleteTicketPermanently). Recorded
+    /// `TestDeletedTickets.test_permanently_delete`: the job has no total and completes with
+    /// `{"success": true}`; restoring the ticket afterwards is not found.
+    pub(crate) fn purge_ticket(
+        &mut self,
+        caller: &User,
+        ticket_id: u64,
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_agent(caller)?;
+        self.purge(ticket_id).ok_or(ZendeskError::RecordNotFound)?;
+        Ok(self.add_job(
+            JobKind::Purge,
+            None,
+            JobResults::Done { success: true },
+            now,
+        ))
+    }
+
+    /// Deletes up to 100 soft-deleted tickets for good, as one job (BulkPermanentlyDeleteTickets:
+    /// "If one ticket fails to be deleted, the endpoint still attempts to delete the others").
+    pub(crate) fn purge_many(
+        &mut self,
+        caller: &User,
+        ticket_ids: &[u64],
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_agent(caller)?;
+        if ticket_ids.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "ids" });
+        }
+        for ticket_id in ticket_ids {
+            self.purge(*ticket_id);
+        }
+        Ok(self.add_job(
+            JobKind::Purge,
+            Some(ticket_ids.len()),
+            JobResults::Done { success: true },
+            now,
+        ))
+    }
+
+    fn undelete(&mut self, ticket_id: u64, now: UnixSeconds) -> Option<()> {
+        let mut ticket = self.deleted_tickets.remove(&ticket_id)?.ticket;
+        self.persist(|store| store.remove_deleted_ticket(ticket_id));
+        ticket.updated_at = now;
+        self.persist(|store| store.put_ticket(&ticket));
+        self.tickets.insert(ticket_id, ticket);
+        Some(())
+    }
+
+    fn purge(&mut self, ticket_id: u64) -> Option<()> {
+        self.deleted_tickets.remove(&ticket_id)?;
+        self.persist(|store| store.remove_deleted_ticket(ticket_id));
+        self.audits.retain(|_, audit| audit.ticket_id != ticket_id);
+        self.persist(|store| store.remove_audits(ticket_id));
+        Some(())
+    }
+
+    // --- Audits ---
+
+    /// Adds an audit as it is; for seeding and restoring.
+    pub(crate) fn insert_audit(&mut self, audit: Audit) {
+        let last_id = audit
+            .events
+            .iter()
+            .map(AuditEvent::id)
+            .fold(audit.id, u64::max);
+        self.next_object_id = self.next_object_id.max(last_id + 1);
+        self.audits.insert(audit.id, audit);
+    }
+
+    fn store_audit(&mut self, audit: Audit) -> Audit {
+        self.persist(|store| store.put_audit(&audit));
+        self.audits.insert(audit.id, audit.clone());
+        audit
+    }
+
+    /// The audits of every ticket not deleted, oldest first (`ticket-audits.yml`,
+    /// ListTicketAudits: admins; recorded `TestTicketAudits`: in `created_at,id` order).
+    pub(crate) fn list_audits(&self, caller: &User) -> Result<Vec<&Audit>, ZendeskError> {
+        require_admin(caller)?;
+        Ok(self.audits_by_time(|audit| self.tickets.contains_key(&audit.ticket_id)))
+    }
+
+    /// A ticket's audits, oldest first (`tickets.yml`, ListAuditsForTicket: agents).
+    pub(crate) fn ticket_audits(
+        &self,
+        caller: &User,
+        ticket_id: u64,
+    ) -> Result<Vec<&Audit>, ZendeskError> {
+        self.ticket(caller, ticket_id)?;
+        Ok(self.audits_by_time(|audit| audit.ticket_id == ticket_id))
+    }
+
+    /// One audit of a ticket (`tickets.yml`, ShowTicketAudit: agents).
+    pub(crate) fn ticket_audit(
+        &self,
+        caller: &User,
+        ticket_id: u64,
+        audit_id: u64,
+    ) -> Result<&Audit, ZendeskError> {
+        self.ticket(caller, ticket_id)?;
+        self.audits
+            .get(&audit_id)
+            .filter(|audit| audit.ticket_id == ticket_id)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    fn audits_by_time(&self, keep: impl Fn(&Audit) -> bool) -> Vec<&Audit> {
+        let mut audits: Vec<&Audit> = self.audits.values().filter(|audit| keep(audit)).collect();
+        audits.sort_by_key(|audit| (audit.created_at, audit.id));
+        audits
+    }
+
+    // --- Incremental exports ---
+
+    /// Every ticket the incremental exports hand out, soft-deleted ones included (`incremental.yml`:
+    /// admins only).
+    pub(crate) fn exported_tickets(
+        &self,
+        caller: &User,
+    ) -> Result<Vec<ExportedTicket<'_>>, ZendeskError> {
+        require_admin(caller)?;
+        let live = self.tickets.values().map(|ticket| ExportedTicket {
+            ticket,
+            generated_timestamp: ticket.updated_at,
+            deleted: false,
+        });
+        let deleted = self.deleted_tickets.values().map(|deleted| ExportedTicket {
+            ticket: &deleted.ticket,
+            generated_timestamp: deleted.deleted_at,
+            deleted: true,
+        });
+        Ok(live.chain(deleted).collect())
     }
 }
 

@@ -11,12 +11,15 @@
 //! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
-//! - `tickets_api.rs`, `users_api.rs`, `groups_api.rs`, `files_api.rs`, `oauth_api.rs`,
-//!   `admin_api.rs`: thin handlers.
+//! - `tickets_api.rs`, `deleted_tickets_api.rs`, `audits_api.rs`, `incremental_api.rs`,
+//!   `users_api.rs`, `groups_api.rs`, `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin
+//!   handlers.
 
 mod account;
 mod admin_api;
+mod audits_api;
 mod auth;
+mod deleted_tickets_api;
 mod error;
 mod extract;
 mod faults;
@@ -202,6 +205,8 @@ pub fn app(state: ZendeskState) -> Router {
     });
     let api = Router::new()
         .merge(tickets_api::routes())
+        .merge(deleted_tickets_api::routes())
+        .merge(audits_api::routes())
         .merge(users_api::routes())
         .merge(incremental_api::routes())
         .merge(groups_api::routes())

@@ -1,13 +1,21 @@
 //! The demo account: fixed users, the groups of issue 3's demo data (Support, the account's
 //! default group, as the recorded account's is, then Network, Hardware, Software and Database)
-//! and twelve tickets, two in each status, with public comments and internal notes. Everything is deterministic (fixed ids and times), so tests and the demo can
-//! name records.
+//! and twelve tickets, two in each status, with public comments and internal notes and the audits
+//! that made them. Everything is deterministic (fixed
+//! ids and times), so tests and the demo can name records.
+//!
+//! Ticket 1 also plays the recorded account's first ticket, Zendesk's sample ticket, whose audits
+//! the recorded audit lists start with (`TestTicketAudits`): the account made it, so its audits
+//! name no client, and gave it its type and priority in a second audit. The others came in through
+//! the web, each comment in an audit of its own.
 
 use crate::datetime::UnixSeconds;
 use crate::zendesk::account::{
-    Account, Channel, Comment, Group, Priority, Role, Status, Ticket, TicketType, User,
+    Account, Audit, AuditEvent, Channel, Comment, Group, Priority, Role, Status, Ticket,
+    TicketType, User,
 };
 use crate::zendesk::auth::API_TOKEN;
+use crate::zendesk::tickets;
 
 /// A demo sign-in: the e-mail address with `/token` and the API token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +52,9 @@ pub(crate) const SUPPORT_GROUP_ID: u64 = 40_001;
 /// 2024-01-08T09:00:00Z, when the demo account's history starts.
 const START: UnixSeconds = 1_704_704_400;
 const HOUR: UnixSeconds = 3600;
+
+/// The browser the seeded web tickets came from, as their audits' `metadata.system.client`.
+const WEB_CLIENT: &str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
 
 /// One seeded ticket: who asked, what, and the conversation after the first comment.
 struct SeedTicket {
@@ -304,7 +315,7 @@ pub(crate) fn demo_account() -> Account {
         let organization_id = account
             .user(seed.requester_id)
             .and_then(|user| user.organization_id);
-        account.insert_ticket(Ticket {
+        let ticket = Ticket {
             id: ticket_id,
             external_id: None,
             created_at,
@@ -323,9 +334,79 @@ pub(crate) fn demo_account() -> Account {
             is_public: true,
             channel: Channel::Web,
             comments,
-        });
+        };
+        for audit in seed_audits(&mut account, &ticket) {
+            account.insert_audit(audit);
+        }
+        account.insert_ticket(ticket);
     }
     account
+}
+
+/// The audits that made a seeded ticket: one per comment, the first also creating its fields.
+fn seed_audits(account: &mut Account, ticket: &Ticket) -> Vec<Audit> {
+    let sample_ticket = ticket.id == 1;
+    let client = (!sample_ticket).then(|| WEB_CLIENT.to_owned());
+    let mut created = ticket.clone();
+    if sample_ticket {
+        created.ticket_type = None;
+        created.priority = None;
+    }
+    let mut audits: Vec<Audit> = ticket
+        .comments
+        .iter()
+        .map(|comment| Audit {
+            id: comment.audit_id,
+            ticket_id: ticket.id,
+            created_at: comment.created_at,
+            author_id: comment.author_id,
+            client: client.clone(),
+            channel: Channel::Web,
+            events: vec![AuditEvent::Comment(comment.clone())],
+        })
+        .collect();
+    let Some(first) = audits.first_mut() else {
+        return audits;
+    };
+    for (field_name, value) in tickets::creation_fields(&created) {
+        first.events.push(AuditEvent::Create {
+            id: account.next_object_id(),
+            field_name: field_name.to_owned(),
+            value,
+        });
+    }
+    if sample_ticket {
+        let changes = [
+            (
+                "type",
+                ticket.ticket_type.map(|ticket_type| ticket_type.code()),
+            ),
+            ("priority", ticket.priority.map(|priority| priority.code())),
+        ];
+        let audit_id = account.next_object_id();
+        let events = changes
+            .into_iter()
+            .map(|(field_name, value)| AuditEvent::Change {
+                id: account.next_object_id(),
+                field_name: field_name.to_owned(),
+                value: value.map(str::to_owned),
+                previous_value: None,
+            })
+            .collect();
+        audits.insert(
+            1,
+            Audit {
+                id: audit_id,
+                ticket_id: ticket.id,
+                created_at: ticket.created_at,
+                author_id: ADMIN_ID,
+                client: None,
+                channel: Channel::Web,
+                events,
+            },
+        );
+    }
+    audits
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `--data DIR` for the Zendesk account: tickets, comments, audits, soft-deleted tickets, users,
-//! groups, uploads, bulk job statuses and OAuth tokens survive a restart; ids go on where they
-//! stopped.
+//! groups, group memberships, uploads, bulk job statuses and OAuth tokens survive a restart; ids go
+//! on where they stopped.
 
 mod common;
 
@@ -462,5 +462,62 @@ async fn a_directory_from_before_groups_gets_the_demo_groups() {
     assert_eq!(groups_again["count"], 5);
     assert_eq!(groups_again["groups"][0]["name"], "Database");
     assert_eq!(groups_again["groups"][0]["deleted"], true);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn memberships_survive_a_restart() {
+    use reqwest::Method;
+    let dir = fresh_dir("memberships");
+    let first = start(&dir).await;
+    let created = send(
+        &first,
+        Method::POST,
+        "/api/v2/group_memberships.json",
+        Some(
+            json!({"group_membership": {"user_id": ZENDESK_AGENT_ID, "group_id": 40002,
+                                         "default": true}}),
+        ),
+    )
+    .await;
+    let memberships_before =
+        send(&first, Method::GET, "/api/v2/group_memberships.json", None).await;
+    let agent_path = format!("/api/v2/users/{ZENDESK_AGENT_ID}.json");
+    let agent_before = send(&first, Method::GET, &agent_path, None).await;
+    assert_eq!(agent_before["user"]["default_group_id"], 40002);
+
+    let second = start(&dir).await;
+    let memberships_after =
+        send(&second, Method::GET, "/api/v2/group_memberships.json", None).await;
+    assert_eq!(memberships_after, memberships_before);
+    assert_eq!(memberships_after["count"], 3);
+    assert_eq!(
+        send(&second, Method::GET, &agent_path, None).await,
+        agent_before
+    );
+    let next = send(
+        &second,
+        Method::POST,
+        "/api/v2/group_memberships.json",
+        Some(json!({"group_membership": {"user_id": ZENDESK_AGENT_ID, "group_id": 40003}})),
+    )
+    .await;
+    let created_id = created["group_membership"]["id"].as_u64().expect("an id");
+    assert_eq!(next["group_membership"]["id"], created_id + 1);
+    drop(second);
+
+    // A directory written before the account kept memberships gets the demo ones.
+    let connection =
+        rusqlite::Connection::open(dir.join("zendesk.sqlite3")).expect("the database opens");
+    connection
+        .execute_batch(
+            "DELETE FROM memberships; DELETE FROM counters WHERE name = 'next_membership_id';",
+        )
+        .expect("the memberships go");
+    drop(connection);
+    let third = start(&dir).await;
+    let seeded = send(&third, Method::GET, "/api/v2/group_memberships.json", None).await;
+    assert_eq!(seeded["count"], 2);
+    assert_eq!(seeded["group_memberships"][0]["group_id"], 40001);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -13,7 +13,8 @@
 //! their bulk forms in Zendesk's OpenAPI, `deleted-tickets-openapi-original.yml` of the
 //! api-evangelist/zendesk mirror that `shared/reference/zendesk/` was split from). Audits are read
 //! by agents, all of them at once by admins (`tickets.yml`, ListAuditsForTicket;
-//! `ticket-audits.yml`, ListTicketAudits).
+//! `ticket-audits.yml`, ListTicketAudits). Group memberships are read by agents and changed by
+//! admins (the mirror's `group-memberships-openapi-original.yml`).
 //!
 //! With `--data`, every change is also written through to `crate::zendesk::persist`.
 
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::datetime::UnixSeconds;
 use crate::persist::StoreError;
 use crate::zendesk::error::ZendeskError;
-use crate::zendesk::groups::{self, GroupInput};
+use crate::zendesk::groups::{self, GroupInput, MembershipInput};
 use crate::zendesk::paging::CursorKey;
 use crate::zendesk::persist::{Snapshot, ZendeskStore};
 use crate::zendesk::tickets::{self, RequesterInput, TicketInput};
@@ -282,6 +283,19 @@ pub(crate) struct DeletedTicket {
     pub(crate) actor_id: u64,
 }
 
+/// An agent's membership of a group (Zendesk's Group Memberships reference, "JSON format").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct GroupMembership {
+    pub(crate) id: u64,
+    pub(crate) user_id: u64,
+    pub(crate) group_id: u64,
+    /// "If true, tickets assigned directly to the agent will assume this membership's group":
+    /// the user's `default_group_id`.
+    pub(crate) default: bool,
+    pub(crate) created_at: UnixSeconds,
+    pub(crate) updated_at: UnixSeconds,
+}
+
 /// A ticket as the incremental exports hand it out: deleted ones too, with status `deleted`, and
 /// `generated_timestamp`, the time the exports compare (`incremental.yml`; recorded
 /// `TicketsIncrementalTest.test_get_values`, whose deleted ticket kept its `updated_at`).
@@ -290,6 +304,14 @@ pub(crate) struct ExportedTicket<'a> {
     pub(crate) ticket: &'a Ticket,
     pub(crate) generated_timestamp: UnixSeconds,
     pub(crate) deleted: bool,
+}
+
+/// Whose memberships a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MembershipsOf {
+    All,
+    Group(u64),
+    User(u64),
 }
 
 /// Ticket ids for `update_many`: each ticket with its own changes, or one change for many ids
@@ -315,12 +337,14 @@ pub(crate) struct Account {
     deleted_tickets: BTreeMap<u64, DeletedTicket>,
     audits: BTreeMap<u64, Audit>,
     groups: BTreeMap<u64, Group>,
+    memberships: BTreeMap<u64, GroupMembership>,
     attachments: BTreeMap<u64, Attachment>,
     uploads: HashMap<String, Upload>,
     jobs: HashMap<String, Job>,
     next_ticket_id: u64,
     next_user_id: u64,
     next_group_id: u64,
+    next_membership_id: u64,
     /// Comments, audits, events and attachments share one sequence, as ids in Zendesk are unique
     /// across them.
     next_object_id: u64,
@@ -455,12 +479,14 @@ impl Default for Account {
             deleted_tickets: BTreeMap::new(),
             audits: BTreeMap::new(),
             groups: BTreeMap::new(),
+            memberships: BTreeMap::new(),
             attachments: BTreeMap::new(),
             uploads: HashMap::new(),
             jobs: HashMap::new(),
             next_ticket_id: 1,
             next_user_id: 20_001,
             next_group_id: 40_001,
+            next_membership_id: 50_001,
             next_object_id: 1_000_001,
             n_jobs: 0,
             n_tokens: 0,
@@ -499,6 +525,9 @@ impl Account {
         for group in snapshot.groups {
             account.insert_group(group);
         }
+        for membership in snapshot.memberships {
+            account.insert_membership(membership);
+        }
         for attachment in snapshot.attachments {
             account.next_object_id = account.next_object_id.max(attachment.id + 1);
             account.attachments.insert(attachment.id, attachment);
@@ -514,6 +543,7 @@ impl Account {
                 NEXT_TICKET_ID => &mut account.next_ticket_id,
                 NEXT_USER_ID => &mut account.next_user_id,
                 NEXT_GROUP_ID => &mut account.next_group_id,
+                NEXT_MEMBERSHIP_ID => &mut account.next_membership_id,
                 NEXT_OBJECT_ID => &mut account.next_object_id,
                 N_JOBS => &mut account.n_jobs,
                 N_TOKENS => &mut account.n_tokens,
@@ -532,6 +562,7 @@ impl Account {
             deleted_tickets: self.deleted_tickets.values().cloned().collect(),
             audits: self.audits.values().cloned().collect(),
             groups: self.groups.values().cloned().collect(),
+            memberships: self.memberships.values().cloned().collect(),
             attachments: self.attachments.values().cloned().collect(),
             uploads: self.uploads.values().cloned().collect(),
             jobs: self.jobs.values().cloned().collect(),
@@ -539,6 +570,7 @@ impl Account {
                 (NEXT_TICKET_ID.to_owned(), self.next_ticket_id),
                 (NEXT_USER_ID.to_owned(), self.next_user_id),
                 (NEXT_GROUP_ID.to_owned(), self.next_group_id),
+                (NEXT_MEMBERSHIP_ID.to_owned(), self.next_membership_id),
                 (NEXT_OBJECT_ID.to_owned(), self.next_object_id),
                 (N_JOBS.to_owned(), self.n_jobs),
                 (N_TOKENS.to_owned(), self.n_tokens),
@@ -869,6 +901,7 @@ impl Account {
             ));
         }
         self.check_assignee(&input)?;
+        self.check_group(&input)?;
         self.check_requester_id(&input)?;
         let mut ticket = tickets::new_ticket(self.next_ticket_id, actor.user.id, now);
         tickets::apply(&mut ticket, &input)?;
@@ -937,6 +970,7 @@ impl Account {
             ));
         }
         self.check_assignee(input)?;
+        self.check_group(input)?;
         self.check_requester_id(input)?;
         let mut changes = tickets::apply(&mut ticket, input)?;
         if let Some(requester_id) = self.resolve_requester(input, now) {
@@ -1028,6 +1062,18 @@ impl Account {
         ticket_id: u64,
     ) -> Result<&[Comment], ZendeskError> {
         Ok(&self.ticket(caller, ticket_id)?.comments)
+    }
+
+    /// Refuses a group that does not exist or was deleted, which can no longer be assigned. Not
+    /// recorded; the body is worded like the assignee's.
+    fn check_group(&self, input: &TicketInput) -> Result<(), ZendeskError> {
+        let Some(Some(group_id)) = input.group_id else {
+            return Ok(());
+        };
+        match self.live_group(group_id) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(ZendeskError::invalid("group", "Group: is invalid")),
+        }
     }
 
     /// Refuses an assignee who is not an agent.
@@ -1478,12 +1524,180 @@ impl Account {
         });
         Ok(live.chain(deleted).collect())
     }
+
+    // --- Group memberships ---
+
+    /// Adds a membership as it is; for seeding and restoring.
+    pub(crate) fn insert_membership(&mut self, membership: GroupMembership) {
+        self.next_membership_id = self.next_membership_id.max(membership.id + 1);
+        self.memberships.insert(membership.id, membership);
+    }
+
+    /// Gives an account without memberships these, and stores them: a data directory written
+    /// before the sandbox emulated memberships holds none.
+    pub(crate) fn add_memberships_if_none(&mut self, memberships: Vec<GroupMembership>) {
+        if !self.memberships.is_empty() {
+            return;
+        }
+        for membership in memberships {
+            self.persist(|store| store.put_membership(&membership));
+            self.insert_membership(membership);
+        }
+        self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, self.next_membership_id));
+    }
+
+    /// Memberships by id: all of them, or those of one group or one user, which must exist
+    /// (ListGroupMemberships: agents).
+    pub(crate) fn memberships(
+        &self,
+        caller: &User,
+        of: MembershipsOf,
+    ) -> Result<Vec<&GroupMembership>, ZendeskError> {
+        require_agent(caller)?;
+        match of {
+            MembershipsOf::Group(group_id) if !self.groups.contains_key(&group_id) => {
+                return Err(ZendeskError::RecordNotFound)
+            }
+            MembershipsOf::User(user_id) if !self.users.contains_key(&user_id) => {
+                return Err(ZendeskError::RecordNotFound)
+            }
+            _ => {}
+        }
+        Ok(self
+            .memberships
+            .values()
+            .filter(|membership| match of {
+                MembershipsOf::All => true,
+                MembershipsOf::Group(group_id) => membership.group_id == group_id,
+                MembershipsOf::User(user_id) => membership.user_id == user_id,
+            })
+            .collect())
+    }
+
+    /// One membership (ShowGroupMembershipById: agents).
+    pub(crate) fn membership(
+        &self,
+        caller: &User,
+        membership_id: u64,
+    ) -> Result<&GroupMembership, ZendeskError> {
+        require_agent(caller)?;
+        self.memberships
+            .get(&membership_id)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// Assigns an agent to a group that is not deleted (CreateGroupMembership: admins). A user's
+    /// first group becomes their default one. The reference names no refusals; they are 422 in
+    /// the sandbox's own wording.
+    pub(crate) fn create_membership(
+        &mut self,
+        caller: &User,
+        input: &MembershipInput,
+        now: UnixSeconds,
+    ) -> Result<&GroupMembership, ZendeskError> {
+        require_admin(caller)?;
+        match self.user(input.user_id) {
+            Some(user) if user.role.is_agent() => {}
+            _ => return Err(ZendeskError::invalid("user", "User: is invalid")),
+        }
+        if self.live_group(input.group_id).is_err() {
+            return Err(ZendeskError::invalid("group", "Group: is invalid"));
+        }
+        let of_user: Vec<&GroupMembership> = self
+            .memberships
+            .values()
+            .filter(|membership| membership.user_id == input.user_id)
+            .collect();
+        if of_user
+            .iter()
+            .any(|membership| membership.group_id == input.group_id)
+        {
+            return Err(ZendeskError::invalid(
+                "user",
+                "User: is already a member of this group",
+            ));
+        }
+        let membership = GroupMembership {
+            id: self.next_membership_id,
+            user_id: input.user_id,
+            group_id: input.group_id,
+            default: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let default = input.default || of_user.is_empty();
+        self.next_membership_id += 1;
+        self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, membership.id + 1));
+        let membership_id = membership.id;
+        self.store_membership(membership);
+        if default {
+            self.set_default_group(input.user_id, Some(input.group_id), now);
+        }
+        Ok(&self.memberships[&membership_id])
+    }
+
+    /// Removes an agent from a group (DeleteGroupMembership: admins); when it was their default
+    /// group, their oldest other membership becomes the default.
+    pub(crate) fn delete_membership(
+        &mut self,
+        caller: &User,
+        membership_id: u64,
+        now: UnixSeconds,
+    ) -> Result<(), ZendeskError> {
+        require_admin(caller)?;
+        let membership = self
+            .memberships
+            .remove(&membership_id)
+            .ok_or(ZendeskError::RecordNotFound)?;
+        self.persist(|store| store.remove_membership(membership_id));
+        if membership.default {
+            let next_default = self
+                .memberships
+                .values()
+                .find(|other| other.user_id == membership.user_id)
+                .map(|other| other.group_id);
+            self.set_default_group(membership.user_id, next_default, now);
+        }
+        Ok(())
+    }
+
+    /// Makes `group_id` the user's default group, in their memberships and their
+    /// `default_group_id`.
+    fn set_default_group(&mut self, user_id: u64, group_id: Option<u64>, now: UnixSeconds) {
+        let changed: Vec<GroupMembership> = self
+            .memberships
+            .values()
+            .filter(|membership| membership.user_id == user_id)
+            .filter(|membership| membership.default != (Some(membership.group_id) == group_id))
+            .map(|membership| GroupMembership {
+                default: !membership.default,
+                updated_at: now,
+                ..membership.clone()
+            })
+            .collect();
+        for membership in changed {
+            self.store_membership(membership);
+        }
+        let Some(mut user) = self.users.get(&user_id).cloned() else {
+            return;
+        };
+        user.default_group_id = group_id;
+        user.updated_at = now;
+        self.persist(|store| store.put_user(&user));
+        self.users.insert(user_id, user);
+    }
+
+    fn store_membership(&mut self, membership: GroupMembership) {
+        self.persist(|store| store.put_membership(&membership));
+        self.memberships.insert(membership.id, membership);
+    }
 }
 
 /// The stored counters, by name.
 const NEXT_TICKET_ID: &str = "next_ticket_id";
 const NEXT_USER_ID: &str = "next_user_id";
 const NEXT_GROUP_ID: &str = "next_group_id";
+const NEXT_MEMBERSHIP_ID: &str = "next_membership_id";
 const NEXT_OBJECT_ID: &str = "next_object_id";
 const N_JOBS: &str = "n_jobs";
 const N_TOKENS: &str = "n_tokens";

@@ -12,8 +12,8 @@
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
 //! - `tickets_api.rs`, `deleted_tickets_api.rs`, `audits_api.rs`, `incremental_api.rs`,
-//!   `users_api.rs`, `groups_api.rs`, `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin
-//!   handlers.
+//!   `users_api.rs`, `groups_api.rs`, `memberships_api.rs`, `files_api.rs`, `oauth_api.rs`,
+//!   `admin_api.rs`: thin handlers.
 
 mod account;
 mod admin_api;
@@ -27,6 +27,7 @@ mod files_api;
 mod groups;
 mod groups_api;
 mod incremental_api;
+mod memberships_api;
 mod oauth;
 mod oauth_api;
 mod paging;
@@ -132,6 +133,7 @@ impl ZendeskState {
             false => {
                 let mut account = Account::restore(store.clone())?;
                 account.add_groups_if_none(seed::demo_groups());
+                account.add_memberships_if_none(seed::demo_memberships());
                 account
             }
         };
@@ -210,6 +212,7 @@ pub fn app(state: ZendeskState) -> Router {
         .merge(users_api::routes())
         .merge(incremental_api::routes())
         .merge(groups_api::routes())
+        .merge(memberships_api::routes())
         .merge(files_api::api_routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),

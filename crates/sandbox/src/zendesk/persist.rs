@@ -3,7 +3,7 @@
 //!
 //! As for the instance (`crate::persist`), every change is written through at once and the whole
 //! state is read back into memory on start. Users, tickets (with their comments), soft-deleted
-//! tickets, audits, groups, uploads and bulk job statuses are JSON rows;
+//! tickets, audits, groups, group memberships, uploads and bulk job statuses are JSON rows;
 //! attachments keep their bytes in a BLOB; the id counters go
 //! on where they stopped, so no id is handed out twice. OAuth access and refresh tokens are stored
 //! too, so signed-in clients stay signed in; authorization codes (120 s) are not.
@@ -16,7 +16,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::persist::StoreError;
-use crate::zendesk::account::{Attachment, Audit, DeletedTicket, Group, Job, Ticket, Upload, User};
+use crate::zendesk::account::{
+    Attachment, Audit, DeletedTicket, Group, GroupMembership, Job, Ticket, Upload, User,
+};
 use crate::zendesk::oauth::IssuedToken;
 
 /// The file the account's state lives in, inside the data directory.
@@ -36,6 +38,7 @@ pub(crate) struct Snapshot {
     pub(crate) deleted_tickets: Vec<DeletedTicket>,
     pub(crate) audits: Vec<Audit>,
     pub(crate) groups: Vec<Group>,
+    pub(crate) memberships: Vec<GroupMembership>,
     pub(crate) attachments: Vec<Attachment>,
     pub(crate) uploads: Vec<Upload>,
     pub(crate) jobs: Vec<Job>,
@@ -73,6 +76,7 @@ impl ZendeskStore {
                  data TEXT NOT NULL
              );
              CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS memberships (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS attachments (
                  id INTEGER PRIMARY KEY,
                  token TEXT NOT NULL,
@@ -121,6 +125,9 @@ impl ZendeskStore {
         }
         for group in &snapshot.groups {
             put_group(&transaction, group)?;
+        }
+        for membership in &snapshot.memberships {
+            put_membership(&transaction, membership)?;
         }
         for attachment in &snapshot.attachments {
             put_attachment(&transaction, attachment)?;
@@ -190,6 +197,11 @@ impl ZendeskStore {
                 "groups",
                 "SELECT id, data FROM groups ORDER BY id",
             )?,
+            memberships: json_rows(
+                &connection,
+                "memberships",
+                "SELECT id, data FROM memberships ORDER BY id",
+            )?,
             attachments,
             uploads: json_rows(&connection, "uploads", "SELECT token, data FROM uploads")?,
             jobs: json_rows(&connection, "jobs", "SELECT id, data FROM jobs")?,
@@ -238,6 +250,18 @@ impl ZendeskStore {
         self.connection().execute(
             "DELETE FROM audits WHERE ticket_id = ?1",
             params![to_sql_id(ticket_id)],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn put_membership(&self, membership: &GroupMembership) -> Result<(), StoreError> {
+        put_membership(&self.connection(), membership)
+    }
+
+    pub(crate) fn remove_membership(&self, membership_id: u64) -> Result<(), StoreError> {
+        self.connection().execute(
+            "DELETE FROM memberships WHERE id = ?1",
+            params![to_sql_id(membership_id)],
         )?;
         Ok(())
     }
@@ -347,6 +371,14 @@ fn put_audit(connection: &Connection, audit: &Audit) -> Result<(), StoreError> {
             to_sql_id(audit.ticket_id),
             to_json(audit)
         ],
+    )?;
+    Ok(())
+}
+
+fn put_membership(connection: &Connection, membership: &GroupMembership) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT OR REPLACE INTO memberships (id, data) VALUES (?1, ?2)",
+        params![to_sql_id(membership.id), to_json(membership)],
     )?;
     Ok(())
 }

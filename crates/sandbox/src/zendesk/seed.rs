@@ -1,7 +1,7 @@
 //! The demo account: fixed users, the groups of issue 3's demo data (Support, the account's
-//! default group, as the recorded account's is, then Network, Hardware, Software and Database)
-//! and twelve tickets, two in each status, with public comments and internal notes and the audits
-//! that made them. Everything is deterministic (fixed
+//! default group, as the recorded account's is, then Network, Hardware, Software and Database),
+//! the two agents as members of Support, and twelve tickets, two in each status, with public
+//! comments and internal notes and the audits that made them. Everything is deterministic (fixed
 //! ids and times), so tests and the demo can name records.
 //!
 //! Ticket 1 also plays the recorded account's first ticket, Zendesk's sample ticket, whose audits
@@ -11,8 +11,8 @@
 
 use crate::datetime::UnixSeconds;
 use crate::zendesk::account::{
-    Account, Audit, AuditEvent, Channel, Comment, Group, Priority, Role, Status, Ticket,
-    TicketType, User,
+    Account, Audit, AuditEvent, Channel, Comment, Group, GroupMembership, Priority, Role, Status,
+    Ticket, TicketType, User,
 };
 use crate::zendesk::auth::API_TOKEN;
 use crate::zendesk::tickets;
@@ -243,11 +243,30 @@ pub(crate) fn demo_groups() -> Vec<Group> {
         .collect()
 }
 
+/// The agents' memberships: both in Support, their default group.
+pub(crate) fn demo_memberships() -> Vec<GroupMembership> {
+    [ADMIN_ID, AGENT_ID]
+        .into_iter()
+        .zip(50_001..)
+        .map(|(user_id, id)| GroupMembership {
+            id,
+            user_id,
+            group_id: SUPPORT_GROUP_ID,
+            default: true,
+            created_at: START - 30 * 24 * HOUR,
+            updated_at: START - 30 * 24 * HOUR,
+        })
+        .collect()
+}
+
 /// The demo account.
 pub(crate) fn demo_account() -> Account {
     let mut account = Account::default();
     for group in demo_groups() {
         account.insert_group(group);
+    }
+    for membership in demo_memberships() {
+        account.insert_membership(membership);
     }
     for (id, name, email, role, organization_id) in [
         (

@@ -6,8 +6,8 @@
 //! `TestTicketCreateUpdateDelete.test_single_object_update-update-single.json` and
 //! `TestTicketAudits.test_values.json`, users from `TestUsersPagination.test_values.json`, job
 //! statuses from the `create_many` recordings, groups from
-//! `TestGroupCreateUpdateDelete.test_pagination.json`. Deleted tickets are not recorded; their
-//! keys are those of Zendesk's reference example.
+//! `TestGroupCreateUpdateDelete.test_pagination.json`. Deleted tickets and group memberships are
+//! not recorded; their keys are those of Zendesk's reference examples.
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,8 +17,8 @@ use serde_json::{json, Value};
 
 use crate::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{
-    Attachment, Audit, AuditEvent, Comment, DeletedTicket, ExportedTicket, Group, Job, JobResults,
-    Role, Status, Ticket, Upload, User,
+    Attachment, Audit, AuditEvent, Comment, DeletedTicket, ExportedTicket, Group, GroupMembership,
+    Job, JobResults, Role, Status, Ticket, Upload, User,
 };
 use crate::zendesk::paging::PageLinks;
 
@@ -326,6 +326,18 @@ pub(crate) struct DeletedTicketJson<'a> {
 struct ActorJson<'a> {
     id: u64,
     name: &'a str,
+}
+
+/// A group membership (Group Memberships reference, "JSON format").
+#[derive(Serialize)]
+pub(crate) struct MembershipJson {
+    url: String,
+    id: u64,
+    user_id: u64,
+    group_id: u64,
+    default: bool,
+    created_at: String,
+    updated_at: String,
 }
 
 /// `{"count": {"value", "refreshed_at"}}`, the approximate counts (`groups.yml`,
@@ -718,6 +730,18 @@ impl<'a> Renderer<'a> {
             },
             previous_state: deleted.ticket.status.code(),
             deleted_at: timestamp(deleted.deleted_at),
+        }
+    }
+
+    pub(crate) fn membership(&self, membership: &GroupMembership) -> MembershipJson {
+        MembershipJson {
+            url: self.api_url(&format!("group_memberships/{}.json", membership.id)),
+            id: membership.id,
+            user_id: membership.user_id,
+            group_id: membership.group_id,
+            default: membership.default,
+            created_at: timestamp(membership.created_at),
+            updated_at: timestamp(membership.updated_at),
         }
     }
 

@@ -5,6 +5,13 @@
 //! Every inbound request and every reply is one transcript entry with a sequence number that
 //! counts up from 1 within its conversation, so a test can check that nothing was lost or sent
 //! twice.
+//!
+//! Every change is remembered until taken for the database (`stored.rs`), so that `--data` keeps
+//! conversations across restarts.
+
+pub(crate) mod stored;
+
+use std::collections::BTreeSet;
 
 use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
@@ -22,10 +29,14 @@ pub(crate) struct Conversations {
     conversations: Vec<Conversation>,
     rejected: Vec<RejectedRequest>,
     ids: IdGenerator,
+    /// The indexes of the conversations changed since the database last took them.
+    unsaved: BTreeSet<usize>,
+    /// How many of `rejected` the database has.
+    n_saved_rejected: usize,
 }
 
 /// One conversation: a user (and client session) talking to the bot, then maybe to an agent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Conversation {
     id: String,
     /// The Interaction [interaction] record of the chat.
@@ -46,11 +57,11 @@ pub(crate) struct Conversation {
     #[serde(skip_serializing_if = "Option::is_none")]
     context_variables: Option<Value>,
     /// The primary bot's chat history as received (`SEND_HISTORY` or `history`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     history: Vec<Value>,
     /// The chat history as the live agent sees it, stored as the `store_history_as` custom
     /// adapter property says (`va-api-support-chat-history.md`); empty without the property.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     agent_history: Vec<StoredHistory>,
     created_at: UnixSeconds,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +79,9 @@ pub(crate) struct Conversation {
     ended_at: Option<UnixSeconds>,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_reason: Option<EndReason>,
+    /// Never empty but while the database stores the conversation's other fields, as the
+    /// entries have rows of their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     entries: Vec<Entry>,
     #[serde(skip)]
     last_request: Echo,
@@ -111,7 +125,7 @@ pub(crate) enum ConversationState {
 }
 
 /// Why a conversation ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum EndReason {
     /// `END_CONVERSATION`.
@@ -137,7 +151,7 @@ pub(crate) struct IdleTimeout {
 }
 
 /// The live agent in a conversation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Agent {
     name: String,
     /// `agentInfo.agentId`.
@@ -145,7 +159,7 @@ pub(crate) struct Agent {
 }
 
 /// One transcript entry: an inbound request, or a reply posted (or to be posted) to the webhook.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Entry {
     seq: u64,
     at: UnixSeconds,
@@ -166,7 +180,7 @@ pub(crate) struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     updated_text: Option<String>,
     /// `message.attachment` of a request, as the instance fetched it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     attachments: Vec<Attachment>,
     /// The request body, or the body posted to the webhook.
     payload: Value,
@@ -175,10 +189,13 @@ pub(crate) struct Entry {
     /// The exact bytes posted (and signed).
     #[serde(skip)]
     wire: String,
+    /// Whether the database has the entry as it is now.
+    #[serde(skip)]
+    saved: bool,
 }
 
 /// One attachment of a request and what became of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Attachment {
     /// The sandbox's id, for `GET /sandbox/va/attachments/{id}`.
     id: String,
@@ -198,7 +215,7 @@ pub(crate) struct Attachment {
     content: Option<Bytes>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum AttachmentStatus {
     /// Being downloaded.
@@ -218,14 +235,14 @@ pub(crate) struct Handled {
     pub(crate) attachment_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Direction {
     Inbound,
     Outbound,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Party {
     Visitor,
@@ -233,7 +250,7 @@ pub(crate) enum Party {
     Agent,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum EntryKind {
     /// An inbound request; `action` says which.
@@ -251,7 +268,7 @@ pub(crate) enum EntryKind {
 }
 
 /// Where a reply is in its delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Delivery {
     pub(crate) status: DeliveryStatus,
     pub(crate) attempts: u32,
@@ -259,7 +276,7 @@ pub(crate) struct Delivery {
     pub(crate) last_error: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum DeliveryStatus {
     Pending,
@@ -275,7 +292,7 @@ pub(crate) enum DeliveryStatus {
 /// A request whose static token or signature did not match. The documented instance answers
 /// such requests 200 and never replies ("Whether the request is failing in Static, JWT, or Hash
 /// Based Token validation", `bot-api.md` status codes); the sandbox keeps them for tests.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RejectedRequest {
     at: UnixSeconds,
     request_id: String,
@@ -324,14 +341,14 @@ pub(crate) enum HistoryFormat {
 }
 
 /// One message of chat history as the live agent sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StoredHistory {
     pub(crate) format: HistoryFormat,
     pub(crate) content: String,
 }
 
 /// The Interaction [interaction] record of a chat.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Interaction {
     /// `interactionId` in replies.
     sys_id: String,
@@ -411,7 +428,7 @@ pub(crate) enum AgentMessage {
 
 /// What a reply echoes of the request it answers: agent messages echo the last request, as the
 /// documented agent message does ("Pass agent name and avatar").
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Echo {
     request_id: String,
     now_session_id: Option<String>,
@@ -482,6 +499,8 @@ impl Conversations {
             conversations: Vec::new(),
             rejected: Vec::new(),
             ids: IdGenerator { state: seed },
+            unsaved: BTreeSet::new(),
+            n_saved_rejected: 0,
         }
     }
 
@@ -543,9 +562,14 @@ impl Conversations {
             }
         }
         let conversation_id = conversation.id.clone();
-        if let Some(conversation) = fresh {
-            self.conversations.push(conversation);
-        }
+        let conversation_idx = match fresh {
+            Some(conversation) => {
+                self.conversations.push(conversation);
+                self.conversations.len() - 1
+            }
+            None => open.expect("a request without a fresh conversation went to an open one"),
+        };
+        self.unsaved.insert(conversation_idx);
         Ok(Handled {
             conversation_id,
             sync_reply,
@@ -570,7 +594,7 @@ impl Conversations {
     /// nothing is posted.
     pub(crate) fn close_idle(&mut self, now: UnixSeconds, idle: IdleTimeout) {
         let interval = idle.job_interval_secs.max(1);
-        for conversation in &mut self.conversations {
+        for (conversation_idx, conversation) in self.conversations.iter_mut().enumerate() {
             if conversation.state == ConversationState::Ended || !conversation.bot_to_bot {
                 continue;
             }
@@ -586,6 +610,7 @@ impl Conversations {
                 conversation.visitor_typing = false;
                 conversation.ended_at = Some(closing_run);
                 conversation.end_reason = Some(EndReason::IdleTimeout);
+                self.unsaved.insert(conversation_idx);
             }
         }
     }
@@ -621,7 +646,7 @@ impl Conversations {
         agent_name: &str,
         now: UnixSeconds,
     ) -> Result<(), AgentError> {
-        let conversation_idx = self.index(id)?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         conversation.expect_state(ConversationState::Waiting, "accepting", "waiting")?;
         let agent = Agent {
@@ -645,7 +670,7 @@ impl Conversations {
         now: UnixSeconds,
     ) -> Result<(), AgentError> {
         message.validate()?;
-        let conversation_idx = self.index(id)?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         conversation.expect_state(ConversationState::WithAgent, "sending", "an agent")?;
         let message_id = self.ids.next();
@@ -660,7 +685,7 @@ impl Conversations {
         typing: bool,
         now: UnixSeconds,
     ) -> Result<(), AgentError> {
-        let conversation_idx = self.index(id)?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         conversation.expect_state(ConversationState::WithAgent, "typing", "an agent")?;
         let kind = match typing {
@@ -678,7 +703,7 @@ impl Conversations {
 
     /// The agent ends a conversation that reached the live-agent queue.
     pub(crate) fn agent_end(&mut self, id: &str, now: UnixSeconds) -> Result<(), AgentError> {
-        let conversation_idx = self.index(id)?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         let agent_involved = matches!(
             conversation.state,
@@ -722,14 +747,17 @@ impl Conversations {
 
     /// Records where the delivery of reply `seq` stands.
     pub(crate) fn record_delivery(&mut self, id: &str, seq: u64, delivery: Delivery) {
-        let entry = self.get_mut(id).and_then(|conversation| {
-            conversation
-                .entries
-                .iter_mut()
-                .find(|entry| entry.seq == seq)
-        });
+        let Some(conversation_idx) = self.position(id) else {
+            return;
+        };
+        let entry = self.conversations[conversation_idx]
+            .entries
+            .iter_mut()
+            .find(|entry| entry.seq == seq);
         if let Some(entry) = entry {
             entry.delivery = Some(delivery);
+            entry.saved = false;
+            self.unsaved.insert(conversation_idx);
         }
     }
 
@@ -762,7 +790,8 @@ impl Conversations {
         now: UnixSeconds,
         channel: Channel,
     ) -> Option<String> {
-        let conversation = self.get_mut(conversation_id)?;
+        let conversation_idx = self.position(conversation_id)?;
+        let conversation = &mut self.conversations[conversation_idx];
         let entry = conversation.entries.iter_mut().find(|entry| {
             entry
                 .attachments
@@ -784,6 +813,8 @@ impl Conversations {
                 attachment.error = Some(error);
             }
         }
+        entry.saved = false;
+        self.unsaved.insert(conversation_idx);
         let statuses: Vec<AttachmentStatus> = entry
             .attachments
             .iter()
@@ -848,11 +879,19 @@ impl Conversations {
             .find(|conversation| conversation.id == id)
     }
 
-    fn index(&self, id: &str) -> Result<usize, AgentError> {
+    fn position(&self, id: &str) -> Option<usize> {
         self.conversations
             .iter()
             .position(|conversation| conversation.id == id)
-            .ok_or_else(|| AgentError::NoConversation(id.to_owned()))
+    }
+
+    /// The index of conversation `id`, which is about to change.
+    fn index_for_change(&mut self, id: &str) -> Result<usize, AgentError> {
+        let conversation_idx = self
+            .position(id)
+            .ok_or_else(|| AgentError::NoConversation(id.to_owned()))?;
+        self.unsaved.insert(conversation_idx);
+        Ok(conversation_idx)
     }
 }
 
@@ -1213,6 +1252,7 @@ impl Conversation {
             let Some(entry) = entry else {
                 continue;
             };
+            entry.saved = false;
             if let Some(status) = update.get("status").and_then(Value::as_str) {
                 entry.client_status = Some(status.to_ascii_lowercase());
             }
@@ -1297,6 +1337,7 @@ impl Conversation {
             payload: raw,
             delivery: None,
             wire: String::new(),
+            saved: false,
         });
     }
 
@@ -1334,6 +1375,7 @@ impl Conversation {
                 last_error: None,
             }),
             wire,
+            saved: false,
         });
     }
 
@@ -1366,6 +1408,7 @@ impl Conversation {
                 continue;
             }
             delivery.status = DeliveryStatus::InResponse;
+            entry.saved = false;
             answer = Some(entry.wire.clone());
         }
         answer

@@ -67,7 +67,7 @@ pub(crate) struct Topic {
 }
 
 /// The documented values of `action` ("Request body parameters", `action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(crate) enum Action {
     Agent,

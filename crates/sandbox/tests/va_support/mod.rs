@@ -123,11 +123,16 @@ pub async fn closed_webhook_url() -> String {
 
 impl Sandbox {
     pub async fn start() -> Sandbox {
+        Sandbox::start_with(flare_sandbox::AppState::new).await
+    }
+
+    /// A sandbox serving the state `make_state` builds for its URL.
+    pub async fn start_with(make_state: impl FnOnce(&str) -> flare_sandbox::AppState) -> Sandbox {
         let socket = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
         let url = format!("http://{}", socket.local_addr().expect("bound address"));
-        let app = flare_sandbox::app(flare_sandbox::AppState::new(&url));
+        let app = flare_sandbox::app(make_state(&url));
         tokio::spawn(async move { axum::serve(socket, app).await });
         Sandbox {
             url,

@@ -44,9 +44,10 @@ pub(crate) enum AppError {
     /// notes when an incident is resolved.
     #[error("mandatory fields missing: {0:?}")]
     DataPolicy(Vec<&'static str>),
-    /// Past the user's hourly limit (`inbound-REST-API-rate-limiting.md`).
-    #[error("rate limit of {limit} requests per hour exceeded")]
-    RateLimited { limit: u32 },
+    /// Past the user's hourly limit (`inbound-REST-API-rate-limiting.md`); `api` names the REST
+    /// API the request went to (see `crate::rate_limit::rest_api_name`).
+    #[error("rate limit of {limit} requests per hour for {api} exceeded")]
+    RateLimited { limit: u32, api: &'static str },
     /// An insert whose `sys_id` is already taken (recorded:
     /// `output.ServiceNowOutputTest_insertRecordError`, "Error during insert of incident (<number>)").
     #[error("insert into {table} failed: {number}")]
@@ -163,11 +164,11 @@ impl IntoResponse for AppError {
                     "Rejected large REST payload with content-length = {size} bytes. Max allowed: {max} bytes."
                 )),
             ),
-            AppError::RateLimited { limit } => (
+            AppError::RateLimited { limit, api } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Rate limit exceeded".to_owned(),
                 Some(format!(
-                    "Rate limit of {limit} requests per hour for Table API exceeded"
+                    "Rate limit of {limit} requests per hour for {api} exceeded"
                 )),
             ),
             AppError::Injected(status) => {

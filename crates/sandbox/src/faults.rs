@@ -154,6 +154,15 @@ pub(crate) async fn inject(
     next: Next,
 ) -> Response {
     let fault = state.faults().take();
+    // An injected 429 names the REST API the request went to, as a real rate limit's does.
+    if fault == Some(FaultKind::Status { status: 429 }) {
+        let api = crate::rate_limit::rest_api_name(request.uri().path());
+        let mut response = AppError::RateLimited { limit: 0, api }.into_response();
+        response
+            .headers_mut()
+            .insert("retry-after", HeaderValue::from_static("60"));
+        return response;
+    }
     apply(fault, request, next, &SERVICENOW).await
 }
 
@@ -162,13 +171,6 @@ fn status_response(status: u16) -> Response {
     match status {
         StatusCode::UNAUTHORIZED => AppError::Unauthenticated.into_response(),
         StatusCode::NOT_FOUND => AppError::NoRecord.into_response(),
-        StatusCode::TOO_MANY_REQUESTS => {
-            let mut response = AppError::RateLimited { limit: 0 }.into_response();
-            response
-                .headers_mut()
-                .insert("retry-after", HeaderValue::from_static("60"));
-            response
-        }
         _ => AppError::Injected(status).into_response(),
     }
 }

@@ -111,14 +111,23 @@ impl AppState {
             }
             false => Database::restore(persistence)?,
         };
-        Ok(AppState::from_database(instance_url, db, options))
+        let va = va::VaState::open(dir)?;
+        let state = AppState::from_database(instance_url, db, va, options);
+        va::resume_deliveries(&state);
+        Ok(state)
     }
 
     fn in_memory(instance_url: &str, options: &InstanceOptions) -> AppState {
-        AppState::from_database(instance_url, seeded_database(options), options)
+        let db = seeded_database(options);
+        AppState::from_database(instance_url, db, va::VaState::default(), options)
     }
 
-    fn from_database(instance_url: &str, db: Database, options: &InstanceOptions) -> AppState {
+    fn from_database(
+        instance_url: &str,
+        db: Database,
+        va: va::VaState,
+        options: &InstanceOptions,
+    ) -> AppState {
         AppState {
             instance_url: Arc::from(instance_url.trim_end_matches('/')),
             db: Arc::new(Mutex::new(db)),
@@ -126,7 +135,7 @@ impl AppState {
             rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
                 options.rate_limit_per_hour,
             ))),
-            va: Arc::new(Mutex::new(va::VaState::default())),
+            va: Arc::new(Mutex::new(va)),
             max_attachment_bytes: options
                 .max_attachment_bytes
                 .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),

@@ -111,7 +111,8 @@ pub(crate) async fn enforce(
             reset,
             retry_after,
         } => {
-            let mut response = AppError::RateLimited { limit }.into_response();
+            let api = rest_api_name(request.uri().path());
+            let mut response = AppError::RateLimited { limit, api }.into_response();
             add_headers(&mut response, limit, reset);
             response
                 .headers_mut()
@@ -122,6 +123,23 @@ pub(crate) async fn enforce(
     let mut response = next.run(request).await;
     add_headers(&mut response, limit, reset);
     response
+}
+
+/// The REST API a request path belongs to, as the 429 detail names it: the documented example
+/// names the "Table API" (`inbound-REST-API-rate-limiting.md`), whose reference page has that
+/// title; the Attachment API's and the VA endpoint's pages are titled "Attachment API" and
+/// "Virtual Agent Bot Integration API" (`c_AttachmentAPI.md`, `bot-api.md`).
+pub(crate) fn rest_api_name(path: &str) -> &'static str {
+    if path.starts_with("/api/sn_va_as_service/") {
+        return "Virtual Agent Bot Integration API";
+    }
+    let attachment = ["/api/now/attachment", "/api/now/v1/attachment"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+    match attachment {
+        true => "Attachment API",
+        false => "Table API",
+    }
 }
 
 fn add_headers(response: &mut Response, limit: u32, reset: UnixSeconds) {
@@ -188,5 +206,21 @@ mod tests {
             RateLimiter::default().check("abel", start),
             Verdict::Unlimited
         );
+    }
+
+    #[test]
+    fn names_the_rest_api_of_a_path() {
+        for (path, expected) in [
+            ("/api/now/table/incident", "Table API"),
+            ("/api/now/v2/table/incident", "Table API"),
+            ("/api/now/attachment/file", "Attachment API"),
+            ("/api/now/v1/attachment", "Attachment API"),
+            (
+                "/api/sn_va_as_service/bot/integration",
+                "Virtual Agent Bot Integration API",
+            ),
+        ] {
+            assert_eq!(rest_api_name(path), expected, "{path}");
+        }
     }
 }

@@ -6,7 +6,7 @@ mod va_support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use va_support::{request, Sandbox, Webhook};
+use va_support::{hand_off, request, Sandbox, Webhook};
 
 /// The history of `bot-api.md`'s "Update only chat history" example, shortened.
 fn send_history() -> Value {
@@ -52,7 +52,7 @@ async fn history_then_agent(sandbox: &Sandbox, webhook: &mut Webhook) -> Value {
     sandbox
         .send(request("r-agent", Some("AGENT"), "I need a human"))
         .await;
-    webhook.next().await;
+    hand_off(webhook).await;
     only_conversation(sandbox).await
 }
 
@@ -150,11 +150,11 @@ async fn store_history_as_html_gives_html_also_from_the_history_parameter() {
     let sandbox = sandbox_with(&webhook, json!({"store_history_as": "html"})).await;
     // "The chat history can also be sent using standard message processing with the history
     // parameter" (`bot-api.md`, SEND_HISTORY).
-    let mut hand_off = request("r-agent", Some("AGENT"), "I need a human");
-    hand_off["history"] =
+    let mut hand_off_request = request("r-agent", Some("AGENT"), "I need a human");
+    hand_off_request["history"] =
         json!([{"isBotMessage": false, "value": "<b>VPN</b> down", "displayName": "User"}]);
-    sandbox.send(hand_off).await;
-    webhook.next().await;
+    sandbox.send(hand_off_request).await;
+    hand_off(&mut webhook).await;
     let conversation = only_conversation(&sandbox).await;
     let html = "<div><p><strong>User</strong>: &lt;b&gt;VPN&lt;/b&gt; down</p></div>";
     assert_eq!(

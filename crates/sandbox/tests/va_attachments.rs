@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
-use va_support::{request, Sandbox, Webhook};
+use va_support::{hand_off, request, Sandbox, Webhook};
 
 const PDF: &[u8] = b"%PDF-1.4 sandbox test file";
 const PRIVATE_AUTHORIZATION: &str = "Basic amFzbWluZS53YWRod2FuaWE6VGVzdGluZ0AxMjM=";
@@ -236,7 +236,7 @@ async fn during_a_live_agent_chat_the_agent_gets_the_files() {
     sandbox
         .send(request("r-agent", Some("AGENT"), "I need a human"))
         .await;
-    webhook.next().await;
+    hand_off(&mut webhook).await;
     let id = sandbox.only("waiting").await["id"]
         .as_str()
         .unwrap()

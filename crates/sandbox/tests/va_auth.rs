@@ -217,6 +217,8 @@ async fn agent_messages_are_signed() {
         stand_by.headers["x-b2b-signature"],
         hmac_sha1_hex("shared-secret", &stand_by.body)
     );
+    let spinner = webhook.next().await;
+    assert_eq!(spinner.json["body"][0]["actionType"], "StartSpinner");
     let id = sandbox.only("waiting").await["id"]
         .as_str()
         .unwrap()

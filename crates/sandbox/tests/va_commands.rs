@@ -4,10 +4,9 @@
 mod va_support;
 
 use serde_json::{json, Value};
-use va_support::{request, texts, Sandbox, Webhook};
+use va_support::{hand_off, request, texts, Sandbox, Webhook};
 
 const GREETING: &str = "Hi, I'm your Virtual Agent. Let me know how I can help you today.";
-const STAND_BY: &str = "Please stand by while I connect you to a live agent.";
 const ENDED: &str = "The conversation has ended. If you need help again, type hi.";
 
 async fn check_goes_straight_to_the_agent(context_variables: Value) {
@@ -16,9 +15,7 @@ async fn check_goes_straight_to_the_agent(context_variables: Value) {
     let mut start = request("r-start", Some("START_CONVERSATION"), "");
     start["contextVariables"] = context_variables.clone();
     sandbox.send(start).await;
-    let stand_by = webhook.next().await.json;
-    assert_eq!(texts(&stand_by), [STAND_BY], "{context_variables}");
-    assert_eq!(stand_by["agentChat"], true);
+    hand_off(&mut webhook).await;
     let waiting = sandbox.only("waiting").await;
     assert_eq!(waiting["user_id"], "abel.tuter");
     webhook.assert_quiet();
@@ -48,7 +45,7 @@ async fn live_agent_only_applies_to_later_messages_too() {
     let created = webhook.next().await.json;
     assert_eq!(created["body"][0]["actionType"], "CreateConversation");
     sandbox.send(request("r-1", None, "My VPN is down")).await;
-    assert_eq!(texts(&webhook.next().await.json), [STAND_BY]);
+    hand_off(&mut webhook).await;
     sandbox.only("waiting").await;
 }
 

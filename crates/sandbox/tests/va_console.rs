@@ -4,7 +4,7 @@ mod va_support;
 
 use reqwest::StatusCode;
 use serde_json::json;
-use va_support::{request, texts, Sandbox, Webhook};
+use va_support::{hand_off, request, texts, Sandbox, Webhook};
 
 #[tokio::test]
 async fn an_agent_answers_from_the_console() {
@@ -13,7 +13,7 @@ async fn an_agent_answers_from_the_console() {
     let mut asking = request("r-1", Some("AGENT"), "");
     asking["userId"] = json!("<script>alert(1)</script>");
     sandbox.send(asking).await;
-    webhook.next().await;
+    hand_off(&mut webhook).await;
     let id = sandbox.only("waiting").await["id"]
         .as_str()
         .unwrap()

@@ -89,6 +89,31 @@ async fn the_rate_limit_counts_integration_requests() {
     assert_eq!(denied.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(denied.headers().contains_key("retry-after"));
     let error: serde_json::Value = denied.json().await.unwrap();
-    assert_eq!(error["error"]["message"], "Rate limit exceeded");
+    assert_eq!(
+        error,
+        json!({
+            "error": {
+                "message": "Rate limit exceeded",
+                "detail": "Rate limit of 1 requests per hour for Virtual Agent Bot Integration API exceeded",
+            },
+            "status": "failure",
+        })
+    );
     webhook.assert_quiet();
+}
+
+#[tokio::test]
+async fn an_injected_429_names_the_integration_api() {
+    let sandbox = Sandbox::start().await;
+    sandbox
+        .post("/sandbox/faults", json!({"kind": "status", "status": 429}))
+        .await;
+    let (status, error) = sandbox
+        .send(request("r-1", Some("START_CONVERSATION"), ""))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        error["error"]["detail"],
+        "Rate limit of 0 requests per hour for Virtual Agent Bot Integration API exceeded"
+    );
 }

@@ -6,10 +6,9 @@ mod va_support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use va_support::{request, texts, Sandbox, Webhook};
+use va_support::{hand_off, request, texts, Sandbox, Webhook, STAND_BY};
 
 const GREETING: &str = "Hi, I'm your Virtual Agent. Let me know how I can help you today.";
-const STAND_BY: &str = "Please stand by while I connect you to a live agent.";
 const AGENT_GREETING: &str = "Thank you for contacting support. I am looking into your question now and will be with you shortly.";
 const ENDED: &str = "The conversation has ended. If you need help again, type hi.";
 
@@ -30,9 +29,7 @@ async fn wait_for_agent(sandbox: &Sandbox, webhook: &mut Webhook) -> String {
     sandbox
         .send(request("r-agent", Some("AGENT"), "I need a human"))
         .await;
-    let stand_by = webhook.next().await.json;
-    assert_eq!(texts(&stand_by), [STAND_BY]);
-    assert_eq!(stand_by["agentChat"], true);
+    hand_off(webhook).await;
     let waiting = sandbox.only("waiting").await;
     waiting["id"].as_str().expect("an id").to_owned()
 }
@@ -83,13 +80,58 @@ async fn the_agent_utterance_leads_to_the_live_agent_queue() {
     let mut selection = request("r-2", None, "Live Agent Support.");
     selection["message"]["typed"] = Value::Bool(false);
     sandbox.send(selection).await;
-    let stand_by = webhook.next().await.json;
-    assert_eq!(texts(&stand_by), [STAND_BY]);
-    assert_eq!(stand_by["agentChat"], true);
+    let (stand_by, spinner) = hand_off(&mut webhook).await;
     assert_eq!(stand_by["requestId"], "r-2");
+    // The documented `StartSpinner` example; nobody is ahead and no chat was accepted yet.
+    assert_eq!(
+        spinner["body"],
+        json!([{
+            "uiType": "ActionMsg",
+            "actionType": "StartSpinner",
+            "spinnerType": "wait_time",
+            "message": "Routing you to a live agent...",
+            "waitTime": "8 Seconds",
+        }])
+    );
     let waiting = sandbox.only("waiting").await;
     assert_eq!(waiting["user_id"], "abel.tuter");
     assert_eq!(waiting["client_session_id"], "session-1");
+}
+
+#[tokio::test]
+async fn the_wait_time_follows_the_queue() {
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let ask = |session: &str| {
+        let mut asking = request(&format!("r-{session}"), Some("AGENT"), "");
+        asking["clientSessionId"] = Value::from(session);
+        asking
+    };
+    let wait_time = |spinner: &Value| spinner["body"][0]["waitTime"].clone();
+    sandbox.send(ask("first")).await;
+    let (_, spinner) = hand_off(&mut webhook).await;
+    assert_eq!(wait_time(&spinner), "8 Seconds");
+    sandbox.send(ask("second")).await;
+    let (_, spinner) = hand_off(&mut webhook).await;
+    assert_eq!(wait_time(&spinner), "16 Seconds", "one chat ahead");
+
+    // The first chat waits 40 s on the VA clock before the agent takes it.
+    let first = sandbox.get("/sandbox/va/conversations?state=waiting").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sandbox
+        .post("/sandbox/va/clock", json!({"advance_secs": 40}))
+        .await;
+    agent(&sandbox, &first, "accept", json!({})).await;
+    webhook.next().await;
+    sandbox.send(ask("third")).await;
+    let (_, spinner) = hand_off(&mut webhook).await;
+    assert_eq!(
+        wait_time(&spinner),
+        "80 Seconds",
+        "one chat ahead, at the 40 s the accepted one waited"
+    );
 }
 
 #[tokio::test]
@@ -251,13 +293,14 @@ async fn the_transcript_keeps_every_message_once_in_order() {
         .iter()
         .filter(|entry| entry["direction"] == "outbound")
         .collect();
-    // The stand-by reply was taken off the webhook by `wait_for_agent`.
-    let outbound_without_stand_by: Vec<Value> = outbound
+    // The stand-by reply and the spinner were taken off the webhook by `wait_for_agent`.
+    let outbound_without_hand_off: Vec<Value> = outbound
         .iter()
         .filter(|entry| entry["payload"]["body"][0]["value"] != STAND_BY)
+        .filter(|entry| entry["kind"] != "wait_time")
         .map(|entry| entry["payload"].clone())
         .collect();
-    assert_eq!(outbound_without_stand_by, posted);
+    assert_eq!(outbound_without_hand_off, posted);
     for entry in &outbound {
         assert_eq!(
             entry["delivery"],

@@ -7,7 +7,7 @@ mod va_support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use va_support::{request, texts, Sandbox, Webhook};
+use va_support::{hand_off, request, texts, Sandbox, Webhook};
 
 const GREETING: &str = "Hi, I'm your Virtual Agent. Let me know how I can help you today.";
 
@@ -98,7 +98,7 @@ async fn a_conversation_waiting_for_an_agent_times_out_too() {
     sandbox
         .send(request("r-agent", Some("AGENT"), "I need a human"))
         .await;
-    webhook.next().await;
+    hand_off(&mut webhook).await;
     let id = sandbox.only("waiting").await["id"]
         .as_str()
         .unwrap()

@@ -1,6 +1,6 @@
-//! `--data DIR` for the Zendesk account: tickets, comments, users (created, changed and deleted
-//! ones too), groups, uploads, bulk job statuses and OAuth tokens survive a restart; ids go on
-//! where they stopped.
+//! `--data DIR` for the Zendesk account: tickets, comments, audits, soft-deleted tickets, users
+//! (created, changed and deleted ones too), groups, group memberships, uploads, bulk job statuses
+//! and OAuth tokens survive a restart; ids go on where they stopped.
 
 mod common;
 
@@ -316,6 +316,90 @@ async fn the_account_survives_a_restart() {
 }
 
 #[tokio::test]
+async fn deleted_tickets_and_audits_survive_a_restart() {
+    use reqwest::Method;
+    let dir = fresh_dir("history");
+    let first = start(&dir).await;
+    send(
+        &first,
+        Method::PUT,
+        "/api/v2/tickets/3.json",
+        Some(json!({"ticket": {"status": "pending"}})),
+    )
+    .await;
+    send(&first, Method::DELETE, "/api/v2/tickets/4.json", None).await;
+    send(&first, Method::DELETE, "/api/v2/tickets/5.json", None).await;
+    // Ticket 5 goes for good, and its audits with it.
+    send(
+        &first,
+        Method::DELETE,
+        "/api/v2/deleted_tickets/5.json",
+        None,
+    )
+    .await;
+    let deleted_before = send(&first, Method::GET, "/api/v2/deleted_tickets.json", None).await;
+    let audits_before = send(&first, Method::GET, "/api/v2/ticket_audits.json", None).await;
+    let ticket_audits_before =
+        send(&first, Method::GET, "/api/v2/tickets/3/audits.json", None).await;
+
+    let second = start(&dir).await;
+    let deleted_after = send(&second, Method::GET, "/api/v2/deleted_tickets.json", None).await;
+    assert_eq!(deleted_after, deleted_before);
+    assert_eq!(deleted_after["deleted_tickets"][0]["id"], 4);
+    assert_eq!(deleted_after["count"], 1);
+    let audits_after = send(&second, Method::GET, "/api/v2/ticket_audits.json", None).await;
+    assert_eq!(audits_after, audits_before);
+    let ticket_audits_after =
+        send(&second, Method::GET, "/api/v2/tickets/3/audits.json", None).await;
+    assert_eq!(ticket_audits_after, ticket_audits_before);
+    assert_eq!(
+        ticket_audits_after["audits"]
+            .as_array()
+            .and_then(|audits| audits.last())
+            .map(|audit| audit["events"][0]["value"].clone()),
+        Some(json!("pending"))
+    );
+    // The deleted ticket can still be restored; the purged one cannot.
+    send(
+        &second,
+        Method::PUT,
+        "/api/v2/deleted_tickets/4/restore.json",
+        None,
+    )
+    .await;
+    send(&second, Method::GET, "/api/v2/tickets/4.json", None).await;
+    let purged = second
+        .send(
+            second.client().put(format!(
+                "{}/api/v2/deleted_tickets/5/restore.json",
+                second.url
+            )),
+            Some(ZENDESK_ADMIN),
+        )
+        .await;
+    assert_eq!(purged.status, StatusCode::NOT_FOUND);
+    // Audit ids go on where they stopped.
+    let updated = send(
+        &second,
+        Method::PUT,
+        "/api/v2/tickets/3.json",
+        Some(json!({"ticket": {"status": "open"}})),
+    )
+    .await;
+    let earlier_ids: Vec<&Value> = audits_after["audits"]
+        .as_array()
+        .expect("audits")
+        .iter()
+        .map(|audit| &audit["id"])
+        .collect();
+    assert!(
+        !earlier_ids.contains(&&updated["audit"]["id"]),
+        "a fresh audit id"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn a_fresh_directory_is_seeded_and_memory_stays_the_default() {
     let dir = fresh_dir("seed");
     let sandbox = start(&dir).await;
@@ -504,5 +588,62 @@ async fn users_stored_before_custom_roles_get_theirs() {
     )
     .await;
     assert_eq!(agent["user"]["custom_role_id"], 360_000_000_004_u64);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn memberships_survive_a_restart() {
+    use reqwest::Method;
+    let dir = fresh_dir("memberships");
+    let first = start(&dir).await;
+    let created = send(
+        &first,
+        Method::POST,
+        "/api/v2/group_memberships.json",
+        Some(
+            json!({"group_membership": {"user_id": ZENDESK_AGENT_ID, "group_id": 40002,
+                                         "default": true}}),
+        ),
+    )
+    .await;
+    let memberships_before =
+        send(&first, Method::GET, "/api/v2/group_memberships.json", None).await;
+    let agent_path = format!("/api/v2/users/{ZENDESK_AGENT_ID}.json");
+    let agent_before = send(&first, Method::GET, &agent_path, None).await;
+    assert_eq!(agent_before["user"]["default_group_id"], 40002);
+
+    let second = start(&dir).await;
+    let memberships_after =
+        send(&second, Method::GET, "/api/v2/group_memberships.json", None).await;
+    assert_eq!(memberships_after, memberships_before);
+    assert_eq!(memberships_after["count"], 3);
+    assert_eq!(
+        send(&second, Method::GET, &agent_path, None).await,
+        agent_before
+    );
+    let next = send(
+        &second,
+        Method::POST,
+        "/api/v2/group_memberships.json",
+        Some(json!({"group_membership": {"user_id": ZENDESK_AGENT_ID, "group_id": 40003}})),
+    )
+    .await;
+    let created_id = created["group_membership"]["id"].as_u64().expect("an id");
+    assert_eq!(next["group_membership"]["id"], created_id + 1);
+    drop(second);
+
+    // A directory written before the account kept memberships gets the demo ones.
+    let connection =
+        rusqlite::Connection::open(dir.join("zendesk.sqlite3")).expect("the database opens");
+    connection
+        .execute_batch(
+            "DELETE FROM memberships; DELETE FROM counters WHERE name = 'next_membership_id';",
+        )
+        .expect("the memberships go");
+    drop(connection);
+    let third = start(&dir).await;
+    let seeded = send(&third, Method::GET, "/api/v2/group_memberships.json", None).await;
+    assert_eq!(seeded["count"], 2);
+    assert_eq!(seeded["group_memberships"][0]["group_id"], 40001);
     let _ = std::fs::remove_dir_all(&dir);
 }

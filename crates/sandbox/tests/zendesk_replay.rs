@@ -6,11 +6,13 @@
 //!
 //! Each recorded test case (a file, plus its `-tearDown` file) runs against a fresh sandbox. The
 //! recorded account's ids differ from the sandbox's, so ids learned from replies (a created
-//! ticket, a job's results, a job id) are mapped, and later requests are rewritten with them. The
-//! seeded tickets 1 to 12 stand in for the recorded account's first tickets, which the recorded
-//! cursors point at; the recorded group cursors name groups by name and recorded id, and walk the
-//! seeded groups and those the case creates in the same name order. Endpoints the sandbox does not emulate are named in [`not_emulated`] with
-//! the reason, so a new recording cannot slip through unnoticed.
+//! ticket, a job's results, a job id, a page's cursors) are mapped, and later requests are
+//! rewritten with them. The seeded tickets 1 to 12 stand in for the recorded account's first
+//! tickets, which the recorded ticket cursors point at, and their audits for the recorded
+//! account's first audits; the recorded group cursors name groups by name and recorded id, and
+//! walk the seeded groups and those the case creates in the same name order. Every recorded
+//! interaction is replayed: none is skipped, so a new recording of an endpoint the sandbox lacks
+//! fails here.
 //!
 //! The account's brand, organization and custom roles are seeded alike in every fresh sandbox and
 //! no case creates one, so their ids, once learned (`brand_id`, `organization_id`,
@@ -28,12 +30,6 @@ use serde_json::Value;
 
 use crate::common::{Reply, Sandbox, ZENDESK_ADMIN};
 
-/// Why an endpoint is not replayed, and whether skipping it makes the rest of its case diverge.
-struct Skip {
-    reason: &'static str,
-    stops_the_case: bool,
-}
-
 struct Interaction {
     method: String,
     path_and_query: String,
@@ -43,7 +39,7 @@ struct Interaction {
     response_body: String,
 }
 
-/// Recorded ids and job ids, and what the sandbox answered in their place.
+/// Recorded ids, job ids and paging cursors, and what the sandbox answered in their place.
 #[derive(Default)]
 struct IdMap {
     numbers: HashMap<u64, u64>,
@@ -57,34 +53,6 @@ const SETTINGS_KEYS: [&str; 3] = ["brand_id", "organization_id", "custom_role_id
 
 /// Objects whose keys each account defines for itself.
 const ACCOUNT_DEFINED_KEYS: [&str; 1] = ["user_fields"];
-
-fn not_emulated(path: &str) -> Option<Skip> {
-    let skip = |reason, stops_the_case| {
-        Some(Skip {
-            reason,
-            stops_the_case,
-        })
-    };
-    let path = path.split('?').next().unwrap_or_default();
-    if path.starts_with("/api/v2/deleted_tickets/") {
-        return skip("deleted tickets (restore, purge) are not emulated", true);
-    }
-    let cursor_export = path.starts_with("/api/v2/incremental/tickets/cursor")
-        || path.starts_with("/api/v2/incremental/users/cursor");
-    if path.starts_with("/api/v2/incremental/") && !cursor_export {
-        return skip(
-            "time-based incremental exports are not emulated; Flare syncs with the cursor export",
-            false,
-        );
-    }
-    if path == "/api/v2/ticket_audits.json" || path.ends_with("/audits.json") {
-        return skip(
-            "ticket audits are not emulated; Flare reads comments instead",
-            false,
-        );
-    }
-    None
-}
 
 fn recorded_cases() -> BTreeMap<String, Vec<PathBuf>> {
     let folder =
@@ -193,8 +161,8 @@ impl IdMap {
         if let Some(query) = query {
             let pairs: Vec<String> = query
                 .split('&')
-                .map(|pair| match pair.strip_prefix("ids=") {
-                    Some(ids) => {
+                .map(|pair| match pair.split_once('=') {
+                    Some(("ids", ids)) => {
                         let ids: Vec<String> = ids
                             .split(',')
                             .map(|id| match id.parse::<u64>() {
@@ -204,7 +172,12 @@ impl IdMap {
                             .collect();
                         format!("ids={}", ids.join(","))
                     }
-                    None => pair.to_owned(),
+                    Some((name @ ("page%5Bafter%5D" | "page%5Bbefore%5D"), cursor)) => {
+                        let cursor = percent_decode(cursor);
+                        let mapped = self.texts.get(&cursor).unwrap_or(&cursor);
+                        format!("{name}={}", percent_encode(mapped))
+                    }
+                    _ => pair.to_owned(),
                 })
                 .collect();
             rewritten = format!("{rewritten}?{}", pairs.join("&"));
@@ -240,6 +213,7 @@ impl IdMap {
                         continue;
                     };
                     let is_id = key == "id" || key.ends_with("_id");
+                    let is_cursor = key == "after_cursor" || key == "before_cursor";
                     match (recorded_value, actual_value) {
                         (Value::Number(from), Value::Number(to)) if is_id => {
                             if let (Some(from), Some(to)) = (from.as_u64(), to.as_u64()) {
@@ -249,7 +223,7 @@ impl IdMap {
                                 }
                             }
                         }
-                        (Value::String(from), Value::String(to)) if key == "id" => {
+                        (Value::String(from), Value::String(to)) if key == "id" || is_cursor => {
                             self.texts.entry(from.clone()).or_insert_with(|| to.clone());
                         }
                         _ => self.learn(recorded_value, actual_value),
@@ -264,6 +238,37 @@ impl IdMap {
             _ => {}
         }
     }
+}
+
+/// A recorded query value as text: cursors are base64, sent with `%3D`, `%2B` and `%2F`.
+fn percent_decode(value: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut rest = value.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        let escaped = (byte == b'%')
+            .then(|| tail.get(..2))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escaped {
+            Some(decoded) => {
+                bytes.push(decoded);
+                rest = &tail[2..];
+            }
+            None => {
+                bytes.push(byte);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8(bytes).expect("a UTF-8 query value")
+}
+
+/// A cursor as a query value again.
+fn percent_encode(cursor: &str) -> String {
+    cursor
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D")
 }
 
 /// Keys the sandbox sends that only some recordings have: `job_type` is in the 2024 cassettes and
@@ -372,25 +377,17 @@ fn compare(recorded: &Interaction, actual: &Reply) -> Vec<String> {
 #[tokio::test]
 async fn the_sandbox_answers_like_the_recorded_account() {
     let mut n_compared = 0;
-    let mut skipped: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut ids = IdMap::default();
     for files in recorded_cases().values() {
         let sandbox = Sandbox::start_zendesk().await;
         ids = ids.for_next_case();
-        'case: for file in files {
+        for file in files {
             let file_name = file
                 .file_name()
                 .and_then(|name| name.to_str())
                 .unwrap_or_default();
             for (interaction_idx, recorded) in interactions(file).into_iter().enumerate() {
-                if let Some(skip) = not_emulated(&recorded.path_and_query) {
-                    *skipped.entry(skip.reason).or_default() += 1;
-                    match skip.stops_the_case {
-                        true => break 'case,
-                        false => continue,
-                    }
-                }
                 let method = Method::from_bytes(recorded.method.as_bytes()).expect("a method");
                 let path = ids.rewrite_path(&recorded.path_and_query);
                 let mut request = sandbox
@@ -425,11 +422,14 @@ async fn the_sandbox_answers_like_the_recorded_account() {
         failures.len(),
         failures.join("\n")
     );
-    // 581 of the 625 recorded interactions are compared; the rest are named in `not_emulated`
-    // (time-based incremental exports, audits, deleted tickets) or come after a deleted-ticket
-    // call that stops its case.
+    let n_recorded: usize = recorded_cases()
+        .values()
+        .flatten()
+        .map(|file| interactions(file).len())
+        .sum();
+    assert_eq!(n_compared, n_recorded);
     assert!(
-        n_compared >= 581,
-        "only {n_compared} interactions compared; skipped: {skipped:?}"
+        n_compared >= 625,
+        "only {n_compared} interactions compared"
     );
 }

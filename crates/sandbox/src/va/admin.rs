@@ -8,7 +8,10 @@
 //!   entry; `settle` first waits (up to 10 s) until no reply is still being delivered and no
 //!   attachment still being downloaded.
 //! - `POST /sandbox/va/conversations/{id}/accept` (`{"agent_name": ...}`, optional),
-//!   `/messages` (`{"text": ...}`), `/typing` (`{"typing": true}`), `/end`.
+//!   `/messages`, `/typing` (`{"typing": true}`), `/end`. A message is `{"text": ...}`, or one
+//!   of the output controls of `va-api-controls.md`: `{"link": {"url": ..., "label": ...,
+//!   "header": ...}}`, `{"image": {"url": ..., "alt_text": ...}}` or `{"card": {"template_name":
+//!   ..., "data": {...}}}` (`header` and `alt_text` optional).
 //! - `GET /sandbox/va/rejected`: requests whose static token or signature did not match.
 //! - `GET /sandbox/va/attachments/{id}`: a received attachment's content, as the agent would
 //!   open it.
@@ -32,7 +35,8 @@ use crate::datetime::UnixSeconds;
 use crate::error::AppJson;
 use crate::va::config::VaConfig;
 use crate::va::conversation::{
-    AttachmentStatus, Conversation, ConversationState, ConversationSummary, RejectedRequest,
+    AgentMessage, AttachmentStatus, Conversation, ConversationState, ConversationSummary,
+    RejectedRequest,
 };
 use crate::va::error::VaError;
 use crate::va::AgentAction;
@@ -63,12 +67,6 @@ pub(crate) fn routes() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 struct AcceptBody {
     agent_name: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MessageBody {
-    text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,9 +147,9 @@ async fn accept(
 async fn message(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    AppJson(body): AppJson<MessageBody>,
+    AppJson(message): AppJson<AgentMessage>,
 ) -> Result<Json<Conversation>, VaError> {
-    crate::va::act(&state, &id, AgentAction::Message { text: body.text }).map(Json)
+    crate::va::act(&state, &id, AgentAction::Message(message)).map(Json)
 }
 
 async fn typing(

@@ -2,7 +2,8 @@
 //! (`bot-api.md` examples, `va-api-controls.md`, and the Store release 2.0.x feature page for the
 //! agent's name); nothing here is made up beyond choosing which documented reply fits.
 
-use crate::va::wire::{AgentInfo, BodyItem, PickerOption};
+use crate::va::conversation::AgentMessage;
+use crate::va::wire::{AgentInfo, BodyItem, LinkValue, PickerOption};
 
 /// The sys_id of the "Live Agent Support." topic in the documented topic pickers.
 pub(crate) const LIVE_AGENT_TOPIC_ID: &str = "ce2ee85053130010cf8cddeeff7b12bf";
@@ -151,6 +152,22 @@ pub(crate) fn stand_by() -> Vec<BodyItem> {
     )]
 }
 
+/// The spinner sent "when transferring to Live Agent to display the wait time to the end user"
+/// ("body.actionType", `StartSpinner`), with the documented example's message and `waitTime`
+/// written as it is there ("8 Seconds").
+pub(crate) fn wait_time_spinner(wait_secs: u64) -> BodyItem {
+    let unit = match wait_secs {
+        1 => "Second",
+        _ => "Seconds",
+    };
+    BodyItem::Spinner {
+        action_type: "StartSpinner",
+        spinner_type: "wait_time",
+        message: "Routing you to a live agent...",
+        wait_time: format!("{wait_secs} {unit}"),
+    }
+}
+
 /// The end of a conversation ("End a ... conversation by setting the action parameter").
 pub(crate) fn conversation_ended() -> Vec<BodyItem> {
     vec![output_text(
@@ -162,15 +179,54 @@ pub(crate) fn conversation_ended() -> Vec<BodyItem> {
 /// the Store release 2.0.x features): Agent Chat's greeting, sent from the agent.
 pub(crate) const AGENT_GREETING: &str = "Thank you for contacting support. I am looking into your question now and will be with you shortly.";
 
-/// A message from the live agent, with `agentInfo` ("body.agentInfo") and the `messageId` that
-/// `UPDATE_MESSAGES` refers to ("body.messageId").
-pub(crate) fn agent_text(text: &str, agent: AgentInfo, message_id: String) -> BodyItem {
-    BodyItem::OutputText {
-        group: "DefaultText",
-        value: text.to_owned(),
-        mask_type: "NONE",
-        agent_info: Some(agent),
-        message_id: Some(message_id),
+/// A message from the live agent, as text or as one of the output controls of
+/// `va-api-controls.md`, with `agentInfo` ("body.agentInfo") and the `messageId` that
+/// `UPDATE_MESSAGES` refers to ("body.messageId"). Links open in a new window, as in every
+/// documented link.
+pub(crate) fn agent_message(
+    message: &AgentMessage,
+    agent: AgentInfo,
+    message_id: String,
+) -> BodyItem {
+    let agent_info = Some(agent);
+    let message_id = Some(message_id);
+    match message {
+        AgentMessage::Text(text) => BodyItem::OutputText {
+            group: "DefaultText",
+            value: text.clone(),
+            mask_type: "NONE",
+            agent_info,
+            message_id,
+        },
+        AgentMessage::Link { url, label, header } => BodyItem::OutputLink {
+            group: "DefaultOutputLink",
+            label: label.clone(),
+            header: header.clone(),
+            link_type: "link",
+            value: LinkValue {
+                action: url.clone(),
+                target: "_blank",
+            },
+            agent_info,
+            message_id,
+        },
+        AgentMessage::Image { url, alt_text } => BodyItem::OutputImage {
+            group: "DefaultOutputImage",
+            value: url.clone(),
+            alt_text: alt_text.clone(),
+            agent_info,
+            message_id,
+        },
+        AgentMessage::Card {
+            template_name,
+            data,
+        } => BodyItem::OutputCard {
+            group: "DefaultOutputCard",
+            template_name: template_name.clone(),
+            data: data.to_string(),
+            agent_info,
+            message_id,
+        },
     }
 }
 
@@ -265,6 +321,71 @@ mod tests {
         check(LIVE_AGENT_TOPIC_ID, Intent::LiveAgentTopic);
         check("How are you?", Intent::NotUnderstood);
         check("", Intent::NotUnderstood);
+    }
+
+    /// Checks a reply body against the `body` of a documented example of `bot-api.md`.
+    fn check_body(body: Vec<BodyItem>, documented: &str) {
+        let documented: serde_json::Value = serde_json::from_str(documented).unwrap();
+        assert_eq!(serde_json::to_value(&body).unwrap(), documented);
+    }
+
+    #[test]
+    fn offers_the_documented_pickers() {
+        // "Transfer a conversation to Live Agent in a specific queue".
+        check_body(
+            not_understood(),
+            r#"[
+              {"uiType": "OutputText", "group": "DefaultText", "value": "I am sorry but I didn't understand your request.", "maskType": "NONE"},
+              {"uiType": "OutputText", "group": "DefaultText", "value": "Please try giving me your request in a different way. I'm currently better at understanding short sentences.", "maskType": "NONE"},
+              {
+                "uiType": "TopicPickerControl",
+                "group": "DefaultPicker",
+                "nluTextEnabled": false,
+                "promptMsg": "Hi guest, please enter your request or make a selection of what I can help with. You can type help any time when you need help.",
+                "label": "Show me everything",
+                "options": [{"label": "Live Agent Support.", "value": "ce2ee85053130010cf8cddeeff7b12bf", "enabled": true}]
+              }
+            ]"#,
+        );
+        // "Transfer a conversation to Live Agent using utterance".
+        check_body(
+            which_agent_topic(),
+            r#"[{
+              "uiType": "Picker",
+              "group": "DefaultPicker",
+              "required": true,
+              "nluTextEnabled": false,
+              "label": "I want to be sure I got this right. What item best describes what you want to do?",
+              "itemType": "List",
+              "style": "list",
+              "multiSelect": false,
+              "options": [
+                {"label": "Live Agent Support.", "value": "Live Agent Support.", "renderStyle": "data", "enabled": false},
+                {"label": "Virtual Agent Capabilities.", "value": "Virtual Agent Capabilities.", "renderStyle": "data", "enabled": false},
+                {"label": "I want something else", "value": "-1", "renderStyle": "data", "enabled": false}
+              ],
+              "scriptedData": null
+            }]"#,
+        );
+        // "Use commands ... as an utterance to end a conversation".
+        check_body(
+            end_picker(),
+            r#"[{
+              "uiType": "Picker",
+              "group": "DefaultPicker",
+              "required": true,
+              "nluTextEnabled": false,
+              "label": "Please make a selection.",
+              "itemType": "List",
+              "style": "list",
+              "multiSelect": false,
+              "options": [
+                {"label": "End conversation", "value": "1", "renderStyle": "data", "enabled": false},
+                {"label": "Cancel", "value": "0", "renderStyle": "data", "enabled": false}
+              ],
+              "scriptedData": null
+            }]"#,
+        );
     }
 
     #[test]

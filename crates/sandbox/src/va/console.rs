@@ -1,6 +1,6 @@
 //! The agent console: a plain HTML page at `/sandbox/va/console` where a person plays the live
 //! agent. It lists waiting and active conversations with their transcripts, and has forms to
-//! accept, type, reply and end. The forms post back here and redirect to the page, so it works
+//! accept, type, reply (with text, a link, an image or an incident's record card) and end. The forms post back here and redirect to the page, so it works
 //! without JavaScript; `console.js` only reloads the page while the agent is not writing. There
 //! is no inline script or style (the same CSP rules as Flare's own pages).
 
@@ -11,9 +11,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
+use serde_json::json;
 
+use crate::schema::Table;
 use crate::va::conversation::{
-    Attachment, AttachmentStatus, Conversation, ConversationState, Direction, HistoryFormat, Party,
+    AgentMessage, Attachment, AttachmentStatus, Conversation, ConversationState, Direction,
+    HistoryFormat, Party,
 };
 use crate::va::error::VaError;
 use crate::va::AgentAction;
@@ -21,12 +24,13 @@ use crate::AppState;
 
 const CONSOLE_PATH: &str = "/sandbox/va/console";
 
-/// Reloads the console every few seconds unless the agent is writing a reply.
+/// Reloads the console every few seconds unless the agent is filling in a form.
 const CONSOLE_JS: &str = r#""use strict";
 // Reload the agent console every three seconds so new chats and messages show up,
-// unless the agent is writing a reply.
+// unless the agent is writing a reply, a link, an image or an incident number.
 setInterval(() => {
-  const writing = Array.from(document.querySelectorAll("textarea")).some(
+  const fields = document.querySelectorAll("textarea, input:not([type=hidden])");
+  const writing = Array.from(fields).some(
     (area) => area.value !== "" || area === document.activeElement,
   );
   if (!writing) {
@@ -41,6 +45,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sandbox/va/console.js", get(script))
         .route("/sandbox/va/console/{id}/accept", post(accept))
         .route("/sandbox/va/console/{id}/reply", post(reply))
+        .route("/sandbox/va/console/{id}/link", post(link))
+        .route("/sandbox/va/console/{id}/image", post(image))
+        .route("/sandbox/va/console/{id}/card", post(card))
         .route("/sandbox/va/console/{id}/typing", post(typing))
         .route("/sandbox/va/console/{id}/end", post(end))
 }
@@ -53,6 +60,26 @@ struct Notice {
 #[derive(Debug, Deserialize)]
 struct ReplyForm {
     text: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct LinkForm {
+    url: String,
+    label: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ImageForm {
+    url: String,
+    /// Optional: left empty, the image goes out without `altText`.
+    #[serde(default)]
+    alt_text: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct CardForm {
+    /// The incident whose record card to share.
+    number: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,10 +118,56 @@ async fn reply(
 ) -> Redirect {
     let result = form
         .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
+        .and_then(|Form(form)| send(&state, &id, AgentMessage::Text(form.text)));
+    back(result)
+}
+
+async fn link(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<LinkForm>, FormRejection>,
+) -> Redirect {
+    let result = form
+        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
         .and_then(|Form(form)| {
-            crate::va::act(&state, &id, AgentAction::Message { text: form.text })
+            let link = AgentMessage::Link {
+                url: form.url,
+                label: form.label,
+                header: None,
+            };
+            send(&state, &id, link)
         });
-    back(result.map(|_| ()))
+    back(result)
+}
+
+async fn image(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<ImageForm>, FormRejection>,
+) -> Redirect {
+    let result = form
+        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
+        .and_then(|Form(form)| {
+            let alt_text = Some(form.alt_text).filter(|alt_text| !alt_text.trim().is_empty());
+            let image = AgentMessage::Image {
+                url: form.url,
+                alt_text,
+            };
+            send(&state, &id, image)
+        });
+    back(result)
+}
+
+async fn card(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<CardForm>, FormRejection>,
+) -> Redirect {
+    let result = form
+        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
+        .and_then(|Form(form)| incident_card(&state, &form.number))
+        .and_then(|card| send(&state, &id, card));
+    back(result)
 }
 
 async fn typing(
@@ -110,6 +183,45 @@ async fn typing(
 
 async fn end(State(state): State<AppState>, Path(id): Path<String>) -> Redirect {
     back(crate::va::act(&state, &id, AgentAction::End).map(|_| ()))
+}
+
+fn send(state: &AppState, id: &str, message: AgentMessage) -> Result<(), VaError> {
+    crate::va::act(state, id, AgentAction::Message(message)).map(|_| ())
+}
+
+/// The record card of an incident, as the documented "Record" card shows one (`Card` template,
+/// `va-api-controls.md`): number, short description and caller. Its link is the instance's
+/// record page (`crate::pages`) rather than the Service Portal page of the example, which the
+/// sandbox does not serve.
+fn incident_card(state: &AppState, number: &str) -> Result<AgentMessage, VaError> {
+    let number = number.trim();
+    let db = state.db();
+    let incident = db
+        .records(Table::Incident)
+        .iter()
+        .find(|record| record.get("number").eq_ignore_ascii_case(number))
+        .ok_or_else(|| VaError::BadRequest(format!("no incident `{number}`")))?;
+    let caller = db
+        .get(Table::SysUser, incident.get("caller_id"))
+        .map_or("", |user| user.get("name"));
+    let sys_id = incident.sys_id();
+    let data = json!({
+        "sys_id": sys_id,
+        "subtitle": incident.get("number"),
+        "title": "Incident",
+        "fields": [
+            {"fieldLabel": "Number", "fieldValue": incident.get("number")},
+            {"fieldLabel": "Short description", "fieldValue": incident.get("short_description")},
+            {"fieldLabel": "Caller", "fieldValue": caller},
+        ],
+        "table_name": "incident",
+        "url": format!("{}/incident.do?sys_id={sys_id}", state.instance_url()),
+        "target": "_blank",
+    });
+    Ok(AgentMessage::Card {
+        template_name: "Card".to_owned(),
+        data,
+    })
 }
 
 /// Back to the console (Post/Redirect/Get), with what went wrong if anything did.
@@ -217,6 +329,29 @@ fn render_conversation(html: &mut String, conversation: &Conversation) {
                     "<label for=\"reply-{id}\">Reply to {user}</label>\n<textarea id=\"reply-{id}\" name=\"text\" required></textarea>\n"
                 ),
                 "Send",
+            ));
+            html.push_str(&form(
+                "link",
+                &format!(
+                    "<label for=\"link-url-{id}\">Link address for {user}</label>\n<input id=\"link-url-{id}\" name=\"url\" type=\"url\" required>\n\
+                     <label for=\"link-label-{id}\">Link text</label>\n<input id=\"link-label-{id}\" name=\"label\" required>\n"
+                ),
+                "Send link",
+            ));
+            html.push_str(&form(
+                "image",
+                &format!(
+                    "<label for=\"image-url-{id}\">Image address for {user}</label>\n<input id=\"image-url-{id}\" name=\"url\" type=\"url\" required>\n\
+                     <label for=\"image-alt-{id}\">Image description</label>\n<input id=\"image-alt-{id}\" name=\"alt_text\">\n"
+                ),
+                "Send image",
+            ));
+            html.push_str(&form(
+                "card",
+                &format!(
+                    "<label for=\"card-number-{id}\">Incident number to share with {user}</label>\n<input id=\"card-number-{id}\" name=\"number\" required>\n"
+                ),
+                "Share incident",
             ));
             html.push_str(&form(
                 "typing",

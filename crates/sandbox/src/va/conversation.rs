@@ -5,6 +5,13 @@
 //! Every inbound request and every reply is one transcript entry with a sequence number that
 //! counts up from 1 within its conversation, so a test can check that nothing was lost or sent
 //! twice.
+//!
+//! Every change is remembered until taken for the database (`stored.rs`), so that `--data` keeps
+//! conversations across restarts.
+
+pub(crate) mod stored;
+
+use std::collections::BTreeSet;
 
 use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
@@ -22,10 +29,14 @@ pub(crate) struct Conversations {
     conversations: Vec<Conversation>,
     rejected: Vec<RejectedRequest>,
     ids: IdGenerator,
+    /// The indexes of the conversations changed since the database last took them.
+    unsaved: BTreeSet<usize>,
+    /// How many of `rejected` the database has.
+    n_saved_rejected: usize,
 }
 
 /// One conversation: a user (and client session) talking to the bot, then maybe to an agent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Conversation {
     id: String,
     /// The Interaction [interaction] record of the chat.
@@ -46,15 +57,18 @@ pub(crate) struct Conversation {
     #[serde(skip_serializing_if = "Option::is_none")]
     context_variables: Option<Value>,
     /// The primary bot's chat history as received (`SEND_HISTORY` or `history`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     history: Vec<Value>,
     /// The chat history as the live agent sees it, stored as the `store_history_as` custom
     /// adapter property says (`va-api-support-chat-history.md`); empty without the property.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     agent_history: Vec<StoredHistory>,
     created_at: UnixSeconds,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiting_since: Option<UnixSeconds>,
+    /// When the live agent accepted it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_at: Option<UnixSeconds>,
     /// `cause` of a `FAULT_CONVERSATION`.
     #[serde(skip_serializing_if = "Option::is_none")]
     fault_cause: Option<String>,
@@ -65,6 +79,9 @@ pub(crate) struct Conversation {
     ended_at: Option<UnixSeconds>,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_reason: Option<EndReason>,
+    /// Never empty but while the database stores the conversation's other fields, as the
+    /// entries have rows of their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     entries: Vec<Entry>,
     #[serde(skip)]
     last_request: Echo,
@@ -108,7 +125,7 @@ pub(crate) enum ConversationState {
 }
 
 /// Why a conversation ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum EndReason {
     /// `END_CONVERSATION`.
@@ -134,7 +151,7 @@ pub(crate) struct IdleTimeout {
 }
 
 /// The live agent in a conversation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Agent {
     name: String,
     /// `agentInfo.agentId`.
@@ -142,7 +159,7 @@ pub(crate) struct Agent {
 }
 
 /// One transcript entry: an inbound request, or a reply posted (or to be posted) to the webhook.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Entry {
     seq: u64,
     at: UnixSeconds,
@@ -163,7 +180,7 @@ pub(crate) struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     updated_text: Option<String>,
     /// `message.attachment` of a request, as the instance fetched it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     attachments: Vec<Attachment>,
     /// The request body, or the body posted to the webhook.
     payload: Value,
@@ -172,10 +189,13 @@ pub(crate) struct Entry {
     /// The exact bytes posted (and signed).
     #[serde(skip)]
     wire: String,
+    /// Whether the database has the entry as it is now.
+    #[serde(skip)]
+    saved: bool,
 }
 
 /// One attachment of a request and what became of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Attachment {
     /// The sandbox's id, for `GET /sandbox/va/attachments/{id}`.
     id: String,
@@ -195,7 +215,7 @@ pub(crate) struct Attachment {
     content: Option<Bytes>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum AttachmentStatus {
     /// Being downloaded.
@@ -215,14 +235,14 @@ pub(crate) struct Handled {
     pub(crate) attachment_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Direction {
     Inbound,
     Outbound,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Party {
     Visitor,
@@ -230,12 +250,14 @@ pub(crate) enum Party {
     Agent,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum EntryKind {
     /// An inbound request; `action` says which.
     Request,
     BotReply,
+    /// The `StartSpinner` with the estimated wait, after the hand-off to the live-agent queue.
+    WaitTime,
     AgentJoined,
     AgentMessage,
     TypingStarted,
@@ -246,7 +268,7 @@ pub(crate) enum EntryKind {
 }
 
 /// Where a reply is in its delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Delivery {
     pub(crate) status: DeliveryStatus,
     pub(crate) attempts: u32,
@@ -254,7 +276,7 @@ pub(crate) struct Delivery {
     pub(crate) last_error: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum DeliveryStatus {
     Pending,
@@ -270,7 +292,7 @@ pub(crate) enum DeliveryStatus {
 /// A request whose static token or signature did not match. The documented instance answers
 /// such requests 200 and never replies ("Whether the request is failing in Static, JWT, or Hash
 /// Based Token validation", `bot-api.md` status codes); the sandbox keeps them for tests.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RejectedRequest {
     at: UnixSeconds,
     request_id: String,
@@ -319,14 +341,14 @@ pub(crate) enum HistoryFormat {
 }
 
 /// One message of chat history as the live agent sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StoredHistory {
     pub(crate) format: HistoryFormat,
     pub(crate) content: String,
 }
 
 /// The Interaction [interaction] record of a chat.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Interaction {
     /// `interactionId` in replies.
     sys_id: String,
@@ -368,11 +390,45 @@ pub(crate) enum AgentError {
     },
     #[error("the message text is empty")]
     EmptyText,
+    /// A link, image or card that the documented controls cannot carry.
+    #[error("invalid {control}: {reason}")]
+    InvalidControl {
+        control: &'static str,
+        reason: String,
+    },
+}
+
+/// What the simulated live agent sends: text, or one of the output controls of
+/// `va-api-controls.md`. The admin API takes it as `{"text": ...}`, `{"link": {...}}`,
+/// `{"image": {...}}` or `{"card": {...}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum AgentMessage {
+    Text(String),
+    /// "Output Link": `url` becomes `value.action`.
+    Link {
+        url: String,
+        label: String,
+        #[serde(default)]
+        header: Option<String>,
+    },
+    /// "Output Image": `url` becomes `value`.
+    Image {
+        url: String,
+        #[serde(default)]
+        alt_text: Option<String>,
+    },
+    /// "Output Card": one of the documented templates, and its data, which goes out as a JSON
+    /// string ("The data field will be of type string").
+    Card {
+        template_name: String,
+        data: Value,
+    },
 }
 
 /// What a reply echoes of the request it answers: agent messages echo the last request, as the
 /// documented agent message does ("Pass agent name and avatar").
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Echo {
     request_id: String,
     now_session_id: Option<String>,
@@ -415,6 +471,21 @@ enum Step {
     ToAgent,
 }
 
+/// The wait per chat in the queue before any agent accepted one: the documented `StartSpinner`
+/// example's "8 Seconds".
+const DEFAULT_WAIT_SECS: u64 = 8;
+
+/// How many of the latest accepted chats the wait estimate averages.
+const RECENT_WAITS: usize = 10;
+
+/// The card templates `va-api-controls.md` shows ("Output Card").
+const CARD_TEMPLATES: [&str; 4] = [
+    "Large image with text",
+    "Small image with text",
+    "Youtube Video Card",
+    "Card",
+];
+
 /// 32 lowercase hex digits, like sys_ids; deterministic per seed.
 #[derive(Debug)]
 struct IdGenerator {
@@ -428,6 +499,8 @@ impl Conversations {
             conversations: Vec::new(),
             rejected: Vec::new(),
             ids: IdGenerator { state: seed },
+            unsaved: BTreeSet::new(),
+            n_saved_rejected: 0,
         }
     }
 
@@ -447,6 +520,7 @@ impl Conversations {
             attachments,
         } = valid;
         let action = *action;
+        let wait_secs = self.wait_estimate_secs();
         let client_session_id = request.client_session_id.clone().unwrap_or_default();
         let open = self.conversations.iter().rposition(|conversation| {
             conversation.state != ConversationState::Ended
@@ -481,16 +555,21 @@ impl Conversations {
             .map(|attachment| attachment.id.clone())
             .collect();
         conversation.push_inbound(action, message_text(request), attachments, raw.clone(), now);
-        let mut sync_reply = conversation.perform(step, &mut self.ids, request, now);
+        let mut sync_reply = conversation.perform(step, &mut self.ids, request, now, wait_secs);
         if channel.synchronous && sync_reply == SyncReply::Ack {
             if let Some(reply) = conversation.answer_in_response(first_new_seq) {
                 sync_reply = SyncReply::Reply(reply);
             }
         }
         let conversation_id = conversation.id.clone();
-        if let Some(conversation) = fresh {
-            self.conversations.push(conversation);
-        }
+        let conversation_idx = match fresh {
+            Some(conversation) => {
+                self.conversations.push(conversation);
+                self.conversations.len() - 1
+            }
+            None => open.expect("a request without a fresh conversation went to an open one"),
+        };
+        self.unsaved.insert(conversation_idx);
         Ok(Handled {
             conversation_id,
             sync_reply,
@@ -515,7 +594,7 @@ impl Conversations {
     /// nothing is posted.
     pub(crate) fn close_idle(&mut self, now: UnixSeconds, idle: IdleTimeout) {
         let interval = idle.job_interval_secs.max(1);
-        for conversation in &mut self.conversations {
+        for (conversation_idx, conversation) in self.conversations.iter_mut().enumerate() {
             if conversation.state == ConversationState::Ended || !conversation.bot_to_bot {
                 continue;
             }
@@ -531,6 +610,7 @@ impl Conversations {
                 conversation.visitor_typing = false;
                 conversation.ended_at = Some(closing_run);
                 conversation.end_reason = Some(EndReason::IdleTimeout);
+                self.unsaved.insert(conversation_idx);
             }
         }
     }
@@ -566,7 +646,7 @@ impl Conversations {
         agent_name: &str,
         now: UnixSeconds,
     ) -> Result<(), AgentError> {
-        let conversation_idx = self.index(id)?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         conversation.expect_state(ConversationState::Waiting, "accepting", "waiting")?;
         let agent = Agent {
@@ -575,8 +655,10 @@ impl Conversations {
         };
         conversation.state = ConversationState::WithAgent;
         conversation.agent = Some(agent);
+        conversation.accepted_at = Some(now);
         let message_id = self.ids.next();
-        conversation.agent_says(EntryKind::AgentJoined, bot::AGENT_GREETING, message_id, now);
+        let greeting = AgentMessage::Text(bot::AGENT_GREETING.to_owned());
+        conversation.agent_says(EntryKind::AgentJoined, &greeting, message_id, now);
         Ok(())
     }
 
@@ -584,17 +666,15 @@ impl Conversations {
     pub(crate) fn agent_message(
         &mut self,
         id: &str,
-        text: &str,
+        message: &AgentMessage,
         now: UnixSeconds,
     ) -> Result<(), AgentError> {
-        if text.trim().is_empty() {
-            return Err(AgentError::EmptyText);
-        }
-        let conversation_idx = self.index(id)?;
+        message.validate()?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         conversation.expect_state(ConversationState::WithAgent, "sending", "an agent")?;
         let message_id = self.ids.next();
-        conversation.agent_says(EntryKind::AgentMessage, text, message_id, now);
+        conversation.agent_says(EntryKind::AgentMessage, message, message_id, now);
         Ok(())
     }
 
@@ -605,7 +685,7 @@ impl Conversations {
         typing: bool,
         now: UnixSeconds,
     ) -> Result<(), AgentError> {
-        let conversation_idx = self.index(id)?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         conversation.expect_state(ConversationState::WithAgent, "typing", "an agent")?;
         let kind = match typing {
@@ -623,7 +703,7 @@ impl Conversations {
 
     /// The agent ends a conversation that reached the live-agent queue.
     pub(crate) fn agent_end(&mut self, id: &str, now: UnixSeconds) -> Result<(), AgentError> {
-        let conversation_idx = self.index(id)?;
+        let conversation_idx = self.index_for_change(id)?;
         let conversation = &mut self.conversations[conversation_idx];
         let agent_involved = matches!(
             conversation.state,
@@ -667,14 +747,17 @@ impl Conversations {
 
     /// Records where the delivery of reply `seq` stands.
     pub(crate) fn record_delivery(&mut self, id: &str, seq: u64, delivery: Delivery) {
-        let entry = self.get_mut(id).and_then(|conversation| {
-            conversation
-                .entries
-                .iter_mut()
-                .find(|entry| entry.seq == seq)
-        });
+        let Some(conversation_idx) = self.position(id) else {
+            return;
+        };
+        let entry = self.conversations[conversation_idx]
+            .entries
+            .iter_mut()
+            .find(|entry| entry.seq == seq);
         if let Some(entry) = entry {
             entry.delivery = Some(delivery);
+            entry.saved = false;
+            self.unsaved.insert(conversation_idx);
         }
     }
 
@@ -707,7 +790,8 @@ impl Conversations {
         now: UnixSeconds,
         channel: Channel,
     ) -> Option<String> {
-        let conversation = self.get_mut(conversation_id)?;
+        let conversation_idx = self.position(conversation_id)?;
+        let conversation = &mut self.conversations[conversation_idx];
         let entry = conversation.entries.iter_mut().find(|entry| {
             entry
                 .attachments
@@ -729,6 +813,8 @@ impl Conversations {
                 attachment.error = Some(error);
             }
         }
+        entry.saved = false;
+        self.unsaved.insert(conversation_idx);
         let statuses: Vec<AttachmentStatus> = entry
             .attachments
             .iter()
@@ -760,17 +846,52 @@ impl Conversations {
             .find(|attachment| attachment.id == attachment_id)
     }
 
+    /// How long a chat joining the live-agent queue now may wait, in seconds. The vendor
+    /// documents only how the wait is shown; the sandbox's estimate gives every chat in the queue,
+    /// the new one included, the mean wait of the latest accepted chats.
+    fn wait_estimate_secs(&self) -> u64 {
+        let recent_waits: Vec<u64> = self
+            .conversations
+            .iter()
+            .rev()
+            .filter_map(|conversation| {
+                let waited = conversation.accepted_at? - conversation.waiting_since?;
+                Some(u64::try_from(waited).unwrap_or(0))
+            })
+            .take(RECENT_WAITS)
+            .collect();
+        let n_recent = recent_waits.len() as u64;
+        let per_chat = match n_recent {
+            0 => DEFAULT_WAIT_SECS,
+            _ => (recent_waits.iter().sum::<u64>() + n_recent / 2) / n_recent,
+        };
+        let n_waiting = self
+            .conversations
+            .iter()
+            .filter(|conversation| conversation.state == ConversationState::Waiting)
+            .count() as u64;
+        per_chat.max(1) * (n_waiting + 1)
+    }
+
     fn get_mut(&mut self, id: &str) -> Option<&mut Conversation> {
         self.conversations
             .iter_mut()
             .find(|conversation| conversation.id == id)
     }
 
-    fn index(&self, id: &str) -> Result<usize, AgentError> {
+    fn position(&self, id: &str) -> Option<usize> {
         self.conversations
             .iter()
             .position(|conversation| conversation.id == id)
-            .ok_or_else(|| AgentError::NoConversation(id.to_owned()))
+    }
+
+    /// The index of conversation `id`, which is about to change.
+    fn index_for_change(&mut self, id: &str) -> Result<usize, AgentError> {
+        let conversation_idx = self
+            .position(id)
+            .ok_or_else(|| AgentError::NoConversation(id.to_owned()))?;
+        self.unsaved.insert(conversation_idx);
+        Ok(conversation_idx)
     }
 }
 
@@ -828,6 +949,7 @@ impl Conversation {
             agent_history: Vec::new(),
             created_at: now,
             waiting_since: None,
+            accepted_at: None,
             fault_cause: None,
             bot_to_bot: true,
             ended_at: None,
@@ -946,6 +1068,7 @@ impl Conversation {
         ids: &mut IdGenerator,
         request: &InboundRequest,
         now: UnixSeconds,
+        wait_secs: u64,
     ) -> SyncReply {
         let bot_talks = matches!(
             step,
@@ -988,7 +1111,7 @@ impl Conversation {
             Step::WhichAgentTopic => {
                 self.bot_says(bot::which_agent_topic(), &ReplyFlags::default(), now)
             }
-            Step::AskForAgent => self.ask_for_agent(now),
+            Step::AskForAgent => self.ask_for_agent(now, wait_secs),
             Step::OfferToEnd => self.bot_says(bot::end_picker(), &ReplyFlags::default(), now),
             Step::NotUnderstood => self.not_understood(now),
             Step::End => self.end(Party::Visitor, now),
@@ -1051,8 +1174,8 @@ impl Conversation {
     }
 
     /// The user asks for a live agent: the documented stand-by message with `agentChat: true`,
-    /// and the conversation waits in the queue.
-    fn ask_for_agent(&mut self, now: UnixSeconds) {
+    /// then the wait-time spinner, and the conversation waits in the queue.
+    fn ask_for_agent(&mut self, now: UnixSeconds, wait_secs: u64) {
         let already_queued = matches!(
             self.state,
             ConversationState::Waiting | ConversationState::WithAgent
@@ -1067,6 +1190,8 @@ impl Conversation {
             ..ReplyFlags::default()
         };
         self.bot_says(bot::stand_by(), &flags, now);
+        let spinner = self.reply(vec![bot::wait_time_spinner(wait_secs)], &flags);
+        self.push_outbound(Party::Bot, EntryKind::WaitTime, None, None, &spinner, now);
     }
 
     /// The documented answer to attachments, which ends the conversation.
@@ -1127,6 +1252,7 @@ impl Conversation {
             let Some(entry) = entry else {
                 continue;
             };
+            entry.saved = false;
             if let Some(status) = update.get("status").and_then(Value::as_str) {
                 entry.client_status = Some(status.to_ascii_lowercase());
             }
@@ -1142,7 +1268,13 @@ impl Conversation {
         self.push_outbound(Party::Bot, EntryKind::BotReply, text, None, &reply, now);
     }
 
-    fn agent_says(&mut self, kind: EntryKind, text: &str, message_id: String, now: UnixSeconds) {
+    fn agent_says(
+        &mut self,
+        kind: EntryKind,
+        message: &AgentMessage,
+        message_id: String,
+        now: UnixSeconds,
+    ) {
         let agent = self
             .agent
             .as_ref()
@@ -1156,9 +1288,9 @@ impl Conversation {
             agent_chat: true,
             ..ReplyFlags::default()
         };
-        let body = vec![bot::agent_text(text, agent_info, message_id.clone())];
+        let body = vec![bot::agent_message(message, agent_info, message_id.clone())];
         let reply = self.reply(body, &flags);
-        let text = Some(text.to_owned());
+        let text = Some(message.transcript_text());
         self.push_outbound(Party::Agent, kind, text, Some(message_id), &reply, now);
     }
 
@@ -1205,6 +1337,7 @@ impl Conversation {
             payload: raw,
             delivery: None,
             wire: String::new(),
+            saved: false,
         });
     }
 
@@ -1242,6 +1375,7 @@ impl Conversation {
                 last_error: None,
             }),
             wire,
+            saved: false,
         });
     }
 
@@ -1274,6 +1408,7 @@ impl Conversation {
                 continue;
             }
             delivery.status = DeliveryStatus::InResponse;
+            entry.saved = false;
             answer = Some(entry.wire.clone());
         }
         answer
@@ -1297,6 +1432,61 @@ impl Conversation {
             state: self.state,
             operation,
             expected,
+        }
+    }
+}
+
+impl AgentMessage {
+    fn validate(&self) -> Result<(), AgentError> {
+        let invalid = |control, reason: String| AgentError::InvalidControl { control, reason };
+        match self {
+            AgentMessage::Text(text) if text.trim().is_empty() => Err(AgentError::EmptyText),
+            AgentMessage::Text(_) => Ok(()),
+            AgentMessage::Link { url, label, .. } => {
+                check_url(url).map_err(|reason| invalid("link", reason))?;
+                match label.trim().is_empty() {
+                    true => Err(invalid("link", "the label is empty".to_owned())),
+                    false => Ok(()),
+                }
+            }
+            AgentMessage::Image { url, .. } => {
+                check_url(url).map_err(|reason| invalid("image", reason))
+            }
+            AgentMessage::Card {
+                template_name,
+                data,
+            } => {
+                if !CARD_TEMPLATES.contains(&template_name.as_str()) {
+                    let reason = format!(
+                        "unknown template `{template_name}`, expected one of {}",
+                        CARD_TEMPLATES.join(", ")
+                    );
+                    return Err(invalid("card", reason));
+                }
+                match data.is_object() {
+                    true => Ok(()),
+                    false => Err(invalid("card", "data must be a JSON object".to_owned())),
+                }
+            }
+        }
+    }
+
+    /// The message as the agent's transcript shows it.
+    fn transcript_text(&self) -> String {
+        match self {
+            AgentMessage::Text(text) => text.clone(),
+            AgentMessage::Link { url, label, .. } => format!("{label}: {url}"),
+            AgentMessage::Image { url, alt_text } => match alt_text {
+                Some(alt_text) => format!("Image {alt_text}: {url}"),
+                None => format!("Image: {url}"),
+            },
+            AgentMessage::Card {
+                template_name,
+                data,
+            } => match data.get("title").and_then(Value::as_str) {
+                Some(title) => format!("Card {template_name}: {title}"),
+                None => format!("Card {template_name}"),
+            },
         }
     }
 }
@@ -1414,6 +1604,15 @@ fn history_for_agent(items: &[Value], format: HistoryFormat) -> Vec<String> {
     }
 }
 
+/// Links and images the client is to open or fetch: absolute `http` or `https` URLs.
+fn check_url(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| format!("`{url}` is not a URL"))?;
+    match matches!(parsed.scheme(), "http" | "https") {
+        true => Ok(()),
+        false => Err(format!("`{url}` is not an http or https URL")),
+    }
+}
+
 /// Whether a request's `message.attachment` names anything.
 fn has_attachment(request: &InboundRequest) -> bool {
     let attachment = request
@@ -1511,9 +1710,8 @@ mod tests {
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();
         send(&mut conversations, message("r4", "My VPN is down"));
         conversations.agent_typing(&id, true, NOW).unwrap();
-        conversations
-            .agent_message(&id, "Restart the client", NOW)
-            .unwrap();
+        let text = AgentMessage::Text("Restart the client".to_owned());
+        conversations.agent_message(&id, &text, NOW).unwrap();
         conversations.agent_end(&id, NOW).unwrap();
 
         let ended = "The conversation has ended. If you need help again, type hi.";
@@ -1529,6 +1727,7 @@ mod tests {
                     EntryKind::BotReply,
                     "Please stand by while I connect you to a live agent.".to_owned()
                 ),
+                (EntryKind::WaitTime, String::new()),
                 (EntryKind::AgentJoined, bot::AGENT_GREETING.to_owned()),
                 (EntryKind::TypingStarted, String::new()),
                 (EntryKind::AgentMessage, "Restart the client".to_owned()),
@@ -1541,7 +1740,7 @@ mod tests {
             .iter()
             .map(|entry| entry.seq)
             .collect();
-        assert_eq!(seqs, (1..=11).collect::<Vec<u64>>());
+        assert_eq!(seqs, (1..=12).collect::<Vec<u64>>());
         assert_eq!(conversation.state(), ConversationState::Ended);
         let last = conversation.entries().last().unwrap();
         assert_eq!(last.payload["completed"], true);
@@ -1549,11 +1748,41 @@ mod tests {
     }
 
     #[test]
+    fn estimates_the_wait_from_the_queue() {
+        let mut conversations = Conversations::new(13);
+        let ask = |session: &str, at: UnixSeconds, conversations: &mut Conversations| {
+            let mut asking = message("r1", "Live Agent Support.");
+            asking["clientSessionId"] = Value::from(session);
+            let id = conversations
+                .handle_request(&request(asking), at, Channel::default())
+                .unwrap()
+                .conversation_id;
+            let spinner = conversations.get(&id).unwrap().entries().last().unwrap();
+            assert_eq!(spinner.kind, EntryKind::WaitTime);
+            let wait_time = spinner.payload["body"][0]["waitTime"].clone();
+            (id, wait_time)
+        };
+        let (first, wait_time) = ask("s1", NOW, &mut conversations);
+        assert_eq!(wait_time, "8 Seconds", "nobody waited yet");
+        let (_, wait_time) = ask("s2", NOW, &mut conversations);
+        assert_eq!(wait_time, "16 Seconds", "one chat ahead");
+        conversations
+            .accept(&first, "Beth Anglin", NOW + 30)
+            .unwrap();
+        let (_, wait_time) = ask("s3", NOW + 30, &mut conversations);
+        assert_eq!(
+            wait_time, "60 Seconds",
+            "one ahead, and the last chat waited 30 s"
+        );
+    }
+
+    #[test]
     fn agent_actions_need_the_right_state() {
         let mut conversations = Conversations::new(1);
         let id = send(&mut conversations, message("r1", "hi"));
+        let hello = AgentMessage::Text("hello".to_owned());
         assert_eq!(
-            conversations.agent_message(&id, "hello", NOW),
+            conversations.agent_message(&id, &hello, NOW),
             Err(AgentError::WrongState {
                 id: id.clone(),
                 state: ConversationState::Bot,
@@ -1572,10 +1801,52 @@ mod tests {
             serde_json::json!({"requestId": "r2", "action": "AGENT", "clientSessionId": "s1", "userId": "abel.tuter"}),
         );
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();
+        let blank = AgentMessage::Text("  ".to_owned());
         assert_eq!(
-            conversations.agent_message(&id, "  ", NOW),
+            conversations.agent_message(&id, &blank, NOW),
             Err(AgentError::EmptyText)
         );
+    }
+
+    #[test]
+    fn refuses_controls_the_documents_cannot_carry() {
+        let check = |message: AgentMessage, expected: &str| match message.validate() {
+            Err(error) => assert_eq!(error.to_string(), expected),
+            Ok(()) => panic!("{message:?} was accepted"),
+        };
+        let link = |url: &str, label: &str| AgentMessage::Link {
+            url: url.to_owned(),
+            label: label.to_owned(),
+            header: None,
+        };
+        check(
+            link("javascript:alert(1)", "Click"),
+            "invalid link: `javascript:alert(1)` is not an http or https URL",
+        );
+        check(link("/kb", "KB"), "invalid link: `/kb` is not a URL");
+        check(
+            link("https://www.servicenow.com", ""),
+            "invalid link: the label is empty",
+        );
+        check(
+            AgentMessage::Card {
+                template_name: "Poster".to_owned(),
+                data: serde_json::json!({}),
+            },
+            "invalid card: unknown template `Poster`, expected one of Large image with text, Small image with text, Youtube Video Card, Card",
+        );
+        check(
+            AgentMessage::Card {
+                template_name: "Card".to_owned(),
+                data: Value::from("{}"),
+            },
+            "invalid card: data must be a JSON object",
+        );
+        let image = AgentMessage::Image {
+            url: "https://adaptivecards.io/content/cats/1.png".to_owned(),
+            alt_text: None,
+        };
+        assert_eq!(image.validate(), Ok(()));
     }
 
     #[test]
@@ -1639,7 +1910,9 @@ mod tests {
         let mut conversations = Conversations::new(9);
         let id = send(&mut conversations, message("r1", "Live Agent Support."));
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();
-        let joined = conversations.get(&id).unwrap().entries()[2].clone();
+        // The request, the stand-by message and the spinner come first.
+        let joined = conversations.get(&id).unwrap().entries()[3].clone();
+        assert_eq!(joined.kind, EntryKind::AgentJoined);
         let message_id = joined.payload["body"][0]["messageId"].as_str().unwrap();
         let update = serde_json::json!({
             "requestId": "u1", "action": "UPDATE_MESSAGES", "clientSessionId": "s1",
@@ -1658,7 +1931,7 @@ mod tests {
             .unwrap()
             .sync_reply;
         assert_eq!(sync_reply, SyncReply::MessagesUpdated);
-        let joined = &conversations.get(&id).unwrap().entries()[2];
+        let joined = &conversations.get(&id).unwrap().entries()[3];
         assert_eq!(joined.client_status.as_deref(), Some("sent_to_user"));
         assert_eq!(joined.updated_text.as_deref(), Some("Thanks!"));
     }

@@ -55,7 +55,9 @@ impl IntoResponse for VaError {
             }
             VaError::BadRequest(_)
             | VaError::Request(_)
-            | VaError::Agent(AgentError::EmptyText) => (StatusCode::BAD_REQUEST, "Bad Request"),
+            | VaError::Agent(AgentError::EmptyText | AgentError::InvalidControl { .. }) => {
+                (StatusCode::BAD_REQUEST, "Bad Request")
+            }
             VaError::Agent(AgentError::NoConversation(_)) | VaError::NoAttachment(_) => {
                 (StatusCode::NOT_FOUND, "Not Found")
             }

@@ -14,6 +14,7 @@
 //! - `attachments.rs`: `message.attachment`, downloaded from its URL.
 //! - `inbound.rs`, `signature.rs`, `config.rs`: validation and authentication.
 //! - `delivery.rs`: the webhook posts, with bounded retries.
+//! - `persist.rs`: with `--data`, the whole VA state in SQLite, so it survives restarts.
 
 mod admin;
 mod attachments;
@@ -24,9 +25,12 @@ mod conversation;
 mod delivery;
 mod error;
 mod inbound;
+mod persist;
 mod signature;
 mod wire;
 
+use std::ops::{Deref, DerefMut};
+use std::path::Path;
 use std::sync::MutexGuard;
 use std::time::Duration;
 
@@ -40,10 +44,12 @@ use axum::Router;
 use tokio::sync::watch;
 
 use crate::datetime::UnixSeconds;
+use crate::persist::StoreError;
 use crate::va::attachments::{AttachmentRef, FetchLimits};
 use crate::va::config::VaConfig;
-use crate::va::conversation::{Channel, Conversation, Conversations, SyncReply};
+use crate::va::conversation::{AgentMessage, Channel, Conversation, Conversations, SyncReply};
 use crate::va::error::VaError;
+use crate::va::persist::VaStore;
 use crate::wire::json_response;
 use crate::AppState;
 
@@ -59,13 +65,19 @@ pub(crate) struct VaState {
     /// How far the VA clock is ahead of the wall clock; `POST /sandbox/va/clock` moves it on so
     /// that tests see the idle time-out without waiting an hour.
     clock_offset_secs: i64,
+    /// Where changes are written through to, with `--data`.
+    store: Option<VaStore>,
 }
+
+/// The locked VA state; what changed is written to the database when the lock is released, so
+/// that no change can be missed.
+pub(crate) struct VaGuard<'a>(MutexGuard<'a, VaState>);
 
 /// What the simulated live agent does to a conversation.
 #[derive(Debug, Clone)]
 pub(crate) enum AgentAction {
     Accept { agent_name: String },
-    Message { text: String },
+    Message(AgentMessage),
     Typing(bool),
     End,
 }
@@ -94,19 +106,46 @@ pub(crate) fn routes() -> Router<AppState> {
 
 impl Default for VaState {
     fn default() -> VaState {
-        // Ids only need to differ between runs, so the clock is seed enough.
-        let seed = crate::datetime::now().unsigned_abs();
         VaState {
             config: VaConfig::default(),
-            conversations: Conversations::new(seed),
+            conversations: Conversations::new(id_seed()),
             http_client: None,
             changes: watch::channel(0).0,
             clock_offset_secs: 0,
+            store: None,
         }
     }
 }
 
 impl VaState {
+    /// The VA state kept in `dir` (`--data`), which from now on keeps receiving changes.
+    pub(crate) fn open(dir: &Path) -> Result<VaState, StoreError> {
+        let mut store = VaStore::open(dir)?;
+        let stored = store.load()?;
+        Ok(VaState {
+            config: stored.config.unwrap_or_default(),
+            conversations: Conversations::restore(stored.conversations, id_seed())?,
+            clock_offset_secs: stored.clock_offset_secs,
+            store: Some(store),
+            ..VaState::default()
+        })
+    }
+
+    /// Writes what changed through to the database, if there is one. A failed write is logged,
+    /// not returned, as `crate::store::Database` does: the change stands in memory.
+    fn save(&mut self) {
+        let Some(store) = self.store.as_mut() else {
+            return;
+        };
+        let mut written = store.write_settings(&self.config, self.clock_offset_secs);
+        if let Some(unsaved) = self.conversations.take_unsaved() {
+            written = written.and(store.write(&unsaved));
+        }
+        if let Err(error) = written {
+            tracing::error!(%error, "cannot write the VA database");
+        }
+    }
+
     fn http_client(&mut self) -> Result<reqwest::Client, String> {
         if let Some(client) = &self.http_client {
             return Ok(client.clone());
@@ -295,7 +334,7 @@ fn act(state: &AppState, id: &str, action: AgentAction) -> Result<Conversation, 
         let conversations = &mut va.conversations;
         match action {
             AgentAction::Accept { agent_name } => conversations.accept(id, &agent_name, now),
-            AgentAction::Message { text } => conversations.agent_message(id, &text, now),
+            AgentAction::Message(message) => conversations.agent_message(id, &message, now),
             AgentAction::Typing(typing) => conversations.agent_typing(id, typing, now),
             AgentAction::End => conversations.agent_end(id, now),
         }?;
@@ -331,10 +370,47 @@ async fn wait_until_settled(state: &AppState, id: &str, timeout: Duration) {
     }
 }
 
+/// Starts posting the replies a restart cut short (with `--data`). Outside a Tokio runtime, as
+/// in a test that only builds the state, they go out with the conversation's next reply.
+pub(crate) fn resume_deliveries(state: &AppState) {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    let pending = va(state).conversations.with_pending_deliveries();
+    for conversation_id in pending {
+        delivery::kick(state, &conversation_id);
+    }
+}
+
 /// The VA state, with the idle time-out job caught up to the VA clock. The job posts nothing,
 /// so running it whenever the state is looked at is indistinguishable from running it on time.
-fn va(state: &AppState) -> MutexGuard<'_, VaState> {
-    let mut va = crate::lock(&state.va);
+fn va(state: &AppState) -> VaGuard<'_> {
+    let mut va = VaGuard(crate::lock(&state.va));
     va.close_idle_conversations();
     va
+}
+
+/// Ids only need to differ between runs, so the clock is seed enough.
+fn id_seed() -> u64 {
+    crate::datetime::now().unsigned_abs()
+}
+
+impl Deref for VaGuard<'_> {
+    type Target = VaState;
+
+    fn deref(&self) -> &VaState {
+        &self.0
+    }
+}
+
+impl DerefMut for VaGuard<'_> {
+    fn deref_mut(&mut self) -> &mut VaState {
+        &mut self.0
+    }
+}
+
+impl Drop for VaGuard<'_> {
+    fn drop(&mut self) {
+        self.0.save();
+    }
 }

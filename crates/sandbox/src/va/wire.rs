@@ -67,7 +67,7 @@ pub(crate) struct Topic {
 }
 
 /// The documented values of `action` ("Request body parameters", `action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(crate) enum Action {
     Agent,
@@ -156,6 +156,54 @@ pub(crate) enum BodyItem {
         options: Vec<PickerOption>,
         scripted_data: Option<Value>,
     },
+    /// "Output Link" (`va-api-controls.md`).
+    #[serde(rename_all = "camelCase")]
+    OutputLink {
+        group: &'static str,
+        label: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        header: Option<String>,
+        /// "Only returned for DefaultOutputLink. ... Possible values: link" (`body.type`).
+        #[serde(rename = "type")]
+        link_type: &'static str,
+        value: LinkValue,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        agent_info: Option<AgentInfo>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+    },
+    /// "Output Image" (`va-api-controls.md`).
+    #[serde(rename_all = "camelCase")]
+    OutputImage {
+        group: &'static str,
+        value: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        alt_text: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        agent_info: Option<AgentInfo>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+    },
+    /// "Output Card" (`va-api-controls.md`): `data` is the card's JSON as a string.
+    #[serde(rename_all = "camelCase")]
+    OutputCard {
+        group: &'static str,
+        template_name: String,
+        data: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        agent_info: Option<AgentInfo>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+    },
+    /// The wait-time spinner: `ActionMsg` with `spinnerType`, `message` and `waitTime`
+    /// ("body.actionType", `StartSpinner`).
+    #[serde(rename = "ActionMsg", rename_all = "camelCase")]
+    Spinner {
+        action_type: &'static str,
+        spinner_type: &'static str,
+        message: &'static str,
+        wait_time: String,
+    },
     #[serde(rename_all = "camelCase")]
     ActionMsg {
         action_type: &'static str,
@@ -177,6 +225,13 @@ pub(crate) struct PickerOption {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) render_style: Option<&'static str>,
     pub(crate) enabled: bool,
+}
+
+/// `value` of an `OutputLink`: "value->action: Link url".
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LinkValue {
+    pub(crate) action: String,
+    pub(crate) target: &'static str,
 }
 
 /// `body.agentInfo`: who a live-agent message is from.
@@ -235,6 +290,73 @@ mod tests {
         );
     }
 
+    /// Checks that `item` has the shape of a documented example.
+    fn check(item: BodyItem, documented: &str) {
+        let documented: Value = serde_json::from_str(documented).unwrap();
+        assert_eq!(serde_json::to_value(&item).unwrap(), documented);
+    }
+
+    #[test]
+    fn serializes_the_documented_output_controls() {
+        // The examples of `va-api-controls.md`.
+        check(
+            BodyItem::OutputLink {
+                group: "DefaultOutputLink",
+                label: "ServiceNow".to_owned(),
+                header: Some("The world works with ServiceNow".to_owned()),
+                link_type: "link",
+                value: LinkValue {
+                    action: "https://empcygiraffe6.service-now.com/va_link.do?token=<token>&target_url=https%3A%2F%2Fwww.servicenow.com".to_owned(),
+                    target: "_blank",
+                },
+                agent_info: None,
+                message_id: None,
+            },
+            r#"{
+              "uiType": "OutputLink",
+              "group": "DefaultOutputLink",
+              "label": "ServiceNow",
+              "header": "The world works with ServiceNow",
+              "type": "link",
+              "value": {
+                "action": "https://empcygiraffe6.service-now.com/va_link.do?token=<token>&target_url=https%3A%2F%2Fwww.servicenow.com",
+                "target": "_blank"
+              }
+            }"#,
+        );
+        check(
+            BodyItem::OutputImage {
+                group: "DefaultOutputImage",
+                value: "https://adaptivecards.io/content/cats/1.png".to_owned(),
+                alt_text: Some("Image alt text".to_owned()),
+                agent_info: None,
+                message_id: None,
+            },
+            r#"{
+              "uiType": "OutputImage",
+              "group": "DefaultOutputImage",
+              "value": "https://adaptivecards.io/content/cats/1.png",
+              "altText": "Image alt text"
+            }"#,
+        );
+        let youtube = r#"{"link":"https://empcygiraffe6.service-now.com/va_link.do?token=<token>&target_url=servicenow.com","description":"The world works with ServiceNow","id":"IWsGk-Kh5ko","title":"ServiceNow","url":"","target":"_blank"}"#;
+        check(
+            BodyItem::OutputCard {
+                group: "DefaultOutputCard",
+                template_name: "Youtube Video Card".to_owned(),
+                data: youtube.to_owned(),
+                agent_info: None,
+                message_id: None,
+            },
+            r#"{
+              "uiType": "OutputCard",
+              "group": "DefaultOutputCard",
+              "templateName": "Youtube Video Card",
+              "data": "{\"link\":\"https://empcygiraffe6.service-now.com/va_link.do?token=<token>&target_url=servicenow.com\",\"description\":\"The world works with ServiceNow\",\"id\":\"IWsGk-Kh5ko\",\"title\":\"ServiceNow\",\"url\":\"\",\"target\":\"_blank\"}"
+            }"#,
+        );
+    }
+
     #[test]
     fn serializes_body_items_as_documented() {
         let item = BodyItem::OutputText {
@@ -257,6 +379,17 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&typing).unwrap(),
             r#"{"uiType":"ActionMsg","actionType":"StartTypingIndicator"}"#
+        );
+        // The `StartSpinner` example of "body.actionType", in its order.
+        let spinner = BodyItem::Spinner {
+            action_type: "StartSpinner",
+            spinner_type: "wait_time",
+            message: "Routing you to a live agent...",
+            wait_time: "8 Seconds".to_owned(),
+        };
+        assert_eq!(
+            serde_json::to_string(&spinner).unwrap(),
+            r#"{"uiType":"ActionMsg","actionType":"StartSpinner","spinnerType":"wait_time","message":"Routing you to a live agent...","waitTime":"8 Seconds"}"#
         );
     }
 }

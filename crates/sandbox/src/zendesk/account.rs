@@ -10,7 +10,13 @@
 //! ListAssignableGroups for "Admins, Agents"; CreateGroup and DeleteGroup for admins and agents in
 //! an Enterprise custom role allowed to, which no seeded role is; UpdateGroup for "Admins"). Users
 //! are changed by admins likewise (`users.yml`, CreateUser, DeleteUser, DestroyManyUsers), and the
-//! brand, organizations and custom roles read by agents, a single custom role by admins.
+//! brand, organizations and custom roles read by agents, a single custom role by admins. Deleted
+//! tickets are for agents (ListDeletedTickets, RestoreDeletedTicket, DeleteTicketPermanently and
+//! their bulk forms in Zendesk's OpenAPI, `deleted-tickets-openapi-original.yml` of the
+//! api-evangelist/zendesk mirror that `shared/reference/zendesk/` was split from). Audits are read
+//! by agents, all of them at once by admins (`tickets.yml`, ListAuditsForTicket;
+//! `ticket-audits.yml`, ListTicketAudits). Group memberships are read by agents and changed by
+//! admins (the mirror's `group-memberships-openapi-original.yml`).
 //!
 //! With `--data`, every change is also written through to `crate::zendesk::persist`.
 
@@ -21,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::datetime::UnixSeconds;
 use crate::persist::StoreError;
 use crate::zendesk::error::ZendeskError;
-use crate::zendesk::groups::{self, GroupInput};
+use crate::zendesk::groups::{self, GroupInput, MembershipInput};
 use crate::zendesk::paging::CursorKey;
 use crate::zendesk::persist::{Snapshot, ZendeskStore};
 use crate::zendesk::search::Query;
@@ -250,35 +256,82 @@ pub(crate) enum JobKind {
     Update,
     Destroy,
     DestroyUsers,
+    /// Deleting soft-deleted tickets for good.
+    Purge,
 }
 
-/// What a ticket change recorded, for the `audit` of the reply.
-#[derive(Debug, Clone)]
+/// What one ticket create or update recorded: the `audit` of the reply, kept for the audit lists.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Audit {
     pub(crate) id: u64,
     pub(crate) ticket_id: u64,
     pub(crate) created_at: UnixSeconds,
     pub(crate) author_id: u64,
-    /// The caller's `User-Agent`, which Zendesk shows as `metadata.system.client`.
-    pub(crate) client: String,
+    /// The caller's `User-Agent`, which Zendesk shows as `metadata.system.client`; `None` for
+    /// changes the account made itself, whose `metadata.system` is empty (recorded
+    /// `TestTicketAudits`: the sample ticket's audits).
+    pub(crate) client: Option<String>,
+    pub(crate) channel: Channel,
     pub(crate) events: Vec<AuditEvent>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum AuditEvent {
     /// A comment; the event carries the comment's id.
     Comment(Comment),
     Create {
         id: u64,
-        field_name: &'static str,
+        field_name: String,
         value: Option<String>,
     },
     Change {
         id: u64,
-        field_name: &'static str,
+        field_name: String,
         value: Option<String>,
         previous_value: Option<String>,
     },
+}
+
+/// A soft-deleted ticket, kept until it is restored or deleted permanently (Zendesk's "Soft
+/// delete"; the mirror's `deleted-tickets-openapi-original.yml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct DeletedTicket {
+    /// The ticket as it was, its status the `previous_state`.
+    pub(crate) ticket: Ticket,
+    pub(crate) deleted_at: UnixSeconds,
+    /// Who deleted it, the list's `actor`.
+    pub(crate) actor_id: u64,
+}
+
+/// An agent's membership of a group (Zendesk's Group Memberships reference, "JSON format").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct GroupMembership {
+    pub(crate) id: u64,
+    pub(crate) user_id: u64,
+    pub(crate) group_id: u64,
+    /// "If true, tickets assigned directly to the agent will assume this membership's group":
+    /// the user's `default_group_id`.
+    pub(crate) default: bool,
+    pub(crate) created_at: UnixSeconds,
+    pub(crate) updated_at: UnixSeconds,
+}
+
+/// A ticket as the incremental exports hand it out: deleted ones too, with status `deleted`, and
+/// `generated_timestamp`, the time the exports compare (`incremental.yml`; recorded
+/// `TicketsIncrementalTest.test_get_values`, whose deleted ticket kept its `updated_at`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ExportedTicket<'a> {
+    pub(crate) ticket: &'a Ticket,
+    pub(crate) generated_timestamp: UnixSeconds,
+    pub(crate) deleted: bool,
+}
+
+/// Whose memberships a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MembershipsOf {
+    All,
+    Group(u64),
+    User(u64),
 }
 
 /// Ticket ids for `update_many`: each ticket with its own changes, or one change for many ids
@@ -301,13 +354,17 @@ pub(crate) struct Actor {
 pub(crate) struct Account {
     users: BTreeMap<u64, User>,
     tickets: BTreeMap<u64, Ticket>,
+    deleted_tickets: BTreeMap<u64, DeletedTicket>,
+    audits: BTreeMap<u64, Audit>,
     groups: BTreeMap<u64, Group>,
+    memberships: BTreeMap<u64, GroupMembership>,
     attachments: BTreeMap<u64, Attachment>,
     uploads: HashMap<String, Upload>,
     jobs: HashMap<String, Job>,
     next_ticket_id: u64,
     next_user_id: u64,
     next_group_id: u64,
+    next_membership_id: u64,
     /// Comments, audits, events and attachments share one sequence, as ids in Zendesk are unique
     /// across them.
     next_object_id: u64,
@@ -418,15 +475,26 @@ impl TicketType {
     }
 }
 
+impl AuditEvent {
+    pub(crate) fn id(&self) -> u64 {
+        match self {
+            AuditEvent::Comment(comment) => comment.id,
+            AuditEvent::Create { id, .. } | AuditEvent::Change { id, .. } => *id,
+        }
+    }
+}
+
 impl JobKind {
     /// The recorded `job_type`: "Bulk Create Ticket" for `create_many`, and "Bulk Update Ticket"
-    /// for `destroy_many` (recorded) and `update_many`; "Bulk Update User" for deleting users.
-    pub(crate) fn label(self) -> &'static str {
+    /// for `destroy_many` (recorded) and `update_many`; "Bulk Update User" for deleting users. The
+    /// one recorded permanent delete has none (`TestDeletedTickets.test_permanently_delete`).
+    pub(crate) fn label(self) -> Option<&'static str> {
         match self {
-            JobKind::Create => "Bulk Create Ticket",
-            JobKind::Update | JobKind::Destroy => "Bulk Update Ticket",
+            JobKind::Create => Some("Bulk Create Ticket"),
+            JobKind::Update | JobKind::Destroy => Some("Bulk Update Ticket"),
             // Recorded for the users' `destroy_many` (`TestUsersPagination`, tear-down).
-            JobKind::DestroyUsers => "Bulk Update User",
+            JobKind::DestroyUsers => Some("Bulk Update User"),
+            JobKind::Purge => None,
         }
     }
 }
@@ -436,13 +504,17 @@ impl Default for Account {
         Account {
             users: BTreeMap::new(),
             tickets: BTreeMap::new(),
+            deleted_tickets: BTreeMap::new(),
+            audits: BTreeMap::new(),
             groups: BTreeMap::new(),
+            memberships: BTreeMap::new(),
             attachments: BTreeMap::new(),
             uploads: HashMap::new(),
             jobs: HashMap::new(),
             next_ticket_id: 1,
             next_user_id: 20_001,
             next_group_id: 40_001,
+            next_membership_id: 50_001,
             next_object_id: 1_000_001,
             n_jobs: 0,
             n_tokens: 0,
@@ -475,8 +547,17 @@ impl Account {
         for ticket in snapshot.tickets {
             account.insert_ticket(ticket);
         }
+        for deleted in snapshot.deleted_tickets {
+            account.insert_deleted_ticket(deleted);
+        }
+        for audit in snapshot.audits {
+            account.insert_audit(audit);
+        }
         for group in snapshot.groups {
             account.insert_group(group);
+        }
+        for membership in snapshot.memberships {
+            account.insert_membership(membership);
         }
         for attachment in snapshot.attachments {
             account.next_object_id = account.next_object_id.max(attachment.id + 1);
@@ -493,6 +574,7 @@ impl Account {
                 NEXT_TICKET_ID => &mut account.next_ticket_id,
                 NEXT_USER_ID => &mut account.next_user_id,
                 NEXT_GROUP_ID => &mut account.next_group_id,
+                NEXT_MEMBERSHIP_ID => &mut account.next_membership_id,
                 NEXT_OBJECT_ID => &mut account.next_object_id,
                 N_JOBS => &mut account.n_jobs,
                 N_TOKENS => &mut account.n_tokens,
@@ -508,7 +590,10 @@ impl Account {
         Snapshot {
             users: self.users.values().cloned().collect(),
             tickets: self.tickets.values().cloned().collect(),
+            deleted_tickets: self.deleted_tickets.values().cloned().collect(),
+            audits: self.audits.values().cloned().collect(),
             groups: self.groups.values().cloned().collect(),
+            memberships: self.memberships.values().cloned().collect(),
             attachments: self.attachments.values().cloned().collect(),
             uploads: self.uploads.values().cloned().collect(),
             jobs: self.jobs.values().cloned().collect(),
@@ -516,6 +601,7 @@ impl Account {
                 (NEXT_TICKET_ID.to_owned(), self.next_ticket_id),
                 (NEXT_USER_ID.to_owned(), self.next_user_id),
                 (NEXT_GROUP_ID.to_owned(), self.next_group_id),
+                (NEXT_MEMBERSHIP_ID.to_owned(), self.next_membership_id),
                 (NEXT_OBJECT_ID.to_owned(), self.next_object_id),
                 (N_JOBS.to_owned(), self.n_jobs),
                 (N_TOKENS.to_owned(), self.n_tokens),
@@ -1091,6 +1177,7 @@ impl Account {
             ));
         }
         self.check_assignee(&input)?;
+        self.check_group(&input)?;
         self.check_requester_id(&input)?;
         let mut ticket = tickets::new_ticket(self.next_ticket_id, actor.user.id, now);
         tickets::apply(&mut ticket, &input)?;
@@ -1118,7 +1205,7 @@ impl Account {
         for (field_name, value) in tickets::creation_fields(&ticket) {
             events.push(AuditEvent::Create {
                 id: self.next_object_id(),
-                field_name,
+                field_name: field_name.to_owned(),
                 value,
             });
         }
@@ -1127,14 +1214,15 @@ impl Account {
         self.persist(|store| store.set_counter(NEXT_TICKET_ID, ticket_id + 1));
         self.persist(|store| store.put_ticket(&ticket));
         self.tickets.insert(ticket_id, ticket);
-        Ok(Audit {
+        Ok(self.store_audit(Audit {
             id: audit_id,
             ticket_id,
             created_at: now,
             author_id: actor.user.id,
-            client: actor.client.clone(),
+            client: Some(actor.client.clone()),
+            channel: Channel::Api,
             events,
-        })
+        }))
     }
 
     pub(crate) fn update_ticket(
@@ -1158,6 +1246,7 @@ impl Account {
             ));
         }
         self.check_assignee(input)?;
+        self.check_group(input)?;
         self.check_requester_id(input)?;
         let mut changes = tickets::apply(&mut ticket, input)?;
         if let Some(requester_id) = self.resolve_requester(input, now) {
@@ -1191,7 +1280,7 @@ impl Account {
         for change in changes {
             events.push(AuditEvent::Change {
                 id: self.next_object_id(),
-                field_name: change.field_name,
+                field_name: change.field_name.to_owned(),
                 value: change.value,
                 previous_value: change.previous_value,
             });
@@ -1199,27 +1288,47 @@ impl Account {
         ticket.updated_at = now;
         self.persist(|store| store.put_ticket(&ticket));
         self.tickets.insert(ticket_id, ticket);
-        Ok(Audit {
+        let audit = Audit {
             id: audit_id,
             ticket_id,
             created_at: now,
             author_id: actor.user.id,
-            client: actor.client.clone(),
+            client: Some(actor.client.clone()),
+            channel: Channel::Api,
             events,
-        })
+        };
+        // An update that changed nothing leaves no trace in the ticket's history.
+        match audit.events.is_empty() {
+            true => Ok(audit),
+            false => Ok(self.store_audit(audit)),
+        }
     }
 
+    /// Soft-deletes a ticket: it leaves every list and lookup for the deleted tickets, from which
+    /// it can be restored (`tickets.yml`, DeleteTicket; recorded
+    /// `TestDeletedTickets.test_delete_and_restore`).
     pub(crate) fn delete_ticket(
         &mut self,
         caller: &User,
         ticket_id: u64,
+        now: UnixSeconds,
     ) -> Result<(), ZendeskError> {
         require_deleter(caller)?;
-        self.tickets
-            .remove(&ticket_id)
-            .ok_or(ZendeskError::RecordNotFound)?;
+        self.soft_delete(caller, ticket_id, now)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    fn soft_delete(&mut self, caller: &User, ticket_id: u64, now: UnixSeconds) -> Option<()> {
+        let ticket = self.tickets.remove(&ticket_id)?;
         self.persist(|store| store.remove_ticket(ticket_id));
-        Ok(())
+        let deleted = DeletedTicket {
+            ticket,
+            deleted_at: now,
+            actor_id: caller.id,
+        };
+        self.persist(|store| store.put_deleted_ticket(&deleted));
+        self.deleted_tickets.insert(ticket_id, deleted);
+        Some(())
     }
 
     /// The comments of a ticket, oldest first (`tickets.yml`, ListTicketComments: agents).
@@ -1229,6 +1338,18 @@ impl Account {
         ticket_id: u64,
     ) -> Result<&[Comment], ZendeskError> {
         Ok(&self.ticket(caller, ticket_id)?.comments)
+    }
+
+    /// Refuses a group that does not exist or was deleted, which can no longer be assigned. Not
+    /// recorded; the body is worded like the assignee's.
+    fn check_group(&self, input: &TicketInput) -> Result<(), ZendeskError> {
+        let Some(Some(group_id)) = input.group_id else {
+            return Ok(());
+        };
+        match self.live_group(group_id) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(ZendeskError::invalid("group", "Group: is invalid")),
+        }
     }
 
     /// Refuses an assignee who is not an agent.
@@ -1373,8 +1494,8 @@ impl Account {
         ))
     }
 
-    /// Deletes up to 100 tickets as one job (`tickets.yml`, BulkDeleteTickets). Ids that do not
-    /// exist are skipped.
+    /// Soft-deletes up to 100 tickets as one job (`tickets.yml`, BulkDeleteTickets). Ids that do
+    /// not exist are skipped.
     pub(crate) fn destroy_many(
         &mut self,
         caller: &User,
@@ -1386,9 +1507,7 @@ impl Account {
             return Err(ZendeskError::TooManyValues { parameter: "ids" });
         }
         for ticket_id in ticket_ids {
-            if self.tickets.remove(ticket_id).is_some() {
-                self.persist(|store| store.remove_ticket(*ticket_id));
-            }
+            self.soft_delete(caller, *ticket_id, now);
         }
         // No destroy job's results are recorded; this is how the recorded deleted-ticket purge
         // job completes.
@@ -1495,12 +1614,366 @@ impl Account {
         let mixed = self.n_tokens.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995;
         format!("{mixed:016x}")[..15].to_owned()
     }
+
+    // --- Deleted tickets ---
+
+    /// Adds a deleted ticket as it is; for restoring a stored account.
+    pub(crate) fn insert_deleted_ticket(&mut self, deleted: DeletedTicket) {
+        self.next_ticket_id = self.next_ticket_id.max(deleted.ticket.id + 1);
+        self.deleted_tickets.insert(deleted.ticket.id, deleted);
+    }
+
+    /// The soft-deleted tickets by id, the order they were created in (ListDeletedTickets: "ordered
+    /// chronologically by created date, from oldest to newest").
+    pub(crate) fn deleted_tickets(
+        &self,
+        caller: &User,
+    ) -> Result<Vec<&DeletedTicket>, ZendeskError> {
+        require_agent(caller)?;
+        Ok(self.deleted_tickets.values().collect())
+    }
+
+    /// Puts a soft-deleted ticket back as it was (RestoreDeletedTicket). Restoring counts as a
+    /// change: the recorded restored ticket's `updated_at` moved on.
+    pub(crate) fn restore_ticket(
+        &mut self,
+        caller: &User,
+        ticket_id: u64,
+        now: UnixSeconds,
+    ) -> Result<(), ZendeskError> {
+        require_agent(caller)?;
+        self.undelete(ticket_id, now)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// Restores up to 100 soft-deleted tickets (BulkRestoreDeletedTickets); ids of no deleted
+    /// ticket are skipped, as the bulk delete skips unknown ids.
+    pub(crate) fn restore_many(
+        &mut self,
+        caller: &User,
+        ticket_ids: &[u64],
+        now: UnixSeconds,
+    ) -> Result<(), ZendeskError> {
+        require_agent(caller)?;
+        if ticket_ids.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "ids" });
+        }
+        for ticket_id in ticket_ids {
+            self.undelete(*ticket_id, now);
+        }
+        Ok(())
+    }
+
+    /// Deletes a soft-deleted ticket for good, as a job (DeleteTicketPermanently). Recorded
+    /// `TestDeletedTickets.test_permanently_delete`: the job has no total and completes with
+    /// `{"success": true}`; restoring the ticket afterwards is not found.
+    pub(crate) fn purge_ticket(
+        &mut self,
+        caller: &User,
+        ticket_id: u64,
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_agent(caller)?;
+        self.purge(ticket_id).ok_or(ZendeskError::RecordNotFound)?;
+        Ok(self.add_job(
+            JobKind::Purge,
+            None,
+            JobResults::Done { success: true },
+            now,
+        ))
+    }
+
+    /// Deletes up to 100 soft-deleted tickets for good, as one job (BulkPermanentlyDeleteTickets:
+    /// "If one ticket fails to be deleted, the endpoint still attempts to delete the others").
+    pub(crate) fn purge_many(
+        &mut self,
+        caller: &User,
+        ticket_ids: &[u64],
+        now: UnixSeconds,
+    ) -> Result<&Job, ZendeskError> {
+        require_agent(caller)?;
+        if ticket_ids.len() > MAX_BULK {
+            return Err(ZendeskError::TooManyValues { parameter: "ids" });
+        }
+        for ticket_id in ticket_ids {
+            self.purge(*ticket_id);
+        }
+        Ok(self.add_job(
+            JobKind::Purge,
+            Some(ticket_ids.len()),
+            JobResults::Done { success: true },
+            now,
+        ))
+    }
+
+    fn undelete(&mut self, ticket_id: u64, now: UnixSeconds) -> Option<()> {
+        let mut ticket = self.deleted_tickets.remove(&ticket_id)?.ticket;
+        self.persist(|store| store.remove_deleted_ticket(ticket_id));
+        ticket.updated_at = now;
+        self.persist(|store| store.put_ticket(&ticket));
+        self.tickets.insert(ticket_id, ticket);
+        Some(())
+    }
+
+    fn purge(&mut self, ticket_id: u64) -> Option<()> {
+        self.deleted_tickets.remove(&ticket_id)?;
+        self.persist(|store| store.remove_deleted_ticket(ticket_id));
+        self.audits.retain(|_, audit| audit.ticket_id != ticket_id);
+        self.persist(|store| store.remove_audits(ticket_id));
+        Some(())
+    }
+
+    // --- Audits ---
+
+    /// Adds an audit as it is; for seeding and restoring.
+    pub(crate) fn insert_audit(&mut self, audit: Audit) {
+        let last_id = audit
+            .events
+            .iter()
+            .map(AuditEvent::id)
+            .fold(audit.id, u64::max);
+        self.next_object_id = self.next_object_id.max(last_id + 1);
+        self.audits.insert(audit.id, audit);
+    }
+
+    fn store_audit(&mut self, audit: Audit) -> Audit {
+        self.persist(|store| store.put_audit(&audit));
+        self.audits.insert(audit.id, audit.clone());
+        audit
+    }
+
+    /// The audits of every ticket not deleted, oldest first (`ticket-audits.yml`,
+    /// ListTicketAudits: admins; recorded `TestTicketAudits`: in `created_at,id` order).
+    pub(crate) fn list_audits(&self, caller: &User) -> Result<Vec<&Audit>, ZendeskError> {
+        require_admin(caller)?;
+        Ok(self.audits_by_time(|audit| self.tickets.contains_key(&audit.ticket_id)))
+    }
+
+    /// A ticket's audits, oldest first (`tickets.yml`, ListAuditsForTicket: agents).
+    pub(crate) fn ticket_audits(
+        &self,
+        caller: &User,
+        ticket_id: u64,
+    ) -> Result<Vec<&Audit>, ZendeskError> {
+        self.ticket(caller, ticket_id)?;
+        Ok(self.audits_by_time(|audit| audit.ticket_id == ticket_id))
+    }
+
+    /// One audit of a ticket (`tickets.yml`, ShowTicketAudit: agents).
+    pub(crate) fn ticket_audit(
+        &self,
+        caller: &User,
+        ticket_id: u64,
+        audit_id: u64,
+    ) -> Result<&Audit, ZendeskError> {
+        self.ticket(caller, ticket_id)?;
+        self.audits
+            .get(&audit_id)
+            .filter(|audit| audit.ticket_id == ticket_id)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    fn audits_by_time(&self, keep: impl Fn(&Audit) -> bool) -> Vec<&Audit> {
+        let mut audits: Vec<&Audit> = self.audits.values().filter(|audit| keep(audit)).collect();
+        audits.sort_by_key(|audit| (audit.created_at, audit.id));
+        audits
+    }
+
+    // --- Incremental exports ---
+
+    /// Every ticket the incremental exports hand out, soft-deleted ones included (`incremental.yml`:
+    /// admins only).
+    pub(crate) fn exported_tickets(
+        &self,
+        caller: &User,
+    ) -> Result<Vec<ExportedTicket<'_>>, ZendeskError> {
+        require_admin(caller)?;
+        let live = self.tickets.values().map(|ticket| ExportedTicket {
+            ticket,
+            generated_timestamp: ticket.updated_at,
+            deleted: false,
+        });
+        let deleted = self.deleted_tickets.values().map(|deleted| ExportedTicket {
+            ticket: &deleted.ticket,
+            generated_timestamp: deleted.deleted_at,
+            deleted: true,
+        });
+        Ok(live.chain(deleted).collect())
+    }
+
+    // --- Group memberships ---
+
+    /// Adds a membership as it is; for seeding and restoring.
+    pub(crate) fn insert_membership(&mut self, membership: GroupMembership) {
+        self.next_membership_id = self.next_membership_id.max(membership.id + 1);
+        self.memberships.insert(membership.id, membership);
+    }
+
+    /// Gives an account without memberships these, and stores them: a data directory written
+    /// before the sandbox emulated memberships holds none.
+    pub(crate) fn add_memberships_if_none(&mut self, memberships: Vec<GroupMembership>) {
+        if !self.memberships.is_empty() {
+            return;
+        }
+        for membership in memberships {
+            self.persist(|store| store.put_membership(&membership));
+            self.insert_membership(membership);
+        }
+        self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, self.next_membership_id));
+    }
+
+    /// Memberships by id: all of them, or those of one group or one user, which must exist
+    /// (ListGroupMemberships: agents).
+    pub(crate) fn memberships(
+        &self,
+        caller: &User,
+        of: MembershipsOf,
+    ) -> Result<Vec<&GroupMembership>, ZendeskError> {
+        require_agent(caller)?;
+        match of {
+            MembershipsOf::Group(group_id) if !self.groups.contains_key(&group_id) => {
+                return Err(ZendeskError::RecordNotFound)
+            }
+            MembershipsOf::User(user_id) if !self.users.contains_key(&user_id) => {
+                return Err(ZendeskError::RecordNotFound)
+            }
+            _ => {}
+        }
+        Ok(self
+            .memberships
+            .values()
+            .filter(|membership| match of {
+                MembershipsOf::All => true,
+                MembershipsOf::Group(group_id) => membership.group_id == group_id,
+                MembershipsOf::User(user_id) => membership.user_id == user_id,
+            })
+            .collect())
+    }
+
+    /// One membership (ShowGroupMembershipById: agents).
+    pub(crate) fn membership(
+        &self,
+        caller: &User,
+        membership_id: u64,
+    ) -> Result<&GroupMembership, ZendeskError> {
+        require_agent(caller)?;
+        self.memberships
+            .get(&membership_id)
+            .ok_or(ZendeskError::RecordNotFound)
+    }
+
+    /// Assigns an agent to a group that is not deleted (CreateGroupMembership: admins). A user's
+    /// first group becomes their default one. The reference names no refusals; they are 422 in
+    /// the sandbox's own wording.
+    pub(crate) fn create_membership(
+        &mut self,
+        caller: &User,
+        input: &MembershipInput,
+        now: UnixSeconds,
+    ) -> Result<&GroupMembership, ZendeskError> {
+        require_admin(caller)?;
+        match self.user(input.user_id) {
+            Some(user) if user.role.is_agent() => {}
+            _ => return Err(ZendeskError::invalid("user", "User: is invalid")),
+        }
+        if self.live_group(input.group_id).is_err() {
+            return Err(ZendeskError::invalid("group", "Group: is invalid"));
+        }
+        let of_user: Vec<&GroupMembership> = self
+            .memberships
+            .values()
+            .filter(|membership| membership.user_id == input.user_id)
+            .collect();
+        if of_user
+            .iter()
+            .any(|membership| membership.group_id == input.group_id)
+        {
+            return Err(ZendeskError::invalid(
+                "user",
+                "User: is already a member of this group",
+            ));
+        }
+        let membership = GroupMembership {
+            id: self.next_membership_id,
+            user_id: input.user_id,
+            group_id: input.group_id,
+            default: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let default = input.default || of_user.is_empty();
+        self.next_membership_id += 1;
+        self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, membership.id + 1));
+        let membership_id = membership.id;
+        self.store_membership(membership);
+        if default {
+            self.set_default_group(input.user_id, Some(input.group_id), now);
+        }
+        Ok(&self.memberships[&membership_id])
+    }
+
+    /// Removes an agent from a group (DeleteGroupMembership: admins); when it was their default
+    /// group, their oldest other membership becomes the default.
+    pub(crate) fn delete_membership(
+        &mut self,
+        caller: &User,
+        membership_id: u64,
+        now: UnixSeconds,
+    ) -> Result<(), ZendeskError> {
+        require_admin(caller)?;
+        let membership = self
+            .memberships
+            .remove(&membership_id)
+            .ok_or(ZendeskError::RecordNotFound)?;
+        self.persist(|store| store.remove_membership(membership_id));
+        if membership.default {
+            let next_default = self
+                .memberships
+                .values()
+                .find(|other| other.user_id == membership.user_id)
+                .map(|other| other.group_id);
+            self.set_default_group(membership.user_id, next_default, now);
+        }
+        Ok(())
+    }
+
+    /// Makes `group_id` the user's default group, in their memberships and their
+    /// `default_group_id`.
+    fn set_default_group(&mut self, user_id: u64, group_id: Option<u64>, now: UnixSeconds) {
+        let changed: Vec<GroupMembership> = self
+            .memberships
+            .values()
+            .filter(|membership| membership.user_id == user_id)
+            .filter(|membership| membership.default != (Some(membership.group_id) == group_id))
+            .map(|membership| GroupMembership {
+                default: !membership.default,
+                updated_at: now,
+                ..membership.clone()
+            })
+            .collect();
+        for membership in changed {
+            self.store_membership(membership);
+        }
+        let Some(mut user) = self.users.get(&user_id).cloned() else {
+            return;
+        };
+        user.default_group_id = group_id;
+        user.updated_at = now;
+        self.persist(|store| store.put_user(&user));
+        self.users.insert(user_id, user);
+    }
+
+    fn store_membership(&mut self, membership: GroupMembership) {
+        self.persist(|store| store.put_membership(&membership));
+        self.memberships.insert(membership.id, membership);
+    }
 }
 
 /// The stored counters, by name.
 const NEXT_TICKET_ID: &str = "next_ticket_id";
 const NEXT_USER_ID: &str = "next_user_id";
 const NEXT_GROUP_ID: &str = "next_group_id";
+const NEXT_MEMBERSHIP_ID: &str = "next_membership_id";
 const NEXT_OBJECT_ID: &str = "next_object_id";
 const N_JOBS: &str = "n_jobs";
 const N_TOKENS: &str = "n_tokens";

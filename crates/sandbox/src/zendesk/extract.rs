@@ -17,6 +17,10 @@ use crate::zendesk::ZendeskState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RecordId(pub(crate) u64);
 
+/// The last two numeric path parameters, such as a ticket's and one of its audits'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ParentAndRecordId(pub(crate) u64, pub(crate) u64);
+
 /// A text id (a job id) from the last path parameter, without `.json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TextId(pub(crate) String);
@@ -52,6 +56,24 @@ impl<S: Send + Sync> FromRequestParts<S> for RecordId {
         text.parse()
             .map(RecordId)
             .map_err(|_| ZendeskError::RecordNotFound)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ParentAndRecordId {
+    type Rejection = ZendeskError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ZendeskError> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ZendeskError::RecordNotFound)?;
+        let [.., (_, parent), (_, record)] = params.as_slice() else {
+            return Err(ZendeskError::RecordNotFound);
+        };
+        let id = |text: &str| text.strip_suffix(".json").unwrap_or(text).parse().ok();
+        match (id(parent), id(record)) {
+            (Some(parent), Some(record)) => Ok(ParentAndRecordId(parent, record)),
+            _ => Err(ZendeskError::RecordNotFound),
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! The `group` object clients send to create and update groups, and how it changes a group.
+//! The `group` object clients send to create and update groups, and how it changes a group; the
+//! `group_membership` object that puts an agent in a group.
 //!
 //! The writable keys are those of Zendesk's group object that are not read-only (Groups reference,
 //! "JSON format"): `name` (mandatory), `description` and `is_public`. Other keys are ignored, as
@@ -9,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::zendesk::account::Group;
 use crate::zendesk::error::ZendeskError;
+use crate::zendesk::tickets::value_as_id;
 
 /// What a `group` object asks for; `None` for keys not sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,6 +43,44 @@ impl GroupInput {
             name: text("name")?,
             description: text("description")?,
             is_public,
+        })
+    }
+}
+
+/// What a `group_membership` object asks for (Zendesk's Group Memberships reference: `user_id`
+/// and `group_id` mandatory, `default` optional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MembershipInput {
+    pub(crate) user_id: u64,
+    pub(crate) group_id: u64,
+    pub(crate) default: bool,
+}
+
+impl MembershipInput {
+    /// Reads the `group_membership` object of a request body; a missing or unreadable id answers
+    /// 422 for its field.
+    pub(crate) fn parse(body: &Value) -> Result<MembershipInput, ZendeskError> {
+        let object: &Map<String, Value> = body
+            .get("group_membership")
+            .and_then(Value::as_object)
+            .ok_or_else(|| {
+            ZendeskError::BadRequest("the body needs a group_membership object".to_owned())
+        })?;
+        let id = |key: &str| {
+            object
+                .get(key)
+                .and_then(value_as_id)
+                .ok_or_else(|| invalid(key))
+        };
+        let default = match object.get("default") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(default)) => *default,
+            Some(_) => return Err(invalid("default")),
+        };
+        Ok(MembershipInput {
+            user_id: id("user_id")?,
+            group_id: id("group_id")?,
+            default,
         })
     }
 }

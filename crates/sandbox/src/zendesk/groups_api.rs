@@ -1,5 +1,5 @@
-//! `/api/v2/groups`: list, assignable, show, create, update, delete (`groups.yml`); thin handlers
-//! over `account.rs`.
+//! `/api/v2/groups`: list, assignable, count, show, create, update, delete (`groups.yml`); thin
+//! handlers over `account.rs`.
 //!
 //! Lists page by offset or cursor like tickets, at most 100 a page, in the recorded order: by name
 //! without case, then by id, with `name,id` cursors (recorded
@@ -24,7 +24,7 @@ use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::groups::GroupInput;
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
 use crate::zendesk::tickets::{self, Action};
-use crate::zendesk::wire::{add_api_warning, json_response, Envelope, ListJson};
+use crate::zendesk::wire::{self, add_api_warning, json_response, Envelope, ListJson};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -37,7 +37,8 @@ pub(crate) fn routes() -> Router<ZendeskState> {
         "/api/v2/groups",
         get(list_groups).post(create_group),
     );
-    json_route(router, "/api/v2/groups/assignable", get(assignable_groups))
+    let router = json_route(router, "/api/v2/groups/assignable", get(assignable_groups));
+    json_route(router, "/api/v2/groups/count", get(count_groups))
 }
 
 async fn list_groups(
@@ -70,6 +71,19 @@ async fn assignable_groups(
         &request,
         "groups/assignable.json",
         Vec::new(),
+    ))
+}
+
+/// The groups `GET /groups` lists, deleted ones included (CountGroups).
+async fn count_groups(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+) -> Result<Response, ZendeskError> {
+    let account = state.account();
+    let n_groups = account.list_groups(&actor.user, false)?.len();
+    Ok(json_response(
+        StatusCode::OK,
+        &wire::count(n_groups, datetime::now()),
     ))
 }
 

@@ -13,12 +13,15 @@
 //! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
-//! - `tickets_api.rs`, `users_api.rs`, `groups_api.rs`, `settings_api.rs`, `search_api.rs`,
+//! - `tickets_api.rs`, `deleted_tickets_api.rs`, `audits_api.rs`, `incremental_api.rs`,
+//!   `users_api.rs`, `groups_api.rs`, `memberships_api.rs`, `settings_api.rs`, `search_api.rs`,
 //!   `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin handlers.
 
 mod account;
 mod admin_api;
+mod audits_api;
 mod auth;
+mod deleted_tickets_api;
 mod error;
 mod extract;
 mod faults;
@@ -26,6 +29,7 @@ mod files_api;
 mod groups;
 mod groups_api;
 mod incremental_api;
+mod memberships_api;
 mod oauth;
 mod oauth_api;
 mod paging;
@@ -135,6 +139,7 @@ impl ZendeskState {
             false => {
                 let mut account = Account::restore(store.clone())?;
                 account.add_groups_if_none(seed::demo_groups());
+                account.add_memberships_if_none(seed::demo_memberships());
                 account
             }
         };
@@ -208,9 +213,12 @@ pub fn app(state: ZendeskState) -> Router {
     });
     let api = Router::new()
         .merge(tickets_api::routes())
+        .merge(deleted_tickets_api::routes())
+        .merge(audits_api::routes())
         .merge(users_api::routes())
         .merge(incremental_api::routes())
         .merge(groups_api::routes())
+        .merge(memberships_api::routes())
         .merge(settings_api::routes())
         .merge(search_api::routes())
         .merge(files_api::api_routes())

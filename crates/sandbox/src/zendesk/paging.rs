@@ -8,8 +8,10 @@
 //!   `meta.has_more`, `meta.after_cursor`, `meta.before_cursor` and `links.next`/`links.prev`.
 //!
 //! Cursors have the recorded form: base64 of `{"o":"<order>","v":"<base64 of the sort values>"}`,
-//! each value an `i` and a number as 8 little-endian bytes, or an `s`, the number of characters
-//! as 4 little-endian bytes and the UTF-8 text (recorded: "🎯on target" has length 10). Tickets are ordered by `nice_id`, one number, so the
+//! each value an `i` and a number as 8 little-endian bytes, a `d` and a Unix time as 8
+//! little-endian bytes (recorded `TestTicketAudits`, ordered by `created_at,id`), or an `s`, the
+//! number of characters as 4 little-endian bytes and the UTF-8 text (recorded: "🎯on target" has
+//! length 10). Tickets are ordered by `nice_id`, one number, so the
 //! recorded `page[after]` values decode to the ticket numbers of the recorded pages (1 to 9), and
 //! replaying them against the sandbox's tickets 1 to 9 walks the same pages. Groups are ordered by
 //! `name,id` (recorded `TestGroupCreateUpdateDelete.test_pagination`: "Support", then
@@ -54,6 +56,7 @@ pub(crate) struct CursorKey(Vec<CursorValue>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum CursorValue {
     Id(u64),
+    Time(i64),
     Text(String),
 }
 
@@ -122,6 +125,19 @@ impl PageRequest {
         })
     }
 
+    /// Cursor paging only, as the audit list takes it (`ticket-audits.yml`: `page[size]`,
+    /// `page[after]` and `page[before]`); without them, the first page of 100.
+    pub(crate) fn parse_cursor(params: &[(String, String)]) -> Result<PageRequest, ZendeskError> {
+        match PageRequest::parse(params)? {
+            PageRequest::Offset { .. } => Ok(PageRequest::Cursor {
+                size: MAX_PAGE_SIZE,
+                after: None,
+                before: None,
+            }),
+            cursor => Ok(cursor),
+        }
+    }
+
     /// Offset paging only, as search and the user search take it: cursor parameters are ignored.
     pub(crate) fn parse_offset(params: &[(String, String)]) -> Result<PageRequest, ZendeskError> {
         let offset_only: Vec<(String, String)> = params
@@ -147,6 +163,11 @@ impl CursorKey {
         CursorKey(vec![CursorValue::Id(id)])
     }
 
+    /// A record ordered by a time, then its id.
+    pub(crate) fn time_and_id(time: i64, id: u64) -> CursorKey {
+        CursorKey(vec![CursorValue::Time(time), CursorValue::Id(id)])
+    }
+
     /// A record ordered by its name, then its id.
     pub(crate) fn name_and_id(name: &str, id: u64) -> CursorKey {
         CursorKey(vec![
@@ -162,6 +183,10 @@ impl CursorKey {
                 CursorValue::Id(id) => {
                     bytes.push(b'i');
                     bytes.extend_from_slice(&id.to_le_bytes());
+                }
+                CursorValue::Time(time) => {
+                    bytes.push(b'd');
+                    bytes.extend_from_slice(&time.to_le_bytes());
                 }
                 CursorValue::Text(text) => {
                     bytes.push(b's');
@@ -181,6 +206,11 @@ impl CursorKey {
                 b'i' => {
                     let (id, rest) = rest.split_first_chunk::<8>()?;
                     values.push(CursorValue::Id(u64::from_le_bytes(*id)));
+                    bytes = rest;
+                }
+                b'd' => {
+                    let (time, rest) = rest.split_first_chunk::<8>()?;
+                    values.push(CursorValue::Time(i64::from_le_bytes(*time)));
                     bytes = rest;
                 }
                 b's' => {
@@ -207,16 +237,27 @@ impl CursorKey {
 
 impl Ord for CursorValue {
     /// Texts compare without case, as the recorded group order does ("🎯on target" before
-    /// "🎯Support"), and then as written, so that no two names compare equal.
+    /// "🎯Support"), and then as written, so that no two names compare equal. Values of different
+    /// kinds never meet at the same place of one list's keys; they compare by kind.
     fn cmp(&self, other: &CursorValue) -> Ordering {
         match (self, other) {
             (CursorValue::Id(left), CursorValue::Id(right)) => left.cmp(right),
+            (CursorValue::Time(left), CursorValue::Time(right)) => left.cmp(right),
             (CursorValue::Text(left), CursorValue::Text(right)) => left
                 .to_lowercase()
                 .cmp(&right.to_lowercase())
                 .then_with(|| left.cmp(right)),
-            (CursorValue::Id(_), CursorValue::Text(_)) => Ordering::Less,
-            (CursorValue::Text(_), CursorValue::Id(_)) => Ordering::Greater,
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+impl CursorValue {
+    fn rank(&self) -> u8 {
+        match self {
+            CursorValue::Id(_) => 0,
+            CursorValue::Time(_) => 1,
+            CursorValue::Text(_) => 2,
         }
     }
 }
@@ -401,6 +442,11 @@ mod tests {
             ),
             Ok(support)
         );
+        // From TestTicketAudits.test_pagination.json: after the sample ticket's first audit.
+        let first_audit = CursorKey::time_and_id(1_694_303_525, 6_130_852_545_178);
+        let recorded = "eyJvIjoiY3JlYXRlZF9hdCxpZCIsInYiOiJaQ1VGL1dRQUFBQUFhWnJDU1hPVEJRQUEifQ==";
+        assert_eq!(encode_cursor("created_at,id", &first_audit), recorded);
+        assert_eq!(decode_cursor(recorded, "page[after]"), Ok(first_audit));
         // The length counts characters: "🎯on target" is 10 long in 13 bytes.
         let on_target = CursorKey::name_and_id("🎯on target", 6_136_063_959_962);
         let recorded =

@@ -2,8 +2,9 @@
 //! ServiceNow instance's `servicenow.sqlite3`, so that a restart keeps it.
 //!
 //! As for the instance (`crate::persist`), every change is written through at once and the whole
-//! state is read back into memory on start. Users, tickets (with their comments), groups, uploads
-//! and bulk job statuses are JSON rows; attachments keep their bytes in a BLOB; the id counters go
+//! state is read back into memory on start. Users, tickets (with their comments), soft-deleted
+//! tickets, audits, groups, group memberships, uploads and bulk job statuses are JSON rows;
+//! attachments keep their bytes in a BLOB; the id counters go
 //! on where they stopped, so no id is handed out twice. OAuth access and refresh tokens are stored
 //! too, so signed-in clients stay signed in; authorization codes (120 s) are not.
 
@@ -15,7 +16,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::persist::StoreError;
-use crate::zendesk::account::{Attachment, Group, Job, Ticket, Upload, User};
+use crate::zendesk::account::{
+    Attachment, Audit, DeletedTicket, Group, GroupMembership, Job, Ticket, Upload, User,
+};
 use crate::zendesk::oauth::IssuedToken;
 
 /// The file the account's state lives in, inside the data directory.
@@ -32,7 +35,10 @@ pub(crate) struct ZendeskStore {
 pub(crate) struct Snapshot {
     pub(crate) users: Vec<User>,
     pub(crate) tickets: Vec<Ticket>,
+    pub(crate) deleted_tickets: Vec<DeletedTicket>,
+    pub(crate) audits: Vec<Audit>,
     pub(crate) groups: Vec<Group>,
+    pub(crate) memberships: Vec<GroupMembership>,
     pub(crate) attachments: Vec<Attachment>,
     pub(crate) uploads: Vec<Upload>,
     pub(crate) jobs: Vec<Job>,
@@ -63,7 +69,14 @@ impl ZendeskStore {
              PRAGMA synchronous = NORMAL;
              CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS deleted_tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS audits (
+                 id INTEGER PRIMARY KEY,
+                 ticket_id INTEGER NOT NULL,
+                 data TEXT NOT NULL
+             );
              CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS memberships (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS attachments (
                  id INTEGER PRIMARY KEY,
                  token TEXT NOT NULL,
@@ -104,8 +117,17 @@ impl ZendeskStore {
         for ticket in &snapshot.tickets {
             put_ticket(&transaction, ticket)?;
         }
+        for deleted in &snapshot.deleted_tickets {
+            put_deleted_ticket(&transaction, deleted)?;
+        }
+        for audit in &snapshot.audits {
+            put_audit(&transaction, audit)?;
+        }
         for group in &snapshot.groups {
             put_group(&transaction, group)?;
+        }
+        for membership in &snapshot.memberships {
+            put_membership(&transaction, membership)?;
         }
         for attachment in &snapshot.attachments {
             put_attachment(&transaction, attachment)?;
@@ -160,10 +182,25 @@ impl ZendeskStore {
                 "tickets",
                 "SELECT id, data FROM tickets ORDER BY id",
             )?,
+            deleted_tickets: json_rows(
+                &connection,
+                "deleted_tickets",
+                "SELECT id, data FROM deleted_tickets ORDER BY id",
+            )?,
+            audits: json_rows(
+                &connection,
+                "audits",
+                "SELECT id, data FROM audits ORDER BY id",
+            )?,
             groups: json_rows(
                 &connection,
                 "groups",
                 "SELECT id, data FROM groups ORDER BY id",
+            )?,
+            memberships: json_rows(
+                &connection,
+                "memberships",
+                "SELECT id, data FROM memberships ORDER BY id",
             )?,
             attachments,
             uploads: json_rows(&connection, "uploads", "SELECT token, data FROM uploads")?,
@@ -188,6 +225,43 @@ impl ZendeskStore {
         self.connection().execute(
             "DELETE FROM tickets WHERE id = ?1",
             params![to_sql_id(ticket_id)],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn put_deleted_ticket(&self, deleted: &DeletedTicket) -> Result<(), StoreError> {
+        put_deleted_ticket(&self.connection(), deleted)
+    }
+
+    pub(crate) fn remove_deleted_ticket(&self, ticket_id: u64) -> Result<(), StoreError> {
+        self.connection().execute(
+            "DELETE FROM deleted_tickets WHERE id = ?1",
+            params![to_sql_id(ticket_id)],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn put_audit(&self, audit: &Audit) -> Result<(), StoreError> {
+        put_audit(&self.connection(), audit)
+    }
+
+    /// Removes every audit of a ticket deleted for good.
+    pub(crate) fn remove_audits(&self, ticket_id: u64) -> Result<(), StoreError> {
+        self.connection().execute(
+            "DELETE FROM audits WHERE ticket_id = ?1",
+            params![to_sql_id(ticket_id)],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn put_membership(&self, membership: &GroupMembership) -> Result<(), StoreError> {
+        put_membership(&self.connection(), membership)
+    }
+
+    pub(crate) fn remove_membership(&self, membership_id: u64) -> Result<(), StoreError> {
+        self.connection().execute(
+            "DELETE FROM memberships WHERE id = ?1",
+            params![to_sql_id(membership_id)],
         )?;
         Ok(())
     }
@@ -277,6 +351,34 @@ fn put_ticket(connection: &Connection, ticket: &Ticket) -> Result<(), StoreError
     connection.execute(
         "INSERT OR REPLACE INTO tickets (id, data) VALUES (?1, ?2)",
         params![to_sql_id(ticket.id), to_json(ticket)],
+    )?;
+    Ok(())
+}
+
+fn put_deleted_ticket(connection: &Connection, deleted: &DeletedTicket) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT OR REPLACE INTO deleted_tickets (id, data) VALUES (?1, ?2)",
+        params![to_sql_id(deleted.ticket.id), to_json(deleted)],
+    )?;
+    Ok(())
+}
+
+fn put_audit(connection: &Connection, audit: &Audit) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT OR REPLACE INTO audits (id, ticket_id, data) VALUES (?1, ?2, ?3)",
+        params![
+            to_sql_id(audit.id),
+            to_sql_id(audit.ticket_id),
+            to_json(audit)
+        ],
+    )?;
+    Ok(())
+}
+
+fn put_membership(connection: &Connection, membership: &GroupMembership) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT OR REPLACE INTO memberships (id, data) VALUES (?1, ?2)",
+        params![to_sql_id(membership.id), to_json(membership)],
     )?;
     Ok(())
 }

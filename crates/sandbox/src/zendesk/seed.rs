@@ -1,14 +1,22 @@
-//! The demo account: fixed users of the one organization (`settings.rs`), the groups of issue 3's demo data (Support, the account's
-//! default group, as the recorded account's is, then Network, Hardware, Software and Database)
-//! and twelve tickets, two in each status, with public comments and internal notes. Everything is deterministic (fixed ids and times), so tests and the demo can
-//! name records.
+//! The demo account: fixed users of the one organization (`settings.rs`), the groups of issue 3's
+//! demo data (Support, the account's default group, as the recorded account's is, then Network,
+//! Hardware, Software and Database), the two agents as members of Support, and twelve tickets, two
+//! in each status, with public comments and internal notes and the audits that made them.
+//! Everything is deterministic (fixed ids and times), so tests and the demo can name records.
+//!
+//! Ticket 1 also plays the recorded account's first ticket, Zendesk's sample ticket, whose audits
+//! the recorded audit lists start with (`TestTicketAudits`): the account made it, so its audits
+//! name no client, and gave it its type and priority in a second audit. The others came in through
+//! the web, each comment in an audit of its own.
 
 use crate::datetime::UnixSeconds;
 use crate::zendesk::account::{
-    Account, Channel, Comment, Group, Priority, Role, Status, Ticket, TicketType, User,
+    Account, Audit, AuditEvent, Channel, Comment, Group, GroupMembership, Priority, Role, Status,
+    Ticket, TicketType, User,
 };
 use crate::zendesk::auth::API_TOKEN;
 use crate::zendesk::settings::ORGANIZATION_ID;
+use crate::zendesk::tickets;
 use crate::zendesk::users::default_custom_role;
 
 /// A demo sign-in: the e-mail address with `/token` and the API token.
@@ -45,6 +53,9 @@ pub(crate) const SUPPORT_GROUP_ID: u64 = 40_001;
 /// 2024-01-08T09:00:00Z, when the demo account's history starts.
 const START: UnixSeconds = 1_704_704_400;
 const HOUR: UnixSeconds = 3600;
+
+/// The browser the seeded web tickets came from, as their audits' `metadata.system.client`.
+const WEB_CLIENT: &str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
 
 /// One seeded ticket: who asked, what, and the conversation after the first comment.
 struct SeedTicket {
@@ -233,11 +244,30 @@ pub(crate) fn demo_groups() -> Vec<Group> {
         .collect()
 }
 
+/// The agents' memberships: both in Support, their default group.
+pub(crate) fn demo_memberships() -> Vec<GroupMembership> {
+    [ADMIN_ID, AGENT_ID]
+        .into_iter()
+        .zip(50_001..)
+        .map(|(user_id, id)| GroupMembership {
+            id,
+            user_id,
+            group_id: SUPPORT_GROUP_ID,
+            default: true,
+            created_at: START - 30 * 24 * HOUR,
+            updated_at: START - 30 * 24 * HOUR,
+        })
+        .collect()
+}
+
 /// The demo account.
 pub(crate) fn demo_account() -> Account {
     let mut account = Account::default();
     for group in demo_groups() {
         account.insert_group(group);
+    }
+    for membership in demo_memberships() {
+        account.insert_membership(membership);
     }
     // Everyone works for the one organization, as the recorded admin belongs to its account's
     // organization, so tickets they file carry it.
@@ -292,7 +322,7 @@ pub(crate) fn demo_account() -> Account {
         let organization_id = account
             .user(seed.requester_id)
             .and_then(|user| user.organization_id);
-        account.insert_ticket(Ticket {
+        let ticket = Ticket {
             id: ticket_id,
             external_id: None,
             created_at,
@@ -311,9 +341,79 @@ pub(crate) fn demo_account() -> Account {
             is_public: true,
             channel: Channel::Web,
             comments,
-        });
+        };
+        for audit in seed_audits(&mut account, &ticket) {
+            account.insert_audit(audit);
+        }
+        account.insert_ticket(ticket);
     }
     account
+}
+
+/// The audits that made a seeded ticket: one per comment, the first also creating its fields.
+fn seed_audits(account: &mut Account, ticket: &Ticket) -> Vec<Audit> {
+    let sample_ticket = ticket.id == 1;
+    let client = (!sample_ticket).then(|| WEB_CLIENT.to_owned());
+    let mut created = ticket.clone();
+    if sample_ticket {
+        created.ticket_type = None;
+        created.priority = None;
+    }
+    let mut audits: Vec<Audit> = ticket
+        .comments
+        .iter()
+        .map(|comment| Audit {
+            id: comment.audit_id,
+            ticket_id: ticket.id,
+            created_at: comment.created_at,
+            author_id: comment.author_id,
+            client: client.clone(),
+            channel: Channel::Web,
+            events: vec![AuditEvent::Comment(comment.clone())],
+        })
+        .collect();
+    let Some(first) = audits.first_mut() else {
+        return audits;
+    };
+    for (field_name, value) in tickets::creation_fields(&created) {
+        first.events.push(AuditEvent::Create {
+            id: account.next_object_id(),
+            field_name: field_name.to_owned(),
+            value,
+        });
+    }
+    if sample_ticket {
+        let changes = [
+            (
+                "type",
+                ticket.ticket_type.map(|ticket_type| ticket_type.code()),
+            ),
+            ("priority", ticket.priority.map(|priority| priority.code())),
+        ];
+        let audit_id = account.next_object_id();
+        let events = changes
+            .into_iter()
+            .map(|(field_name, value)| AuditEvent::Change {
+                id: account.next_object_id(),
+                field_name: field_name.to_owned(),
+                value: value.map(str::to_owned),
+                previous_value: None,
+            })
+            .collect();
+        audits.insert(
+            1,
+            Audit {
+                id: audit_id,
+                ticket_id: ticket.id,
+                created_at: ticket.created_at,
+                author_id: ADMIN_ID,
+                client: None,
+                channel: Channel::Web,
+                events,
+            },
+        );
+    }
+    audits
 }
 
 #[cfg(test)]

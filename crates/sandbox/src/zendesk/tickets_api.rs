@@ -120,7 +120,9 @@ async fn delete_ticket(
     RecordId(ticket_id): RecordId,
     body: Bytes,
 ) -> Response {
-    let result = state.account().delete_ticket(&actor.user, ticket_id);
+    let result = state
+        .account()
+        .delete_ticket(&actor.user, ticket_id, datetime::now());
     let response = result.map(|()| StatusCode::NO_CONTENT).into_response();
     // The body is ignored; clients such as zenpy send the ticket anyway (recorded).
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);

@@ -3,11 +3,13 @@
 //! own `.json` address, and `Content-Type: application/json; charset=utf-8`.
 //!
 //! Key sets and order copy the recorded objects: tickets and audits from
-//! `TestTicketCreateUpdateDelete.test_single_object_update-update-single.json`, users from
-//! `TestUsersPagination.test_values.json`, job statuses from the `create_many` recordings, groups
-//! from `TestGroupCreateUpdateDelete.test_pagination.json`, brands, organizations and custom roles
-//! from the lookups in `TestTicketCreateUpdateDelete.test_full_objects_create-create-multiple.json`,
-//! search export pages from `TestUserSearchExportApi`.
+//! `TestTicketCreateUpdateDelete.test_single_object_update-update-single.json` and
+//! `TestTicketAudits.test_values.json`, users from `TestUsersPagination.test_values.json`, job
+//! statuses from the `create_many` recordings, groups from
+//! `TestGroupCreateUpdateDelete.test_pagination.json`, brands, organizations and custom roles from
+//! the lookups in `TestTicketCreateUpdateDelete.test_full_objects_create-create-multiple.json`,
+//! search export pages from `TestUserSearchExportApi`. Deleted tickets and group memberships are
+//! not recorded; their keys are those of Zendesk's reference examples.
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,8 +19,8 @@ use serde_json::{json, Value};
 
 use crate::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{
-    Attachment, Audit, AuditEvent, Comment, Group, Job, JobResults, Role, Status, Ticket, Upload,
-    User,
+    Attachment, Audit, AuditEvent, Comment, DeletedTicket, ExportedTicket, Group, GroupMembership,
+    Job, JobResults, Role, Status, Ticket, Upload, User,
 };
 use crate::zendesk::paging::PageLinks;
 use crate::zendesk::settings::{
@@ -50,6 +52,16 @@ pub(crate) fn add_api_warning(response: &mut Response, warning: Option<String>) 
         response
             .headers_mut()
             .insert(HeaderName::from_static("x-zendesk-api-warn"), value);
+    }
+}
+
+/// A count, refreshed `now`.
+pub(crate) fn count(value: usize, now: UnixSeconds) -> CountJson {
+    CountJson {
+        count: CountValueJson {
+            value,
+            refreshed_at: timestamp(now),
+        },
     }
 }
 
@@ -317,7 +329,8 @@ pub(crate) struct AttachmentJson<'a> {
 pub(crate) struct JobStatusJson<'a> {
     id: &'a str,
     /// Recorded in the 2024 cassettes, not in the 2023 ones.
-    job_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_type: Option<&'static str>,
     url: String,
     total: Option<usize>,
     progress: Option<usize>,
@@ -349,8 +362,16 @@ pub(crate) struct AuditJson<'a> {
 
 #[derive(Serialize)]
 struct MetadataJson<'a> {
-    system: SystemJson<'a>,
+    system: System<'a>,
     custom: Value,
+}
+
+/// Where a change came from; empty for the account's own changes (recorded).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum System<'a> {
+    Client(SystemJson<'a>),
+    Account {},
 }
 
 #[derive(Serialize)]
@@ -382,16 +403,58 @@ enum EventJson<'a> {
         #[serde(rename = "type")]
         kind: &'static str,
         value: Option<&'a str>,
-        field_name: &'static str,
+        field_name: &'a str,
     },
     Change {
         id: u64,
         #[serde(rename = "type")]
         kind: &'static str,
         value: Option<&'a str>,
-        field_name: &'static str,
+        field_name: &'a str,
         previous_value: Option<&'a str>,
     },
+}
+
+/// A soft-deleted ticket in `GET /deleted_tickets` (the key order of Zendesk's Tickets reference
+/// example).
+#[derive(Serialize)]
+pub(crate) struct DeletedTicketJson<'a> {
+    id: u64,
+    subject: Option<&'a str>,
+    actor: ActorJson<'a>,
+    previous_state: &'static str,
+    deleted_at: String,
+}
+
+#[derive(Serialize)]
+struct ActorJson<'a> {
+    id: u64,
+    name: &'a str,
+}
+
+/// A group membership (Group Memberships reference, "JSON format").
+#[derive(Serialize)]
+pub(crate) struct MembershipJson {
+    url: String,
+    id: u64,
+    user_id: u64,
+    group_id: u64,
+    default: bool,
+    created_at: String,
+    updated_at: String,
+}
+
+/// `{"count": {"value", "refreshed_at"}}`, the approximate counts (`groups.yml`,
+/// GroupsCountObject); the sandbox's counts are exact and fresh.
+#[derive(Serialize)]
+pub(crate) struct CountJson {
+    count: CountValueJson,
+}
+
+#[derive(Serialize)]
+struct CountValueJson {
+    value: usize,
+    refreshed_at: String,
 }
 
 /// `{"ticket": ..., "audit": ...}`, the reply to a create or an update.
@@ -489,6 +552,19 @@ impl<'a> Renderer<'a> {
             allow_channelback: false,
             allow_attachments: true,
             from_messaging_channel: false,
+        }
+    }
+
+    /// A ticket as the incremental exports hand it out: a soft-deleted one with status `deleted`
+    /// (recorded `TicketsIncrementalTest.test_get_values`).
+    pub(crate) fn exported_ticket(&self, exported: ExportedTicket<'a>) -> TicketJson<'a> {
+        let ticket = self.ticket(exported.ticket);
+        match exported.deleted {
+            true => TicketJson {
+                status: "deleted",
+                ..ticket
+            },
+            false => ticket,
         }
     }
 
@@ -770,7 +846,7 @@ impl<'a> Renderer<'a> {
                     id: *id,
                     kind: "Create",
                     value: value.as_deref(),
-                    field_name,
+                    field_name: field_name.as_str(),
                 },
                 AuditEvent::Change {
                     id,
@@ -781,7 +857,7 @@ impl<'a> Renderer<'a> {
                     id: *id,
                     kind: "Change",
                     value: value.as_deref(),
-                    field_name,
+                    field_name: field_name.as_str(),
                     previous_value: previous_value.as_deref(),
                 },
             })
@@ -792,17 +868,50 @@ impl<'a> Renderer<'a> {
             created_at: timestamp(audit.created_at),
             author_id: audit.author_id,
             metadata: MetadataJson {
-                system: SystemJson {
-                    client: &audit.client,
-                    ip_address: "127.0.0.1",
-                    location: "Sandbox",
-                    latitude: 0.0,
-                    longitude: 0.0,
+                system: match &audit.client {
+                    Some(client) => System::Client(SystemJson {
+                        client,
+                        ip_address: "127.0.0.1",
+                        location: "Sandbox",
+                        latitude: 0.0,
+                        longitude: 0.0,
+                    }),
+                    None => System::Account {},
                 },
                 custom: json!({}),
             },
             events,
-            via: via("api"),
+            via: via(audit.channel.code()),
+        }
+    }
+
+    /// `actor` is the user who deleted the ticket, by name when the account still knows them.
+    pub(crate) fn deleted_ticket(
+        &self,
+        deleted: &'a DeletedTicket,
+        actor: Option<&'a User>,
+    ) -> DeletedTicketJson<'a> {
+        DeletedTicketJson {
+            id: deleted.ticket.id,
+            subject: deleted.ticket.subject.as_deref(),
+            actor: ActorJson {
+                id: deleted.actor_id,
+                name: actor.map(|user| user.name.as_str()).unwrap_or_default(),
+            },
+            previous_state: deleted.ticket.status.code(),
+            deleted_at: timestamp(deleted.deleted_at),
+        }
+    }
+
+    pub(crate) fn membership(&self, membership: &GroupMembership) -> MembershipJson {
+        MembershipJson {
+            url: self.api_url(&format!("group_memberships/{}.json", membership.id)),
+            id: membership.id,
+            user_id: membership.user_id,
+            group_id: membership.group_id,
+            default: membership.default,
+            created_at: timestamp(membership.created_at),
+            updated_at: timestamp(membership.updated_at),
         }
     }
 

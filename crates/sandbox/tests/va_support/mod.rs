@@ -123,11 +123,16 @@ pub async fn closed_webhook_url() -> String {
 
 impl Sandbox {
     pub async fn start() -> Sandbox {
+        Sandbox::start_with(flare_sandbox::AppState::new).await
+    }
+
+    /// A sandbox serving the state `make_state` builds for its URL.
+    pub async fn start_with(make_state: impl FnOnce(&str) -> flare_sandbox::AppState) -> Sandbox {
         let socket = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
         let url = format!("http://{}", socket.local_addr().expect("bound address"));
-        let app = flare_sandbox::app(flare_sandbox::AppState::new(&url));
+        let app = flare_sandbox::app(make_state(&url));
         tokio::spawn(async move { axum::serve(socket, app).await });
         Sandbox {
             url,
@@ -230,6 +235,24 @@ pub fn request(request_id: &str, action: Option<&str>, text: &str) -> Value {
         body["action"] = Value::from(action);
     }
     body
+}
+
+/// The stand-by message of a hand-off to the live-agent queue.
+pub const STAND_BY: &str = "Please stand by while I connect you to a live agent.";
+
+/// Takes a hand-off to the live-agent queue off the webhook: the stand-by message, then the
+/// `StartSpinner` with the estimated wait (`bot-api.md`, "body.actionType"), both with
+/// `agentChat: true`. Returns the stand-by message and the spinner.
+pub async fn hand_off(webhook: &mut Webhook) -> (Value, Value) {
+    let stand_by = webhook.next().await.json;
+    assert_eq!(texts(&stand_by), [STAND_BY], "{stand_by}");
+    assert_eq!(stand_by["agentChat"], true, "{stand_by}");
+    let spinner = webhook.next().await.json;
+    let item = &spinner["body"][0];
+    assert_eq!(item["actionType"], "StartSpinner", "{spinner}");
+    assert_eq!(spinner["agentChat"], true, "{spinner}");
+    assert_eq!(spinner["requestId"], stand_by["requestId"]);
+    (stand_by, spinner)
 }
 
 /// The `value`s of the `OutputText` items of a reply.

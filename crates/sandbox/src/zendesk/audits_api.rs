@@ -1,0 +1,116 @@
+//! Ticket audits: `/api/v2/ticket_audits` (`ticket-audits.yml`, cursor paging only) and
+//! `/api/v2/tickets/{id}/audits` with show and count (`tickets.yml`); thin handlers over
+//! `account.rs`. Lists run oldest first with `created_at,id` cursors (recorded
+//! `TestTicketAudits.test_pagination`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+use crate::datetime;
+use crate::zendesk::account::Audit;
+use crate::zendesk::auth::Caller;
+use crate::zendesk::error::ZendeskError;
+use crate::zendesk::extract::{json_route, Params, ParentAndRecordId, RecordId};
+use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
+use crate::zendesk::wire::{self, json_response, Envelope, ListJson};
+use crate::zendesk::ZendeskState;
+
+pub(crate) fn routes() -> Router<ZendeskState> {
+    let router = Router::new().route(
+        "/api/v2/tickets/{ticket_id}/audits/{audit_id}",
+        get(show_audit),
+    );
+    let router = json_route(router, "/api/v2/ticket_audits", get(list_audits));
+    let router = json_route(
+        router,
+        "/api/v2/tickets/{ticket_id}/audits",
+        get(ticket_audits),
+    );
+    json_route(
+        router,
+        "/api/v2/tickets/{ticket_id}/audits/count",
+        get(count_audits),
+    )
+}
+
+async fn list_audits(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    params: Params,
+) -> Result<Response, ZendeskError> {
+    let request = PageRequest::parse_cursor(&params.0)?;
+    let account = state.account();
+    let audits = account.list_audits(&actor.user)?;
+    Ok(audit_page(&state, audits, &request, "ticket_audits.json"))
+}
+
+/// A ticket's audits, by offset or by cursor (ListAuditsForTicket).
+async fn ticket_audits(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    RecordId(ticket_id): RecordId,
+    params: Params,
+) -> Result<Response, ZendeskError> {
+    let request = PageRequest::parse(&params.0)?;
+    let account = state.account();
+    let audits = account.ticket_audits(&actor.user, ticket_id)?;
+    let path = format!("tickets/{ticket_id}/audits.json");
+    Ok(audit_page(&state, audits, &request, &path))
+}
+
+async fn show_audit(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    ParentAndRecordId(ticket_id, audit_id): ParentAndRecordId,
+) -> Result<Response, ZendeskError> {
+    let account = state.account();
+    let audit = account.ticket_audit(&actor.user, ticket_id, audit_id)?;
+    let body = Envelope {
+        key: "audit",
+        value: state.renderer().audit(audit),
+    };
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+async fn count_audits(
+    State(state): State<ZendeskState>,
+    Caller(actor): Caller,
+    RecordId(ticket_id): RecordId,
+) -> Result<Response, ZendeskError> {
+    let account = state.account();
+    let n_audits = account.ticket_audits(&actor.user, ticket_id)?.len();
+    Ok(json_response(
+        StatusCode::OK,
+        &wire::count(n_audits, datetime::now()),
+    ))
+}
+
+fn audit_page(
+    state: &ZendeskState,
+    audits: Vec<&Audit>,
+    request: &PageRequest,
+    path: &str,
+) -> Response {
+    let render = state.renderer();
+    let list = ListUrl {
+        url: render.api_url(path),
+        kept: Vec::new(),
+        order: "created_at,id",
+    };
+    let (page, links) = paginate(
+        audits,
+        |audit| CursorKey::time_and_id(audit.created_at, audit.id),
+        request,
+        &list,
+    );
+    let list = ListJson {
+        key: "audits",
+        items: page.into_iter().map(|audit| render.audit(audit)).collect(),
+        facets: false,
+        links,
+    };
+    json_response(StatusCode::OK, &list)
+}

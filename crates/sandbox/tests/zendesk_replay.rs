@@ -428,8 +428,5 @@ async fn the_sandbox_answers_like_the_recorded_account() {
         .map(|file| interactions(file).len())
         .sum();
     assert_eq!(n_compared, n_recorded);
-    assert!(
-        n_compared >= 625,
-        "only {n_compared} interactions compared"
-    );
+    assert!(n_compared >= 625, "only {n_compared} interactions compared");
 }

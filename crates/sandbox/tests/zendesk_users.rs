@@ -893,3 +893,41 @@ async fn the_incremental_export_hands_deleted_users_out_inactive() {
     assert_eq!(deleted.len(), 1, "{export}");
     assert_eq!(deleted[0]["active"], false);
 }
+
+#[tokio::test]
+async fn agents_are_members_of_their_default_group() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let agent_id = create_user(&sandbox, json!({"name": "New Agent", "role": "agent"})).await;
+    let memberships_path = format!("/api/v2/users/{agent_id}/group_memberships.json");
+    check(
+        &sandbox,
+        get(ADMIN, &memberships_path),
+        None,
+        200,
+        &[
+            ("/count", json!(1)),
+            ("/group_memberships/0/group_id", json!(SUPPORT_GROUP_ID)),
+            ("/group_memberships/0/default", json!(true)),
+        ],
+    )
+    .await;
+
+    // No longer an agent: no longer in any group.
+    let user_path = format!("/api/v2/users/{agent_id}.json");
+    check(
+        &sandbox,
+        put(ADMIN, &user_path),
+        Some(json!({"user": {"role": "end-user"}})),
+        200,
+        &[("/user/default_group_id", Value::Null)],
+    )
+    .await;
+    check(
+        &sandbox,
+        get(ADMIN, &memberships_path),
+        None,
+        200,
+        &[("/count", json!(0))],
+    )
+    .await;
+}

@@ -719,7 +719,10 @@ impl Account {
         self.apply_user_input(&mut user, input)?;
         self.next_user_id += 1;
         self.persist(|store| store.set_counter(NEXT_USER_ID, user.id + 1));
-        Ok(self.store_user(user))
+        let user_id = user.id;
+        self.store_user(user);
+        self.match_memberships_to_role(user_id, now);
+        Ok(&self.users[&user_id])
     }
 
     /// Changes a user that is not deleted (`users.yml`, UpdateUser), for admins.
@@ -734,7 +737,53 @@ impl Account {
         let mut user = self.live_user(user_id)?.clone();
         self.apply_user_input(&mut user, input)?;
         user.updated_at = now;
-        Ok(self.store_user(user))
+        self.store_user(user);
+        self.match_memberships_to_role(user_id, now);
+        Ok(&self.users[&user_id])
+    }
+
+    /// Keeps a user's memberships true to their role: an agent is a member of their default
+    /// group (the membership marked default), and someone who is no longer an agent belongs to
+    /// no group, as only agents may (CreateGroupMembership).
+    fn match_memberships_to_role(&mut self, user_id: u64, now: UnixSeconds) {
+        let Some(user) = self.users.get(&user_id) else {
+            return;
+        };
+        let default_group_id = user.default_group_id;
+        let is_agent = user.role.is_agent();
+        let of_user: Vec<GroupMembership> = self
+            .memberships
+            .values()
+            .filter(|membership| membership.user_id == user_id)
+            .cloned()
+            .collect();
+        if !is_agent {
+            for membership in of_user {
+                self.memberships.remove(&membership.id);
+                self.persist(|store| store.remove_membership(membership.id));
+            }
+            return;
+        }
+        let Some(group_id) = default_group_id else {
+            return;
+        };
+        if !of_user
+            .iter()
+            .any(|membership| membership.group_id == group_id)
+        {
+            let membership = GroupMembership {
+                id: self.next_membership_id,
+                user_id,
+                group_id,
+                default: false,
+                created_at: now,
+                updated_at: now,
+            };
+            self.next_membership_id += 1;
+            self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, membership.id + 1));
+            self.store_membership(membership);
+        }
+        self.set_default_group(user_id, Some(group_id), now);
     }
 
     /// Creates a user, or updates the one with the same e-mail address or `external_id` (the

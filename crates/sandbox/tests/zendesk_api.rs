@@ -6,73 +6,10 @@ mod common;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{
-    Reply, Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT, ZENDESK_AGENT_ID, ZENDESK_USER,
-    ZENDESK_USER_ID,
-};
-
-type User = Option<(&'static str, &'static str)>;
-
-const ADMIN: User = Some(ZENDESK_ADMIN);
-const AGENT: User = Some(ZENDESK_AGENT);
-const END_USER: User = Some(ZENDESK_USER);
+use crate::common::zendesk::{check, delete, get, ids, post, put, send, ADMIN, AGENT, END_USER};
+use crate::common::{Sandbox, ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID, ZENDESK_USER_ID};
 
 const FORBIDDEN: &str = "You do not have access to this page. Please contact the account owner of this help desk for further help.";
-
-async fn send(
-    sandbox: &Sandbox,
-    method: Method,
-    user: User,
-    path: &str,
-    body: Option<Value>,
-) -> Reply {
-    let mut request = sandbox
-        .client()
-        .request(method, format!("{}{path}", sandbox.url));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    sandbox.send(request, user).await
-}
-
-/// Sends one request and checks the status and each `(JSON pointer, value)`; returns the body.
-async fn check(
-    sandbox: &Sandbox,
-    (method, user, path): (Method, User, &str),
-    body: Option<Value>,
-    status: u16,
-    expected: &[(&str, Value)],
-) -> Value {
-    let reply = send(sandbox, method.clone(), user, path, body).await;
-    assert_eq!(
-        reply.status.as_u16(),
-        status,
-        "{method} {path}: {}",
-        reply.text
-    );
-    let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
-    for (pointer, value) in expected {
-        assert_eq!(
-            json.pointer(pointer),
-            Some(value),
-            "{method} {path}: {pointer} in {json}"
-        );
-    }
-    json
-}
-
-fn get(user: User, path: &str) -> (Method, User, &str) {
-    (Method::GET, user, path)
-}
-
-fn ids(json: &Value, key: &str) -> Vec<u64> {
-    json[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no {key} in {json}"))
-        .iter()
-        .map(|record| record["id"].as_u64().expect("an id"))
-        .collect()
-}
 
 #[tokio::test]
 async fn sign_in_takes_the_api_token_only() {
@@ -185,7 +122,7 @@ async fn end_users_are_kept_out_of_the_agent_apis() {
     let create = json!({"ticket": {"subject": "Mine", "comment": {"body": "Help"}}});
     check(
         &sandbox,
-        (Method::POST, END_USER, "/api/v2/tickets.json"),
+        post(END_USER, "/api/v2/tickets.json"),
         Some(create),
         403,
         &forbidden,
@@ -193,7 +130,7 @@ async fn end_users_are_kept_out_of_the_agent_apis() {
     .await;
     check(
         &sandbox,
-        (Method::DELETE, END_USER, "/api/v2/tickets/1.json"),
+        delete(END_USER, "/api/v2/tickets/1.json"),
         None,
         403,
         &forbidden,
@@ -319,7 +256,7 @@ async fn tickets_are_created_shown_updated_and_deleted() {
     let forbidden = [("/error", json!("Forbidden"))];
     check(
         &sandbox,
-        (Method::DELETE, AGENT, "/api/v2/tickets/13.json"),
+        delete(AGENT, "/api/v2/tickets/13.json"),
         None,
         403,
         &forbidden,
@@ -337,7 +274,7 @@ async fn tickets_are_created_shown_updated_and_deleted() {
     assert!(deleted.text.is_empty());
     check(
         &sandbox,
-        (Method::DELETE, ADMIN, "/api/v2/tickets/13.json"),
+        delete(ADMIN, "/api/v2/tickets/13.json"),
         None,
         404,
         &not_found,
@@ -391,7 +328,7 @@ async fn invalid_tickets_answer_record_invalid() {
     for (ticket, pointer, description) in cases {
         check(
             &sandbox,
-            (Method::POST, ADMIN, "/api/v2/tickets.json"),
+            post(ADMIN, "/api/v2/tickets.json"),
             Some(json!({ "ticket": ticket })),
             422,
             &[
@@ -405,7 +342,7 @@ async fn invalid_tickets_answer_record_invalid() {
     // Closed tickets are read-only (seeded tickets 11 and 12 are closed).
     check(
         &sandbox,
-        (Method::PUT, ADMIN, "/api/v2/tickets/11.json"),
+        put(ADMIN, "/api/v2/tickets/11.json"),
         Some(json!({"ticket": {"comment": {"body": "Reopen please"}}})),
         422,
         &[(
@@ -417,7 +354,7 @@ async fn invalid_tickets_answer_record_invalid() {
     // A new ticket that gets an assignee becomes open.
     check(
         &sandbox,
-        (Method::PUT, ADMIN, "/api/v2/tickets/1.json"),
+        put(ADMIN, "/api/v2/tickets/1.json"),
         Some(json!({"ticket": {"assignee_id": ZENDESK_AGENT_ID}})),
         200,
         &[
@@ -428,7 +365,7 @@ async fn invalid_tickets_answer_record_invalid() {
     .await;
     check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/tickets.json"),
+        post(ADMIN, "/api/v2/tickets.json"),
         Some(json!({"subject": "no envelope"})),
         400,
         &[],
@@ -473,7 +410,7 @@ async fn show_many_and_bulk_jobs() {
         .collect();
     check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/tickets/create_many.json"),
+        post(ADMIN, "/api/v2/tickets/create_many.json"),
         Some(json!({ "tickets": too_many })),
         400,
         &[
@@ -489,7 +426,7 @@ async fn show_many_and_bulk_jobs() {
     let two = json!({"tickets": [{"subject": "a", "description": "a"}, {"subject": "b", "description": "b"}]});
     let queued = check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/tickets/create_many.json"),
+        post(ADMIN, "/api/v2/tickets/create_many.json"),
         Some(two),
         200,
         &[
@@ -531,7 +468,7 @@ async fn show_many_and_bulk_jobs() {
     let each = json!({"tickets": [{"id": 13, "subject": "A"}, {"id": 14, "priority": "low"}]});
     let queued = check(
         &sandbox,
-        (Method::PUT, ADMIN, "/api/v2/tickets/update_many.json"),
+        put(ADMIN, "/api/v2/tickets/update_many.json"),
         Some(each),
         200,
         &[],
@@ -557,11 +494,7 @@ async fn show_many_and_bulk_jobs() {
     let same = json!({"ticket": {"status": "open"}});
     check(
         &sandbox,
-        (
-            Method::PUT,
-            ADMIN,
-            "/api/v2/tickets/update_many.json?ids=13,14",
-        ),
+        put(ADMIN, "/api/v2/tickets/update_many.json?ids=13,14"),
         Some(same),
         200,
         &[],
@@ -613,11 +546,7 @@ async fn show_many_and_bulk_jobs() {
     .await;
     check(
         &sandbox,
-        (
-            Method::DELETE,
-            AGENT,
-            "/api/v2/tickets/destroy_many.json?ids=1",
-        ),
+        delete(AGENT, "/api/v2/tickets/destroy_many.json?ids=1"),
         None,
         403,
         &[],
@@ -762,7 +691,7 @@ async fn groups_are_listed_by_name_and_changed_by_admins() {
     let create = |name: &str| Some(json!({"group": {"name": name}}));
     check(
         &sandbox,
-        (Method::POST, AGENT, "/api/v2/groups.json"),
+        post(AGENT, "/api/v2/groups.json"),
         create("Escalations"),
         403,
         &[("/error", json!("Forbidden"))],
@@ -787,7 +716,7 @@ async fn groups_are_listed_by_name_and_changed_by_admins() {
     assert_eq!(created["group"]["is_public"], true);
     check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/groups.json"),
+        post(ADMIN, "/api/v2/groups.json"),
         Some(json!({"group": {"description": "No name"}})),
         422,
         &[
@@ -832,17 +761,10 @@ async fn groups_are_listed_by_name_and_changed_by_admins() {
     let rename = Some(
         json!({"group": {"name": "Escalations", "description": "Tier 2", "is_public": false}}),
     );
+    check(&sandbox, put(AGENT, &group_path), rename.clone(), 403, &[]).await;
     check(
         &sandbox,
-        (Method::PUT, AGENT, &group_path),
-        rename.clone(),
-        403,
-        &[],
-    )
-    .await;
-    check(
-        &sandbox,
-        (Method::PUT, ADMIN, &group_path),
+        put(ADMIN, &group_path),
         rename,
         200,
         &[
@@ -854,7 +776,7 @@ async fn groups_are_listed_by_name_and_changed_by_admins() {
     .await;
     check(
         &sandbox,
-        (Method::PUT, ADMIN, &group_path),
+        put(ADMIN, &group_path),
         Some(json!({"group": {"is_public": true}})),
         422,
         &[("/error", json!("RecordInvalid"))],
@@ -862,14 +784,7 @@ async fn groups_are_listed_by_name_and_changed_by_admins() {
     .await;
 
     // Deleting marks the group: listed as deleted, shown, no longer assignable or changeable.
-    check(
-        &sandbox,
-        (Method::DELETE, AGENT, &group_path),
-        None,
-        403,
-        &[],
-    )
-    .await;
+    check(&sandbox, delete(AGENT, &group_path), None, 403, &[]).await;
     let deleted = send(
         &sandbox,
         Method::DELETE,
@@ -1125,7 +1040,7 @@ async fn uploads_attach_to_comments_and_download() {
     assert_eq!(upload["attachments"][0]["size"], 7);
     check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/uploads.json"),
+        post(ADMIN, "/api/v2/uploads.json"),
         None,
         400,
         &[],
@@ -1136,7 +1051,7 @@ async fn uploads_attach_to_comments_and_download() {
         json!({"ticket": {"comment": {"body": "See the screenshot", "uploads": [token]}}});
     check(
         &sandbox,
-        (Method::PUT, ADMIN, "/api/v2/tickets/3.json"),
+        put(ADMIN, "/api/v2/tickets/3.json"),
         Some(comment),
         200,
         &[],
@@ -1184,7 +1099,7 @@ async fn uploads_attach_to_comments_and_download() {
     let again = json!({"ticket": {"comment": {"body": "Again", "uploads": [token]}}});
     let updated = check(
         &sandbox,
-        (Method::PUT, ADMIN, "/api/v2/tickets/3.json"),
+        put(ADMIN, "/api/v2/tickets/3.json"),
         Some(again),
         200,
         &[],

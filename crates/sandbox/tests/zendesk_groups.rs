@@ -7,57 +7,12 @@ mod common;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{
-    Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT, ZENDESK_AGENT_ID, ZENDESK_USER,
-    ZENDESK_USER_ID,
-};
-
-type User = Option<(&'static str, &'static str)>;
-
-const ADMIN: User = Some(ZENDESK_ADMIN);
-const AGENT: User = Some(ZENDESK_AGENT);
-const END_USER: User = Some(ZENDESK_USER);
+use crate::common::zendesk::{check, delete, get, post, put, send, ADMIN, AGENT, END_USER};
+use crate::common::{Sandbox, ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID, ZENDESK_USER_ID};
 
 const SUPPORT: u64 = 40_001;
 const NETWORK: u64 = 40_002;
 const DATABASE: u64 = 40_005;
-
-/// Sends one request (with `body` as JSON, if any) and checks the status and each
-/// `(JSON pointer, value)`; returns the body.
-async fn check(
-    sandbox: &Sandbox,
-    (method, user, path): (Method, User, &str),
-    body: Option<Value>,
-    status: u16,
-    expected: &[(&str, Value)],
-) -> Value {
-    let mut request = sandbox
-        .client()
-        .request(method.clone(), format!("{}{path}", sandbox.url));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let reply = sandbox.send(request, user).await;
-    assert_eq!(
-        reply.status.as_u16(),
-        status,
-        "{method} {path}: {}",
-        reply.text
-    );
-    let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
-    for (pointer, value) in expected {
-        assert_eq!(
-            json.pointer(pointer),
-            Some(value),
-            "{method} {path}: {pointer} in {json}"
-        );
-    }
-    json
-}
-
-fn get(user: User, path: &str) -> (Method, User, &str) {
-    (Method::GET, user, path)
-}
 
 /// `(user_id, group_id, default)` of every membership in a list.
 fn memberships(list: &Value) -> Vec<(u64, u64, bool)> {
@@ -81,11 +36,7 @@ async fn tickets_take_only_groups_that_exist() {
     let invalid = r#"{"error":"RecordInvalid","description":"Record validation errors","details":{"group":[{"description":"Group: is invalid"}]}}"#;
     check(
         &sandbox,
-        (
-            Method::DELETE,
-            ADMIN,
-            &format!("/api/v2/groups/{DATABASE}.json"),
-        ),
+        delete(ADMIN, &format!("/api/v2/groups/{DATABASE}.json")),
         None,
         204,
         &[],
@@ -98,11 +49,7 @@ async fn tickets_take_only_groups_that_exist() {
         ] {
             let body = json!({"ticket": {"subject": "Grouped", "comment": {"body": "x"},
                                          "group_id": group_id}});
-            let request = sandbox
-                .client()
-                .request(method.clone(), format!("{}{path}", sandbox.url))
-                .json(&body);
-            let reply = sandbox.send(request, ADMIN).await;
+            let reply = send(&sandbox, method.clone(), ADMIN, path, Some(body)).await;
             assert_eq!(
                 (reply.status.as_u16(), reply.text.as_str()),
                 (422, invalid),
@@ -112,7 +59,7 @@ async fn tickets_take_only_groups_that_exist() {
     }
     check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/tickets.json"),
+        post(ADMIN, "/api/v2/tickets.json"),
         Some(json!({"ticket": {"subject": "Grouped", "comment": {"body": "x"}, "group_id": NETWORK}})),
         201,
         &[("/ticket/group_id", json!(NETWORK))],
@@ -121,7 +68,7 @@ async fn tickets_take_only_groups_that_exist() {
     // Taking the group away is always allowed.
     check(
         &sandbox,
-        (Method::PUT, ADMIN, "/api/v2/tickets/3.json"),
+        put(ADMIN, "/api/v2/tickets/3.json"),
         Some(json!({"ticket": {"group_id": null}})),
         200,
         &[("/ticket/group_id", Value::Null)],
@@ -143,7 +90,7 @@ async fn groups_are_counted() {
     assert!(count["count"]["refreshed_at"].is_string(), "{count}");
     check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/groups.json"),
+        post(ADMIN, "/api/v2/groups.json"),
         Some(json!({"group": {"name": "Escalations"}})),
         201,
         &[],
@@ -261,7 +208,7 @@ async fn admins_add_and_remove_members() {
     let create = |user_id: u64, group_id: u64, default: bool| json!({"group_membership": {"user_id": user_id, "group_id": group_id, "default": default}});
     let created = check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/group_memberships.json"),
+        post(ADMIN, "/api/v2/group_memberships.json"),
         Some(create(ZENDESK_AGENT_ID, NETWORK, false)),
         201,
         &[
@@ -285,7 +232,7 @@ async fn admins_add_and_remove_members() {
     // A new default group takes over from the old one.
     check(
         &sandbox,
-        (Method::POST, ADMIN, "/api/v2/group_memberships.json"),
+        post(ADMIN, "/api/v2/group_memberships.json"),
         Some(create(ZENDESK_AGENT_ID, 40_003, true)),
         201,
         &[("/group_membership/default", json!(true))],
@@ -316,8 +263,7 @@ async fn admins_add_and_remove_members() {
         .expect("an id");
     check(
         &sandbox,
-        (
-            Method::DELETE,
+        delete(
             ADMIN,
             &format!("/api/v2/group_memberships/{default_id}.json"),
         ),
@@ -336,8 +282,7 @@ async fn admins_add_and_remove_members() {
     .await;
     check(
         &sandbox,
-        (
-            Method::DELETE,
+        delete(
             ADMIN,
             &format!("/api/v2/group_memberships/{default_id}.json"),
         ),
@@ -359,7 +304,7 @@ async fn admins_add_and_remove_members() {
     ] {
         let refused = check(
             &sandbox,
-            (Method::POST, ADMIN, "/api/v2/group_memberships.json"),
+            post(ADMIN, "/api/v2/group_memberships.json"),
             Some(body.clone()),
             422,
             &[("/error", json!("RecordInvalid"))],
@@ -369,7 +314,7 @@ async fn admins_add_and_remove_members() {
     }
     check(
         &sandbox,
-        (Method::POST, AGENT, "/api/v2/group_memberships.json"),
+        post(AGENT, "/api/v2/group_memberships.json"),
         Some(create(ZENDESK_AGENT_ID, DATABASE, false)),
         403,
         &[],
@@ -377,8 +322,7 @@ async fn admins_add_and_remove_members() {
     .await;
     check(
         &sandbox,
-        (
-            Method::DELETE,
+        delete(
             AGENT,
             &format!("/api/v2/group_memberships/{network_id}.json"),
         ),

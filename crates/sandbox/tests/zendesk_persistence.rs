@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::common::{submit_consent, Sandbox, ZENDESK_ADMIN, ZENDESK_AGENT_ID};
+use crate::common::zendesk::{self, ADMIN};
+use crate::common::{submit_consent, Sandbox, ZENDESK_AGENT_ID};
 
 /// Both runs answer with the same links, so their replies can be compared whole.
 const ACCOUNT_URL: &str = "http://zendesk.test";
@@ -43,13 +44,7 @@ async fn send(
     path: &str,
     body: Option<Value>,
 ) -> Value {
-    let mut request = sandbox
-        .client()
-        .request(method.clone(), format!("{}{path}", sandbox.url));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let reply = sandbox.send(request, Some(ZENDESK_ADMIN)).await;
+    let reply = zendesk::send(sandbox, method.clone(), ADMIN, path, body).await;
     assert!(reply.status.is_success(), "{method} {path}: {}", reply.text);
     match reply.text.is_empty() {
         true => Value::Null,
@@ -66,7 +61,7 @@ async fn upload(sandbox: &Sandbox, name: &str, content: &[u8]) -> String {
         ))
         .header("content-type", "text/plain")
         .body(content.to_vec());
-    let reply = sandbox.send(request, Some(ZENDESK_ADMIN)).await;
+    let reply = sandbox.send(request, ADMIN).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     reply.json()["upload"]["token"]
         .as_str()
@@ -277,9 +272,7 @@ async fn the_account_survives_a_restart() {
     )
     .await;
     assert_eq!(found["users"][0]["name"], "Nina New");
-    let gone = second
-        .get(Some(ZENDESK_ADMIN), "/api/v2/tickets/2.json")
-        .await;
+    let gone = second.get(ADMIN, "/api/v2/tickets/2.json").await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
     assert_eq!(me_with(&second, &token).await, StatusCode::OK);
 
@@ -374,7 +367,7 @@ async fn deleted_tickets_and_audits_survive_a_restart() {
                 "{}/api/v2/deleted_tickets/5/restore.json",
                 second.url
             )),
-            Some(ZENDESK_ADMIN),
+            ADMIN,
         )
         .await;
     assert_eq!(purged.status, StatusCode::NOT_FOUND);
@@ -408,16 +401,14 @@ async fn a_fresh_directory_is_seeded_and_memory_stays_the_default() {
         !dir.join("servicenow.sqlite3").exists(),
         "the ServiceNow instance keeps its own file"
     );
-    let ticket = sandbox
-        .get(Some(ZENDESK_ADMIN), "/api/v2/tickets/1.json")
-        .await;
+    let ticket = sandbox.get(ADMIN, "/api/v2/tickets/1.json").await;
     assert_eq!(ticket.json()["ticket"]["subject"], "Printer on fire");
     let _ = std::fs::remove_dir_all(&dir);
 
     let in_memory = Sandbox::start_zendesk().await;
     let created = in_memory
         .post(
-            Some(ZENDESK_ADMIN),
+            ADMIN,
             "/api/v2/tickets.json",
             &json!({"ticket": {"subject": "Gone after a restart", "comment": {"body": "x"}}}),
         )
@@ -426,7 +417,7 @@ async fn a_fresh_directory_is_seeded_and_memory_stays_the_default() {
     let restarted = Sandbox::start_zendesk().await;
     let id = created.json()["ticket"]["id"].as_u64().expect("an id");
     let missing = restarted
-        .get(Some(ZENDESK_ADMIN), &format!("/api/v2/tickets/{id}.json"))
+        .get(ADMIN, &format!("/api/v2/tickets/{id}.json"))
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

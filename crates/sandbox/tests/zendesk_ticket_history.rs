@@ -7,83 +7,21 @@ mod common;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{
-    OrderedKeys, Reply, Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT, ZENDESK_USER,
+use crate::common::zendesk::{
+    check, delete, get, ids, post, put, send, ADMIN, AGENT, END_USER, NOT_FOUND,
 };
-
-type User = Option<(&'static str, &'static str)>;
-
-const ADMIN: User = Some(ZENDESK_ADMIN);
-const AGENT: User = Some(ZENDESK_AGENT);
-const END_USER: User = Some(ZENDESK_USER);
-
-/// The recorded body of a restore after a permanent delete
-/// (`TestDeletedTickets.test_permanently_delete`).
-const NOT_FOUND: &str = r#"{"error":"RecordNotFound","description":"Not found"}"#;
-
-async fn send(sandbox: &Sandbox, method: Method, user: User, path: &str) -> Reply {
-    let request = sandbox
-        .client()
-        .request(method, format!("{}{path}", sandbox.url));
-    sandbox.send(request, user).await
-}
-
-/// Sends one request (with `body` as JSON, if any) and checks the status and each
-/// `(JSON pointer, value)`; returns the body.
-async fn check(
-    sandbox: &Sandbox,
-    (method, user, path): (Method, User, &str),
-    body: Option<Value>,
-    status: u16,
-    expected: &[(&str, Value)],
-) -> Value {
-    let mut request = sandbox
-        .client()
-        .request(method.clone(), format!("{}{path}", sandbox.url));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let reply = sandbox.send(request, user).await;
-    assert_eq!(
-        reply.status.as_u16(),
-        status,
-        "{method} {path}: {}",
-        reply.text
-    );
-    let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
-    for (pointer, value) in expected {
-        assert_eq!(
-            json.pointer(pointer),
-            Some(value),
-            "{method} {path}: {pointer} in {json}"
-        );
-    }
-    json
-}
-
-fn get(user: User, path: &str) -> (Method, User, &str) {
-    (Method::GET, user, path)
-}
-
-fn ids(json: &Value, key: &str) -> Vec<u64> {
-    json[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no {key} in {json}"))
-        .iter()
-        .map(|record| record["id"].as_u64().expect("an id"))
-        .collect()
-}
+use crate::common::{OrderedKeys, Sandbox, ZENDESK_ADMIN_ID};
 
 async fn delete_ticket(sandbox: &Sandbox, ticket_id: u64) {
     let path = format!("/api/v2/tickets/{ticket_id}.json");
-    let reply = send(sandbox, Method::DELETE, ADMIN, &path).await;
+    let reply = send(sandbox, Method::DELETE, ADMIN, &path, None).await;
     assert_eq!(reply.status.as_u16(), 204, "{path}: {}", reply.text);
 }
 
 async fn create_ticket(sandbox: &Sandbox, subject: &str) -> Value {
     check(
         sandbox,
-        (Method::POST, ADMIN, "/api/v2/tickets.json"),
+        post(ADMIN, "/api/v2/tickets.json"),
         Some(json!({"ticket": {"subject": subject, "comment": {"body": "Help"}}})),
         201,
         &[],
@@ -99,11 +37,11 @@ async fn a_deleted_ticket_leaves_for_the_deleted_tickets() {
     let ticket_path = format!("/api/v2/tickets/{ticket_id}.json");
     delete_ticket(&sandbox, ticket_id).await;
 
-    let gone = send(&sandbox, Method::GET, ADMIN, &ticket_path).await;
+    let gone = send(&sandbox, Method::GET, ADMIN, &ticket_path, None).await;
     assert_eq!((gone.status.as_u16(), gone.text.as_str()), (404, NOT_FOUND));
     let tickets = check(&sandbox, get(ADMIN, "/api/v2/tickets.json"), None, 200, &[]).await;
     assert!(!ids(&tickets, "tickets").contains(&ticket_id));
-    let again = send(&sandbox, Method::DELETE, ADMIN, &ticket_path).await;
+    let again = send(&sandbox, Method::DELETE, ADMIN, &ticket_path, None).await;
     assert_eq!(again.status.as_u16(), 404);
 
     let deleted = check(
@@ -142,6 +80,7 @@ async fn a_restored_ticket_is_back_as_it_was() {
         Method::PUT,
         AGENT,
         "/api/v2/deleted_tickets/3/restore.json",
+        None,
     )
     .await;
     assert_eq!(
@@ -171,7 +110,7 @@ async fn a_restored_ticket_is_back_as_it_was() {
         "/api/v2/deleted_tickets/3/restore.json",
         "/api/v2/deleted_tickets/999/restore.json",
     ] {
-        let reply = send(&sandbox, Method::PUT, ADMIN, path).await;
+        let reply = send(&sandbox, Method::PUT, ADMIN, path, None).await;
         assert_eq!(
             (reply.status.as_u16(), reply.text.as_str()),
             (404, NOT_FOUND),
@@ -182,11 +121,7 @@ async fn a_restored_ticket_is_back_as_it_was() {
     // Many at once; ids of no deleted ticket are skipped.
     check(
         &sandbox,
-        (
-            Method::DELETE,
-            ADMIN,
-            "/api/v2/tickets/destroy_many.json?ids=4,5",
-        ),
+        delete(ADMIN, "/api/v2/tickets/destroy_many.json?ids=4,5"),
         None,
         200,
         &[],
@@ -206,6 +141,7 @@ async fn a_restored_ticket_is_back_as_it_was() {
         Method::PUT,
         ADMIN,
         "/api/v2/deleted_tickets/restore_many.json?ids=4,5,999",
+        None,
     )
     .await;
     assert_eq!(
@@ -217,11 +153,7 @@ async fn a_restored_ticket_is_back_as_it_was() {
     }
     check(
         &sandbox,
-        (
-            Method::PUT,
-            END_USER,
-            "/api/v2/deleted_tickets/4/restore.json",
-        ),
+        put(END_USER, "/api/v2/deleted_tickets/4/restore.json"),
         None,
         403,
         &[],
@@ -235,7 +167,7 @@ async fn a_permanent_delete_is_a_job_and_final() {
     delete_ticket(&sandbox, 6).await;
     let job = check(
         &sandbox,
-        (Method::DELETE, AGENT, "/api/v2/deleted_tickets/6.json"),
+        delete(AGENT, "/api/v2/deleted_tickets/6.json"),
         None,
         200,
         &[
@@ -268,7 +200,7 @@ async fn a_permanent_delete_is_a_job_and_final() {
         // Only soft-deleted tickets can be deleted for good.
         (Method::DELETE, "/api/v2/deleted_tickets/7.json"),
     ] {
-        let reply = send(&sandbox, method.clone(), ADMIN, path).await;
+        let reply = send(&sandbox, method.clone(), ADMIN, path, None).await;
         assert_eq!(
             (reply.status.as_u16(), reply.text.as_str()),
             (404, NOT_FOUND),
@@ -281,11 +213,7 @@ async fn a_permanent_delete_is_a_job_and_final() {
     delete_ticket(&sandbox, 9).await;
     check(
         &sandbox,
-        (
-            Method::DELETE,
-            ADMIN,
-            "/api/v2/deleted_tickets/destroy_many.json?ids=8,9",
-        ),
+        delete(ADMIN, "/api/v2/deleted_tickets/destroy_many.json?ids=8,9"),
         None,
         200,
         &[("/job_status/total", json!(2))],
@@ -302,8 +230,7 @@ async fn a_permanent_delete_is_a_job_and_final() {
     let too_many: Vec<String> = (1..=101).map(|id| id.to_string()).collect();
     check(
         &sandbox,
-        (
-            Method::DELETE,
+        delete(
             ADMIN,
             &format!(
                 "/api/v2/deleted_tickets/destroy_many.json?ids={}",
@@ -379,11 +306,7 @@ async fn creates_and_updates_are_audited() {
 
     let updated = check(
         &sandbox,
-        (
-            Method::PUT,
-            ADMIN,
-            &format!("/api/v2/tickets/{ticket_id}.json"),
-        ),
+        put(ADMIN, &format!("/api/v2/tickets/{ticket_id}.json")),
         Some(json!({"ticket": {"status": "open", "comment": {"body": "On it", "public": false}}})),
         200,
         &[],
@@ -412,11 +335,7 @@ async fn creates_and_updates_are_audited() {
     // An update that changes nothing leaves no audit.
     check(
         &sandbox,
-        (
-            Method::PUT,
-            ADMIN,
-            &format!("/api/v2/tickets/{ticket_id}.json"),
-        ),
+        put(ADMIN, &format!("/api/v2/tickets/{ticket_id}.json")),
         Some(json!({"ticket": {"status": "open"}})),
         200,
         &[],
@@ -525,6 +444,7 @@ async fn the_time_export_walks_by_second_to_the_end_of_the_stream() {
         Method::GET,
         ADMIN,
         "/api/v2/incremental/tickets.json?start_time=0&per_page=1",
+        None,
     )
     .await
     .text;

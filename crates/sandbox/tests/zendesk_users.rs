@@ -7,16 +7,10 @@ mod common;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{
-    OrderedKeys, Reply, Sandbox, ZENDESK_ADMIN, ZENDESK_ADMIN_ID, ZENDESK_AGENT, ZENDESK_AGENT_ID,
-    ZENDESK_USER, ZENDESK_USER_ID,
+use crate::common::zendesk::{
+    check, delete, get, ids, post, put, send, User, ADMIN, AGENT, END_USER, NOT_FOUND,
 };
-
-type User = Option<(&'static str, &'static str)>;
-
-const ADMIN: User = Some(ZENDESK_ADMIN);
-const AGENT: User = Some(ZENDESK_AGENT);
-const END_USER: User = Some(ZENDESK_USER);
+use crate::common::{OrderedKeys, Sandbox, ZENDESK_ADMIN_ID, ZENDESK_AGENT_ID, ZENDESK_USER_ID};
 
 const ADMIN_ROLE_ID: u64 = 360_000_000_003;
 const STAFF_ROLE_ID: u64 = 360_000_000_004;
@@ -24,75 +18,6 @@ const LIGHT_AGENT_ROLE_ID: u64 = 360_000_000_007;
 const BRAND_ID: u64 = 360_000_000_001;
 const ORGANIZATION_ID: u64 = 30_001;
 const SUPPORT_GROUP_ID: u64 = 40_001;
-
-const NOT_FOUND: &str = r#"{"error":"RecordNotFound","description":"Not found"}"#;
-
-async fn send(
-    sandbox: &Sandbox,
-    method: Method,
-    user: User,
-    path: &str,
-    body: Option<Value>,
-) -> Reply {
-    let mut request = sandbox
-        .client()
-        .request(method, format!("{}{path}", sandbox.url));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    sandbox.send(request, user).await
-}
-
-/// Sends one request and checks the status and each `(JSON pointer, value)`; returns the body.
-async fn check(
-    sandbox: &Sandbox,
-    (method, user, path): (Method, User, &str),
-    body: Option<Value>,
-    status: u16,
-    expected: &[(&str, Value)],
-) -> Value {
-    let reply = send(sandbox, method.clone(), user, path, body).await;
-    assert_eq!(
-        reply.status.as_u16(),
-        status,
-        "{method} {path}: {}",
-        reply.text
-    );
-    let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
-    for (pointer, value) in expected {
-        assert_eq!(
-            json.pointer(pointer),
-            Some(value),
-            "{method} {path}: {pointer} in {json}"
-        );
-    }
-    json
-}
-
-fn get(user: User, path: &str) -> (Method, User, &str) {
-    (Method::GET, user, path)
-}
-
-fn post(user: User, path: &str) -> (Method, User, &str) {
-    (Method::POST, user, path)
-}
-
-fn put(user: User, path: &str) -> (Method, User, &str) {
-    (Method::PUT, user, path)
-}
-
-fn delete(user: User, path: &str) -> (Method, User, &str) {
-    (Method::DELETE, user, path)
-}
-
-fn ids(json: &Value, key: &str) -> Vec<u64> {
-    json[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no {key} in {json}"))
-        .iter()
-        .map(|record| record["id"].as_u64().expect("an id"))
-        .collect()
-}
 
 async fn create_user(sandbox: &Sandbox, user: Value) -> u64 {
     let created = check(

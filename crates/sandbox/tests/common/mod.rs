@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod zendesk;
+
 use flare_core::http::{HttpRequest, HttpResponse};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;

@@ -54,18 +54,31 @@ pub(crate) struct Snapshot {
     pub(crate) files: Vec<(String, Vec<u8>)>,
 }
 
+/// Opens (creating the directory and the file if needed) the database `file_name` in `dir`, in
+/// WAL mode, and creates the tables of `schema` that are not there yet. The instance, the Virtual
+/// Agent and the Zendesk account each keep their own file in the one data directory.
+pub(crate) fn open_database(
+    dir: &Path,
+    file_name: &str,
+    schema: &str,
+) -> Result<Connection, StoreError> {
+    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let connection = Connection::open(dir.join(file_name))?;
+    connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+    connection.execute_batch(schema)?;
+    Ok(connection)
+}
+
 impl Persistence {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<Persistence, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        let connection = Connection::open(dir.join(DATABASE_FILE))?;
-        connection.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             CREATE TABLE IF NOT EXISTS records (
+        let connection = open_database(
+            dir,
+            DATABASE_FILE,
+            "CREATE TABLE IF NOT EXISTS records (
                  tbl TEXT NOT NULL,
                  sys_id TEXT NOT NULL,
                  seq INTEGER NOT NULL,

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::persist::StoreError;
+use crate::persist::{open_database, StoreError};
 use crate::va::config::VaConfig;
 use crate::va::conversation::stored::{
     ConversationRow, CorruptRow, EntryRow, StoredConversations, Unsaved,
@@ -44,15 +44,10 @@ const ID_STATE: &str = "id_state";
 impl VaStore {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<VaStore, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        let connection = Connection::open(dir.join(DATABASE_FILE))?;
-        connection.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             CREATE TABLE IF NOT EXISTS conversations (
+        let connection = open_database(
+            dir,
+            DATABASE_FILE,
+            "CREATE TABLE IF NOT EXISTS conversations (
                  id TEXT PRIMARY KEY,
                  position INTEGER NOT NULL,
                  data TEXT NOT NULL

@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::persist::StoreError;
+use crate::persist::{open_database, StoreError};
 use crate::zendesk::account::{
     Attachment, Audit, DeletedTicket, Group, GroupMembership, Job, Ticket, Upload, User,
 };
@@ -59,15 +59,10 @@ const REFRESH: &str = "refresh";
 impl ZendeskStore {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<ZendeskStore, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        let connection = Connection::open(dir.join(DATABASE_FILE))?;
-        connection.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+        let connection = open_database(
+            dir,
+            DATABASE_FILE,
+            "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS deleted_tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS audits (

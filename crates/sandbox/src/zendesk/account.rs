@@ -475,6 +475,33 @@ impl TicketType {
     }
 }
 
+impl User {
+    /// A user as the API makes one from a name alone: an end user, active and unverified, in no
+    /// organization or group and without a custom role (recorded `TestUsersPagination`).
+    pub(crate) const fn end_user(
+        id: u64,
+        name: String,
+        email: Option<String>,
+        now: UnixSeconds,
+    ) -> User {
+        User {
+            id,
+            name,
+            email,
+            role: Role::EndUser,
+            organization_id: None,
+            default_group_id: None,
+            may_delete_tickets: false,
+            custom_role_id: None,
+            external_id: None,
+            verified: false,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 impl AuditEvent {
     pub(crate) fn id(&self) -> u64 {
         match self {
@@ -701,21 +728,7 @@ impl Account {
         now: UnixSeconds,
     ) -> Result<&User, ZendeskError> {
         require_admin(caller)?;
-        let mut user = User {
-            id: self.next_user_id,
-            name: String::new(),
-            email: None,
-            role: Role::EndUser,
-            organization_id: None,
-            default_group_id: None,
-            may_delete_tickets: false,
-            custom_role_id: None,
-            external_id: None,
-            verified: false,
-            active: true,
-            created_at: now,
-            updated_at: now,
-        };
+        let mut user = User::end_user(self.next_user_id, String::new(), None, now);
         self.apply_user_input(&mut user, input)?;
         self.next_user_id += 1;
         self.persist(|store| store.set_counter(NEXT_USER_ID, user.id + 1));
@@ -980,21 +993,12 @@ impl Account {
         self.next_user_id += 1;
         self.persist(|store| store.set_counter(NEXT_USER_ID, id + 1));
         let fallback_name = email.split('@').next().unwrap_or(email);
-        let user = User {
+        let user = User::end_user(
             id,
-            name: name.unwrap_or(fallback_name).to_owned(),
-            email: Some(email.to_owned()),
-            role: Role::EndUser,
-            organization_id: None,
-            default_group_id: None,
-            may_delete_tickets: false,
-            custom_role_id: None,
-            external_id: None,
-            verified: false,
-            active: true,
-            created_at: now,
-            updated_at: now,
-        };
+            name.unwrap_or(fallback_name).to_owned(),
+            Some(email.to_owned()),
+            now,
+        );
         self.persist(|store| store.put_user(&user));
         self.users.insert(id, user);
         id

@@ -148,19 +148,8 @@ mod tests {
 
     fn end_user() -> User {
         User {
-            id: 1,
-            name: "Uma User".into(),
-            email: Some("user@example.com".into()),
-            role: Role::EndUser,
-            organization_id: None,
-            default_group_id: None,
-            may_delete_tickets: false,
-            custom_role_id: None,
-            external_id: None,
             verified: true,
-            active: true,
-            created_at: 0,
-            updated_at: 0,
+            ..User::end_user(1, "Uma User".into(), Some("user@example.com".into()), 0)
         }
     }
 

@@ -975,20 +975,10 @@ impl<T: Serialize> Serialize for ListJson<T> {
 }
 
 /// What `/users/me` describes without credentials, before its id and times are taken away.
-static ANONYMOUS: User = User {
-    id: 0,
-    name: String::new(),
-    email: None,
-    role: Role::EndUser,
-    organization_id: None,
-    default_group_id: None,
-    may_delete_tickets: false,
-    custom_role_id: None,
-    external_id: None,
-    verified: true,
-    active: true,
-    created_at: 0,
-    updated_at: 0,
+static ANONYMOUS: User = {
+    let mut anonymous = User::end_user(0, String::new(), None, 0);
+    anonymous.verified = true;
+    anonymous
 };
 
 /// Each status has its own system custom status in an account; the sandbox numbers them.

@@ -784,17 +784,7 @@ impl Account {
             .iter()
             .any(|membership| membership.group_id == group_id)
         {
-            let membership = GroupMembership {
-                id: self.next_membership_id,
-                user_id,
-                group_id,
-                default: false,
-                created_at: now,
-                updated_at: now,
-            };
-            self.next_membership_id += 1;
-            self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, membership.id + 1));
-            self.store_membership(membership);
+            self.add_membership(user_id, group_id, now);
         }
         self.set_default_group(user_id, Some(group_id), now);
     }
@@ -1946,19 +1936,8 @@ impl Account {
                 "User: is already a member of this group",
             ));
         }
-        let membership = GroupMembership {
-            id: self.next_membership_id,
-            user_id: input.user_id,
-            group_id: input.group_id,
-            default: false,
-            created_at: now,
-            updated_at: now,
-        };
         let default = input.default || of_user.is_empty();
-        self.next_membership_id += 1;
-        self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, membership.id + 1));
-        let membership_id = membership.id;
-        self.store_membership(membership);
+        let membership_id = self.add_membership(input.user_id, input.group_id, now);
         if default {
             self.set_default_group(input.user_id, Some(input.group_id), now);
         }
@@ -2014,6 +1993,24 @@ impl Account {
         user.updated_at = now;
         self.persist(|store| store.put_user(&user));
         self.users.insert(user_id, user);
+    }
+
+    /// Puts a user in a group with a new membership, not yet their default one, and returns its
+    /// id.
+    fn add_membership(&mut self, user_id: u64, group_id: u64, now: UnixSeconds) -> u64 {
+        let membership = GroupMembership {
+            id: self.next_membership_id,
+            user_id,
+            group_id,
+            default: false,
+            created_at: now,
+            updated_at: now,
+        };
+        self.next_membership_id += 1;
+        self.persist(|store| store.set_counter(NEXT_MEMBERSHIP_ID, membership.id + 1));
+        let membership_id = membership.id;
+        self.store_membership(membership);
+        membership_id
     }
 
     fn store_membership(&mut self, membership: GroupMembership) {

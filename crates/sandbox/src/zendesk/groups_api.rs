@@ -10,7 +10,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -24,7 +24,9 @@ use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::groups::GroupInput;
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
 use crate::zendesk::tickets::{self, Action};
-use crate::zendesk::wire::{self, add_api_warning, json_response, Envelope, ListJson};
+use crate::zendesk::wire::{
+    self, add_api_warning, add_location, json_response, Envelope, ListJson,
+};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -110,9 +112,7 @@ async fn create_group(
     let location = state
         .renderer()
         .api_url(&format!("groups/{}.json", group.id));
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
+    add_location(&mut response, &location);
     Ok(response)
 }
 

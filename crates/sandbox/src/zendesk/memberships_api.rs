@@ -6,7 +6,7 @@
 //! 201 with `Location`, a delete 204.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -19,7 +19,7 @@ use crate::zendesk::error::{ZendeskError, ZendeskJson};
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::groups::MembershipInput;
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::wire::{json_response, Envelope, ListJson};
+use crate::zendesk::wire::{add_location, json_response, Envelope, ListJson};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -92,9 +92,7 @@ async fn create_membership(
     let location = state
         .renderer()
         .api_url(&format!("group_memberships/{}.json", membership.id));
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
+    add_location(&mut response, &location);
     Ok(response)
 }
 

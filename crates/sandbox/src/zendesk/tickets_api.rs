@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -17,7 +17,9 @@ use crate::zendesk::extract::{json_route, Params, RecordId, TextId};
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageLinks, PageRequest};
 use crate::zendesk::search::{Query, SearchOrder};
 use crate::zendesk::tickets::{self, Action, TicketInput};
-use crate::zendesk::wire::{add_api_warning, json_response, Envelope, ListJson, TicketAuditJson};
+use crate::zendesk::wire::{
+    add_api_warning, add_location, json_response, Envelope, ListJson, TicketAuditJson,
+};
 use crate::zendesk::ZendeskState;
 
 /// Search returns at most this many results (`search.yml`, "Results limit").
@@ -141,9 +143,7 @@ fn create(state: &ZendeskState, actor: &Actor, body: &Value) -> Result<Response,
     };
     let mut response = json_response(StatusCode::CREATED, &body_json);
     let location = render.api_url(&format!("tickets/{}.json", ticket.id));
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
+    add_location(&mut response, &location);
     Ok(response)
 }
 

@@ -10,7 +10,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -25,7 +25,7 @@ use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
 use crate::zendesk::search::Query;
 use crate::zendesk::tickets::{self, Action};
 use crate::zendesk::users::UserInput;
-use crate::zendesk::wire::{add_api_warning, json_response, Envelope, ListJson};
+use crate::zendesk::wire::{add_api_warning, add_location, json_response, Envelope, ListJson};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -144,9 +144,7 @@ async fn create_user(
     let input = UserInput::parse(&body)?;
     let mut account = state.account();
     let user = account.create_user(&actor.user, &input, datetime::now())?;
-    let mut response = user_response(&state, StatusCode::CREATED, user);
-    add_location(&state, &mut response, user);
-    Ok(response)
+    Ok(located_user_response(&state, StatusCode::CREATED, user))
 }
 
 async fn update_user(
@@ -173,9 +171,7 @@ async fn create_or_update_user(
         true => StatusCode::CREATED,
         false => StatusCode::OK,
     };
-    let mut response = user_response(&state, status, user);
-    add_location(&state, &mut response, user);
-    Ok(response)
+    Ok(located_user_response(&state, status, user))
 }
 
 async fn delete_user(
@@ -225,11 +221,12 @@ fn user_response(state: &ZendeskState, status: StatusCode, user: &User) -> Respo
     json_response(status, &body)
 }
 
-fn add_location(state: &ZendeskState, response: &mut Response, user: &User) {
+/// The user with its address in `Location`, as creates answer.
+fn located_user_response(state: &ZendeskState, status: StatusCode, user: &User) -> Response {
+    let mut response = user_response(state, status, user);
     let location = state.renderer().api_url(&format!("users/{}.json", user.id));
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
+    add_location(&mut response, &location);
+    response
 }
 
 /// Names the ignored body's keys in `x-zendesk-api-warn`, as for tickets (recorded).

@@ -45,6 +45,14 @@ pub(crate) fn json_text_response(status: StatusCode, body: String) -> Response {
     response
 }
 
+/// Adds `Location` with the address of what a create made (recorded on ticket, user and group
+/// creates).
+pub(crate) fn add_location(response: &mut Response, url: &str) {
+    if let Ok(location) = HeaderValue::from_str(url) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+}
+
 /// Adds `x-zendesk-api-warn` with `warning`, when there is one (recorded on updates and deletes
 /// whose body held keys the action does not permit).
 pub(crate) fn add_api_warning(response: &mut Response, warning: Option<String>) {

@@ -19,7 +19,7 @@ use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::wire::{json_response, json_text_response, Envelope, ListJson};
+use crate::zendesk::wire::{json_response, json_text_response, queued_job_response, ListJson};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -120,11 +120,7 @@ async fn purge_ticket(
 ) -> Result<Response, ZendeskError> {
     let mut account = state.account();
     let job = account.purge_ticket(&actor.user, ticket_id, datetime::now())?;
-    let body = Envelope {
-        key: "job_status",
-        value: state.renderer().queued_job(job),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(queued_job_response(&state.renderer(), job))
 }
 
 async fn purge_many(
@@ -134,9 +130,5 @@ async fn purge_many(
 ) -> Result<Response, ZendeskError> {
     let mut account = state.account();
     let job = account.purge_many(&actor.user, &params.ids("ids"), datetime::now())?;
-    let body = Envelope {
-        key: "job_status",
-        value: state.renderer().queued_job(job),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(queued_job_response(&state.renderer(), job))
 }

@@ -18,7 +18,8 @@ use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageLinks, PageReques
 use crate::zendesk::search::{Query, SearchOrder};
 use crate::zendesk::tickets::{self, Action, TicketInput};
 use crate::zendesk::wire::{
-    add_api_warning, add_location, json_response, Envelope, ListJson, TicketAuditJson,
+    add_api_warning, add_location, json_response, queued_job_response, Envelope, ListJson,
+    TicketAuditJson,
 };
 use crate::zendesk::ZendeskState;
 
@@ -203,11 +204,7 @@ async fn create_many(
         .collect::<Result<Vec<_>, _>>()?;
     let mut account = state.account();
     let job = account.create_many(&actor, inputs, datetime::now())?;
-    let body = Envelope {
-        key: "job_status",
-        value: state.renderer().queued_job(job),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(queued_job_response(&state.renderer(), job))
 }
 
 async fn update_many(
@@ -239,11 +236,7 @@ async fn update_many(
     };
     let mut account = state.account();
     let job = account.update_many(&actor, update, datetime::now())?;
-    let body = Envelope {
-        key: "job_status",
-        value: state.renderer().queued_job(job),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(queued_job_response(&state.renderer(), job))
 }
 
 async fn destroy_many(
@@ -256,13 +249,7 @@ async fn destroy_many(
         let mut account = state.account();
         account
             .destroy_many(&actor.user, &params.ids("ids"), datetime::now())
-            .map(|job| {
-                let job_json = Envelope {
-                    key: "job_status",
-                    value: state.renderer().queued_job(job),
-                };
-                json_response(StatusCode::OK, &job_json)
-            })
+            .map(|job| queued_job_response(&state.renderer(), job))
             .into_response()
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);

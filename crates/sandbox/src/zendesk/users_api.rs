@@ -25,7 +25,9 @@ use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
 use crate::zendesk::search::Query;
 use crate::zendesk::tickets::{self, Action};
 use crate::zendesk::users::UserInput;
-use crate::zendesk::wire::{add_api_warning, add_location, json_response, Envelope, ListJson};
+use crate::zendesk::wire::{
+    add_api_warning, add_location, json_response, queued_job_response, Envelope, ListJson,
+};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -201,13 +203,7 @@ async fn destroy_many(
         let mut account = state.account();
         account
             .destroy_many_users(&actor.user, &params.ids("ids"), datetime::now())
-            .map(|job| {
-                let job_json = Envelope {
-                    key: "job_status",
-                    value: state.renderer().queued_job(job),
-                };
-                json_response(StatusCode::OK, &job_json)
-            })
+            .map(|job| queued_job_response(&state.renderer(), job))
             .into_response()
     };
     with_warning(response, &body, Action::DestroyMany)

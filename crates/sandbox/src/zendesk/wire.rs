@@ -45,6 +45,16 @@ pub(crate) fn json_text_response(status: StatusCode, body: String) -> Response {
     response
 }
 
+/// The first reply to a bulk request or a permanent delete: its job, queued (recorded
+/// `create_many`).
+pub(crate) fn queued_job_response(render: &Renderer<'_>, job: &Job) -> Response {
+    let body = Envelope {
+        key: "job_status",
+        value: render.queued_job(job),
+    };
+    json_response(StatusCode::OK, &body)
+}
+
 /// Adds `Location` with the address of what a create made (recorded on ticket, user and group
 /// creates).
 pub(crate) fn add_location(response: &mut Response, url: &str) {

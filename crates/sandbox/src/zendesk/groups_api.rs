@@ -23,7 +23,7 @@ use crate::zendesk::error::{ZendeskError, ZendeskJson};
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::groups::GroupInput;
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::tickets::{self, Action};
+use crate::zendesk::tickets::Action;
 use crate::zendesk::wire::{
     self, add_api_warning, add_location, json_response, Envelope, ListJson,
 };
@@ -139,11 +139,7 @@ async fn delete_group(
         .delete_group(&actor.user, group_id, datetime::now());
     let mut response = result.map(|()| StatusCode::NO_CONTENT).into_response();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let keys = tickets::unpermitted_keys(&body, Action::Destroy);
-    add_api_warning(
-        &mut response,
-        tickets::api_warning("groups", Action::Destroy, &keys),
-    );
+    add_api_warning(&mut response, "groups", &body, Action::Destroy);
     response
 }
 

@@ -420,10 +420,6 @@ fn ticket_objects(body: &Value) -> Result<Vec<&Map<String, Value>>, ZendeskError
 
 /// Adds `x-zendesk-api-warn` when the body held keys the action does not permit (recorded).
 fn with_warning(mut response: Response, body: &Value, action: Action) -> Response {
-    let keys = tickets::unpermitted_keys(body, action);
-    add_api_warning(
-        &mut response,
-        tickets::api_warning("tickets", action, &keys),
-    );
+    add_api_warning(&mut response, "tickets", body, action);
     response
 }

@@ -23,7 +23,7 @@ use crate::zendesk::error::{ZendeskError, ZendeskJson};
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
 use crate::zendesk::search::Query;
-use crate::zendesk::tickets::{self, Action};
+use crate::zendesk::tickets::Action;
 use crate::zendesk::users::UserInput;
 use crate::zendesk::wire::{
     add_api_warning, add_location, json_response, queued_job_response, Envelope, ListJson,
@@ -228,7 +228,6 @@ fn located_user_response(state: &ZendeskState, status: StatusCode, user: &User) 
 /// Names the ignored body's keys in `x-zendesk-api-warn`, as for tickets (recorded).
 fn with_warning(mut response: Response, body: &[u8], action: Action) -> Response {
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let keys = tickets::unpermitted_keys(&body, action);
-    add_api_warning(&mut response, tickets::api_warning("users", action, &keys));
+    add_api_warning(&mut response, "users", &body, action);
     response
 }

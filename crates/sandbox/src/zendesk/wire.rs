@@ -26,6 +26,7 @@ use crate::zendesk::paging::PageLinks;
 use crate::zendesk::settings::{
     self, Access, Brand, CustomRole, Organization, BRAND_ID, TICKET_FORM_ID,
 };
+use crate::zendesk::tickets::{self, Action};
 
 /// The content type of every recorded JSON reply.
 pub(crate) const JSON_UTF8: &str = "application/json; charset=utf-8";
@@ -63,9 +64,16 @@ pub(crate) fn add_location(response: &mut Response, url: &str) {
     }
 }
 
-/// Adds `x-zendesk-api-warn` with `warning`, when there is one (recorded on updates and deletes
-/// whose body held keys the action does not permit).
-pub(crate) fn add_api_warning(response: &mut Response, warning: Option<String>) {
+/// Adds `x-zendesk-api-warn` when `body` held keys `action` does not permit, naming `controller`
+/// (recorded on updates and deletes).
+pub(crate) fn add_api_warning(
+    response: &mut Response,
+    controller: &str,
+    body: &Value,
+    action: Action,
+) {
+    let keys = tickets::unpermitted_keys(body, action);
+    let warning = tickets::api_warning(controller, action, &keys);
     if let Some(value) = warning.and_then(|warning| HeaderValue::from_str(&warning).ok()) {
         response
             .headers_mut()

@@ -6,11 +6,11 @@
 //! for tickets. The reference names no error bodies for groups; refusals are 422 `RecordInvalid`
 //! for the field, in the sandbox's own wording.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::zendesk::account::Group;
 use crate::zendesk::error::ZendeskError;
-use crate::zendesk::tickets::value_as_id;
+use crate::zendesk::tickets::{body_object, value_as_id};
 
 /// What a `group` object asks for; `None` for keys not sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,10 +24,7 @@ impl GroupInput {
     /// Reads the `group` object of a request body; values of the wrong kind answer 422 for their
     /// field.
     pub(crate) fn parse(body: &Value) -> Result<GroupInput, ZendeskError> {
-        let object: &Map<String, Value> = body
-            .get("group")
-            .and_then(Value::as_object)
-            .ok_or_else(|| ZendeskError::BadRequest("the body needs a group object".to_owned()))?;
+        let object = body_object(body, "group")?;
         let text = |key: &str| match object.get(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(String::new())),
@@ -60,12 +57,7 @@ impl MembershipInput {
     /// Reads the `group_membership` object of a request body; a missing or unreadable id answers
     /// 422 for its field.
     pub(crate) fn parse(body: &Value) -> Result<MembershipInput, ZendeskError> {
-        let object: &Map<String, Value> = body
-            .get("group_membership")
-            .and_then(Value::as_object)
-            .ok_or_else(|| {
-            ZendeskError::BadRequest("the body needs a group_membership object".to_owned())
-        })?;
+        let object = body_object(body, "group_membership")?;
         let id = |key: &str| {
             object
                 .get(key)

@@ -411,6 +411,17 @@ pub(crate) fn value_as_id(value: &Value) -> Option<u64> {
     }
 }
 
+/// The `key` object of a request body, such as the user of `{"user": {...}}`; a body without one
+/// is a bad request.
+pub(crate) fn body_object<'a>(
+    body: &'a Value,
+    key: &str,
+) -> Result<&'a Map<String, Value>, ZendeskError> {
+    body.get(key)
+        .and_then(Value::as_object)
+        .ok_or_else(|| ZendeskError::BadRequest(format!("the body needs a {key} object")))
+}
+
 fn parse_person(person: &Map<String, Value>) -> Result<RequesterInput, ZendeskError> {
     let email = person
         .get("email")

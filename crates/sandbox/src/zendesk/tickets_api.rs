@@ -133,7 +133,7 @@ async fn delete_ticket(
 }
 
 fn create(state: &ZendeskState, actor: &Actor, body: &Value) -> Result<Response, ZendeskError> {
-    let input = TicketInput::parse(ticket_object(body)?)?;
+    let input = TicketInput::parse(tickets::body_object(body, "ticket")?)?;
     let mut account = state.account();
     let audit = account.create_ticket(actor, input, datetime::now())?;
     let ticket = account.ticket(&actor.user, audit.ticket_id)?;
@@ -158,7 +158,7 @@ fn update(
     // A ticket that does not exist is "not found" whatever the body says (recorded:
     // `test_single_update_raises_recordnotfoundexception`).
     account.ticket(&actor.user, ticket_id)?;
-    let input = TicketInput::parse(ticket_object(body)?)?;
+    let input = TicketInput::parse(tickets::body_object(body, "ticket")?)?;
     let audit = account.update_ticket(actor, ticket_id, &input, datetime::now())?;
     let ticket = account.ticket(&actor.user, ticket_id)?;
     let render = state.renderer();
@@ -216,7 +216,7 @@ async fn update_many(
     let update = match params.get("ids") {
         Some(_) => BulkUpdate::Same(
             params.ids("ids"),
-            Box::new(TicketInput::parse(ticket_object(&body)?)?),
+            Box::new(TicketInput::parse(tickets::body_object(&body, "ticket")?)?),
         ),
         None => BulkUpdate::EachOwn(
             ticket_objects(&body)?
@@ -395,12 +395,6 @@ fn ticket_page(
         links,
     };
     json_response(StatusCode::OK, &list)
-}
-
-fn ticket_object(body: &Value) -> Result<&Map<String, Value>, ZendeskError> {
-    body.get("ticket")
-        .and_then(Value::as_object)
-        .ok_or_else(|| ZendeskError::BadRequest("the body needs a ticket object".to_owned()))
 }
 
 fn ticket_objects(body: &Value) -> Result<Vec<&Map<String, Value>>, ZendeskError> {

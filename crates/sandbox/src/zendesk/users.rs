@@ -10,12 +10,12 @@
 //! The role decides the custom role, as on an account with custom roles: admins hold the admin
 //! role, agents an agent role (the one asked for, the one they had, or Staff), end users none.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::zendesk::account::{Role, User};
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::settings::{self, ADMIN_ROLE_ID, STAFF_ROLE_ID};
-use crate::zendesk::tickets::value_as_id;
+use crate::zendesk::tickets::{body_object, value_as_id};
 
 /// What a `user` object asks for. `Option<Option<_>>` tells "not sent" from "sent as null".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,10 +33,7 @@ impl UserInput {
     /// Reads the `user` object of a request body; values of the wrong kind answer 422 for their
     /// field.
     pub(crate) fn parse(body: &Value) -> Result<UserInput, ZendeskError> {
-        let object: &Map<String, Value> = body
-            .get("user")
-            .and_then(Value::as_object)
-            .ok_or_else(|| ZendeskError::BadRequest("the body needs a user object".to_owned()))?;
+        let object = body_object(body, "user")?;
         let text = |key: &str| match object.get(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),

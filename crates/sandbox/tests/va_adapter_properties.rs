@@ -32,18 +32,6 @@ async fn only_conversation(sandbox: &Sandbox) -> Value {
     sandbox.settled(id).await
 }
 
-async fn console(sandbox: &Sandbox) -> String {
-    sandbox
-        .client
-        .get(format!("{}/sandbox/va/console", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 /// Sends the history, asks for an agent, and returns the conversation.
 async fn history_then_agent(sandbox: &Sandbox, webhook: &mut Webhook) -> Value {
     let (status, _) = sandbox.send(send_history()).await;
@@ -111,7 +99,7 @@ async fn without_store_history_as_the_agent_sees_no_history() {
         conversation.get("agent_history").is_none(),
         "{conversation}"
     );
-    assert!(!console(&sandbox).await.contains("History:"));
+    assert!(!sandbox.console_page().await.contains("History:"));
 }
 
 #[tokio::test]
@@ -126,7 +114,7 @@ async fn store_history_as_multi_text_gives_one_message_each() {
             {"format": "multi-text", "content": "User: I am facing an issue while creating an incident."},
         ])
     );
-    let page = console(&sandbox).await;
+    let page = sandbox.console_page().await;
     assert!(
         page.contains("<li>History: <pre>Genesys Bot: How can I help you?</pre></li>"),
         "{page}"
@@ -161,7 +149,8 @@ async fn store_history_as_html_gives_html_also_from_the_history_parameter() {
         conversation["agent_history"],
         json!([{"format": "html", "content": html}])
     );
-    assert!(console(&sandbox)
+    assert!(sandbox
+        .console_page()
         .await
         .contains(&format!("<li>History: {html}</li>")));
 }

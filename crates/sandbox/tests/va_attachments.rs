@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
-use va_support::{hand_off, request, Sandbox, Webhook};
+use va_support::{chat_with_agent, request, Sandbox, Webhook};
 
 const PDF: &[u8] = b"%PDF-1.4 sandbox test file";
 const PRIVATE_AUTHORIZATION: &str = "Basic amFzbWluZS53YWRod2FuaWE6VGVzdGluZ0AxMjM=";
@@ -233,19 +233,7 @@ async fn during_a_live_agent_chat_the_agent_gets_the_files() {
     let files = FileHost::start().await;
     let mut webhook = Webhook::start().await;
     let sandbox = trusting_sandbox(&webhook, json!({})).await;
-    sandbox
-        .send(request("r-agent", Some("AGENT"), "I need a human"))
-        .await;
-    hand_off(&mut webhook).await;
-    let id = sandbox.only("waiting").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, _) = sandbox
-        .post(&format!("/sandbox/va/conversations/{id}/accept"), json!({}))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    webhook.next().await;
+    let id = chat_with_agent(&sandbox, &mut webhook).await;
 
     let two = json!([pdf(&files.url("public.pdf")), pdf(&files.url("public.pdf"))]);
     sandbox.send(with_attachment("r-files", two)).await;
@@ -260,15 +248,7 @@ async fn during_a_live_agent_chat_the_agent_gets_the_files() {
         .map(|attachment| &attachment["status"])
         .collect();
     assert_eq!(received, ["received", "received"]);
-    let console = sandbox
-        .client
-        .get(format!("{}/sandbox/va/console", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let console = sandbox.console_page().await;
     assert!(
         console.contains("attachment <a href=\"/sandbox/va/attachments/"),
         "{console}"

@@ -19,10 +19,7 @@ async fn an_agent_answers_from_the_console() {
         .unwrap()
         .to_owned();
 
-    let page = sandbox
-        .client
-        .get(format!("{}/sandbox/va/console", sandbox.url));
-    let html = page.send().await.unwrap().text().await.unwrap();
+    let html = sandbox.console_page().await;
     assert!(html.contains("Waiting for an agent (1)"), "{html}");
     assert!(
         html.contains("Accept chat with &lt;script&gt;alert(1)&lt;/script&gt;"),
@@ -58,15 +55,7 @@ async fn an_agent_answers_from_the_console() {
         ["Hello from the console"]
     );
 
-    let html = sandbox
-        .client
-        .get(format!("{}/sandbox/va/console", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = sandbox.console_page().await;
     assert!(
         html.contains("Beth Anglin: Hello from the console"),
         "{html}"

@@ -6,26 +6,7 @@ mod va_support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use va_support::{hand_off, request, Sandbox, Webhook};
-
-/// A sandbox whose one conversation is with the agent, the join message taken off the webhook.
-async fn chat_with_agent(webhook: &mut Webhook) -> (Sandbox, String) {
-    let sandbox = Sandbox::with_webhook(&webhook.url).await;
-    sandbox
-        .send(request("r-agent", Some("AGENT"), "I need a human"))
-        .await;
-    hand_off(webhook).await;
-    let id = sandbox.only("waiting").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, _) = sandbox
-        .post(&format!("/sandbox/va/conversations/{id}/accept"), json!({}))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    webhook.next().await;
-    (sandbox, id)
-}
+use va_support::{chat_with_agent, Sandbox, Webhook};
 
 /// Sends `message` through the admin API and returns the one body item that arrives.
 async fn check_sent(sandbox: &Sandbox, webhook: &mut Webhook, id: &str, message: Value) -> Value {
@@ -54,7 +35,8 @@ async fn check_sent(sandbox: &Sandbox, webhook: &mut Webhook, id: &str, message:
 #[tokio::test]
 async fn the_agent_sends_a_link_an_image_and_a_card() {
     let mut webhook = Webhook::start().await;
-    let (sandbox, id) = chat_with_agent(&mut webhook).await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let id = chat_with_agent(&sandbox, &mut webhook).await;
 
     let link = json!({"link": {
         "url": "https://www.servicenow.com",
@@ -130,7 +112,8 @@ async fn the_agent_sends_a_link_an_image_and_a_card() {
 #[tokio::test]
 async fn controls_the_documents_cannot_carry_are_refused() {
     let mut webhook = Webhook::start().await;
-    let (sandbox, id) = chat_with_agent(&mut webhook).await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let id = chat_with_agent(&sandbox, &mut webhook).await;
     for message in [
         json!({"link": {"url": "javascript:alert(1)", "label": "Click"}}),
         json!({"link": {"url": "https://www.servicenow.com", "label": " "}}),
@@ -156,7 +139,8 @@ async fn controls_the_documents_cannot_carry_are_refused() {
 #[tokio::test]
 async fn the_console_sends_links_images_and_incident_cards() {
     let mut webhook = Webhook::start().await;
-    let (sandbox, id) = chat_with_agent(&mut webhook).await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let id = chat_with_agent(&sandbox, &mut webhook).await;
     let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -169,15 +153,7 @@ async fn the_console_sends_links_images_and_incident_cards() {
             .send()
     };
 
-    let html = sandbox
-        .client
-        .get(format!("{}/sandbox/va/console", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = sandbox.console_page().await;
     for label in [
         "Link address for abel.tuter",
         "Image address for abel.tuter",

@@ -6,7 +6,7 @@ mod va_support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use va_support::{hand_off, request, texts, Sandbox, Webhook, STAND_BY};
+use va_support::{hand_off, request, texts, wait_for_agent, Sandbox, Webhook, STAND_BY};
 
 const GREETING: &str = "Hi, I'm your Virtual Agent. Let me know how I can help you today.";
 const AGENT_GREETING: &str = "Thank you for contacting support. I am looking into your question now and will be with you shortly.";
@@ -22,16 +22,6 @@ async fn start_chat(sandbox: &Sandbox, webhook: &mut Webhook) -> Value {
         (StatusCode::OK, json!({"status": "success"}))
     );
     webhook.next().await.json
-}
-
-/// Asks for an agent with the AGENT action and returns the waiting conversation's id.
-async fn wait_for_agent(sandbox: &Sandbox, webhook: &mut Webhook) -> String {
-    sandbox
-        .send(request("r-agent", Some("AGENT"), "I need a human"))
-        .await;
-    hand_off(webhook).await;
-    let waiting = sandbox.only("waiting").await;
-    waiting["id"].as_str().expect("an id").to_owned()
 }
 
 async fn agent(sandbox: &Sandbox, id: &str, action: &str, body: Value) -> Value {

@@ -7,7 +7,7 @@ mod va_support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use va_support::{hand_off, request, texts, Sandbox, Webhook};
+use va_support::{request, texts, wait_for_agent, Sandbox, Webhook};
 
 const GREETING: &str = "Hi, I'm your Virtual Agent. Let me know how I can help you today.";
 
@@ -95,14 +95,7 @@ async fn each_request_restarts_the_idle_time() {
 async fn a_conversation_waiting_for_an_agent_times_out_too() {
     let mut webhook = Webhook::start().await;
     let sandbox = Sandbox::with_webhook(&webhook.url).await;
-    sandbox
-        .send(request("r-agent", Some("AGENT"), "I need a human"))
-        .await;
-    hand_off(&mut webhook).await;
-    let id = sandbox.only("waiting").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = wait_for_agent(&sandbox, &mut webhook).await;
     advance(&sandbox, 7200).await;
     let (status, error) = sandbox
         .post(&format!("/sandbox/va/conversations/{id}/accept"), json!({}))

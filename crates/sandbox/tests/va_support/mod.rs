@@ -197,6 +197,18 @@ impl Sandbox {
         .await
     }
 
+    /// The agent console's page.
+    pub async fn console_page(&self) -> String {
+        self.client
+            .get(format!("{}/sandbox/va/console", self.url))
+            .send()
+            .await
+            .expect("the sandbox answers")
+            .text()
+            .await
+            .expect("a readable page")
+    }
+
     /// The only conversation in `state`.
     pub async fn only(&self, state: &str) -> Value {
         let list = self
@@ -253,6 +265,28 @@ pub async fn hand_off(webhook: &mut Webhook) -> (Value, Value) {
     assert_eq!(spinner["agentChat"], true, "{spinner}");
     assert_eq!(spinner["requestId"], stand_by["requestId"]);
     (stand_by, spinner)
+}
+
+/// Asks for an agent with the AGENT action and returns the waiting conversation's id.
+pub async fn wait_for_agent(sandbox: &Sandbox, webhook: &mut Webhook) -> String {
+    sandbox
+        .send(request("r-agent", Some("AGENT"), "I need a human"))
+        .await;
+    hand_off(webhook).await;
+    let waiting = sandbox.only("waiting").await;
+    waiting["id"].as_str().expect("an id").to_owned()
+}
+
+/// Asks for an agent, who accepts through the admin API, and takes the join message off the
+/// webhook; returns the conversation's id.
+pub async fn chat_with_agent(sandbox: &Sandbox, webhook: &mut Webhook) -> String {
+    let id = wait_for_agent(sandbox, webhook).await;
+    let (status, _) = sandbox
+        .post(&format!("/sandbox/va/conversations/{id}/accept"), json!({}))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    webhook.next().await;
+    id
 }
 
 /// The `value`s of the `OutputText` items of a reply.

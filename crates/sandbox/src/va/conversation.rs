@@ -433,6 +433,9 @@ struct Echo {
     request_id: String,
     now_session_id: Option<String>,
     message: Option<Value>,
+    /// The latest `clientVariables` any request of the conversation sent, not only the last
+    /// request's: they "can be used to keep specific customer information attached to the
+    /// conversation" (`bot-api.md`), so a request without them (a `TYPING`, say) keeps them.
     client_variables: Option<Value>,
 }
 
@@ -1142,7 +1145,10 @@ impl Conversation {
             request_id: request.request_id.clone(),
             now_session_id: request.now_session_id.clone(),
             message: request.message.clone(),
-            client_variables: request.client_variables.clone(),
+            client_variables: request
+                .client_variables
+                .clone()
+                .or_else(|| self.last_request.client_variables.take()),
         };
         if let Some(silent) = request.silent_message {
             self.silent = silent;

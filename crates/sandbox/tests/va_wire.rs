@@ -1,0 +1,81 @@
+//! Details of the request and reply bodies that `bot-api.md` documents in its parameter tables
+//! and examples, checked over real HTTP.
+
+mod va_support;
+
+use serde_json::{json, Value};
+use va_support::{chat_with_agent, request, Sandbox, Webhook};
+
+#[tokio::test]
+async fn client_variables_stay_with_the_conversation() {
+    // "Pass-through JSON-formatted name-value pairs that are sent back in the response. ...
+    // can be used to keep specific customer information attached to the conversation."
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let mut start = request("r-start", Some("START_CONVERSATION"), "");
+    start["clientVariables"] = json!({"relayChat": "chat-1"});
+    sandbox.send(start).await;
+    assert_eq!(
+        webhook.next().await.json["clientVariables"],
+        json!({"relayChat": "chat-1"})
+    );
+
+    // A request without them is answered with the conversation's.
+    sandbox.send(request("r-1", None, "How are you?")).await;
+    assert_eq!(
+        webhook.next().await.json["clientVariables"],
+        json!({"relayChat": "chat-1"})
+    );
+
+    // So are the live agent's messages, whatever the last request was.
+    let id = chat_with_agent(&sandbox, &mut webhook).await;
+    sandbox.send(request("r-typing", Some("TYPING"), "")).await;
+    sandbox.settled(&id).await;
+    sandbox
+        .post(
+            &format!("/sandbox/va/conversations/{id}/messages"),
+            json!({"text": "Hello"}),
+        )
+        .await;
+    let message = webhook.next().await.json;
+    assert_eq!(message["requestId"], "r-typing");
+    assert_eq!(message["clientVariables"], json!({"relayChat": "chat-1"}));
+
+    // New ones replace them.
+    let mut changed = request("r-2", None, "Thanks");
+    changed["clientVariables"] = json!({"relayChat": "chat-2"});
+    sandbox.send(changed).await;
+    sandbox.settled(&id).await;
+    sandbox
+        .post(
+            &format!("/sandbox/va/conversations/{id}/messages"),
+            json!({"text": "You are welcome"}),
+        )
+        .await;
+    assert_eq!(
+        webhook.next().await.json["clientVariables"],
+        json!({"relayChat": "chat-2"})
+    );
+}
+
+#[tokio::test]
+async fn client_variables_do_not_outlive_their_conversation() {
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let mut start = request("r-start", Some("START_CONVERSATION"), "");
+    start["clientVariables"] = json!({"relayChat": "chat-1"});
+    sandbox.send(start).await;
+    webhook.next().await;
+    sandbox
+        .send(request("r-end", Some("END_CONVERSATION"), ""))
+        .await;
+    webhook.next().await;
+
+    sandbox.send(request("r-hi", None, "hi")).await;
+    let greeting = webhook.next().await.json;
+    assert_eq!(
+        greeting.get("clientVariables"),
+        None::<&Value>,
+        "{greeting}"
+    );
+}

@@ -17,6 +17,7 @@ use crate::auth::CurrentUser;
 use crate::datetime;
 use crate::error::AppError;
 use crate::eval;
+use crate::negotiation::{self, AcceptsJson};
 use crate::render::Rendered;
 use crate::schema::Table;
 use crate::table_ops::{self, ListRequest};
@@ -40,7 +41,9 @@ pub(crate) fn routes() -> Router<AppState> {
             .route(&format!("{prefix}/{{sys_id}}/file"), get(download));
     }
     // The handlers enforce the instance's own size limit, with its own error.
-    router.layer(DefaultBodyLimit::disable())
+    router
+        .method_not_allowed_fallback(negotiation::method_not_allowed)
+        .layer(DefaultBodyLimit::disable())
 }
 
 #[derive(Serialize)]
@@ -51,6 +54,7 @@ struct ResultBody<T> {
 async fn list_attachments(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let query = params
@@ -75,6 +79,7 @@ async fn list_attachments(
 async fn read_metadata(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Path(sys_id): Path<String>,
 ) -> Result<Response, AppError> {
     let db = state.db();
@@ -110,6 +115,7 @@ async fn download(
 async fn upload_file(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Query(params): Query<HashMap<String, String>>,
     request: Request,
 ) -> Result<Response, AppError> {
@@ -144,6 +150,7 @@ async fn upload_file(
 async fn upload_multipart(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let bad_body =
@@ -180,6 +187,7 @@ async fn upload_multipart(
 async fn delete_attachment(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Path(sys_id): Path<String>,
 ) -> Result<StatusCode, AppError> {
     attachment_ops::delete(&mut state.db(), &user, &sys_id)?;

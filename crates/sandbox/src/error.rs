@@ -59,6 +59,18 @@ pub(crate) enum AppError {
     /// A body larger than the instance accepts; message and detail as KB0747638 quotes them.
     #[error("payload of {size} bytes exceeds {max} bytes")]
     PayloadTooLarge { size: u64, max: u64 },
+    /// The resource exists but not with this HTTP method: 405, "The HTTP action is not allowed for
+    /// the requested REST API" (`r_RESTAPIHTTPResponseCodes.md`).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The `Accept` header admits neither of the formats the endpoint writes, JSON and XML: 406,
+    /// "The endpoint does not support the response format specified in the request Accept header".
+    #[error("no acceptable response format")]
+    NotAcceptable,
+    /// The `Content-Type` of a request body is neither JSON nor XML: 415, "The endpoint does not
+    /// support the format of the request body".
+    #[error("unsupported request body format")]
+    UnsupportedMediaType,
     /// A status injected through the admin API, answered with the message the vendor's table of
     /// status codes gives it (`r_RESTAPIHTTPResponseCodes.md`).
     #[error("injected fault {0}")]
@@ -171,19 +183,10 @@ impl IntoResponse for AppError {
                     "Rate limit of {limit} requests per hour for {api} exceeded"
                 )),
             ),
-            AppError::Injected(status) => {
-                let message = match status.as_u16() {
-                    400 => "Bad Request",
-                    403 => "Forbidden",
-                    405 => "Method not allowed",
-                    406 => "Not acceptable",
-                    415 => "Unsupported media type",
-                    502 => "Bad gateway",
-                    503 => "Service unavailable",
-                    _ => "Internal server error",
-                };
-                (status, message.to_owned(), None)
-            }
+            AppError::MethodNotAllowed => response_code_answer(StatusCode::METHOD_NOT_ALLOWED),
+            AppError::NotAcceptable => response_code_answer(StatusCode::NOT_ACCEPTABLE),
+            AppError::UnsupportedMediaType => response_code_answer(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            AppError::Injected(status) => response_code_answer(status),
         };
         let envelope = Envelope {
             error: EnvelopeError {
@@ -206,4 +209,19 @@ impl IntoResponse for AppError {
         }
         response
     }
+}
+
+/// A status with the message `r_RESTAPIHTTPResponseCodes.md` gives it and no detail.
+fn response_code_answer(status: StatusCode) -> (StatusCode, String, Option<String>) {
+    let message = match status.as_u16() {
+        400 => "Bad Request",
+        403 => "Forbidden",
+        405 => "Method not allowed",
+        406 => "Not acceptable",
+        415 => "Unsupported media type",
+        502 => "Bad gateway",
+        503 => "Service unavailable",
+        _ => "Internal server error",
+    };
+    (status, message.to_owned(), None)
 }

@@ -14,6 +14,7 @@ mod datetime;
 mod error;
 mod eval;
 mod faults;
+mod negotiation;
 pub mod oauth;
 mod oauth_api;
 mod pages;

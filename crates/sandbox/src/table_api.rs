@@ -13,6 +13,7 @@ use crate::acl;
 use crate::auth::CurrentUser;
 use crate::datetime;
 use crate::error::AppError;
+use crate::negotiation::{self, AcceptsJson};
 use crate::params::TableParams;
 use crate::render::{self, RenderOptions, Rendered};
 use crate::schema::Table;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/now/table/{table}/{sys_id}", record())
         .route("/api/now/{version}/table/{table}", list())
         .route("/api/now/{version}/table/{table}/{sys_id}", record())
+        .method_not_allowed_fallback(negotiation::method_not_allowed)
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,14 +66,22 @@ struct ResultBody<T> {
     result: T,
 }
 
-/// A request body that must be a JSON object; anything else is the envelope's 400. An empty body
-/// reads as `{}`, since the instance defaults the content type to JSON and fills in defaults.
+/// A request body that must be a JSON object; anything else is the envelope's 400, and a
+/// `Content-Type` other than JSON or XML is 415. An empty body reads as `{}`, since the instance
+/// defaults the content type to JSON and fills in defaults.
 struct JsonObject(Map<String, Value>);
 
 impl<S: Send + Sync> FromRequest<S> for JsonObject {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|value| value.to_str().unwrap_or("unreadable"));
+        if content_type.is_some_and(|content_type| !negotiation::is_json_or_xml(content_type)) {
+            return Err(AppError::UnsupportedMediaType);
+        }
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| AppError::BadBody(rejection.body_text()))?;
@@ -93,6 +103,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
 async fn list_records(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Path(path): Path<TablePath>,
     OriginalUri(uri): OriginalUri,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -138,6 +149,7 @@ async fn list_records(
 async fn read_record(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Path(path): Path<RecordPath>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -157,6 +169,7 @@ async fn read_record(
 async fn create_record(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Path(path): Path<TablePath>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
@@ -203,6 +216,7 @@ async fn create_record(
 async fn update_record(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Path(path): Path<RecordPath>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
@@ -235,6 +249,7 @@ async fn update_record(
 async fn delete_record(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    _: AcceptsJson,
     Path(path): Path<RecordPath>,
 ) -> Result<Response, AppError> {
     ApiVersion::from_segment(path.version.as_deref())?;

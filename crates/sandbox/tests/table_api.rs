@@ -393,6 +393,176 @@ async fn bad_bodies_and_forbidden_inserts() {
     assert_eq!(reply.json()["error"]["message"], "Operation Failed");
 }
 
+/// One request with extra headers and an optional body, as the admin unless `user` is `None`.
+struct Refusal {
+    method: reqwest::Method,
+    path: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    body: Option<&'static str>,
+    user: Option<(&'static str, &'static str)>,
+    status: StatusCode,
+    message: &'static str,
+}
+
+/// A method a resource lacks is 405, an `Accept` without JSON or XML 406, and a body that is
+/// neither JSON nor XML 415, each in the envelope with the message `r_RESTAPIHTTPResponseCodes.md`
+/// gives it; credentials are checked first.
+#[tokio::test]
+async fn wrong_methods_and_formats_are_refused_in_the_envelope() {
+    let sandbox = Sandbox::start().await;
+    let incident = "/api/now/table/incident/9c573169c611228700193229fff72400";
+    let json_body = Some(r#"{"short_description":"x"}"#);
+    let cases = [
+        Refusal {
+            method: reqwest::Method::DELETE,
+            path: "/api/now/table/incident",
+            headers: &[],
+            body: None,
+            user: Some(ADMIN),
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            message: "Method not allowed",
+        },
+        Refusal {
+            method: reqwest::Method::POST,
+            path: incident,
+            headers: &[("content-type", "application/json")],
+            body: json_body,
+            user: Some(ADMIN),
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            message: "Method not allowed",
+        },
+        Refusal {
+            method: reqwest::Method::PUT,
+            path: "/api/now/attachment/0123/file",
+            headers: &[],
+            body: None,
+            user: Some(ADMIN),
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            message: "Method not allowed",
+        },
+        Refusal {
+            method: reqwest::Method::DELETE,
+            path: "/api/now/table/incident",
+            headers: &[],
+            body: None,
+            user: None,
+            status: StatusCode::UNAUTHORIZED,
+            message: "User Not Authenticated",
+        },
+        Refusal {
+            method: reqwest::Method::GET,
+            path: incident,
+            headers: &[("accept", "text/html")],
+            body: None,
+            user: Some(ADMIN),
+            status: StatusCode::NOT_ACCEPTABLE,
+            message: "Not acceptable",
+        },
+        Refusal {
+            method: reqwest::Method::GET,
+            path: "/api/now/attachment",
+            headers: &[("accept", "text/plain, application/json;q=0")],
+            body: None,
+            user: Some(ADMIN),
+            status: StatusCode::NOT_ACCEPTABLE,
+            message: "Not acceptable",
+        },
+        Refusal {
+            method: reqwest::Method::POST,
+            path: "/api/now/table/incident",
+            headers: &[("content-type", "text/plain")],
+            body: json_body,
+            user: Some(ADMIN),
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message: "Unsupported media type",
+        },
+        Refusal {
+            method: reqwest::Method::PATCH,
+            path: incident,
+            headers: &[("content-type", "application/x-www-form-urlencoded")],
+            body: Some("short_description=x"),
+            user: Some(ADMIN),
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message: "Unsupported media type",
+        },
+    ];
+    for case in cases {
+        let mut request = sandbox
+            .client()
+            .request(case.method.clone(), format!("{}{}", sandbox.url, case.path));
+        for (name, value) in case.headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = case.body {
+            request = request.body(body);
+        }
+        let reply = sandbox.send(request, case.user).await;
+        let what = format!("{} {}", case.method, case.path);
+        assert_eq!(reply.status, case.status, "{what}: {}", reply.text);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/json;charset=UTF-8"),
+            "{what}"
+        );
+        assert_eq!(reply.json()["error"]["message"], case.message, "{what}");
+        assert_eq!(reply.json()["status"], "failure", "{what}");
+    }
+
+    let reply = sandbox
+        .send(
+            sandbox
+                .client()
+                .delete(format!("{}/api/now/table/incident", sandbox.url)),
+            Some(ADMIN),
+        )
+        .await;
+    assert_eq!(reply.header("allow"), Some("GET,HEAD,POST"));
+}
+
+/// What real clients send is accepted: the recorded catch-all `Accept`, JSON with a charset, no
+/// `Content-Type` at all, and HEAD in place of GET ("You can use the HEAD methods in place of GET
+/// methods to return a response without a response body", c_RESTAPI.md).
+#[tokio::test]
+async fn content_negotiation_accepts_what_clients_send() {
+    let sandbox = Sandbox::start().await;
+    let url = format!("{}/api/now/table/incident", sandbox.url);
+    let recorded_accept = "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2";
+    let requests = [
+        sandbox
+            .client()
+            .get(format!("{url}?sysparm_limit=1"))
+            .header("accept", recorded_accept),
+        sandbox
+            .client()
+            .post(&url)
+            .header("accept", "application/xml, application/json")
+            .header("content-type", "application/json; charset=utf-8")
+            .body(r#"{"short_description":"With a charset"}"#),
+        sandbox
+            .client()
+            .post(&url)
+            .body(r#"{"short_description":"Without a content type"}"#),
+    ];
+    for request in requests {
+        let reply = sandbox.send(request, Some(ADMIN)).await;
+        assert!(
+            reply.status.is_success(),
+            "{}: {}",
+            reply.status,
+            reply.text
+        );
+    }
+    let reply = sandbox
+        .send(
+            sandbox.client().head(format!("{url}?sysparm_limit=1")),
+            Some(ADMIN),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text, "");
+    assert!(reply.header("x-total-count").is_some());
+}
+
 #[tokio::test]
 async fn users_table() {
     let sandbox = Sandbox::start().await;

@@ -85,18 +85,28 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| AppError::BadBody(rejection.body_text()))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(JsonObject(Map::new()));
-        }
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(object)) => Ok(JsonObject(object)),
-            Ok(_) => Err(AppError::BadBody(
-                "the payload is not a JSON object".to_owned(),
-            )),
-            Err(error) => Err(AppError::BadBody(format!(
-                "the payload is not valid JSON: {error}"
-            ))),
-        }
+        read_record_body(&bytes).map(JsonObject)
+    }
+}
+
+/// The record a write's body holds. "You cannot pass multiple records in POST, PUT, and PATCH
+/// operations. If you do, only the first record is processed, the rest are ignored"
+/// (`c_RESTAPI.md`): of an array, the first element counts.
+fn read_record_body(bytes: &[u8]) -> Result<Map<String, Value>, AppError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    let not_an_object = || AppError::BadBody("the payload is not a JSON object".to_owned());
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(Value::Array(records)) => match records.into_iter().next() {
+            Some(Value::Object(first)) => Ok(first),
+            _ => Err(not_an_object()),
+        },
+        Ok(_) => Err(not_an_object()),
+        Err(error) => Err(AppError::BadBody(format!(
+            "the payload is not valid JSON: {error}"
+        ))),
     }
 }
 

@@ -430,3 +430,45 @@ async fn input_display_values() {
         .await;
     assert_eq!(reply.json()["result"]["caller_id"]["value"], "Abel Tuter");
 }
+
+/// "You cannot pass multiple records in POST, PUT, and PATCH operations. If you do, only the first
+/// record is processed, the rest are ignored" (c_RESTAPI.md).
+#[tokio::test]
+async fn only_the_first_of_several_records_is_written() {
+    let sandbox = Sandbox::start().await;
+    let records = json!([
+        {"short_description": "First", "urgency": "1"},
+        {"short_description": "Second"}
+    ]);
+    let reply = sandbox
+        .post(Some(ADMIN), "/api/now/table/incident", &records)
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.json()["result"]["short_description"], "First");
+    let reply = sandbox
+        .get(
+            Some(ADMIN),
+            "/api/now/table/incident?sysparm_query=short_description=Second",
+        )
+        .await;
+    assert_eq!(reply.json()["result"], json!([]));
+
+    let reply = patch(
+        &sandbox,
+        ITIL,
+        INC1,
+        json!([{"urgency": "1"}, {"urgency": "3"}]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json()["result"]["urgency"], "1");
+
+    for body in [json!([]), json!(["not a record"])] {
+        let reply = put(&sandbox, ITIL, INC1, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+        assert_eq!(
+            reply.json()["error"]["message"],
+            "Exception while reading request"
+        );
+    }
+}

@@ -48,6 +48,10 @@ pub(crate) struct VaConfig {
     /// The Provider Identity Properties (custom adapter properties) of the VA Bot to Bot
     /// Provider Application.
     pub(crate) adapter_properties: AdapterProperties,
+    /// The system property `va.bot.to.bot.take.control_times`: "Number of times that Virtual
+    /// Agent tries to get a response, after which control is returned to the primary bot"
+    /// (`bot2bot.md`, default 2). 0, which the document does not mention, never hands it back.
+    pub(crate) take_control_times: u32,
 }
 
 /// Custom adapter properties; a fresh instance has none of them.
@@ -123,6 +127,7 @@ impl Default for VaConfig {
             idle_job_interval_secs: 3600,
             trusted_attachment_domains: Vec::new(),
             adapter_properties: AdapterProperties::default(),
+            take_control_times: 2,
         }
     }
 }
@@ -182,6 +187,7 @@ impl VaConfig {
             synchronous: self.synchronous,
             third_party_chat: self.adapter_properties.third_party_chat,
             store_history_as: self.adapter_properties.store_history_as,
+            take_control_times: self.take_control_times,
         }
     }
 

@@ -73,8 +73,13 @@ pub(crate) struct Conversation {
     #[serde(skip_serializing_if = "Option::is_none")]
     fault_cause: Option<String>,
     /// `botToBot` of the latest request that sent it (default `true`); only bot-to-bot
-    /// conversations time out when idle (`va-b2b-open-conversation.md`).
+    /// conversations time out when idle (`va-b2b-open-conversation.md`) and hand control back
+    /// to the primary bot.
     bot_to_bot: bool,
+    /// How many messages in a row the bot did not understand since it last understood one or
+    /// handed control back (`va.bot.to.bot.take.control_times`, `bot2bot.md`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    n_not_understood: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     ended_at: Option<UnixSeconds>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -324,6 +329,9 @@ pub(crate) struct Channel {
     pub(crate) third_party_chat: bool,
     /// The `store_history_as` custom adapter property (`va-api-support-chat-history.md`).
     pub(crate) store_history_as: Option<HistoryFormat>,
+    /// `va.bot.to.bot.take.control_times` (`bot2bot.md`): after this many messages in a row the
+    /// bot did not understand, control goes back to the primary bot; 0 never hands it back.
+    pub(crate) take_control_times: u32,
 }
 
 /// The values of `store_history_as` (`va-api-support-chat-history.md`).
@@ -558,7 +566,8 @@ impl Conversations {
             .map(|attachment| attachment.id.clone())
             .collect();
         conversation.push_inbound(action, message_text(request), attachments, raw.clone(), now);
-        let mut sync_reply = conversation.perform(step, &mut self.ids, request, now, wait_secs);
+        let mut sync_reply =
+            conversation.perform(step, &mut self.ids, request, now, wait_secs, channel);
         if channel.synchronous && sync_reply == SyncReply::Ack {
             if let Some(reply) = conversation.answer_in_response(first_new_seq) {
                 sync_reply = SyncReply::Reply(reply);
@@ -955,6 +964,7 @@ impl Conversation {
             accepted_at: None,
             fault_cause: None,
             bot_to_bot: true,
+            n_not_understood: 0,
             ended_at: None,
             end_reason: None,
             entries: Vec::new(),
@@ -1072,6 +1082,7 @@ impl Conversation {
         request: &InboundRequest,
         now: UnixSeconds,
         wait_secs: u64,
+        channel: Channel,
     ) -> SyncReply {
         let bot_talks = matches!(
             step,
@@ -1085,6 +1096,17 @@ impl Conversation {
             self.state = ConversationState::Bot;
         }
         self.offered_end = step == Step::OfferToEnd;
+        let understood = !matches!(
+            step,
+            Step::NotUnderstood
+                | Step::VisitorTyping(_)
+                | Step::Nothing
+                | Step::HistoryAck
+                | Step::UpdateMessages
+        );
+        if understood {
+            self.n_not_understood = 0;
+        }
         match step {
             Step::UpdateMessages => {
                 self.update_messages(request.message.as_ref());
@@ -1116,7 +1138,7 @@ impl Conversation {
             }
             Step::AskForAgent => self.ask_for_agent(now, wait_secs),
             Step::OfferToEnd => self.bot_says(bot::end_picker(), &ReplyFlags::default(), now),
-            Step::NotUnderstood => self.not_understood(now),
+            Step::NotUnderstood => self.not_understood(now, channel.take_control_times),
             Step::End => self.end(Party::Visitor, now),
             Step::Fault => {
                 let flags = ReplyFlags {
@@ -1213,9 +1235,24 @@ impl Conversation {
         self.end_reason = Some(EndReason::Completed);
     }
 
-    fn not_understood(&mut self, now: UnixSeconds) {
+    /// The documented reply to what the bot does not understand. In a bot-to-bot conversation
+    /// the `take_control_times`-th one in a row also hands control back to the primary bot:
+    /// "Number of times that Virtual Agent tries to get a response, after which control is
+    /// returned to the primary bot" (`bot2bot.md`), with `takeControl: true` ("the ServiceNow
+    /// Virtual Agent wants to hand control back over to the primary bot", `bot-api.md`). The
+    /// document does not say what follows; the sandbox keeps the conversation open and counts
+    /// again from zero.
+    fn not_understood(&mut self, now: UnixSeconds, take_control_times: u32) {
+        self.n_not_understood = self.n_not_understood.saturating_add(1);
+        let take_control = self.bot_to_bot
+            && take_control_times > 0
+            && self.n_not_understood >= take_control_times;
+        if take_control {
+            self.n_not_understood = 0;
+        }
         let flags = ReplyFlags {
             not_understood: true,
+            take_control,
             ..ReplyFlags::default()
         };
         self.bot_says(bot::not_understood(), &flags, now);
@@ -1656,6 +1693,11 @@ fn text_of(body: &[BodyItem]) -> Option<String> {
         true => None,
         false => Some(texts.join("\n")),
     }
+}
+
+/// For `skip_serializing_if`: counters that are zero stay out of the admin API's view.
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 #[cfg(test)]

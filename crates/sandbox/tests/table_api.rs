@@ -366,6 +366,28 @@ async fn create_without_response_body() {
     assert_eq!(reply.json()["result"]["short_description"], "Quiet");
 }
 
+/// The Table API reference's own cURL examples send apostrophe-quoted JSON; they work.
+#[tokio::test]
+async fn documented_bodies_with_apostrophes() {
+    let sandbox = Sandbox::start().await;
+    let request = sandbox
+        .client()
+        .post(format!("{}/api/now/table/incident", sandbox.url))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(
+            "{'short_description':'Unable to connect to office wifi','urgency':'2','impact':'2'}",
+        );
+    let reply = sandbox.send(request, Some(ADMIN)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let record = &reply.json()["result"];
+    assert_eq!(
+        record["short_description"],
+        "Unable to connect to office wifi"
+    );
+    assert_eq!(record["priority"], "3");
+}
+
 #[tokio::test]
 async fn bad_bodies_and_forbidden_inserts() {
     let sandbox = Sandbox::start().await;

@@ -4,7 +4,7 @@
 mod va_support;
 
 use serde_json::{json, Value};
-use va_support::{chat_with_agent, request, Sandbox, Webhook};
+use va_support::{chat_with_agent, hand_off, request, Sandbox, Webhook};
 
 #[tokio::test]
 async fn client_variables_stay_with_the_conversation() {
@@ -77,5 +77,41 @@ async fn client_variables_do_not_outlive_their_conversation() {
         greeting.get("clientVariables"),
         None::<&Value>,
         "{greeting}"
+    );
+}
+
+#[tokio::test]
+async fn the_hand_off_answers_as_the_documented_example() {
+    // "Transfer a conversation to Live Agent Support based on the user's selection".
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let selection = json!({
+        "requestId": "322bas2be70-sadsa-we32-3eq2-1231ra9",
+        "botToBot": true,
+        "clientSessionId": "",
+        "silentMessage": false,
+        "message": {"text": "Live Agent Support.", "typed": true},
+        "userId": "abel.tuter",
+        "emailId": "abel.tuter@servicenow.com",
+        "timestamp": 1588824102,
+        "timezone": "America/New_York",
+    });
+    sandbox.send(selection).await;
+    let (stand_by, _) = hand_off(&mut webhook).await;
+    assert_eq!(
+        stand_by,
+        json!({
+            "requestId": "322bas2be70-sadsa-we32-3eq2-1231ra9",
+            "clientSessionId": "",
+            "message": {"text": "Live Agent Support.", "typed": true},
+            "userId": "abel.tuter",
+            "body": [{
+                "uiType": "OutputText",
+                "group": "DefaultText",
+                "value": "Please stand by while I connect you to a live agent.",
+            }],
+            "agentChat": true,
+            "score": 1,
+        })
     );
 }

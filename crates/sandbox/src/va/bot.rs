@@ -145,11 +145,17 @@ pub(crate) fn end_choice(text: &str) -> Option<EndChoice> {
     None
 }
 
-/// The hand-off to the live-agent queue; sent with `agentChat: true`.
+/// The hand-off to the live-agent queue; sent with `agentChat: true`. The documented item has
+/// no `maskType`, unlike the bot's other texts, and neither has this one, so that clients learn
+/// not to count on it.
 pub(crate) fn stand_by() -> Vec<BodyItem> {
-    vec![output_text(
-        "Please stand by while I connect you to a live agent.",
-    )]
+    vec![BodyItem::OutputText {
+        group: "DefaultText",
+        value: "Please stand by while I connect you to a live agent.".to_owned(),
+        mask_type: None,
+        agent_info: None,
+        message_id: None,
+    }]
 }
 
 /// The spinner sent "when transferring to Live Agent to display the wait time to the end user"
@@ -194,7 +200,7 @@ pub(crate) fn agent_message(
         AgentMessage::Text(text) => BodyItem::OutputText {
             group: "DefaultText",
             value: text.clone(),
-            mask_type: "NONE",
+            mask_type: Some("NONE"),
             agent_info,
             message_id,
         },
@@ -280,7 +286,7 @@ fn output_text(value: &str) -> BodyItem {
     BodyItem::OutputText {
         group: "DefaultText",
         value: value.to_owned(),
-        mask_type: "NONE",
+        mask_type: Some("NONE"),
         agent_info: None,
         message_id: None,
     }
@@ -385,6 +391,16 @@ mod tests {
               ],
               "scriptedData": null
             }]"#,
+        );
+    }
+
+    #[test]
+    fn stands_by_as_documented() {
+        // "Transfer a conversation to Live Agent Support based on the user's selection": no
+        // `maskType`.
+        check_body(
+            stand_by(),
+            r#"[{"uiType": "OutputText", "group": "DefaultText", "value": "Please stand by while I connect you to a live agent."}]"#,
         );
     }
 

@@ -119,7 +119,10 @@ pub(crate) enum BodyItem {
     OutputText {
         group: &'static str,
         value: String,
-        mask_type: &'static str,
+        /// `NONE` in most documented replies; the stand-by message of the hand-off has none
+        /// ("Transfer a conversation to Live Agent Support based on the user's selection").
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mask_type: Option<&'static str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         agent_info: Option<AgentInfo>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -362,7 +365,7 @@ mod tests {
         let item = BodyItem::OutputText {
             group: "DefaultText",
             value: "Hi".to_owned(),
-            mask_type: "NONE",
+            mask_type: Some("NONE"),
             agent_info: None,
             message_id: None,
         };

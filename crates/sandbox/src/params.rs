@@ -4,7 +4,7 @@ use flare_core::query::{Condition, EncodedQuery, Operator};
 
 use crate::eval;
 use crate::render::DisplayValue;
-use crate::schema::Table;
+use crate::schema::{FieldKind, Table};
 
 /// `sysparm_limit` when none is given.
 pub(crate) const DEFAULT_LIMIT: usize = 10_000;
@@ -27,7 +27,8 @@ pub(crate) struct TableParams {
 impl TableParams {
     /// Reads the parameters of a request on `table`. Name-value pairs (`&active=true`) filter like
     /// `sysparm_query`, with which the docs call them mutually exclusive: when `sysparm_query` is
-    /// present they are ignored.
+    /// present they are ignored. Unlike in `sysparm_query`, their values may be display values (see
+    /// [`name_value_condition`]).
     pub(crate) fn from_pairs(pairs: &[(String, String)], table: Table) -> TableParams {
         let get = |name: &str| {
             pairs
@@ -42,7 +43,7 @@ impl TableParams {
                 .iter()
                 .filter(|(key, _)| !key.starts_with("sysparm_") && table.field(key).is_some())
                 .fold(EncodedQuery::default(), |query, (key, value)| {
-                    query.and(Condition::new(key, Operator::Equals, value))
+                    name_value_condition(query, table, key, value)
                 }),
         };
         TableParams {
@@ -71,5 +72,88 @@ impl TableParams {
             suppress_pagination_header: flag("sysparm_suppress_pagination_header"),
             input_display_value: flag("sysparm_input_display_value"),
         }
+    }
+}
+
+/// Adds the filter of one name-value pair to `query`. "You can also use the display value when the
+/// field is a choice or reference type field, such as `&state=closed` instead of `&state=7`"
+/// (`c_TableAPI.md`): a choice label, in any case as in that example, stands for its value, and a
+/// reference matches the referenced record's sys_id or display value, or for users, as in the
+/// example `&assigned_to=john.smith`, the user name.
+fn name_value_condition(
+    query: EncodedQuery,
+    table: Table,
+    field: &str,
+    value: &str,
+) -> EncodedQuery {
+    let kind = table.field(field).map(|definition| definition.kind);
+    match kind {
+        Some(FieldKind::Choice(choices)) => {
+            let is_value = choices.iter().any(|(stored, _)| *stored == value);
+            let by_label = choices
+                .iter()
+                .find(|(_, label)| label.eq_ignore_ascii_case(value))
+                .map(|(stored, _)| *stored);
+            let value = match (is_value, by_label) {
+                (false, Some(stored)) => stored,
+                _ => value,
+            };
+            query.and(Condition::new(field, Operator::Equals, value))
+        }
+        Some(FieldKind::Reference(target)) => {
+            let query = query.and(Condition::new(field, Operator::Equals, value));
+            let Some(target) = Table::from_name(target) else {
+                return query;
+            };
+            let display_path = format!("{field}.{}", target.display_field());
+            let query = query.or(Condition::new(&display_path, Operator::Equals, value));
+            match target {
+                Table::SysUser => query.or(Condition::new(
+                    &format!("{field}.user_name"),
+                    Operator::Equals,
+                    value,
+                )),
+                _ => query,
+            }
+        }
+        _ => query.and(Condition::new(field, Operator::Equals, value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(pairs: &[(&str, &str)], expected: &str) {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect();
+        let params = TableParams::from_pairs(&pairs, Table::Incident);
+        assert_eq!(params.query.to_string(), expected, "{pairs:?}");
+    }
+
+    #[test]
+    fn name_value_pairs_take_display_values() {
+        check(&[("state", "7")], "state=7");
+        check(&[("state", "closed")], "state=7");
+        check(
+            &[("state", "On Hold"), ("active", "true")],
+            "state=3^active=true",
+        );
+        check(&[("state", "nonsense")], "state=nonsense");
+        check(
+            &[("assigned_to", "john.smith")],
+            "assigned_to=john.smith^ORassigned_to.name=john.smith^ORassigned_to.user_name=john.smith",
+        );
+        check(
+            &[("assignment_group", "Service Desk")],
+            "assignment_group=Service Desk^ORassignment_group.name=Service Desk",
+        );
+        check(&[("nosuch", "1"), ("sysparm_limit", "1")], "");
+        check(
+            &[("sysparm_query", "state=closed"), ("state", "1")],
+            "state=closed",
+        );
     }
 }

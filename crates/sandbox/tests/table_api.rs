@@ -170,6 +170,33 @@ async fn encoded_queries_filter_and_sort() {
     }
 }
 
+/// Name-value pairs filter like `sysparm_query` but take display values: "such as `&state=closed`
+/// instead of `&state=7`", and references by name (c_TableAPI.md).
+#[tokio::test]
+async fn name_value_pairs_take_display_values() {
+    let sandbox = Sandbox::start().await;
+    let abels = ["INC0000001", "INC0000002", "INC0000003", "INC0000008"];
+    let cases: &[(&str, &[&str])] = &[
+        ("state=7", &["INC0000006"]),
+        ("state=closed", &["INC0000006"]),
+        ("state=Canceled", &["INC0000007"]),
+        ("caller_id=Abel%20Tuter", &abels),
+        ("caller_id=abel.tuter", &abels),
+        (&format!("caller_id={ABEL_SYS_ID}"), &abels),
+        (
+            "caller_id=Abel%20Tuter&state=New",
+            &["INC0000001", "INC0000008"],
+        ),
+        // The docs call the two mutually exclusive: sysparm_query wins.
+        ("state=closed&sysparm_query=state=8", &["INC0000007"]),
+    ];
+    for (filter, expected) in cases {
+        let path = format!("/api/now/table/incident?sysparm_fields=number&{filter}");
+        let reply = sandbox.get(Some(ADMIN), &path).await;
+        assert_eq!(reply.numbers(), *expected, "{filter}");
+    }
+}
+
 #[tokio::test]
 async fn current_user_query_as_an_end_user() {
     let sandbox = Sandbox::start().await;

@@ -260,7 +260,8 @@ struct Changes<'a> {
 impl<'a> Changes<'a> {
     /// Keeps known fields that are not system fields ("fields that have a prefix of sys_ are
     /// typically system parameters that are automatically generated and cannot be updated",
-    /// `c_TableAPI.md`) and that `access` allows. `sys_id` may be set on insert.
+    /// `c_TableAPI.md`), that `access` allows, and that are not choices given an empty value.
+    /// `sys_id` may be set on insert.
     fn from_body(
         table: Table,
         body: &'a Map<String, Value>,
@@ -289,7 +290,10 @@ impl<'a> Changes<'a> {
             }
             let system =
                 field.starts_with("sys_") && !(field == "sys_id" && access == WriteAccess::All);
-            if system || access != WriteAccess::All {
+            // "Except for choice fields, you can pass an empty value in the parameter to clear the
+            // value in the database" (`c_RESTAPI.md`): an empty choice changes nothing.
+            let empty_choice = matches!(definition.kind, FieldKind::Choice(_)) && text.is_empty();
+            if system || empty_choice || access != WriteAccess::All {
                 continue;
             }
             changes.values.push((field.as_str(), text));

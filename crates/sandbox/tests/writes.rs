@@ -472,3 +472,37 @@ async fn only_the_first_of_several_records_is_written() {
         );
     }
 }
+
+/// "Except for choice fields, you can pass an empty value in the parameter to clear the value in
+/// the database. For example, sending `{"short description":""}` clears the short_description
+/// field" (c_RESTAPI.md).
+#[tokio::test]
+async fn empty_values_clear_fields_but_not_choices() {
+    let sandbox = Sandbox::start().await;
+    let before = sandbox.get(Some(ITIL), INC1).await.json()["result"].clone();
+    let reply = patch(
+        &sandbox,
+        ITIL,
+        INC1,
+        json!({"short_description": "", "state": "", "urgency": "", "category": ""}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let record = &reply.json()["result"];
+    assert_eq!(record["short_description"], "");
+    for choice in ["state", "incident_state", "urgency", "priority", "category"] {
+        assert_eq!(record[choice], before[choice], "{choice}");
+        assert_ne!(record[choice], "", "{choice}");
+    }
+
+    let reply = sandbox
+        .post(
+            Some(ITIL),
+            "/api/now/table/incident",
+            &json!({"short_description": "Empty choices", "state": "", "impact": ""}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.json()["result"]["state"], "1");
+    assert_eq!(reply.json()["result"]["impact"], "3");
+}

@@ -115,3 +115,57 @@ async fn the_hand_off_answers_as_the_documented_example() {
         })
     );
 }
+
+#[tokio::test]
+async fn ending_echoes_an_empty_text_as_documented() {
+    // "End a Virtual Agent conversation by setting the action parameter": the request sends a
+    // text, though `message.text` "Must be empty if the value of the action property is
+    // END_CONVERSATION", and the reply echoes it empty.
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let mut start = request("r-start", Some("START_CONVERSATION"), "");
+    start["userId"] = Value::from("beth.anglin");
+    start["clientSessionId"] = Value::from("");
+    sandbox.send(start).await;
+    webhook.next().await;
+    let end = json!({
+        "requestId": "s345ew-sjg554-qwe23-we23",
+        "action": "END_CONVERSATION",
+        "enterpriseId": "ServiceNow",
+        "nowBotId": "A85PWLERF",
+        "clientSessionId": "",
+        "nowSessionId": "",
+        "message": {"text": "b2b topic", "typed": true, "clientMessageId": "ABC-123"},
+        "userId": "beth.anglin",
+        "emailId": "beth.anglin@example.com",
+        "timestamp": 1588824102,
+        "timezone": "America/New_York",
+    });
+    sandbox.send(end.clone()).await;
+    assert_eq!(
+        webhook.next().await.json,
+        json!({
+            "requestId": "s345ew-sjg554-qwe23-we23",
+            "clientSessionId": "",
+            "nowSessionId": "",
+            "message": {"text": "", "typed": true, "clientMessageId": "ABC-123"},
+            "userId": "beth.anglin",
+            "body": [{
+                "uiType": "OutputText",
+                "group": "DefaultText",
+                "value": "The conversation has ended. If you need help again, type hi.",
+                "maskType": "NONE",
+            }],
+            "score": 1,
+        })
+    );
+    // The transcript keeps the request as it was sent.
+    let ended = sandbox.only("ended").await;
+    let conversation = sandbox.settled(ended["id"].as_str().expect("an id")).await;
+    let entries = conversation["entries"].as_array().expect("entries");
+    let request = entries
+        .iter()
+        .find(|entry| entry["action"] == "END_CONVERSATION")
+        .expect("the request");
+    assert_eq!(request["payload"], end);
+}

@@ -556,7 +556,7 @@ impl Conversations {
             return Err(RequestError::NotThirdPartyChat);
         }
         let first_new_seq = conversation.next_seq();
-        conversation.remember(request, channel);
+        conversation.remember(request, action, channel);
         let attachments: Vec<Attachment> = attachments
             .iter()
             .map(|attachment| Attachment::pending(self.ids.next(), attachment))
@@ -1159,14 +1159,23 @@ impl Conversation {
     }
 
     /// Keeps what later replies echo and what the agent should see.
-    fn remember(&mut self, request: &InboundRequest, channel: Channel) {
+    fn remember(&mut self, request: &InboundRequest, action: Option<Action>, channel: Channel) {
         if channel.third_party_chat {
             self.interaction.client_session_id = request.client_session_id.clone();
+        }
+        let mut message = request.message.clone();
+        if action == Some(Action::EndConversation) {
+            // `message.text` "Must be empty if the value of the action property is
+            // END_CONVERSATION", and the documented reply to one that sent "b2b topic" echoes
+            // `"text": ""` ("End a Virtual Agent conversation by setting the action parameter").
+            if let Some(text) = message.as_mut().and_then(|message| message.get_mut("text")) {
+                *text = Value::from("");
+            }
         }
         self.last_request = Echo {
             request_id: request.request_id.clone(),
             now_session_id: request.now_session_id.clone(),
-            message: request.message.clone(),
+            message,
             client_variables: request
                 .client_variables
                 .clone()

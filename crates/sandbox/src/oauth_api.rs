@@ -96,17 +96,26 @@ async fn authorize_submit(
     redirect_back(&request, &[("code", &code)])
 }
 
-/// `POST /oauth_token.do`, form-encoded only.
+/// `POST /oauth_token.do` with its parameters form-encoded (the docs' `curl -d`) or in the URL, as
+/// `c_OAuthAuthorizationCodeFlow.md` sends them (`oauth_token.do?grant_type=authorization_code&
+/// code=...&client_secret=...`). A parameter in both places is read from the URL, as a servlet's
+/// `getParameter` reads it. Any other body without URL parameters is refused.
 async fn token(
     State(state): State<AppState>,
-    form: Result<Form<TokenRequest>, FormRejection>,
+    Query(query): Query<Vec<(String, String)>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(request)) = form else {
-        return json(
-            StatusCode::BAD_REQUEST,
-            r#"{"error_description":"The request must be form-encoded (application/x-www-form-urlencoded)","error":"invalid_request"}"#.to_owned(),
-        );
+    let pairs = match form {
+        Ok(Form(form)) => query.into_iter().chain(form).collect(),
+        Err(_) if !query.is_empty() => query,
+        Err(_) => {
+            return json(
+                StatusCode::BAD_REQUEST,
+                r#"{"error_description":"The request must be form-encoded (application/x-www-form-urlencoded)","error":"invalid_request"}"#.to_owned(),
+            )
+        }
     };
+    let request = token_request(pairs);
     let db = state.db();
     let check_password =
         |user_name: &str, password: &str| db.authenticate(user_name, password).is_some();
@@ -130,6 +139,18 @@ async fn token(
             serde_json::json!({ "error_description": description, "error": error }).to_string(),
         ),
     }
+}
+
+/// A token request from its parameters; of a repeated parameter, the first counts.
+fn token_request(pairs: Vec<(String, String)>) -> TokenRequest {
+    let mut fields = serde_json::Map::new();
+    for (name, value) in pairs {
+        fields
+            .entry(name)
+            .or_insert(serde_json::Value::String(value));
+    }
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .expect("every token request field is an optional string")
 }
 
 /// The authorization request carried through the sign-in form's hidden fields.

@@ -367,7 +367,27 @@ async fn password_grant_and_client_secrets() {
         "unsupported_grant_type"
     );
 
-    // Form-encoded only.
+    // Or in the URL, as c_OAuthAuthorizationCodeFlow.md sends them, wholly or in part.
+    form[4].1 = "itil";
+    let in_url = reqwest::Client::new()
+        .post(format!("{}/oauth_token.do", sandbox.url))
+        .query(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_url.status(), StatusCode::OK);
+    let token = in_url.json::<Value>().await.unwrap();
+    assert_eq!(token["token_type"], "Bearer");
+    let split = reqwest::Client::new()
+        .post(format!("{}/oauth_token.do", sandbox.url))
+        .query(&form[..3])
+        .form(&form[3..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(split.status(), StatusCode::OK);
+
+    // Any other body is refused.
     let response = reqwest::Client::new()
         .post(format!("{}/oauth_token.do", sandbox.url))
         .json(&json!({"grant_type": "password", "client_id": "flare", "username": "itil", "password": "itil"}))

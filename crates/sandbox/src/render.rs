@@ -49,8 +49,12 @@ pub(crate) fn render(record: &Record, db: &Database, options: &RenderOptions) ->
             .collect(),
         None => table.fields().iter().map(|field| field.name).collect(),
     };
+    // "Fields for which the calling entity does not have rights to because of ACLs are not
+    // returned in a REST query response" (`c_RESTAPI.md`).
+    let readable = |name: &&str| options.show_work_notes || *name != "work_notes";
     let entries = names
         .into_iter()
+        .filter(readable)
         .map(|name| (name.to_owned(), render_field(record, name, db, options)))
         .collect();
     Rendered(entries)

@@ -31,6 +31,17 @@ pub(crate) enum VaError {
     /// A request the channel cannot serve.
     #[error("bad request: {0}")]
     Request(#[from] RequestError),
+    /// The endpoint only takes `POST`: the instance's 405.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// `Accept` does not admit JSON, the only response format (`bot-api.md`, "Headers"): the
+    /// instance's 406.
+    #[error("no acceptable response format")]
+    NotAcceptable,
+    /// The body's `Content-Type` is not JSON, the only request format (`bot-api.md`,
+    /// "Headers"): the instance's 415.
+    #[error("unsupported request body format")]
+    UnsupportedMediaType,
 }
 
 #[derive(Serialize)]
@@ -50,6 +61,9 @@ impl IntoResponse for VaError {
         let detail = self.to_string();
         let (status, message) = match &self {
             VaError::Unauthenticated => return AppError::Unauthenticated.into_response(),
+            VaError::MethodNotAllowed => return AppError::MethodNotAllowed.into_response(),
+            VaError::NotAcceptable => return AppError::NotAcceptable.into_response(),
+            VaError::UnsupportedMediaType => return AppError::UnsupportedMediaType.into_response(),
             VaError::UnreadableBody(_) => {
                 (StatusCode::BAD_REQUEST, "Exception while reading request")
             }

@@ -5,7 +5,7 @@
 //! sent, must be right. The token "can be passed in either the request body or the header. If the token is
 //! specified in both places, the one in the header is accepted."
 
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
@@ -49,6 +49,30 @@ pub(crate) fn check_credentials(
     match auth {
         InboundAuth::Basic => Err(VaError::Unauthenticated),
         InboundAuth::Token { .. } | InboundAuth::Hmac { .. } => Ok(()),
+    }
+}
+
+/// Checks the formats: `Accept` and `Content-Type` each "Only supports application/json"
+/// (`bot-api.md`, "Headers"), so a body of any other type is 415 and an `Accept` that does not
+/// admit JSON 406 ("The endpoint does not support the format of the request body", "... the
+/// response format specified in the request Accept header", `r_RESTAPIHTTPResponseCodes.md`).
+/// A missing header means JSON, as on the instance's other REST APIs.
+pub(crate) fn check_formats(headers: &HeaderMap) -> Result<(), VaError> {
+    if let Some(content_type) = headers.get(CONTENT_TYPE) {
+        let content_type = content_type.to_str().unwrap_or("unreadable");
+        let is_json = matches!(media_type(content_type).as_str(), "" | "application/json");
+        if !is_json {
+            return Err(VaError::UnsupportedMediaType);
+        }
+    }
+    let accept = headers
+        .get(ACCEPT)
+        .map(|accept| accept.to_str().unwrap_or_default());
+    match accept {
+        Some(accept) if !accept.trim().is_empty() && !admits_json(accept) => {
+            Err(VaError::NotAcceptable)
+        }
+        _ => Ok(()),
     }
 }
 
@@ -139,6 +163,38 @@ fn check_message(action: Option<Action>, message: Option<&Value>) -> Result<(), 
     }
 }
 
+/// Whether a media range of an `Accept` header, not refused with `q=0`, covers JSON.
+fn admits_json(accept: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';');
+        let covers = matches!(
+            media_type(parts.next().unwrap_or_default()).as_str(),
+            "*" | "*/*" | "application/*" | "application/json"
+        );
+        let refused = parts.any(|parameter| match parameter.split_once('=') {
+            Some((name, value)) => {
+                name.trim().eq_ignore_ascii_case("q")
+                    && value
+                        .trim()
+                        .parse::<f32>()
+                        .is_ok_and(|quality| quality == 0.0)
+            }
+            None => false,
+        });
+        covers && !refused
+    })
+}
+
+/// The media type of a header value, lowercase, without parameters.
+fn media_type(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
     left.len() == right.len()
         && left
@@ -216,6 +272,42 @@ mod tests {
         check(
             "{",
             Err("unreadable request body: EOF while parsing an object at line 1 column 1"),
+        );
+    }
+
+    #[test]
+    fn takes_and_answers_only_json() {
+        let check = |headers: &[(&str, &str)], expected: Result<(), &str>| {
+            let mut map = HeaderMap::new();
+            for (name, value) in headers {
+                let name = axum::http::HeaderName::try_from(*name).unwrap();
+                map.insert(name, value.parse().unwrap());
+            }
+            let checked = check_formats(&map).map_err(|error| error.to_string());
+            assert_eq!(checked, expected.map_err(str::to_owned), "{headers:?}");
+        };
+        let unsupported = Err("unsupported request body format");
+        let not_acceptable = Err("no acceptable response format");
+        check(&[], Ok(()));
+        check(&[("content-type", "application/json")], Ok(()));
+        check(
+            &[("content-type", "Application/JSON; charset=UTF-8")],
+            Ok(()),
+        );
+        check(&[("content-type", "text/plain")], unsupported);
+        check(&[("content-type", "application/xml")], unsupported);
+        check(
+            &[("content-type", "application/x-www-form-urlencoded")],
+            unsupported,
+        );
+        check(&[("accept", "application/json")], Ok(()));
+        check(&[("accept", "*/*")], Ok(()));
+        check(&[("accept", "text/html, application/*;q=0.5")], Ok(()));
+        check(&[("accept", "")], Ok(()));
+        check(&[("accept", "application/xml")], not_acceptable);
+        check(
+            &[("accept", "text/html, application/json;q=0")],
+            not_acceptable,
         );
     }
 

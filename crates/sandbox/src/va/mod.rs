@@ -94,7 +94,9 @@ pub fn set_webhook(state: &AppState, url: &str) -> Result<(), config::InvalidWeb
 /// of the "inbound REST API requests processed per hour" that rate limit rules count
 /// (`inbound-REST-API-rate-limiting.md`).
 pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new().route("/api/sn_va_as_service/bot/integration", post(integration))
+    Router::new()
+        .route("/api/sn_va_as_service/bot/integration", post(integration))
+        .method_not_allowed_fallback(method_not_allowed)
 }
 
 /// The sandbox's own VA admin API and agent console.
@@ -219,6 +221,21 @@ async fn integration(
     Ok(response)
 }
 
+/// Any method but `POST`: the instance's 405, once the credentials pass, as its other REST APIs
+/// answer (`r_RESTAPIHTTPResponseCodes.md`: "The HTTP action is not allowed for the requested
+/// REST API").
+async fn method_not_allowed(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> VaError {
+    let inbound_auth = va(&state).config.inbound_auth.clone();
+    match inbound::check_credentials(&state, &headers, &uri, &inbound_auth) {
+        Ok(()) => VaError::MethodNotAllowed,
+        Err(error) => error,
+    }
+}
+
 /// What became of an inbound request, and what is left to do for it.
 struct Received {
     conversation_id: String,
@@ -242,6 +259,7 @@ fn receive(
         (va.config.inbound_auth.clone(), va.config.channel())
     };
     inbound::check_credentials(state, headers, uri, &inbound_auth)?;
+    inbound::check_formats(headers)?;
     let valid = inbound::parse(body)?;
     let token_check =
         inbound::check_message_auth(&inbound_auth, headers, body, valid.request.token.as_deref());

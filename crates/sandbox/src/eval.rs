@@ -29,6 +29,10 @@ const DYNAMIC_ME: [&str; 2] = [
     "90d1921e5f510100a9ad2572f2b477fe",
 ];
 
+/// The reserved variable of a search term query: "To include a search term in a query, use the
+/// 123TEXTQUERY321 reserved variable ... `123TEXTQUERY321=email`" (`c_EncodedQueryStrings.md`).
+const TEXT_QUERY: &str = "123TEXTQUERY321";
+
 /// Leaves out conditions and sort terms on fields `table` does not have, and the operators that
 /// only mean something in email notifications.
 pub(crate) fn drop_invalid_parts(query: EncodedQuery, table: Table) -> EncodedQuery {
@@ -132,7 +136,8 @@ fn is_valid_condition(condition: &Condition, table: Table) -> bool {
         condition.operator,
         Operator::ValueChanges | Operator::ChangesFrom | Operator::ChangesTo
     );
-    !notification_only && field_kind(table, &condition.field).is_some()
+    let text_query = condition.field == TEXT_QUERY && condition.operator == Operator::Equals;
+    text_query || (!notification_only && field_kind(table, &condition.field).is_some())
 }
 
 /// The kind of a possibly dot-walked field, if the path exists in the emulated schema.
@@ -147,6 +152,9 @@ fn field_kind(table: Table, path: &str) -> Option<FieldKind> {
 }
 
 fn condition_holds(condition: &Condition, record: &Record, context: &EvalContext<'_>) -> bool {
+    if condition.field == TEXT_QUERY {
+        return text_search(record, &condition.value);
+    }
     let kind = field_kind(record.table(), &condition.field).unwrap_or(FieldKind::Text);
     let field_value = resolve_field(record, &condition.field, context.db);
     let value = resolve_value(&condition.value, context);
@@ -218,6 +226,23 @@ fn condition_holds(condition: &Condition, record: &Record, context: &EvalContext
         // Email-notification operators are dropped before evaluation; this arm is never reached.
         Operator::ValueChanges | Operator::ChangesFrom | Operator::ChangesTo => true,
     }
+}
+
+/// A search term query: every word of `terms` appears, in any case, in one of the record's text
+/// fields. The platform's text index matches whole words and more; the sandbox's search is this
+/// simple substring match.
+fn text_search(record: &Record, terms: &str) -> bool {
+    let texts: Vec<String> = record
+        .table()
+        .fields()
+        .iter()
+        .filter(|field| field.kind == FieldKind::Text)
+        .map(|field| record.get(field.name).to_lowercase())
+        .collect();
+    terms.split_whitespace().all(|term| {
+        let term = term.to_lowercase();
+        texts.iter().any(|text| text.contains(&term))
+    })
 }
 
 /// Numbers compare as numbers, everything else (dates included, whose format sorts) as text.
@@ -613,5 +638,13 @@ mod tests {
         check("bogus=1", true);
         check("bogus=1^impact=1", false);
         check("stateVALCHANGES", true);
+    }
+
+    #[test]
+    fn search_term_queries() {
+        check("123TEXTQUERY321=storage", true);
+        check("123TEXTQUERY321=NETWORK unavailable", true);
+        check("123TEXTQUERY321=printer", false);
+        check("123TEXTQUERY321=storage^impact=1", false);
     }
 }

@@ -143,6 +143,9 @@ async fn encoded_queries_filter_and_sort() {
             &["INC0000003", "INC0000006", "INC0000007"],
         ),
         ("short_descriptionLIKEwifi", &["INC0000001"]),
+        // A search term ("123TEXTQUERY321=email", c_EncodedQueryStrings.md), not ignored as a
+        // field the table lacks.
+        ("123TEXTQUERY321=printer", &["INC0000006"]),
         ("short_descriptionSTARTSWITHVPN", &["INC0000004"]),
         ("short_descriptionENDSWITHread-only", &["INC0000008"]),
         ("caller_id.user_name=fred.luddy", &["INC0000005"]),

@@ -169,3 +169,21 @@ async fn ending_echoes_an_empty_text_as_documented() {
         .expect("the request");
     assert_eq!(request["payload"], end);
 }
+
+#[tokio::test]
+async fn message_texts_have_no_length_limit() {
+    // `message.text`: "Maximum length: Unlimited". Three megabytes is past axum's default limit.
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let text = "x".repeat(3 * 1024 * 1024);
+    let (status, ack) = sandbox.send(request("r-long", None, &text)).await;
+    assert_eq!(
+        (status, ack),
+        (reqwest::StatusCode::OK, json!({"status": "success"}))
+    );
+    let reply = webhook.next().await.json;
+    assert_eq!(
+        reply["message"]["text"].as_str().map(str::len),
+        Some(text.len())
+    );
+}

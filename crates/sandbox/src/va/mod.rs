@@ -35,7 +35,7 @@ use std::sync::MutexGuard;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -92,11 +92,13 @@ pub fn set_webhook(state: &AppState, url: &str) -> Result<(), config::InvalidWeb
 /// The instance's REST endpoint. `crate::app` puts it behind the same fault injection and rate
 /// limit as the Table API: it is a Scripted REST API of the `sn_va_as_service` namespace, so one
 /// of the "inbound REST API requests processed per hour" that rate limit rules count
-/// (`inbound-REST-API-rate-limiting.md`).
+/// (`inbound-REST-API-rate-limiting.md`). Bodies have no size limit: `message.text` has
+/// "Maximum length: Unlimited" (`bot-api.md`), where axum would stop at 2 MB.
 pub(crate) fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/api/sn_va_as_service/bot/integration", post(integration))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::disable())
 }
 
 /// The sandbox's own VA admin API and agent console.

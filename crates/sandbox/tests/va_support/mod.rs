@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
@@ -67,8 +67,11 @@ impl Webhook {
             sender,
             statuses: Arc::new(Mutex::new(statuses)),
         };
+        // Replies echo the request's message, whose text has no length limit (`bot-api.md`), so
+        // neither has the listener.
         let app = Router::new()
             .route("/va", post(receive))
+            .layer(DefaultBodyLimit::disable())
             .with_state(listener);
         let socket = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

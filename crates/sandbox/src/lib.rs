@@ -35,10 +35,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::MatchedPath;
-use axum::http::{Request, StatusCode, Uri};
+use axum::http::{Method, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, Router};
+use tower::Layer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -200,7 +202,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             faults::inject,
         ));
-    Router::new()
+    let router = Router::new()
         .merge(rest_api)
         .merge(pages::routes())
         .merge(oauth_api::routes())
@@ -212,7 +214,29 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .with_state(state)
+        .with_state(state);
+    // The method is overridden before the request is routed, which a layer on the router itself
+    // would be too late for.
+    let overridden = middleware::map_request(override_method).layer(router);
+    Router::new().fallback_service(overridden)
+}
+
+/// "You can also override HTTP methods, such as GET or POST, by setting the
+/// X-http-method-override header" (`c_RESTAPI.md`): a REST request is handled as the method the
+/// header names.
+async fn override_method(mut request: Request<Body>) -> Request<Body> {
+    if !request.uri().path().starts_with("/api/") {
+        return request;
+    }
+    let method = request
+        .headers()
+        .get("x-http-method-override")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|name| Method::from_bytes(name.trim().to_ascii_uppercase().as_bytes()).ok());
+    if let Some(method) = method {
+        *request.method_mut() = method;
+    }
+    request
 }
 
 /// A panic while holding a lock leaves the data as consistent as any single request leaves it, so

@@ -511,3 +511,43 @@ async fn empty_values_clear_fields_but_not_choices() {
     assert_eq!(reply.json()["result"]["state"], "1");
     assert_eq!(reply.json()["result"]["impact"], "3");
 }
+
+/// "You can also override HTTP methods, such as GET or POST, by setting the
+/// X-http-method-override header" (c_RESTAPI.md).
+#[tokio::test]
+async fn methods_can_be_overridden_by_a_header() {
+    let sandbox = Sandbox::start().await;
+    let tunnelled = |path: &str, method: &str| {
+        sandbox
+            .client()
+            .post(format!("{}{path}", sandbox.url))
+            .header("X-HTTP-Method-Override", method)
+    };
+    let reply = sandbox
+        .send(
+            tunnelled(INC1, "PATCH").json(&json!({"urgency": "1"})),
+            Some(ITIL),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json()["result"]["urgency"], "1");
+
+    let before = sandbox.get(Some(ADMIN), "/api/now/table/incident").await;
+    let reply = sandbox
+        .send(
+            tunnelled("/api/now/table/incident?sysparm_limit=1", "get"),
+            Some(ADMIN),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.numbers().len(), 1);
+    let after = sandbox.get(Some(ADMIN), "/api/now/table/incident").await;
+    assert_eq!(after.numbers(), before.numbers(), "nothing was created");
+
+    let reply = sandbox.send(tunnelled(INC1, "DELETE"), Some(ADMIN)).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    assert_eq!(
+        sandbox.get(Some(ADMIN), INC1).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,6 +1,7 @@
 """pysnow (https://pypi.org/project/pysnow/), a real ServiceNow client, against the sandbox:
 CRUD, its query builder's operators, ordering and paging."""
 import unittest
+from datetime import datetime, timedelta, timezone
 
 import pysnow
 from pysnow.exceptions import NoResults
@@ -64,10 +65,6 @@ class PysnowAgainstSandbox(unittest.TestCase):
             "in_list": query().field("state").equals(["1", "2"]),
             "not_in_list": query().field("state").not_equals(["1", "2"]),
         }
-        records = {
-            record["number"]: record
-            for record in self.incidents.get(query={}, fields=["number", "state", "short_description", "assigned_to", "priority"]).all()
-        }
         expected = {
             "equals": lambda r: r["state"] == "1",
             "not_equals": lambda r: r["state"] != "1",
@@ -82,6 +79,60 @@ class PysnowAgainstSandbox(unittest.TestCase):
             "in_list": lambda r: r["state"] in ("1", "2"),
             "not_in_list": lambda r: r["state"] not in ("1", "2"),
         }
+        self.assert_selects(cases, expected, some_left_out=False)
+
+    def test_ranges_dates_and_new_queries(self) -> None:
+        def query():
+            return pysnow.QueryBuilder()
+
+        def opened(record) -> datetime:
+            return datetime.strptime(record["opened_at"], "%Y-%m-%d %H:%M:%S")
+
+        # The seeded incidents were opened from 2024-03-04 09:00:00 UTC on; every user's time
+        # zone is GMT, so naive datetimes are UTC both here and on the instance.
+        low, high = datetime(2024, 3, 4, 12, 0, 0), datetime(2024, 3, 6, 10, 0, 0)
+        an_hour_east = timezone(timedelta(hours=1))
+        cases = {
+            "between_numbers": query().field("priority").between(2, 4),
+            "between_dates": query().field("opened_at").between(low, high),
+            "greater_than_or_equal": query().field("priority").greater_than_or_equal(4),
+            "less_than_or_equal": query().field("priority").less_than_or_equal(3),
+            "greater_than_date": query().field("opened_at").greater_than(high),
+            "less_than_date": query().field("opened_at").less_than(low),
+            "greater_than_or_equal_date": query().field("opened_at").greater_than_or_equal(high),
+            "less_than_or_equal_date": query().field("opened_at").less_than_or_equal(low),
+            # pysnow turns an aware datetime into UTC: 11:00 an hour east is 10:00 UTC.
+            "aware_date": query().field("opened_at").greater_than_or_equal(high.replace(hour=11, tzinfo=an_hour_east)),
+            "new_query": query().field("state").equals("7").NQ().field("state").equals("8"),
+            "new_query_after_and": query().field("state").equals("1").AND().field("urgency").equals("3").NQ().field("state").equals("7"),
+        }
+        expected = {
+            "between_numbers": lambda r: 2 <= int(r["priority"]) <= 4,
+            "between_dates": lambda r: low <= opened(r) <= high,
+            "greater_than_or_equal": lambda r: int(r["priority"]) >= 4,
+            "less_than_or_equal": lambda r: int(r["priority"]) <= 3,
+            "greater_than_date": lambda r: opened(r) > high,
+            "less_than_date": lambda r: opened(r) < low,
+            "greater_than_or_equal_date": lambda r: opened(r) >= high,
+            "less_than_or_equal_date": lambda r: opened(r) <= low,
+            "aware_date": lambda r: opened(r) >= high,
+            "new_query": lambda r: r["state"] in ("7", "8"),
+            "new_query_after_and": lambda r: (r["state"] == "1" and r["urgency"] == "3") or r["state"] == "7",
+        }
+        self.assert_selects(cases, expected)
+        # The bounds are included: INC0000002 was opened at 12:00 on the 4th, INC0000005 at 10:00
+        # on the 6th.
+        seeded = [number for number in self.numbers(cases["between_dates"]) if number < "INC0001000"]
+        self.assertEqual(sorted(seeded), ["INC0000002", "INC0000003", "INC0000004", "INC0000005"])
+
+    def assert_selects(self, cases, expected, some_left_out=True) -> None:
+        """Each built query selects exactly the incidents its predicate holds for, and some."""
+        records = {
+            record["number"]: record
+            for record in self.incidents.get(
+                query={}, fields=["number", "state", "short_description", "assigned_to", "priority", "urgency", "opened_at"]
+            ).all()
+        }
         for name, built in cases.items():
             with self.subTest(operator=name, query=str(built)):
                 try:
@@ -91,6 +142,8 @@ class PysnowAgainstSandbox(unittest.TestCase):
                 want = sorted(number for number, record in records.items() if expected[name](record))
                 self.assertEqual(actual, want)
                 self.assertNotEqual(want, [], "each case should select something")
+                if some_left_out:
+                    self.assertNotEqual(want, sorted(records), "each case should leave something out")
 
     def test_and_or_and_ordering(self) -> None:
         built = (

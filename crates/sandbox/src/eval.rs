@@ -454,12 +454,16 @@ fn resolve_value<'v>(value: &'v str, context: &EvalContext<'_>) -> Cow<'v, str> 
         "minutesAgo" | "minutesAgoStart" => context.now - count() * 60,
         "dateGenerate" => {
             let date = arguments.first().copied().unwrap_or_default();
-            let time = match arguments.get(1).copied() {
-                Some("start") | None => "00:00:00",
-                Some("end") => "23:59:59",
-                Some(time) => time,
+            // A first argument that already holds the time, as pysnow's `between` sends
+            // (`gs.dateGenerate("2024-03-04 09:00:00")`), is that moment.
+            let has_time = date.contains(' ');
+            let date_time = match arguments.get(1).copied() {
+                None if has_time => date.to_owned(),
+                Some("start") | None => format!("{date} 00:00:00"),
+                Some("end") => format!("{date} 23:59:59"),
+                Some(time) => format!("{date} {time}"),
             };
-            match datetime::parse(&format!("{date} {time}")) {
+            match datetime::parse(&date_time) {
                 Some(seconds) => seconds,
                 None => return Cow::Borrowed(value),
             }
@@ -617,6 +621,44 @@ mod tests {
         check("sla_dueMORETHANactivity_due@day@before@3", false);
         check("sla_dueLESSTHANactivity_due@day@before@3", true);
         check("sla_dueSAMEASactivity_due@day", false);
+    }
+
+    /// pysnow's `QueryBuilder.between` with two datetimes sends each as a whole date and time,
+    /// `javascript:gs.dateGenerate("2024-03-04 09:00:00")` (`pysnow/query_builder.py`).
+    #[test]
+    fn dates_generated_from_a_date_and_time() {
+        let between = |low: &str, high: &str| {
+            format!(
+                r#"opened_atBETWEENjavascript:gs.dateGenerate("{low}")@javascript:gs.dateGenerate("{high}")"#
+            )
+        };
+        check(&between("2024-03-04 08:00:00", "2024-03-04 10:00:00"), true);
+        check(&between("2024-03-04 09:00:00", "2024-03-04 09:00:00"), true);
+        check(
+            &between("2024-03-04 09:00:01", "2024-03-05 00:00:00"),
+            false,
+        );
+        check(
+            &between("2024-03-03 00:00:00", "2024-03-04 08:59:59"),
+            false,
+        );
+        check(
+            r#"opened_at>=javascript:gs.dateGenerate("2024-03-04 09:00:00")"#,
+            true,
+        );
+        check(
+            r#"opened_at<javascript:gs.dateGenerate("2024-03-04 09:00:00")"#,
+            false,
+        );
+        // A date with a range word or a time as the second argument.
+        check(
+            "opened_atBETWEENjavascript:gs.dateGenerate('2024-03-04','08:59:59')@javascript:gs.dateGenerate('2024-03-04','end')",
+            true,
+        );
+        check(
+            "opened_atBETWEENjavascript:gs.dateGenerate('2024-03-04','09:00:01')@javascript:gs.dateGenerate('2024-03-04','end')",
+            false,
+        );
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! before evaluation: "if part of a query is invalid, such as an invalid field name, the instance
 //! ignores the invalid part" (`c_TableAPI.md`).
 
+#[cfg(test)]
+mod properties;
+
 use std::borrow::Cow;
 use std::cmp::Ordering;
 

@@ -492,6 +492,63 @@ mod tests {
     }
 
     #[test]
+    fn access_tokens_run_out_after_the_lifetime_and_refresh_tokens_do_not() {
+        let mut server = OAuthServer::new(default_clients(), 60);
+        let issued_at: UnixSeconds = 1_000_000;
+        let password = TokenRequest {
+            grant_type: "password".to_owned(),
+            client_id: "flare-relay".to_owned(),
+            client_secret: Some("flare-relay-secret".to_owned()),
+            username: "itil".to_owned(),
+            password: "itil".to_owned(),
+            ..TokenRequest::default()
+        };
+        let reply = server
+            .token(&password, |_, _| true, issued_at)
+            .expect("a token");
+        assert_eq!(reply.expires_in, 59);
+        let user_at = |server: &OAuthServer, token: &str, now| {
+            server.user_for_token(token, now).map(str::to_owned)
+        };
+        assert_eq!(
+            user_at(&server, &reply.access_token, issued_at + 59),
+            Some("itil".to_owned())
+        );
+        assert_eq!(user_at(&server, &reply.access_token, issued_at + 60), None);
+
+        // Long after the access token, the refresh token still gets a fresh one, which lives the
+        // full lifetime from then on; the refresh token stays the same.
+        let refreshed_at = issued_at + 3600;
+        let refresh = TokenRequest {
+            grant_type: "refresh_token".to_owned(),
+            client_id: "flare-relay".to_owned(),
+            client_secret: Some("flare-relay-secret".to_owned()),
+            refresh_token: reply.refresh_token.clone(),
+            ..TokenRequest::default()
+        };
+        let refreshed = server
+            .token(&refresh, |_, _| false, refreshed_at)
+            .expect("a refreshed token");
+        assert_eq!(refreshed.refresh_token, reply.refresh_token);
+        assert_eq!(
+            user_at(&server, &refreshed.access_token, refreshed_at + 59),
+            Some("itil".to_owned())
+        );
+        assert_eq!(
+            user_at(&server, &refreshed.access_token, refreshed_at + 60),
+            None
+        );
+
+        // The refresh token runs out after its own lifetime.
+        let too_late = issued_at + REFRESH_TOKEN_LIFETIME_SECS;
+        assert_eq!(
+            server.token(&refresh, |_, _| false, too_late),
+            Err(TokenRefusal::AccessDenied)
+        );
+        assert!(server.token(&refresh, |_, _| false, too_late - 1).is_ok());
+    }
+
+    #[test]
     fn redirect_patterns() {
         let cases = [
             (

@@ -1,4 +1,5 @@
-//! OAuth 2.0 against the sandbox: authorization code with PKCE, refresh, password grant, expiry.
+//! OAuth 2.0 against the sandbox: authorization code with PKCE or a client secret, refresh,
+//! password grant, expiry.
 
 mod common;
 
@@ -13,6 +14,11 @@ use crate::common::Sandbox;
 const REDIRECT: &str = "https://abcdefghijklmnop.chromiumapp.org/";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const ACCESS_DENIED: &str = r#"{"error_description":"access_denied","error":"server_error"}"#;
+/// The REST API's 401 as recorded (`service.TableApiClientTest_healthCheckInvalidCredentials.json`).
+const NOT_AUTHENTICATED: &str = r#"{"error":{"detail":"Required to provide Auth information","message":"User Not Authenticated"},"status":"failure"}"#;
+/// Where the confidential client's configuration sends its codes.
+const RELAY_REDIRECT: &str = "https://relay.example/oauth/callback";
+const RELAY_SECRET: &str = "flare-relay-secret";
 
 fn challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
@@ -83,10 +89,15 @@ async fn sign_in(
         "{:?}",
         response.headers()
     );
+    let redirect_uri = request
+        .iter()
+        .find(|(name, _)| *name == "redirect_uri")
+        .map(|(_, value)| *value)
+        .expect("the request names its redirect URI");
     assert!(response.headers()["location"]
         .to_str()
         .unwrap()
-        .starts_with(REDIRECT));
+        .starts_with(redirect_uri));
     location_params(&response)
 }
 
@@ -441,4 +452,269 @@ async fn configured_clients_and_lifetimes() {
         serde_json::from_str::<Value>(&body).unwrap()["expires_in"],
         59
     );
+}
+
+/// A sandbox whose `flare-relay` has only [`RELAY_REDIRECT`], as `--config` sets it, and whose
+/// access tokens live `token_lifetime_secs`.
+async fn relay_sandbox(token_lifetime_secs: Option<i64>) -> Sandbox {
+    let options = flare_sandbox::InstanceOptions {
+        oauth_clients: vec![flare_sandbox::oauth::OAuthClientConfig {
+            client_id: "flare-relay".to_owned(),
+            client_secret: Some(RELAY_SECRET.to_owned()),
+            redirect_uris: vec![RELAY_REDIRECT.to_owned()],
+        }],
+        token_lifetime_secs,
+        ..Default::default()
+    };
+    let state = flare_sandbox::AppState::with_options("http://sandbox.test", &options).unwrap();
+    Sandbox::start_with(state).await
+}
+
+/// An authorization request of the confidential client: no PKCE, which only public clients must
+/// send ("It supports both confidential clients (with a client secret) and public clients (using
+/// PKCE)", `authorization-code-grant.md`).
+fn relay_request() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("response_type", "code"),
+        ("client_id", "flare-relay"),
+        ("redirect_uri", RELAY_REDIRECT),
+        ("state", "relay-state"),
+    ]
+}
+
+/// Posts a token request with its parameters in the URL, as `c_OAuthAuthorizationCodeFlow.md`
+/// shows the exchange (`oauth_token.do?grant_type=authorization_code&code=...&client_secret=...`).
+async fn token_in_url(sandbox: &Sandbox, params: &[(&str, &str)]) -> (StatusCode, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth_token.do", sandbox.url))
+        .query(params)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// The status and body of a REST call with `access_token` as Bearer.
+async fn incidents_with(sandbox: &Sandbox, access_token: &str) -> (StatusCode, Value) {
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/now/table/incident?sysparm_fields=number",
+            sandbox.url
+        ))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn confidential_client_authorization_code_with_its_secret() {
+    let sandbox = relay_sandbox(None).await;
+    let params = sign_in(
+        &sandbox,
+        &relay_request(),
+        ("abel.tuter", "abel.tuter"),
+        "allow",
+    )
+    .await;
+    assert_eq!(param(&params, "state"), Some("relay-state"));
+    let code = param(&params, "code").expect("a code").to_owned();
+    let exchange = |secret: Option<&'static str>| {
+        let mut params = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", RELAY_REDIRECT),
+            ("client_id", "flare-relay"),
+        ];
+        params.extend(secret.map(|secret| ("client_secret", secret)));
+        params
+    };
+
+    // A wrong or missing secret is refused before the code is looked at, so it does not spend
+    // the code: only the client's own request can.
+    for secret in [Some("wrong-secret"), None] {
+        assert_eq!(
+            token_in_url(&sandbox, &exchange(secret)).await,
+            (StatusCode::UNAUTHORIZED, ACCESS_DENIED.to_owned()),
+            "{secret:?}"
+        );
+    }
+    let (status, body) = token_in_url(&sandbox, &exchange(Some(RELAY_SECRET))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let tokens: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert_eq!(tokens["expires_in"], 1799);
+    let access_token = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        token_in_url(&sandbox, &exchange(Some(RELAY_SECRET))).await,
+        (StatusCode::UNAUTHORIZED, ACCESS_DENIED.to_owned()),
+        "the code is spent"
+    );
+
+    let (status, incidents) = incidents_with(&sandbox, &access_token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        incidents["result"].as_array().map(Vec::len),
+        Some(4),
+        "Abel's four incidents: the token signs in as the user who allowed it"
+    );
+
+    // Refreshing needs the secret too.
+    let mut refresh = vec![
+        ("grant_type", "refresh_token"),
+        ("client_id", "flare-relay"),
+        ("refresh_token", refresh_token.as_str()),
+        ("client_secret", "wrong-secret"),
+    ];
+    assert_eq!(
+        token(&sandbox, &refresh).await,
+        (StatusCode::UNAUTHORIZED, ACCESS_DENIED.to_owned())
+    );
+    refresh[3].1 = RELAY_SECRET;
+    let (status, body) = token(&sandbox, &refresh).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let refreshed: Value = serde_json::from_str(&body).unwrap();
+    let (status, _) = incidents_with(&sandbox, refreshed["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn confidential_client_redirect_uris_come_from_the_configuration() {
+    let sandbox = relay_sandbox(None).await;
+    // Unregistered: an error page, never a redirect, whether the URI is unknown or one of the
+    // defaults the configuration replaced.
+    for redirect_uri in [
+        "https://relay.example/oauth/other",
+        "https://relay.example/oauth/callback.evil.example",
+        REDIRECT,
+    ] {
+        let mut request = relay_request();
+        request[2].1 = redirect_uri;
+        let response = no_redirects()
+            .get(format!("{}/oauth_auth.do", sandbox.url))
+            .query(&request)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{redirect_uri}");
+        assert!(response.headers().get("location").is_none());
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("role=\"alert\">The redirect URI")
+                && page.contains("is not registered for this client."),
+            "{page}"
+        );
+    }
+
+    // The token request must name the redirect URI the code was issued for; a mismatch spends
+    // the code.
+    let params = sign_in(&sandbox, &relay_request(), ("itil", "itil"), "allow").await;
+    let code = param(&params, "code").unwrap().to_owned();
+    let mut exchange = vec![
+        ("grant_type", "authorization_code"),
+        ("client_id", "flare-relay"),
+        ("client_secret", RELAY_SECRET),
+        ("code", code.as_str()),
+        ("redirect_uri", "https://relay.example/oauth/other"),
+    ];
+    assert_eq!(
+        token(&sandbox, &exchange).await,
+        (StatusCode::UNAUTHORIZED, ACCESS_DENIED.to_owned())
+    );
+    exchange[4].1 = RELAY_REDIRECT;
+    assert_eq!(
+        token(&sandbox, &exchange).await,
+        (StatusCode::UNAUTHORIZED, ACCESS_DENIED.to_owned())
+    );
+
+    // A confidential client may add PKCE; then the verifier must match as well.
+    let verifier_challenge = challenge(VERIFIER);
+    let mut request = relay_request();
+    request.extend([
+        ("code_challenge", verifier_challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ]);
+    for (verifier, expected) in [
+        (
+            "wrong-verifier-wrong-verifier-wrong-verifier",
+            StatusCode::UNAUTHORIZED,
+        ),
+        (VERIFIER, StatusCode::OK),
+    ] {
+        let params = sign_in(&sandbox, &request, ("itil", "itil"), "allow").await;
+        let code = param(&params, "code").unwrap().to_owned();
+        let exchange = [
+            ("grant_type", "authorization_code"),
+            ("client_id", "flare-relay"),
+            ("client_secret", RELAY_SECRET),
+            ("code", code.as_str()),
+            ("redirect_uri", RELAY_REDIRECT),
+            ("code_verifier", verifier),
+        ];
+        let (status, body) = token(&sandbox, &exchange).await;
+        assert_eq!(status, expected, "{verifier}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn an_access_token_runs_out_and_its_refresh_token_still_works() {
+    // The handlers read the wall clock (`crate::oauth` itself takes `now`, and its unit tests
+    // move it), so this waits for a two-second token to run out: at most two seconds after it
+    // was issued, since expiry is counted in whole seconds.
+    let sandbox = relay_sandbox(Some(2)).await;
+    let (status, body) = token(
+        &sandbox,
+        &[
+            ("grant_type", "password"),
+            ("client_id", "flare-relay"),
+            ("client_secret", RELAY_SECRET),
+            ("username", "itil"),
+            ("password", "itil"),
+        ],
+    )
+    .await;
+    let issued_at = std::time::Instant::now();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let tokens: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(tokens["expires_in"], 1);
+    let access_token = tokens["access_token"].as_str().unwrap();
+    let (status, _) = incidents_with(&sandbox, access_token).await;
+    assert_eq!(status, StatusCode::OK, "fresh, the token works");
+
+    let deadline = issued_at + std::time::Duration::from_millis(2500);
+    let (status, body) = loop {
+        let (status, body) = incidents_with(&sandbox, access_token).await;
+        if status != StatusCode::OK || std::time::Instant::now() > deadline {
+            break (status, body);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "expired after {:?}",
+        issued_at.elapsed()
+    );
+    assert_eq!(
+        body,
+        serde_json::from_str::<Value>(NOT_AUTHENTICATED).unwrap()
+    );
+
+    let (status, body) = token(
+        &sandbox,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "flare-relay"),
+            ("client_secret", RELAY_SECRET),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let refreshed: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refreshed["expires_in"], 1);
+    let (status, _) = incidents_with(&sandbox, refreshed["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "the refreshed token works");
 }

@@ -257,6 +257,52 @@ async fn limit_offset_and_paging_headers() {
     assert_eq!(reply.header("x-total-count"), None);
 }
 
+/// "Default: 10000" (`sysparm_limit`, c_TableAPI.md): a list without a limit stops there and
+/// links to the rest.
+#[tokio::test]
+async fn the_default_limit_is_10000() {
+    let state = flare_sandbox::AppState::with_options(
+        "http://sandbox.test",
+        &flare_sandbox::InstanceOptions {
+            extra_incidents: 10_000,
+            ..Default::default()
+        },
+    )
+    .expect("an in-memory instance always starts");
+    let sandbox = Sandbox::start_with(state).await;
+    let path = "/api/now/table/incident?sysparm_fields=number";
+    let reply = sandbox.get(Some(ADMIN), path).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let first_page = reply.numbers();
+    assert_eq!(first_page.len(), 10_000);
+    assert_eq!(reply.header("x-total-count"), Some("10008"));
+    // Links point at the instance's own URL, the state's.
+    let page = |offset: usize| {
+        format!("http://sandbox.test{path}&sysparm_limit=10000&sysparm_offset={offset}")
+    };
+    assert_eq!(
+        reply.header("link"),
+        Some(
+            format!(
+                "<{}>;rel=\"first\",<{}>;rel=\"next\",<{}>;rel=\"last\"",
+                page(0),
+                page(10_000),
+                page(10_000)
+            )
+            .as_str()
+        )
+    );
+    let rest = sandbox
+        .get(Some(ADMIN), &page(10_000)["http://sandbox.test".len()..])
+        .await
+        .numbers();
+    assert_eq!(rest.len(), 8);
+    let mut every_number: Vec<String> = first_page.into_iter().chain(rest).collect();
+    every_number.sort();
+    every_number.dedup();
+    assert_eq!(every_number.len(), 10_008, "no record twice, none left out");
+}
+
 #[tokio::test]
 async fn records_look_like_the_recorded_ones() {
     let sandbox = Sandbox::start().await;

@@ -130,6 +130,35 @@ async fn switch_to_a_topic_the_sandbox_lacks_is_not_understood() {
 }
 
 #[tokio::test]
+async fn switch_during_a_live_agent_chat_leaves_the_agent_in_charge() {
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let id = chat_with_agent(&sandbox, &mut webhook).await;
+    for (request_id, target) in [
+        ("r-switch-1", ("intent", json!({"id": "Saloon Vehicle"}))),
+        (
+            "r-switch-2",
+            ("topic", json!({"name": "Live Agent Support."})),
+        ),
+    ] {
+        send_ok(&sandbox, switch(request_id, "session-1", target)).await;
+        let conversation = sandbox.settled(&id).await;
+        assert_eq!(conversation["state"], "with_agent", "{conversation}");
+        webhook.assert_quiet();
+    }
+    let (status, _) = sandbox
+        .post(
+            &format!("/sandbox/va/conversations/{id}/messages"),
+            json!({"text": "Still here."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let message = webhook.next().await.json;
+    assert_eq!(texts(&message), ["Still here."]);
+    assert_eq!(message["agentChat"], true);
+}
+
+#[tokio::test]
 async fn viewing_ends_the_typing_indicator_the_agent_sees() {
     let mut webhook = Webhook::start().await;
     let sandbox = Sandbox::with_webhook(&webhook.url).await;

@@ -462,8 +462,8 @@ struct ReplyFlags {
 enum Step {
     UpdateMessages,
     VisitorTyping(bool),
-    /// Kept in the transcript, nothing said (`SET_USER_TIMEZONE`, a start while an agent is
-    /// involved).
+    /// Kept in the transcript, nothing said (`SET_USER_TIMEZONE`, a start or a `SWITCH` while an
+    /// agent is involved).
     Nothing,
     HistoryAck,
     Create,
@@ -1009,6 +1009,11 @@ impl Conversation {
                 }
             }
             Some(Action::Agent) => Step::AskForAgent,
+            // "Only use the SWITCH action for topic switching when the intent discovery happens
+            // in the primary bot": while a live agent has the chat no topic runs, so there is
+            // nothing to switch. The vendor documents no answer for it; the sandbox records the
+            // request and leaves the chat with the agent, as it does a start.
+            Some(Action::Switch) if with_agent => Step::Nothing,
             Some(Action::Switch) => {
                 let names = [
                     request

@@ -10,6 +10,7 @@ use va_support::{chat_with_agent, hand_off, request, texts, Sandbox, Webhook, ST
 
 const GREETING: &str = "Hi, I'm your Virtual Agent. Let me know how I can help you today.";
 const NOT_UNDERSTOOD: &str = "I am sorry but I didn't understand your request.";
+const ENDED: &str = "The conversation has ended. If you need help again, type hi.";
 /// The sys_id of the "Live Agent Support." topic in the documented topic pickers.
 const LIVE_AGENT_TOPIC_ID: &str = "ce2ee85053130010cf8cddeeff7b12bf";
 
@@ -369,5 +370,71 @@ async fn send_history_updates_only_the_history() {
     let kept = conversation["history"].as_array().expect("a history");
     assert_eq!(kept.len(), 5, "{conversation}");
     assert_eq!(kept[4]["value"], "Still broken.");
+    webhook.assert_quiet();
+}
+
+#[tokio::test]
+async fn set_user_timezone_stays_in_effect_until_reset() {
+    let mut webhook = Webhook::start().await;
+    let sandbox = Sandbox::with_webhook(&webhook.url).await;
+    let without_timezone = |request_id: &str, action: Option<&str>, text: &str| {
+        let mut body = request(request_id, action, text);
+        body.as_object_mut().expect("an object").remove("timezone");
+        body
+    };
+    let set_timezone = |request_id: &str, timezone: &str| {
+        let mut body = request(request_id, Some("SET_USER_TIMEZONE"), "");
+        body["timezone"] = Value::from(timezone);
+        body
+    };
+
+    // Before the user sets one, a conversation has no time zone: the instance's applies.
+    send_ok(&sandbox, without_timezone("r-1", None, "hi")).await;
+    webhook.next().await;
+    let first = open_conversation(&sandbox, "session-1").await;
+    assert!(sandbox.settled(&first).await.get("timezone").is_none());
+
+    // Nothing is said in answer to SET_USER_TIMEZONE; the time zone is the user's from now on.
+    send_ok(&sandbox, set_timezone("r-2", "Asia/Kolkata")).await;
+    assert_eq!(sandbox.settled(&first).await["timezone"], "Asia/Kolkata");
+    webhook.assert_quiet();
+    send_ok(&sandbox, without_timezone("r-3", None, "How are you?")).await;
+    webhook.next().await;
+    assert_eq!(sandbox.settled(&first).await["timezone"], "Asia/Kolkata");
+
+    // It outlives the conversation: the user's next one starts with it.
+    send_ok(
+        &sandbox,
+        without_timezone("r-4", Some("END_CONVERSATION"), ""),
+    )
+    .await;
+    assert_eq!(texts(&webhook.next().await.json), [ENDED]);
+    send_ok(&sandbox, without_timezone("r-5", None, "hi")).await;
+    webhook.next().await;
+    let second = open_conversation(&sandbox, "session-1").await;
+    assert_ne!(second, first);
+    assert_eq!(sandbox.settled(&second).await["timezone"], "Asia/Kolkata");
+
+    // The same user in another client session has the same time zone.
+    let mut elsewhere = without_timezone("r-6", None, "hi");
+    elsewhere["clientSessionId"] = Value::from("session-2");
+    send_ok(&sandbox, elsewhere).await;
+    webhook.next().await;
+    let third = open_conversation(&sandbox, "session-2").await;
+    assert_eq!(sandbox.settled(&third).await["timezone"], "Asia/Kolkata");
+
+    // Until it is reset with the same action.
+    send_ok(&sandbox, set_timezone("r-7", "Europe/London")).await;
+    assert_eq!(sandbox.settled(&second).await["timezone"], "Europe/London");
+    send_ok(
+        &sandbox,
+        without_timezone("r-8", Some("END_CONVERSATION"), ""),
+    )
+    .await;
+    webhook.next().await;
+    send_ok(&sandbox, without_timezone("r-9", None, "hi")).await;
+    webhook.next().await;
+    let fourth = open_conversation(&sandbox, "session-1").await;
+    assert_eq!(sandbox.settled(&fourth).await["timezone"], "Europe/London");
     webhook.assert_quiet();
 }

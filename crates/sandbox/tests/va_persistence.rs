@@ -287,3 +287,40 @@ impl FileHost {
         FileHost { url }
     }
 }
+
+#[tokio::test]
+async fn the_users_time_zone_survives_a_restart() {
+    let dir = fresh_dir("timezone");
+    let mut webhook = Webhook::start().await;
+    let first = start(&dir).await;
+    first
+        .configure(json!({"webhook_url": webhook.url, "retry_backoff_millis": 10}))
+        .await;
+    let mut set_timezone = from("tz", "r-1", Some("SET_USER_TIMEZONE"), "");
+    set_timezone["timezone"] = Value::from("Asia/Kolkata");
+    first.send(set_timezone).await;
+    first
+        .send(from("tz", "r-2", Some("END_CONVERSATION"), ""))
+        .await;
+    webhook.next().await;
+    let ended = first.get("/sandbox/va/conversations").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    first.settled(&ended).await;
+
+    // The user's next conversation, after the restart, starts with the time zone they set
+    // ("This time zone remains in effect until you reset it", `bot-api.md`).
+    let second = start(&dir).await;
+    let mut hello = from("tz", "r-3", None, "hi");
+    hello.as_object_mut().unwrap().remove("timezone");
+    second.send(hello).await;
+    assert_eq!(
+        texts(&webhook.next().await.json)[0],
+        "Hi, I'm your Virtual Agent. Let me know how I can help you today."
+    );
+    let id = conversation_of(&second, "tz").await;
+    assert_ne!(id, ended);
+    assert_eq!(second.settled(&id).await["timezone"], "Asia/Kolkata");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -52,6 +52,9 @@ pub(crate) struct Conversation {
     visitor_typing: bool,
     /// `silentMessage`: bot replies are suppressed until it is turned off again.
     silent: bool,
+    /// The end user's time zone: the latest `timezone` a request of the conversation sent, or
+    /// the one the user's last `SET_USER_TIMEZONE` set before the conversation started. None
+    /// means the instance's ("Default: GMT time zone of the ServiceNow instance").
     #[serde(skip_serializing_if = "Option::is_none")]
     timezone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -541,12 +544,13 @@ impl Conversations {
         let mut fresh = None;
         let conversation = match open {
             Some(conversation_idx) => &mut self.conversations[conversation_idx],
-            None => fresh.insert(Conversation::new(
-                &mut self.ids,
-                &request.user_id,
-                client_session_id,
-                now,
-            )),
+            None => {
+                let timezone = self.user_timezone(&request.user_id);
+                let mut conversation =
+                    Conversation::new(&mut self.ids, &request.user_id, client_session_id, now);
+                conversation.timezone = timezone;
+                fresh.insert(conversation)
+            }
         };
         let step = conversation.step(request, action);
         if step == Step::AskForAgent && channel.synchronous {
@@ -856,6 +860,25 @@ impl Conversations {
             .flat_map(|conversation| &conversation.entries)
             .flat_map(|entry| &entry.attachments)
             .find(|attachment| attachment.id == attachment_id)
+    }
+
+    /// The time zone the latest `SET_USER_TIMEZONE` of `user_id` set, in any of their
+    /// conversations: it "remains in effect until you reset it using this same parameter"
+    /// (`bot-api.md`, `action`), so the user's new conversations start with it. The transcript
+    /// keeps every request, so it is the record of the setting.
+    fn user_timezone(&self, user_id: &str) -> Option<String> {
+        self.conversations
+            .iter()
+            .filter(|conversation| conversation.user_id == user_id)
+            .flat_map(|conversation| &conversation.entries)
+            .filter(|entry| entry.action == Some(Action::SetUserTimezone))
+            .filter_map(|entry| {
+                let timezone = entry.payload.get("timezone").and_then(Value::as_str)?;
+                Some((entry.at, timezone))
+            })
+            // The last of the latest, as `max_by_key` keeps the last of equal keys.
+            .max_by_key(|(at, _)| *at)
+            .map(|(_, timezone)| timezone.to_owned())
     }
 
     /// How long a chat joining the live-agent queue now may wait, in seconds. The vendor

@@ -290,6 +290,104 @@ async fn tickets_are_created_shown_updated_and_deleted() {
     .await;
 }
 
+/// Comments added by ticket updates keep the visibility they were given: `public` is "true if a
+/// public comment; false if an internal note" (Zendesk's Ticket Comments reference, "JSON format";
+/// the stored `tickets.yml` only types it as a boolean). Only agents may list comments
+/// (ListTicketComments, "Allowed For: Agents"), so the requester, an end user, reads none of them
+/// through the Tickets API, internal notes included.
+#[tokio::test]
+async fn update_comments_keep_their_visibility() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let created = check(
+        &sandbox,
+        post(AGENT, "/api/v2/tickets.json"),
+        Some(json!({"ticket": {
+            "subject": "VPN drops", "comment": {"body": "The VPN drops every hour"},
+            "requester_id": ZENDESK_USER_ID
+        }})),
+        201,
+        &[
+            ("/ticket/requester_id", json!(ZENDESK_USER_ID)),
+            ("/ticket/is_public", json!(true)),
+        ],
+    )
+    .await;
+    let ticket_id = created["ticket"]["id"].as_u64().expect("an id");
+    let ticket_path = format!("/api/v2/tickets/{ticket_id}.json");
+    let comments_path = format!("/api/v2/tickets/{ticket_id}/comments.json");
+
+    let updates = [
+        (
+            json!({"body": "Please reinstall the client", "public": true}),
+            true,
+        ),
+        (json!({"body": "Did that help?"}), true),
+        (
+            json!({"body": "Known issue, see PRB-12", "public": false}),
+            false,
+        ),
+    ];
+    for (comment, public) in updates {
+        check(
+            &sandbox,
+            put(AGENT, &ticket_path),
+            Some(json!({"ticket": {"comment": comment}})),
+            200,
+            &[
+                ("/audit/events/0/type", json!("Comment")),
+                ("/audit/events/0/public", json!(public)),
+            ],
+        )
+        .await;
+    }
+    for reader in [AGENT, ADMIN] {
+        check(
+            &sandbox,
+            get(reader, &comments_path),
+            None,
+            200,
+            &[
+                ("/count", json!(4)),
+                ("/comments/0/public", json!(true)),
+                ("/comments/1/body", json!("Please reinstall the client")),
+                ("/comments/1/public", json!(true)),
+                ("/comments/2/body", json!("Did that help?")),
+                ("/comments/2/public", json!(true)),
+                ("/comments/3/body", json!("Known issue, see PRB-12")),
+                ("/comments/3/public", json!(false)),
+                ("/comments/3/author_id", json!(ZENDESK_AGENT_ID)),
+            ],
+        )
+        .await;
+    }
+    // The internal note changes neither the description nor the ticket's visibility.
+    check(
+        &sandbox,
+        get(AGENT, &ticket_path),
+        None,
+        200,
+        &[
+            ("/ticket/description", json!("The VPN drops every hour")),
+            ("/ticket/is_public", json!(true)),
+        ],
+    )
+    .await;
+
+    // The requester is refused every way to the comments, the internal note's among them.
+    let forbidden = [
+        ("/error", json!("Forbidden")),
+        ("/description", json!(FORBIDDEN)),
+    ];
+    for path in [
+        comments_path.clone(),
+        ticket_path.clone(),
+        format!("/api/v2/tickets/{ticket_id}/audits.json"),
+        "/api/v2/search.json?query=PRB-12".to_owned(),
+    ] {
+        check(&sandbox, get(END_USER, &path), None, 403, &forbidden).await;
+    }
+}
+
 #[tokio::test]
 async fn invalid_tickets_answer_record_invalid() {
     let sandbox = Sandbox::start_zendesk().await;

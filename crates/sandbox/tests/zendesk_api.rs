@@ -388,6 +388,64 @@ async fn update_comments_keep_their_visibility() {
     }
 }
 
+/// A comment sent without `public` is as public as the ticket's first one: "The initial value set
+/// on ticket creation persists for any additional comment unless you change it" (Zendesk's Ticket
+/// Comments reference). A ticket created with an internal note stays private until a comment says
+/// otherwise.
+#[tokio::test]
+async fn comments_without_public_follow_the_first_comment() {
+    let sandbox = Sandbox::start_zendesk().await;
+    let created = check(
+        &sandbox,
+        post(AGENT, "/api/v2/tickets.json"),
+        Some(json!({"ticket": {
+            "subject": "Badge reader", "requester_id": ZENDESK_USER_ID,
+            "comment": {"body": "Opened for the requester", "public": false}
+        }})),
+        201,
+        &[
+            ("/ticket/is_public", json!(false)),
+            ("/audit/events/0/public", json!(false)),
+        ],
+    )
+    .await;
+    let ticket_id = created["ticket"]["id"].as_u64().expect("an id");
+    let ticket_path = format!("/api/v2/tickets/{ticket_id}.json");
+    for (comment, public) in [
+        (json!({"body": "Still investigating"}), false),
+        (json!("A plain string comment"), false),
+        (
+            json!({"body": "We replaced the reader", "public": true}),
+            true,
+        ),
+        (json!({"body": "Closing note"}), false),
+    ] {
+        check(
+            &sandbox,
+            put(AGENT, &ticket_path),
+            Some(json!({"ticket": {"comment": comment}})),
+            200,
+            &[("/audit/events/0/public", json!(public))],
+        )
+        .await;
+    }
+    let comments = check(
+        &sandbox,
+        get(AGENT, &format!("/api/v2/tickets/{ticket_id}/comments.json")),
+        None,
+        200,
+        &[("/count", json!(5))],
+    )
+    .await;
+    let visibility: Vec<&Value> = comments["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|comment| &comment["public"])
+        .collect();
+    assert_eq!(visibility, [false, false, false, true, false]);
+}
+
 #[tokio::test]
 async fn invalid_tickets_answer_record_invalid() {
     let sandbox = Sandbox::start_zendesk().await;

@@ -1231,7 +1231,7 @@ impl Account {
         ticket.description = description;
         let audit_id = self.next_object_id();
         let (public, uploads) = match &input.comment {
-            Some(comment) => (comment.public, comment.uploads.as_slice()),
+            Some(comment) => (comment.public.unwrap_or(true), comment.uploads.as_slice()),
             None => (true, &[][..]),
         };
         let comment = self.new_comment(
@@ -1309,10 +1309,12 @@ impl Account {
             .as_ref()
             .filter(|comment| comment.has_content())
         {
+            // The first comment's visibility "persists for any additional comment unless you
+            // change it" (Zendesk's Ticket Comments reference).
             let comment = self.new_comment(
                 actor.user.id,
                 &comment.body,
-                comment.public,
+                comment.public.unwrap_or(ticket.is_public),
                 &comment.uploads,
                 audit_id,
                 now,

@@ -29,11 +29,15 @@ pub(crate) struct TicketInput {
     pub(crate) tags: Option<Vec<String>>,
 }
 
-/// `ticket.comment`: `body` (or `html_body`), `public` (default true), `uploads` (tokens).
+/// `ticket.comment`: `body` (or `html_body`), `public`, `uploads` (tokens).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CommentInput {
     pub(crate) body: String,
-    pub(crate) public: bool,
+    /// `None` when not sent. `public` is "true if a public comment; false if an internal note.
+    /// The initial value set on ticket creation persists for any additional comment unless you
+    /// change it" (Zendesk's Ticket Comments reference, "JSON format"), so a new ticket's first
+    /// comment is public and a later one is as public as the first.
+    pub(crate) public: Option<bool>,
     pub(crate) uploads: Vec<String>,
 }
 
@@ -158,7 +162,7 @@ impl TicketInput {
             None | Some(Value::Null) => None,
             Some(Value::String(body)) => Some(CommentInput {
                 body: body.clone(),
-                public: true,
+                public: None,
                 uploads: Vec::new(),
             }),
             Some(Value::Object(comment)) => Some(parse_comment(comment)?),
@@ -445,8 +449,8 @@ fn parse_comment(comment: &Map<String, Value>) -> Result<CommentInput, ZendeskEr
         .and_then(Value::as_str)
         .unwrap_or_default();
     let public = match comment.get("public") {
-        None | Some(Value::Null) => true,
-        Some(Value::Bool(public)) => *public,
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(public)) => Some(*public),
         Some(_) => return Err(invalid_value("comment")),
     };
     let uploads = match comment.get("uploads") {
@@ -499,7 +503,7 @@ mod tests {
             input.comment,
             Some(CommentInput {
                 body: "It smokes".into(),
-                public: false,
+                public: Some(false),
                 uploads: vec!["abc".into()],
             })
         );

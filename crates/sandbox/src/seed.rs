@@ -430,7 +430,7 @@ struct SeedRequest {
     short_description: &'static str,
 }
 
-const REQUESTS: [SeedRequest; 6] = [
+const REQUESTS: [SeedRequest; 8] = [
     SeedRequest {
         sys_id: "d71f7935c0a8016700802b64c67c11c6",
         number: "REQ0000001",
@@ -504,6 +504,32 @@ const REQUESTS: [SeedRequest; 6] = [
         stage: "complete",
         item_state: "7",
         short_description: "Mobile phone upgrade",
+    },
+    // And with these two, requests in every request state: a cancelled and a rejected request,
+    // both closed incomplete.
+    SeedRequest {
+        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a04",
+        number: "REQ0000007",
+        requested_for: DAVID_MILLER_SYS_ID,
+        request_state: "closed_cancelled",
+        state: "4",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c8",
+        item_number: "RITM0000007",
+        stage: "Request Cancelled",
+        item_state: "4",
+        short_description: "Conference room camera",
+    },
+    SeedRequest {
+        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a05",
+        number: "REQ0000008",
+        requested_for: CHARLIE_WHITHERSPOON_SYS_ID,
+        request_state: "closed_rejected",
+        state: "4",
+        item_sys_id: "aeed229047801200e0ef563dbb9a71c9",
+        item_number: "RITM0000008",
+        stage: "Request Cancelled",
+        item_state: "4",
+        short_description: "Personal printer",
     },
 ];
 
@@ -580,10 +606,10 @@ fn seed_groups(db: &mut Database, admin: &User) {
 fn seed_requests(db: &mut Database, admin: &User) {
     for (request, day) in REQUESTS.iter().zip(0_i64..) {
         let opened = SEEDED_AT + 3600 * (5 + 24 * day);
-        let approval = if request.request_state == "requested" {
-            "requested"
-        } else {
-            "approved"
+        let approval = match request.request_state {
+            "requested" => "requested",
+            "closed_rejected" => "rejected",
+            _ => "approved",
         };
         let values = [
             ("sys_id", request.sys_id.to_owned()),
@@ -740,5 +766,39 @@ pub(crate) fn add_generated_incidents(db: &mut Database, count: usize) {
             record.set("number", number);
         }
         db.insert(record);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::FieldKind;
+
+    /// Every value of the choice field `field` has a demo record in it.
+    fn check_every_choice(table: Table, field: &str) {
+        let db = demo_database();
+        let Some(FieldKind::Choice(choices)) = table.field(field).map(|field| field.kind) else {
+            panic!("{}.{field} is a choice", table.name());
+        };
+        let seeded: Vec<&str> = db
+            .records(table)
+            .iter()
+            .map(|record| record.get(field))
+            .collect();
+        let missing: Vec<&str> = choices
+            .iter()
+            .map(|(value, _)| *value)
+            .filter(|value| !seeded.contains(value))
+            .collect();
+        assert_eq!(missing, Vec::<&str>::new(), "{}.{field}", table.name());
+    }
+
+    #[test]
+    fn the_demo_data_has_a_record_in_every_state() {
+        check_every_choice(Table::Incident, "state");
+        check_every_choice(Table::ScRequest, "state");
+        check_every_choice(Table::ScRequest, "request_state");
+        check_every_choice(Table::ScReqItem, "state");
+        check_every_choice(Table::ChangeRequest, "state");
     }
 }

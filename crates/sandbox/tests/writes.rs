@@ -341,6 +341,8 @@ async fn every_table_with_its_numbers_and_roles() {
             "REQ0000004",
             "REQ0000005",
             "REQ0000006",
+            "REQ0000007",
+            "REQ0000008",
         ],
     )
     .await;

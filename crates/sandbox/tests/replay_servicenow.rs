@@ -1,7 +1,13 @@
 //! Replays every request recorded against real ServiceNow instances
 //! (`crates/core/tests/fixtures/recorded/servicenow/`, from `shared/recorded/`) to a fresh sandbox
 //! per recording, and checks the answer against the recorded one: status, error bodies word for
-//! word, the headers that matter, and the shape of every record.
+//! word, the headers that matter (`Content-Type` exactly, `X-Total-Count`'s value, `Location`'s
+//! shape, and the `Link` a list gets when the pagination header is not suppressed), and the shape
+//! of every record.
+//!
+//! The demo incidents are deleted first and the sandbox is given the records the recording's replies
+//! show, plus as many as the instance counted without showing them, so every `X-Total-Count` is
+//! the recorded one.
 //!
 //! The recordings lost their request bodies and credentials, so both are rebuilt: a POST's body is
 //! the recorded record's `number` (its length matches the recorded `Content-Length`), plus the
@@ -183,20 +189,17 @@ const SEEDED_FIELDS: [&str; 10] = [
 /// Creates, as an admin, the incidents a recording's queries found on the real instance, so the
 /// same queries find something here. Records that came back with only some fields get the values
 /// their query demanded (`active=true^priority=3`), priority through urgency and impact as the
-/// instance derives it.
+/// instance derives it. Records the query counted (`X-Total-Count`) but the recording never
+/// showed are made up from the demanded values alone, so the sandbox counts what the instance did.
 async fn seed_recorded_records(sandbox: &Sandbox, interactions: &[Interaction]) {
+    let seen = records_seen(interactions);
     let mut seeded = BTreeSet::new();
+    let mut counted: HashMap<String, (usize, Vec<(String, String)>)> = HashMap::new();
     for interaction in interactions
         .iter()
         .filter(|interaction| interaction.method == "GET" && interaction.status == 200)
     {
-        let query = interaction
-            .uri
-            .split_once("sysparm_query=")
-            .map(|(_, rest)| {
-                flare_core::paging::percent_decode(rest.split('&').next().unwrap_or_default())
-            })
-            .unwrap_or_default();
+        let query = recorded_query(&interaction.uri);
         let demanded: Vec<(String, String)> =
             flare_core::query::EncodedQuery::parse_lenient(&query)
                 .0
@@ -212,41 +215,188 @@ async fn seed_recorded_records(sandbox: &Sandbox, interactions: &[Interaction]) 
             if !seeded.insert(number.to_owned()) {
                 continue;
             }
-            let mut fields: Map<String, Value> = SEEDED_FIELDS
+            let fields: Map<String, Value> = SEEDED_FIELDS
                 .iter()
                 .filter_map(|field| Some((field.to_string(), record.get(*field)?.clone())))
                 .collect();
-            for (field, value) in &demanded {
-                fields
-                    .entry(field.clone())
-                    .or_insert_with(|| Value::String(value.clone()));
-            }
-            if let Some(Value::String(priority)) = fields.remove("priority") {
-                let (urgency, impact) = match priority.as_str() {
-                    "1" => ("1", "1"),
-                    "2" => ("1", "2"),
-                    "3" => ("2", "2"),
-                    "4" => ("2", "3"),
-                    _ => ("3", "3"),
-                };
-                fields.insert("urgency".into(), urgency.into());
-                fields.insert("impact".into(), impact.into());
-            }
-            let reply = sandbox
-                .post(
-                    Some(ADMIN),
-                    "/api/now/table/incident",
-                    &Value::Object(fields),
-                )
-                .await;
-            assert_eq!(
-                reply.status.as_u16(),
-                201,
-                "seeding {number}: {}",
-                reply.text
-            );
+            create_incident(sandbox, fields, &demanded, number).await;
+        }
+        if let Some(total) = header(&interaction.response_headers, "x-total-count") {
+            let total: usize = total.parse().expect("a count");
+            counted.insert(query, (total, demanded));
         }
     }
+    for (query, (total, demanded)) in counted {
+        let n_seen = seen.get(&query).map_or(0, BTreeSet::len);
+        for _ in n_seen..total {
+            let fields = Map::from_iter([(
+                "short_description".to_owned(),
+                Value::from("Counted but not shown by the recording"),
+            )]);
+            create_incident(sandbox, fields, &demanded, &query).await;
+        }
+    }
+}
+
+/// Creates an incident from `fields` plus the values a query demanded that they lack.
+async fn create_incident(
+    sandbox: &Sandbox,
+    mut fields: Map<String, Value>,
+    demanded: &[(String, String)],
+    context: &str,
+) {
+    for (field, value) in demanded {
+        fields
+            .entry(field.clone())
+            .or_insert_with(|| Value::String(value.clone()));
+    }
+    if let Some(Value::String(priority)) = fields.remove("priority") {
+        let (urgency, impact) = match priority.as_str() {
+            "1" => ("1", "1"),
+            "2" => ("1", "2"),
+            "3" => ("2", "2"),
+            "4" => ("2", "3"),
+            _ => ("3", "3"),
+        };
+        fields.insert("urgency".into(), urgency.into());
+        fields.insert("impact".into(), impact.into());
+    }
+    let reply = sandbox
+        .post(
+            Some(ADMIN),
+            "/api/now/table/incident",
+            &Value::Object(fields),
+        )
+        .await;
+    assert_eq!(
+        reply.status.as_u16(),
+        201,
+        "seeding {context}: {}",
+        reply.text
+    );
+}
+
+/// The decoded `sysparm_query` of a recorded URI, `""` when there is none.
+fn recorded_query(uri: &str) -> String {
+    uri.split_once("sysparm_query=")
+        .map(|(_, rest)| {
+            flare_core::paging::percent_decode(rest.split('&').next().unwrap_or_default())
+        })
+        .unwrap_or_default()
+}
+
+/// The numbers of the records each query's recorded replies returned, over all their pages.
+fn records_seen(interactions: &[Interaction]) -> HashMap<String, BTreeSet<String>> {
+    let mut seen: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for interaction in interactions
+        .iter()
+        .filter(|interaction| interaction.method == "GET" && interaction.status == 200)
+    {
+        let body: Value = serde_json::from_str(&interaction.body).unwrap_or(Value::Null);
+        let numbers = body["result"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|record| record["number"].as_str())
+            .map(str::to_owned);
+        seen.entry(recorded_query(&interaction.uri))
+            .or_default()
+            .extend(numbers);
+    }
+    seen
+}
+
+async fn delete_demo_incidents(sandbox: &Sandbox) {
+    let reply = sandbox
+        .get(Some(ADMIN), "/api/now/table/incident?sysparm_fields=sys_id")
+        .await;
+    for record in reply.json()["result"].as_array().expect("a list") {
+        let sys_id = record["sys_id"].as_str().expect("a sys_id");
+        let request = sandbox
+            .client()
+            .delete(format!("{}/api/now/table/incident/{sys_id}", sandbox.url))
+            .basic_auth(ADMIN.0, Some(ADMIN.1));
+        let reply = sandbox.send(request, None).await;
+        assert_eq!(reply.status.as_u16(), 204, "{}", reply.text);
+    }
+}
+
+/// The query parameters of `url` other than the paging ones, sorted.
+fn other_params(url: &reqwest::Url) -> Vec<(String, String)> {
+    let mut params: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(name, _)| name != "sysparm_offset" && name != "sysparm_limit")
+        .collect();
+    params.sort();
+    params
+}
+
+fn param(url: &reqwest::Url, name: &str) -> Option<usize> {
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .and_then(|(_, value)| value.parse().ok())
+}
+
+/// Checks a list's `Link` against the request it answers ("Relative URLs, based on the previous
+/// request, that you can use to page through the available record set", c_TableAPI.md): `first`,
+/// `prev` past the first page, `next` before the last, and `last`, each the request's own URL with
+/// its other parameters, its `sysparm_limit`, and the page's `sysparm_offset`.
+fn check_link(link: &str, request: &reqwest::Url, total: usize, context: &str) {
+    let limit = param(request, "sysparm_limit").unwrap_or(10_000).max(1);
+    let offset = param(request, "sysparm_offset").unwrap_or(0);
+    let mut expected = vec![("first".to_owned(), 0)];
+    if offset > 0 {
+        expected.push(("prev".to_owned(), offset.saturating_sub(limit)));
+    }
+    if offset + limit < total {
+        expected.push(("next".to_owned(), offset + limit));
+    }
+    expected.push(("last".to_owned(), total.saturating_sub(1) / limit * limit));
+    let actual: Vec<(String, usize)> = link
+        .split(",<")
+        .map(|entry| {
+            let (url, rel) = entry
+                .trim_start_matches('<')
+                .split_once(">;rel=")
+                .unwrap_or_else(|| panic!("{context}: a Link entry, not {entry}"));
+            let url = reqwest::Url::parse(url).unwrap_or_else(|_| panic!("{context}: {url}"));
+            assert_eq!(url.origin(), request.origin(), "{context}: {url}");
+            assert_eq!(url.path(), request.path(), "{context}: {url}");
+            assert_eq!(
+                other_params(&url),
+                other_params(request),
+                "{context}: {url}"
+            );
+            assert_eq!(
+                param(&url, "sysparm_limit"),
+                Some(limit),
+                "{context}: {url}"
+            );
+            let page_offset = param(&url, "sysparm_offset")
+                .unwrap_or_else(|| panic!("{context}: no sysparm_offset in {url}"));
+            (rel.trim_matches('"').to_owned(), page_offset)
+        })
+        .collect();
+    assert_eq!(actual, expected, "{context}: {link}");
+}
+
+/// Checks a `Location` against the recorded one: the same path on the sandbox's host, with a
+/// sys_id of 32 lowercase hex digits in place of the recorded one.
+fn check_location(actual: &str, recorded: &str, sandbox_url: &str, context: &str) {
+    let recorded_path = &recorded[recorded.find("/api/").expect("a recorded API path")..];
+    let (recorded_prefix, _) = recorded_path.rsplit_once('/').expect("a sys_id");
+    let (prefix, sys_id) = actual.rsplit_once('/').expect("a sys_id");
+    assert_eq!(
+        prefix,
+        format!("{sandbox_url}{recorded_prefix}"),
+        "{context}"
+    );
+    let is_sys_id = sys_id.len() == 32
+        && sys_id
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
+    assert!(is_sys_id, "{context}: {actual}");
 }
 
 #[tokio::test]
@@ -255,6 +405,7 @@ async fn every_recorded_request_gets_the_recorded_answer() {
     let mut n_checked = 0;
     for (name, interactions) in recordings() {
         let sandbox = Sandbox::start().await;
+        delete_demo_incidents(&sandbox).await;
         seed_recorded_records(&sandbox, &interactions).await;
         let mut sys_ids: HashMap<String, String> = HashMap::new();
         let mut created: Option<Map<String, Value>> = None;
@@ -304,22 +455,46 @@ async fn every_recorded_request_gets_the_recorded_answer() {
             let text = response.text().await.expect("a body");
             assert_eq!(status, interaction.status, "{context}: {text}");
 
-            let has = |name: &str| headers.contains_key(name);
+            let actual_header =
+                |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
             assert_eq!(
-                has("x-total-count"),
-                header(&interaction.response_headers, "x-total-count").is_some(),
+                actual_header("content-type"),
+                header(&interaction.response_headers, "content-type"),
+                "{context}: Content-Type"
+            );
+            assert_eq!(
+                actual_header("x-total-count"),
+                header(&interaction.response_headers, "x-total-count"),
                 "{context}: X-Total-Count"
             );
+            match header(&interaction.response_headers, "location") {
+                Some(recorded) => {
+                    let actual = actual_header("location")
+                        .unwrap_or_else(|| panic!("{context}: no Location"));
+                    check_location(actual, recorded, &sandbox.url, &context);
+                }
+                None => assert_eq!(actual_header("location"), None, "{context}"),
+            }
             assert_eq!(
-                has("location"),
-                header(&interaction.response_headers, "location").is_some(),
-                "{context}: Location"
-            );
-            assert_eq!(
-                has("link"),
-                header(&interaction.response_headers, "link").is_some(),
+                actual_header("link"),
+                header(&interaction.response_headers, "link"),
                 "{context}: Link"
             );
+            let suppressed = "&sysparm_suppress_pagination_header=true";
+            if interaction.method == "GET" && status == 200 && path_and_query.contains(suppressed) {
+                // Every recorded list suppressed the Link header: ask again without doing so.
+                let paged = format!("{}{}", sandbox.url, path_and_query.replace(suppressed, ""));
+                let reply = sandbox.get(Some(ADMIN), &paged[sandbox.url.len()..]).await;
+                let total: usize = reply
+                    .header("x-total-count")
+                    .and_then(|total| total.parse().ok())
+                    .expect("a count");
+                let link = reply
+                    .header("link")
+                    .unwrap_or_else(|| panic!("{context}: no Link without suppression"));
+                let request = reqwest::Url::parse(&paged).expect("a URL");
+                check_link(link, &request, total, &context);
+            }
             if interaction.body.is_empty() {
                 assert!(text.is_empty(), "{context}: expected no body, got {text}");
                 if let Some(location) = headers.get("location") {
@@ -338,13 +513,6 @@ async fn every_recorded_request_gets_the_recorded_answer() {
                 n_checked += 1;
                 continue;
             }
-            assert_eq!(
-                headers
-                    .get("content-type")
-                    .and_then(|value| value.to_str().ok()),
-                header(&interaction.response_headers, "content-type"),
-                "{context}"
-            );
             let recorded: Value = serde_json::from_str(&interaction.body).expect("recorded JSON");
             let actual: Value = serde_json::from_str(&text)
                 .unwrap_or_else(|_| panic!("{context}: not JSON: {text}"));
@@ -375,6 +543,8 @@ async fn every_recorded_request_gets_the_recorded_answer() {
                         .to_owned();
                     let actual_id = record["sys_id"].as_str().unwrap_or_default().to_owned();
                     if interaction.method == "POST" {
+                        let location = actual_header("location").unwrap_or_default();
+                        assert!(location.ends_with(&format!("/{actual_id}")), "{context}");
                         sys_ids.insert(recorded_id, actual_id);
                         created = recorded["result"].as_object().cloned();
                     }

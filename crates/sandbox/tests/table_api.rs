@@ -365,6 +365,100 @@ async fn fields_and_reference_links() {
     }
 }
 
+/// "false: Returns the actual values from the database" is also the default
+/// (`sysparm_display_value`, c_TableAPI.md): sending it changes nothing.
+#[tokio::test]
+async fn display_value_false_is_the_default() {
+    let sandbox = Sandbox::start().await;
+    let paths = [
+        "/api/now/table/incident?sysparm_query=ORDERBYnumber&sysparm_limit=3",
+        "/api/now/v2/table/incident/1c741bd70b2322007518478d83673af3",
+        "/api/now/table/sys_user_grmember?sysparm_limit=2",
+    ];
+    for path in paths {
+        let default = sandbox.get(Some(ADMIN), path).await;
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let explicit = sandbox
+            .get(
+                Some(ADMIN),
+                &format!("{path}{separator}sysparm_display_value=false"),
+            )
+            .await;
+        assert_eq!(explicit.status, StatusCode::OK, "{path}: {}", explicit.text);
+        assert_eq!(explicit.text, default.text, "{path}");
+    }
+    let reply = sandbox
+        .get(
+            Some(ADMIN),
+            "/api/now/v2/table/incident/1c741bd70b2322007518478d83673af3?sysparm_fields=state,priority,caller_id&sysparm_display_value=false",
+        )
+        .await;
+    assert_eq!(
+        reply.json()["result"],
+        json!({
+            "state": "1",
+            "priority": "3",
+            "caller_id": {"link": format!("{}/api/now/v2/table/sys_user/{ABEL_SYS_ID}", sandbox.url), "value": ABEL_SYS_ID},
+        })
+    );
+}
+
+/// `ISEMPTY` and `EMPTYSTRING` are both documented as "no value" (r_OpAvailableFiltersQueries.md).
+/// The sandbox keeps every value as a string and has no NULL: a field never given, one given as
+/// `""` and one cleared later are the same empty string, and both operators match all three.
+#[tokio::test]
+async fn is_empty_and_empty_string_match_every_empty_field() {
+    let sandbox = Sandbox::start().await;
+    let bodies = [
+        json!({"short_description": "Emptiness 1"}),
+        json!({"short_description": "Emptiness 2", "description": ""}),
+        json!({"short_description": "Emptiness 3", "description": "Cleared below"}),
+        json!({"short_description": "Emptiness 4", "description": "Kept"}),
+    ];
+    let mut sys_ids = Vec::new();
+    for body in &bodies {
+        let reply = sandbox
+            .post(Some(ADMIN), "/api/now/table/incident", body)
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        sys_ids.push(
+            reply.json()["result"]["sys_id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let request = sandbox
+        .client()
+        .patch(format!(
+            "{}/api/now/table/incident/{}",
+            sandbox.url, sys_ids[2]
+        ))
+        .json(&json!({"description": ""}));
+    assert_eq!(
+        sandbox.send(request, Some(ADMIN)).await.status,
+        StatusCode::OK
+    );
+    for operator in ["ISEMPTY", "EMPTYSTRING"] {
+        let path = format!(
+            "/api/now/table/incident?sysparm_fields=short_description&sysparm_query={}",
+            urlencode(&format!(
+                "short_descriptionSTARTSWITHEmptiness^description{operator}^ORDERBYshort_description"
+            ))
+        );
+        let reply = sandbox.get(Some(ADMIN), &path).await;
+        assert_eq!(
+            reply.json()["result"],
+            json!([
+                {"short_description": "Emptiness 1"},
+                {"short_description": "Emptiness 2"},
+                {"short_description": "Emptiness 3"},
+            ]),
+            "{operator}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn create_an_incident() {
     let sandbox = Sandbox::start().await;

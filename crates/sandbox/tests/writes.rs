@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -552,4 +554,99 @@ async fn methods_can_be_overridden_by_a_header() {
         sandbox.get(Some(ADMIN), INC1).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// "The database value is in UTC format, while the display value is based on the user's time zone"
+/// (`sysparm_display_value`, c_TableAPI.md), and every demo user's time zone is GMT: writes stamp
+/// the machine's clock in UTC, read back the same either way.
+#[tokio::test]
+async fn writes_stamp_the_time_in_utc() {
+    let sandbox = Sandbox::start().await;
+    let before = utc_now();
+    let reply = patch(
+        &sandbox,
+        ITIL,
+        INC1,
+        json!({"urgency": "1", "comments": "Stamped"}),
+    )
+    .await;
+    let after = utc_now();
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let record = &reply.json()["result"];
+    let updated = record["sys_updated_on"]
+        .as_str()
+        .expect("a time")
+        .to_owned();
+    assert!(
+        before <= updated && updated <= after,
+        "{before} <= {updated} <= {after}"
+    );
+    assert_eq!(record["sys_created_on"], "2024-03-04 09:00:00");
+    let displayed = sandbox
+        .get(
+            Some(ITIL),
+            &format!("{INC1}?sysparm_display_value=true&sysparm_fields=sys_updated_on"),
+        )
+        .await;
+    assert_eq!(displayed.json()["result"]["sys_updated_on"], updated);
+    let path = "/api/now/table/sys_journal_field?sysparm_query=value%3DStamped&sysparm_fields=sys_created_on";
+    let entry = sandbox.get(Some(ITIL), path).await.json()["result"][0].clone();
+    let stamped = entry["sys_created_on"].as_str().expect("a time");
+    assert!(
+        before.as_str() <= stamped && stamped <= after.as_str(),
+        "{stamped}"
+    );
+
+    let before = utc_now();
+    let reply = sandbox
+        .post(
+            Some(ITIL),
+            "/api/now/table/incident",
+            &json!({"short_description": "Stamped on creation"}),
+        )
+        .await;
+    let after = utc_now();
+    let record = &reply.json()["result"];
+    for field in ["sys_created_on", "sys_updated_on", "opened_at"] {
+        let stamped = record[field].as_str().expect("a time");
+        assert!(
+            before.as_str() <= stamped && stamped <= after.as_str(),
+            "{field}: {before} <= {stamped} <= {after}"
+        );
+    }
+}
+
+/// The machine's clock as `YYYY-MM-DD HH:MM:SS` in UTC, to the second.
+fn utc_now() -> String {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is past 1970")
+        .as_secs();
+    let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
+    // Walk the years and months from 1970; slow, but plain.
+    let (mut year, mut day_of_year) = (1970, days);
+    let is_leap = |year: u64| {
+        year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+    };
+    while day_of_year >= if is_leap(year) { 366 } else { 365 } {
+        day_of_year -= if is_leap(year) { 366 } else { 365 };
+        year += 1;
+    }
+    let february = if is_leap(year) { 29 } else { 28 };
+    let month_lengths = [31, february, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let (mut month, mut day) = (1, day_of_year);
+    for length in month_lengths {
+        if day < length {
+            break;
+        }
+        day -= length;
+        month += 1;
+    }
+    format!(
+        "{year:04}-{month:02}-{:02} {:02}:{:02}:{:02}",
+        day + 1,
+        second_of_day / 3600,
+        second_of_day % 3600 / 60,
+        second_of_day % 60
+    )
 }

@@ -67,18 +67,37 @@ impl FileConfig {
         clients.extend(self.zendesk.oauth_clients.iter().cloned());
         clients
     }
+
+    /// A lifetime of zero or less would issue tokens that are dead on arrival, with a negative
+    /// `expires_in`.
+    fn check_lifetimes(&self) -> Result<(), String> {
+        let lifetimes = [
+            ("token_lifetime_secs", self.token_lifetime_secs),
+            (
+                "zendesk.token_lifetime_secs",
+                self.zendesk.token_lifetime_secs,
+            ),
+        ];
+        for (name, lifetime) in lifetimes {
+            if let Some(secs) = lifetime.filter(|secs| *secs < 1) {
+                return Err(format!("{name} must be at least 1, not {secs}"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Reads a `--config` file.
 pub fn read_file_config(path: &Path) -> Result<FileConfig, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|error| CliError::Config {
+    let invalid = |reason: String| CliError::Config {
         path: path.display().to_string(),
-        reason: error.to_string(),
-    })?;
-    serde_json::from_str(&text).map_err(|error| CliError::Config {
-        path: path.display().to_string(),
-        reason: error.to_string(),
-    })
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|error| invalid(error.to_string()))?;
+    let config: FileConfig =
+        serde_json::from_str(&text).map_err(|error| invalid(error.to_string()))?;
+    config.check_lifetimes().map_err(invalid)?;
+    Ok(config)
 }
 
 /// What is wrong with a command line.
@@ -285,6 +304,34 @@ mod tests {
         assert_eq!(merged, ["flare", "flare-relay"]);
         let unknown: Result<FileConfig, _> = serde_json::from_str(r#"{"zendesk": {"tokens": 1}}"#);
         assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn refuses_lifetimes_below_one_second() {
+        let dir = std::env::temp_dir().join(format!("flare-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cases = [
+            (r#"{"token_lifetime_secs": 1}"#, Ok(())),
+            (
+                r#"{"token_lifetime_secs": 0}"#,
+                Err("token_lifetime_secs must be at least 1, not 0"),
+            ),
+            (
+                r#"{"zendesk": {"token_lifetime_secs": -5}}"#,
+                Err("zendesk.token_lifetime_secs must be at least 1, not -5"),
+            ),
+        ];
+        for (case_idx, (text, expected)) in cases.into_iter().enumerate() {
+            let path = dir.join(format!("config-{case_idx}.json"));
+            std::fs::write(&path, text).unwrap();
+            let read = read_file_config(&path).map(|_| ());
+            let expected = expected.map_err(|reason| CliError::Config {
+                path: path.display().to_string(),
+                reason: reason.to_owned(),
+            });
+            assert_eq!(read, expected, "{text}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

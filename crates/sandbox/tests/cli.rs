@@ -1,7 +1,10 @@
-//! The binary: prints the instance URL line the end-to-end tests parse, then serves.
+//! The binary: prints the instance URL line the end-to-end tests parse, reads `--config`, then
+//! serves.
 
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[test]
 fn prints_the_instance_url_and_serves() {
@@ -129,4 +132,66 @@ fn a_closed_stdout_is_logged_and_the_server_keeps_serving() {
     );
     child.kill().expect("the test started this child");
     child.wait().expect("the child exits");
+}
+
+/// A fresh directory under the system's temporary one, for this test alone.
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flare-sandbox-cli-{name}-{}", std::process::id()));
+    match std::fs::remove_dir_all(&dir) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => panic!("cannot clear {}: {error}", dir.display()),
+    }
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 temporary path")
+}
+
+#[test]
+fn a_config_file_with_a_zero_lifetime_stops_the_start() {
+    let dir = fresh_dir("zero-lifetime");
+    let config_path = dir.join("sandbox.json");
+    std::fs::write(&config_path, r#"{"token_lifetime_secs": 0}"#).expect("a config file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flare-sandbox"))
+        .args([
+            "--servicenow",
+            "127.0.0.1:0",
+            "--config",
+            path_arg(&config_path),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut text).map(|_| text)
+    });
+    // Waiting on the exit, bounded: a sandbox that took the file would serve forever.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("a status") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().expect("the test started this child");
+            child.wait().expect("the child exits");
+            panic!("the sandbox started with a zero token lifetime");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stderr = reader
+        .join()
+        .expect("the reader ends")
+        .expect("readable stderr");
+    assert!(!status.success());
+    assert!(
+        stderr.contains("token_lifetime_secs must be at least 1, not 0"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).expect("the test's own directory");
 }

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use crate::oauth::OAuthClientConfig;
+use crate::oauth::{self, OAuthClientConfig};
 
 /// Where the ServiceNow instance listens unless `--servicenow` says otherwise.
 pub const DEFAULT_SERVICENOW_ADDR: &str = "127.0.0.1:8300";
@@ -68,6 +68,23 @@ impl FileConfig {
         clients
     }
 
+    /// Every client the ServiceNow instance registers: the defaults, replaced or joined by the
+    /// configured ones, as `AppState` merges them.
+    pub fn registered_servicenow_clients(&self) -> Vec<OAuthClientConfig> {
+        oauth::clients_with(&self.oauth_clients)
+    }
+
+    /// Every client the Zendesk account registers, as `ZendeskState` merges them.
+    pub fn registered_zendesk_clients(&self) -> Vec<OAuthClientConfig> {
+        oauth::clients_with(&self.zendesk_oauth_clients())
+    }
+
+    /// The ServiceNow instance's access token lifetime in seconds.
+    pub fn servicenow_token_lifetime_secs(&self) -> i64 {
+        self.token_lifetime_secs
+            .unwrap_or(oauth::DEFAULT_TOKEN_LIFETIME_SECS)
+    }
+
     /// A lifetime of zero or less would issue tokens that are dead on arrival, with a negative
     /// `expires_in`.
     fn check_lifetimes(&self) -> Result<(), String> {
@@ -98,6 +115,30 @@ pub fn read_file_config(path: &Path) -> Result<FileConfig, CliError> {
         serde_json::from_str(&text).map_err(|error| invalid(error.to_string()))?;
     config.check_lifetimes().map_err(invalid)?;
     Ok(config)
+}
+
+/// The start-up banner's lines for `clients`: each client_id (with its secret for a confidential
+/// client, as the demo users show their passwords), what kind of client it is, and its redirect
+/// URIs.
+pub fn oauth_client_lines(clients: &[OAuthClientConfig]) -> String {
+    let mut lines = String::new();
+    for client in clients {
+        let described = match &client.client_secret {
+            None => format!("{} (public: PKCE S256, no secret)", client.client_id),
+            Some(secret) => format!(
+                "{} / {secret} (confidential: client secret, PKCE optional)",
+                client.client_id
+            ),
+        };
+        let redirect_uris = match client.redirect_uris.is_empty() {
+            true => "none, so no authorization code grant".to_owned(),
+            false => client.redirect_uris.join(", "),
+        };
+        lines.push_str(&format!(
+            "  {described}\n    redirect URIs: {redirect_uris}\n"
+        ));
+    }
+    lines
 }
 
 /// What is wrong with a command line.
@@ -332,6 +373,34 @@ mod tests {
             assert_eq!(read, expected, "{text}");
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn lists_oauth_clients_for_the_banner() {
+        let config: FileConfig = serde_json::from_str(
+            r#"{"oauth_clients": [{"client_id": "flare-relay", "client_secret": "s", "redirect_uris": ["https://relay.example/cb"]}],
+                "zendesk": {"oauth_clients": [{"client_id": "zd-only", "redirect_uris": []}]}}"#,
+        )
+        .unwrap();
+        let servicenow = oauth_client_lines(&config.registered_servicenow_clients());
+        assert_eq!(
+            servicenow,
+            "  flare (public: PKCE S256, no secret)\n    \
+             redirect URIs: https://*.chromiumapp.org/*, https://*.extensions.allizom.org/*, http://127.0.0.1:*, http://localhost:*\n  \
+             flare-relay / s (confidential: client secret, PKCE optional)\n    \
+             redirect URIs: https://relay.example/cb\n"
+        );
+        let zendesk = oauth_client_lines(&config.registered_zendesk_clients());
+        assert!(
+            zendesk.ends_with(
+                "  flare-relay / s (confidential: client secret, PKCE optional)\n    \
+                 redirect URIs: https://relay.example/cb\n  \
+                 zd-only (public: PKCE S256, no secret)\n    \
+                 redirect URIs: none, so no authorization code grant\n"
+            ),
+            "{zendesk}"
+        );
+        assert_eq!(config.servicenow_token_lifetime_secs(), 1800);
     }
 
     #[test]

@@ -61,6 +61,15 @@ async fn main() -> anyhow::Result<()> {
         ));
     }
     tracing::info!(%instance_url, "ServiceNow instance listening");
+    // The OAuth clients come after every server's demo users, so that the blocks scripts read
+    // (the URL lines and the sign-ins under them) keep their shape.
+    let mut oauth_banner = format!(
+        "ServiceNow OAuth: {instance_url}/oauth_auth.do and /oauth_token.do, access tokens live {} s\n",
+        file_config.servicenow_token_lifetime_secs()
+    );
+    oauth_banner.push_str(&cli::oauth_client_lines(
+        &file_config.registered_servicenow_clients(),
+    ));
     let zendesk = match config.zendesk {
         Some(addr) => {
             let zendesk_listener = tokio::net::TcpListener::bind(addr)
@@ -78,6 +87,17 @@ async fn main() -> anyhow::Result<()> {
                     login.email, login.api_token, login.description
                 ));
             }
+            let zendesk_lifetime = match file_config.zendesk.token_lifetime_secs {
+                Some(secs) => format!("access tokens live {secs} s"),
+                None => "access tokens do not expire".to_owned(),
+            };
+            oauth_banner.push_str(&format!(
+                "Zendesk OAuth: {zendesk_url}/oauth/authorizations/new and /oauth/tokens, \
+                 {zendesk_lifetime} unless a token request sets expires_in\n"
+            ));
+            oauth_banner.push_str(&cli::oauth_client_lines(
+                &file_config.registered_zendesk_clients(),
+            ));
             tracing::info!(%zendesk_url, "Zendesk account listening");
             let zendesk_options = zendesk::ZendeskOptions {
                 oauth_clients: file_config.zendesk_oauth_clients(),
@@ -91,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
+    banner.push_str(&oauth_banner);
     // A parent that closed the pipe must not take the servers down: the banner is news for
     // whoever watches, and the URLs are in the log above as well.
     if let Err(error) = print_banner(&banner) {

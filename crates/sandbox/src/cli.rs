@@ -180,7 +180,8 @@ pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--zendesk 
     \n  --zendesk IP:PORT     also run a Zendesk account there (port 0 picks a free port)\
     \n  --data DIR            keep the state in SQLite in DIR, so it survives restarts\
     \n  --config FILE         JSON: OAuth clients and their redirect URIs, token lifetimes\
-    \n  --seed-incidents N    add N generated incidents to the demo data\
+    \n  --seed-incidents N    add N generated incidents to the demo data when the state is created\
+    \n                        (a --data DIR that already holds a state is used as it is)\
     \n  --rate-limit N        allow each user N REST API requests per hour (default: no limit)\
     \n  --va-webhook URL      where the Virtual Agent API posts its replies (also PUT /sandbox/va/config)";
 

@@ -1,5 +1,5 @@
 //! The binary: prints the instance URL line the end-to-end tests parse and the OAuth clients,
-//! reads `--config`, then serves.
+//! reads `--config`, seeds `--seed-incidents` once into `--data`, then serves.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -446,5 +446,61 @@ fn a_config_file_with_a_zero_lifetime_stops_the_start() {
         stderr.contains("token_lifetime_secs must be at least 1, not 0"),
         "{stderr}"
     );
+    std::fs::remove_dir_all(&dir).expect("the test's own directory");
+}
+
+/// The instance's `X-Total-Count` for incidents, as the admin sees them.
+fn total_incidents(runtime: &tokio::runtime::Runtime, url: &str) -> u64 {
+    runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(format!("{url}/api/now/table/incident?sysparm_limit=1"))
+            .basic_auth("admin", Some("admin"))
+            .send()
+            .await
+            .expect("the sandbox answers");
+        assert_eq!(response.status(), 200);
+        response.headers()["x-total-count"]
+            .to_str()
+            .expect("a text header")
+            .parse()
+            .expect("a count")
+    })
+}
+
+#[test]
+fn seeds_incidents_into_a_new_data_directory_only() {
+    const N_SEEDED: u64 = 100_000;
+    // "N up to 100000 starts in seconds" holds for the release build (about 3 s with --data, see
+    // the README); this debug test build, sharing the machine with the other tests, takes several
+    // times as long, so the bound only catches a hang.
+    const START_TIMEOUT: Duration = Duration::from_secs(180);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let demo = Running::start(&["--servicenow", "127.0.0.1:0"]);
+    let n_demo_incidents = total_incidents(&runtime, &demo.servicenow_url(START_TIMEOUT));
+    demo.stop();
+
+    let dir = fresh_dir("seed");
+    let args = [
+        "--servicenow",
+        "127.0.0.1:0",
+        "--seed-incidents",
+        "100000",
+        "--data",
+        path_arg(&dir),
+    ];
+    // A directory that holds a state is used as it is: restarting with the same command line
+    // must not add another 100000 incidents on every start.
+    for run in ["first start, seeding", "restart with the same --data"] {
+        let started = Instant::now();
+        let sandbox = Running::start(&args);
+        let url = sandbox.servicenow_url(START_TIMEOUT);
+        eprintln!("{run}: the URL came after {:?}", started.elapsed());
+        assert_eq!(
+            total_incidents(&runtime, &url),
+            n_demo_incidents + N_SEEDED,
+            "{run}"
+        );
+        sandbox.stop();
+    }
     std::fs::remove_dir_all(&dir).expect("the test's own directory");
 }

@@ -141,6 +141,7 @@ async fn rate_limit_per_user() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    common::wait_out_the_end_of_the_hour().await;
     for _ in 0..2 {
         let reply = sandbox.get(Some(ADMIN), LIST).await;
         assert_eq!(reply.status, StatusCode::OK);

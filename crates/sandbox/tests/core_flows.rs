@@ -19,7 +19,9 @@ use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
 use flare_core::ticket::StatusCategory;
 use serde_json::json;
 
-use crate::common::{must_send, send, Sandbox, ABEL, ABEL_SYS_ID, ADMIN, ITIL};
+use crate::common::{
+    must_send, send, wait_out_the_end_of_the_hour, Sandbox, ABEL, ABEL_SYS_ID, ADMIN, ITIL,
+};
 
 /// Sends with the core's retry policy and reports the waits it asked for. The caller owns the clock:
 /// here it skips the waits instead of sleeping through a minute-long `Retry-After`.
@@ -403,6 +405,7 @@ async fn a_real_rate_limit_is_reported_with_its_wait() {
     assert!(reply.status.is_success(), "{}", reply.text);
     let beth = client(&sandbox, ITIL);
     let request = beth.list_tickets_request(Table::Incident, &TicketFilter::default(), 1, 0);
+    wait_out_the_end_of_the_hour().await;
     must_send(&request).await;
     let limited = must_send(&request).await;
     let policy = RetryPolicy::default();

@@ -1,6 +1,7 @@
 //! The admin API's fault injection and the per-user rate limit apply to the Virtual Agent
 //! endpoint as they do to the Table API (`inbound-REST-API-rate-limiting.md`).
 
+mod common;
 mod va_support;
 
 use reqwest::StatusCode;
@@ -67,6 +68,7 @@ async fn the_rate_limit_counts_integration_requests() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    common::wait_out_the_end_of_the_hour().await;
 
     let allowed = sandbox
         .integration()

@@ -445,6 +445,52 @@ async fn a_create_whose_answer_was_lost_is_looked_up_not_filed_twice() {
 }
 
 #[wasm_bindgen_test]
+async fn a_lost_create_that_the_lookup_does_not_find_is_sent_again() {
+    let n_posts = std::rc::Rc::new(std::cell::Cell::new(0));
+    let posts = n_posts.clone();
+    let platform = fake_network(move |request| match request.method {
+        Method::Post => {
+            posts.set(posts.get() + 1);
+            match posts.get() {
+                1 => Err(BrowserError::Network("Failed to fetch".into())),
+                _ => Ok(json_response(
+                    201,
+                    json!({"result": {"sys_id": "a1", "number": "INC0010043", "short_description": "Payroll run fails",
+                                      "state": "1", "correlation_id": "flare-07070707070707070707070707070707"}}),
+                )),
+            }
+        }
+        // Nothing was committed: the lookup by correlation id finds nothing.
+        _ => Ok(json_response(200, json!({"result": []}))),
+    });
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    popup.input("short_description", "Payroll run fails");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("the created incident", |popup| {
+            popup.text_of("[role=status]").contains("INC0010043")
+                || popup.find("[role=alert]").is_some()
+        })
+        .await;
+    assert_eq!(popup.text_of("[role=alert]"), "", "no error is shown");
+    assert!(popup.text_of("[role=status]").contains("INC0010043"));
+    assert_eq!(n_posts.get(), 2, "created again after the lookup, once");
+    let methods: Vec<Method> = popup
+        .platform
+        .requests
+        .borrow()
+        .iter()
+        .map(|request| request.method)
+        .collect();
+    assert_eq!(methods, [Method::Post, Method::Get, Method::Post]);
+}
+
+#[wasm_bindgen_test]
 async fn rate_limited_reads_wait_and_retry() {
     let n_calls = std::rc::Rc::new(std::cell::Cell::new(0));
     let calls = n_calls.clone();

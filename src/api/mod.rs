@@ -133,27 +133,37 @@ pub async fn create_incident(
         &correlation_id,
     );
     let policy = interactive_policy();
+    // The failed create that sent Flare looking, while the lookup is under way.
+    let mut failure: Option<Result<HttpResponse, BrowserError>> = None;
     for attempt in 1.. {
         let request = create.request();
         let sent = platform.send(request).await;
-        let outcome = attempt_outcome(&sent)?;
-        let step = create.handle(outcome);
-        let wait = match step {
+        match create.handle(attempt_outcome(&sent)?) {
             CreateStep::Done(ticket) => return Ok(*ticket),
             CreateStep::Failed(error) => return Err(error.into()),
-            // SafeCreate made the create safe to repeat, so the policy may treat it as idempotent.
-            CreateStep::Again => policy.decide(
-                Method::Get,
-                attempt,
-                outcome,
-                platform.now_ms(),
-                jitter(platform),
-            ),
+            CreateStep::Again => {}
+        }
+        // A lookup that found nothing is no failure of its own: whether to create again follows
+        // the failure that made Flare look (and its answer is what the user sees on giving up).
+        let found_nothing =
+            matches!(&sent, Ok(response) if response.status < 500 && response.status != 429);
+        let cause = match failure.take() {
+            Some(earlier) if found_nothing => earlier,
+            _ => sent,
         };
+        // SafeCreate made the create safe to repeat, so the policy may treat it as idempotent.
+        let wait = policy.decide(
+            Method::Get,
+            attempt,
+            attempt_outcome(&cause)?,
+            platform.now_ms(),
+            jitter(platform),
+        );
         match wait {
             RetryDecision::RetryAfter(millis) => platform.sleep(millis).await?,
-            RetryDecision::GiveUp => return Err(give_up_error(&servicenow, sent)),
+            RetryDecision::GiveUp => return Err(give_up_error(&servicenow, cause)),
         }
+        failure = Some(cause);
     }
     unreachable!("the retry policy gives up after a bounded number of attempts")
 }

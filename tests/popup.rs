@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 use flare::browser::{BrowserError, LocalFuture, PageContext, Platform, PlatformHandle};
 use flare::popup::Popup;
@@ -26,13 +27,58 @@ struct FakePlatform {
     sleeps: RefCell<Vec<u64>>,
     respond: Responder,
     grant_permission: bool,
+    /// While closed, creates (POSTs) get no answer yet.
+    posts: Gate,
+}
+
+/// Holds replies back until the test opens it, so a test can act while a request is pending.
+#[derive(Clone, Default)]
+struct Gate(Rc<RefCell<GateState>>);
+
+#[derive(Default)]
+struct GateState {
+    closed: bool,
+    waiting: Vec<Waker>,
+}
+
+impl Gate {
+    fn close(&self) {
+        self.0.borrow_mut().closed = true;
+    }
+
+    fn open(&self) {
+        let waiting = {
+            let mut state = self.0.borrow_mut();
+            state.closed = false;
+            std::mem::take(&mut state.waiting)
+        };
+        waiting.into_iter().for_each(Waker::wake);
+    }
+
+    async fn passed(&self) {
+        std::future::poll_fn(|context| {
+            let mut state = self.0.borrow_mut();
+            if state.closed {
+                state.waiting.push(context.waker().clone());
+                return Poll::Pending;
+            }
+            Poll::Ready(())
+        })
+        .await
+    }
 }
 
 impl Platform for FakePlatform {
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>> {
         let response = (self.respond)(&request);
+        let gate = (request.method == Method::Post).then(|| self.posts.clone());
         self.requests.borrow_mut().push(request);
-        Box::pin(async move { response })
+        Box::pin(async move {
+            if let Some(gate) = gate {
+                gate.passed().await;
+            }
+            response
+        })
     }
 
     fn load(&self, key: &str) -> LocalFuture<Result<Option<Value>, BrowserError>> {
@@ -141,6 +187,7 @@ fn fake_network(
         sleeps: RefCell::default(),
         respond: Box::new(respond),
         grant_permission: true,
+        posts: Gate::default(),
     }
 }
 
@@ -189,6 +236,13 @@ impl Mounted {
             .unwrap()
             .as_string()
             .unwrap_or_default()
+    }
+
+    fn is_disabled(&self, name: &str) -> bool {
+        self.find(&format!("[name={name}]"))
+            .unwrap_or_else(|| panic!("no field {name}"))
+            .matches(":disabled")
+            .unwrap()
     }
 
     fn click_button(&self, label: &str) {
@@ -453,11 +507,7 @@ async fn a_lost_create_that_the_lookup_does_not_find_is_sent_again() {
             posts.set(posts.get() + 1);
             match posts.get() {
                 1 => Err(BrowserError::Network("Failed to fetch".into())),
-                _ => Ok(json_response(
-                    201,
-                    json!({"result": {"sys_id": "a1", "number": "INC0010043", "short_description": "Payroll run fails",
-                                      "state": "1", "correlation_id": "flare-07070707070707070707070707070707"}}),
-                )),
+                _ => Ok(created("INC0010043", "Payroll run fails")),
             }
         }
         // Nothing was committed: the lookup by correlation id finds nothing.
@@ -488,6 +538,99 @@ async fn a_lost_create_that_the_lookup_does_not_find_is_sent_again() {
         .map(|request| request.method)
         .collect();
     assert_eq!(methods, [Method::Post, Method::Get, Method::Post]);
+}
+
+fn created(number: &str, title: &str) -> HttpResponse {
+    json_response(
+        201,
+        json!({"result": {"sys_id": "a1", "number": number, "short_description": title,
+                          "state": "1", "correlation_id": "flare-07070707070707070707070707070707"}}),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn the_form_is_locked_while_filing_and_what_changed_meanwhile_is_kept() {
+    let platform = fake(|request| match request.method {
+        Method::Post => created("INC0010044", "Payroll run fails"),
+        _ => json_response(200, json!({"result": []})),
+    });
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    platform.posts.close();
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    popup.input("short_description", "Payroll run fails");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("the pending create", |popup| {
+            popup.text_of("[role=status]").contains("Creating")
+        })
+        .await;
+    for name in ["short_description", "description", "urgency", "impact"] {
+        assert!(popup.is_disabled(name), "{name} is locked while filing");
+    }
+    // Whatever still reaches the form meanwhile (a script, another view) is not wiped.
+    popup.input("description", "Typed while filing");
+    popup.platform.posts.open();
+    popup
+        .wait_for("the created incident", |popup| {
+            popup.text_of("[role=status]").contains("INC0010044")
+        })
+        .await;
+    popup
+        .wait_for("the form unlocked", |popup| {
+            !popup.is_disabled("short_description")
+        })
+        .await;
+    assert_eq!(popup.value("description"), "Typed while filing");
+    popup
+        .wait_for("the changed draft saved", |popup| {
+            popup
+                .platform
+                .storage
+                .borrow()
+                .get("draft:incident")
+                .is_some_and(|draft| draft["description"] == "Typed while filing")
+        })
+        .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_filed_incident_clears_the_form_and_the_draft() {
+    let platform = fake(|request| match request.method {
+        Method::Post => created("INC0010045", "Payroll run fails"),
+        _ => json_response(200, json!({"result": []})),
+    });
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    popup.input("short_description", "Payroll run fails");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("the created incident", |popup| {
+            popup.text_of("[role=status]").contains("INC0010045")
+        })
+        .await;
+    popup
+        .wait_for("the form blanked", |popup| {
+            popup.value("short_description").is_empty()
+        })
+        .await;
+    popup
+        .wait_for("the draft removed", |popup| {
+            popup
+                .platform
+                .storage
+                .borrow()
+                .get("draft:incident")
+                .is_none_or(|draft| draft["short_description"] == "")
+        })
+        .await;
 }
 
 #[wasm_bindgen_test]

@@ -105,21 +105,30 @@ pub fn NewIncidentForm(
         });
     });
 
-    let create = Action::new_unsync(move |incident: &NewIncident| {
-        let (platform, connection, incident) =
-            (platform.clone(), connection.clone(), incident.clone());
-        async move {
-            let ticket = api::create_incident(&platform, &connection, incident).await?;
-            // Filed: the draft has done its job. On failure it stays, so nothing typed is lost.
-            apply(IncidentDraft {
-                urgency: Level::Medium.code().to_owned(),
-                impact: Level::Medium.code().to_owned(),
-                ..IncidentDraft::default()
-            });
-            let _ = platform.remove(DRAFT_KEY).await;
-            Ok::<Ticket, api::AppError>(ticket)
-        }
-    });
+    let create = Action::new_unsync(
+        move |(submitted, incident): &(IncidentDraft, NewIncident)| {
+            let (platform, connection, submitted, incident) = (
+                platform.clone(),
+                connection.clone(),
+                submitted.clone(),
+                incident.clone(),
+            );
+            async move {
+                let ticket = api::create_incident(&platform, &connection, incident).await?;
+                // Filed: the draft has done its job, unless it changed meanwhile; then it is new work.
+                // On failure it stays, so nothing typed is lost.
+                if untrack(current_draft) == submitted {
+                    apply(IncidentDraft {
+                        urgency: Level::Medium.code().to_owned(),
+                        impact: Level::Medium.code().to_owned(),
+                        ..IncidentDraft::default()
+                    });
+                    let _ = platform.remove(DRAFT_KEY).await;
+                }
+                Ok::<Ticket, api::AppError>(ticket)
+            }
+        },
+    );
 
     let level =
         |signal: RwSignal<String>| move || Level::from_code(&signal.get()).unwrap_or(Level::Medium);
@@ -131,13 +140,14 @@ pub fn NewIncidentForm(
         if title.is_empty() {
             return;
         }
-        create.dispatch(NewIncident {
+        let incident = NewIncident {
             short_description: title,
             description: description.get_untracked(),
             urgency: level(urgency)(),
             impact: level(impact)(),
             caller_id: String::new(),
-        });
+        };
+        create.dispatch((untrack(current_draft), incident));
     };
     let level_options = || {
         Level::ALL
@@ -160,21 +170,24 @@ pub fn NewIncidentForm(
     };
     view! {
         <form class="new-incident" on:submit=submit>
-            <label>
-                "Short description"
-                <input type="text" name="short_description" maxlength="160" bind:value=short_description/>
-            </label>
-            {move || missing_title.get().then(|| view! { <p role="alert" class="error">"Say in one line what is wrong."</p> })}
-            <label>
-                "Description"
-                <textarea name="description" rows="5" bind:value=description></textarea>
-            </label>
-            <div class="row">
-                <label>"Urgency" <select name="urgency" bind:value=urgency>{level_options()}</select></label>
-                <label>"Impact" <select name="impact" bind:value=impact>{level_options()}</select></label>
-            </div>
-            <p class="priority">"Priority: " <output name="priority">{priority}</output></p>
-            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create incident"</button>
+            // Nothing can be typed while the incident is being filed, so nothing typed is lost when it is.
+            <fieldset disabled=move || create.pending().get()>
+                <label>
+                    "Short description"
+                    <input type="text" name="short_description" maxlength="160" bind:value=short_description/>
+                </label>
+                {move || missing_title.get().then(|| view! { <p role="alert" class="error">"Say in one line what is wrong."</p> })}
+                <label>
+                    "Description"
+                    <textarea name="description" rows="5" bind:value=description></textarea>
+                </label>
+                <div class="row">
+                    <label>"Urgency" <select name="urgency" bind:value=urgency>{level_options()}</select></label>
+                    <label>"Impact" <select name="impact" bind:value=impact>{level_options()}</select></label>
+                </div>
+                <p class="priority">"Priority: " <output name="priority">{priority}</output></p>
+                <button type="submit" class="primary">"Create incident"</button>
+            </fieldset>
             <div aria-live="polite">
                 {move || create.pending().get().then(|| view! { <p role="status">"Creating the incident…"</p> })}
                 {outcome}

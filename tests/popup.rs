@@ -634,6 +634,52 @@ async fn a_filed_incident_clears_the_form_and_the_draft() {
 }
 
 #[wasm_bindgen_test]
+async fn a_create_finishing_while_my_incidents_is_shown_is_reported_on_return() {
+    let platform = fake(|request| match request.method {
+        Method::Post => created("INC0010046", "Payroll run fails"),
+        _ => json_response(200, json!({"result": []})),
+    });
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    platform.posts.close();
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    popup.input("short_description", "Payroll run fails");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("the pending create", |popup| {
+            popup.text_of("[role=status]").contains("Creating")
+        })
+        .await;
+    popup.click_button("My incidents");
+    popup
+        .wait_for("my incidents", |popup| {
+            popup.text_of(".my-incidents").contains("not reported any")
+        })
+        .await;
+    popup.platform.posts.open();
+    for _ in 0..20 {
+        tick().await;
+    }
+    popup.click_button("New incident");
+    popup
+        .wait_for("the created incident", |popup| {
+            popup.text_of("[role=status]").contains("INC0010046")
+        })
+        .await;
+    let n_posts = popup
+        .platform
+        .requests
+        .borrow()
+        .iter()
+        .filter(|request| request.method == Method::Post)
+        .count();
+    assert_eq!(n_posts, 1);
+}
+
+#[wasm_bindgen_test]
 async fn rate_limited_reads_wait_and_retry() {
     let n_calls = std::rc::Rc::new(std::cell::Cell::new(0));
     let calls = n_calls.clone();

@@ -87,6 +87,9 @@ fn Connected(
         }
     };
     let new_incident_connection = connection.clone();
+    // The incident form stays mounted while hidden, so a create running when the user looks at
+    // their incidents still shows its result (and clears the draft) when they come back. The list
+    // is built each time it is shown, so it includes what was just filed.
     view! {
         <p class="account">
             <span>"Signed in to " <strong>{host}</strong> " as " <strong>{user_name}</strong></span>
@@ -96,9 +99,13 @@ fn Connected(
             {tab(View::NewIncident, "New incident")}
             {tab(View::MyIncidents, "My incidents")}
         </nav>
-        {move || match current.get() {
-            View::NewIncident => view! { <NewIncidentForm connection=new_incident_connection.clone()/> }.into_any(),
-            View::MyIncidents => view! { <MyIncidents connection=connection.clone()/> }.into_any(),
-        }}
+        <div role="tabpanel" aria-label="New incident" hidden=move || current.get() != View::NewIncident>
+            <NewIncidentForm connection=new_incident_connection/>
+        </div>
+        <Show when=move || current.get() == View::MyIncidents>
+            <div role="tabpanel" aria-label="My incidents">
+                <MyIncidents connection=connection.clone()/>
+            </div>
+        </Show>
     }
 }

@@ -29,6 +29,8 @@ struct FakePlatform {
     grant_permission: bool,
     /// While closed, creates (POSTs) get no answer yet.
     posts: Gate,
+    /// While closed, the page the user is on is not known yet.
+    page: Gate,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -116,7 +118,9 @@ impl Platform for FakePlatform {
     }
 
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
-        Box::pin(async {
+        let gate = self.page.clone();
+        Box::pin(async move {
+            gate.passed().await;
             Ok(PageContext {
                 title: "Payroll portal".to_owned(),
                 url: "https://payroll.example.com/run".to_owned(),
@@ -188,6 +192,7 @@ fn fake_network(
         respond: Box::new(respond),
         grant_permission: true,
         posts: Gate::default(),
+        page: Gate::default(),
     }
 }
 
@@ -677,6 +682,38 @@ async fn a_create_finishing_while_my_incidents_is_shown_is_reported_on_return() 
         .filter(|request| request.method == Method::Post)
         .count();
     assert_eq!(n_posts, 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_form_cannot_be_typed_in_before_the_draft_is_in() {
+    let platform = fake(|_| json_response(200, json!({"result": []})));
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    platform.page.close();
+    let popup = mount(platform);
+    popup
+        .wait_for("the incident form", |popup| {
+            popup.find("[name=short_description]").is_some()
+        })
+        .await;
+    for _ in 0..20 {
+        tick().await;
+    }
+    for name in ["short_description", "description", "urgency", "impact"] {
+        assert!(
+            popup.is_disabled(name),
+            "{name} waits for the draft, or what is typed is overwritten"
+        );
+    }
+    popup.platform.page.open();
+    popup.wait_for_prefilled_form().await;
+    popup
+        .wait_for("the form unlocked", |popup| {
+            !popup.is_disabled("short_description")
+        })
+        .await;
 }
 
 #[wasm_bindgen_test]

@@ -170,8 +170,9 @@ pub fn NewIncidentForm(
     };
     view! {
         <form class="new-incident" on:submit=submit>
-            // Nothing can be typed while the incident is being filed, so nothing typed is lost when it is.
-            <fieldset disabled=move || create.pending().get()>
+            // Nothing can be typed before the draft is in (it would be overwritten) or while the
+            // incident is being filed (it would be cleared).
+            <fieldset disabled=move || !draft_ready.get() || create.pending().get()>
                 <label>
                     "Short description"
                     <input type="text" name="short_description" maxlength="160" bind:value=short_description/>

@@ -716,6 +716,75 @@ async fn the_form_cannot_be_typed_in_before_the_draft_is_in() {
         .await;
 }
 
+/// A page of my incidents numbered from `first`, with the `X-Total-Count` the instance sent.
+fn incident_page(first: u64, n_incidents: u64, total: u64) -> HttpResponse {
+    let records: Vec<Value> = (first..first + n_incidents)
+        .map(|idx| {
+            json!({"sys_id": format!("s{idx}"), "number": format!("INC{idx:07}"),
+                   "short_description": format!("Incident {idx}"), "state": "1"})
+        })
+        .collect();
+    let mut response = json_response(200, json!({ "result": records }));
+    response
+        .headers
+        .push(("X-Total-Count".into(), total.to_string()));
+    response
+}
+
+/// Opens My incidents, whose first page has 20 of 25, and goes to the older page, which `older`
+/// answers (the instance changed in between).
+async fn open_older_page(older: impl Fn() -> HttpResponse + 'static) -> Mounted {
+    let platform = fake(
+        move |request| match request.url.contains("sysparm_offset=20") {
+            true => older(),
+            false => incident_page(0, 20, 25),
+        },
+    );
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    popup.click_button("My incidents");
+    popup
+        .wait_for("the first page", |popup| {
+            popup.text_of(".pager").contains("1–20 of 25")
+        })
+        .await;
+    popup.click_button("Older");
+    popup
+}
+
+#[wasm_bindgen_test]
+async fn an_older_page_behind_its_total_count_is_shown() {
+    let popup = open_older_page(|| incident_page(20, 1, 5)).await;
+    popup
+        .wait_for("the older page", |popup| {
+            popup.text_of(".tickets").contains("INC0000020")
+        })
+        .await;
+    assert_eq!(popup.text_of(".pager span"), "21–21 of 21");
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_older_page_offers_the_way_back() {
+    let popup = open_older_page(|| incident_page(20, 0, 20)).await;
+    popup
+        .wait_for("the empty page", |popup| {
+            popup
+                .text_of(".my-incidents")
+                .contains("No more incidents here")
+        })
+        .await;
+    popup.click_button("Back to the first page");
+    popup
+        .wait_for("the first page again", |popup| {
+            popup.text_of(".tickets").contains("INC0000000")
+        })
+        .await;
+}
+
 #[wasm_bindgen_test]
 async fn rate_limited_reads_wait_and_retry() {
     let n_calls = std::rc::Rc::new(std::cell::Cell::new(0));

@@ -22,12 +22,31 @@ pub fn MyIncidents(
         async move { api::my_incidents(&platform, &connection, offset).await }
     });
     let page_view = move |page: Page<Ticket>| {
-        if page.items.is_empty() {
+        let current = offset.get_untracked();
+        if page.items.is_empty() && current == 0 {
             return view! { <p class="empty">"You have not reported any incidents yet."</p> }
                 .into_any();
         }
+        // Incidents can go away between pages (closed, reassigned): show the way back.
+        if page.items.is_empty() {
+            return view! {
+                <p class="empty">"No more incidents here."</p>
+                <div class="pager">
+                    <button type="button" on:click=move |_| set_offset.set(0)>"Back to the first page"</button>
+                </div>
+            }
+            .into_any();
+        }
         let next_offset = page.next_offset;
-        let current = offset.get_untracked();
+        // The total can be behind the page (incidents went away meanwhile): count what came.
+        let last_shown = current.saturating_add(page.items.len() as u64);
+        let range = page.total.map(|total| {
+            format!(
+                "{}–{last_shown} of {}",
+                current.saturating_add(1),
+                total.max(last_shown)
+            )
+        });
         view! {
             <ul class="tickets" aria-label="My incidents">
                 {page.items.into_iter().map(|ticket| view! { <TicketRow ticket/> }).collect_view()}
@@ -36,7 +55,7 @@ pub fn MyIncidents(
                 <button type="button" disabled=current == 0 on:click=move |_| set_offset.set(current.saturating_sub(u64::from(PAGE_SIZE)))>
                     "Newer"
                 </button>
-                {page.total.map(|total| view! { <span>{format!("{}–{} of {total}", current + 1, current + u64::from(PAGE_SIZE).min(total - current))}</span> })}
+                {range.map(|range| view! { <span>{range}</span> })}
                 <button type="button" disabled=next_offset.is_none() on:click=move |_| set_offset.set(next_offset.unwrap_or(current))>
                     "Older"
                 </button>

@@ -31,6 +31,8 @@ struct FakePlatform {
     posts: Gate,
     /// While closed, the page the user is on is not known yet.
     page: Gate,
+    /// While closed, removals from storage have not finished yet.
+    removals: Gate,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -40,6 +42,8 @@ struct Gate(Rc<RefCell<GateState>>);
 #[derive(Default)]
 struct GateState {
     closed: bool,
+    /// How many may pass while it is closed.
+    n_passes: usize,
     waiting: Vec<Waker>,
 }
 
@@ -57,9 +61,23 @@ impl Gate {
         waiting.into_iter().for_each(Waker::wake);
     }
 
+    /// Lets the first waiter (or the next one to come) through; the gate stays closed.
+    fn let_one_through(&self) {
+        let waiting = {
+            let mut state = self.0.borrow_mut();
+            state.n_passes += 1;
+            std::mem::take(&mut state.waiting)
+        };
+        waiting.into_iter().for_each(Waker::wake);
+    }
+
     async fn passed(&self) {
         std::future::poll_fn(|context| {
             let mut state = self.0.borrow_mut();
+            if state.closed && state.n_passes > 0 {
+                state.n_passes -= 1;
+                return Poll::Ready(());
+            }
             if state.closed {
                 state.waiting.push(context.waker().clone());
                 return Poll::Pending;
@@ -95,7 +113,11 @@ impl Platform for FakePlatform {
 
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
         self.storage.borrow_mut().remove(key);
-        Box::pin(async { Ok(()) })
+        let gate = self.removals.clone();
+        Box::pin(async move {
+            gate.passed().await;
+            Ok(())
+        })
     }
 
     fn request_host_permission(&self, _pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
@@ -193,6 +215,7 @@ fn fake_network(
         grant_permission: true,
         posts: Gate::default(),
         page: Gate::default(),
+        removals: Gate::default(),
     }
 }
 
@@ -783,6 +806,33 @@ async fn an_empty_older_page_offers_the_way_back() {
             popup.text_of(".tickets").contains("INC0000000")
         })
         .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_double_click_on_disconnect_disconnects_once() {
+    let platform = fake(|_| json_response(200, json!({"result": []})));
+    platform
+        .storage
+        .borrow_mut()
+        .insert("connection".into(), saved_connection());
+    platform.removals.close();
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    // Both clicks land before the button can show that it is busy.
+    popup.click_button("Disconnect");
+    popup.click_button("Disconnect");
+    popup.platform.removals.let_one_through();
+    popup
+        .wait_for("the connect form", |popup| {
+            popup.find("[name=instance]").is_some()
+        })
+        .await;
+    popup.platform.removals.let_one_through();
+    for _ in 0..20 {
+        tick().await;
+    }
+    assert!(popup.find("[name=instance]").is_some());
+    assert!(popup.platform.storage.borrow().get("connection").is_none());
 }
 
 #[wasm_bindgen_test]

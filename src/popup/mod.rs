@@ -66,13 +66,20 @@ fn Connected(
     let (current, set_current) = signal(View::NewIncident);
     let host = connection.instance.host().to_owned();
     let user_name = connection.user.name.clone();
-    let disconnect = move |_| {
+    let disconnect = Action::new_unsync(move |_: &()| {
         let platform = platform.clone();
-        spawn_local(async move {
+        async move {
             // Forgetting can only fail if storage is broken; the user still wants to leave.
             let _ = api::forget_connection(&platform).await;
             on_disconnect.run(());
-        });
+        }
+    });
+    // A second click before the button shows as disabled must not disconnect twice: the first
+    // one disposes this view and the callback with it.
+    let on_disconnect_click = move |_| {
+        if !disconnect.pending().get_untracked() {
+            disconnect.dispatch(());
+        }
     };
     let tab = move |view: View, label: &'static str| {
         view! {
@@ -93,7 +100,9 @@ fn Connected(
     view! {
         <p class="account">
             <span>"Signed in to " <strong>{host}</strong> " as " <strong>{user_name}</strong></span>
-            <button type="button" class="link" on:click=disconnect>"Disconnect"</button>
+            <button type="button" class="link" disabled=move || disconnect.pending().get() on:click=on_disconnect_click>
+                "Disconnect"
+            </button>
         </p>
         <nav role="tablist" aria-label="Views">
             {tab(View::NewIncident, "New incident")}

@@ -295,7 +295,7 @@ impl Mounted {
 
     async fn fill_connect_form(&self, instance: &str) {
         self.wait_for("the connect form", |popup| {
-            popup.find("[name=instance]").is_some()
+            popup.find("[name=instance]").is_some() && !popup.is_disabled("instance")
         })
         .await;
         self.input("instance", instance);
@@ -386,6 +386,15 @@ async fn a_working_connection_is_saved_and_opens_the_incident_form() {
         .expect("saved");
     assert_eq!(saved["instance"], "https://acme.service-now.com");
     assert_eq!(saved["user"]["sys_id"], "62826bf03710200044e0bfc8bcbe5df1");
+    assert!(
+        popup
+            .platform
+            .storage
+            .borrow()
+            .get("draft:connect")
+            .is_none(),
+        "the connect draft is done with once the connection is saved"
+    );
     popup
         .wait_for("the page title", |popup| {
             popup.value("short_description") == "Payroll portal"
@@ -833,6 +842,49 @@ async fn a_double_click_on_disconnect_disconnects_once() {
     }
     assert!(popup.find("[name=instance]").is_some());
     assert!(popup.platform.storage.borrow().get("connection").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_connect_form_keeps_address_and_user_name_but_never_the_password() {
+    let popup = mount(fake(|_| panic!("nothing is sent while typing")));
+    popup.fill_connect_form("acme").await;
+    popup
+        .wait_for("the connect draft saved", |popup| {
+            popup
+                .platform
+                .storage
+                .borrow()
+                .get("draft:connect")
+                .is_some_and(|draft| {
+                    draft["instance"] == "acme" && draft["username"] == "abel.tuter"
+                })
+        })
+        .await;
+    let stored = Value::Object(
+        popup
+            .platform
+            .storage
+            .borrow()
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    );
+    assert!(
+        !stored.to_string().contains("pw"),
+        "the password is never stored: {stored}"
+    );
+
+    // The popup closed; the next one finds the fields as they were.
+    let reopened = fake(|_| panic!("nothing is sent while restoring"));
+    *reopened.storage.borrow_mut() = popup.platform.storage.borrow().clone();
+    let reopened = mount(reopened);
+    reopened
+        .wait_for("the restored fields", |popup| {
+            popup.find("[name=instance]").is_some() && popup.value("instance") == "acme"
+        })
+        .await;
+    assert_eq!(reopened.value("username"), "abel.tuter");
+    assert_eq!(reopened.value("password"), "");
 }
 
 #[wasm_bindgen_test]

@@ -2,10 +2,25 @@
 
 use flare_core::auth::Credentials;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{self, AppError, Connection};
 use crate::browser::PlatformHandle;
 use crate::ui::errors::describe;
+
+/// Storage key of the connect form's unsent fields.
+pub const DRAFT_KEY: &str = "draft:connect";
+
+/// What the user typed into the connect form, so a popup closed half-way keeps it; dropped once
+/// the connection is saved. Never the password: it is stored only inside a tested connection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectDraft {
+    /// The instance address as typed.
+    pub instance: String,
+    /// The user name as typed.
+    pub username: String,
+}
 
 /// What the user asked for: only test, or test and then save.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,6 +40,40 @@ pub fn ConnectForm(
     let instance = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let (draft_ready, set_draft_ready) = signal(false);
+
+    let loader = platform.clone();
+    spawn_local(async move {
+        let saved = loader
+            .load(DRAFT_KEY)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|value| serde_json::from_value::<ConnectDraft>(value).ok());
+        if let Some(draft) = saved {
+            instance.set(draft.instance);
+            username.set(draft.username);
+        }
+        set_draft_ready.set(true);
+    });
+
+    // A popup closes as soon as it loses focus: keep the address and user name as they are typed.
+    let saver = platform.clone();
+    Effect::new(move || {
+        let draft = ConnectDraft {
+            instance: instance.get(),
+            username: username.get(),
+        };
+        if !draft_ready.get() {
+            return;
+        }
+        let saver = saver.clone();
+        let value = serde_json::to_value(&draft).expect("a draft always serialises");
+        spawn_local(async move {
+            let _ = saver.save(DRAFT_KEY, value).await;
+        });
+    });
+
     let connect = Action::new_unsync(
         move |(intent, instance, credentials): &(Intent, String, Credentials)| {
             let (platform, intent, instance, credentials) = (
@@ -37,6 +86,7 @@ pub fn ConnectForm(
                 let connection = api::test_connection(&platform, &instance, credentials).await?;
                 if intent == Intent::Save {
                     api::save_connection(&platform, &connection).await?;
+                    let _ = platform.remove(DRAFT_KEY).await;
                     on_connected.run(connection.clone());
                 }
                 Ok::<_, AppError>((intent, connection))
@@ -71,24 +121,27 @@ pub fn ConnectForm(
             }
         >
             <h2>"Connect to ServiceNow"</h2>
-            <label>
-                "Instance address"
-                <input type="text" name="instance" placeholder="acme or acme.service-now.com" autocomplete="url" required bind:value=instance/>
-            </label>
-            <label>
-                "User name"
-                <input type="text" name="username" autocomplete="username" required bind:value=username/>
-            </label>
-            <label>
-                "Password"
-                <input type="password" name="password" autocomplete="current-password" required bind:value=password/>
-            </label>
-            <div class="actions">
-                <button type="button" disabled=move || connect.pending().get() on:click=move |_| run(Intent::Test)>
-                    "Test connection"
-                </button>
-                <button type="submit" class="primary" disabled=move || connect.pending().get()>"Save"</button>
-            </div>
+            // Nothing can be typed before the draft is in, or it would be overwritten.
+            <fieldset disabled=move || !draft_ready.get()>
+                <label>
+                    "Instance address"
+                    <input type="text" name="instance" placeholder="acme or acme.service-now.com" autocomplete="url" required bind:value=instance/>
+                </label>
+                <label>
+                    "User name"
+                    <input type="text" name="username" autocomplete="username" required bind:value=username/>
+                </label>
+                <label>
+                    "Password"
+                    <input type="password" name="password" autocomplete="current-password" required bind:value=password/>
+                </label>
+                <div class="actions">
+                    <button type="button" disabled=move || connect.pending().get() on:click=move |_| run(Intent::Test)>
+                        "Test connection"
+                    </button>
+                    <button type="submit" class="primary" disabled=move || connect.pending().get()>"Save"</button>
+                </div>
+            </fieldset>
             <div aria-live="polite">
                 {move || connect.pending().get().then(|| view! { <p role="status">"Checking the connection…"</p> })}
                 {outcome}

@@ -371,6 +371,16 @@ async fn a_declined_permission_is_explained() {
 async fn a_working_connection_is_saved_and_opens_the_incident_form() {
     let popup = mount(fake(|_| json_response(200, abel())));
     popup.fill_connect_form("acme").await;
+    // As with a real instance, the typing is saved long before the connection test answers.
+    popup
+        .wait_for("the connect draft saved", |popup| {
+            popup
+                .platform
+                .storage
+                .borrow()
+                .contains_key("draft:connect")
+        })
+        .await;
     popup.click_button("Save");
     popup
         .wait_for("the incident form", |popup| {

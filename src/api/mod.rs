@@ -2,12 +2,13 @@
 //! the reply. Components call these and never build a URL.
 
 use flare_core::auth::Credentials;
+use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
 use flare_core::error::CoreError;
-use flare_core::http::{HttpRequest, HttpResponse, Method};
+use flare_core::http::{HttpRequest, HttpResponse};
 use flare_core::instance::InstanceUrl;
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::{NewIncident, SafeCreate, ServiceNow, Table, User};
-use flare_core::retry::{Attempt, CreateStep, RetryDecision, RetryPolicy};
+use flare_core::retry::RetryPolicy;
 use flare_core::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 
@@ -126,46 +127,13 @@ pub async fn create_incident(
         ..incident
     };
     let correlation_id = format!("flare-{}", hex(&platform.random_bytes()?));
-    let mut create = SafeCreate::new(
-        servicenow.clone(),
+    let create = SafeCreate::new(
+        servicenow,
         Table::Incident,
         incident.fields(),
         &correlation_id,
     );
-    let policy = interactive_policy();
-    // The failed create that sent Flare looking, while the lookup is under way.
-    let mut failure: Option<Result<HttpResponse, BrowserError>> = None;
-    for attempt in 1.. {
-        let request = create.request();
-        let sent = platform.send(request).await;
-        match create.handle(attempt_outcome(&sent)?) {
-            CreateStep::Done(ticket) => return Ok(*ticket),
-            CreateStep::Failed(error) => return Err(error.into()),
-            CreateStep::Again => {}
-        }
-        // A lookup that found nothing is no failure of its own: whether to create again follows
-        // the failure that made Flare look (and its answer is what the user sees on giving up).
-        let found_nothing =
-            matches!(&sent, Ok(response) if response.status < 500 && response.status != 429);
-        let cause = match failure.take() {
-            Some(earlier) if found_nothing => earlier,
-            _ => sent,
-        };
-        // SafeCreate made the create safe to repeat, so the policy may treat it as idempotent.
-        let wait = policy.decide(
-            Method::Get,
-            attempt,
-            attempt_outcome(&cause)?,
-            platform.now_ms(),
-            jitter(platform),
-        );
-        match wait {
-            RetryDecision::RetryAfter(millis) => platform.sleep(millis).await?,
-            RetryDecision::GiveUp => return Err(give_up_error(&servicenow, cause)),
-        }
-        failure = Some(cause);
-    }
-    unreachable!("the retry policy gives up after a bounded number of attempts")
+    drive(platform, create).await
 }
 
 /// A page of the incidents the connected user reported, newest change first.
@@ -181,50 +149,42 @@ pub async fn my_incidents(
 }
 
 /// Sends an idempotent request, retrying rate limits, 5xx and network failures as the core's
-/// retry policy decides; the last outcome is returned for the caller to read.
+/// retry policy decides; the last response is returned for the caller to read.
 async fn send_with_retries(
     platform: &PlatformHandle,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let policy = interactive_policy();
-    for attempt in 1.. {
-        let sent = platform.send(request.clone()).await;
-        let outcome = attempt_outcome(&sent)?;
-        match policy.decide(
-            request.method,
-            attempt,
-            outcome,
-            platform.now_ms(),
-            jitter(platform),
-        ) {
-            RetryDecision::RetryAfter(millis) => platform.sleep(millis).await?,
-            RetryDecision::GiveUp => return Ok(sent?),
+    drive(platform, Fetch::new(request)).await
+}
+
+/// Runs `operation` to its end with flare-core's [`Driver`]: this only sends, sleeps and reads
+/// the clock. A browser failure other than the network's (a broken extension API) is not worth
+/// retrying and ends the call.
+async fn drive<Op: Operation>(
+    platform: &PlatformHandle,
+    operation: Op,
+) -> Result<Op::Output, AppError> {
+    let mut driver = Driver::new(operation, interactive_policy());
+    // A timer may fire a little before the clock shows its end; never poll earlier than it.
+    let mut awake_at_ms = 0;
+    loop {
+        let now_ms = platform.now_ms().max(awake_at_ms);
+        match driver.poll(now_ms) {
+            Poll::Send(request) => {
+                let outcome = match platform.send(request).await {
+                    Ok(response) => Outcome::Response(response),
+                    Err(BrowserError::Network(message)) => Outcome::NetworkError(message),
+                    Err(error) => return Err(error.into()),
+                };
+                driver.handle(outcome, platform.now_ms().max(now_ms), jitter(platform));
+            }
+            Poll::Wait { until_ms } => {
+                platform.sleep(until_ms - now_ms).await?;
+                awake_at_ms = until_ms;
+            }
+            Poll::Done(output) => return Ok(output),
+            Poll::Failed(error) => return Err(error.into()),
         }
-    }
-    unreachable!("the retry policy gives up after a bounded number of attempts")
-}
-
-/// What an attempt came to, for the retry rules; a browser failure other than the network's (a
-/// broken extension API) is not worth retrying and ends the call.
-fn attempt_outcome(sent: &Result<HttpResponse, BrowserError>) -> Result<Attempt<'_>, AppError> {
-    match sent {
-        Ok(response) => Ok(Attempt::Response(response)),
-        Err(BrowserError::Network(_)) => Ok(Attempt::NetworkError),
-        Err(error) => Err(error.clone().into()),
-    }
-}
-
-/// The error to show once retrying stopped: what the last reply meant, or the network failure.
-fn give_up_error(servicenow: &ServiceNow, sent: Result<HttpResponse, BrowserError>) -> AppError {
-    match sent {
-        Ok(response) => match servicenow.parse_incident(&response) {
-            Err(error) => error.into(),
-            // A success is never given up on; this only keeps the match total.
-            Ok(_) => AppError::Core(CoreError::Malformed {
-                message: "a success was taken for a failure".to_owned(),
-            }),
-        },
-        Err(error) => error.into(),
     }
 }
 

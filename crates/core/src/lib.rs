@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod driver;
 pub mod error;
 pub mod http;
 pub mod instance;

@@ -38,11 +38,12 @@ pub enum RetryDecision {
     GiveUp,
 }
 
-/// What to do after one attempt of a create made safe to retry (each provider's `SafeCreate`).
+/// What to do after one attempt of an operation: of a create made safe to retry (each provider's
+/// `SafeCreate`), or of any [`crate::driver::Operation`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateStep {
-    /// The ticket exists: created now, or found from an earlier attempt.
-    Done(Box<Ticket>),
+pub enum CreateStep<T = Ticket> {
+    /// It is done: the ticket exists (created now, or found from an earlier attempt).
+    Done(Box<T>),
     /// The outcome is unknown or the ticket is missing; send the create's next request again
     /// (after a back-off).
     Again,

@@ -6,10 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::http::HttpRequest;
+use crate::driver::Operation;
+use crate::error::CoreError;
+use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::providers::servicenow::{ServiceNow, Table};
 use crate::query::{Condition, EncodedQuery, Operator};
 use crate::retry::{Attempt, CreatePhase, CreateStep};
+use crate::ticket::Ticket;
 
 /// A create in progress. Poll [`SafeCreate::request`], send it, feed the outcome to
 /// [`SafeCreate::handle`], and follow the returned [`CreateStep`]. The caller decides how often and
@@ -68,5 +71,26 @@ impl SafeCreate {
             |response| servicenow.parse_ticket(table, response),
             |response| servicenow.parse_found_ticket(table, response),
         )
+    }
+}
+
+/// Driven by [`crate::driver::Driver`]: the lookup by correlation id makes repeating it safe.
+impl Operation for SafeCreate {
+    type Output = Ticket;
+
+    fn request(&self) -> HttpRequest {
+        SafeCreate::request(self)
+    }
+
+    fn retry_method(&self) -> Method {
+        Method::Get
+    }
+
+    fn handle(&mut self, outcome: Attempt<'_>) -> CreateStep {
+        SafeCreate::handle(self, outcome)
+    }
+
+    fn give_up(&self, response: &HttpResponse) -> Result<Ticket, CoreError> {
+        self.servicenow.parse_ticket(self.table, response)
     }
 }

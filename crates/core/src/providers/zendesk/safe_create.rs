@@ -6,9 +6,12 @@
 //! (List Tickets takes it as a filter, `shared/reference/zendesk/tickets.yml`). That list reads the
 //! database, not the search index, so a ticket committed a moment ago is already there.
 
-use crate::http::HttpRequest;
+use crate::driver::Operation;
+use crate::error::CoreError;
+use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::providers::zendesk::{NewTicket, Zendesk};
 use crate::retry::{Attempt, CreatePhase, CreateStep};
+use crate::ticket::Ticket;
 
 /// A create in progress. Poll [`SafeCreate::request`], send it, feed the outcome to
 /// [`SafeCreate::handle`], and follow the returned [`CreateStep`]. The caller decides how often and
@@ -59,10 +62,30 @@ impl SafeCreate {
     }
 }
 
+/// Driven by [`crate::driver::Driver`]: the lookup by `external_id` makes repeating it safe.
+impl Operation for SafeCreate {
+    type Output = Ticket;
+
+    fn request(&self) -> HttpRequest {
+        SafeCreate::request(self)
+    }
+
+    fn retry_method(&self) -> Method {
+        Method::Get
+    }
+
+    fn handle(&mut self, outcome: Attempt<'_>) -> CreateStep {
+        SafeCreate::handle(self, outcome)
+    }
+
+    fn give_up(&self, response: &HttpResponse) -> Result<Ticket, CoreError> {
+        self.zendesk.parse_ticket(response)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::{HttpResponse, Method};
     use crate::instance::InstanceUrl;
     use crate::providers::zendesk::api_token_credentials;
 

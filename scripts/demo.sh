@@ -9,7 +9,7 @@ cat <<TXT
 
 Flare is built. To try it:
   1. Open chrome://extensions, switch on Developer mode, "Load unpacked" and pick
-     $PWD/dist/extension
+     $PWD/dist/chrome
   2. Click the Flare icon, enter the instance address printed below, and sign in with
      one of the demo accounts (abel.tuter / abel.tuter is an end user).
 

@@ -34,6 +34,16 @@ cargo test -p flare --target wasm32-unknown-unknown
 step "release build"
 scripts/build.sh
 
+step "packages: web-ext lint, reproducible zips"
+web-ext lint --source-dir dist/firefox --output text
+first=$(sha256sum dist/flare-chrome.zip dist/flare-firefox.zip)
+trunk build --release --quiet
+python3 scripts/package.py
+if [ "$(sha256sum dist/flare-chrome.zip dist/flare-firefox.zip)" != "$first" ]; then
+  echo "building the extension twice gave different zips" >&2
+  exit 1
+fi
+
 step "third-party clients from PyPI against the sandbox (pysnow, zenpy)"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/clients/requirements.txt

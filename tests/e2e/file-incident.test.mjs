@@ -14,7 +14,7 @@ let browser;
 before(async () => {
   await mkdir(artifacts, { recursive: true });
   sandbox = await startSandbox();
-  browser = await launchExtension({ grantOrigins: ['http://127.0.0.1/*'] });
+  browser = await launchExtension();
 });
 
 after(async () => {

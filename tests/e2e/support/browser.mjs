@@ -1,6 +1,6 @@
 // Launches Debian's Chromium with the unpacked extension and a fresh profile.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,21 +10,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 export const artifacts = path.join(root, 'test-results');
 
 /**
- * Loads `dist/extension` into Chromium.
- *
- * `grantOrigins` lists host patterns to grant up front. Chromium shows `permissions.request` as a
- * browser dialog that headless tests cannot click, so the test copy of the extension lists those
- * origins in `host_permissions`; the popup still calls `permissions.request`, which then resolves
- * at once. The shipped manifest keeps every instance origin optional.
+ * Loads the end-to-end build of the extension (`dist/e2e`, written by scripts/package.py) into
+ * Chromium with a fresh profile. That build grants the sandbox's origins up front: Chromium shows
+ * `permissions.request` as a browser dialog that headless tests cannot click, so the popup's
+ * request then resolves at once. The shipped manifests keep every instance origin optional.
  */
-export async function launchExtension({ grantOrigins = [] } = {}) {
+export async function launchExtension() {
   const workdir = await mkdtemp(path.join(os.tmpdir(), 'flare-e2e-'));
-  const extensionDir = path.join(workdir, 'extension');
-  await cp(path.join(root, 'dist/extension'), extensionDir, { recursive: true });
-  const manifestPath = path.join(extensionDir, 'manifest.json');
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
-  manifest.host_permissions = [...(manifest.host_permissions ?? []), ...grantOrigins];
-  await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+  const extensionDir = path.join(root, 'dist/e2e');
 
   const context = await chromium.launchPersistentContext(path.join(workdir, 'profile'), {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

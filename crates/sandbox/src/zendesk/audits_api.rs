@@ -15,7 +15,7 @@ use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, ParentAndRecordId, RecordId};
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::wire::{self, json_response, Envelope, ListJson};
+use crate::zendesk::wire::{count_response, list_response, object_response};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -68,11 +68,11 @@ async fn show_audit(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let audit = account.ticket_audit(&actor.user, ticket_id, audit_id)?;
-    let body = Envelope {
-        key: "audit",
-        value: state.renderer().audit(audit),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(
+        StatusCode::OK,
+        "audit",
+        state.renderer().audit(audit),
+    ))
 }
 
 async fn count_audits(
@@ -82,10 +82,7 @@ async fn count_audits(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let n_audits = account.ticket_audits(&actor.user, ticket_id)?.len();
-    Ok(json_response(
-        StatusCode::OK,
-        &wire::count(n_audits, datetime::now()),
-    ))
+    Ok(count_response(n_audits, datetime::now()))
 }
 
 fn audit_page(
@@ -100,17 +97,11 @@ fn audit_page(
         kept: Vec::new(),
         order: "created_at,id",
     };
-    let (page, links) = paginate(
+    let page = paginate(
         audits,
         |audit| CursorKey::time_and_id(audit.created_at, audit.id),
         request,
         &list,
     );
-    let list = ListJson {
-        key: "audits",
-        items: page.into_iter().map(|audit| render.audit(audit)).collect(),
-        facets: false,
-        links,
-    };
-    json_response(StatusCode::OK, &list)
+    list_response("audits", page, |audit| render.audit(audit))
 }

@@ -19,7 +19,7 @@ use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::wire::{json_response, json_text_response, queued_job_response, ListJson};
+use crate::zendesk::wire::{json_text_response, list_response, queued_job_response};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -78,17 +78,10 @@ async fn list_deleted(
             false => "id",
         },
     };
-    let (page, links) = paginate(deleted, key, &request, &list);
-    let list = ListJson {
-        key: "deleted_tickets",
-        items: page
-            .into_iter()
-            .map(|deleted| render.deleted_ticket(deleted, account.user(deleted.actor_id)))
-            .collect(),
-        facets: false,
-        links,
-    };
-    Ok(json_response(StatusCode::OK, &list))
+    let page = paginate(deleted, key, &request, &list);
+    Ok(list_response("deleted_tickets", page, |deleted| {
+        render.deleted_ticket(deleted, account.user(deleted.actor_id))
+    }))
 }
 
 async fn restore_ticket(

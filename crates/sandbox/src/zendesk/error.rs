@@ -106,6 +106,12 @@ impl ZendeskError {
         ZendeskError::RecordInvalid(details)
     }
 
+    /// A 422 for a field whose value is of the wrong kind or names nothing, in the sandbox's own
+    /// wording: "<field>: is invalid".
+    pub(crate) fn invalid_value(field: &str) -> ZendeskError {
+        ZendeskError::invalid(field, format!("{field}: is invalid"))
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ZendeskError::Unauthenticated
@@ -295,6 +301,23 @@ impl IntoResponse for ZendeskError {
         );
         headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         response
+    }
+}
+
+/// Checks what applying a request `body` gave: the values read back after it applied, or the field
+/// a 422 refused. For the tests of the objects clients send.
+#[cfg(test)]
+pub(crate) fn check_applied<T: PartialEq + std::fmt::Debug>(
+    body: &serde_json::Value,
+    applied: Result<T, ZendeskError>,
+    expected: Result<T, &str>,
+) {
+    match (applied, expected) {
+        (Ok(actual), Ok(expected)) => assert_eq!(actual, expected, "{body}"),
+        (Err(ZendeskError::RecordInvalid(details)), Err(field)) => {
+            assert!(details.contains_key(field), "{body}: {details:?}")
+        }
+        (actual, expected) => panic!("{body}: {actual:?}, expected {expected:?}"),
     }
 }
 

@@ -63,15 +63,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ParentAndRecordId {
     type Rejection = ZendeskError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ZendeskError> {
-        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ZendeskError::RecordNotFound)?;
-        let [.., (_, parent), (_, record)] = params.as_slice() else {
+        let values = path_values(parts, state).await?;
+        let [.., parent, record] = values.as_slice() else {
             return Err(ZendeskError::RecordNotFound);
         };
-        let id = |text: &str| text.strip_suffix(".json").unwrap_or(text).parse().ok();
-        match (id(parent), id(record)) {
-            (Some(parent), Some(record)) => Ok(ParentAndRecordId(parent, record)),
+        match (parent.parse(), record.parse()) {
+            (Ok(parent), Ok(record)) => Ok(ParentAndRecordId(parent, record)),
             _ => Err(ZendeskError::RecordNotFound),
         }
     }
@@ -81,12 +78,9 @@ impl<S: Send + Sync> FromRequestParts<S> for TextId {
     type Rejection = ZendeskError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ZendeskError> {
-        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ZendeskError::RecordNotFound)?;
-        let (_, last) = params.last().ok_or(ZendeskError::RecordNotFound)?;
-        let id = last.strip_suffix(".json").unwrap_or(last);
-        Ok(TextId(id.to_owned()))
+        let mut values = path_values(parts, state).await?;
+        let id = values.pop().ok_or(ZendeskError::RecordNotFound)?;
+        Ok(TextId(id))
     }
 }
 
@@ -110,4 +104,23 @@ pub(crate) fn json_route(
     router
         .route(path, method_router.clone())
         .route(&format!("{path}.json"), method_router)
+}
+
+/// The values of the path parameters, in order, each without `.json`; a path that cannot be read
+/// names no record.
+async fn path_values<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<Vec<String>, ZendeskError> {
+    let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ZendeskError::RecordNotFound)?;
+    let values = params
+        .into_iter()
+        .map(|(_, value)| match value.strip_suffix(".json") {
+            Some(id) => id.to_owned(),
+            None => value,
+        })
+        .collect();
+    Ok(values)
 }

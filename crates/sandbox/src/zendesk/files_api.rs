@@ -19,7 +19,7 @@ use crate::datetime;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, RecordId};
-use crate::zendesk::wire::{json_response, Envelope};
+use crate::zendesk::wire::object_response;
 use crate::zendesk::ZendeskState;
 
 /// The largest file the account takes.
@@ -76,11 +76,11 @@ async fn upload(
         .iter()
         .filter_map(|id| account.attachment(*id))
         .collect();
-    let body = Envelope {
-        key: "upload",
-        value: state.renderer().upload(&upload, attachments),
-    };
-    Ok(json_response(StatusCode::CREATED, &body))
+    Ok(object_response(
+        StatusCode::CREATED,
+        "upload",
+        state.renderer().upload(&upload, attachments),
+    ))
 }
 
 async fn show_attachment(
@@ -90,11 +90,11 @@ async fn show_attachment(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let attachment = account.show_attachment(&actor.user, attachment_id)?;
-    let body = Envelope {
-        key: "attachment",
-        value: state.renderer().attachment(attachment),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(
+        StatusCode::OK,
+        "attachment",
+        state.renderer().attachment(attachment),
+    ))
 }
 
 async fn download(State(state): State<ZendeskState>, Path(token): Path<String>) -> Response {

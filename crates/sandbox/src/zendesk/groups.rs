@@ -29,12 +29,12 @@ impl GroupInput {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(String::new())),
             Some(Value::String(text)) => Ok(Some(text.clone())),
-            Some(_) => Err(invalid(key)),
+            Some(_) => Err(ZendeskError::invalid_value(key)),
         };
         let is_public = match object.get("is_public") {
             None | Some(Value::Null) => None,
             Some(Value::Bool(is_public)) => Some(*is_public),
-            Some(_) => return Err(invalid("is_public")),
+            Some(_) => return Err(ZendeskError::invalid_value("is_public")),
         };
         Ok(GroupInput {
             name: text("name")?,
@@ -62,12 +62,12 @@ impl MembershipInput {
             object
                 .get(key)
                 .and_then(value_as_id)
-                .ok_or_else(|| invalid(key))
+                .ok_or_else(|| ZendeskError::invalid_value(key))
         };
         let default = match object.get("default") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(default)) => *default,
-            Some(_) => return Err(invalid("default")),
+            Some(_) => return Err(ZendeskError::invalid_value("default")),
         };
         Ok(MembershipInput {
             user_id: id("user_id")?,
@@ -100,15 +100,12 @@ pub(crate) fn apply(group: &mut Group, input: &GroupInput) -> Result<(), Zendesk
     Ok(())
 }
 
-fn invalid(field: &str) -> ZendeskError {
-    ZendeskError::invalid(field, format!("{field}: is invalid"))
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::zendesk::error::check_applied;
 
     fn group(is_public: bool) -> Group {
         Group {
@@ -127,22 +124,16 @@ mod tests {
     /// visibility, or the field refused.
     fn check(is_public: bool, body: Value, expected: Result<(&str, &str, bool), &str>) {
         let mut group = group(is_public);
-        let result = GroupInput::parse(&body).and_then(|input| apply(&mut group, &input));
-        match (result, expected) {
-            (Ok(()), Ok(expected)) => assert_eq!(
+        let applied = GroupInput::parse(&body)
+            .and_then(|input| apply(&mut group, &input))
+            .map(|()| {
                 (
                     group.name.as_str(),
                     group.description.as_str(),
-                    group.is_public
-                ),
-                expected,
-                "{body}"
-            ),
-            (Err(ZendeskError::RecordInvalid(details)), Err(field)) => {
-                assert!(details.contains_key(field), "{body}: {details:?}")
-            }
-            (actual, expected) => panic!("{body}: {actual:?}, expected {expected:?}"),
-        }
+                    group.is_public,
+                )
+            });
+        check_applied(&body, applied, expected);
     }
 
     #[test]

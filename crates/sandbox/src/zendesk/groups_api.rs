@@ -25,7 +25,7 @@ use crate::zendesk::groups::GroupInput;
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
 use crate::zendesk::tickets::Action;
 use crate::zendesk::wire::{
-    self, add_api_warning, add_location, json_response, Envelope, ListJson,
+    add_api_warning, add_location, count_response, list_response, object_response,
 };
 use crate::zendesk::ZendeskState;
 
@@ -83,10 +83,7 @@ async fn count_groups(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let n_groups = account.list_groups(&actor.user, false)?.len();
-    Ok(json_response(
-        StatusCode::OK,
-        &wire::count(n_groups, datetime::now()),
-    ))
+    Ok(count_response(n_groups, datetime::now()))
 }
 
 async fn show_group(
@@ -109,10 +106,10 @@ async fn create_group(
     let mut account = state.account();
     let group = account.create_group(&actor.user, &input, datetime::now())?;
     let mut response = group_response(&state, StatusCode::CREATED, group);
-    let location = state
-        .renderer()
-        .api_url(&format!("groups/{}.json", group.id));
-    add_location(&mut response, &location);
+    add_location(
+        &mut response,
+        &state.renderer().record_url("groups", group.id),
+    );
     Ok(response)
 }
 
@@ -144,11 +141,7 @@ async fn delete_group(
 }
 
 fn group_response(state: &ZendeskState, status: StatusCode, group: &Group) -> Response {
-    let body = Envelope {
-        key: "group",
-        value: state.renderer().group(group),
-    };
-    json_response(status, &body)
+    object_response(status, "group", state.renderer().group(group))
 }
 
 fn group_page(
@@ -164,17 +157,11 @@ fn group_page(
         kept,
         order: "name,id",
     };
-    let (page, links) = paginate(
+    let page = paginate(
         groups,
         |group| CursorKey::name_and_id(&group.name, group.id),
         request,
         &list,
     );
-    let list = ListJson {
-        key: "groups",
-        items: page.into_iter().map(|group| render.group(group)).collect(),
-        facets: false,
-        links,
-    };
-    json_response(StatusCode::OK, &list)
+    list_response("groups", page, |group| render.group(group))
 }

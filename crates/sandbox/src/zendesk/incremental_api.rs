@@ -109,21 +109,8 @@ async fn export_tickets(
             .map(|exported| ticket_json(render, exported))
             .collect(),
     );
-    let after_url = after
-        .as_ref()
-        .filter(|_| !end)
-        .map(|cursor| render.api_url(&format!("incremental/tickets/cursor.json?cursor={cursor}")));
-    Ok(json_response(
-        StatusCode::OK,
-        &Export {
-            items,
-            after_url,
-            before_url: None,
-            after_cursor: after,
-            before_cursor: None,
-            end_of_stream: end,
-        },
-    ))
+    let path = "incremental/tickets/cursor.json";
+    Ok(export_response(render, path, items, after, end))
 }
 
 /// `GET /incremental/tickets.json?start_time=...`: the time-based export.
@@ -187,21 +174,32 @@ async fn export_users(
     let render = state.renderer();
     let (page, after, end) = select(keyed, position, per_page);
     let items = Items::Users(page.into_iter().map(|user| render.user(user)).collect());
-    let after_url = after
+    let path = "incremental/users/cursor.json";
+    Ok(export_response(render, path, items, after, end))
+}
+
+/// A cursor-based page: `items`, the cursor after them and, while the stream goes on, the
+/// address of the next page at `path`.
+fn export_response<T: Serialize>(
+    render: Renderer<'_>,
+    path: &str,
+    items: Items<T>,
+    after_cursor: Option<String>,
+    end_of_stream: bool,
+) -> Response {
+    let after_url = after_cursor
         .as_ref()
-        .filter(|_| !end)
-        .map(|cursor| render.api_url(&format!("incremental/users/cursor.json?cursor={cursor}")));
-    Ok(json_response(
-        StatusCode::OK,
-        &Export {
-            items,
-            after_url,
-            before_url: None,
-            after_cursor: after,
-            before_cursor: None,
-            end_of_stream: end,
-        },
-    ))
+        .filter(|_| !end_of_stream)
+        .map(|cursor| render.api_url(&format!("{path}?cursor={cursor}")));
+    let export = Export {
+        items,
+        after_url,
+        before_url: None,
+        after_cursor,
+        before_cursor: None,
+        end_of_stream,
+    };
+    json_response(StatusCode::OK, &export)
 }
 
 /// `start_time` (required on the first request) or `cursor`, and `per_page`.

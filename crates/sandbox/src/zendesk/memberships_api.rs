@@ -19,7 +19,7 @@ use crate::zendesk::error::{ZendeskError, ZendeskJson};
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::groups::MembershipInput;
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::wire::{add_location, json_response, Envelope, ListJson};
+use crate::zendesk::wire::{add_location, list_response, object_response};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -91,7 +91,7 @@ async fn create_membership(
     let mut response = membership_response(&state, StatusCode::CREATED, membership);
     let location = state
         .renderer()
-        .api_url(&format!("group_memberships/{}.json", membership.id));
+        .record_url("group_memberships", membership.id);
     add_location(&mut response, &location);
     Ok(response)
 }
@@ -113,11 +113,11 @@ fn membership_response(
     status: StatusCode,
     membership: &GroupMembership,
 ) -> Response {
-    let body = Envelope {
-        key: "group_membership",
-        value: state.renderer().membership(membership),
-    };
-    json_response(status, &body)
+    object_response(
+        status,
+        "group_membership",
+        state.renderer().membership(membership),
+    )
 }
 
 fn membership_page(
@@ -140,20 +140,13 @@ fn membership_page(
         kept: Vec::new(),
         order: "id",
     };
-    let (page, links) = paginate(
+    let page = paginate(
         memberships,
         |membership| CursorKey::id(membership.id),
         &request,
         &list,
     );
-    let list = ListJson {
-        key: "group_memberships",
-        items: page
-            .into_iter()
-            .map(|membership| render.membership(membership))
-            .collect(),
-        facets: false,
-        links,
-    };
-    Ok(json_response(StatusCode::OK, &list))
+    Ok(list_response("group_memberships", page, |membership| {
+        render.membership(membership)
+    }))
 }

@@ -5,12 +5,12 @@
 //! module names what it copies. [`app`] builds the whole router; `main.rs` binds and serves it next
 //! to the ServiceNow instance.
 //!
-//! - `account.rs`: the data and every rule (who may do what, life cycle, bulk jobs).
+//! - `account/`: the data and every rule (who may do what, life cycle, bulk jobs), a file a job.
 //! - `tickets.rs`: the `ticket` object clients send; `groups.rs`: the `group` object; `users.rs`:
 //!   the `user` object.
 //! - `settings.rs`: the fixed brand, organization and custom roles.
 //! - `search.rs`: the search syntax and export cursors; `paging.rs`: offset and cursor paging.
-//! - `wire.rs`: the JSON; `error.rs`: the errors; `auth.rs`: who is calling.
+//! - `wire/`: the JSON, a file a resource; `error.rs`: the errors; `auth.rs`: who is calling.
 //! - `oauth.rs`: the account as an OAuth authorization server (codes, tokens, scopes).
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
 //! - `tickets_api.rs`, `deleted_tickets_api.rs`, `audits_api.rs`, `incremental_api.rs`,

@@ -29,11 +29,12 @@ use std::cmp::Ordering;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use flare_core::providers::zendesk::{TicketPriority, TicketStatus, TicketType};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::datetime::{self, UnixSeconds};
-use crate::zendesk::account::{Account, Priority, Status, Ticket, TicketType, User};
+use crate::zendesk::account::{Account, Ticket, User};
 use crate::zendesk::error::ZendeskError;
 
 /// A parsed search query.
@@ -326,11 +327,11 @@ fn term_matches(term: &Term, ticket: &Ticket, caller: &User, account: &Account) 
     let lowered = value.to_lowercase();
     match keyword {
         "type" => lowered == "ticket",
-        "status" => match Status::from_code(&lowered) {
+        "status" => match TicketStatus::from_code(&lowered) {
             Some(status) => compare(ticket.status.cmp(&status), op),
             None => false,
         },
-        "priority" => match (Priority::from_code(&lowered), ticket.priority) {
+        "priority" => match (TicketPriority::from_code(&lowered), ticket.priority) {
             (Some(wanted), Some(actual)) => compare(actual.cmp(&wanted), op),
             _ => lowered == "none" && ticket.priority.is_none(),
         },

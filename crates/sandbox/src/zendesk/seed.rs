@@ -9,10 +9,11 @@
 //! name no client, and gave it its type and priority in a second audit. The others came in through
 //! the web, each comment in an audit of its own.
 
+use flare_core::providers::zendesk::{TicketPriority, TicketStatus, TicketType};
+
 use crate::datetime::UnixSeconds;
 use crate::zendesk::account::{
-    Account, Audit, AuditEvent, Channel, Comment, Group, GroupMembership, Priority, Role, Status,
-    Ticket, TicketType, User,
+    Account, Audit, AuditEvent, Channel, Comment, Group, GroupMembership, Role, Ticket, User,
 };
 use crate::zendesk::auth::API_TOKEN;
 use crate::zendesk::settings::ORGANIZATION_ID;
@@ -61,8 +62,8 @@ const WEB_CLIENT: &str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
 struct SeedTicket {
     subject: &'static str,
     description: &'static str,
-    status: Status,
-    priority: Option<Priority>,
+    status: TicketStatus,
+    priority: Option<TicketPriority>,
     ticket_type: Option<TicketType>,
     requester_id: u64,
     assignee_id: Option<u64>,
@@ -75,8 +76,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Printer on fire",
         description: "The printer on floor 2 is smoking. Please send someone.",
-        status: Status::New,
-        priority: Some(Priority::Urgent),
+        status: TicketStatus::New,
+        priority: Some(TicketPriority::Urgent),
         ticket_type: Some(TicketType::Incident),
         requester_id: USER_ID,
         assignee_id: None,
@@ -86,8 +87,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Cannot connect to the VPN",
         description: "Since this morning the VPN client says my certificate expired.",
-        status: Status::New,
-        priority: Some(Priority::High),
+        status: TicketStatus::New,
+        priority: Some(TicketPriority::High),
         ticket_type: Some(TicketType::Problem),
         requester_id: OTHER_USER_ID,
         assignee_id: None,
@@ -97,8 +98,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Laptop battery drains quickly",
         description: "My laptop lasts one hour on battery.",
-        status: Status::Open,
-        priority: Some(Priority::Normal),
+        status: TicketStatus::Open,
+        priority: Some(TicketPriority::Normal),
         ticket_type: Some(TicketType::Incident),
         requester_id: USER_ID,
         assignee_id: Some(AGENT_ID),
@@ -111,8 +112,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "E-mail signature shows no logo",
         description: "The company logo is missing from my e-mail signature.",
-        status: Status::Open,
-        priority: Some(Priority::Low),
+        status: TicketStatus::Open,
+        priority: Some(TicketPriority::Low),
         ticket_type: Some(TicketType::Question),
         requester_id: OTHER_USER_ID,
         assignee_id: Some(ADMIN_ID),
@@ -122,8 +123,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Access to the finance shared drive",
         description: "I need read access to the finance shared drive for the audit.",
-        status: Status::Pending,
-        priority: Some(Priority::Normal),
+        status: TicketStatus::Pending,
+        priority: Some(TicketPriority::Normal),
         ticket_type: Some(TicketType::Task),
         requester_id: USER_ID,
         assignee_id: Some(AGENT_ID),
@@ -140,8 +141,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Monitor flickers",
         description: "The second monitor flickers every few seconds.",
-        status: Status::Pending,
-        priority: Some(Priority::Low),
+        status: TicketStatus::Pending,
+        priority: Some(TicketPriority::Low),
         ticket_type: Some(TicketType::Incident),
         requester_id: OTHER_USER_ID,
         assignee_id: Some(AGENT_ID),
@@ -151,8 +152,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Replacement keyboard",
         description: "Several keys on my keyboard stopped working.",
-        status: Status::Hold,
-        priority: Some(Priority::Normal),
+        status: TicketStatus::Hold,
+        priority: Some(TicketPriority::Normal),
         ticket_type: Some(TicketType::Task),
         requester_id: USER_ID,
         assignee_id: Some(ADMIN_ID),
@@ -169,8 +170,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Design software licence renewal",
         description: "My design software licence expires next week.",
-        status: Status::Hold,
-        priority: Some(Priority::High),
+        status: TicketStatus::Hold,
+        priority: Some(TicketPriority::High),
         ticket_type: Some(TicketType::Task),
         requester_id: OTHER_USER_ID,
         assignee_id: Some(AGENT_ID),
@@ -180,8 +181,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Password reset",
         description: "I forgot my password and I am locked out.",
-        status: Status::Solved,
-        priority: Some(Priority::High),
+        status: TicketStatus::Solved,
+        priority: Some(TicketPriority::High),
         ticket_type: Some(TicketType::Incident),
         requester_id: USER_ID,
         assignee_id: Some(AGENT_ID),
@@ -194,8 +195,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Wi-Fi drops in meeting room 3",
         description: "The Wi-Fi drops every ten minutes in meeting room 3.",
-        status: Status::Solved,
-        priority: Some(Priority::Normal),
+        status: TicketStatus::Solved,
+        priority: Some(TicketPriority::Normal),
         ticket_type: Some(TicketType::Problem),
         requester_id: OTHER_USER_ID,
         assignee_id: Some(ADMIN_ID),
@@ -205,8 +206,8 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Account for a new starter",
         description: "Please create accounts for Jo, who starts on Monday.",
-        status: Status::Closed,
-        priority: Some(Priority::Normal),
+        status: TicketStatus::Closed,
+        priority: Some(TicketPriority::Normal),
         ticket_type: Some(TicketType::Task),
         requester_id: USER_ID,
         assignee_id: Some(ADMIN_ID),
@@ -216,7 +217,7 @@ const TICKETS: [SeedTicket; 12] = [
     SeedTicket {
         subject: "Printer toner low",
         description: "The printer on floor 1 says the toner is low.",
-        status: Status::Closed,
+        status: TicketStatus::Closed,
         priority: None,
         ticket_type: None,
         requester_id: OTHER_USER_ID,
@@ -422,7 +423,7 @@ mod tests {
 
     #[test]
     fn every_status_has_two_tickets() {
-        for status in Status::ALL {
+        for status in TicketStatus::ALL {
             let n_tickets = TICKETS.iter().filter(|seed| seed.status == status).count();
             assert_eq!(n_tickets, 2, "{status:?}");
         }
@@ -432,7 +433,7 @@ mod tests {
     fn solved_and_closed_tickets_are_assigned() {
         let unassigned_done = TICKETS
             .iter()
-            .filter(|seed| seed.status >= Status::Solved && seed.assignee_id.is_none())
+            .filter(|seed| seed.status >= TicketStatus::Solved && seed.assignee_id.is_none())
             .count();
         assert_eq!(unassigned_done, 0);
     }

@@ -16,7 +16,7 @@ use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, RecordId};
 use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageRequest};
-use crate::zendesk::wire::{json_response, Envelope, ListJson};
+use crate::zendesk::wire::{list_response, object_response};
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
@@ -48,19 +48,13 @@ async fn list_brands(
         kept: Vec::new(),
         order: "name,id",
     };
-    let (page, links) = paginate(
+    let page = paginate(
         brands,
         |brand| CursorKey::name_and_id(brand.name, brand.id),
         &request,
         &list,
     );
-    let list = ListJson {
-        key: "brands",
-        items: page.into_iter().map(|brand| render.brand(brand)).collect(),
-        facets: false,
-        links,
-    };
-    Ok(json_response(StatusCode::OK, &list))
+    Ok(list_response("brands", page, |brand| render.brand(brand)))
 }
 
 async fn show_brand(
@@ -69,11 +63,11 @@ async fn show_brand(
     RecordId(brand_id): RecordId,
 ) -> Result<Response, ZendeskError> {
     let brand = state.account().brand(&actor.user, brand_id)?;
-    let body = Envelope {
-        key: "brand",
-        value: state.renderer().brand(brand),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(
+        StatusCode::OK,
+        "brand",
+        state.renderer().brand(brand),
+    ))
 }
 
 async fn list_organizations(
@@ -89,22 +83,15 @@ async fn list_organizations(
         kept: Vec::new(),
         order: "id",
     };
-    let (page, links) = paginate(
+    let page = paginate(
         organizations,
         |organization| CursorKey::id(organization.id),
         &request,
         &list,
     );
-    let list = ListJson {
-        key: "organizations",
-        items: page
-            .into_iter()
-            .map(|organization| render.organization(organization))
-            .collect(),
-        facets: false,
-        links,
-    };
-    Ok(json_response(StatusCode::OK, &list))
+    Ok(list_response("organizations", page, |organization| {
+        render.organization(organization)
+    }))
 }
 
 async fn show_organization(
@@ -113,11 +100,11 @@ async fn show_organization(
     RecordId(organization_id): RecordId,
 ) -> Result<Response, ZendeskError> {
     let organization = state.account().organization(&actor.user, organization_id)?;
-    let body = Envelope {
-        key: "organization",
-        value: state.renderer().organization(organization),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(
+        StatusCode::OK,
+        "organization",
+        state.renderer().organization(organization),
+    ))
 }
 
 async fn list_custom_roles(
@@ -133,11 +120,11 @@ async fn list_custom_roles(
             render.custom_role(custom_role, account.team_member_count(custom_role.id))
         })
         .collect();
-    let body = Envelope {
-        key: "custom_roles",
-        value: custom_roles,
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(
+        StatusCode::OK,
+        "custom_roles",
+        custom_roles,
+    ))
 }
 
 async fn show_custom_role(
@@ -147,11 +134,10 @@ async fn show_custom_role(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let custom_role = account.custom_role(&actor.user, custom_role_id)?;
-    let body = Envelope {
-        key: "custom_role",
-        value: state
-            .renderer()
-            .custom_role(custom_role, account.team_member_count(custom_role.id)),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    let team_member_count = account.team_member_count(custom_role.id);
+    Ok(object_response(
+        StatusCode::OK,
+        "custom_role",
+        state.renderer().custom_role(custom_role, team_member_count),
+    ))
 }

@@ -7,10 +7,11 @@
 //! `description` leaves it unchanged (`..._update-single`); `id` inside `ticket` is not permitted
 //! and is named in the `x-zendesk-api-warn` header.
 
+use flare_core::providers::zendesk::{TicketPriority, TicketStatus, TicketType};
 use serde_json::{Map, Value};
 
 use crate::datetime::UnixSeconds;
-use crate::zendesk::account::{Channel, Priority, Status, Ticket, TicketType};
+use crate::zendesk::account::{Channel, Ticket};
 use crate::zendesk::error::ZendeskError;
 
 /// What a `ticket` object asks for. `Option<Option<_>>` tells "not sent" from "sent as null".
@@ -19,8 +20,8 @@ pub(crate) struct TicketInput {
     pub(crate) subject: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) comment: Option<CommentInput>,
-    pub(crate) status: Option<Status>,
-    pub(crate) priority: Option<Option<Priority>>,
+    pub(crate) status: Option<TicketStatus>,
+    pub(crate) priority: Option<Option<TicketPriority>>,
     pub(crate) ticket_type: Option<Option<TicketType>>,
     pub(crate) requester: Option<RequesterInput>,
     pub(crate) assignee_id: Option<Option<u64>>,
@@ -114,7 +115,7 @@ impl TicketInput {
                 Some(Value::Null) => Ok(Some(None)),
                 Some(Value::String(text)) => Ok(Some(Some(text.clone()))),
                 Some(Value::Number(number)) => Ok(Some(Some(number.to_string()))),
-                Some(_) => Err(invalid_value(key)),
+                Some(_) => Err(ZendeskError::invalid_value(key)),
             }
         };
         let id = |key: &str| -> Result<Option<Option<u64>>, ZendeskError> {
@@ -123,13 +124,13 @@ impl TicketInput {
                 Some(Value::Null) => Ok(Some(None)),
                 Some(value) => match value_as_id(value) {
                     Some(id) => Ok(Some(Some(id))),
-                    None => Err(invalid_value(key)),
+                    None => Err(ZendeskError::invalid_value(key)),
                 },
             }
         };
         let status = match text("status")? {
             None | Some(None) => None,
-            Some(Some(code)) => Some(Status::from_code(&code).ok_or_else(|| {
+            Some(Some(code)) => Some(TicketStatus::from_code(&code).ok_or_else(|| {
                 ZendeskError::invalid("status", format!("Status: {code} is not a valid status"))
             })?),
         };
@@ -137,7 +138,7 @@ impl TicketInput {
             None => None,
             Some(None) => Some(None),
             Some(Some(code)) if code.is_empty() => Some(None),
-            Some(Some(code)) => Some(Some(Priority::from_code(&code).ok_or_else(|| {
+            Some(Some(code)) => Some(Some(TicketPriority::from_code(&code).ok_or_else(|| {
                 ZendeskError::invalid(
                     "priority",
                     format!("Priority: {code} is not a valid priority"),
@@ -156,7 +157,7 @@ impl TicketInput {
             (Some(Some(id)), _) => Some(RequesterInput::Id(id)),
             (_, Some(Value::Object(person))) => Some(parse_person(person)?),
             (_, None | Some(Value::Null)) => None,
-            (_, Some(_)) => return Err(invalid_value("requester")),
+            (_, Some(_)) => return Err(ZendeskError::invalid_value("requester")),
         };
         let comment = match object.get("comment") {
             None | Some(Value::Null) => None,
@@ -166,7 +167,7 @@ impl TicketInput {
                 uploads: Vec::new(),
             }),
             Some(Value::Object(comment)) => Some(parse_comment(comment)?),
-            Some(_) => return Err(invalid_value("comment")),
+            Some(_) => return Err(ZendeskError::invalid_value("comment")),
         };
         let tags = match object.get("tags") {
             None => None,
@@ -181,7 +182,7 @@ impl TicketInput {
             Some(Value::String(tags)) => {
                 Some(tags.split_whitespace().map(str::to_lowercase).collect())
             }
-            Some(_) => return Err(invalid_value("tags")),
+            Some(_) => return Err(ZendeskError::invalid_value("tags")),
         };
         Ok(TicketInput {
             subject: text("subject")?.flatten(),
@@ -225,7 +226,7 @@ pub(crate) fn new_ticket(ticket_id: u64, submitter_id: u64, now: UnixSeconds) ->
         subject: None,
         description: String::new(),
         priority: None,
-        status: Status::New,
+        status: TicketStatus::New,
         requester_id: submitter_id,
         submitter_id,
         assignee_id: None,
@@ -264,37 +265,34 @@ pub(crate) fn apply(
             ticket.subject.replace(subject.clone()),
         );
     }
-    if let Some(priority) = input.priority {
-        let previous = std::mem::replace(&mut ticket.priority, priority);
-        change(
+    let replaced = [
+        (
             "priority",
-            priority.map(|priority| priority.code().to_owned()),
-            previous.map(|priority| priority.code().to_owned()),
-        );
-    }
-    if let Some(ticket_type) = input.ticket_type {
-        let previous = std::mem::replace(&mut ticket.ticket_type, ticket_type);
-        change(
+            replace(&mut ticket.priority, input.priority, |priority| {
+                priority.code().to_owned()
+            }),
+        ),
+        (
             "type",
-            ticket_type.map(|ticket_type| ticket_type.code().to_owned()),
-            previous.map(|ticket_type| ticket_type.code().to_owned()),
-        );
-    }
-    if let Some(assignee_id) = input.assignee_id {
-        let previous = std::mem::replace(&mut ticket.assignee_id, assignee_id);
-        change(
+            replace(&mut ticket.ticket_type, input.ticket_type, |ticket_type| {
+                ticket_type.code().to_owned()
+            }),
+        ),
+        (
             "assignee_id",
-            assignee_id.map(|id| id.to_string()),
-            previous.map(|id| id.to_string()),
-        );
-    }
-    if let Some(group_id) = input.group_id {
-        let previous = std::mem::replace(&mut ticket.group_id, group_id);
-        change(
+            replace(&mut ticket.assignee_id, input.assignee_id, |id| {
+                id.to_string()
+            }),
+        ),
+        (
             "group_id",
-            group_id.map(|id| id.to_string()),
-            previous.map(|id| id.to_string()),
-        );
+            replace(&mut ticket.group_id, input.group_id, |id| id.to_string()),
+        ),
+    ];
+    for (field_name, replaced) in replaced {
+        if let Some((value, previous)) = replaced {
+            change(field_name, value, previous);
+        }
     }
     if let Some(external_id) = &input.external_id {
         ticket.external_id = external_id.clone();
@@ -309,14 +307,15 @@ pub(crate) fn apply(
         change("tags", Some(unique.join(" ")), Some(ticket.tags.join(" ")));
         ticket.tags = unique;
     }
-    let assigned_while_new =
-        ticket.status == Status::New && ticket.assignee_id.is_some() && input.status.is_none();
+    let assigned_while_new = ticket.status == TicketStatus::New
+        && ticket.assignee_id.is_some()
+        && input.status.is_none();
     let status = match assigned_while_new {
-        true => Some(Status::Open),
+        true => Some(TicketStatus::Open),
         false => input.status,
     };
     if let Some(status) = status {
-        if status >= Status::Solved && ticket.assignee_id.is_none() {
+        if status >= TicketStatus::Solved && ticket.assignee_id.is_none() {
             return Err(ZendeskError::invalid(
                 "base",
                 "Assignee: is required when solving a ticket",
@@ -451,7 +450,7 @@ fn parse_comment(comment: &Map<String, Value>) -> Result<CommentInput, ZendeskEr
     let public = match comment.get("public") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(public)) => Some(*public),
-        Some(_) => return Err(invalid_value("comment")),
+        Some(_) => return Err(ZendeskError::invalid_value("comment")),
     };
     let uploads = match comment.get("uploads") {
         None | Some(Value::Null) => Vec::new(),
@@ -460,7 +459,7 @@ fn parse_comment(comment: &Map<String, Value>) -> Result<CommentInput, ZendeskEr
             .filter_map(Value::as_str)
             .map(str::to_owned)
             .collect(),
-        Some(_) => return Err(invalid_value("comment")),
+        Some(_) => return Err(ZendeskError::invalid_value("comment")),
     };
     Ok(CommentInput {
         body: body.to_owned(),
@@ -469,8 +468,16 @@ fn parse_comment(comment: &Map<String, Value>) -> Result<CommentInput, ZendeskEr
     })
 }
 
-fn invalid_value(field: &str) -> ZendeskError {
-    ZendeskError::invalid(field, format!("{field}: is invalid"))
+/// Puts the value `input` sent, if any, in `field`, and gives the new and the previous value as
+/// text.
+fn replace<T: Copy>(
+    field: &mut Option<T>,
+    sent: Option<Option<T>>,
+    text: fn(T) -> String,
+) -> Option<(Option<String>, Option<String>)> {
+    let value = sent?;
+    let previous = std::mem::replace(field, value);
+    Some((value.map(text), previous.map(text)))
 }
 
 #[cfg(test)]
@@ -507,7 +514,7 @@ mod tests {
                 uploads: vec!["abc".into()],
             })
         );
-        assert_eq!(input.priority, Some(Some(Priority::Urgent)));
+        assert_eq!(input.priority, Some(Some(TicketPriority::Urgent)));
         assert_eq!(input.ticket_type, Some(Some(TicketType::Incident)));
         assert_eq!(
             input.requester,
@@ -548,7 +555,7 @@ mod tests {
         }
     }
 
-    fn check_apply(status: Status, input: Value, expected: Result<Status, &str>) {
+    fn check_apply(status: TicketStatus, input: Value, expected: Result<TicketStatus, &str>) {
         let mut ticket = new_ticket(1, 7, 0);
         ticket.status = status;
         let result = apply(&mut ticket, &parse(input.clone()).expect("valid"));
@@ -563,22 +570,30 @@ mod tests {
 
     #[test]
     fn life_cycle_rules() {
-        check_apply(Status::New, json!({"assignee_id": 5}), Ok(Status::Open));
         check_apply(
-            Status::New,
-            json!({"assignee_id": 5, "status": "pending"}),
-            Ok(Status::Pending),
+            TicketStatus::New,
+            json!({"assignee_id": 5}),
+            Ok(TicketStatus::Open),
         );
-        check_apply(Status::Open, json!({"assignee_id": 5}), Ok(Status::Open));
         check_apply(
-            Status::Open,
+            TicketStatus::New,
+            json!({"assignee_id": 5, "status": "pending"}),
+            Ok(TicketStatus::Pending),
+        );
+        check_apply(
+            TicketStatus::Open,
+            json!({"assignee_id": 5}),
+            Ok(TicketStatus::Open),
+        );
+        check_apply(
+            TicketStatus::Open,
             json!({"status": "solved"}),
             Err("Assignee: is required when solving a ticket"),
         );
         check_apply(
-            Status::Open,
+            TicketStatus::Open,
             json!({"status": "solved", "assignee_id": 5}),
-            Ok(Status::Solved),
+            Ok(TicketStatus::Solved),
         );
     }
 

@@ -18,8 +18,8 @@ use crate::zendesk::paging::{paginate, CursorKey, ListUrl, PageLinks, PageReques
 use crate::zendesk::search::{Query, SearchOrder};
 use crate::zendesk::tickets::{self, Action, TicketInput};
 use crate::zendesk::wire::{
-    add_api_warning, add_location, json_response, queued_job_response, Envelope, ListJson,
-    TicketAuditJson,
+    add_api_warning, add_location, json_response, list_response, object_response,
+    queued_job_response, ListJson, TicketAuditJson,
 };
 use crate::zendesk::ZendeskState;
 
@@ -91,11 +91,11 @@ async fn show_ticket(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let ticket = account.ticket(&actor.user, ticket_id)?;
-    let body = Envelope {
-        key: "ticket",
-        value: state.renderer().ticket(ticket),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(
+        StatusCode::OK,
+        "ticket",
+        state.renderer().ticket(ticket),
+    ))
 }
 
 async fn create_ticket(
@@ -143,8 +143,7 @@ fn create(state: &ZendeskState, actor: &Actor, body: &Value) -> Result<Response,
         audit: render.audit(&audit),
     };
     let mut response = json_response(StatusCode::CREATED, &body_json);
-    let location = render.api_url(&format!("tickets/{}.json", ticket.id));
-    add_location(&mut response, &location);
+    add_location(&mut response, &render.record_url("tickets", ticket.id));
     Ok(response)
 }
 
@@ -177,20 +176,14 @@ async fn show_many(
     let account = state.account();
     let tickets = account.show_many(&actor.user, &params.ids("ids"))?;
     let render = state.renderer();
-    let list = ListJson {
-        key: "tickets",
-        links: PageLinks::Offset {
-            next_page: None,
-            previous_page: None,
-            count: tickets.len(),
-        },
-        items: tickets
-            .into_iter()
-            .map(|ticket| render.ticket(ticket))
-            .collect(),
-        facets: false,
+    let links = PageLinks::Offset {
+        next_page: None,
+        previous_page: None,
+        count: tickets.len(),
     };
-    Ok(json_response(StatusCode::OK, &list))
+    Ok(list_response("tickets", (tickets, links), |ticket| {
+        render.ticket(ticket)
+    }))
 }
 
 async fn create_many(
@@ -263,11 +256,11 @@ async fn show_job(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let job = account.job(&actor.user, &job_id)?;
-    let body = Envelope {
-        key: "job_status",
-        value: state.renderer().completed_job(job),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(
+        StatusCode::OK,
+        "job_status",
+        state.renderer().completed_job(job),
+    ))
 }
 
 /// Comments, oldest first; newest first with `sort_order=desc` (offset paging) or
@@ -299,30 +292,20 @@ async fn list_comments(
         kept,
         order: "id",
     };
-    let (page, links) = paginate(
+    let page = paginate(
         comments,
         |comment| CursorKey::id(key(comment)),
         &request,
         &list,
     );
-    let items = page
-        .into_iter()
-        .map(|comment| {
-            let attachments = comment
-                .attachment_ids
-                .iter()
-                .filter_map(|id| account.attachment(*id))
-                .collect();
-            render.comment(comment, attachments)
-        })
-        .collect();
-    let list = ListJson {
-        key: "comments",
-        items,
-        facets: false,
-        links,
-    };
-    Ok(json_response(StatusCode::OK, &list))
+    Ok(list_response("comments", page, |comment| {
+        let attachments = comment
+            .attachment_ids
+            .iter()
+            .filter_map(|id| account.attachment(*id))
+            .collect();
+        render.comment(comment, attachments)
+    }))
 }
 
 /// `GET /api/v2/search.json?query=...`: tickets only, offset paging, at most 1000 results.
@@ -380,21 +363,12 @@ fn ticket_page(
         kept,
         order: "nice_id",
     };
-    let (page, links) = paginate(tickets, |ticket| CursorKey::id(ticket.id), request, &list);
+    let page = paginate(tickets, |ticket| CursorKey::id(ticket.id), request, &list);
     let in_cursor_page = matches!(request, PageRequest::Cursor { .. });
-    let list = ListJson {
-        key: "tickets",
-        items: page
-            .into_iter()
-            .map(|ticket| match in_cursor_page {
-                true => render.ticket_in_cursor_page(ticket),
-                false => render.ticket(ticket),
-            })
-            .collect(),
-        facets: false,
-        links,
-    };
-    json_response(StatusCode::OK, &list)
+    list_response("tickets", page, |ticket| match in_cursor_page {
+        true => render.ticket_in_cursor_page(ticket),
+        false => render.ticket(ticket),
+    })
 }
 
 fn ticket_objects(body: &Value) -> Result<Vec<&Map<String, Value>>, ZendeskError> {

@@ -39,23 +39,25 @@ impl UserInput {
             Some(Value::Null) => Ok(Some(None)),
             Some(Value::String(text)) => Ok(Some(Some(text.trim().to_owned()))),
             Some(Value::Number(number)) => Ok(Some(Some(number.to_string()))),
-            Some(_) => Err(invalid(key)),
+            Some(_) => Err(ZendeskError::invalid_value(key)),
         };
         let id = |key: &str| match object.get(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),
             Some(value) => value_as_id(value)
                 .map(|id| Some(Some(id)))
-                .ok_or_else(|| invalid(key)),
+                .ok_or_else(|| ZendeskError::invalid_value(key)),
         };
         let role = match text("role")?.flatten() {
             None => None,
-            Some(code) => Some(Role::from_code(&code).ok_or_else(|| invalid("role"))?),
+            Some(code) => {
+                Some(Role::from_code(&code).ok_or_else(|| ZendeskError::invalid_value("role"))?)
+            }
         };
         let verified = match object.get("verified") {
             None | Some(Value::Null) => None,
             Some(Value::Bool(verified)) => Some(*verified),
-            Some(_) => return Err(invalid("verified")),
+            Some(_) => return Err(ZendeskError::invalid_value("verified")),
         };
         Ok(UserInput {
             name: text("name")?.map(Option::unwrap_or_default),
@@ -132,15 +134,12 @@ pub(crate) fn default_custom_role(role: Role) -> Option<u64> {
     }
 }
 
-fn invalid(field: &str) -> ZendeskError {
-    ZendeskError::invalid(field, format!("{field}: is invalid"))
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::zendesk::error::check_applied;
     use crate::zendesk::settings::ORGANIZATION_ID;
 
     fn end_user() -> User {
@@ -154,18 +153,10 @@ mod tests {
     /// refused.
     fn check(body: Value, expected: Result<(&str, Role, Option<u64>), &str>) {
         let mut user = end_user();
-        let result = UserInput::parse(&body).and_then(|input| apply(&mut user, &input));
-        match (result, expected) {
-            (Ok(()), Ok(expected)) => assert_eq!(
-                (user.name.as_str(), user.role, user.custom_role_id),
-                expected,
-                "{body}"
-            ),
-            (Err(ZendeskError::RecordInvalid(details)), Err(field)) => {
-                assert!(details.contains_key(field), "{body}: {details:?}")
-            }
-            (actual, expected) => panic!("{body}: {actual:?}, expected {expected:?}"),
-        }
+        let applied = UserInput::parse(&body)
+            .and_then(|input| apply(&mut user, &input))
+            .map(|()| (user.name.as_str(), user.role, user.custom_role_id));
+        check_applied(&body, applied, expected);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::zendesk::search::Query;
 use crate::zendesk::tickets::Action;
 use crate::zendesk::users::UserInput;
 use crate::zendesk::wire::{
-    add_api_warning, add_location, json_response, queued_job_response, Envelope, ListJson,
+    add_api_warning, add_location, list_response, object_response, queued_job_response,
 };
 use crate::zendesk::ZendeskState;
 
@@ -57,11 +57,7 @@ async fn me(
         Some(user) => render.user(user),
         None => render.anonymous_user(),
     };
-    let body = Envelope {
-        key: "user",
-        value: user_json,
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(object_response(StatusCode::OK, "user", user_json))
 }
 
 async fn show_user(
@@ -71,11 +67,7 @@ async fn show_user(
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
     let user = account.show_user(&actor.user, user_id)?;
-    let body = Envelope {
-        key: "user",
-        value: state.renderer().user(user),
-    };
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(user_response(&state, StatusCode::OK, user))
 }
 
 /// Every user, or with `role` or `role[]` (repeated) only those with one of the roles
@@ -96,20 +88,13 @@ async fn list_users(
     let roles: Vec<&str> = role_params.iter().map(|(_, role)| *role).collect();
     let account = state.account();
     let users = account.list_users(&actor.user, &roles)?;
-    let render = state.renderer();
-    let list = ListUrl {
-        url: render.api_url("users.json"),
-        kept: role_params,
-        order: "id",
-    };
-    let (page, links) = paginate(users, |user| CursorKey::id(user.id), &request, &list);
-    let list = ListJson {
-        key: "users",
-        items: page.into_iter().map(|user| render.user(user)).collect(),
-        facets: false,
-        links,
-    };
-    Ok(json_response(StatusCode::OK, &list))
+    Ok(user_page(
+        &state,
+        users,
+        &request,
+        "users.json",
+        role_params,
+    ))
 }
 
 /// `?query=` in the search syntax (`email:`, `name:`, `role:`, words); offset paging only.
@@ -122,20 +107,14 @@ async fn search_users(
     let query = params.get("query").unwrap_or_default();
     let account = state.account();
     let users = account.search_users(&actor.user, &Query::parse(query))?;
-    let render = state.renderer();
-    let list = ListUrl {
-        url: render.api_url("users/search.json"),
-        kept: vec![("query", query)],
-        order: "id",
-    };
-    let (page, links) = paginate(users, |user| CursorKey::id(user.id), &request, &list);
-    let list = ListJson {
-        key: "users",
-        items: page.into_iter().map(|user| render.user(user)).collect(),
-        facets: false,
-        links,
-    };
-    Ok(json_response(StatusCode::OK, &list))
+    let kept = vec![("query", query)];
+    Ok(user_page(
+        &state,
+        users,
+        &request,
+        "users/search.json",
+        kept,
+    ))
 }
 
 async fn create_user(
@@ -210,19 +189,35 @@ async fn destroy_many(
 }
 
 fn user_response(state: &ZendeskState, status: StatusCode, user: &User) -> Response {
-    let body = Envelope {
-        key: "user",
-        value: state.renderer().user(user),
-    };
-    json_response(status, &body)
+    object_response(status, "user", state.renderer().user(user))
 }
 
 /// The user with its address in `Location`, as creates answer.
 fn located_user_response(state: &ZendeskState, status: StatusCode, user: &User) -> Response {
     let mut response = user_response(state, status, user);
-    let location = state.renderer().api_url(&format!("users/{}.json", user.id));
-    add_location(&mut response, &location);
+    add_location(
+        &mut response,
+        &state.renderer().record_url("users", user.id),
+    );
     response
+}
+
+/// A page of users in id order, with the paging `request` asked for.
+fn user_page(
+    state: &ZendeskState,
+    users: Vec<&User>,
+    request: &PageRequest,
+    path: &str,
+    kept: Vec<(&str, &str)>,
+) -> Response {
+    let render = state.renderer();
+    let list = ListUrl {
+        url: render.api_url(path),
+        kept,
+        order: "id",
+    };
+    let page = paginate(users, |user| CursorKey::id(user.id), request, &list);
+    list_response("users", page, |user| render.user(user))
 }
 
 /// Names the ignored body's keys in `x-zendesk-api-warn`, as for tickets (recorded).

@@ -113,6 +113,14 @@ impl TicketPriority {
 }
 
 impl TicketType {
+    /// Every type.
+    pub const ALL: [TicketType; 4] = [
+        TicketType::Problem,
+        TicketType::Incident,
+        TicketType::Question,
+        TicketType::Task,
+    ];
+
     /// The value on the wire.
     pub fn code(self) -> &'static str {
         match self {
@@ -121,6 +129,13 @@ impl TicketType {
             TicketType::Question => "question",
             TicketType::Task => "task",
         }
+    }
+
+    /// The type for a wire value.
+    pub fn from_code(code: &str) -> Option<TicketType> {
+        TicketType::ALL
+            .into_iter()
+            .find(|ticket_type| ticket_type.code() == code)
     }
 }
 
@@ -209,6 +224,9 @@ mod tests {
         }
         for priority in TicketPriority::ALL {
             assert_eq!(TicketPriority::from_code(priority.code()), Some(priority));
+        }
+        for ticket_type in TicketType::ALL {
+            assert_eq!(TicketType::from_code(ticket_type.code()), Some(ticket_type));
         }
         assert_eq!(TicketStatus::from_code("deleted"), None);
         assert_eq!(TicketType::Incident.code(), "incident");

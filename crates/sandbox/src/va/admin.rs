@@ -34,10 +34,10 @@ use serde_json::Value;
 use crate::datetime::UnixSeconds;
 use crate::error::AppJson;
 use crate::va::config::VaConfig;
-use crate::va::conversation::{
-    AgentMessage, AttachmentStatus, Conversation, ConversationState, ConversationSummary,
-    RejectedRequest,
-};
+use crate::va::conversation::agent::AgentMessage;
+use crate::va::conversation::registry::RejectedRequest;
+use crate::va::conversation::transcript::AttachmentStatus;
+use crate::va::conversation::{Conversation, ConversationState, ConversationSummary};
 use crate::va::error::VaError;
 use crate::va::AgentAction;
 use crate::AppState;

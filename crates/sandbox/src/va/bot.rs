@@ -2,7 +2,7 @@
 //! (`bot-api.md` examples, `va-api-controls.md`, and the Store release 2.0.x feature page for the
 //! agent's name); nothing here is made up beyond choosing which documented reply fits.
 
-use crate::va::conversation::AgentMessage;
+use crate::va::conversation::agent::AgentMessage;
 use crate::va::wire::{AgentInfo, BodyItem, LinkValue, PickerOption};
 
 /// The sys_id of the "Live Agent Support." topic in the documented topic pickers.

@@ -14,10 +14,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::schema::Table;
-use crate::va::conversation::{
-    AgentMessage, Attachment, AttachmentStatus, Conversation, ConversationState, Direction,
-    HistoryFormat, Party,
-};
+use crate::va::conversation::agent::AgentMessage;
+use crate::va::conversation::transcript::{Attachment, AttachmentStatus, Direction, Party};
+use crate::va::conversation::{Conversation, ConversationState, HistoryFormat};
 use crate::va::error::VaError;
 use crate::va::AgentAction;
 use crate::AppState;

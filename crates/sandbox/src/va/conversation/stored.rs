@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::va::conversation::{
-    AttachmentStatus, Conversation, Conversations, DeliveryStatus, Echo, Entry,
-};
+use crate::va::conversation::registry::Conversations;
+use crate::va::conversation::transcript::{AttachmentStatus, Entry};
+use crate::va::conversation::{Conversation, Echo};
 
 /// What changed since the database last took the changes.
 #[derive(Debug)]
@@ -160,15 +160,9 @@ impl Conversations {
 
     /// The conversations with replies still to be posted, such as those a restart cut short.
     pub(crate) fn with_pending_deliveries(&self) -> Vec<String> {
-        let pending = |entry: &Entry| {
-            entry
-                .delivery
-                .as_ref()
-                .is_some_and(|delivery| delivery.status == DeliveryStatus::Pending)
-        };
         self.conversations
             .iter()
-            .filter(|conversation| conversation.entries.iter().any(pending))
+            .filter(|conversation| conversation.entries.iter().any(Entry::is_pending_delivery))
             .map(|conversation| conversation.id.clone())
             .collect()
     }
@@ -216,7 +210,10 @@ impl Conversation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::va::conversation::{AgentMessage, Channel, ConversationState, Delivery, Direction};
+    use crate::va::conversation::agent::AgentMessage;
+    use crate::va::conversation::flow::Channel;
+    use crate::va::conversation::transcript::{Delivery, DeliveryStatus, Direction};
+    use crate::va::conversation::ConversationState;
 
     const NOW: i64 = 1_700_000_000;
 

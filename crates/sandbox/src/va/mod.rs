@@ -77,6 +77,10 @@ pub(crate) struct VaState {
 /// conversation core (`crate::va::conversation`) only marks what changed.
 pub(crate) struct VaGuard<'a>(MutexGuard<'a, VaState>);
 
+/// The agent's name when an accept names none: the demo `itil` user, who is also the agent in the
+/// vendor's `agentInfo` example.
+pub(crate) const DEFAULT_AGENT_NAME: &str = "Beth Anglin";
+
 /// What the simulated live agent does to a conversation.
 #[derive(Debug, Clone)]
 pub(crate) enum AgentAction {

@@ -211,19 +211,9 @@ impl Conversation {
 mod tests {
     use super::*;
     use crate::va::conversation::agent::AgentMessage;
-    use crate::va::conversation::flow::Channel;
+    use crate::va::conversation::tests::{request, send, NOW};
     use crate::va::conversation::transcript::{Delivery, DeliveryStatus, Direction};
     use crate::va::conversation::ConversationState;
-
-    const NOW: i64 = 1_700_000_000;
-
-    fn send(conversations: &mut Conversations, json: serde_json::Value) -> String {
-        let valid = crate::va::inbound::parse(json.to_string().as_bytes()).unwrap();
-        conversations
-            .handle_request(&valid, NOW, Channel::default())
-            .unwrap()
-            .conversation_id
-    }
 
     /// Takes every change and puts it together as the database would read it back.
     fn store(conversations: &mut Conversations, stored: &mut StoredConversations) {
@@ -265,7 +255,7 @@ mod tests {
             "message": {"text": "help", "typed": true},
         });
         let id = send(&mut conversations, asking.clone());
-        let turned_away = crate::va::inbound::parse(asking.to_string().as_bytes()).unwrap();
+        let turned_away = request(asking);
         conversations.reject(&turned_away.request, "the static token does not match", NOW);
         store(&mut conversations, &mut stored);
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();

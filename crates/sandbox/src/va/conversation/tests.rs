@@ -10,15 +10,21 @@ use crate::va::conversation::request::history_for_agent;
 use crate::va::conversation::transcript::{DeliveryStatus, Direction, EntryKind};
 use crate::va::inbound::ValidRequest;
 
-const NOW: UnixSeconds = 1_700_000_000;
+pub(in crate::va::conversation) const NOW: UnixSeconds = 1_700_000_000;
 
-fn request(json: Value) -> ValidRequest {
+pub(in crate::va::conversation) fn request(json: Value) -> ValidRequest {
     crate::va::inbound::parse(json.to_string().as_bytes()).unwrap()
 }
 
-fn send(conversations: &mut Conversations, json: Value) -> String {
+/// Sends a request now on a default channel; returns its conversation's id.
+pub(in crate::va::conversation) fn send(conversations: &mut Conversations, json: Value) -> String {
+    send_at(conversations, json, NOW)
+}
+
+/// Sends a request at `at` on a default channel; returns its conversation's id.
+fn send_at(conversations: &mut Conversations, json: Value, at: UnixSeconds) -> String {
     conversations
-        .handle_request(&request(json), NOW, Channel::default())
+        .handle_request(&request(json), at, Channel::default())
         .unwrap()
         .conversation_id
 }
@@ -107,10 +113,7 @@ fn estimates_the_wait_from_the_queue() {
     let ask = |session: &str, at: UnixSeconds, conversations: &mut Conversations| {
         let mut asking = message("r1", "Live Agent Support.");
         asking["clientSessionId"] = Value::from(session);
-        let id = conversations
-            .handle_request(&request(asking), at, Channel::default())
-            .unwrap()
-            .conversation_id;
+        let id = send_at(conversations, asking, at);
         let spinner = conversations.get(&id).unwrap().entries().last().unwrap();
         assert_eq!(spinner.kind, EntryKind::WaitTime);
         let wait_time = spinner.payload["body"][0]["waitTime"].clone();
@@ -298,17 +301,11 @@ fn the_idle_job_closes_conversations_at_its_next_run() {
     };
     let start = 7200 + 600;
     let mut conversations = Conversations::new(11);
-    let id = conversations
-        .handle_request(&request(message("r1", "hi")), start, Channel::default())
-        .unwrap()
-        .conversation_id;
+    let id = send_at(&mut conversations, message("r1", "hi"), start);
     let mut standalone = message("r1", "hi");
     standalone["clientSessionId"] = Value::from("s2");
     standalone["botToBot"] = Value::Bool(false);
-    let standalone_id = conversations
-        .handle_request(&request(standalone), start, Channel::default())
-        .unwrap()
-        .conversation_id;
+    let standalone_id = send_at(&mut conversations, standalone, start);
 
     // Idle for longer than an hour only after 11400; the next hourly run is at 14400.
     conversations.close_idle(14_399, hourly);
@@ -333,10 +330,7 @@ fn the_idle_job_closes_conversations_at_its_next_run() {
         job_interval_secs: 60,
     };
     let mut conversations = Conversations::new(12);
-    let id = conversations
-        .handle_request(&request(message("r1", "hi")), 600, Channel::default())
-        .unwrap()
-        .conversation_id;
+    let id = send_at(&mut conversations, message("r1", "hi"), 600);
     conversations.close_idle(660, exact);
     assert_eq!(
         conversations.get(&id).unwrap().state(),

@@ -34,20 +34,16 @@ use serde_json::Value;
 use crate::datetime::UnixSeconds;
 use crate::error::AppJson;
 use crate::va::config::VaConfig;
-use crate::va::conversation::{
-    AgentMessage, AttachmentStatus, Conversation, ConversationState, ConversationSummary,
-    RejectedRequest,
-};
+use crate::va::conversation::agent::AgentMessage;
+use crate::va::conversation::registry::RejectedRequest;
+use crate::va::conversation::transcript::AttachmentStatus;
+use crate::va::conversation::{Conversation, ConversationState, ConversationSummary};
 use crate::va::error::VaError;
 use crate::va::AgentAction;
 use crate::AppState;
 
 /// How long `?settle=true` waits at most.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The agent's name when `accept` names none: the demo `itil` user, who is also the agent in the
-/// vendor's `agentInfo` example.
-const DEFAULT_AGENT_NAME: &str = "Beth Anglin";
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -108,7 +104,7 @@ async fn list(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Json<Vec<ConversationSummary>>, VaError> {
-    let Query(params) = query.map_err(|rejection| VaError::BadRequest(rejection.body_text()))?;
+    let params = params(query)?;
     let filter = match params.get("state") {
         Some(name) => Some(parse_state(name)?),
         None => None,
@@ -121,7 +117,7 @@ async fn conversation(
     Path(id): Path<String>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Json<Conversation>, VaError> {
-    let Query(params) = query.map_err(|rejection| VaError::BadRequest(rejection.body_text()))?;
+    let params = params(query)?;
     if params.get("settle").map(String::as_str) == Some("true") {
         crate::va::wait_until_settled(&state, &id, SETTLE_TIMEOUT).await;
     }
@@ -140,7 +136,7 @@ async fn accept(
     };
     let agent_name = body
         .agent_name
-        .unwrap_or_else(|| DEFAULT_AGENT_NAME.to_owned());
+        .unwrap_or_else(|| crate::va::DEFAULT_AGENT_NAME.to_owned());
     crate::va::act(&state, &id, AgentAction::Accept { agent_name }).map(Json)
 }
 
@@ -218,6 +214,15 @@ async fn advance_clock(
     }
     crate::va::va(&state).advance_clock(body.advance_secs);
     Ok(clock(State(state)).await)
+}
+
+/// The query parameters, or what is wrong with them.
+fn params(
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<HashMap<String, String>, VaError> {
+    query
+        .map(|Query(params)| params)
+        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
 }
 
 fn parse_state(name: &str) -> Result<ConversationState, VaError> {

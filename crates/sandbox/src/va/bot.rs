@@ -2,7 +2,7 @@
 //! (`bot-api.md` examples, `va-api-controls.md`, and the Store release 2.0.x feature page for the
 //! agent's name); nothing here is made up beyond choosing which documented reply fits.
 
-use crate::va::conversation::AgentMessage;
+use crate::va::conversation::agent::AgentMessage;
 use crate::va::wire::{AgentInfo, BodyItem, LinkValue, PickerOption};
 
 /// The sys_id of the "Live Agent Support." topic in the documented topic pickers.
@@ -74,33 +74,16 @@ pub(crate) fn not_understood() -> Vec<BodyItem> {
 
 /// The disambiguation picker after the `agent` utterance.
 pub(crate) fn which_agent_topic() -> Vec<BodyItem> {
-    let option = |label: &'static str, value: &'static str| PickerOption {
-        label,
-        value,
-        render_style: Some("data"),
-        enabled: false,
-    };
-    vec![BodyItem::Picker {
-        group: "DefaultPicker",
-        required: true,
-        nlu_text_enabled: false,
-        label: "I want to be sure I got this right. What item best describes what you want to do?",
-        item_type: "List",
-        style: "list",
-        multi_select: false,
-        options: vec![
-            option(LIVE_AGENT_TOPIC_LABEL, LIVE_AGENT_TOPIC_LABEL),
-            option("Virtual Agent Capabilities.", "Virtual Agent Capabilities."),
-            option("I want something else", "-1"),
-        ],
-        scripted_data: None,
-    }]
+    let options = [
+        (LIVE_AGENT_TOPIC_LABEL, LIVE_AGENT_TOPIC_LABEL),
+        ("Virtual Agent Capabilities.", "Virtual Agent Capabilities."),
+        ("I want something else", "-1"),
+    ];
+    vec![list_picker(
+        "I want to be sure I got this right. What item best describes what you want to do?",
+        &options,
+    )]
 }
-
-/// The value of the "End conversation" option of [`end_picker`], also accepted by its label.
-pub(crate) const END_OPTION: &str = "1";
-/// The value of the "Cancel" option of [`end_picker`].
-pub(crate) const CANCEL_OPTION: &str = "0";
 
 /// What a reply to [`end_picker`] picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,38 +94,17 @@ pub(crate) enum EndChoice {
 
 /// The picker the Bye command answers with ("Use commands ... to end a conversation").
 pub(crate) fn end_picker() -> Vec<BodyItem> {
-    let option = |label: &'static str, value: &'static str| PickerOption {
-        label,
-        value,
-        render_style: Some("data"),
-        enabled: false,
-    };
-    vec![BodyItem::Picker {
-        group: "DefaultPicker",
-        required: true,
-        nlu_text_enabled: false,
-        label: "Please make a selection.",
-        item_type: "List",
-        style: "list",
-        multi_select: false,
-        options: vec![
-            option("End conversation", END_OPTION),
-            option("Cancel", CANCEL_OPTION),
-        ],
-        scripted_data: None,
-    }]
+    let options = END_OPTIONS.map(|(label, value, _)| (label, value));
+    vec![list_picker("Please make a selection.", &options)]
 }
 
 /// Reads a reply to [`end_picker`]: an option's value or its label.
 pub(crate) fn end_choice(text: &str) -> Option<EndChoice> {
     let text = text.trim();
-    if text == END_OPTION || text.eq_ignore_ascii_case("End conversation") {
-        return Some(EndChoice::End);
-    }
-    if text == CANCEL_OPTION || text.eq_ignore_ascii_case("Cancel") {
-        return Some(EndChoice::Cancel);
-    }
-    None
+    END_OPTIONS
+        .into_iter()
+        .find(|(label, value, _)| text == *value || text.eq_ignore_ascii_case(label))
+        .map(|(_, _, choice)| choice)
 }
 
 /// The hand-off to the live-agent queue; sent with `agentChat: true`. The documented item has
@@ -280,6 +242,36 @@ pub(crate) fn files_received() -> Vec<BodyItem> {
         label("File got"),
         label("The conversation has ended. If you need help again, type hi."),
     ]
+}
+
+/// The options of [`end_picker`]: label, value, and what picking it means.
+const END_OPTIONS: [(&str, &str, EndChoice); 2] = [
+    ("End conversation", "1", EndChoice::End),
+    ("Cancel", "0", EndChoice::Cancel),
+];
+
+/// A required list picker of `(label, value)` options, as both documented pickers are.
+fn list_picker(label: &'static str, options: &[(&'static str, &'static str)]) -> BodyItem {
+    let options = options
+        .iter()
+        .map(|&(label, value)| PickerOption {
+            label,
+            value,
+            render_style: Some("data"),
+            enabled: false,
+        })
+        .collect();
+    BodyItem::Picker {
+        group: "DefaultPicker",
+        required: true,
+        nlu_text_enabled: false,
+        label,
+        item_type: "List",
+        style: "list",
+        multi_select: false,
+        options,
+        scripted_data: None,
+    }
 }
 
 fn output_text(value: &str) -> BodyItem {

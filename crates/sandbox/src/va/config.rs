@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::va::conversation::{Channel, HistoryFormat, IdleTimeout};
+use crate::va::conversation::flow::{Channel, IdleTimeout};
+use crate::va::conversation::HistoryFormat;
 
 /// The whole configuration; every field has a default, so `{}` is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,14 +10,14 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::schema::Table;
-use crate::va::conversation::{
-    AgentMessage, Attachment, AttachmentStatus, Conversation, ConversationState, Direction,
-    HistoryFormat, Party,
-};
+use crate::va::conversation::agent::AgentMessage;
+use crate::va::conversation::transcript::{Attachment, AttachmentStatus, Direction, Party};
+use crate::va::conversation::{Conversation, ConversationState, HistoryFormat};
 use crate::va::error::VaError;
 use crate::va::AgentAction;
 use crate::AppState;
@@ -44,11 +44,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(CONSOLE_PATH, get(page))
         .route("/sandbox/va/console.js", get(script))
         .route("/sandbox/va/console/{id}/accept", post(accept))
-        .route("/sandbox/va/console/{id}/reply", post(reply))
-        .route("/sandbox/va/console/{id}/link", post(link))
-        .route("/sandbox/va/console/{id}/image", post(image))
-        .route("/sandbox/va/console/{id}/card", post(card))
-        .route("/sandbox/va/console/{id}/typing", post(typing))
+        .route("/sandbox/va/console/{id}/reply", post(submit::<ReplyForm>))
+        .route("/sandbox/va/console/{id}/link", post(submit::<LinkForm>))
+        .route("/sandbox/va/console/{id}/image", post(submit::<ImageForm>))
+        .route("/sandbox/va/console/{id}/card", post(submit::<CardForm>))
+        .route(
+            "/sandbox/va/console/{id}/typing",
+            post(submit::<TypingForm>),
+        )
         .route("/sandbox/va/console/{id}/end", post(end))
 }
 
@@ -87,6 +90,52 @@ struct TypingForm {
     typing: bool,
 }
 
+/// A console form that asks for one agent action.
+trait AgentForm: DeserializeOwned + Send + 'static {
+    /// The action, or why there is none (a card for an incident that does not exist).
+    fn action(self, state: &AppState) -> Result<AgentAction, VaError>;
+}
+
+impl AgentForm for ReplyForm {
+    fn action(self, _state: &AppState) -> Result<AgentAction, VaError> {
+        Ok(AgentAction::Message(AgentMessage::Text(self.text)))
+    }
+}
+
+impl AgentForm for LinkForm {
+    fn action(self, _state: &AppState) -> Result<AgentAction, VaError> {
+        let link = AgentMessage::Link {
+            url: self.url,
+            label: self.label,
+            header: None,
+        };
+        Ok(AgentAction::Message(link))
+    }
+}
+
+impl AgentForm for ImageForm {
+    fn action(self, _state: &AppState) -> Result<AgentAction, VaError> {
+        let alt_text = Some(self.alt_text).filter(|alt_text| !alt_text.trim().is_empty());
+        let image = AgentMessage::Image {
+            url: self.url,
+            alt_text,
+        };
+        Ok(AgentAction::Message(image))
+    }
+}
+
+impl AgentForm for CardForm {
+    fn action(self, state: &AppState) -> Result<AgentAction, VaError> {
+        incident_card(state, &self.number).map(AgentAction::Message)
+    }
+}
+
+impl AgentForm for TypingForm {
+    fn action(self, _state: &AppState) -> Result<AgentAction, VaError> {
+        Ok(AgentAction::Typing(self.typing))
+    }
+}
+
 async fn page(
     State(state): State<AppState>,
     query: Result<Query<Notice>, QueryRejection>,
@@ -106,87 +155,31 @@ async fn script() -> Response {
 
 async fn accept(State(state): State<AppState>, Path(id): Path<String>) -> Redirect {
     let action = AgentAction::Accept {
-        agent_name: "Beth Anglin".to_owned(),
+        agent_name: crate::va::DEFAULT_AGENT_NAME.to_owned(),
     };
-    back(crate::va::act(&state, &id, action).map(|_| ()))
-}
-
-async fn reply(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    form: Result<Form<ReplyForm>, FormRejection>,
-) -> Redirect {
-    let result = form
-        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
-        .and_then(|Form(form)| send(&state, &id, AgentMessage::Text(form.text)));
-    back(result)
-}
-
-async fn link(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    form: Result<Form<LinkForm>, FormRejection>,
-) -> Redirect {
-    let result = form
-        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
-        .and_then(|Form(form)| {
-            let link = AgentMessage::Link {
-                url: form.url,
-                label: form.label,
-                header: None,
-            };
-            send(&state, &id, link)
-        });
-    back(result)
-}
-
-async fn image(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    form: Result<Form<ImageForm>, FormRejection>,
-) -> Redirect {
-    let result = form
-        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
-        .and_then(|Form(form)| {
-            let alt_text = Some(form.alt_text).filter(|alt_text| !alt_text.trim().is_empty());
-            let image = AgentMessage::Image {
-                url: form.url,
-                alt_text,
-            };
-            send(&state, &id, image)
-        });
-    back(result)
-}
-
-async fn card(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    form: Result<Form<CardForm>, FormRejection>,
-) -> Redirect {
-    let result = form
-        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
-        .and_then(|Form(form)| incident_card(&state, &form.number))
-        .and_then(|card| send(&state, &id, card));
-    back(result)
-}
-
-async fn typing(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    form: Result<Form<TypingForm>, FormRejection>,
-) -> Redirect {
-    let result = form
-        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
-        .and_then(|Form(form)| crate::va::act(&state, &id, AgentAction::Typing(form.typing)));
-    back(result.map(|_| ()))
+    back(act(&state, &id, action))
 }
 
 async fn end(State(state): State<AppState>, Path(id): Path<String>) -> Redirect {
-    back(crate::va::act(&state, &id, AgentAction::End).map(|_| ()))
+    back(act(&state, &id, AgentAction::End))
 }
 
-fn send(state: &AppState, id: &str, message: AgentMessage) -> Result<(), VaError> {
-    crate::va::act(state, id, AgentAction::Message(message)).map(|_| ())
+/// Applies the action a posted form asks for.
+async fn submit<F: AgentForm>(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<F>, FormRejection>,
+) -> Redirect {
+    let result = form
+        .map_err(|rejection| VaError::BadRequest(rejection.body_text()))
+        .and_then(|Form(form)| form.action(&state))
+        .and_then(|action| act(&state, &id, action));
+    back(result)
+}
+
+/// Applies an agent action; the console shows the conversation again rather than returning it.
+fn act(state: &AppState, id: &str, action: AgentAction) -> Result<(), VaError> {
+    crate::va::act(state, id, action).map(|_| ())
 }
 
 /// The record card of an incident, as the documented "Record" card shows one (`Card` template,
@@ -323,51 +316,51 @@ fn render_conversation(html: &mut String, conversation: &Conversation) {
             html.push_str(&form("accept", "", &format!("Accept chat with {user}")));
         }
         ConversationState::WithAgent => {
-            html.push_str(&form(
-                "reply",
-                &format!(
-                    "<label for=\"reply-{id}\">Reply to {user}</label>\n<textarea id=\"reply-{id}\" name=\"text\" required></textarea>\n"
-                ),
-                "Send",
-            ));
-            html.push_str(&form(
-                "link",
-                &format!(
-                    "<label for=\"link-url-{id}\">Link address for {user}</label>\n<input id=\"link-url-{id}\" name=\"url\" type=\"url\" required>\n\
-                     <label for=\"link-label-{id}\">Link text</label>\n<input id=\"link-label-{id}\" name=\"label\" required>\n"
-                ),
-                "Send link",
-            ));
-            html.push_str(&form(
-                "image",
-                &format!(
-                    "<label for=\"image-url-{id}\">Image address for {user}</label>\n<input id=\"image-url-{id}\" name=\"url\" type=\"url\" required>\n\
-                     <label for=\"image-alt-{id}\">Image description</label>\n<input id=\"image-alt-{id}\" name=\"alt_text\">\n"
-                ),
-                "Send image",
-            ));
-            html.push_str(&form(
-                "card",
-                &format!(
-                    "<label for=\"card-number-{id}\">Incident number to share with {user}</label>\n<input id=\"card-number-{id}\" name=\"number\" required>\n"
-                ),
-                "Share incident",
-            ));
-            html.push_str(&form(
-                "typing",
-                "<input type=\"hidden\" name=\"typing\" value=\"true\">",
-                "Show typing",
-            ));
-            html.push_str(&form(
-                "typing",
-                "<input type=\"hidden\" name=\"typing\" value=\"false\">",
-                "Stop typing",
-            ));
+            for (action, fields, button) in agent_forms(&id, &user) {
+                html.push_str(&form(action, &fields, button));
+            }
         }
         _ => {}
     }
     html.push_str(&form("end", "", &format!("End chat with {user}")));
     html.push_str("</article>\n");
+}
+
+/// What the agent can do in a chat they accepted, as the action, fields and button of a form
+/// each; `id` and `user` are escaped already.
+fn agent_forms(id: &str, user: &str) -> [(&'static str, String, &'static str); 6] {
+    // A labelled input; `attributes` follow its id and name.
+    let input = |field: &str, label: &str, name: &str, attributes: &str| {
+        format!(
+            "<label for=\"{field}-{id}\">{label}</label>\n<input id=\"{field}-{id}\" name=\"{name}\"{attributes}>\n"
+        )
+    };
+    let url = " type=\"url\" required";
+    let required = " required";
+    let reply = format!(
+        "<label for=\"reply-{id}\">Reply to {user}</label>\n<textarea id=\"reply-{id}\" name=\"text\" required></textarea>\n"
+    );
+    let link = [
+        input("link-url", &format!("Link address for {user}"), "url", url),
+        input("link-label", "Link text", "label", required),
+    ];
+    let image_label = format!("Image address for {user}");
+    let image = [
+        input("image-url", &image_label, "url", url),
+        input("image-alt", "Image description", "alt_text", ""),
+    ];
+    let card_label = format!("Incident number to share with {user}");
+    let card = input("card-number", &card_label, "number", required);
+    let typing =
+        |typing: bool| format!("<input type=\"hidden\" name=\"typing\" value=\"{typing}\">");
+    [
+        ("reply", reply, "Send"),
+        ("link", link.concat(), "Send link"),
+        ("image", image.concat(), "Send image"),
+        ("card", card, "Share incident"),
+        ("typing", typing(true), "Show typing"),
+        ("typing", typing(false), "Stop typing"),
+    ]
 }
 
 /// An attachment the visitor sent, with a link to open it once it arrived.

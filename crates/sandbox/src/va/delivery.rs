@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::http::header::{ACCEPT, CONTENT_TYPE};
 
 use crate::va::config::{OutboundAuth, VaConfig};
-use crate::va::conversation::{Delivery, DeliveryStatus};
+use crate::va::conversation::transcript::{Delivery, DeliveryStatus};
 use crate::va::signature;
 use crate::AppState;
 

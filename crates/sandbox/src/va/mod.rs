@@ -8,8 +8,8 @@
 //! type, reply and end them.
 //!
 //! - `wire.rs`: the request and response bodies.
-//! - `conversation.rs`: conversations, transcripts with sequence numbers, the agent's actions;
-//!   no I/O.
+//! - `conversation.rs` and `conversation/`: conversations, transcripts with sequence numbers,
+//!   the agent's actions; no I/O (the invariant is stated in `conversation.rs`).
 //! - `bot.rs`: what the Virtual Agent says, each reply taken from the vendor's examples.
 //! - `attachments.rs`: `message.attachment`, downloaded from its URL.
 //! - `inbound.rs`, `signature.rs`, `config.rs`: validation and authentication.
@@ -47,7 +47,10 @@ use crate::datetime::UnixSeconds;
 use crate::persist::StoreError;
 use crate::va::attachments::{AttachmentRef, FetchLimits};
 use crate::va::config::VaConfig;
-use crate::va::conversation::{AgentMessage, Channel, Conversation, Conversations, SyncReply};
+use crate::va::conversation::agent::AgentMessage;
+use crate::va::conversation::flow::{Channel, SyncReply};
+use crate::va::conversation::registry::Conversations;
+use crate::va::conversation::Conversation;
 use crate::va::error::VaError;
 use crate::va::persist::VaStore;
 use crate::wire::json_response;
@@ -70,8 +73,13 @@ pub(crate) struct VaState {
 }
 
 /// The locked VA state; what changed is written to the database when the lock is released, so
-/// that no change can be missed.
+/// that no change can be missed. This is the only place the conversations are written: the
+/// conversation core (`crate::va::conversation`) only marks what changed.
 pub(crate) struct VaGuard<'a>(MutexGuard<'a, VaState>);
+
+/// The agent's name when an accept names none: the demo `itil` user, who is also the agent in the
+/// vendor's `agentInfo` example.
+pub(crate) const DEFAULT_AGENT_NAME: &str = "Beth Anglin";
 
 /// What the simulated live agent does to a conversation.
 #[derive(Debug, Clone)]

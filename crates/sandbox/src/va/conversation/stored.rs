@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::va::conversation::{
-    AttachmentStatus, Conversation, Conversations, DeliveryStatus, Echo, Entry,
-};
+use crate::va::conversation::registry::Conversations;
+use crate::va::conversation::transcript::{AttachmentStatus, Entry};
+use crate::va::conversation::{Conversation, Echo};
 
 /// What changed since the database last took the changes.
 #[derive(Debug)]
@@ -160,15 +160,9 @@ impl Conversations {
 
     /// The conversations with replies still to be posted, such as those a restart cut short.
     pub(crate) fn with_pending_deliveries(&self) -> Vec<String> {
-        let pending = |entry: &Entry| {
-            entry
-                .delivery
-                .as_ref()
-                .is_some_and(|delivery| delivery.status == DeliveryStatus::Pending)
-        };
         self.conversations
             .iter()
-            .filter(|conversation| conversation.entries.iter().any(pending))
+            .filter(|conversation| conversation.entries.iter().any(Entry::is_pending_delivery))
             .map(|conversation| conversation.id.clone())
             .collect()
     }
@@ -216,17 +210,10 @@ impl Conversation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::va::conversation::{AgentMessage, Channel, ConversationState, Delivery, Direction};
-
-    const NOW: i64 = 1_700_000_000;
-
-    fn send(conversations: &mut Conversations, json: serde_json::Value) -> String {
-        let valid = crate::va::inbound::parse(json.to_string().as_bytes()).unwrap();
-        conversations
-            .handle_request(&valid, NOW, Channel::default())
-            .unwrap()
-            .conversation_id
-    }
+    use crate::va::conversation::agent::AgentMessage;
+    use crate::va::conversation::tests::{request, send, NOW};
+    use crate::va::conversation::transcript::{Delivery, DeliveryStatus, Direction};
+    use crate::va::conversation::ConversationState;
 
     /// Takes every change and puts it together as the database would read it back.
     fn store(conversations: &mut Conversations, stored: &mut StoredConversations) {
@@ -268,7 +255,7 @@ mod tests {
             "message": {"text": "help", "typed": true},
         });
         let id = send(&mut conversations, asking.clone());
-        let turned_away = crate::va::inbound::parse(asking.to_string().as_bytes()).unwrap();
+        let turned_away = request(asking);
         conversations.reject(&turned_away.request, "the static token does not match", NOW);
         store(&mut conversations, &mut stored);
         conversations.accept(&id, "Beth Anglin", NOW).unwrap();

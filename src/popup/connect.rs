@@ -67,10 +67,13 @@ pub fn ConnectForm(
         if !draft_ready.get() {
             return;
         }
-        let saver = saver.clone();
         let value = serde_json::to_value(&draft).expect("a draft always serialises");
+        // Asked for here, not from a task spawned for it, so that the write is ordered before
+        // whatever the form does next (such as removing the draft once it is done) and cannot
+        // bring the draft back.
+        let saved = saver.save(DRAFT_KEY, value);
         spawn_local(async move {
-            let _ = saver.save(DRAFT_KEY, value).await;
+            let _ = saved.await;
         });
     });
 

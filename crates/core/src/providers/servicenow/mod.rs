@@ -20,8 +20,6 @@ pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_P
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::auth::Credentials;
 use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse, Method};
@@ -163,29 +161,12 @@ impl ServiceNow {
         self.request(
             Method::Get,
             &format!("/api/now/table/{table}?{}", query_string(params)),
-            None,
         )
     }
 
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        path_and_query: &str,
-        body: Option<Value>,
-    ) -> HttpRequest {
-        let mut headers = vec![
-            ("Accept".to_owned(), "application/json".to_owned()),
-            ("Authorization".to_owned(), self.credentials.authorization()),
-        ];
-        if body.is_some() {
-            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-        }
-        HttpRequest {
-            method,
-            url: self.instance.url(path_and_query),
-            headers,
-            body: body.map(|body| body.to_string().into_bytes()),
-        }
+    /// A request to the instance's API, signed in; add a body with [`HttpRequest::with_json`].
+    pub(crate) fn request(&self, method: Method, path_and_query: &str) -> HttpRequest {
+        HttpRequest::json_api(method, self.instance.url(path_and_query), &self.credentials)
     }
 }
 

@@ -63,7 +63,7 @@ fn api_token_sign_in_is_basic_with_email_slash_token() {
     assert_eq!(credentials.username(), "jdoe@example.com/token");
     // base64("jdoe@example.com/token:abc123")
     assert_eq!(
-        authorization(&credentials),
+        credentials.authorization(),
         "Basic amRvZUBleGFtcGxlLmNvbS90b2tlbjphYmMxMjM="
     );
 }

@@ -400,11 +400,7 @@ impl Zendesk {
         paging: &Paging,
     ) -> Result<ListPage<Ticket>, CoreError> {
         let list: TicketList = parse_json(&check(response)?.text(), "a ticket list")?;
-        Ok(ListPage {
-            items: self.tickets(list.tickets)?,
-            total: list_total(&list.paging, paging),
-            next: next_paging(&list.paging, paging)?,
-        })
+        list_page(self.tickets(list.tickets)?, &list.paging, paging)
     }
 
     /// Reads a page of search results; `page` is the one the request asked for. Results other
@@ -441,11 +437,8 @@ impl Zendesk {
         paging: &Paging,
     ) -> Result<ListPage<Comment>, CoreError> {
         let list: CommentList = parse_json(&check(response)?.text(), "a comment list")?;
-        Ok(ListPage {
-            items: list.comments.into_iter().map(Comment::from).collect(),
-            total: list_total(&list.paging, paging),
-            next: next_paging(&list.paging, paging)?,
-        })
+        let comments = list.comments.into_iter().map(Comment::from).collect();
+        list_page(comments, &list.paging, paging)
     }
 
     /// Reads a page of comments as the files attached to them, in comment order; `next` pages
@@ -534,12 +527,22 @@ fn comment_json(comment: &NewComment) -> Value {
     json
 }
 
-/// `count` when offset paging; cursor pages carry no count.
-pub(crate) fn list_total(wire: &WirePaging, paging: &Paging) -> Option<u64> {
-    match paging {
+/// A page of `items` from a list reply with these paging fields; `paging` is the one the request
+/// asked for. The total is `count` when offset paging; cursor pages carry no count.
+pub(crate) fn list_page<T>(
+    items: Vec<T>,
+    wire: &WirePaging,
+    paging: &Paging,
+) -> Result<ListPage<T>, CoreError> {
+    let total = match paging {
         Paging::Offset(_) => wire.count,
         Paging::Cursor(_) => None,
-    }
+    };
+    Ok(ListPage {
+        items,
+        total,
+        next: next_paging(wire, paging)?,
+    })
 }
 
 /// The paging of the page after this one. Offset paging goes on while `next_page` is set, even

@@ -1,7 +1,8 @@
 use super::*;
 use crate::ticket::{StatusCategory, Timestamp};
 
-fn zendesk() -> Zendesk {
+/// A connection as the shared recordings' user; the other test modules of this provider use it too.
+pub(crate) fn zendesk() -> Zendesk {
     let instance = InstanceUrl::parse_zendesk("acme").expect("valid instance");
     Zendesk::new(
         instance,
@@ -12,7 +13,8 @@ fn zendesk() -> Zendesk {
     )
 }
 
-fn json_response(status: u16, body: &str) -> HttpResponse {
+/// A JSON reply as Zendesk sends it.
+pub(crate) fn json_response(status: u16, body: &str) -> HttpResponse {
     HttpResponse::new(
         status,
         vec![(

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ticket::StatusCategory;
+use crate::providers::servicenow::incident_states;
+use crate::providers::zendesk::{ticket_status, TicketStatus};
+use crate::ticket::{Status, StatusCategory};
 
 /// The service desk a template files into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,18 +328,20 @@ pub struct StateMapping {
 
 impl StateMapping {
     /// Seed 004: ServiceNow incident states 1-5 are open, 6 (Resolved) and 7 (Closed) completed;
-    /// Flare adds 8 (Canceled), which a fresh instance also has.
+    /// Flare adds 8 (Canceled), which a fresh instance also has. Derived from
+    /// [`crate::providers::servicenow::incident_state`], which keeps the rule.
     pub fn servicenow_incident() -> StateMapping {
-        StateMapping {
-            completed: ["6", "7", "8"].map(str::to_owned).to_vec(),
-        }
+        StateMapping::of(incident_states())
     }
 
-    /// Zendesk: new, open, pending and hold are open; solved and closed completed.
+    /// Zendesk: new, open, pending and hold are open; solved and closed completed. Derived from
+    /// [`ticket_status`], which keeps the rule.
     pub fn zendesk() -> StateMapping {
-        StateMapping {
-            completed: ["solved", "closed"].map(str::to_owned).to_vec(),
-        }
+        StateMapping::of(
+            TicketStatus::ALL
+                .into_iter()
+                .map(|status| ticket_status(status.code())),
+        )
     }
 
     /// The category of a state code.
@@ -345,6 +349,16 @@ impl StateMapping {
         match self.completed.iter().any(|completed| completed == code) {
             true => StatusCategory::Completed,
             false => StatusCategory::Open,
+        }
+    }
+
+    /// The mapping that has the completed ones of `statuses` as completed.
+    fn of(statuses: impl Iterator<Item = Status>) -> StateMapping {
+        StateMapping {
+            completed: statuses
+                .filter(|status| status.category == StatusCategory::Completed)
+                .map(|status| status.code)
+                .collect(),
         }
     }
 }

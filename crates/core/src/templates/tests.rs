@@ -225,6 +225,7 @@ fn state_mappings_and_follow_ups() {
         ("5", StatusCategory::Open),
         ("6", StatusCategory::Completed),
         ("7", StatusCategory::Completed),
+        ("8", StatusCategory::Completed),
     ] {
         assert_eq!(servicenow.category(code), category, "{code}");
     }

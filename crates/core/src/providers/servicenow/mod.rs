@@ -13,7 +13,9 @@ mod tickets;
 mod wire;
 
 pub use crate::providers::servicenow::directory::{DirectoryCache, DirectoryTable, Group};
-pub use crate::providers::servicenow::incident::{incident_state, priority_for, Level};
+pub use crate::providers::servicenow::incident::{
+    incident_state, incident_states, priority_for, Level,
+};
 pub use crate::providers::servicenow::safe_create::SafeCreate;
 pub use crate::providers::servicenow::table::Table;
 pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_PAGE_SIZE};

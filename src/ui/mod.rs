@@ -1,4 +1,5 @@
 //! Pieces every surface shares.
 
+pub mod draft;
 pub mod errors;
 pub mod time;

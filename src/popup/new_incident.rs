@@ -1,6 +1,7 @@
 //! The new-incident form, pre-filled from the page and saved as a draft while the user types.
 
 use flare_core::providers::servicenow::{priority_for, Level, NewIncident};
+use flare_core::templates::{TemplateSet, TicketContext};
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -39,15 +40,19 @@ impl Default for IncidentDraft {
 }
 
 impl IncidentDraft {
-    /// A fresh draft describing the page the user is on.
+    /// A fresh draft describing the page the user is on: the page's title, and the description the
+    /// fallback incident template starts with for this page (its URL and the browser).
     pub fn from_page(page: &PageContext) -> IncidentDraft {
-        let mut description = String::new();
-        if !page.url.is_empty() {
-            description.push_str(&format!("Page: {}\n", page.url));
-        }
-        if !page.user_agent.is_empty() {
-            description.push_str(&format!("Browser: {}\n", page.user_agent));
-        }
+        let context = TicketContext {
+            page_title: page.title.clone(),
+            page_url: page.url.clone(),
+            browser: page.user_agent.clone(),
+            ..TicketContext::default()
+        };
+        let description = TemplateSet::servicenow_default()
+            .fallback()
+            .and_then(|template| template.prefill("description", &context))
+            .unwrap_or_default();
         IncidentDraft {
             short_description: page.title.clone(),
             description,

@@ -2,4 +2,3 @@
 
 pub mod draft;
 pub mod errors;
-pub mod time;

@@ -1,7 +1,8 @@
 //! Everything that touches the browser: extension APIs and the network.
 //!
 //! The app reaches these only through the [`Platform`] trait, handed down as context, so component
-//! tests can use a fake. No `JsValue` leaves this module.
+//! tests can use a fake; [`time::local_date_time`], which has nothing to fake, is a plain function.
+//! No `JsValue` leaves this module, and no other module uses `js_sys` or `wasm_bindgen`.
 
 mod crypto;
 mod extension;
@@ -9,7 +10,7 @@ mod http;
 mod permissions;
 mod storage;
 mod tabs;
-mod time;
+pub mod time;
 
 use std::future::Future;
 use std::pin::Pin;

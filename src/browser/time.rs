@@ -1,10 +1,18 @@
-//! The clock and timers, which the core never reads itself.
+//! The clock, timers and the user's own way of writing dates, which the core never reads itself.
 
+use flare_core::ticket::Timestamp;
 use js_sys::Promise;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::browser::BrowserError;
+
+/// A timestamp as the browser's locale writes a date and time.
+pub fn local_date_time(timestamp: Timestamp) -> String {
+    let millis = timestamp.0 as f64 * 1000.0;
+    let date = js_sys::Date::new(&JsValue::from_f64(millis));
+    String::from(date.to_locale_string("default", &JsValue::UNDEFINED))
+}
 
 pub(crate) fn now_ms() -> u64 {
     js_sys::Date::now() as u64

@@ -2,11 +2,11 @@
 
 use flare_core::auth::Credentials;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{self, AppError, Connection};
 use crate::browser::PlatformHandle;
+use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe;
 
 /// Storage key of the connect form's unsent fields.
@@ -40,39 +40,21 @@ pub fn ConnectForm(
     let instance = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let (draft_ready, set_draft_ready) = signal(false);
-
-    let loader = platform.clone();
-    spawn_local(async move {
-        let saved = loader
-            .load(DRAFT_KEY)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|value| serde_json::from_value::<ConnectDraft>(value).ok());
-        if let Some(draft) = saved {
-            instance.set(draft.instance);
-            username.set(draft.username);
-        }
-        set_draft_ready.set(true);
-    });
-
-    // A popup closes as soon as it loses focus: keep the address and user name as they are typed.
-    let saver = platform.clone();
-    Effect::new(move || {
-        let draft = ConnectDraft {
-            instance: instance.get(),
-            username: username.get(),
-        };
-        if !draft_ready.get() {
-            return;
-        }
-        let saver = saver.clone();
-        let value = serde_json::to_value(&draft).expect("a draft always serialises");
-        spawn_local(async move {
-            let _ = saver.save(DRAFT_KEY, value).await;
-        });
-    });
+    let current_draft = move || ConnectDraft {
+        instance: instance.get(),
+        username: username.get(),
+    };
+    let draft_ready = keep_draft(
+        platform.clone(),
+        DRAFT_KEY,
+        current_draft,
+        move |saved: Option<ConnectDraft>| async move {
+            if let Some(draft) = saved {
+                instance.set(draft.instance);
+                username.set(draft.username);
+            }
+        },
+    );
 
     let connect = Action::new_unsync(
         move |(intent, instance, credentials): &(Intent, String, Credentials)| {

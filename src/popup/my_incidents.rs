@@ -5,9 +5,9 @@ use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 
 use crate::api::{self, Connection, PAGE_SIZE};
+use crate::browser::time::local_date_time;
 use crate::browser::PlatformHandle;
 use crate::ui::errors::describe;
-use crate::ui::time::local_date_time;
 
 /// Lists the user's incidents a page at a time.
 #[component]

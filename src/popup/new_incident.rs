@@ -1,20 +1,21 @@
 //! The new-incident form, pre-filled from the page and saved as a draft while the user types.
 
 use flare_core::providers::servicenow::{priority_for, Level, NewIncident};
+use flare_core::templates::{TemplateSet, TicketContext};
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{self, Connection};
 use crate::browser::{PageContext, PlatformHandle};
+use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe;
 
 /// Storage key of the unsent incident.
 pub const DRAFT_KEY: &str = "draft:incident";
 
 /// What the user has typed so far; it outlives a closed popup.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentDraft {
     /// One line saying what is wrong.
     pub short_description: String,
@@ -26,21 +27,36 @@ pub struct IncidentDraft {
     pub impact: String,
 }
 
+/// An empty form, at medium urgency and impact.
+impl Default for IncidentDraft {
+    fn default() -> IncidentDraft {
+        IncidentDraft {
+            short_description: String::new(),
+            description: String::new(),
+            urgency: Level::Medium.code().to_owned(),
+            impact: Level::Medium.code().to_owned(),
+        }
+    }
+}
+
 impl IncidentDraft {
-    /// A fresh draft describing the page the user is on.
+    /// A fresh draft describing the page the user is on: the page's title, and the description the
+    /// fallback incident template starts with for this page (its URL and the browser).
     pub fn from_page(page: &PageContext) -> IncidentDraft {
-        let mut description = String::new();
-        if !page.url.is_empty() {
-            description.push_str(&format!("Page: {}\n", page.url));
-        }
-        if !page.user_agent.is_empty() {
-            description.push_str(&format!("Browser: {}\n", page.user_agent));
-        }
+        let context = TicketContext {
+            page_title: page.title.clone(),
+            page_url: page.url.clone(),
+            browser: page.user_agent.clone(),
+            ..TicketContext::default()
+        };
+        let description = TemplateSet::servicenow_default()
+            .fallback()
+            .and_then(|template| template.prefill("description", &context))
+            .unwrap_or_default();
         IncidentDraft {
             short_description: page.title.clone(),
             description,
-            urgency: Level::Medium.code().to_owned(),
-            impact: Level::Medium.code().to_owned(),
+            ..IncidentDraft::default()
         }
     }
 
@@ -56,11 +72,11 @@ pub fn NewIncidentForm(
     connection: Connection,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
-    let short_description = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let urgency = RwSignal::new(Level::Medium.code().to_owned());
-    let impact = RwSignal::new(Level::Medium.code().to_owned());
-    let (draft_ready, set_draft_ready) = signal(false);
+    let blank = IncidentDraft::default();
+    let short_description = RwSignal::new(blank.short_description);
+    let description = RwSignal::new(blank.description);
+    let urgency = RwSignal::new(blank.urgency);
+    let impact = RwSignal::new(blank.impact);
     let (missing_title, set_missing_title) = signal(false);
     let current_draft = move || IncidentDraft {
         short_description: short_description.get(),
@@ -76,34 +92,18 @@ pub fn NewIncidentForm(
     };
 
     let loader = platform.clone();
-    spawn_local(async move {
-        let saved = loader
-            .load(DRAFT_KEY)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|value| serde_json::from_value::<IncidentDraft>(value).ok());
-        let draft = match saved {
-            Some(draft) if !draft.is_blank() => draft,
-            _ => IncidentDraft::from_page(&loader.page_context().await.unwrap_or_default()),
-        };
-        apply(draft);
-        set_draft_ready.set(true);
-    });
-
-    // Every keystroke goes to storage: a popup closes as soon as it loses focus.
-    let saver = platform.clone();
-    Effect::new(move || {
-        let draft = current_draft();
-        if !draft_ready.get() {
-            return;
-        }
-        let saver = saver.clone();
-        let value = serde_json::to_value(&draft).expect("a draft always serialises");
-        spawn_local(async move {
-            let _ = saver.save(DRAFT_KEY, value).await;
-        });
-    });
+    let draft_ready = keep_draft(
+        platform.clone(),
+        DRAFT_KEY,
+        current_draft,
+        move |saved: Option<IncidentDraft>| async move {
+            let draft = match saved {
+                Some(draft) if !draft.is_blank() => draft,
+                _ => IncidentDraft::from_page(&loader.page_context().await.unwrap_or_default()),
+            };
+            apply(draft);
+        },
+    );
 
     let create = Action::new_unsync(
         move |(submitted, incident): &(IncidentDraft, NewIncident)| {
@@ -118,11 +118,7 @@ pub fn NewIncidentForm(
                 // Filed: the draft has done its job, unless it changed meanwhile; then it is new work.
                 // On failure it stays, so nothing typed is lost.
                 if untrack(current_draft) == submitted {
-                    apply(IncidentDraft {
-                        urgency: Level::Medium.code().to_owned(),
-                        impact: Level::Medium.code().to_owned(),
-                        ..IncidentDraft::default()
-                    });
+                    apply(IncidentDraft::default());
                     let _ = platform.remove(DRAFT_KEY).await;
                 }
                 Ok::<Ticket, api::AppError>(ticket)

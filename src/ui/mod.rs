@@ -1,4 +1,4 @@
 //! Pieces every surface shares.
 
+pub mod draft;
 pub mod errors;
-pub mod time;

@@ -4,6 +4,9 @@
 //! from its own types and nothing more.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::auth::Credentials;
 
 /// An HTTP method Flare uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +61,64 @@ impl Method {
 }
 
 impl HttpRequest {
+    /// A request with no headers and no body yet; the `with_*` methods add them.
+    pub fn new(method: Method, url: impl Into<String>) -> HttpRequest {
+        HttpRequest {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A request to a JSON API: it asks for JSON back and signs in with `credentials`, which is
+    /// how every ServiceNow and Zendesk API call starts.
+    pub fn json_api(
+        method: Method,
+        url: impl Into<String>,
+        credentials: &Credentials,
+    ) -> HttpRequest {
+        HttpRequest::new(method, url)
+            .with_header("Accept", "application/json")
+            .with_credentials(credentials)
+    }
+
+    /// A `GET` for a file of any type (`Accept: */*`).
+    pub fn download(url: impl Into<String>) -> HttpRequest {
+        HttpRequest::new(Method::Get, url).with_header("Accept", "*/*")
+    }
+
+    /// This request with one more header, after those it has.
+    pub fn with_header(mut self, name: &str, value: &str) -> HttpRequest {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// This request signed in with `credentials` (the `Authorization` header).
+    pub fn with_credentials(self, credentials: &Credentials) -> HttpRequest {
+        self.with_header("Authorization", &credentials.authorization())
+    }
+
+    /// This request carrying `body` as JSON.
+    pub fn with_json(self, body: &Value) -> HttpRequest {
+        self.with_body("application/json", body.to_string().into_bytes())
+    }
+
+    /// This request carrying `pairs` as an HTML form (`application/x-www-form-urlencoded`).
+    pub fn with_form(self, pairs: &[(&str, &str)]) -> HttpRequest {
+        self.with_body(
+            "application/x-www-form-urlencoded",
+            query_string(pairs).into_bytes(),
+        )
+    }
+
+    /// This request carrying `body`, such as a file's bytes, of type `content_type`.
+    pub fn with_body(self, content_type: &str, body: Vec<u8>) -> HttpRequest {
+        let mut request = self.with_header("Content-Type", content_type);
+        request.body = Some(body);
+        request
+    }
+
     /// The body as text, when there is one and it is UTF-8.
     pub fn body_text(&self) -> Option<&str> {
         std::str::from_utf8(self.body.as_deref()?).ok()
@@ -151,6 +212,35 @@ mod tests {
             query_string(&[("sysparm_limit", "1"), ("x", "&")]),
             "sysparm_limit=1&x=%26"
         );
+    }
+
+    #[test]
+    fn builds_requests_in_header_order() {
+        let credentials = Credentials::Bearer {
+            access_token: "t0ken".into(),
+        };
+        let request = HttpRequest::json_api(Method::Post, "https://acme.test/api", &credentials)
+            .with_json(&serde_json::json!({"a": 1}));
+        assert_eq!(
+            request,
+            HttpRequest {
+                method: Method::Post,
+                url: "https://acme.test/api".into(),
+                headers: vec![
+                    ("Accept".into(), "application/json".into()),
+                    ("Authorization".into(), "Bearer t0ken".into()),
+                    ("Content-Type".into(), "application/json".into()),
+                ],
+                body: Some(br#"{"a":1}"#.to_vec()),
+            }
+        );
+        let form = HttpRequest::new(Method::Post, "https://acme.test/token")
+            .with_form(&[("grant_type", "password"), ("scope", "a b")]);
+        assert_eq!(
+            form.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert_eq!(form.body_text(), Some("grant_type=password&scope=a%20b"));
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ticket::StatusCategory;
+use crate::providers::servicenow::incident_states;
+use crate::providers::zendesk::{ticket_status, TicketStatus};
+use crate::ticket::{Status, StatusCategory};
 
 /// The service desk a template files into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,17 +164,8 @@ impl TemplateSet {
             .templates
             .iter()
             .find(|template| template.matches(context));
-        let template = match (matched, &self.no_match) {
-            (Some(template), _) => template,
-            (None, NoMatch::Skip) => return Routing::Skip,
-            (None, NoMatch::UseTemplate(name)) => match self
-                .templates
-                .iter()
-                .find(|template| &template.name == name)
-            {
-                Some(template) => template,
-                None => return Routing::Skip,
-            },
+        let Some(template) = matched.or_else(|| self.no_match_template()) else {
+            return Routing::Skip;
         };
         if context.private && !template.allow_private {
             return Routing::Skip;
@@ -183,6 +176,16 @@ impl TemplateSet {
             table: template.table.clone(),
             fields: template.resolve(context),
         }
+    }
+
+    /// The template a ticket gets when none of the conditions hold: the first template without
+    /// conditions (seed 004: with no conditions "we will use the first template in the list"), else
+    /// the one [`NoMatch::UseTemplate`] names. Forms pre-fill from it before anything is typed.
+    pub fn fallback(&self) -> Option<&Template> {
+        self.templates
+            .iter()
+            .find(|template| template.conditions.is_empty())
+            .or_else(|| self.no_match_template())
     }
 
     /// Seed 004's incident template: title to `short_description`, the description as typed plus
@@ -216,6 +219,16 @@ impl TemplateSet {
             no_match: NoMatch::Skip,
         }
     }
+
+    fn no_match_template(&self) -> Option<&Template> {
+        match &self.no_match {
+            NoMatch::Skip => None,
+            NoMatch::UseTemplate(name) => self
+                .templates
+                .iter()
+                .find(|template| &template.name == name),
+        }
+    }
 }
 
 impl Template {
@@ -234,6 +247,34 @@ impl Template {
             .map(|(name, value)| (name.clone(), value.resolve(context)))
             .filter(|(_, value)| !value.trim().is_empty())
             .collect()
+    }
+
+    /// The text a form starts `field` with, before the user has typed: the field's value for
+    /// `context` without the lines that would say nothing yet (every placeholder on them empty,
+    /// such as `{description}`) and without blank lines around what is left; each line ends with a
+    /// line break, so the user can type on. `None` when the template does not set `field`.
+    pub fn prefill(&self, field: &str, context: &TicketContext) -> Option<String> {
+        let text = match self.fields.get(field)? {
+            FieldValue::Text(text) => text,
+            value => return Some(value.resolve(context)),
+        };
+        let lines: Vec<String> = text
+            .lines()
+            .filter(|line| !says_nothing(line, context))
+            .map(|line| fill_placeholders(line, context))
+            .collect();
+        let is_blank = |line: &String| line.trim().is_empty();
+        let first = lines.iter().position(|line| !is_blank(line));
+        let last = lines.iter().rposition(|line| !is_blank(line));
+        let (Some(first), Some(last)) = (first, last) else {
+            return Some(String::new());
+        };
+        Some(
+            lines[first..=last]
+                .iter()
+                .map(|line| format!("{line}\n"))
+                .collect(),
+        )
     }
 }
 
@@ -326,18 +367,20 @@ pub struct StateMapping {
 
 impl StateMapping {
     /// Seed 004: ServiceNow incident states 1-5 are open, 6 (Resolved) and 7 (Closed) completed;
-    /// Flare adds 8 (Canceled), which a fresh instance also has.
+    /// Flare adds 8 (Canceled), which a fresh instance also has. Derived from
+    /// [`crate::providers::servicenow::incident_state`], which keeps the rule.
     pub fn servicenow_incident() -> StateMapping {
-        StateMapping {
-            completed: ["6", "7", "8"].map(str::to_owned).to_vec(),
-        }
+        StateMapping::of(incident_states())
     }
 
-    /// Zendesk: new, open, pending and hold are open; solved and closed completed.
+    /// Zendesk: new, open, pending and hold are open; solved and closed completed. Derived from
+    /// [`ticket_status`], which keeps the rule.
     pub fn zendesk() -> StateMapping {
-        StateMapping {
-            completed: ["solved", "closed"].map(str::to_owned).to_vec(),
-        }
+        StateMapping::of(
+            TicketStatus::ALL
+                .into_iter()
+                .map(|status| ticket_status(status.code())),
+        )
     }
 
     /// The category of a state code.
@@ -345,6 +388,16 @@ impl StateMapping {
         match self.completed.iter().any(|completed| completed == code) {
             true => StatusCategory::Completed,
             false => StatusCategory::Open,
+        }
+    }
+
+    /// The mapping that has the completed ones of `statuses` as completed.
+    fn of(statuses: impl Iterator<Item = Status>) -> StateMapping {
+        StateMapping {
+            completed: statuses
+                .filter(|status| status.category == StatusCategory::Completed)
+                .map(|status| status.code)
+                .collect(),
         }
     }
 }
@@ -373,6 +426,15 @@ fn fill_placeholders(text: &str, context: &TicketContext) -> String {
         filled = filled.replace(&format!("{{{}}}", field.placeholder()), field.read(context));
     }
     filled
+}
+
+/// Whether `line` names context fields and every one of them is empty in `context`.
+fn says_nothing(line: &str, context: &TicketContext) -> bool {
+    let mut named = ContextField::ALL
+        .into_iter()
+        .filter(|field| line.contains(&format!("{{{}}}", field.placeholder())))
+        .peekable();
+    named.peek().is_some() && named.all(|field| field.read(context).is_empty())
 }
 
 /// `*` matches any run of characters, everything else itself; case-insensitive, whole string.

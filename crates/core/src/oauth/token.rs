@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::auth::Credentials;
 use crate::error::CoreError;
-use crate::http::{query_string, HttpRequest, HttpResponse, Method};
+use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::instance::InstanceUrl;
 use crate::oauth::client::{OAuthClient, OAuthEndpoints, OAuthProvider};
 use crate::oauth::time::UnixMillis;
@@ -207,24 +207,17 @@ pub fn parse_token_response(
 /// ServiceNow documents form-encoded parameters (`curl -d`, "REST OAuth example"); Zendesk says its
 /// `/oauth/tokens` parameters "must be formatted as JSON" (Zendesk API reference, "Grant Type Tokens").
 fn token_request(endpoints: &OAuthEndpoints, params: &[(&str, &str)]) -> HttpRequest {
-    let (content_type, body) = match endpoints.provider() {
-        OAuthProvider::ServiceNow => ("application/x-www-form-urlencoded", query_string(params)),
+    let request = HttpRequest::new(Method::Post, endpoints.token_url())
+        .with_header("Accept", "application/json");
+    match endpoints.provider() {
+        OAuthProvider::ServiceNow => request.with_form(params),
         OAuthProvider::Zendesk => {
             let object: Map<String, Value> = params
                 .iter()
                 .map(|(name, value)| ((*name).to_owned(), Value::from(*value)))
                 .collect();
-            ("application/json", Value::Object(object).to_string())
+            request.with_json(&Value::Object(object))
         }
-    };
-    HttpRequest {
-        method: Method::Post,
-        url: endpoints.token_url().to_owned(),
-        headers: vec![
-            ("Accept".to_owned(), "application/json".to_owned()),
-            ("Content-Type".to_owned(), content_type.to_owned()),
-        ],
-        body: Some(body.into_bytes()),
     }
 }
 

@@ -68,6 +68,82 @@ fn the_default_template_follows_seed_004() {
 }
 
 #[test]
+fn the_default_template_prefills_what_the_page_says() {
+    let set = TemplateSet::servicenow_default();
+    let fallback = set.fallback().expect("the default set has a fallback");
+    let check = |page_url: &str, browser: &str, expected: &str| {
+        let page = TicketContext {
+            page_title: "Payroll".into(),
+            page_url: page_url.into(),
+            browser: browser.into(),
+            ..TicketContext::default()
+        };
+        assert_eq!(
+            fallback.prefill("description", &page).as_deref(),
+            Some(expected),
+            "{page_url:?} {browser:?}"
+        );
+    };
+    check(
+        "https://payroll.example.com/run",
+        "Chromium 156",
+        "Page: https://payroll.example.com/run\nBrowser: Chromium 156\n",
+    );
+    check("", "Chromium 156", "Browser: Chromium 156\n");
+    check(
+        "https://payroll.example.com/run",
+        "",
+        "Page: https://payroll.example.com/run\n",
+    );
+    check("", "", "");
+    assert_eq!(
+        fallback
+            .prefill("urgency", &TicketContext::default())
+            .as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        fallback.prefill("assigned_to", &TicketContext::default()),
+        None
+    );
+}
+
+#[test]
+fn the_fallback_is_the_unconditional_or_the_named_template() {
+    let payroll = || {
+        template(
+            "Payroll",
+            vec![Condition::UrlMatches("https://payroll/*".into())],
+        )
+    };
+    let fallback_name = |set: TemplateSet| set.fallback().map(|template| template.name.clone());
+    let named = TemplateSet {
+        templates: vec![
+            payroll(),
+            template(
+                "Security",
+                vec![Condition::KeywordsAny(vec!["phishing".into()])],
+            ),
+        ],
+        no_match: NoMatch::UseTemplate("Security".into()),
+    };
+    assert_eq!(fallback_name(named).as_deref(), Some("Security"));
+    let unconditional = TemplateSet {
+        templates: vec![payroll(), template("Everything else", vec![])],
+        no_match: NoMatch::UseTemplate("Payroll".into()),
+    };
+    assert_eq!(
+        fallback_name(unconditional).as_deref(),
+        Some("Everything else")
+    );
+    let none = TemplateSet {
+        templates: vec![payroll()],
+        no_match: NoMatch::Skip,
+    };
+    assert_eq!(fallback_name(none), None);
+}
+
+#[test]
 fn the_first_matching_template_wins() {
     let set = TemplateSet {
         templates: vec![
@@ -225,6 +301,7 @@ fn state_mappings_and_follow_ups() {
         ("5", StatusCategory::Open),
         ("6", StatusCategory::Completed),
         ("7", StatusCategory::Completed),
+        ("8", StatusCategory::Completed),
     ] {
         assert_eq!(servicenow.category(code), category, "{code}");
     }

@@ -22,16 +22,8 @@ impl ServiceNow {
             ("table_sys_id", ticket_sys_id),
             ("file_name", file_name),
         ]);
-        let mut request = self.request(
-            Method::Post,
-            &format!("/api/now/attachment/file?{query}"),
-            None,
-        );
-        request
-            .headers
-            .push(("Content-Type".to_owned(), content_type.to_owned()));
-        request.body = Some(bytes);
-        request
+        self.request(Method::Post, &format!("/api/now/attachment/file?{query}"))
+            .with_body(content_type, bytes)
     }
 
     /// Reads the reply to an upload or to a metadata request.
@@ -49,7 +41,6 @@ impl ServiceNow {
                 "/api/now/attachment?{}",
                 query_string(&[("sysparm_query", &query)])
             ),
-            None,
         )
     }
 
@@ -63,21 +54,11 @@ impl ServiceNow {
 
     /// Downloads an attachment's bytes.
     pub fn download_attachment_request(&self, attachment_sys_id: &str) -> HttpRequest {
-        let mut request = self.request(
-            Method::Get,
-            &format!(
-                "/api/now/attachment/{}/file",
-                encode_component(attachment_sys_id)
-            ),
-            None,
+        let path = format!(
+            "/api/now/attachment/{}/file",
+            encode_component(attachment_sys_id)
         );
-        request
-            .headers
-            .retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
-        request
-            .headers
-            .push(("Accept".to_owned(), "*/*".to_owned()));
-        request
+        HttpRequest::download(self.instance.url(&path)).with_credentials(&self.credentials)
     }
 
     /// The bytes of a downloaded attachment.
@@ -99,7 +80,6 @@ impl ServiceNow {
                 "/api/now/attachment/{}",
                 encode_component(attachment_sys_id)
             ),
-            None,
         )
     }
 }

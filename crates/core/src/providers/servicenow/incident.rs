@@ -51,16 +51,10 @@ pub fn priority_for(urgency: Level, impact: Level) -> Priority {
         Level::Medium => 2,
         Level::Low => 3,
     };
-    let code = rank(urgency) + rank(impact) - 1;
-    let label = match code {
-        1 => "1 - Critical",
-        2 => "2 - High",
-        3 => "3 - Moderate",
-        4 => "4 - Low",
-        _ => "5 - Planning",
-    };
+    let code = (rank(urgency) + rank(impact) - 1).to_string();
+    let label = priority_label(&code).expect("urgency and impact sum to a priority from 1 to 5");
     Priority {
-        code: code.to_string(),
+        code,
         label: label.to_owned(),
     }
 }
@@ -68,20 +62,24 @@ pub fn priority_for(urgency: Level, impact: Level) -> Priority {
 /// The incident `state` choice for a code; unknown codes (customised instances) stay open with
 /// the code as their label, since an instance may add states Flare has never heard of.
 pub fn incident_state(code: &str) -> Status {
-    let (label, category) = match code {
-        "1" => ("New", StatusCategory::Open),
-        "2" => ("In Progress", StatusCategory::Open),
-        "3" => ("On Hold", StatusCategory::Open),
-        "6" => ("Resolved", StatusCategory::Completed),
-        "7" => ("Closed", StatusCategory::Completed),
-        "8" => ("Canceled", StatusCategory::Completed),
-        other => (other, StatusCategory::Open),
-    };
+    let (label, category) = INCIDENT_STATES
+        .iter()
+        .find(|(known, _, _)| *known == code)
+        .map_or((code, StatusCategory::Open), |(_, label, category)| {
+            (*label, *category)
+        });
     Status {
         code: code.to_owned(),
         label: label.to_owned(),
         category,
     }
+}
+
+/// Every incident `state` choice of a fresh instance, in its order.
+pub fn incident_states() -> impl Iterator<Item = Status> {
+    INCIDENT_STATES
+        .iter()
+        .map(|(code, _, _)| incident_state(code))
 }
 
 /// The label of a priority code, as the default choice list has it.
@@ -95,6 +93,18 @@ pub(crate) fn priority_label(code: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The incident states of a fresh instance: code, label, and what each means to Flare. This is
+/// the one place that says which states are done; seed 004 counts 6 (Resolved) and 7 (Closed) as
+/// completed, and Flare adds 8 (Canceled), which a fresh instance also has.
+const INCIDENT_STATES: [(&str, &str, StatusCategory); 6] = [
+    ("1", "New", StatusCategory::Open),
+    ("2", "In Progress", StatusCategory::Open),
+    ("3", "On Hold", StatusCategory::Open),
+    ("6", "Resolved", StatusCategory::Completed),
+    ("7", "Closed", StatusCategory::Completed),
+    ("8", "Canceled", StatusCategory::Completed),
+];
 
 #[cfg(test)]
 mod tests {

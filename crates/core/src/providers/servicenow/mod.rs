@@ -13,14 +13,14 @@ mod tickets;
 mod wire;
 
 pub use crate::providers::servicenow::directory::{DirectoryCache, DirectoryTable, Group};
-pub use crate::providers::servicenow::incident::{incident_state, priority_for, Level};
+pub use crate::providers::servicenow::incident::{
+    incident_state, incident_states, priority_for, Level,
+};
 pub use crate::providers::servicenow::safe_create::SafeCreate;
 pub use crate::providers::servicenow::table::Table;
 pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_PAGE_SIZE};
 
 use std::collections::BTreeMap;
-
-use serde_json::Value;
 
 use crate::auth::Credentials;
 use crate::error::CoreError;
@@ -163,29 +163,12 @@ impl ServiceNow {
         self.request(
             Method::Get,
             &format!("/api/now/table/{table}?{}", query_string(params)),
-            None,
         )
     }
 
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        path_and_query: &str,
-        body: Option<Value>,
-    ) -> HttpRequest {
-        let mut headers = vec![
-            ("Accept".to_owned(), "application/json".to_owned()),
-            ("Authorization".to_owned(), self.credentials.authorization()),
-        ];
-        if body.is_some() {
-            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-        }
-        HttpRequest {
-            method,
-            url: self.instance.url(path_and_query),
-            headers,
-            body: body.map(|body| body.to_string().into_bytes()),
-        }
+    /// A request to the instance's API, signed in; add a body with [`HttpRequest::with_json`].
+    pub(crate) fn request(&self, method: Method, path_and_query: &str) -> HttpRequest {
+        HttpRequest::json_api(method, self.instance.url(path_and_query), &self.credentials)
     }
 }
 

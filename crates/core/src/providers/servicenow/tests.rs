@@ -1,7 +1,7 @@
 use super::*;
 use crate::retry::{Attempt, CreateStep};
 use crate::ticket::{PersonRef, StatusCategory, Timestamp};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 fn servicenow() -> ServiceNow {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::CoreError;
-use crate::http::{query_string, HttpRequest, HttpResponse, Method};
+use crate::http::{encode_component, query_string, HttpRequest, HttpResponse, Method};
 use crate::paging::{parse_link_header, query_param, Page};
 use crate::providers::servicenow::table::Table;
 use crate::providers::servicenow::{check, wire, ServiceNow};
@@ -215,19 +215,14 @@ impl ServiceNow {
 
     /// One ticket by `sys_id`.
     pub fn get_ticket_request(&self, table: Table, sys_id: &str) -> HttpRequest {
+        let query = query_string(&[
+            ("sysparm_fields", &TICKET_FIELDS.join(",")),
+            ("sysparm_display_value", "all"),
+            ("sysparm_exclude_reference_link", "true"),
+        ]);
         self.request(
             Method::Get,
-            &format!(
-                "/api/now/table/{}/{}?{}",
-                table.name(),
-                crate::http::encode_component(sys_id),
-                query_string(&[
-                    ("sysparm_fields", &TICKET_FIELDS.join(",")),
-                    ("sysparm_display_value", "all"),
-                    ("sysparm_exclude_reference_link", "true"),
-                ])
-            ),
-            None,
+            &format!("{}?{query}", record_path(table, sys_id)),
         )
     }
 
@@ -259,21 +254,10 @@ impl ServiceNow {
         table: Table,
         fields: &BTreeMap<String, String>,
     ) -> HttpRequest {
-        let body = fields
-            .iter()
-            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-            .collect();
-        self.request(
+        self.write_request(
             Method::Post,
-            &format!(
-                "/api/now/table/{}?{}",
-                table.name(),
-                query_string(&[
-                    ("sysparm_fields", &TICKET_FIELDS.join(",")),
-                    ("sysparm_display_value", "all")
-                ])
-            ),
-            Some(Value::Object(body)),
+            &format!("/api/now/table/{}", table.name()),
+            fields,
         )
     }
 
@@ -284,23 +268,7 @@ impl ServiceNow {
         sys_id: &str,
         fields: &BTreeMap<String, String>,
     ) -> HttpRequest {
-        let body = fields
-            .iter()
-            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-            .collect();
-        self.request(
-            Method::Patch,
-            &format!(
-                "/api/now/table/{}/{}?{}",
-                table.name(),
-                crate::http::encode_component(sys_id),
-                query_string(&[
-                    ("sysparm_fields", &TICKET_FIELDS.join(",")),
-                    ("sysparm_display_value", "all")
-                ])
-            ),
-            Some(Value::Object(body)),
-        )
+        self.write_request(Method::Patch, &record_path(table, sys_id), fields)
     }
 
     /// Reads the reply to a get, create or update of one ticket.
@@ -311,15 +279,7 @@ impl ServiceNow {
 
     /// Deletes a ticket.
     pub fn delete_ticket_request(&self, table: Table, sys_id: &str) -> HttpRequest {
-        self.request(
-            Method::Delete,
-            &format!(
-                "/api/now/table/{}/{}",
-                table.name(),
-                crate::http::encode_component(sys_id)
-            ),
-            None,
-        )
+        self.request(Method::Delete, &record_path(table, sys_id))
     }
 
     /// Reads the reply to a delete: 204 and no body.
@@ -331,6 +291,26 @@ impl ServiceNow {
         let ticket = record.into_ticket(table)?;
         let web_link = self.record_link(table.name(), &ticket.id);
         Ok(Ticket { web_link, ..ticket })
+    }
+
+    /// A create or update at `path`: the field values as a JSON object of strings, and the
+    /// written record back in full, with display values.
+    fn write_request(
+        &self,
+        method: Method,
+        path: &str,
+        fields: &BTreeMap<String, String>,
+    ) -> HttpRequest {
+        let body = fields
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect();
+        let query = query_string(&[
+            ("sysparm_fields", &TICKET_FIELDS.join(",")),
+            ("sysparm_display_value", "all"),
+        ]);
+        self.request(method, &format!("{path}?{query}"))
+            .with_json(&Value::Object(body))
     }
 }
 
@@ -382,4 +362,13 @@ impl TicketPages {
         self.next_offset = page.next_offset;
         Ok(page.items)
     }
+}
+
+/// The Table API path of one record.
+fn record_path(table: Table, sys_id: &str) -> String {
+    format!(
+        "/api/now/table/{}/{}",
+        table.name(),
+        encode_component(sys_id)
+    )
 }

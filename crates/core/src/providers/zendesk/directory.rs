@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse};
 use crate::providers::zendesk::wire::{parse_json, WirePaging, WireUser};
-use crate::providers::zendesk::{
-    check, list_total, next_paging, ListPage, Paging, SyncPoint, User, Zendesk,
-};
+use crate::providers::zendesk::{check, list_page, ListPage, Paging, SyncPoint, User, Zendesk};
 
 /// A group tickets can be assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,19 +58,16 @@ impl Zendesk {
         paging: &Paging,
     ) -> Result<ListPage<Group>, CoreError> {
         let list: GroupList = parse_json(&check(response)?.text(), "a group list")?;
-        Ok(ListPage {
-            total: list_total(&list.paging, paging),
-            next: next_paging(&list.paging, paging)?,
-            items: list
-                .groups
-                .into_iter()
-                .filter(|group| !group.deleted)
-                .map(|group| Group {
-                    id: group.id,
-                    name: group.name,
-                })
-                .collect(),
-        })
+        let groups = list
+            .groups
+            .into_iter()
+            .filter(|group| !group.deleted)
+            .map(|group| Group {
+                id: group.id,
+                name: group.name,
+            })
+            .collect();
+        list_page(groups, &list.paging, paging)
     }
 
     /// A page of the people tickets can be assigned to: agents and admins (`GET /api/v2/users`
@@ -92,15 +87,12 @@ impl Zendesk {
         paging: &Paging,
     ) -> Result<ListPage<User>, CoreError> {
         let list: AgentList = parse_json(&check(response)?.text(), "a user list")?;
-        Ok(ListPage {
-            total: list_total(&list.paging, paging),
-            next: next_paging(&list.paging, paging)?,
-            items: list
-                .users
-                .into_iter()
-                .map(User::try_from)
-                .collect::<Result<_, _>>()?,
-        })
+        let agents = list
+            .users
+            .into_iter()
+            .map(User::try_from)
+            .collect::<Result<_, _>>()?;
+        list_page(agents, &list.paging, paging)
     }
 
     /// Finds the agent or user with exactly this e-mail address among search results.
@@ -166,24 +158,8 @@ impl ZendeskDirectory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instance::InstanceUrl;
-    use crate::providers::zendesk::{api_token_credentials, CursorPage};
-
-    fn zendesk() -> Zendesk {
-        let instance = InstanceUrl::parse_zendesk("acme").expect("valid");
-        Zendesk::new(instance, api_token_credentials("admin@example.com", "t"))
-    }
-
-    fn json(status: u16, body: &str) -> HttpResponse {
-        HttpResponse::new(
-            status,
-            vec![(
-                "Content-Type".into(),
-                "application/json; charset=utf-8".into(),
-            )],
-            body,
-        )
-    }
+    use crate::providers::zendesk::tests::{json_response, zendesk};
+    use crate::providers::zendesk::CursorPage;
 
     #[test]
     fn groups_come_from_the_assignable_list() {
@@ -199,7 +175,7 @@ mod tests {
             "https://acme.zendesk.com/api/v2/groups/assignable.json?page%5Bsize%5D=100"
         );
         // The example reply of groups.yml, with one deleted group and cursor paging added.
-        let reply = json(
+        let reply = json_response(
             200,
             r#"{"groups":[{"description":"Engineering","id":9182736455,"name":"Group for Bugs for Engineering"},
                 {"description":"Product","id":1928374655,"name":"Group for feature requests","deleted":true},
@@ -220,7 +196,8 @@ mod tests {
             Some(next),
             "a picker goes on past the first 100 groups"
         );
-        let refused = zendesk().parse_group_page(&json(403, r#"{"error":"Forbidden"}"#), &first);
+        let refused =
+            zendesk().parse_group_page(&json_response(403, r#"{"error":"Forbidden"}"#), &first);
         assert!(matches!(refused, Err(CoreError::Forbidden { .. })));
     }
 
@@ -237,7 +214,7 @@ mod tests {
             request.url,
             "https://acme.zendesk.com/api/v2/users.json?role%5B%5D=agent&role%5B%5D=admin&page%5Bsize%5D=100"
         );
-        let reply = json(
+        let reply = json_response(
             200,
             r#"{"users":[{"id":1,"name":"Ann","role":"agent"}],"meta":{"has_more":false,"after_cursor":null}}"#,
         );
@@ -272,7 +249,7 @@ mod tests {
             first.url,
             "https://acme.zendesk.com/api/v2/incremental/users/cursor.json?start_time=0"
         );
-        let page = json(
+        let page = json_response(
             200,
             r#"{"users":[{"id":1,"name":"Ann","email":"ann@example.com","role":"agent","active":true},
                          {"id":2,"name":"Bo","email":"bo@example.com","role":"end-user","active":true}],
@@ -285,7 +262,7 @@ mod tests {
             next.url,
             "https://acme.zendesk.com/api/v2/incremental/users/cursor.json?cursor=c1"
         );
-        let later = json(
+        let later = json_response(
             200,
             r#"{"users":[{"id":2,"name":"Bo","active":false},{"id":3,"name":"Cy","role":"admin"}],
                 "after_cursor":"c2","end_of_stream":true}"#,

@@ -65,13 +65,7 @@ impl Zendesk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instance::InstanceUrl;
-    use crate::providers::zendesk::api_token_credentials;
-
-    fn zendesk() -> Zendesk {
-        let instance = InstanceUrl::parse_zendesk("acme").expect("valid");
-        Zendesk::new(instance, api_token_credentials("admin@example.com", "t"))
-    }
+    use crate::providers::zendesk::tests::zendesk;
 
     #[test]
     fn exports_start_from_a_time_then_follow_the_cursor() {

@@ -212,11 +212,8 @@ impl Zendesk {
         if let Some(external_id) = &ticket.external_id {
             fields.insert("external_id".to_owned(), json!(external_id));
         }
-        self.request(
-            Method::Post,
-            "/api/v2/tickets.json",
-            Some(json!({ "ticket": fields })),
-        )
+        self.request(Method::Post, "/api/v2/tickets.json")
+            .with_json(&json!({ "ticket": fields }))
     }
 
     /// Finds the tickets carrying `external_id`, to learn whether a create whose reply was lost
@@ -264,11 +261,8 @@ impl Zendesk {
         if let Some(comment) = &update.comment {
             fields.insert("comment".to_owned(), comment_json(comment));
         }
-        self.request(
-            Method::Put,
-            &format!("/api/v2/tickets/{ticket_id}.json"),
-            Some(json!({ "ticket": fields })),
-        )
+        self.request(Method::Put, &format!("/api/v2/tickets/{ticket_id}.json"))
+            .with_json(&json!({ "ticket": fields }))
     }
 
     /// Adds a comment; Zendesk has no comment endpoint, a comment is a ticket update.
@@ -283,11 +277,7 @@ impl Zendesk {
 
     /// Deletes a ticket. Read the reply with [`Zendesk::parse_deleted`].
     pub fn delete_ticket_request(&self, ticket_id: u64) -> HttpRequest {
-        self.request(
-            Method::Delete,
-            &format!("/api/v2/tickets/{ticket_id}.json"),
-            None,
-        )
+        self.request(Method::Delete, &format!("/api/v2/tickets/{ticket_id}.json"))
     }
 
     /// Lists every ticket the user may see. Read the reply with [`Zendesk::parse_ticket_page`].
@@ -344,19 +334,14 @@ impl Zendesk {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> HttpRequest {
-        let mut request = self.request(
+        self.request(
             Method::Post,
             &format!(
                 "/api/v2/uploads.json?filename={}",
                 encode_component(file_name)
             ),
-            None,
-        );
-        request
-            .headers
-            .push(("Content-Type".to_owned(), content_type.to_owned()));
-        request.body = Some(bytes);
-        request
+        )
+        .with_body(content_type, bytes)
     }
 
     /// Reads the signed-in user; also proves the credentials work. Read the reply with
@@ -389,15 +374,10 @@ impl Zendesk {
                 message: format!("attachment {} has no https download address", attachment.id),
             });
         }
-        let mut headers = vec![("Accept".to_owned(), "*/*".to_owned())];
-        if on_instance {
-            headers.push(("Authorization".to_owned(), authorization(&self.credentials)));
-        }
-        Ok(HttpRequest {
-            method: Method::Get,
-            url: url.to_owned(),
-            headers,
-            body: None,
+        let request = HttpRequest::download(url);
+        Ok(match on_instance {
+            true => request.with_credentials(&self.credentials),
+            false => request,
         })
     }
 
@@ -420,11 +400,7 @@ impl Zendesk {
         paging: &Paging,
     ) -> Result<ListPage<Ticket>, CoreError> {
         let list: TicketList = parse_json(&check(response)?.text(), "a ticket list")?;
-        Ok(ListPage {
-            items: self.tickets(list.tickets)?,
-            total: list_total(&list.paging, paging),
-            next: next_paging(&list.paging, paging)?,
-        })
+        list_page(self.tickets(list.tickets)?, &list.paging, paging)
     }
 
     /// Reads a page of search results; `page` is the one the request asked for. Results other
@@ -461,11 +437,8 @@ impl Zendesk {
         paging: &Paging,
     ) -> Result<ListPage<Comment>, CoreError> {
         let list: CommentList = parse_json(&check(response)?.text(), "a comment list")?;
-        Ok(ListPage {
-            items: list.comments.into_iter().map(Comment::from).collect(),
-            total: list_total(&list.paging, paging),
-            next: next_paging(&list.paging, paging)?,
-        })
+        let comments = list.comments.into_iter().map(Comment::from).collect();
+        list_page(comments, &list.paging, paging)
     }
 
     /// Reads a page of comments as the files attached to them, in comment order; `next` pages
@@ -533,33 +506,17 @@ impl Zendesk {
     }
 
     pub(crate) fn get(&self, path_and_query: &str) -> HttpRequest {
-        self.request(Method::Get, path_and_query, None)
+        self.request(Method::Get, path_and_query)
     }
 
-    fn request(&self, method: Method, path_and_query: &str, body: Option<Value>) -> HttpRequest {
-        let mut headers = vec![
-            ("Accept".to_owned(), "application/json".to_owned()),
-            ("Authorization".to_owned(), authorization(&self.credentials)),
-        ];
-        if body.is_some() {
-            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-        }
-        HttpRequest {
-            method,
-            url: self.instance.url(path_and_query),
-            headers,
-            body: body.map(|body| body.to_string().into_bytes()),
-        }
+    /// A request to the account's API, signed in; add a body with [`HttpRequest::with_json`].
+    ///
+    /// Zendesk takes Basic with `{email}/token` and the API token (see [`api_token_credentials`]) and
+    /// OAuth access tokens as `Bearer` (`shared/reference/zendesk/oauth.yml`), which are the standard
+    /// forms [`Credentials::authorization`] writes.
+    fn request(&self, method: Method, path_and_query: &str) -> HttpRequest {
+        HttpRequest::json_api(method, self.instance.url(path_and_query), &self.credentials)
     }
-}
-
-/// The `Authorization` header value, built in this one place for every Zendesk request.
-///
-/// Zendesk takes Basic with `{email}/token` and the API token (see [`api_token_credentials`]) and
-/// OAuth access tokens as `Bearer` (`shared/reference/zendesk/oauth.yml`), which are the standard
-/// forms [`Credentials::authorization`] writes.
-fn authorization(credentials: &Credentials) -> String {
-    credentials.authorization()
 }
 
 fn comment_json(comment: &NewComment) -> Value {
@@ -570,12 +527,22 @@ fn comment_json(comment: &NewComment) -> Value {
     json
 }
 
-/// `count` when offset paging; cursor pages carry no count.
-pub(crate) fn list_total(wire: &WirePaging, paging: &Paging) -> Option<u64> {
-    match paging {
+/// A page of `items` from a list reply with these paging fields; `paging` is the one the request
+/// asked for. The total is `count` when offset paging; cursor pages carry no count.
+pub(crate) fn list_page<T>(
+    items: Vec<T>,
+    wire: &WirePaging,
+    paging: &Paging,
+) -> Result<ListPage<T>, CoreError> {
+    let total = match paging {
         Paging::Offset(_) => wire.count,
         Paging::Cursor(_) => None,
-    }
+    };
+    Ok(ListPage {
+        items,
+        total,
+        next: next_paging(wire, paging)?,
+    })
 }
 
 /// The paging of the page after this one. Offset paging goes on while `next_page` is set, even

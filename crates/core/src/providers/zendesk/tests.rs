@@ -1,7 +1,8 @@
 use super::*;
 use crate::ticket::{StatusCategory, Timestamp};
 
-fn zendesk() -> Zendesk {
+/// A connection as the shared recordings' user; the other test modules of this provider use it too.
+pub(crate) fn zendesk() -> Zendesk {
     let instance = InstanceUrl::parse_zendesk("acme").expect("valid instance");
     Zendesk::new(
         instance,
@@ -12,7 +13,8 @@ fn zendesk() -> Zendesk {
     )
 }
 
-fn json_response(status: u16, body: &str) -> HttpResponse {
+/// A JSON reply as Zendesk sends it.
+pub(crate) fn json_response(status: u16, body: &str) -> HttpResponse {
     HttpResponse::new(
         status,
         vec![(
@@ -63,7 +65,7 @@ fn api_token_sign_in_is_basic_with_email_slash_token() {
     assert_eq!(credentials.username(), "jdoe@example.com/token");
     // base64("jdoe@example.com/token:abc123")
     assert_eq!(
-        authorization(&credentials),
+        credentials.authorization(),
         "Basic amRvZUBleGFtcGxlLmNvbS90b2tlbjphYmMxMjM="
     );
 }

@@ -5,4 +5,5 @@
 pub mod api;
 pub mod browser;
 pub mod popup;
+pub mod storage;
 pub mod ui;

@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use flare::browser::{BrowserError, LocalFuture, PageContext, Platform, PlatformHandle};
+use flare::browser::{
+    BrowserError, Clock, Http, LocalFuture, PageContext, Permissions, PlatformHandle, Random,
+    Storage, Tabs,
+};
 use flare::popup::Popup;
 use flare_core::http::{HttpRequest, HttpResponse, Method};
 use leptos::mount::mount_to;
@@ -31,8 +34,8 @@ struct FakePlatform {
     posts: Gate,
     /// While closed, the page the user is on is not known yet.
     page: Gate,
-    /// While closed, removals from storage have not finished yet.
-    removals: Gate,
+    /// While closed, writes of the saved connections have not finished yet.
+    connection_writes: Gate,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -88,7 +91,7 @@ impl Gate {
     }
 }
 
-impl Platform for FakePlatform {
+impl Http for FakePlatform {
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>> {
         let response = (self.respond)(&request);
         let gate = (request.method == Method::Post).then(|| self.posts.clone());
@@ -100,7 +103,9 @@ impl Platform for FakePlatform {
             response
         })
     }
+}
 
+impl Storage for FakePlatform {
     fn load(&self, key: &str) -> LocalFuture<Result<Option<Value>, BrowserError>> {
         let value = self.storage.borrow().get(key).cloned();
         Box::pin(async move { Ok(value) })
@@ -108,27 +113,35 @@ impl Platform for FakePlatform {
 
     fn save(&self, key: &str, value: Value) -> LocalFuture<Result<(), BrowserError>> {
         self.storage.borrow_mut().insert(key.to_owned(), value);
-        Box::pin(async { Ok(()) })
-    }
-
-    fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
-        self.storage.borrow_mut().remove(key);
-        let gate = self.removals.clone();
+        let gate = (key == "connections").then(|| self.connection_writes.clone());
         Box::pin(async move {
-            gate.passed().await;
+            if let Some(gate) = gate {
+                gate.passed().await;
+            }
             Ok(())
         })
     }
 
+    fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
+        self.storage.borrow_mut().remove(key);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+impl Permissions for FakePlatform {
     fn request_host_permission(&self, _pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         let granted = self.grant_permission;
         Box::pin(async move { Ok(granted) })
     }
+}
 
+impl Random for FakePlatform {
     fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
         Ok([7; 16])
     }
+}
 
+impl Clock for FakePlatform {
     fn now_ms(&self) -> u64 {
         1_700_000_000_000
     }
@@ -138,7 +151,9 @@ impl Platform for FakePlatform {
         self.sleeps.borrow_mut().push(millis);
         Box::pin(async { Ok(()) })
     }
+}
 
+impl Tabs for FakePlatform {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         let gate = self.page.clone();
         Box::pin(async move {
@@ -166,6 +181,28 @@ fn json_response(status: u16, body: Value) -> HttpResponse {
 fn abel() -> Value {
     json!({"result": [{"sys_id": "62826bf03710200044e0bfc8bcbe5df1", "user_name": "abel.tuter",
                        "name": "Abel Tuter", "email": "abel.tuter@example.com"}]})
+}
+
+/// Stores one saved connection in today's layout, as a user who connected before has it.
+fn store_saved_connection(platform: &FakePlatform) {
+    let mut storage = platform.storage.borrow_mut();
+    storage.insert("schema_version".into(), json!(1));
+    storage.insert(
+        "connections".into(),
+        json!({
+            "connections": [
+                {"id": "c1", "name": "acme.service-now.com", "connection": saved_connection()}
+            ],
+            "default_id": "c1"
+        }),
+    );
+}
+
+/// The saved connections, from storage.
+fn saved_connections(platform: &FakePlatform) -> Vec<Value> {
+    let storage = platform.storage.borrow();
+    let saved = storage.get("connections").cloned().unwrap_or_default();
+    saved["connections"].as_array().cloned().unwrap_or_default()
 }
 
 fn saved_connection() -> Value {
@@ -215,7 +252,7 @@ fn fake_network(
         grant_permission: true,
         posts: Gate::default(),
         page: Gate::default(),
-        removals: Gate::default(),
+        connection_writes: Gate::default(),
     }
 }
 
@@ -342,7 +379,7 @@ async fn refused_credentials_are_explained_and_not_saved() {
         .text_of("[role=alert]")
         .contains("did not accept this user name and password"));
     assert!(
-        popup.platform.storage.borrow().get("connection").is_none(),
+        saved_connections(&popup.platform).is_empty(),
         "a failed connection is not saved"
     );
     let requests = popup.platform.requests.borrow();
@@ -387,13 +424,10 @@ async fn a_working_connection_is_saved_and_opens_the_incident_form() {
             popup.find("[name=short_description]").is_some()
         })
         .await;
-    let saved = popup
-        .platform
-        .storage
-        .borrow()
-        .get("connection")
-        .cloned()
-        .expect("saved");
+    let saved = saved_connections(&popup.platform);
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0]["name"], "acme.service-now.com");
+    let saved = &saved[0]["connection"];
     assert_eq!(saved["instance"], "https://acme.service-now.com");
     assert_eq!(saved["user"]["sys_id"], "62826bf03710200044e0bfc8bcbe5df1");
     assert!(
@@ -427,10 +461,7 @@ async fn a_failed_create_keeps_the_form_and_the_draft() {
         ),
         _ => json_response(200, json!({"result": []})),
     });
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
     popup.input("short_description", "Payroll run fails");
@@ -465,10 +496,7 @@ async fn a_failed_create_keeps_the_form_and_the_draft() {
 #[wasm_bindgen_test]
 async fn an_empty_title_is_refused_before_sending() {
     let platform = fake(|_| panic!("nothing may be sent without a title"));
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
     popup.input("short_description", "   ");
@@ -517,10 +545,7 @@ async fn a_create_whose_answer_was_lost_is_looked_up_not_filed_twice() {
         )),
         _ => Ok(json_response(200, json!({"result": []}))),
     });
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
     popup.input("short_description", "Payroll run fails");
@@ -560,10 +585,7 @@ async fn a_lost_create_that_the_lookup_does_not_find_is_sent_again() {
         // Nothing was committed: the lookup by correlation id finds nothing.
         _ => Ok(json_response(200, json!({"result": []}))),
     });
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
     popup.input("short_description", "Payroll run fails");
@@ -601,10 +623,7 @@ async fn the_form_is_locked_while_filing_and_what_changed_meanwhile_is_kept() {
         Method::Post => created("INC0010044", "Payroll run fails"),
         _ => json_response(200, json!({"result": []})),
     });
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     platform.posts.close();
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
@@ -650,10 +669,7 @@ async fn a_filed_incident_clears_the_form_and_the_draft() {
         Method::Post => created("INC0010045", "Payroll run fails"),
         _ => json_response(200, json!({"result": []})),
     });
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
     popup.input("short_description", "Payroll run fails");
@@ -686,10 +702,7 @@ async fn a_create_finishing_while_my_incidents_is_shown_is_reported_on_return() 
         Method::Post => created("INC0010046", "Payroll run fails"),
         _ => json_response(200, json!({"result": []})),
     });
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     platform.posts.close();
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
@@ -729,10 +742,7 @@ async fn a_create_finishing_while_my_incidents_is_shown_is_reported_on_return() 
 #[wasm_bindgen_test]
 async fn the_form_cannot_be_typed_in_before_the_draft_is_in() {
     let platform = fake(|_| json_response(200, json!({"result": []})));
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     platform.page.close();
     let popup = mount(platform);
     popup
@@ -782,10 +792,7 @@ async fn open_older_page(older: impl Fn() -> HttpResponse + 'static) -> Mounted 
             false => incident_page(0, 20, 25),
         },
     );
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
+    store_saved_connection(&platform);
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
     popup.click_button("My incidents");
@@ -830,28 +837,25 @@ async fn an_empty_older_page_offers_the_way_back() {
 #[wasm_bindgen_test]
 async fn a_double_click_on_disconnect_disconnects_once() {
     let platform = fake(|_| json_response(200, json!({"result": []})));
-    platform
-        .storage
-        .borrow_mut()
-        .insert("connection".into(), saved_connection());
-    platform.removals.close();
+    store_saved_connection(&platform);
+    platform.connection_writes.close();
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
     // Both clicks land before the button can show that it is busy.
     popup.click_button("Disconnect");
     popup.click_button("Disconnect");
-    popup.platform.removals.let_one_through();
+    popup.platform.connection_writes.let_one_through();
     popup
         .wait_for("the connect form", |popup| {
             popup.find("[name=instance]").is_some()
         })
         .await;
-    popup.platform.removals.let_one_through();
+    popup.platform.connection_writes.let_one_through();
     for _ in 0..20 {
         tick().await;
     }
     assert!(popup.find("[name=instance]").is_some());
-    assert!(popup.platform.storage.borrow().get("connection").is_none());
+    assert!(saved_connections(&popup.platform).is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -929,4 +933,33 @@ async fn rate_limited_reads_wait_and_retry() {
         "waited as Retry-After said"
     );
     assert_eq!(n_calls.get(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_keeps_the_connection_and_the_draft() {
+    // Flare 0.1 kept one connection under `connection` and had no layout version.
+    let platform = fake(|_| panic!("nothing is sent before the user acts"));
+    {
+        let mut storage = platform.storage.borrow_mut();
+        storage.insert("connection".into(), saved_connection());
+        storage.insert(
+            "draft:incident".into(),
+            json!({"short_description": "Payroll run fails", "description": "Since 9:00",
+                   "urgency": "2", "impact": "2"}),
+        );
+    }
+    let popup = mount(platform);
+    popup
+        .wait_for("the draft in the form", |popup| {
+            popup.find("[name=short_description]").is_some()
+                && popup.value("short_description") == "Payroll run fails"
+        })
+        .await;
+    assert!(popup.text_of(".account").contains("acme.service-now.com"));
+    let storage = popup.platform.storage.borrow();
+    assert_eq!(storage.get("schema_version"), Some(&json!(1)));
+    assert!(storage.get("connection").is_none(), "the old key is gone");
+    let saved = saved_connections(&popup.platform);
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0]["connection"], saved_connection());
 }

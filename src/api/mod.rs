@@ -12,10 +12,8 @@ use flare_core::retry::RetryPolicy;
 use flare_core::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 
-use crate::browser::{BrowserError, PlatformHandle};
-
-/// Storage key of the saved connection.
-pub const CONNECTION_KEY: &str = "connection";
+use crate::browser::{BrowserError, Clock, Http, Permissions, Random, Storage};
+use crate::storage;
 
 /// How many incidents one page of "My incidents" shows.
 pub const PAGE_SIZE: u32 = 20;
@@ -68,7 +66,7 @@ impl Connection {
 
 /// Checks an instance address and credentials by looking the user up; asks for host access first.
 pub async fn test_connection(
-    platform: &PlatformHandle,
+    platform: &(impl Http + Permissions + Clock + Random + ?Sized),
     instance_input: &str,
     credentials: Credentials,
 ) -> Result<Connection, AppError> {
@@ -91,24 +89,39 @@ pub async fn test_connection(
     })
 }
 
-/// Saves a tested connection.
+/// Saves a tested connection and makes it the default (replacing an earlier sign-in to the same
+/// instance as the same user).
 pub async fn save_connection(
-    platform: &PlatformHandle,
+    platform: &(impl Storage + Random + ?Sized),
     connection: &Connection,
 ) -> Result<(), AppError> {
-    let value = serde_json::to_value(connection).expect("a connection always serialises");
-    Ok(platform.save(CONNECTION_KEY, value).await?)
+    storage::open(platform).await?;
+    let mut saved = storage::load_connections(platform).await?;
+    saved.upsert(connection.clone(), storage::new_connection_id(platform)?);
+    Ok(storage::save_connections(platform, &saved).await?)
 }
 
-/// The saved connection, if any; a stored value that no longer parses counts as none.
-pub async fn load_connection(platform: &PlatformHandle) -> Result<Option<Connection>, AppError> {
-    let stored = platform.load(CONNECTION_KEY).await?;
-    Ok(stored.and_then(|value| serde_json::from_value(value).ok()))
+/// The default connection, if any.
+pub async fn load_connection(
+    platform: &(impl Storage + Random + ?Sized),
+) -> Result<Option<Connection>, AppError> {
+    storage::open(platform).await?;
+    let saved = storage::load_connections(platform).await?;
+    Ok(saved
+        .default_connection()
+        .map(|default| default.connection.clone()))
 }
 
-/// Forgets the saved connection.
-pub async fn forget_connection(platform: &PlatformHandle) -> Result<(), AppError> {
-    Ok(platform.remove(CONNECTION_KEY).await?)
+/// Forgets the default connection; the next one left becomes the default.
+pub async fn forget_connection(
+    platform: &(impl Storage + Random + ?Sized),
+) -> Result<(), AppError> {
+    storage::open(platform).await?;
+    let mut saved = storage::load_connections(platform).await?;
+    if let Some(id) = saved.default_connection().map(|default| default.id.clone()) {
+        saved.remove(&id);
+    }
+    Ok(storage::save_connections(platform, &saved).await?)
 }
 
 /// Files an incident as the connected user.
@@ -117,7 +130,7 @@ pub async fn forget_connection(platform: &PlatformHandle) -> Result<(), AppError
 /// connection, a 5xx) Flare looks the record up before sending it again: retrying never files
 /// the incident twice. Waits follow flare-core's retry policy (`Retry-After` included).
 pub async fn create_incident(
-    platform: &PlatformHandle,
+    platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
     incident: NewIncident,
 ) -> Result<Ticket, AppError> {
@@ -138,7 +151,7 @@ pub async fn create_incident(
 
 /// A page of the incidents the connected user reported, newest change first.
 pub async fn my_incidents(
-    platform: &PlatformHandle,
+    platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
@@ -151,7 +164,7 @@ pub async fn my_incidents(
 /// Sends an idempotent request, retrying rate limits, 5xx and network failures as the core's
 /// retry policy decides; the last response is returned for the caller to read.
 async fn send_with_retries(
-    platform: &PlatformHandle,
+    platform: &(impl Http + Clock + Random + ?Sized),
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     drive(platform, Fetch::new(request)).await
@@ -161,7 +174,7 @@ async fn send_with_retries(
 /// the clock. A browser failure other than the network's (a broken extension API) is not worth
 /// retrying and ends the call.
 async fn drive<Op: Operation>(
-    platform: &PlatformHandle,
+    platform: &(impl Http + Clock + Random + ?Sized),
     operation: Op,
 ) -> Result<Op::Output, AppError> {
     let mut driver = Driver::new(operation, interactive_policy());
@@ -198,7 +211,7 @@ fn interactive_policy() -> RetryPolicy {
 }
 
 /// A random number in `[0, 1)` for back-off jitter.
-fn jitter(platform: &PlatformHandle) -> f64 {
+fn jitter(platform: &(impl Random + ?Sized)) -> f64 {
     let bytes = platform.random_bytes().unwrap_or_default();
     f64::from(u16::from_le_bytes([bytes[0], bytes[1]])) / 65_536.0
 }

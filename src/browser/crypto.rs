@@ -1,11 +1,10 @@
 //! Random bytes from `crypto.getRandomValues`, for correlation ids, OAuth `state` and PKCE.
 
 use crate::browser::extension::describe;
-use crate::browser::BrowserError;
+use crate::browser::{global, BrowserError};
 
 pub(crate) fn random_bytes() -> Result<[u8; 16], BrowserError> {
-    let crypto = web_sys::window()
-        .ok_or_else(|| BrowserError::Api("no window for crypto".to_owned()))?
+    let crypto = global::scope()
         .crypto()
         .map_err(|error| BrowserError::Api(describe(&error)))?;
     let mut bytes = [0_u8; 16];

@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
 
 use crate::browser::extension::describe;
+use crate::browser::global;
 use crate::browser::BrowserError;
 
 pub(crate) async fn send(request: HttpRequest) -> Result<HttpResponse, BrowserError> {
@@ -23,9 +24,7 @@ pub(crate) async fn send(request: HttpRequest) -> Result<HttpResponse, BrowserEr
         init.set_body(&js_sys::Uint8Array::from(body.as_slice()));
     }
     let fetch_request = Request::new_with_str_and_init(&request.url, &init).map_err(to_error)?;
-    let window =
-        web_sys::window().ok_or_else(|| BrowserError::Api("no window to fetch from".to_owned()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&fetch_request))
+    let response: Response = JsFuture::from(global::scope().fetch_with_request(&fetch_request))
         .await
         .map_err(|error| BrowserError::Network(describe(&error)))?
         .unchecked_into();

@@ -6,6 +6,7 @@
 
 mod crypto;
 mod extension;
+mod global;
 mod http;
 mod permissions;
 mod storage;
@@ -42,27 +43,53 @@ pub struct PageContext {
     pub user_agent: String,
 }
 
-/// The browser services the app uses.
-pub trait Platform {
+/// Sending HTTP requests.
+pub trait Http {
     /// Sends an HTTP request without cookies and hands back whatever came back.
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>>;
-    /// Reads a JSON value from extension storage.
+}
+
+/// Extension storage (`storage.local`), where everything that must outlive a surface lives.
+pub trait Storage {
+    /// Reads a JSON value.
     fn load(&self, key: &str) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>>;
-    /// Writes a JSON value to extension storage.
+    /// Writes a JSON value.
     fn save(&self, key: &str, value: serde_json::Value) -> LocalFuture<Result<(), BrowserError>>;
-    /// Deletes a key from extension storage.
+    /// Deletes a key.
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>>;
+}
+
+/// Host permissions, granted by the user at runtime.
+pub trait Permissions {
     /// Asks the user for access to an origin pattern; must run inside a user gesture.
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>>;
+}
+
+/// The browser's tabs.
+pub trait Tabs {
     /// The page the user was on when they opened Flare.
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>>;
-    /// Cryptographically random bytes.
-    fn random_bytes(&self) -> Result<[u8; 16], BrowserError>;
+}
+
+/// The clock and timers, which the core never reads itself.
+pub trait Clock {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
     /// Resolves after `millis` milliseconds.
     fn sleep(&self, millis: u64) -> LocalFuture<Result<(), BrowserError>>;
 }
+
+/// Randomness for correlation ids, OAuth `state` and PKCE.
+pub trait Random {
+    /// Cryptographically random bytes.
+    fn random_bytes(&self) -> Result<[u8; 16], BrowserError>;
+}
+
+/// Everything the popup uses. Code that needs less takes only the capabilities it uses (say
+/// `&(impl Http + Clock + ?Sized)`), so another surface or a test fake can serve it.
+pub trait Platform: Http + Storage + Permissions + Tabs + Clock + Random {}
+
+impl<T: Http + Storage + Permissions + Tabs + Clock + Random + ?Sized> Platform for T {}
 
 /// The platform, shareable through Leptos context (which wants `Send + Sync`; we only ever run on
 /// the one browser thread, which `SendWrapper` checks).
@@ -89,14 +116,66 @@ impl std::ops::Deref for PlatformHandle {
     }
 }
 
+// The handle serves every capability of the platform it holds, so it can be passed wherever one
+// is asked for.
+impl Http for PlatformHandle {
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>> {
+        (**self).send(request)
+    }
+}
+
+impl Storage for PlatformHandle {
+    fn load(&self, key: &str) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>> {
+        (**self).load(key)
+    }
+
+    fn save(&self, key: &str, value: serde_json::Value) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).save(key, value)
+    }
+
+    fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).remove(key)
+    }
+}
+
+impl Permissions for PlatformHandle {
+    fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
+        (**self).request_host_permission(pattern)
+    }
+}
+
+impl Tabs for PlatformHandle {
+    fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
+        (**self).page_context()
+    }
+}
+
+impl Clock for PlatformHandle {
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
+
+    fn sleep(&self, millis: u64) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).sleep(millis)
+    }
+}
+
+impl Random for PlatformHandle {
+    fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
+        (**self).random_bytes()
+    }
+}
+
 /// The real browser.
 struct ExtensionPlatform;
 
-impl Platform for ExtensionPlatform {
+impl Http for ExtensionPlatform {
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>> {
         Box::pin(http::send(request))
     }
+}
 
+impl Storage for ExtensionPlatform {
     fn load(&self, key: &str) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>> {
         Box::pin(storage::load(key.to_owned()))
     }
@@ -108,24 +187,32 @@ impl Platform for ExtensionPlatform {
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
         Box::pin(storage::remove(key.to_owned()))
     }
+}
 
+impl Permissions for ExtensionPlatform {
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         Box::pin(permissions::request_origin(pattern.to_owned()))
     }
+}
 
+impl Tabs for ExtensionPlatform {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         Box::pin(tabs::page_context())
     }
+}
 
-    fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
-        crypto::random_bytes()
-    }
-
+impl Clock for ExtensionPlatform {
     fn now_ms(&self) -> u64 {
         time::now_ms()
     }
 
     fn sleep(&self, millis: u64) -> LocalFuture<Result<(), BrowserError>> {
         Box::pin(time::sleep(millis))
+    }
+}
+
+impl Random for ExtensionPlatform {
+    fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
+        crypto::random_bytes()
     }
 }

@@ -2,10 +2,10 @@
 
 use flare_core::ticket::Timestamp;
 use js_sys::Promise;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::browser::BrowserError;
+use crate::browser::{global, BrowserError};
 
 /// A timestamp as the browser's locale writes a date and time.
 pub fn local_date_time(timestamp: Timestamp) -> String {
@@ -20,13 +20,11 @@ pub(crate) fn now_ms() -> u64 {
 
 /// Resolves after `millis` milliseconds (`setTimeout`).
 pub(crate) async fn sleep(millis: u64) -> Result<(), BrowserError> {
-    let window =
-        web_sys::window().ok_or_else(|| BrowserError::Api("no window for a timer".to_owned()))?;
+    let scope = global::scope();
     let delay = i32::try_from(millis).unwrap_or(i32::MAX);
     let promise = Promise::new(&mut |resolve, _reject| {
         // If scheduling fails the promise never resolves; the caller's bounded retries end anyway.
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), delay);
+        let _ = scope.set_timeout(&resolve, delay);
     });
     JsFuture::from(promise)
         .await

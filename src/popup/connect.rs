@@ -6,11 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{self, AppError, Connection};
 use crate::browser::PlatformHandle;
+use crate::storage::CONNECT_DRAFT_KEY;
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe;
-
-/// Storage key of the connect form's unsent fields.
-pub const DRAFT_KEY: &str = "draft:connect";
 
 /// What the user typed into the connect form, so a popup closed half-way keeps it; dropped once
 /// the connection is saved. Never the password: it is stored only inside a tested connection.
@@ -46,7 +44,7 @@ pub fn ConnectForm(
     };
     let draft_ready = keep_draft(
         platform.clone(),
-        DRAFT_KEY,
+        CONNECT_DRAFT_KEY,
         current_draft,
         move |saved: Option<ConnectDraft>| async move {
             if let Some(draft) = saved {
@@ -68,7 +66,7 @@ pub fn ConnectForm(
                 let connection = api::test_connection(&platform, &instance, credentials).await?;
                 if intent == Intent::Save {
                     api::save_connection(&platform, &connection).await?;
-                    let _ = platform.remove(DRAFT_KEY).await;
+                    let _ = platform.remove(CONNECT_DRAFT_KEY).await;
                     on_connected.run(connection.clone());
                 }
                 Ok::<_, AppError>((intent, connection))

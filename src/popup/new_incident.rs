@@ -8,11 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{self, Connection};
 use crate::browser::{PageContext, PlatformHandle};
+use crate::storage::INCIDENT_DRAFT_KEY;
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe;
-
-/// Storage key of the unsent incident.
-pub const DRAFT_KEY: &str = "draft:incident";
 
 /// What the user has typed so far; it outlives a closed popup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,7 +92,7 @@ pub fn NewIncidentForm(
     let loader = platform.clone();
     let draft_ready = keep_draft(
         platform.clone(),
-        DRAFT_KEY,
+        INCIDENT_DRAFT_KEY,
         current_draft,
         move |saved: Option<IncidentDraft>| async move {
             let draft = match saved {
@@ -119,7 +117,7 @@ pub fn NewIncidentForm(
                 // On failure it stays, so nothing typed is lost.
                 if untrack(current_draft) == submitted {
                     apply(IncidentDraft::default());
-                    let _ = platform.remove(DRAFT_KEY).await;
+                    let _ = platform.remove(INCIDENT_DRAFT_KEY).await;
                 }
                 Ok::<Ticket, api::AppError>(ticket)
             }

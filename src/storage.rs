@@ -1,0 +1,153 @@
+//! Extension storage: every key Flare keeps, its layout version, and the way up from older layouts.
+//!
+//! Every surface (the popup, the options page, later the background worker) reads through
+//! [`open`], which brings the stored layout up to [`SCHEMA_VERSION`] first, so a user who updates
+//! Flare keeps their connections and drafts.
+//!
+//! Layout, version 1:
+//! - `schema_version`: `1`.
+//! - `connections`: [`SavedConnections`], every connection with its id and name, and which is the
+//!   default.
+//! - `draft:connect`, `draft:incident`: what the user typed into a form and has not sent yet.
+//!
+//! Version 0 (Flare 0.1, no `schema_version`) kept one connection under `connection`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::Connection;
+use crate::browser::{BrowserError, Random, Storage};
+
+/// The layout this build reads and writes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Storage key of the layout version.
+pub const SCHEMA_VERSION_KEY: &str = "schema_version";
+/// Storage key of the connections.
+pub const CONNECTIONS_KEY: &str = "connections";
+/// Storage key of the connect form's unsent fields.
+pub const CONNECT_DRAFT_KEY: &str = "draft:connect";
+/// Storage key of the incident form's unsent fields.
+pub const INCIDENT_DRAFT_KEY: &str = "draft:incident";
+
+/// Version 0's one connection.
+const V0_CONNECTION_KEY: &str = "connection";
+
+/// The saved connections.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedConnections {
+    /// In the order they were added.
+    pub connections: Vec<SavedConnection>,
+    /// The id of the one the popup opens with; the first one when unset or gone.
+    pub default_id: Option<String>,
+}
+
+/// One saved connection with the name the user knows it by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedConnection {
+    /// Stable and unique among the saved connections.
+    pub id: String,
+    /// What the user calls it; the instance's host unless they renamed it.
+    pub name: String,
+    /// The instance, credentials and signed-in user.
+    pub connection: Connection,
+}
+
+impl SavedConnections {
+    /// The connection the popup opens with.
+    pub fn default_connection(&self) -> Option<&SavedConnection> {
+        let chosen = self.default_id.as_deref().and_then(|id| self.find(id));
+        chosen.or(self.connections.first())
+    }
+
+    /// The connection with `id`.
+    pub fn find(&self, id: &str) -> Option<&SavedConnection> {
+        self.connections.iter().find(|saved| saved.id == id)
+    }
+
+    /// Adds `connection` and makes it the default. A connection to the same instance as the same
+    /// user replaces the earlier one (signing in again), keeping its id and name.
+    pub fn upsert(&mut self, connection: Connection, new_id: String) -> &SavedConnection {
+        let same = |saved: &SavedConnection| {
+            saved.connection.instance == connection.instance
+                && saved.connection.user.sys_id == connection.user.sys_id
+        };
+        let idx = match self.connections.iter().position(same) {
+            Some(idx) => {
+                self.connections[idx].connection = connection;
+                idx
+            }
+            None => {
+                let name = connection.instance.host().to_owned();
+                self.connections.push(SavedConnection {
+                    id: new_id,
+                    name,
+                    connection,
+                });
+                self.connections.len() - 1
+            }
+        };
+        self.default_id = Some(self.connections[idx].id.clone());
+        &self.connections[idx]
+    }
+
+    /// Removes the connection with `id`; the default moves to the first one left.
+    pub fn remove(&mut self, id: &str) {
+        self.connections.retain(|saved| saved.id != id);
+        if self.default_id.as_deref() == Some(id) {
+            self.default_id = self.connections.first().map(|saved| saved.id.clone());
+        }
+    }
+}
+
+/// Brings storage up to [`SCHEMA_VERSION`]; does nothing when it is there already. Safe to run
+/// from several surfaces at once: each step writes the same result.
+pub async fn open(storage: &(impl Storage + Random + ?Sized)) -> Result<(), BrowserError> {
+    let version = storage
+        .load(SCHEMA_VERSION_KEY)
+        .await?
+        .and_then(|value| value.as_u64())
+        .unwrap_or(0);
+    if version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Version 0 to 1: the one connection becomes the first (and default) of a list. A value that
+    // no longer parses was unusable before too and is dropped.
+    let old = storage.load(V0_CONNECTION_KEY).await?;
+    let mut saved = SavedConnections::default();
+    if let Some(connection) = old.and_then(|value| serde_json::from_value(value).ok()) {
+        saved.upsert(connection, new_connection_id(storage)?);
+    }
+    save_connections(storage, &saved).await?;
+    storage
+        .save(SCHEMA_VERSION_KEY, SCHEMA_VERSION.into())
+        .await?;
+    storage.remove(V0_CONNECTION_KEY).await
+}
+
+/// The saved connections (after [`open`]); a value that no longer parses counts as none.
+pub async fn load_connections(
+    storage: &(impl Storage + ?Sized),
+) -> Result<SavedConnections, BrowserError> {
+    let stored = storage.load(CONNECTIONS_KEY).await?;
+    Ok(stored
+        .and_then(|value| serde_json::from_value(value).ok())
+        .unwrap_or_default())
+}
+
+/// Writes the saved connections.
+pub async fn save_connections(
+    storage: &(impl Storage + ?Sized),
+    saved: &SavedConnections,
+) -> Result<(), BrowserError> {
+    let value = serde_json::to_value(saved).expect("connections always serialise");
+    storage.save(CONNECTIONS_KEY, value).await
+}
+
+/// A fresh connection id.
+pub fn new_connection_id(random: &(impl Random + ?Sized)) -> Result<String, BrowserError> {
+    let bytes = random.random_bytes()?;
+    Ok(bytes[..6]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect())
+}

@@ -13,6 +13,8 @@ cargo fmt --all --check
 step "lints (native and wasm32)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p flare --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The background worker's entry point is behind the `worker` feature.
+cargo clippy --quiet -p flare --all-targets --features worker --target wasm32-unknown-unknown -- -D warnings
 # The core ships in the wasm app; its tests use proptest, which is native-only.
 cargo clippy --quiet -p flare-core --lib --target wasm32-unknown-unknown -- -D warnings
 
@@ -47,8 +49,7 @@ scripts/build.sh
 step "packages: web-ext lint, reproducible zips"
 web-ext lint --source-dir dist/firefox --output text
 first=$(sha256sum dist/flare-chrome.zip dist/flare-firefox.zip)
-trunk build --release --quiet
-python3 scripts/package.py
+scripts/build.sh >/dev/null
 if [ "$(sha256sum dist/flare-chrome.zip dist/flare-firefox.zip)" != "$first" ]; then
   echo "building the extension twice gave different zips" >&2
   exit 1

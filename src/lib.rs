@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod browser;
+pub mod messages;
 pub mod popup;
 pub mod storage;
 pub mod ui;
+pub mod worker;

@@ -6,6 +6,7 @@ use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
 use flare_core::error::CoreError;
 use flare_core::http::{HttpRequest, HttpResponse};
 use flare_core::instance::InstanceUrl;
+use flare_core::oauth::{OAuthClient, TokenSet};
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::{NewIncident, SafeCreate, ServiceNow, Table, User};
 use flare_core::retry::RetryPolicy;
@@ -27,10 +28,24 @@ pub struct Connection {
     pub credentials: Credentials,
     /// The signed-in user, resolved once when connecting.
     pub user: User,
+    /// For an OAuth sign-in: the customer's OAuth application and the tokens it issued (the
+    /// access token is also in `credentials`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OAuthSession>,
+}
+
+/// What an OAuth sign-in keeps to use and refresh its tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OAuthSession {
+    /// The customer's OAuth application for Flare.
+    pub client: OAuthClient,
+    /// The tokens it issued.
+    pub tokens: TokenSet,
 }
 
 /// Why a remote call failed, from the instance or from the browser.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum AppError {
     /// The instance (or the way to it) said no; see the variant.
     Core(CoreError),
@@ -79,6 +94,16 @@ pub async fn test_connection(
             host: instance.host().to_owned(),
         });
     }
+    signed_in(platform, instance, credentials, None).await
+}
+
+/// The connection `credentials` give to `instance`, with the user they sign in as.
+pub(crate) async fn signed_in(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    instance: InstanceUrl,
+    credentials: Credentials,
+    oauth: Option<OAuthSession>,
+) -> Result<Connection, AppError> {
     let servicenow = ServiceNow::new(instance.clone(), credentials.clone());
     let response = send_with_retries(platform, servicenow.current_user_request()).await?;
     let user = servicenow.parse_user(&response)?;
@@ -86,6 +111,7 @@ pub async fn test_connection(
         instance,
         credentials,
         user,
+        oauth,
     })
 }
 
@@ -163,7 +189,7 @@ pub async fn my_incidents(
 
 /// Sends an idempotent request, retrying rate limits, 5xx and network failures as the core's
 /// retry policy decides; the last response is returned for the caller to read.
-async fn send_with_retries(
+pub(crate) async fn send_with_retries(
     platform: &(impl Http + Clock + Random + ?Sized),
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {

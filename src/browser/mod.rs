@@ -8,10 +8,15 @@ mod crypto;
 mod extension;
 mod global;
 mod http;
+mod identity;
+#[cfg(feature = "worker")]
+mod messaging;
 mod permissions;
 mod storage;
 mod tabs;
 pub mod time;
+#[cfg(feature = "worker")]
+mod worker_port;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -83,6 +88,14 @@ pub trait Clock {
 pub trait Random {
     /// Cryptographically random bytes.
     fn random_bytes(&self) -> Result<[u8; 16], BrowserError>;
+}
+
+/// The browser's OAuth sign-in window.
+pub trait Identity {
+    /// Where the sign-in window sends the browser back; the OAuth client's redirect URI.
+    fn redirect_url(&self) -> LocalFuture<Result<String, BrowserError>>;
+    /// Opens `url` in a sign-in window and resolves with the address it was sent back to.
+    fn launch_web_auth_flow(&self, url: String) -> LocalFuture<Result<String, BrowserError>>;
 }
 
 /// Everything the popup uses. Code that needs less takes only the capabilities it uses (say
@@ -198,6 +211,16 @@ impl Permissions for ExtensionPlatform {
 impl Tabs for ExtensionPlatform {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         Box::pin(tabs::page_context())
+    }
+}
+
+impl Identity for ExtensionPlatform {
+    fn redirect_url(&self) -> LocalFuture<Result<String, BrowserError>> {
+        Box::pin(identity::redirect_url())
+    }
+
+    fn launch_web_auth_flow(&self, url: String) -> LocalFuture<Result<String, BrowserError>> {
+        Box::pin(identity::launch_web_auth_flow(url))
     }
 }
 

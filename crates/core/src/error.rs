@@ -1,9 +1,13 @@
 //! The errors a user can meet, named for what happened.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Everything that can go wrong talking to a service desk, as something a caller can match on.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+/// Serialisable, so a failure can cross from the extension's background worker to the page that
+/// shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CoreError {
     /// The instance address the user typed cannot be an instance.
     #[error("invalid instance address {input:?}: {reason}")]
@@ -11,7 +15,7 @@ pub enum CoreError {
         /// What the user typed.
         input: String,
         /// Why it was refused.
-        reason: &'static str,
+        reason: String,
     },
     /// The instance refused the credentials (HTTP 401).
     #[error("the instance refused the credentials: {message}")]

@@ -83,9 +83,9 @@ impl From<InstanceUrl> for String {
 }
 
 fn parse(input: &str, default_domain: &str) -> Result<InstanceUrl, CoreError> {
-    let invalid = |reason| CoreError::InvalidInstance {
+    let invalid = |reason: &str| CoreError::InvalidInstance {
         input: input.to_owned(),
-        reason,
+        reason: reason.to_owned(),
     };
     let trimmed = input.trim();
     if trimmed.is_empty() {

@@ -1,0 +1,21 @@
+//! The background worker's door from JS: `static/background.js` registers the listeners and hands
+//! each message here. Built only into the worker's wasm (the `worker` feature), not the pages'.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+use crate::browser::{messaging, ExtensionPlatform};
+use crate::messages::{WorkerReply, WorkerRequest};
+
+/// Handles one message from an extension page and resolves with the reply.
+#[wasm_bindgen]
+pub async fn handle_message(message: JsValue) -> JsValue {
+    let reply = match messaging::from_js::<WorkerRequest>(message) {
+        Ok(request) => crate::worker::handle(&ExtensionPlatform, request).await,
+        Err(error) => WorkerReply::Failed {
+            error: error.into(),
+        },
+    };
+    // A reply is plain data and always converts; `null` tells the page something broke.
+    messaging::to_js(&reply).unwrap_or(JsValue::NULL)
+}

@@ -1,0 +1,80 @@
+//! The background worker's jobs: what must outlive a page. Plain Rust without Leptos; the worker's
+//! JS entry (`static/background.js`) registers the listeners and hands each message here.
+//!
+//! An OAuth sign-in runs here because the popup closes as soon as the sign-in window takes focus.
+
+use flare_core::instance::InstanceUrl;
+use flare_core::oauth::{
+    parse_token_response, OAuthClient, OAuthEndpoints, PendingAuthorization, TokenGrant, UnixMillis,
+};
+
+use crate::api::{self, AppError, OAuthSession};
+use crate::browser::{Clock, Http, Identity, Random, Storage};
+use crate::messages::{WorkerReply, WorkerRequest};
+
+/// The scope a ServiceNow sign-in asks for: the user's own access (`oauth-inbound.md`).
+const SERVICENOW_SCOPE: &str = "useraccount";
+
+/// Does what `request` asks and says how it went.
+pub async fn handle(
+    platform: &(impl Http + Storage + Identity + Clock + Random + ?Sized),
+    request: WorkerRequest,
+) -> WorkerReply {
+    let outcome = match request {
+        WorkerRequest::SignInWithOAuth {
+            instance,
+            client_id,
+            client_secret,
+        } => sign_in_with_oauth(platform, &instance, client_id, client_secret).await,
+    };
+    match outcome {
+        Ok(connection) => WorkerReply::Connected {
+            host: connection.instance.host().to_owned(),
+            user_name: connection.user.name,
+        },
+        Err(error) => WorkerReply::Failed { error },
+    }
+}
+
+/// Authorization code with PKCE S256 and a checked `state` (flare-core's `PendingAuthorization`),
+/// through the browser's sign-in window; then the user is looked up with the new token and the
+/// connection saved as the default.
+async fn sign_in_with_oauth(
+    platform: &(impl Http + Storage + Identity + Clock + Random + ?Sized),
+    instance_input: &str,
+    client_id: String,
+    client_secret: Option<String>,
+) -> Result<api::Connection, AppError> {
+    let instance = InstanceUrl::parse_servicenow(instance_input)?;
+    let endpoints = OAuthEndpoints::servicenow(&instance);
+    let client = OAuthClient {
+        client_id: client_id.trim().to_owned(),
+        client_secret: client_secret.filter(|secret| !secret.is_empty()),
+        redirect_uri: platform.redirect_url().await?,
+        scopes: vec![SERVICENOW_SCOPE.to_owned()],
+    };
+    let pending = PendingAuthorization::new(random_32(platform)?, random_32(platform)?);
+    let landed = platform
+        .launch_web_auth_flow(pending.authorization_url(&endpoints, &client))
+        .await?;
+    let code = pending.parse_callback(&landed)?;
+    let token_request = pending.token_request(&endpoints, &client, &code);
+    let response = api::send_with_retries(platform, token_request).await?;
+    let now = UnixMillis(platform.now_ms());
+    let tokens = parse_token_response(&response, TokenGrant::AuthorizationCode, now)?;
+    let session = OAuthSession {
+        client,
+        tokens: tokens.clone(),
+    };
+    let connection =
+        api::signed_in(platform, instance, tokens.credentials(), Some(session)).await?;
+    api::save_connection(platform, &connection).await?;
+    Ok(connection)
+}
+
+fn random_32(platform: &(impl Random + ?Sized)) -> Result<[u8; 32], AppError> {
+    let mut bytes = [0_u8; 32];
+    bytes[..16].copy_from_slice(&platform.random_bytes()?);
+    bytes[16..].copy_from_slice(&platform.random_bytes()?);
+    Ok(bytes)
+}

@@ -1,0 +1,21 @@
+// The background service worker (Chrome) or background script (Firefox). MV3 starts it for an
+// event and stops it when idle, and only listeners registered in its first turn are sure to get
+// the event that woke it: they are registered here, synchronously, and hand each message to the
+// wasm (src/worker.rs) once it is ready. Service workers allow no top-level await.
+import init, { handle_message } from './flare_worker.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+const ready = init({ module_or_path: new URL('./flare_worker_bg.wasm', import.meta.url) });
+const ownPages = api.runtime.getURL('');
+
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only the extension's own pages may ask: never a content script, a web page or another extension.
+  if (sender.id !== api.runtime.id || !sender.url?.startsWith(ownPages)) {
+    return false;
+  }
+  ready
+    .then(() => handle_message(message))
+    .then(sendResponse, (error) => sendResponse({ type: 'failed', error: { kind: 'browser', detail: String(error) } }));
+  // The reply comes later.
+  return true;
+});

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use crate::oauth::{self, OAuthClientConfig};
+use crate::common::oauth::{self, OAuthClientConfig};
 
 /// Where the ServiceNow instance listens unless `--servicenow` says otherwise.
 pub const DEFAULT_SERVICENOW_ADDR: &str = "127.0.0.1:8300";

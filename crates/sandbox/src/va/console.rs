@@ -13,14 +13,14 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::schema::Table;
+use crate::servicenow::schema::Table;
+use crate::servicenow::AppState;
 use crate::va::conversation::{
     AgentMessage, Attachment, AttachmentStatus, Conversation, ConversationState, Direction,
     HistoryFormat, Party,
 };
 use crate::va::error::VaError;
 use crate::va::AgentAction;
-use crate::AppState;
 
 const CONSOLE_PATH: &str = "/sandbox/va/console";
 
@@ -191,7 +191,7 @@ fn send(state: &AppState, id: &str, message: AgentMessage) -> Result<(), VaError
 
 /// The record card of an incident, as the documented "Record" card shows one (`Card` template,
 /// `va-api-controls.md`): number, short description and caller. Its link is the instance's
-/// record page (`crate::pages`) rather than the Service Portal page of the example, which the
+/// record page (`crate::servicenow::pages_api`) rather than the Service Portal page of the example, which the
 /// sandbox does not serve.
 fn incident_card(state: &AppState, number: &str) -> Result<AgentMessage, VaError> {
     let number = number.trim();
@@ -387,7 +387,7 @@ fn render_attachment(html: &mut String, user_id: &str, attachment: &Attachment) 
     ));
 }
 
-/// Escapes text for HTML element content and attribute values (as `crate::pages` does).
+/// Escapes text for HTML element content and attribute values (as `crate::servicenow::pages_api` does).
 pub(crate) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {

@@ -17,7 +17,7 @@ use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::va::attachments::AttachmentRef;
 use crate::va::bot::{self, EndChoice, Intent};
 use crate::va::inbound::ValidRequest;

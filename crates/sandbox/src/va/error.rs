@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::error::AppError;
+use crate::servicenow::error::AppError;
+use crate::servicenow::wire::json_response;
 use crate::va::conversation::{AgentError, RequestError};
-use crate::wire::json_response;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum VaError {

@@ -9,12 +9,12 @@ use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
+use crate::servicenow::AppState;
 use crate::va::attachments::{self, AttachmentRef};
 use crate::va::config::InboundAuth;
 use crate::va::error::VaError;
 use crate::va::signature;
 use crate::va::wire::{Action, InboundRequest};
-use crate::AppState;
 
 /// A request that passed validation ("it validates the request and responds with a call status
 /// of success or failure", `bot-api.md`).
@@ -42,7 +42,7 @@ pub(crate) fn check_credentials(
             .any(|pair| pair.starts_with("access_token="))
     });
     if headers.contains_key(AUTHORIZATION) || query_token {
-        return crate::auth::authenticate(state, headers, uri)
+        return crate::servicenow::auth::authenticate(state, headers, uri)
             .map(|_| ())
             .ok_or(VaError::Unauthenticated);
     }

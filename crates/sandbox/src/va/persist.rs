@@ -2,7 +2,7 @@
 //! exact bytes posted, received attachments), the requests it turned away, its configuration and
 //! its clock, in SQLite in `DIR/va.sqlite3`, beside the instance's own file.
 //!
-//! As for the instance (`crate::persist`), every change is written through when the VA's lock is
+//! As for the instance (`crate::servicenow::persist`), every change is written through when the VA's lock is
 //! released, and the whole state is read back into memory on start.
 
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::persist::{open_database, StoreError};
+use crate::common::persist::{open_database, StoreError};
 use crate::va::config::VaConfig;
 use crate::va::conversation::stored::{
     ConversationRow, CorruptRow, EntryRow, StoredConversations, Unsaved,

@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
-use crate::persist::StoreError;
+use crate::common::datetime::UnixSeconds;
+use crate::common::persist::StoreError;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::groups::{self, GroupInput, MembershipInput};
 use crate::zendesk::paging::CursorKey;

@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use crate::faults::Fault;
+use crate::common::faults::Fault;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};
 use crate::zendesk::ZendeskState;
 
@@ -71,7 +71,7 @@ async fn set_rate_limit(
 }
 
 async fn expire_tokens(State(state): State<ZendeskState>) -> StatusCode {
-    state.oauth().expire_now(crate::datetime::now());
+    state.oauth().expire_now(crate::common::datetime::now());
     StatusCode::NO_CONTENT
 }
 

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, Method};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::{Account, Actor, User};
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::oauth::scope_allows;

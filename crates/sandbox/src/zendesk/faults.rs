@@ -1,5 +1,5 @@
 //! Faults on the Zendesk account, switched on through its admin API (`/sandbox/faults`): the
-//! queue and the way a fault is applied are the ServiceNow instance's (`crate::faults`); only the
+//! queue and the way a fault is applied are the ServiceNow instance's (`crate::common::faults`); only the
 //! answers are Zendesk's.
 //!
 //! A status fault answers in the shape the account uses for that status: 401 `Couldn't
@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::faults::{FaultAnswers, FaultKind};
+use crate::common::faults::{FaultAnswers, FaultKind};
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::ZendeskState;
 
@@ -43,7 +43,7 @@ pub(crate) async fn inject(
     next: Next,
 ) -> Response {
     let fault = state.faults().take();
-    crate::faults::apply(fault, request, next, &ZENDESK).await
+    crate::common::faults::apply(fault, request, next, &ZENDESK).await
 }
 
 fn status_response(status: u16) -> Response {

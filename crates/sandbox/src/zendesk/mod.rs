@@ -57,9 +57,9 @@ use axum::{middleware, Router};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::faults::FaultQueue;
-use crate::oauth::OAuthClientConfig;
-use crate::persist::StoreError;
+use crate::common::faults::FaultQueue;
+use crate::common::oauth::OAuthClientConfig;
+use crate::common::persist::StoreError;
 use crate::zendesk::account::Account;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::oauth::OAuthGrants;
@@ -143,7 +143,7 @@ impl ZendeskState {
                 account
             }
         };
-        let clients = crate::oauth::clients_with(&options.oauth_clients);
+        let clients = crate::common::oauth::clients_with(&options.oauth_clients);
         let oauth = OAuthGrants::with_store(clients, options.token_lifetime_secs, store)?;
         Ok(ZendeskState::from_parts(
             account_url,
@@ -154,7 +154,7 @@ impl ZendeskState {
     }
 
     fn in_memory(account_url: &str, options: &ZendeskOptions) -> ZendeskState {
-        let clients = crate::oauth::clients_with(&options.oauth_clients);
+        let clients = crate::common::oauth::clients_with(&options.oauth_clients);
         let oauth = OAuthGrants::new(clients, options.token_lifetime_secs);
         ZendeskState::from_parts(account_url, seed::demo_account(), oauth, options)
     }

@@ -17,7 +17,7 @@
 //!   as `tickets:read`; an invalid scope still gets a token, and "Any request you make with the
 //!   token will return a 'Forbidden' error" (oauth.yml, "Scope").
 //!
-//! The clients are those of `crate::oauth`: the public `flare`, which must use PKCE (Zendesk's
+//! The clients are those of `crate::common::oauth`: the public `flare`, which must use PKCE (Zendesk's
 //! "public OAuth clients ... must use PKCE"), and the confidential `flare-relay`.
 
 use std::collections::HashMap;
@@ -25,12 +25,12 @@ use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
-use crate::oauth::{
+use crate::common::datetime::UnixSeconds;
+use crate::common::oauth::{
     check_authorization, pkce_challenge, AuthorizationRefusal, AuthorizationRequest,
     OAuthClientConfig, TokenSource,
 };
-use crate::persist::StoreError;
+use crate::common::persist::StoreError;
 use crate::zendesk::persist::ZendeskStore;
 
 /// "An authorization code valid for 120 seconds" (oauth.yml).
@@ -464,7 +464,7 @@ mod tests {
     const NOW: UnixSeconds = 1_700_000_000;
 
     fn grants(token_lifetime: Option<i64>) -> OAuthGrants {
-        OAuthGrants::new(crate::oauth::default_clients(), token_lifetime)
+        OAuthGrants::new(crate::common::oauth::default_clients(), token_lifetime)
     }
 
     fn authorization(client_id: &str, challenge: &str) -> AuthorizationRequest {

@@ -17,9 +17,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use crate::datetime;
-use crate::oauth::{AuthorizationRefusal, AuthorizationRequest};
-use crate::oauth_api::{authorization_request, redirect_back, refuse, sign_in_page, ConsentPage};
+use crate::common::datetime;
+use crate::common::oauth::{AuthorizationRefusal, AuthorizationRequest};
+use crate::servicenow::oauth_api::{
+    authorization_request, redirect_back, refuse, sign_in_page, ConsentPage,
+};
 use crate::zendesk::auth::{authenticate, Credential};
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::oauth::{OAuthError, TokenRequest};

@@ -1,7 +1,7 @@
 //! `--data DIR` for the Zendesk account: its state in SQLite in `DIR/zendesk.sqlite3`, next to the
 //! ServiceNow instance's `servicenow.sqlite3`, so that a restart keeps it.
 //!
-//! As for the instance (`crate::persist`), every change is written through at once and the whole
+//! As for the instance (`crate::servicenow::persist`), every change is written through at once and the whole
 //! state is read back into memory on start. Users, tickets (with their comments), soft-deleted
 //! tickets, audits, groups, group memberships, uploads and bulk job statuses are JSON rows;
 //! attachments keep their bytes in a BLOB; the id counters go
@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::persist::{open_database, StoreError};
+use crate::common::persist::{open_database, StoreError};
 use crate::zendesk::account::{
     Attachment, Audit, DeletedTicket, Group, GroupMembership, Job, Ticket, Upload, User,
 };

@@ -32,7 +32,7 @@ use base64::Engine;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::datetime::{self, UnixSeconds};
+use crate::common::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{Account, Priority, Status, Ticket, TicketType, User};
 use crate::zendesk::error::ZendeskError;
 

@@ -9,7 +9,7 @@
 //! name no client, and gave it its type and priority in a second audit. The others came in through
 //! the web, each comment in an audit of its own.
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{
     Account, Audit, AuditEvent, Channel, Comment, Group, GroupMembership, Priority, Role, Status,
     Ticket, TicketType, User,

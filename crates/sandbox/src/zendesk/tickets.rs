@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{Channel, Priority, Status, Ticket, TicketType};
 use crate::zendesk::error::ZendeskError;
 

@@ -17,7 +17,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
-use crate::datetime::{self, UnixSeconds};
+use crate::common::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{
     Attachment, Audit, AuditEvent, Comment, DeletedTicket, ExportedTicket, Group, GroupMembership,
     Job, JobResults, Role, Status, Ticket, Upload, User,

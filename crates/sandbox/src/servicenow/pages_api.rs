@@ -8,8 +8,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use crate::schema::{Table, INCIDENT_STATES};
-use crate::AppState;
+use crate::servicenow::schema::{Table, INCIDENT_STATES};
+use crate::servicenow::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()

@@ -1,6 +1,6 @@
 //! OAuth routes: `/oauth_auth.do` (a sign-in and consent page, "The instance prompts the end user
 //! with a UI page that has Allow and Deny buttons") and `/oauth_token.do` (form-encoded token
-//! requests). Thin handlers over `crate::oauth`.
+//! requests). Thin handlers over `crate::common::oauth`.
 
 use std::collections::HashMap;
 
@@ -11,11 +11,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use crate::datetime;
-use crate::oauth::{AuthorizationRefusal, AuthorizationRequest, TokenRefusal, TokenRequest};
-use crate::pages::escape;
-use crate::wire::percent_encode;
-use crate::AppState;
+use crate::common::datetime;
+use crate::common::oauth::{
+    AuthorizationRefusal, AuthorizationRequest, TokenRefusal, TokenRequest,
+};
+use crate::servicenow::pages_api::escape;
+use crate::servicenow::wire::percent_encode;
+use crate::servicenow::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()

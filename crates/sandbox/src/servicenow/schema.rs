@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::schema::FieldKind::{Boolean, Choice, DateTime, Integer, Journal, Reference, Text};
+use crate::servicenow::schema::FieldKind::{
+    Boolean, Choice, DateTime, Integer, Journal, Reference, Text,
+};
 
 /// A table the sandbox emulates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

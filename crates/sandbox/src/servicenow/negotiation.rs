@@ -9,8 +9,8 @@ use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT;
 use axum::http::request::Parts;
 
-use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::servicenow::auth::CurrentUser;
+use crate::servicenow::error::AppError;
 
 /// The request's `Accept` admits JSON or XML, or is absent ("Default: application/json"). A real
 /// client's catch-all list such as `text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2` admits

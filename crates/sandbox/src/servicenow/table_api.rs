@@ -1,4 +1,4 @@
-//! The Table API routes (`c_TableAPI.md`): thin handlers over `crate::table_ops`.
+//! The Table API routes (`c_TableAPI.md`): thin handlers over `crate::servicenow::table`.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, OriginalUri, Path, Query, Request, State};
@@ -9,18 +9,18 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::acl;
-use crate::auth::CurrentUser;
-use crate::datetime;
-use crate::error::AppError;
-use crate::negotiation::{self, AcceptsJson};
-use crate::params::TableParams;
-use crate::render::{self, RenderOptions, Rendered};
-use crate::schema::Table;
-use crate::store::User;
-use crate::table_ops::{self, ListRequest};
-use crate::wire::{json_response, percent_encode};
-use crate::AppState;
+use crate::common::datetime;
+use crate::servicenow::acl;
+use crate::servicenow::auth::CurrentUser;
+use crate::servicenow::error::AppError;
+use crate::servicenow::negotiation::{self, AcceptsJson};
+use crate::servicenow::params::TableParams;
+use crate::servicenow::render::{self, RenderOptions, Rendered};
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::User;
+use crate::servicenow::table::{self, ListRequest};
+use crate::servicenow::wire::{json_response, percent_encode};
+use crate::servicenow::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     let list = || get(list_records).post(create_record);
@@ -137,7 +137,7 @@ async fn list_records(
     };
     let options = render_options(&state, &user, version, &params);
     let db = state.db();
-    let page = table_ops::list(&db, table, &user, &request, datetime::now());
+    let page = table::list(&db, table, &user, &request, datetime::now());
     // "Version 1 returns error code 404 with no results" (`c_TableAPI.md`, GET list).
     if version == ApiVersion::V1 && page.records.is_empty() {
         return Err(AppError::NoRecord);
@@ -177,7 +177,7 @@ async fn read_record(
     let params = TableParams::from_pairs(&pairs, table);
     let options = render_options(&state, &user, version, &params);
     let db = state.db();
-    let record = table_ops::read(&db, table, &user, &path.sys_id)?;
+    let record = table::read(&db, table, &user, &path.sys_id)?;
     let rendered = render::render(record, &db, &options);
     Ok(json_response(
         StatusCode::OK,
@@ -200,16 +200,16 @@ async fn create_record(
     let options = render_options(&state, &user, version, &params);
     let mut db = state.db();
     if params.input_display_value {
-        table_ops::resolve_display_values(&db, table, &mut body);
+        table::resolve_display_values(&db, table, &mut body);
     }
-    let sys_id = table_ops::create(&mut db, table, &user, &body, datetime::now())?;
+    let sys_id = table::create(&mut db, table, &user, &body, datetime::now())?;
     let location = format!("{}{}/{sys_id}", options.table_url, table.name());
     // Recorded (`output.ServiceNowOutputTest_insertRecordNoResponse`): 201, Location, no body and
     // no content type.
     let mut response = match wants_no_body(&headers) {
         true => StatusCode::CREATED.into_response(),
         false => {
-            let record = table_ops::read(&db, table, &user, &sys_id);
+            let record = table::read(&db, table, &user, &sys_id);
             match record {
                 Ok(record) => {
                     let rendered = render::render(record, &db, &options);
@@ -247,14 +247,14 @@ async fn update_record(
     let options = render_options(&state, &user, version, &params);
     let mut db = state.db();
     if params.input_display_value {
-        table_ops::resolve_display_values(&db, table, &mut body);
+        table::resolve_display_values(&db, table, &mut body);
     }
-    table_ops::update(&mut db, table, &user, &path.sys_id, &body, datetime::now())?;
+    table::update(&mut db, table, &user, &path.sys_id, &body, datetime::now())?;
     if wants_no_body(&headers) {
         return Ok(StatusCode::OK.into_response());
     }
     // The user may have changed the record so that they can no longer read it.
-    let rendered = match table_ops::read(&db, table, &user, &path.sys_id) {
+    let rendered = match table::read(&db, table, &user, &path.sys_id) {
         Ok(record) => render::render(record, &db, &options),
         Err(_) => Rendered::default(),
     };
@@ -273,7 +273,7 @@ async fn delete_record(
 ) -> Result<Response, AppError> {
     ApiVersion::from_segment(path.version.as_deref())?;
     let table = table_named(&path.table)?;
-    table_ops::delete(&mut state.db(), table, &user, &path.sys_id)?;
+    table::delete(&mut state.db(), table, &user, &path.sys_id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

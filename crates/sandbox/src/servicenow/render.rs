@@ -4,9 +4,9 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
-use crate::eval;
-use crate::schema::{FieldKind, Table};
-use crate::store::{Database, Record};
+use crate::servicenow::eval;
+use crate::servicenow::schema::{FieldKind, Table};
+use crate::servicenow::store::{Database, Record};
 
 /// `sysparm_display_value`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,10 +1,10 @@
 //! The demo data: fixed users and incidents, with fixed sys_ids and timestamps, so every fresh
 //! sandbox holds exactly the same records.
 
-use crate::datetime::{self, UnixSeconds};
-use crate::schema::Table;
-use crate::store::{Database, User};
-use crate::table_ops;
+use crate::common::datetime::{self, UnixSeconds};
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::{Database, User};
+use crate::servicenow::table;
 
 /// The admin's sys_id on every developer instance (it is `opened_by` throughout the recordings).
 pub(crate) const ADMIN_SYS_ID: &str = "6816f79cc0a8016401c5a33be04be441";
@@ -270,7 +270,7 @@ pub(crate) fn demo_database() -> Database {
             ("roles", user.roles.to_owned()),
             ("time_zone", "GMT".to_owned()),
         ];
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::SysUser,
             &admin,
             &values,
@@ -318,7 +318,7 @@ pub(crate) fn demo_database() -> Database {
         if incident.state == "3" {
             values.push(("hold_reason", "1".to_owned()));
         }
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::Incident,
             &admin,
             &values,
@@ -575,7 +575,7 @@ fn seed_groups(db: &mut Database, admin: &User) {
                 format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
             ),
         ];
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::SysUserGroup,
             admin,
             &values,
@@ -588,7 +588,7 @@ fn seed_groups(db: &mut Database, admin: &User) {
             ("group", group.to_owned()),
             ("user", user.to_owned()),
         ];
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::SysUserGrmember,
             admin,
             &values,
@@ -621,7 +621,7 @@ fn seed_requests(db: &mut Database, admin: &User) {
             ("approval", approval.to_owned()),
             ("short_description", request.short_description.to_owned()),
         ];
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::ScRequest,
             admin,
             &values,
@@ -638,7 +638,7 @@ fn seed_requests(db: &mut Database, admin: &User) {
             ("approval", approval.to_owned()),
             ("short_description", request.short_description.to_owned()),
         ];
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::ScReqItem,
             admin,
             &values,
@@ -669,7 +669,7 @@ fn seed_changes(db: &mut Database, admin: &User) {
             values.push(("close_code", "successful".to_owned()));
             values.push(("close_notes", "Completed as planned.".to_owned()));
         }
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::ChangeRequest,
             admin,
             &values,
@@ -693,7 +693,7 @@ fn seed_journal(db: &mut Database) {
             ("value", text.to_owned()),
         ];
         let created = SEEDED_AT + hours * 3600;
-        db.insert(table_ops::build_record(
+        db.insert(table::build_record(
             Table::SysJournalField,
             &author,
             &values,
@@ -760,7 +760,7 @@ pub(crate) fn add_generated_incidents(db: &mut Database, count: usize) {
             values.push(("close_code", "Solution provided".to_owned()));
             values.push(("close_notes", "Fixed.".to_owned()));
         }
-        let mut record = table_ops::build_record(Table::Incident, &admin, &values, opened_at);
+        let mut record = table::build_record(Table::Incident, &admin, &values, opened_at);
         record.set("sys_id", db.new_sys_id());
         if let Some(number) = db.next_number(Table::Incident) {
             record.set("number", number);
@@ -772,7 +772,7 @@ pub(crate) fn add_generated_incidents(db: &mut Database, count: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::FieldKind;
+    use crate::servicenow::schema::FieldKind;
 
     /// Every value of the choice field `field` has a demo record in it.
     fn check_every_choice(table: Table, field: &str) {

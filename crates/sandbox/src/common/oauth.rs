@@ -15,7 +15,7 @@ use base64::Engine;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 
 /// Access tokens live this long unless configured otherwise.
 pub(crate) const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 1800;

@@ -4,12 +4,12 @@
 use flare_core::query::EncodedQuery;
 use serde_json::{Map, Value};
 
-use crate::acl::{self, WriteAccess};
-use crate::datetime::{self, UnixSeconds};
-use crate::error::{AppError, Operation};
-use crate::eval::{self, EvalContext};
-use crate::schema::{FieldKind, Table};
-use crate::store::{Database, Record, User};
+use crate::common::datetime::{self, UnixSeconds};
+use crate::servicenow::acl::{self, WriteAccess};
+use crate::servicenow::error::{AppError, Operation};
+use crate::servicenow::eval::{self, EvalContext};
+use crate::servicenow::schema::{FieldKind, Table};
+use crate::servicenow::store::{Database, Record, User};
 
 /// A list request after its parameters were read.
 #[derive(Debug, Clone)]

@@ -16,9 +16,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppJson;
-use crate::faults::Fault;
-use crate::AppState;
+use crate::common::faults::Fault;
+use crate::servicenow::error::AppJson;
+use crate::servicenow::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -66,7 +66,9 @@ async fn set_rate_limit(
 
 /// Every access token expires now; refreshing still works.
 async fn expire_tokens(State(state): State<AppState>) -> StatusCode {
-    state.oauth().expire_access_tokens(crate::datetime::now());
+    state
+        .oauth()
+        .expire_access_tokens(crate::common::datetime::now());
     StatusCode::NO_CONTENT
 }
 

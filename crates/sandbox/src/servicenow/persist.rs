@@ -8,32 +8,9 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
-use crate::schema::Table;
-use crate::store::Record;
-
-/// Why the data directory could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The directory could not be created.
-    #[error("cannot create data directory {path}: {source}")]
-    CreateDir {
-        /// The directory.
-        path: String,
-        /// What went wrong.
-        source: std::io::Error,
-    },
-    /// SQLite refused to open or read the database.
-    #[error("cannot use the sandbox database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// A stored record is not a JSON object.
-    #[error("corrupt record {sys_id} in table {table}")]
-    Corrupt {
-        /// The table.
-        table: String,
-        /// The record.
-        sys_id: String,
-    },
-}
+use crate::common::persist::{open_database, StoreError};
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::Record;
 
 /// The file the state lives in, inside the data directory.
 pub(crate) const DATABASE_FILE: &str = "servicenow.sqlite3";
@@ -52,24 +29,6 @@ pub(crate) struct Snapshot {
     pub(crate) passwords: Vec<(String, String)>,
     pub(crate) counters: Vec<(String, i64)>,
     pub(crate) files: Vec<(String, Vec<u8>)>,
-}
-
-/// Opens (creating the directory and the file if needed) the database `file_name` in `dir`, in
-/// WAL mode, and creates the tables of `schema` that are not there yet. The instance, the Virtual
-/// Agent and the Zendesk account each keep their own file in the one data directory.
-pub(crate) fn open_database(
-    dir: &Path,
-    file_name: &str,
-    schema: &str,
-) -> Result<Connection, StoreError> {
-    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    let connection = Connection::open(dir.join(file_name))?;
-    connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
-    connection.execute_batch(schema)?;
-    Ok(connection)
 }
 
 impl Persistence {

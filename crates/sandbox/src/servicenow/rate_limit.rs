@@ -10,10 +10,10 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth;
-use crate::datetime::UnixSeconds;
-use crate::error::AppError;
-use crate::AppState;
+use crate::common::datetime::UnixSeconds;
+use crate::servicenow::auth;
+use crate::servicenow::error::AppError;
+use crate::servicenow::AppState;
 
 /// The sys_id the sandbox's one rate limit rule answers with in `X-RateLimit-Rule`.
 pub(crate) const RULE_SYS_ID: &str = "6ae5a4f0c3a01210f1a8fb13e40131a1";
@@ -102,7 +102,7 @@ pub(crate) async fn enforce(
     };
     let verdict = state
         .rate_limiter()
-        .check(&user.user_name, crate::datetime::now());
+        .check(&user.user_name, crate::common::datetime::now());
     let (limit, reset) = match verdict {
         Verdict::Unlimited => return next.run(request).await,
         Verdict::Allowed { limit, reset } => (limit, reset),

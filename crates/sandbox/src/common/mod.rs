@@ -1,0 +1,12 @@
+//! What the ServiceNow instance, the Virtual Agent and the Zendesk account share: plumbing with
+//! no vendor's rules in it.
+//!
+//! - `oauth.rs`: an OAuth 2.0 authorization server (clients, codes, tokens, PKCE).
+//! - `faults.rs`: the fault queue the admin APIs fill, and how a fault is applied.
+//! - `persist.rs`: the error and the opening of a `--data DIR` database file.
+//! - `datetime.rs`: the clock and ServiceNow's date-time text.
+
+pub(crate) mod datetime;
+pub(crate) mod faults;
+pub mod oauth;
+pub mod persist;

@@ -6,10 +6,10 @@ use serde_json::Value;
 use crate::common::datetime::UnixSeconds;
 use crate::servicenow::acl;
 use crate::servicenow::error::{AppError, Operation};
-use crate::servicenow::render::Rendered;
 use crate::servicenow::schema::{Table, SYS_ATTACHMENT_FIELDS};
 use crate::servicenow::store::{Database, Record, User};
 use crate::servicenow::table;
+use crate::servicenow::wire::Rendered;
 
 /// A file to attach.
 #[derive(Debug)]

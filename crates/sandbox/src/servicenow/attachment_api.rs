@@ -18,10 +18,10 @@ use crate::servicenow::auth::CurrentUser;
 use crate::servicenow::error::AppError;
 use crate::servicenow::eval;
 use crate::servicenow::negotiation::{self, AcceptsJson};
-use crate::servicenow::render::Rendered;
 use crate::servicenow::schema::Table;
 use crate::servicenow::table::{self, ListRequest};
 use crate::servicenow::wire::json_response;
+use crate::servicenow::wire::Rendered;
 use crate::servicenow::AppState;
 
 /// `sysparm_limit` of the attachment list when none is given ("Default: 1000").

@@ -9,8 +9,8 @@
 //!   demo data; `persist.rs`: the records in SQLite with `--data DIR`.
 //! - `table.rs`: the Table API's rules (list, read, create, update, delete); `attachment.rs`: the
 //!   Attachment API's; `acl.rs`: who may read and write what; `eval.rs`: encoded queries.
-//! - `params.rs`: the `sysparm_` parameters; `render.rs`: records as JSON; `wire.rs`: the JSON
-//!   responses; `error.rs`: the errors; `negotiation.rs`: `Accept` and `Content-Type`.
+//! - `params.rs`: the `sysparm_` parameters; `wire.rs`: records and responses as JSON; `error.rs`:
+//!   the errors; `negotiation.rs`: `Accept` and `Content-Type`.
 //! - `auth.rs`: who is calling; `rate_limit.rs` and `faults.rs`: what the admin API switches.
 //! - `table_api.rs`, `attachment_api.rs`, `oauth_api.rs`, `pages_api.rs`, `admin_api.rs`: thin
 //!   handlers.
@@ -29,7 +29,6 @@ mod pages_api;
 mod params;
 mod persist;
 mod rate_limit;
-mod render;
 pub(crate) mod schema;
 pub(crate) mod seed;
 mod store;

@@ -3,8 +3,8 @@
 use flare_core::query::{Condition, EncodedQuery, Operator};
 
 use crate::servicenow::eval;
-use crate::servicenow::render::DisplayValue;
 use crate::servicenow::schema::{FieldKind, Table};
+use crate::servicenow::wire::DisplayValue;
 
 /// `sysparm_limit` when none is given.
 pub(crate) const DEFAULT_LIMIT: usize = 10_000;

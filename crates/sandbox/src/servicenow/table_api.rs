@@ -10,16 +10,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::common::datetime;
+use crate::common::http::percent_encode;
 use crate::servicenow::acl;
 use crate::servicenow::auth::CurrentUser;
 use crate::servicenow::error::AppError;
 use crate::servicenow::negotiation::{self, AcceptsJson};
 use crate::servicenow::params::TableParams;
-use crate::servicenow::render::{self, RenderOptions, Rendered};
 use crate::servicenow::schema::Table;
 use crate::servicenow::store::User;
 use crate::servicenow::table::{self, ListRequest};
-use crate::servicenow::wire::{json_response, percent_encode};
+use crate::servicenow::wire::{self, json_response, RenderOptions, Rendered};
 use crate::servicenow::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -145,7 +145,7 @@ async fn list_records(
     let records: Vec<Rendered> = page
         .records
         .iter()
-        .map(|record| render::render(record, &db, &options))
+        .map(|record| wire::render(record, &db, &options))
         .collect();
     let mut response = json_response(StatusCode::OK, &ResultBody { result: records });
     let headers = response.headers_mut();
@@ -178,7 +178,7 @@ async fn read_record(
     let options = render_options(&state, &user, version, &params);
     let db = state.db();
     let record = table::read(&db, table, &user, &path.sys_id)?;
-    let rendered = render::render(record, &db, &options);
+    let rendered = wire::render(record, &db, &options);
     Ok(json_response(
         StatusCode::OK,
         &ResultBody { result: rendered },
@@ -212,7 +212,7 @@ async fn create_record(
             let record = table::read(&db, table, &user, &sys_id);
             match record {
                 Ok(record) => {
-                    let rendered = render::render(record, &db, &options);
+                    let rendered = wire::render(record, &db, &options);
                     json_response(StatusCode::CREATED, &ResultBody { result: rendered })
                 }
                 // The caller may not read what they created (an end user filing for someone
@@ -255,7 +255,7 @@ async fn update_record(
     }
     // The user may have changed the record so that they can no longer read it.
     let rendered = match table::read(&db, table, &user, &path.sys_id) {
-        Ok(record) => render::render(record, &db, &options),
+        Ok(record) => wire::render(record, &db, &options),
         Err(_) => Rendered::default(),
     };
     Ok(json_response(

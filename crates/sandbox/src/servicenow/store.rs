@@ -1,6 +1,7 @@
 //! The instance's data: every table's records, the users' passwords, the number counters.
 //!
-//! Kept in memory behind one lock; the domain functions in `crate::servicenow::table` read and change it.
+//! Kept in memory behind one lock; the domain functions in `crate::servicenow::table` read and
+//! change it.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -89,9 +89,9 @@ pub fn set_webhook(state: &AppState, url: &str) -> Result<(), config::InvalidWeb
     Ok(())
 }
 
-/// The instance's REST endpoint. `crate::servicenow::app` puts it behind the same fault injection and rate
-/// limit as the Table API: it is a Scripted REST API of the `sn_va_as_service` namespace, so one
-/// of the "inbound REST API requests processed per hour" that rate limit rules count
+/// The instance's REST endpoint. `crate::servicenow::app` puts it behind the same fault injection
+/// and rate limit as the Table API: it is a Scripted REST API of the `sn_va_as_service` namespace,
+/// so one of the "inbound REST API requests processed per hour" that rate limit rules count
 /// (`inbound-REST-API-rate-limiting.md`). Bodies have no size limit: `message.text` has
 /// "Maximum length: Unlimited" (`bot-api.md`), where axum would stop at 2 MB.
 pub(crate) fn api_routes() -> Router<AppState> {

@@ -2,8 +2,8 @@
 //! exact bytes posted, received attachments), the requests it turned away, its configuration and
 //! its clock, in SQLite in `DIR/va.sqlite3`, beside the instance's own file.
 //!
-//! As for the instance (`crate::servicenow::persist`), every change is written through when the VA's lock is
-//! released, and the whole state is read back into memory on start.
+//! As for the instance (`crate::servicenow::persist`), every change is written through when the
+//! VA's lock is released, and the whole state is read back into memory on start.
 
 use std::collections::HashMap;
 use std::path::Path;

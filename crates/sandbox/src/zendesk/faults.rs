@@ -1,6 +1,6 @@
 //! Faults on the Zendesk account, switched on through its admin API (`/sandbox/faults`): the
-//! queue and the way a fault is applied are the ServiceNow instance's (`crate::common::faults`); only the
-//! answers are Zendesk's.
+//! queue and the way a fault is applied are shared with the ServiceNow instance
+//! (`crate::common::faults`); only the answers are Zendesk's.
 //!
 //! A status fault answers in the shape the account uses for that status: 401 `Couldn't
 //! authenticate you`, 403 `Forbidden`, 404 `RecordNotFound`, and 429 as recorded, `text/plain`

@@ -1,12 +1,12 @@
 //! `--data DIR` for the Zendesk account: its state in SQLite in `DIR/zendesk.sqlite3`, next to the
 //! ServiceNow instance's `servicenow.sqlite3`, so that a restart keeps it.
 //!
-//! As for the instance (`crate::servicenow::persist`), every change is written through at once and the whole
-//! state is read back into memory on start. Users, tickets (with their comments), soft-deleted
-//! tickets, audits, groups, group memberships, uploads and bulk job statuses are JSON rows;
-//! attachments keep their bytes in a BLOB; the id counters go
-//! on where they stopped, so no id is handed out twice. OAuth access and refresh tokens are stored
-//! too, so signed-in clients stay signed in; authorization codes (120 s) are not.
+//! As for the instance (`crate::servicenow::persist`), every change is written through at once and
+//! the whole state is read back into memory on start. Users, tickets (with their comments),
+//! soft-deleted tickets, audits, groups, group memberships, uploads and bulk job statuses are JSON
+//! rows; attachments keep their bytes in a BLOB; the id counters go on where they stopped, so no
+//! id is handed out twice. OAuth access and refresh tokens are stored too, so signed-in clients
+//! stay signed in; authorization codes (120 s) are not.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

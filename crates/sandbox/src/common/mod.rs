@@ -5,10 +5,11 @@
 //! - `faults.rs`: the fault queue the admin APIs fill, and how a fault is applied.
 //! - `persist.rs`: the error and the opening of a `--data DIR` database file.
 //! - `datetime.rs`: the clock and ServiceNow's date-time text.
-//! - `http.rs`: text of HTTP messages (percent-encoding).
+//! - `http.rs`: text of HTTP messages (percent-encoding); `html.rs`: escaping for HTML.
 
 pub(crate) mod datetime;
 pub(crate) mod faults;
+pub(crate) mod html;
 pub(crate) mod http;
 pub mod oauth;
 pub mod persist;

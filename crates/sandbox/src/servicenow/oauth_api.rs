@@ -12,11 +12,11 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 
 use crate::common::datetime;
+use crate::common::html::escape;
 use crate::common::http::percent_encode;
 use crate::common::oauth::{
     AuthorizationRefusal, AuthorizationRequest, TokenRefusal, TokenRequest,
 };
-use crate::servicenow::pages_api::escape;
 use crate::servicenow::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {

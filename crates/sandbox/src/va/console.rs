@@ -13,6 +13,8 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::common::html::escape;
+use crate::common::http::percent_encode;
 use crate::servicenow::schema::Table;
 use crate::servicenow::AppState;
 use crate::va::conversation::{
@@ -191,8 +193,8 @@ fn send(state: &AppState, id: &str, message: AgentMessage) -> Result<(), VaError
 
 /// The record card of an incident, as the documented "Record" card shows one (`Card` template,
 /// `va-api-controls.md`): number, short description and caller. Its link is the instance's
-/// record page (`crate::servicenow::pages_api`) rather than the Service Portal page of the example, which the
-/// sandbox does not serve.
+/// record page (`crate::servicenow::pages_api`) rather than the Service Portal page of the
+/// example, which the sandbox does not serve.
 fn incident_card(state: &AppState, number: &str) -> Result<AgentMessage, VaError> {
     let number = number.trim();
     let db = state.db();
@@ -385,36 +387,6 @@ fn render_attachment(html: &mut String, user_id: &str, attachment: &Attachment) 
         "<li>{}: attachment {shown}</li>\n",
         escape(user_id)
     ));
-}
-
-/// Escapes text for HTML element content and attribute values (as `crate::servicenow::pages_api` does).
-pub(crate) fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(character),
-        }
-    }
-    escaped
-}
-
-/// Encodes text for a query parameter value.
-fn percent_encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                encoded.push(char::from(byte));
-            }
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    encoded
 }
 
 #[cfg(test)]

@@ -1674,8 +1674,8 @@ fn history_for_agent(items: &[Value], format: HistoryFormat) -> Vec<String> {
                 .map(|(speaker, text)| {
                     format!(
                         "<p><strong>{}</strong>: {}</p>",
-                        crate::va::console::escape(speaker),
-                        crate::va::console::escape(text)
+                        crate::common::html::escape(speaker),
+                        crate::common::html::escape(text)
                     )
                 })
                 .collect();

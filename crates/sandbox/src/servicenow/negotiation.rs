@@ -9,13 +9,17 @@ use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT;
 use axum::http::request::Parts;
 
+use crate::common::http;
 use crate::servicenow::auth::CurrentUser;
 use crate::servicenow::error::AppError;
 
-/// The request's `Accept` admits JSON or XML, or is absent ("Default: application/json"). A real
-/// client's catch-all list such as `text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2` admits
-/// JSON (recorded: every request of `shared/recorded/servicenow/` sends it).
+/// The request's `Accept` admits JSON or XML, or is absent ("Default: application/json"); see
+/// `crate::common::http::accepts` for what admits them.
 pub(crate) struct AcceptsJson;
+
+/// The formats the REST APIs read and write ("Supported types: application/json or
+/// application/xml").
+const JSON_OR_XML: &[&str] = &["application/json", "application/xml"];
 
 impl<S: Send + Sync> FromRequestParts<S> for AcceptsJson {
     type Rejection = AppError;
@@ -25,12 +29,9 @@ impl<S: Send + Sync> FromRequestParts<S> for AcceptsJson {
             .headers
             .get(ACCEPT)
             .map(|value| value.to_str().unwrap_or_default());
-        match accept {
-            None => Ok(AcceptsJson),
-            Some(accept) if accept.trim().is_empty() || admits_json_or_xml(accept) => {
-                Ok(AcceptsJson)
-            }
-            Some(_) => Err(AppError::NotAcceptable),
+        match http::accepts(accept, JSON_OR_XML) {
+            true => Ok(AcceptsJson),
+            false => Err(AppError::NotAcceptable),
         }
     }
 }
@@ -38,85 +39,10 @@ impl<S: Send + Sync> FromRequestParts<S> for AcceptsJson {
 /// Whether a `Content-Type` names a body format the REST APIs read: JSON or XML, with or without
 /// parameters such as `charset`. An absent or empty one means JSON ("Default: application/json").
 pub(crate) fn is_json_or_xml(content_type: &str) -> bool {
-    let media_type = media_type(content_type);
-    media_type.is_empty() || media_type == "application/json" || media_type == "application/xml"
+    http::content_type_is(content_type, JSON_OR_XML)
 }
 
 /// 405 in the instance's envelope, with axum's `Allow` header, after the credentials were checked.
 pub(crate) async fn method_not_allowed(_user: CurrentUser) -> AppError {
     AppError::MethodNotAllowed
-}
-
-/// Whether any media range of an `Accept` header, not refused with `q=0`, covers JSON or XML.
-fn admits_json_or_xml(accept: &str) -> bool {
-    accept.split(',').any(|range| {
-        let mut parts = range.split(';');
-        let media_range = media_type(parts.next().unwrap_or_default());
-        let refused = parts.any(|parameter| match parameter.split_once('=') {
-            Some((name, value)) => {
-                name.trim().eq_ignore_ascii_case("q")
-                    && value
-                        .trim()
-                        .parse::<f32>()
-                        .is_ok_and(|quality| quality == 0.0)
-            }
-            None => false,
-        });
-        let covers = matches!(
-            media_range.as_str(),
-            "*" | "*/*" | "application/*" | "application/json" | "application/xml"
-        );
-        covers && !refused
-    })
-}
-
-/// The media type of a header value, lowercase, without parameters.
-fn media_type(value: &str) -> String {
-    value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accept_headers() {
-        let cases = [
-            ("application/json", true),
-            ("Application/JSON; charset=utf-8", true),
-            ("application/xml", true),
-            ("*/*", true),
-            ("application/*", true),
-            ("text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2", true),
-            ("text/html", false),
-            ("text/plain, image/png", false),
-            ("application/json;q=0", false),
-            ("application/json;q=0, text/html", false),
-            ("text/html, application/json;q=0.5", true),
-        ];
-        for (accept, expected) in cases {
-            assert_eq!(admits_json_or_xml(accept), expected, "{accept}");
-        }
-    }
-
-    #[test]
-    fn body_content_types() {
-        let cases = [
-            ("application/json", true),
-            ("application/json;charset=UTF-8", true),
-            ("application/xml", true),
-            ("", true),
-            ("text/plain", false),
-            ("application/x-www-form-urlencoded", false),
-            ("multipart/form-data; boundary=x", false),
-        ];
-        for (content_type, expected) in cases {
-            assert_eq!(is_json_or_xml(content_type), expected, "{content_type}");
-        }
-    }
 }

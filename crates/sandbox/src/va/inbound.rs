@@ -9,6 +9,7 @@ use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
+use crate::common::http;
 use crate::servicenow::AppState;
 use crate::va::attachments::{self, AttachmentRef};
 use crate::va::config::InboundAuth;
@@ -27,6 +28,10 @@ pub(crate) struct ValidRequest {
     /// `message.attachment`, validated.
     pub(crate) attachments: Vec<AttachmentRef>,
 }
+
+/// The one format the endpoint reads and writes: "Only supports application/json" (`bot-api.md`,
+/// "Headers").
+const JSON: &[&str] = &["application/json"];
 
 /// Checks the instance credentials (Basic, or an OAuth access token): wrong ones are always
 /// refused, missing ones only when no static or hash token is set up.
@@ -60,19 +65,16 @@ pub(crate) fn check_credentials(
 pub(crate) fn check_formats(headers: &HeaderMap) -> Result<(), VaError> {
     if let Some(content_type) = headers.get(CONTENT_TYPE) {
         let content_type = content_type.to_str().unwrap_or("unreadable");
-        let is_json = matches!(media_type(content_type).as_str(), "" | "application/json");
-        if !is_json {
+        if !http::content_type_is(content_type, JSON) {
             return Err(VaError::UnsupportedMediaType);
         }
     }
     let accept = headers
         .get(ACCEPT)
         .map(|accept| accept.to_str().unwrap_or_default());
-    match accept {
-        Some(accept) if !accept.trim().is_empty() && !admits_json(accept) => {
-            Err(VaError::NotAcceptable)
-        }
-        _ => Ok(()),
+    match http::accepts(accept, JSON) {
+        true => Ok(()),
+        false => Err(VaError::NotAcceptable),
     }
 }
 
@@ -161,38 +163,6 @@ fn check_message(action: Option<Action>, message: Option<&Value>) -> Result<(), 
         (Some(_), None | Some(Value::Null)) => Ok(()),
         (Some(_), Some(_)) => Err("message must be an object".to_owned()),
     }
-}
-
-/// Whether a media range of an `Accept` header, not refused with `q=0`, covers JSON.
-fn admits_json(accept: &str) -> bool {
-    accept.split(',').any(|range| {
-        let mut parts = range.split(';');
-        let covers = matches!(
-            media_type(parts.next().unwrap_or_default()).as_str(),
-            "*" | "*/*" | "application/*" | "application/json"
-        );
-        let refused = parts.any(|parameter| match parameter.split_once('=') {
-            Some((name, value)) => {
-                name.trim().eq_ignore_ascii_case("q")
-                    && value
-                        .trim()
-                        .parse::<f32>()
-                        .is_ok_and(|quality| quality == 0.0)
-            }
-            None => false,
-        });
-        covers && !refused
-    })
-}
-
-/// The media type of a header value, lowercase, without parameters.
-fn media_type(value: &str) -> String {
-    value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
 }
 
 fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {

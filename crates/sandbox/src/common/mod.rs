@@ -1,7 +1,8 @@
 //! What the ServiceNow instance, the Virtual Agent and the Zendesk account share: plumbing with
 //! no vendor's rules in it.
 //!
-//! - `oauth.rs`: an OAuth 2.0 authorization server (clients, codes, tokens, PKCE).
+//! - `oauth.rs`: an OAuth 2.0 authorization server (clients, codes, tokens, PKCE);
+//!   `oauth_api.rs`: its sign-in and consent page.
 //! - `faults.rs`: the fault queue the admin APIs fill, and how a fault is applied.
 //! - `persist.rs`: the error and the opening of a `--data DIR` database file.
 //! - `datetime.rs`: the clock and ServiceNow's date-time text.
@@ -12,4 +13,5 @@ pub(crate) mod faults;
 pub(crate) mod html;
 pub(crate) mod http;
 pub mod oauth;
+pub(crate) mod oauth_api;
 pub mod persist;

@@ -1,30 +1,23 @@
-//! The instance as an OAuth 2.0 authorization server (`c_OAuthAuthorizationCodeFlow.md`,
-//! `authorization-code-grant.md`, `r_RESTOAuthExample.md`), free of HTTP: registered clients,
-//! authorization codes, access and refresh tokens.
+//! An OAuth 2.0 authorization server, free of HTTP, for every server of the sandbox: registered
+//! clients, authorization codes, access and refresh tokens. It is generic over the key a server
+//! names its users by, the ServiceNow instance's user name (`crate::servicenow::oauth`) or the
+//! Zendesk account's user id (`crate::zendesk::oauth`); each server decides which grants it
+//! offers, how long its tokens live and how its replies look.
 //!
-//! - Authorization code grant, with PKCE S256 required of public clients (which have no secret).
-//! - Refresh token and resource owner password grants.
-//! - Tokens expire after the configured lifetime (1800 s by default; the example answers
-//!   `"expires_in": 1799`); codes are single use and expire after a minute.
+//! - Authorization requests are checked as RFC 6749 section 4.1.1 and RFC 7636 ask, with PKCE S256
+//!   required of public clients (which have no secret).
+//! - Codes are single use, and bound to the client, the redirect URI and the PKCE challenge.
+//! - A refresh keeps the refresh token or replaces both tokens ([`RefreshRotation`]).
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::common::datetime::UnixSeconds;
-
-/// Access tokens live this long unless configured otherwise.
-pub(crate) const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 1800;
-/// Refresh tokens live this long (the platform default is 100 days).
-const REFRESH_TOKEN_LIFETIME_SECS: i64 = 100 * 24 * 3600;
-/// Authorization codes must be exchanged within this time.
-const CODE_LIFETIME_SECS: i64 = 60;
-/// The scope the documented token reply carries.
-pub(crate) const DEFAULT_SCOPE: &str = "useraccount";
 
 /// A registered OAuth client (an "OAuth API endpoint for external clients").
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -39,7 +32,8 @@ pub struct OAuthClientConfig {
     pub redirect_uris: Vec<String>,
 }
 
-/// What an authorization request asks for, as read from `/oauth_auth.do`.
+/// What an authorization request asks for, as read from the authorization endpoint's query or
+/// the sign-in form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub(crate) struct AuthorizationRequest {
     #[serde(default)]
@@ -71,86 +65,107 @@ pub(crate) enum AuthorizationRefusal {
     },
 }
 
-/// A token request, form-encoded as the docs show it (`curl -d`).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct TokenRequest {
-    #[serde(default)]
-    pub(crate) grant_type: String,
-    #[serde(default)]
-    pub(crate) client_id: String,
-    #[serde(default)]
-    pub(crate) client_secret: Option<String>,
-    #[serde(default)]
-    pub(crate) code: String,
-    #[serde(default)]
-    pub(crate) redirect_uri: String,
-    #[serde(default)]
-    pub(crate) code_verifier: String,
-    #[serde(default)]
-    pub(crate) refresh_token: String,
-    #[serde(default)]
-    pub(crate) username: String,
-    #[serde(default)]
-    pub(crate) password: String,
-    #[serde(default)]
-    pub(crate) scope: String,
+/// Why a token request is refused: RFC 6749 section 5.2's codes. Each server words them its own
+/// way on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum OAuthError {
+    /// A parameter is missing or has a value the endpoint does not take, or the body is not JSON.
+    #[error("invalid token request: {0}")]
+    InvalidRequest(&'static str),
+    /// The client is unknown, or a confidential client's secret is missing or wrong.
+    #[error("client authentication failed")]
+    InvalidClient,
+    /// The code or refresh token is unknown, expired, used, revoked, issued to another client or
+    /// for another redirect URI, or the PKCE verifier does not match; or the user's credentials
+    /// are wrong.
+    #[error("invalid grant")]
+    InvalidGrant,
+    /// A grant type the server does not issue tokens for.
+    #[error("unsupported grant type")]
+    UnsupportedGrantType,
 }
 
-/// A token reply (`r_RESTOAuthExample.md`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub(crate) struct TokenReply {
-    pub(crate) scope: String,
-    pub(crate) token_type: &'static str,
-    pub(crate) expires_in: i64,
-    pub(crate) refresh_token: String,
-    pub(crate) access_token: String,
+/// How a server's authorization server behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OAuthPolicy {
+    /// How long an authorization code may wait to be exchanged.
+    pub(crate) code_lifetime_secs: i64,
+    /// What a refresh does to the refresh token.
+    pub(crate) rotation: RefreshRotation,
 }
 
-/// Why a token request is refused.
+/// What a refresh does to the refresh token it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefreshRotation {
+    /// It stays valid until it expires; only a new access token is issued.
+    Keep,
+    /// It and the access token issued with it stop working, and both are issued anew.
+    Replace,
+}
+
+/// How long the tokens of one reply live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lifetimes {
+    /// The access token's, in seconds; `None` for one that does not expire.
+    pub(crate) access: Option<i64>,
+    /// A new refresh token's, in seconds.
+    pub(crate) refresh: i64,
+}
+
+/// What a token request proved: whose tokens to issue, for what scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TokenRefusal {
-    /// Refused credentials of any kind (client, user, code, refresh token, PKCE verifier): real
-    /// instances answer 401 `{"error_description":"access_denied","error":"server_error"}`
-    /// (recorded README).
-    AccessDenied,
-    /// RFC 6749 section 5.2 errors for requests that are not credentials problems.
-    Invalid {
-        error: &'static str,
-        description: &'static str,
-    },
+pub(crate) struct Grant<U> {
+    pub(crate) user: U,
+    pub(crate) scope: String,
+    /// The refresh token that stays valid, after a refresh that keeps it.
+    refresh_token: Option<String>,
 }
 
-/// Random-looking URL-safe tokens: 64 characters, like the documented ones.
-#[derive(Debug)]
-pub(crate) struct TokenSource {
-    state: u64,
+/// The tokens of one reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IssuedTokens {
+    pub(crate) access_token: String,
+    pub(crate) refresh_token: String,
 }
 
-/// The authorization server's state.
+/// A token the server issued, as kept (and, for the Zendesk account with `--data`, stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct IssuedToken<U> {
+    pub(crate) client_id: String,
+    /// Stored as `user_id`, the name the Zendesk account's stored tokens have always had.
+    #[serde(rename = "user_id")]
+    pub(crate) user: U,
+    pub(crate) scope: String,
+    /// `None` for a token that does not expire.
+    pub(crate) expires_at: Option<UnixSeconds>,
+    /// For a refresh token, the access token issued with it, which a replacing refresh ends too.
+    #[serde(default)]
+    pub(crate) access_token: Option<String>,
+}
+
+/// The authorization server's state; `U` is the key the server names its users by.
 #[derive(Debug)]
-pub(crate) struct OAuthServer {
+pub(crate) struct OAuthServer<U> {
     clients: Vec<OAuthClientConfig>,
-    token_lifetime: i64,
-    codes: HashMap<String, IssuedCode>,
-    access_tokens: HashMap<String, IssuedToken>,
-    refresh_tokens: HashMap<String, IssuedToken>,
+    policy: OAuthPolicy,
+    codes: HashMap<String, IssuedCode<U>>,
+    access_tokens: HashMap<String, IssuedToken<U>>,
+    refresh_tokens: HashMap<String, IssuedToken<U>>,
     token_source: TokenSource,
 }
 
-#[derive(Debug, Clone)]
-struct IssuedCode {
-    client_id: String,
-    redirect_uri: String,
-    code_challenge: String,
-    user_name: String,
-    scope: String,
-    expires_at: UnixSeconds,
+/// Random-looking URL-safe tokens: 64 characters, like ServiceNow's documented ones.
+#[derive(Debug)]
+struct TokenSource {
+    state: u64,
 }
 
 #[derive(Debug, Clone)]
-struct IssuedToken {
+struct IssuedCode<U> {
     client_id: String,
-    user_name: String,
+    redirect_uri: String,
+    code_challenge: String,
+    user: U,
     scope: String,
     expires_at: UnixSeconds,
 }
@@ -191,15 +206,62 @@ pub(crate) fn clients_with(configured: &[OAuthClientConfig]) -> Vec<OAuthClientC
     clients
 }
 
-impl OAuthServer {
-    pub(crate) fn new(clients: Vec<OAuthClientConfig>, token_lifetime: i64) -> OAuthServer {
+impl OAuthError {
+    /// The `error` code (RFC 6749 section 5.2).
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            OAuthError::InvalidRequest(_) => "invalid_request",
+            OAuthError::InvalidClient => "invalid_client",
+            OAuthError::InvalidGrant => "invalid_grant",
+            OAuthError::UnsupportedGrantType => "unsupported_grant_type",
+        }
+    }
+
+    /// The `error_description`: what is wrong for `invalid_request`, else RFC 6749's definition.
+    pub(crate) fn description(self) -> &'static str {
+        match self {
+            OAuthError::InvalidRequest(description) => description,
+            OAuthError::InvalidClient => "Client authentication failed (unknown client, no client authentication included, or unsupported authentication method).",
+            OAuthError::InvalidGrant => "The provided authorization grant or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+            OAuthError::UnsupportedGrantType => "The authorization grant type is not supported by the authorization server.",
+        }
+    }
+}
+
+impl<U> Grant<U> {
+    /// A grant for `user` that gets a new refresh token, such as the password grant's.
+    pub(crate) fn new(user: U, scope: String) -> Grant<U> {
+        Grant {
+            user,
+            scope,
+            refresh_token: None,
+        }
+    }
+}
+
+impl<U: Clone> OAuthServer<U> {
+    pub(crate) fn new(clients: Vec<OAuthClientConfig>, policy: OAuthPolicy) -> OAuthServer<U> {
         OAuthServer {
             clients,
-            token_lifetime,
+            policy,
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             token_source: TokenSource::default(),
+        }
+    }
+
+    /// A server that starts from stored tokens.
+    pub(crate) fn with_tokens(
+        clients: Vec<OAuthClientConfig>,
+        policy: OAuthPolicy,
+        access_tokens: Vec<(String, IssuedToken<U>)>,
+        refresh_tokens: Vec<(String, IssuedToken<U>)>,
+    ) -> OAuthServer<U> {
+        OAuthServer {
+            access_tokens: access_tokens.into_iter().collect(),
+            refresh_tokens: refresh_tokens.into_iter().collect(),
+            ..OAuthServer::new(clients, policy)
         }
     }
 
@@ -212,13 +274,15 @@ impl OAuthServer {
         check_authorization(&self.clients, request).map(|_| ())
     }
 
-    /// Issues a code for a checked request the user allowed.
+    /// Issues a code for a checked request that `user` allowed, for `scope`.
     pub(crate) fn issue_code(
         &mut self,
         request: &AuthorizationRequest,
-        user_name: &str,
+        user: U,
+        scope: String,
         now: UnixSeconds,
     ) -> String {
+        self.codes.retain(|_, code| code.expires_at > now);
         let code = self.token_source.next_token();
         self.codes.insert(
             code.clone(),
@@ -226,148 +290,197 @@ impl OAuthServer {
                 client_id: request.client_id.clone(),
                 redirect_uri: request.redirect_uri.clone(),
                 code_challenge: request.code_challenge.clone(),
-                user_name: user_name.to_owned(),
-                scope: scope_or_default(&request.scope),
-                expires_at: now + CODE_LIFETIME_SECS,
+                user,
+                scope,
+                expires_at: now + self.policy.code_lifetime_secs,
             },
         );
         code
     }
 
-    /// Answers a token request; `check_password` verifies a user's credentials for the password
-    /// grant.
-    pub(crate) fn token(
-        &mut self,
-        request: &TokenRequest,
-        check_password: impl Fn(&str, &str) -> bool,
-        now: UnixSeconds,
-    ) -> Result<TokenReply, TokenRefusal> {
+    /// Checks the client of a token request: it must be registered, and a confidential one must
+    /// send its secret.
+    pub(crate) fn authenticate_client(
+        &self,
+        client_id: &str,
+        client_secret: Option<&str>,
+    ) -> Result<(), OAuthError> {
         let client = self
-            .client(&request.client_id)
-            .ok_or(TokenRefusal::AccessDenied)?;
-        let secret_ok = match (&client.client_secret, &request.client_secret) {
+            .clients
+            .iter()
+            .find(|client| client.client_id == client_id)
+            .ok_or(OAuthError::InvalidClient)?;
+        let secret_ok = match (&client.client_secret, client_secret) {
             (None, _) => true,
-            (Some(expected), Some(given)) => expected == given,
+            (Some(expected), Some(given)) => constant_time_eq(expected, given),
             (Some(_), None) => false,
         };
-        if !secret_ok {
-            return Err(TokenRefusal::AccessDenied);
+        match secret_ok {
+            true => Ok(()),
+            false => Err(OAuthError::InvalidClient),
         }
-        let (user_name, scope, refresh_token) = match request.grant_type.as_str() {
-            "authorization_code" => {
-                // Codes are single use: taken out whether or not the rest checks out.
-                let code = self
-                    .codes
-                    .remove(&request.code)
-                    .ok_or(TokenRefusal::AccessDenied)?;
-                let verifier_ok = code.code_challenge.is_empty()
-                    || pkce_challenge(&request.code_verifier) == code.code_challenge;
-                let valid = code.client_id == request.client_id
-                    && code.redirect_uri == request.redirect_uri
-                    && code.expires_at > now
-                    && verifier_ok;
-                if !valid {
-                    return Err(TokenRefusal::AccessDenied);
-                }
-                (code.user_name, code.scope, None)
-            }
-            "refresh_token" => {
-                let issued = self
-                    .refresh_tokens
-                    .get(&request.refresh_token)
-                    .filter(|issued| {
-                        issued.client_id == request.client_id && issued.expires_at > now
-                    })
-                    .ok_or(TokenRefusal::AccessDenied)?;
-                (
-                    issued.user_name.clone(),
-                    issued.scope.clone(),
-                    Some(request.refresh_token.clone()),
-                )
-            }
-            "password" => {
-                if !check_password(&request.username, &request.password) {
-                    return Err(TokenRefusal::AccessDenied);
-                }
-                (
-                    request.username.clone(),
-                    scope_or_default(&request.scope),
-                    None,
-                )
-            }
-            "" => {
-                return Err(TokenRefusal::Invalid {
-                    error: "invalid_request",
-                    description: "grant_type is required",
-                })
-            }
-            _ => {
-                return Err(TokenRefusal::Invalid {
-                    error: "unsupported_grant_type",
-                    description: "unsupported grant_type",
-                })
-            }
+    }
+
+    /// The authorization code grant: the code must have been issued to `client_id` for
+    /// `redirect_uri`, be unexpired, and match `code_verifier` if it was issued with a PKCE
+    /// challenge. Codes are single use: it is taken out whether or not the rest checks out.
+    pub(crate) fn redeem_code(
+        &mut self,
+        client_id: &str,
+        code: &str,
+        redirect_uri: &str,
+        code_verifier: Option<&str>,
+        now: UnixSeconds,
+    ) -> Result<Grant<U>, OAuthError> {
+        let issued = self.codes.remove(code).ok_or(OAuthError::InvalidGrant)?;
+        let verifier_ok = issued.code_challenge.is_empty()
+            || code_verifier.map(pkce_challenge).as_deref() == Some(issued.code_challenge.as_str());
+        let valid = issued.client_id == client_id
+            && issued.redirect_uri == redirect_uri
+            && issued.expires_at > now
+            && verifier_ok;
+        match valid {
+            true => Ok(Grant::new(issued.user, issued.scope)),
+            false => Err(OAuthError::InvalidGrant),
+        }
+    }
+
+    /// The refresh token grant: the token must have been issued to `client_id` and be unexpired.
+    /// A replacing refresh ends it and the access token issued with it.
+    pub(crate) fn redeem_refresh_token(
+        &mut self,
+        client_id: &str,
+        refresh_token: &str,
+        now: UnixSeconds,
+    ) -> Result<Grant<U>, OAuthError> {
+        let issued = self
+            .refresh_tokens
+            .get(refresh_token)
+            .filter(|issued| issued.client_id == client_id && !is_expired(issued.expires_at, now))
+            .ok_or(OAuthError::InvalidGrant)?;
+        let grant = Grant {
+            user: issued.user.clone(),
+            scope: issued.scope.clone(),
+            refresh_token: Some(refresh_token.to_owned()),
         };
-        let client_id = request.client_id.clone();
+        match self.policy.rotation {
+            RefreshRotation::Keep => Ok(grant),
+            RefreshRotation::Replace => {
+                if let Some(issued) = self.refresh_tokens.remove(refresh_token) {
+                    if let Some(access_token) = &issued.access_token {
+                        self.access_tokens.remove(access_token);
+                    }
+                }
+                Ok(Grant {
+                    refresh_token: None,
+                    ..grant
+                })
+            }
+        }
+    }
+
+    /// Issues an access token for `grant`, and a refresh token unless the grant keeps its own.
+    pub(crate) fn issue_tokens(
+        &mut self,
+        client_id: &str,
+        grant: Grant<U>,
+        lifetimes: Lifetimes,
+        now: UnixSeconds,
+    ) -> IssuedTokens {
+        self.access_tokens
+            .retain(|_, issued| !is_expired(issued.expires_at, now));
+        self.refresh_tokens
+            .retain(|_, issued| !is_expired(issued.expires_at, now));
         let access_token = self.token_source.next_token();
         self.access_tokens.insert(
             access_token.clone(),
             IssuedToken {
-                client_id: client_id.clone(),
-                user_name: user_name.clone(),
-                scope: scope.clone(),
-                expires_at: now + self.token_lifetime,
+                client_id: client_id.to_owned(),
+                user: grant.user.clone(),
+                scope: grant.scope.clone(),
+                expires_at: lifetimes.access.map(|secs| now + secs),
+                access_token: None,
             },
         );
-        let refresh_token = match refresh_token {
-            Some(token) => token,
+        let refresh_token = match grant.refresh_token {
+            Some(kept) => kept,
             None => {
-                let token = self.token_source.next_token();
+                let refresh_token = self.token_source.next_token();
                 self.refresh_tokens.insert(
-                    token.clone(),
+                    refresh_token.clone(),
                     IssuedToken {
-                        client_id,
-                        user_name,
-                        scope: scope.clone(),
-                        expires_at: now + REFRESH_TOKEN_LIFETIME_SECS,
+                        client_id: client_id.to_owned(),
+                        user: grant.user,
+                        scope: grant.scope,
+                        expires_at: Some(now + lifetimes.refresh),
+                        access_token: Some(access_token.clone()),
                     },
                 );
-                token
+                refresh_token
             }
         };
-        Ok(TokenReply {
-            scope,
-            token_type: "Bearer",
-            expires_in: self.token_lifetime - 1,
-            refresh_token,
+        IssuedTokens {
             access_token,
-        })
-    }
-
-    /// The user name an unexpired access token belongs to.
-    pub(crate) fn user_for_token(&self, access_token: &str, now: UnixSeconds) -> Option<&str> {
-        let issued = self.access_tokens.get(access_token)?;
-        (issued.expires_at > now).then_some(issued.user_name.as_str())
-    }
-
-    /// Expires every access token now (a fault for tests); refresh tokens stay valid.
-    pub(crate) fn expire_access_tokens(&mut self, now: UnixSeconds) {
-        for issued in self.access_tokens.values_mut() {
-            issued.expires_at = issued.expires_at.min(now);
+            refresh_token,
         }
     }
 
-    /// Revokes every refresh token too: the user must sign in again.
+    /// The token behind an access token, if it is known and unexpired.
+    pub(crate) fn access_token(
+        &self,
+        access_token: &str,
+        now: UnixSeconds,
+    ) -> Option<&IssuedToken<U>> {
+        self.access_tokens
+            .get(access_token)
+            .filter(|issued| !is_expired(issued.expires_at, now))
+    }
+
+    /// Expires every access token now (a switch for tests); refresh tokens stay valid.
+    pub(crate) fn expire_access_tokens(&mut self, now: UnixSeconds) {
+        for issued in self.access_tokens.values_mut() {
+            issued.expires_at = Some(issued.expires_at.map_or(now, |at| at.min(now)));
+        }
+    }
+
+    /// Expires every authorization code now (a switch for tests).
+    pub(crate) fn expire_codes(&mut self, now: UnixSeconds) {
+        for code in self.codes.values_mut() {
+            code.expires_at = code.expires_at.min(now);
+        }
+    }
+
+    /// Revokes every access and refresh token: clients must sign in again.
     pub(crate) fn revoke_all(&mut self) {
         self.access_tokens.clear();
         self.refresh_tokens.clear();
     }
 
-    fn client(&self, client_id: &str) -> Option<&OAuthClientConfig> {
-        self.clients
-            .iter()
-            .find(|client| client.client_id == client_id)
+    /// The access tokens, for storing.
+    pub(crate) fn access_tokens(&self) -> impl Iterator<Item = (&String, &IssuedToken<U>)> {
+        self.access_tokens.iter()
     }
+
+    /// The refresh tokens, for storing.
+    pub(crate) fn refresh_tokens(&self) -> impl Iterator<Item = (&String, &IssuedToken<U>)> {
+        self.refresh_tokens.iter()
+    }
+}
+
+/// `BASE64URL(SHA256(verifier))`, RFC 7636 section 4.2.
+pub(crate) fn pkce_challenge(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// Compares secrets without leaking where they differ through timing.
+pub(crate) fn constant_time_eq(expected: &str, given: &str) -> bool {
+    let (expected, given) = (expected.as_bytes(), given.as_bytes());
+    expected.len() == given.len()
+        && expected
+            .iter()
+            .zip(given)
+            .fold(0, |difference, (a, b)| difference | (a ^ b))
+            == 0
 }
 
 impl Default for TokenSource {
@@ -381,7 +494,7 @@ impl Default for TokenSource {
 
 impl TokenSource {
     /// The next token.
-    pub(crate) fn next_token(&mut self) -> String {
+    fn next_token(&mut self) -> String {
         let mut bytes = Vec::with_capacity(48);
         for _ in 0..6 {
             self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -398,7 +511,7 @@ impl TokenSource {
 /// `clients`; on success, the client it names. A client or redirect URI that is not registered
 /// gets an error page, never a redirect (RFC 6749 section 4.1.2.1); `state` is required, and a
 /// public client must send a PKCE S256 `code_challenge`.
-pub(crate) fn check_authorization<'a>(
+fn check_authorization<'a>(
     clients: &'a [OAuthClientConfig],
     request: &AuthorizationRequest,
 ) -> Result<&'a OAuthClientConfig, AuthorizationRefusal> {
@@ -444,16 +557,8 @@ pub(crate) fn check_authorization<'a>(
     Ok(client)
 }
 
-/// `BASE64URL(SHA256(verifier))`, RFC 7636 section 4.2.
-pub(crate) fn pkce_challenge(verifier: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-fn scope_or_default(scope: &str) -> String {
-    match scope.trim() {
-        "" => DEFAULT_SCOPE.to_owned(),
-        scope => scope.to_owned(),
-    }
+fn is_expired(expires_at: Option<UnixSeconds>, now: UnixSeconds) -> bool {
+    expires_at.is_some_and(|expires_at| expires_at <= now)
 }
 
 /// `*` matches any run of characters, but only the last `*` may match a `/`, so that
@@ -489,63 +594,6 @@ mod tests {
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-    }
-
-    #[test]
-    fn access_tokens_run_out_after_the_lifetime_and_refresh_tokens_do_not() {
-        let mut server = OAuthServer::new(default_clients(), 60);
-        let issued_at: UnixSeconds = 1_000_000;
-        let password = TokenRequest {
-            grant_type: "password".to_owned(),
-            client_id: "flare-relay".to_owned(),
-            client_secret: Some("flare-relay-secret".to_owned()),
-            username: "itil".to_owned(),
-            password: "itil".to_owned(),
-            ..TokenRequest::default()
-        };
-        let reply = server
-            .token(&password, |_, _| true, issued_at)
-            .expect("a token");
-        assert_eq!(reply.expires_in, 59);
-        let user_at = |server: &OAuthServer, token: &str, now| {
-            server.user_for_token(token, now).map(str::to_owned)
-        };
-        assert_eq!(
-            user_at(&server, &reply.access_token, issued_at + 59),
-            Some("itil".to_owned())
-        );
-        assert_eq!(user_at(&server, &reply.access_token, issued_at + 60), None);
-
-        // Long after the access token, the refresh token still gets a fresh one, which lives the
-        // full lifetime from then on; the refresh token stays the same.
-        let refreshed_at = issued_at + 3600;
-        let refresh = TokenRequest {
-            grant_type: "refresh_token".to_owned(),
-            client_id: "flare-relay".to_owned(),
-            client_secret: Some("flare-relay-secret".to_owned()),
-            refresh_token: reply.refresh_token.clone(),
-            ..TokenRequest::default()
-        };
-        let refreshed = server
-            .token(&refresh, |_, _| false, refreshed_at)
-            .expect("a refreshed token");
-        assert_eq!(refreshed.refresh_token, reply.refresh_token);
-        assert_eq!(
-            user_at(&server, &refreshed.access_token, refreshed_at + 59),
-            Some("itil".to_owned())
-        );
-        assert_eq!(
-            user_at(&server, &refreshed.access_token, refreshed_at + 60),
-            None
-        );
-
-        // The refresh token runs out after its own lifetime.
-        let too_late = issued_at + REFRESH_TOKEN_LIFETIME_SECS;
-        assert_eq!(
-            server.token(&refresh, |_, _| false, too_late),
-            Err(TokenRefusal::AccessDenied)
-        );
-        assert!(server.token(&refresh, |_, _| false, too_late - 1).is_ok());
     }
 
     #[test]

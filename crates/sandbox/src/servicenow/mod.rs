@@ -11,7 +11,8 @@
 //!   Attachment API's; `acl.rs`: who may read and write what; `eval.rs`: encoded queries.
 //! - `params.rs`: the `sysparm_` parameters; `wire.rs`: records and responses as JSON; `error.rs`:
 //!   the errors; `negotiation.rs`: `Accept` and `Content-Type`.
-//! - `auth.rs`: who is calling; `rate_limit.rs` and `faults.rs`: what the admin API switches.
+//! - `auth.rs`: who is calling; `oauth.rs`: the instance as an OAuth authorization server;
+//!   `rate_limit.rs` and `faults.rs`: what the admin API switches.
 //! - `table_api.rs`, `attachment_api.rs`, `oauth_api.rs`, `pages_api.rs`, `admin_api.rs`: thin
 //!   handlers.
 
@@ -24,7 +25,8 @@ pub(crate) mod error;
 mod eval;
 mod faults;
 mod negotiation;
-pub(crate) mod oauth_api;
+pub(crate) mod oauth;
+mod oauth_api;
 mod pages_api;
 mod params;
 mod persist;
@@ -50,9 +52,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::common::faults::FaultQueue;
-use crate::common::oauth::{OAuthClientConfig, OAuthServer, DEFAULT_TOKEN_LIFETIME_SECS};
+use crate::common::oauth::OAuthClientConfig;
 use crate::common::persist::StoreError;
 use crate::servicenow::error::AppError;
+use crate::servicenow::oauth::{OAuthGrants, DEFAULT_TOKEN_LIFETIME_SECS};
 use crate::servicenow::persist::Persistence;
 use crate::servicenow::rate_limit::RateLimiter;
 use crate::servicenow::store::Database;
@@ -71,7 +74,7 @@ pub struct AppState {
     /// The Virtual Agent's state, which `crate::va` locks itself.
     pub(crate) va: Arc<Mutex<va::VaState>>,
     max_attachment_bytes: usize,
-    oauth: Arc<Mutex<OAuthServer>>,
+    oauth: Arc<Mutex<OAuthGrants>>,
 }
 
 /// How to set an instance up beyond the demo data.
@@ -150,7 +153,7 @@ impl AppState {
             max_attachment_bytes: options
                 .max_attachment_bytes
                 .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
-            oauth: Arc::new(Mutex::new(OAuthServer::new(
+            oauth: Arc::new(Mutex::new(OAuthGrants::new(
                 crate::common::oauth::clients_with(&options.oauth_clients),
                 options
                     .token_lifetime_secs
@@ -181,7 +184,7 @@ impl AppState {
         self.max_attachment_bytes
     }
 
-    fn oauth(&self) -> MutexGuard<'_, OAuthServer> {
+    fn oauth(&self) -> MutexGuard<'_, OAuthGrants> {
         crate::lock(&self.oauth)
     }
 }

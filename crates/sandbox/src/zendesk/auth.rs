@@ -89,7 +89,7 @@ fn signed_in_user(parts: &Parts, state: &ZendeskState) -> Result<Option<User>, Z
         let issued = oauth
             .access_token(&access_token, datetime::now())
             .ok_or(ZendeskError::InvalidToken)?;
-        (issued.user_id, issued.scope.clone())
+        (issued.user, issued.scope.clone())
     };
     let is_read = parts.method == Method::GET || parts.method == Method::HEAD;
     if !scope_allows(&scope, is_read, parts.uri.path()) {

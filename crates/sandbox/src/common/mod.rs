@@ -3,6 +3,8 @@
 //!
 //! - `oauth.rs`: an OAuth 2.0 authorization server (clients, codes, tokens, PKCE);
 //!   `oauth_api.rs`: its sign-in and consent page.
+//! - `server.rs`: the layers around every server's routes (rate limit and faults, fallback,
+//!   tracing, timeout).
 //! - `faults.rs`: the fault queue the admin APIs fill, and how a fault is applied.
 //! - `persist.rs`: the error and the opening of a `--data DIR` database file.
 //! - `datetime.rs`: the clock and ServiceNow's date-time text.
@@ -15,3 +17,4 @@ pub(crate) mod http;
 pub mod oauth;
 pub(crate) mod oauth_api;
 pub mod persist;
+pub(crate) mod server;

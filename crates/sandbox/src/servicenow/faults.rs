@@ -3,7 +3,7 @@
 //! instance's. A status fault answers in the instance's envelope, an injected 429 as its rate
 //! limit does, and `hibernate` with the "Instance Hibernating page" (recorded README).
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -18,11 +18,7 @@ const SERVICENOW: FaultAnswers = FaultAnswers {
 };
 
 /// Middleware on the REST API: applies the next pending fault, if any.
-pub(crate) async fn inject(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn inject(state: AppState, request: Request, next: Next) -> Response {
     let fault = state.faults().take();
     // An injected 429 names the REST API the request went to, as a real rate limit's does.
     if fault == Some(FaultKind::Status { status: 429 }) {

@@ -38,31 +38,28 @@ mod table;
 mod table_api;
 pub(crate) mod wire;
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::MatchedPath;
-use axum::http::{Method, Request, StatusCode, Uri};
+use axum::http::{Method, Request};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::{middleware, Router};
+use axum::Router;
 use tower::Layer;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tracing::Span;
 
 use crate::common::faults::FaultQueue;
 use crate::common::oauth::OAuthClientConfig;
 use crate::common::persist::StoreError;
+use crate::common::server::{self, Server};
 use crate::servicenow::error::AppError;
 use crate::servicenow::oauth::{OAuthGrants, DEFAULT_TOKEN_LIFETIME_SECS};
 use crate::servicenow::persist::Persistence;
 use crate::servicenow::rate_limit::RateLimiter;
 use crate::servicenow::store::Database;
 use crate::va;
-
-/// How long a request may take before the sandbox answers 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The shared state of one ServiceNow instance. Cheap to clone.
 #[derive(Clone)]
@@ -197,39 +194,43 @@ fn seeded_database(options: &InstanceOptions) -> Database {
 
 /// The router of one ServiceNow instance: Table API, record pages, home page, admin API.
 pub fn app(state: AppState) -> Router {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), matched_path)
-    });
-    // Faults wrap the rate limit so that an injected 429 or outage never counts as a request.
     let rest_api = table_api::routes()
         .merge(attachment_api::routes())
-        .merge(va::api_routes())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            rate_limit::enforce,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            faults::inject,
-        ));
+        .merge(va::api_routes());
     let router = Router::new()
-        .merge(rest_api)
+        .merge(server::guard(rest_api, &state))
         .merge(pages_api::routes())
         .merge(oauth_api::routes())
         .merge(admin_api::routes())
-        .merge(va::routes())
-        .fallback(fallback)
-        .layer(trace)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .with_state(state);
+        .merge(va::routes());
+    let router = server::finish(router, state, request_span);
     // The method is overridden before the request is routed, which a layer on the router itself
     // would be too late for.
     let overridden = middleware::map_request(override_method).layer(router);
     Router::new().fallback_service(overridden)
+}
+
+impl Server for AppState {
+    fn enforce_rate_limit(
+        self,
+        request: Request<Body>,
+        next: Next,
+    ) -> impl Future<Output = Response> + Send {
+        rate_limit::enforce(self, request, next)
+    }
+
+    fn inject_fault(
+        self,
+        request: Request<Body>,
+        next: Next,
+    ) -> impl Future<Output = Response> + Send {
+        faults::inject(self, request, next)
+    }
+
+    /// Unknown REST paths get the instance's 400.
+    fn unknown_endpoint() -> Response {
+        AppError::NoSuchResource.into_response()
+    }
 }
 
 /// "You can also override HTTP methods, such as GET or POST, by setting the
@@ -250,10 +251,8 @@ async fn override_method(mut request: Request<Body>) -> Request<Body> {
     request
 }
 
-/// Unknown REST paths get the instance's 400; anything else a plain 404.
-async fn fallback(uri: Uri) -> Response {
-    match uri.path().starts_with("/api/") {
-        true => AppError::NoSuchResource.into_response(),
-        false => (StatusCode::NOT_FOUND, "Not Found").into_response(),
-    }
+/// A span for one request to the instance.
+fn request_span(request: &Request<Body>) -> Span {
+    let matched_path = server::matched_path(request);
+    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), matched_path)
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -92,11 +92,7 @@ impl RateLimiter {
 
 /// Middleware: counts authenticated requests and answers 429 past the limit. Requests without
 /// valid credentials are left to the handlers' 401.
-pub(crate) async fn enforce(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn enforce(state: AppState, request: Request, next: Next) -> Response {
     let Some(user) = auth::authenticate(&state, request.headers(), request.uri()) else {
         return next.run(request).await;
     };

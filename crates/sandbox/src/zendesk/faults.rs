@@ -9,7 +9,7 @@
 //! its reason phrase, the sandbox's own wording. A Zendesk account does not hibernate, so the
 //! `hibernate` fault is refused when it is added.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -37,11 +37,7 @@ pub(crate) fn check_kind(kind: &FaultKind) -> Result<(), ZendeskError> {
 }
 
 /// Middleware on `/api/v2/`: applies the next pending fault, if any.
-pub(crate) async fn inject(
-    State(state): State<ZendeskState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn inject(state: ZendeskState, request: Request, next: Next) -> Response {
     let fault = state.faults().take();
     crate::common::faults::apply(fault, request, next, &ZENDESK).await
 }

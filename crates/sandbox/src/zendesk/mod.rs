@@ -46,20 +46,21 @@ mod users;
 mod users_api;
 mod wire;
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use axum::extract::MatchedPath;
-use axum::http::{Request, StatusCode, Uri};
+use axum::body::Body;
+use axum::http::Request;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::{middleware, Router};
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use axum::Router;
+use tracing::Span;
 
 use crate::common::faults::FaultQueue;
 use crate::common::oauth::OAuthClientConfig;
 use crate::common::persist::StoreError;
+use crate::common::server::{self, Server};
 use crate::zendesk::account::Account;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::oauth::OAuthGrants;
@@ -72,9 +73,6 @@ pub use crate::zendesk::seed::{DemoLogin, DEMO_LOGINS};
 
 /// The recorded limit of a Zendesk account, `x-rate-limit: 700` requests a minute.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 700;
-
-/// How long a request may take before the account answers 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The state of one Zendesk account, in memory and, with `--data`, in SQLite. Cheap to clone.
 #[derive(Clone)]
@@ -207,10 +205,6 @@ impl ZendeskState {
 
 /// The router of one Zendesk account: `/api/v2/`, attachment downloads, OAuth, the admin API.
 pub fn app(state: ZendeskState) -> Router {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-        tracing::info_span!("zendesk", method = %request.method(), uri = %request.uri(), matched_path)
-    });
     let api = Router::new()
         .merge(tickets_api::routes())
         .merge(deleted_tickets_api::routes())
@@ -221,35 +215,40 @@ pub fn app(state: ZendeskState) -> Router {
         .merge(memberships_api::routes())
         .merge(settings_api::routes())
         .merge(search_api::routes())
-        .merge(files_api::api_routes())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            rate_limit::enforce,
-        ))
-        // Faults wrap the rate limit, as on the ServiceNow instance, so that an injected 429 or
-        // outage never counts as a request.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            faults::inject,
-        ));
-    Router::new()
-        .merge(api)
+        .merge(files_api::api_routes());
+    let router = Router::new()
+        .merge(server::guard(api, &state))
         .merge(files_api::download_routes())
         .merge(oauth_api::routes())
-        .merge(admin_api::routes())
-        .fallback(fallback)
-        .layer(trace)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .with_state(state)
+        .merge(admin_api::routes());
+    server::finish(router, state, request_span)
 }
 
-/// Unknown API paths get Zendesk's `InvalidEndpoint`; anything else a plain 404.
-async fn fallback(uri: Uri) -> Response {
-    match uri.path().starts_with("/api/") {
-        true => ZendeskError::InvalidEndpoint.into_response(),
-        false => (StatusCode::NOT_FOUND, "Not Found").into_response(),
+impl Server for ZendeskState {
+    fn enforce_rate_limit(
+        self,
+        request: Request<Body>,
+        next: Next,
+    ) -> impl Future<Output = Response> + Send {
+        rate_limit::enforce(self, request, next)
     }
+
+    fn inject_fault(
+        self,
+        request: Request<Body>,
+        next: Next,
+    ) -> impl Future<Output = Response> + Send {
+        faults::inject(self, request, next)
+    }
+
+    /// Unknown API paths get Zendesk's `InvalidEndpoint`.
+    fn unknown_endpoint() -> Response {
+        ZendeskError::InvalidEndpoint.into_response()
+    }
+}
+
+/// A span for one request to the account.
+fn request_span(request: &Request<Body>) -> Span {
+    let matched_path = server::matched_path(request);
+    tracing::info_span!("zendesk", method = %request.method(), uri = %request.uri(), matched_path)
 }

@@ -5,11 +5,13 @@
 //!   `oauth_api.rs`: its sign-in and consent page.
 //! - `server.rs`: the layers around every server's routes (rate limit and faults, fallback,
 //!   tracing, timeout).
-//! - `faults.rs`: the fault queue the admin APIs fill, and how a fault is applied.
+//! - `faults.rs`: the fault queue the admin APIs fill, and how a fault is applied;
+//!   `admin_api.rs`: the sandbox's admin API on every server.
 //! - `persist.rs`: the error and the opening of a `--data DIR` database file.
 //! - `datetime.rs`: the clock and ServiceNow's date-time text.
 //! - `http.rs`: text of HTTP messages (percent-encoding); `html.rs`: escaping for HTML.
 
+pub(crate) mod admin_api;
 pub(crate) mod datetime;
 pub(crate) mod faults;
 pub(crate) mod html;

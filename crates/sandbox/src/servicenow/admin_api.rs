@@ -1,79 +1,54 @@
-//! The sandbox's own admin API, for tests and demos: switch faults on and off, set the rate limit.
-//! It is not part of ServiceNow and needs no credentials; the sandbox listens on 127.0.0.1.
-//!
-//! - `GET /sandbox/faults`, `POST /sandbox/faults` with `{"kind": "status", "status": 503,
-//!   "count": 2}` (kinds: `status`, `latency` with `millis`, `hibernate`, `drop_after_commit`),
-//!   `DELETE /sandbox/faults`.
-//! - `GET /sandbox/rate-limit`, `PUT /sandbox/rate-limit` with `{"requests_per_hour": 100}` or
-//!   `null` for no limit.
-//! - `POST /sandbox/oauth/expire-tokens` (access tokens expire now; refresh still works) and
-//!   `POST /sandbox/oauth/revoke-tokens` (sign in again).
+//! The sandbox's admin API on the ServiceNow instance (`crate::common::admin_api`): every fault
+//! kind, including the instance's `hibernate`; the rate limit as `{"requests_per_hour": 100}`.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use std::sync::MutexGuard;
+
+use axum::extract::rejection::JsonRejection;
 use serde::{Deserialize, Serialize};
 
-use crate::common::faults::Fault;
-use crate::servicenow::error::AppJson;
+use crate::common::admin_api::SandboxAdmin;
+use crate::common::datetime::UnixSeconds;
+use crate::common::faults::{FaultKind, FaultQueue};
+use crate::servicenow::error::AppError;
 use crate::servicenow::AppState;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/sandbox/faults",
-            get(list_faults).post(add_fault).delete(clear_faults),
-        )
-        .route("/sandbox/rate-limit", get(rate_limit).put(set_rate_limit))
-        .route("/sandbox/oauth/expire-tokens", post(expire_tokens))
-        .route("/sandbox/oauth/revoke-tokens", post(revoke_tokens))
-}
-
+/// The body of `/sandbox/rate-limit`: requests per hour each user may make, or `null`.
 #[derive(Debug, Serialize, Deserialize)]
-struct RateLimit {
+pub(crate) struct RateLimit {
     requests_per_hour: Option<u32>,
 }
 
-async fn list_faults(State(state): State<AppState>) -> Json<Vec<Fault>> {
-    Json(state.faults().pending())
-}
+impl SandboxAdmin for AppState {
+    type Error = AppError;
+    type RateLimit = RateLimit;
 
-async fn add_fault(State(state): State<AppState>, AppJson(fault): AppJson<Fault>) -> Response {
-    state.faults().push(fault.clone());
-    (StatusCode::CREATED, Json(fault)).into_response()
-}
+    fn unreadable_body(rejection: JsonRejection) -> AppError {
+        AppError::BadBody(rejection.body_text())
+    }
 
-async fn clear_faults(State(state): State<AppState>) -> StatusCode {
-    state.faults().clear();
-    StatusCode::NO_CONTENT
-}
+    fn check_fault(_kind: &FaultKind) -> Result<(), AppError> {
+        Ok(())
+    }
 
-async fn rate_limit(State(state): State<AppState>) -> Json<RateLimit> {
-    Json(RateLimit {
-        requests_per_hour: state.rate_limiter().requests_per_hour(),
-    })
-}
+    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue> {
+        self.faults()
+    }
 
-async fn set_rate_limit(
-    State(state): State<AppState>,
-    AppJson(limit): AppJson<RateLimit>,
-) -> Json<RateLimit> {
-    state.rate_limiter().set_limit(limit.requests_per_hour);
-    Json(limit)
-}
+    fn rate_limit(&self) -> RateLimit {
+        RateLimit {
+            requests_per_hour: self.rate_limiter().requests_per_hour(),
+        }
+    }
 
-/// Every access token expires now; refreshing still works.
-async fn expire_tokens(State(state): State<AppState>) -> StatusCode {
-    state
-        .oauth()
-        .expire_access_tokens(crate::common::datetime::now());
-    StatusCode::NO_CONTENT
-}
+    fn set_rate_limit(&self, limit: &RateLimit) {
+        self.rate_limiter().set_limit(limit.requests_per_hour);
+    }
 
-/// Every access and refresh token is revoked: clients must sign in again.
-async fn revoke_tokens(State(state): State<AppState>) -> StatusCode {
-    state.oauth().revoke_all();
-    StatusCode::NO_CONTENT
+    fn expire_tokens(&self, now: UnixSeconds) {
+        self.oauth().expire_access_tokens(now);
+    }
+
+    fn revoke_tokens(&self) {
+        self.oauth().revoke_all();
+    }
 }

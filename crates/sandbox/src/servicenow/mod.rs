@@ -201,7 +201,7 @@ pub fn app(state: AppState) -> Router {
         .merge(server::guard(rest_api, &state))
         .merge(pages_api::routes())
         .merge(oauth_api::routes())
-        .merge(admin_api::routes())
+        .merge(crate::common::admin_api::routes::<AppState>())
         .merge(va::routes());
     let router = server::finish(router, state, request_span);
     // The method is overridden before the request is routed, which a layer on the router itself

@@ -220,7 +220,7 @@ pub fn app(state: ZendeskState) -> Router {
         .merge(server::guard(api, &state))
         .merge(files_api::download_routes())
         .merge(oauth_api::routes())
-        .merge(admin_api::routes());
+        .merge(crate::common::admin_api::routes::<ZendeskState>());
     server::finish(router, state, request_span)
 }
 

@@ -10,8 +10,6 @@
 //! - `POST /sandbox/oauth/expire-tokens` (access tokens expire now; refreshing still works) and
 //!   `POST /sandbox/oauth/revoke-tokens` (access and refresh tokens are revoked: sign in again).
 
-use std::sync::MutexGuard;
-
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,10 +20,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::common::datetime::{self, UnixSeconds};
-use crate::common::faults::{Fault, FaultKind, FaultQueue};
+use crate::common::faults::{Fault, FaultKind};
+use crate::common::server::Server;
 
 /// A server's state, as its admin API needs it.
-pub(crate) trait SandboxAdmin: Clone + Send + Sync + 'static {
+pub(crate) trait SandboxAdmin: Server {
     /// The server's error, for a body that cannot be read or a fault the server cannot show.
     type Error: IntoResponse + Send;
     /// The body of `/sandbox/rate-limit`, which names the server's own window.
@@ -36,9 +35,6 @@ pub(crate) trait SandboxAdmin: Clone + Send + Sync + 'static {
 
     /// Whether the server can show this kind of fault.
     fn check_fault(kind: &FaultKind) -> Result<(), Self::Error>;
-
-    /// The faults waiting for requests.
-    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue>;
 
     /// The rate limit in force.
     fn rate_limit(&self) -> Self::RateLimit;

@@ -76,8 +76,9 @@ impl FaultQueue {
 
 /// How a server answers the faults whose answer is its own.
 pub(crate) struct FaultAnswers {
-    /// A status fault, in the server's error shape.
-    pub(crate) status: fn(u16) -> Response,
+    /// A status fault, in the server's error shape; the request is given for answers that name
+    /// what it was for.
+    pub(crate) status: fn(u16, &Request) -> Response,
     /// The hibernating page, for a server that can hibernate; without one, a `hibernate` fault is
     /// refused when it is added, so it never gets here.
     pub(crate) hibernate: Option<fn() -> Response>,
@@ -93,7 +94,7 @@ pub(crate) async fn apply(
 ) -> Response {
     match fault {
         None => next.run(request).await,
-        Some(FaultKind::Status { status }) => (answers.status)(status),
+        Some(FaultKind::Status { status }) => (answers.status)(status, &request),
         Some(FaultKind::Latency { millis }) => {
             tokio::time::sleep(Duration::from_millis(millis)).await;
             next.run(request).await

@@ -3,6 +3,7 @@
 //! that records the method, URI and matched path, and a timeout.
 
 use std::future::Future;
+use std::sync::MutexGuard;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -15,17 +16,22 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use crate::common::faults::{self, FaultAnswers, FaultQueue};
+
 /// A server's state, as the layers around its routes need it.
 pub(crate) trait Server: Clone + Send + Sync + 'static {
+    /// How the server answers the faults whose answer is its own.
+    const FAULT_ANSWERS: FaultAnswers;
+
+    /// The faults waiting for API requests.
+    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue>;
+
     /// Counts an API request, and answers it instead when it is over the limit.
     fn enforce_rate_limit(
         self,
         request: Request,
         next: Next,
     ) -> impl Future<Output = Response> + Send;
-
-    /// Applies the next pending fault to an API request, if there is one.
-    fn inject_fault(self, request: Request, next: Next) -> impl Future<Output = Response> + Send;
 
     /// The answer to an `/api/` path that no route matches.
     fn unknown_endpoint() -> Response;
@@ -80,8 +86,10 @@ async fn enforce_rate_limit<S: Server>(
     state.enforce_rate_limit(request, next).await
 }
 
+/// Applies the next pending fault, if there is one.
 async fn inject_fault<S: Server>(State(state): State<S>, request: Request, next: Next) -> Response {
-    state.inject_fault(request, next).await
+    let fault = state.fault_queue().take();
+    faults::apply(fault, request, next, &S::FAULT_ANSWERS).await
 }
 
 /// Unknown API paths get the server's own error; anything else a plain 404.

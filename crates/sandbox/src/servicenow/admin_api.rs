@@ -1,14 +1,12 @@
 //! The sandbox's admin API on the ServiceNow instance (`crate::common::admin_api`): every fault
 //! kind, including the instance's `hibernate`; the rate limit as `{"requests_per_hour": 100}`.
 
-use std::sync::MutexGuard;
-
 use axum::extract::rejection::JsonRejection;
 use serde::{Deserialize, Serialize};
 
 use crate::common::admin_api::SandboxAdmin;
 use crate::common::datetime::UnixSeconds;
-use crate::common::faults::{FaultKind, FaultQueue};
+use crate::common::faults::FaultKind;
 use crate::servicenow::error::AppError;
 use crate::servicenow::AppState;
 
@@ -28,10 +26,6 @@ impl SandboxAdmin for AppState {
 
     fn check_fault(_kind: &FaultKind) -> Result<(), AppError> {
         Ok(())
-    }
-
-    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue> {
-        self.faults()
     }
 
     fn rate_limit(&self) -> RateLimit {

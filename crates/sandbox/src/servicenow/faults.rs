@@ -5,38 +5,31 @@
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::common::faults::{apply, FaultAnswers, FaultKind};
+use crate::common::faults::FaultAnswers;
 use crate::servicenow::error::AppError;
-use crate::servicenow::AppState;
 
-const SERVICENOW: FaultAnswers = FaultAnswers {
+/// How the instance answers faults.
+pub(crate) const ANSWERS: FaultAnswers = FaultAnswers {
     status: status_response,
     hibernate: Some(hibernating_page),
 };
 
-/// Middleware on the REST API: applies the next pending fault, if any.
-pub(crate) async fn inject(state: AppState, request: Request, next: Next) -> Response {
-    let fault = state.faults().take();
-    // An injected 429 names the REST API the request went to, as a real rate limit's does.
-    if fault == Some(FaultKind::Status { status: 429 }) {
-        let api = crate::servicenow::rate_limit::rest_api_name(request.uri().path());
-        let mut response = AppError::RateLimited { limit: 0, api }.into_response();
-        response
-            .headers_mut()
-            .insert("retry-after", HeaderValue::from_static("60"));
-        return response;
-    }
-    apply(fault, request, next, &SERVICENOW).await
-}
-
-fn status_response(status: u16) -> Response {
+fn status_response(status: u16, request: &Request) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
         StatusCode::UNAUTHORIZED => AppError::Unauthenticated.into_response(),
         StatusCode::NOT_FOUND => AppError::NoRecord.into_response(),
+        // An injected 429 names the REST API the request went to, as a real rate limit's does.
+        StatusCode::TOO_MANY_REQUESTS => {
+            let api = crate::servicenow::rate_limit::rest_api_name(request.uri().path());
+            let mut response = AppError::RateLimited { limit: 0, api }.into_response();
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from_static("60"));
+            response
+        }
         _ => AppError::Injected(status).into_response(),
     }
 }

@@ -50,7 +50,7 @@ use axum::Router;
 use tower::Layer;
 use tracing::Span;
 
-use crate::common::faults::FaultQueue;
+use crate::common::faults::{FaultAnswers, FaultQueue};
 use crate::common::oauth::OAuthClientConfig;
 use crate::common::persist::StoreError;
 use crate::common::server::{self, Server};
@@ -169,10 +169,6 @@ impl AppState {
         crate::lock(&self.db)
     }
 
-    fn faults(&self) -> MutexGuard<'_, FaultQueue> {
-        crate::lock(&self.faults)
-    }
-
     fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
         crate::lock(&self.rate_limiter)
     }
@@ -211,20 +207,18 @@ pub fn app(state: AppState) -> Router {
 }
 
 impl Server for AppState {
+    const FAULT_ANSWERS: FaultAnswers = faults::ANSWERS;
+
+    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue> {
+        crate::lock(&self.faults)
+    }
+
     fn enforce_rate_limit(
         self,
         request: Request<Body>,
         next: Next,
     ) -> impl Future<Output = Response> + Send {
         rate_limit::enforce(self, request, next)
-    }
-
-    fn inject_fault(
-        self,
-        request: Request<Body>,
-        next: Next,
-    ) -> impl Future<Output = Response> + Send {
-        faults::inject(self, request, next)
     }
 
     /// Unknown REST paths get the instance's 400.

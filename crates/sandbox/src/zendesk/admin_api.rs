@@ -2,14 +2,12 @@
 //! fault, since an account does not hibernate; the rate limit as `{"requests_per_minute": 5}`,
 //! where setting it starts a new window; expiring tokens expires authorization codes too.
 
-use std::sync::MutexGuard;
-
 use axum::extract::rejection::JsonRejection;
 use serde::{Deserialize, Serialize};
 
 use crate::common::admin_api::SandboxAdmin;
 use crate::common::datetime::UnixSeconds;
-use crate::common::faults::{FaultKind, FaultQueue};
+use crate::common::faults::FaultKind;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::ZendeskState;
 
@@ -29,10 +27,6 @@ impl SandboxAdmin for ZendeskState {
 
     fn check_fault(kind: &FaultKind) -> Result<(), ZendeskError> {
         crate::zendesk::faults::check_kind(kind)
-    }
-
-    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue> {
-        self.faults()
     }
 
     fn rate_limit(&self) -> RateLimit {

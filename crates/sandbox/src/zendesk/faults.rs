@@ -11,17 +11,16 @@
 
 use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::common::faults::{FaultAnswers, FaultKind};
 use crate::zendesk::error::ZendeskError;
-use crate::zendesk::ZendeskState;
 
 /// How long a rate-limit fault asks the client to wait: the account's whole window.
 const RETRY_AFTER_SECONDS: u64 = 60;
 
-const ZENDESK: FaultAnswers = FaultAnswers {
+/// How the account answers faults.
+pub(crate) const ANSWERS: FaultAnswers = FaultAnswers {
     status: status_response,
     hibernate: None,
 };
@@ -36,13 +35,7 @@ pub(crate) fn check_kind(kind: &FaultKind) -> Result<(), ZendeskError> {
     }
 }
 
-/// Middleware on `/api/v2/`: applies the next pending fault, if any.
-pub(crate) async fn inject(state: ZendeskState, request: Request, next: Next) -> Response {
-    let fault = state.faults().take();
-    crate::common::faults::apply(fault, request, next, &ZENDESK).await
-}
-
-fn status_response(status: u16) -> Response {
+fn status_response(status: u16, _request: &Request) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let error = match status {
         StatusCode::UNAUTHORIZED => ZendeskError::Unauthenticated,

@@ -57,7 +57,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tracing::Span;
 
-use crate::common::faults::FaultQueue;
+use crate::common::faults::{FaultAnswers, FaultQueue};
 use crate::common::oauth::OAuthClientConfig;
 use crate::common::persist::StoreError;
 use crate::common::server::{self, Server};
@@ -192,10 +192,6 @@ impl ZendeskState {
         crate::lock(&self.rate_limiter)
     }
 
-    fn faults(&self) -> MutexGuard<'_, FaultQueue> {
-        crate::lock(&self.faults)
-    }
-
     fn renderer(&self) -> Renderer<'_> {
         Renderer {
             account_url: &self.account_url,
@@ -225,20 +221,18 @@ pub fn app(state: ZendeskState) -> Router {
 }
 
 impl Server for ZendeskState {
+    const FAULT_ANSWERS: FaultAnswers = faults::ANSWERS;
+
+    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue> {
+        crate::lock(&self.faults)
+    }
+
     fn enforce_rate_limit(
         self,
         request: Request<Body>,
         next: Next,
     ) -> impl Future<Output = Response> + Send {
         rate_limit::enforce(self, request, next)
-    }
-
-    fn inject_fault(
-        self,
-        request: Request<Body>,
-        next: Next,
-    ) -> impl Future<Output = Response> + Send {
-        faults::inject(self, request, next)
     }
 
     /// Unknown API paths get Zendesk's `InvalidEndpoint`.

@@ -89,6 +89,21 @@ pub(crate) enum Operation {
     Delete,
 }
 
+/// A response in the instance's error envelope,
+/// `{"error":{"message":...,"detail":...},"status":"failure"}`, which the Virtual Agent's API
+/// shares (`bot-api.md`, "Response body parameters").
+pub(crate) fn envelope_response(
+    status: StatusCode,
+    message: &str,
+    detail: Option<&str>,
+) -> Response {
+    let envelope = Envelope {
+        error: EnvelopeError { message, detail },
+        status: "failure",
+    };
+    json_response(status, &envelope)
+}
+
 #[derive(Serialize)]
 struct Envelope<'a> {
     error: EnvelopeError<'a>,
@@ -188,14 +203,7 @@ impl IntoResponse for AppError {
             AppError::UnsupportedMediaType => response_code_answer(StatusCode::UNSUPPORTED_MEDIA_TYPE),
             AppError::Injected(status) => response_code_answer(status),
         };
-        let envelope = Envelope {
-            error: EnvelopeError {
-                message: &message,
-                detail: detail.as_deref(),
-            },
-            status: "failure",
-        };
-        let mut response = json_response(status, &envelope);
+        let mut response = envelope_response(status, &message, detail.as_deref());
         if mfa_required {
             response
                 .headers_mut()

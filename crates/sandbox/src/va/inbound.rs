@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
 use crate::common::http;
+use crate::servicenow::error::AppError;
 use crate::servicenow::AppState;
 use crate::va::attachments::{self, AttachmentRef};
 use crate::va::config::InboundAuth;
@@ -49,10 +50,10 @@ pub(crate) fn check_credentials(
     if headers.contains_key(AUTHORIZATION) || query_token {
         return crate::servicenow::auth::authenticate(state, headers, uri)
             .map(|_| ())
-            .ok_or(VaError::Unauthenticated);
+            .ok_or(VaError::Instance(AppError::Unauthenticated));
     }
     match auth {
-        InboundAuth::Basic => Err(VaError::Unauthenticated),
+        InboundAuth::Basic => Err(VaError::Instance(AppError::Unauthenticated)),
         InboundAuth::Token { .. } | InboundAuth::Hmac { .. } => Ok(()),
     }
 }
@@ -66,7 +67,7 @@ pub(crate) fn check_formats(headers: &HeaderMap) -> Result<(), VaError> {
     if let Some(content_type) = headers.get(CONTENT_TYPE) {
         let content_type = content_type.to_str().unwrap_or("unreadable");
         if !http::content_type_is(content_type, JSON) {
-            return Err(VaError::UnsupportedMediaType);
+            return Err(VaError::Instance(AppError::UnsupportedMediaType));
         }
     }
     let accept = headers
@@ -74,7 +75,7 @@ pub(crate) fn check_formats(headers: &HeaderMap) -> Result<(), VaError> {
         .map(|accept| accept.to_str().unwrap_or_default());
     match http::accepts(accept, JSON) {
         true => Ok(()),
-        false => Err(VaError::NotAcceptable),
+        false => Err(VaError::Instance(AppError::NotAcceptable)),
     }
 }
 

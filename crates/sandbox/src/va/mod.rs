@@ -45,6 +45,7 @@ use tokio::sync::watch;
 
 use crate::common::datetime::UnixSeconds;
 use crate::common::persist::StoreError;
+use crate::servicenow::error::AppError;
 use crate::servicenow::wire::json_response;
 use crate::servicenow::AppState;
 use crate::va::attachments::{AttachmentRef, FetchLimits};
@@ -233,7 +234,7 @@ async fn method_not_allowed(
 ) -> VaError {
     let inbound_auth = va(&state).config.inbound_auth.clone();
     match inbound::check_credentials(&state, &headers, &uri, &inbound_auth) {
-        Ok(()) => VaError::MethodNotAllowed,
+        Ok(()) => VaError::Instance(AppError::MethodNotAllowed),
         Err(error) => error,
     }
 }

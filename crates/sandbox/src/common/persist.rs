@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, Row};
 
 /// Why the data directory could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -45,4 +45,24 @@ pub(crate) fn open_database(
     connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
     connection.execute_batch(schema)?;
     Ok(connection)
+}
+
+/// Whether `table` has no rows: a fresh database, to be seeded.
+pub(crate) fn is_empty(connection: &Connection, table: &str) -> Result<bool, StoreError> {
+    let any: Option<i64> = connection
+        .query_row(&format!("SELECT 1 FROM {table} LIMIT 1"), [], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    Ok(any.is_none())
+}
+
+/// Every row `query` selects, each read as the tuple of its columns, such as `(String, i64)`.
+pub(crate) fn rows<T>(connection: &Connection, query: &str) -> Result<Vec<T>, StoreError>
+where
+    T: for<'row> TryFrom<&'row Row<'row>, Error = rusqlite::Error>,
+{
+    let mut statement = connection.prepare(query)?;
+    let rows = statement.query_map([], |row| T::try_from(row))?;
+    Ok(rows.collect::<Result<Vec<T>, rusqlite::Error>>()?)
 }

@@ -41,31 +41,30 @@ const CONFIG: &str = "config";
 const CLOCK_OFFSET: &str = "clock_offset_secs";
 const ID_STATE: &str = "id_state";
 
+/// The tables, created when they are not there yet.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS conversations (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS entries (
+        conversation_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        wire TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS attachment_contents (
+        id TEXT PRIMARY KEY,
+        content BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS rejected (position INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
 impl VaStore {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<VaStore, StoreError> {
-        let connection = open_database(
-            dir,
-            DATABASE_FILE,
-            "CREATE TABLE IF NOT EXISTS conversations (
-                 id TEXT PRIMARY KEY,
-                 position INTEGER NOT NULL,
-                 data TEXT NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS entries (
-                 conversation_id TEXT NOT NULL,
-                 seq INTEGER NOT NULL,
-                 data TEXT NOT NULL,
-                 wire TEXT NOT NULL,
-                 PRIMARY KEY (conversation_id, seq)
-             );
-             CREATE TABLE IF NOT EXISTS attachment_contents (
-                 id TEXT PRIMARY KEY,
-                 content BLOB NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS rejected (position INTEGER PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
-        )?;
+        let connection = open_database(dir, DATABASE_FILE, SCHEMA)?;
         Ok(VaStore {
             connection,
             saved_config: None,

@@ -408,7 +408,26 @@ fn is_active(table: Table, state: &str) -> bool {
 }
 
 /// Values of a new record before the request's own, as in the recorded insert response.
-fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
+fn defaults(table: Table) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    let shared = match table {
+        Table::ScRequest | Table::ScReqItem => CATALOG_DEFAULTS,
+        _ => &[],
+    };
+    shared.iter().chain(own_defaults(table))
+}
+
+/// What a new catalog request and requested item both start with: open and approved.
+const CATALOG_DEFAULTS: &[(&str, &str)] = &[
+    ("sys_domain", "global"),
+    ("state", "1"),
+    ("impact", "3"),
+    ("urgency", "3"),
+    ("priority", "4"),
+    ("approval", "approved"),
+];
+
+/// The defaults that are a table's alone.
+fn own_defaults(table: Table) -> &'static [(&'static str, &'static str)] {
     match table {
         Table::Incident => &[
             ("made_sla", "true"),
@@ -430,23 +449,8 @@ fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
             ("upon_approval", "proceed"),
             ("category", "inquiry"),
         ],
-        Table::ScRequest => &[
-            ("sys_domain", "global"),
-            ("state", "1"),
-            ("impact", "3"),
-            ("urgency", "3"),
-            ("priority", "4"),
-            ("approval", "approved"),
-            ("request_state", "in_process"),
-            ("price", "0"),
-        ],
+        Table::ScRequest => &[("request_state", "in_process"), ("price", "0")],
         Table::ScReqItem => &[
-            ("sys_domain", "global"),
-            ("state", "1"),
-            ("impact", "3"),
-            ("urgency", "3"),
-            ("priority", "4"),
-            ("approval", "approved"),
             ("stage", "request_approved"),
             ("quantity", "1"),
             ("price", "0"),

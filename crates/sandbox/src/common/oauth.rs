@@ -472,7 +472,8 @@ pub(crate) fn pkce_challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-/// Compares secrets without leaking where they differ through timing.
+/// Compares secrets (client secrets, the VA's static token) without leaking where they differ
+/// through timing.
 pub(crate) fn constant_time_eq(expected: &str, given: &str) -> bool {
     let (expected, given) = (expected.as_bytes(), given.as_bytes());
     expected.len() == given.len()

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
 use crate::common::http;
+use crate::common::oauth::constant_time_eq;
 use crate::servicenow::error::AppError;
 use crate::servicenow::AppState;
 use crate::va::attachments::{self, AttachmentRef};
@@ -91,7 +92,7 @@ pub(crate) fn check_message_auth(
         InboundAuth::Basic => Ok(()),
         InboundAuth::Token { token } => {
             let given = header("token").or(body_token).ok_or("no static token")?;
-            match constant_time_eq(given.as_bytes(), token.as_bytes()) {
+            match constant_time_eq(token, given) {
                 true => Ok(()),
                 false => Err("the static token does not match"),
             }
@@ -164,15 +165,6 @@ fn check_message(action: Option<Action>, message: Option<&Value>) -> Result<(), 
         (Some(_), None | Some(Value::Null)) => Ok(()),
         (Some(_), Some(_)) => Err("message must be an object".to_owned()),
     }
-}
-
-fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
-    left.len() == right.len()
-        && left
-            .iter()
-            .zip(right)
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! - `servicenow/`: the ServiceNow instance ([`app`], [`AppState`]), with the Virtual Agent
 //!   (`va/`) mounted on it.
 //! - `zendesk/`: the Zendesk account, a second server with its own state.
-//! - `common/`: what the servers share: the OAuth server, faults, persistence helpers, dates,
-//!   HTML escaping and content negotiation.
+//! - `common/`: what the servers share: the OAuth server and its sign-in page, the layers around
+//!   every router, the admin API and its faults, persistence helpers, dates, HTML escaping and
+//!   content negotiation.
 //! - `cli.rs`: the command line and the config file; `main.rs` only parses them, binds and serves.
 //!
 //! Each behaviour copies a vendor document (`shared/reference/`) or a recording

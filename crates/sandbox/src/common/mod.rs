@@ -9,7 +9,8 @@
 //!   `admin_api.rs`: the sandbox's admin API on every server.
 //! - `persist.rs`: the error and the opening of a `--data DIR` database file.
 //! - `datetime.rs`: the clock and ServiceNow's date-time text.
-//! - `http.rs`: text of HTTP messages (percent-encoding); `html.rs`: escaping for HTML.
+//! - `http.rs`: text of HTTP messages (content negotiation, percent-encoding); `html.rs`:
+//!   escaping for HTML.
 
 pub(crate) mod admin_api;
 pub(crate) mod datetime;

@@ -13,8 +13,8 @@
 //!   the errors; `negotiation.rs`: `Accept` and `Content-Type`.
 //! - `auth.rs`: who is calling; `oauth.rs`: the instance as an OAuth authorization server;
 //!   `rate_limit.rs` and `faults.rs`: what the admin API switches.
-//! - `table_api.rs`, `attachment_api.rs`, `oauth_api.rs`, `pages_api.rs`, `admin_api.rs`: thin
-//!   handlers.
+//! - `table_api.rs`, `attachment_api.rs`, `oauth_api.rs`, `pages_api.rs`: thin handlers;
+//!   `admin_api.rs`: the instance's side of the sandbox's admin API (`crate::common::admin_api`).
 
 mod acl;
 mod admin_api;

@@ -15,7 +15,8 @@
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
 //! - `tickets_api.rs`, `deleted_tickets_api.rs`, `audits_api.rs`, `incremental_api.rs`,
 //!   `users_api.rs`, `groups_api.rs`, `memberships_api.rs`, `settings_api.rs`, `search_api.rs`,
-//!   `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin handlers.
+//!   `files_api.rs`, `oauth_api.rs`: thin handlers; `admin_api.rs`: the account's side of the
+//!   sandbox's admin API (`crate::common::admin_api`).
 
 mod account;
 mod admin_api;

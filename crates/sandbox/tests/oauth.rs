@@ -660,7 +660,7 @@ async fn confidential_client_redirect_uris_come_from_the_configuration() {
 
 #[tokio::test]
 async fn an_access_token_runs_out_and_its_refresh_token_still_works() {
-    // The handlers read the wall clock (`crate::oauth` itself takes `now`, and its unit tests
+    // The handlers read the wall clock (`common::oauth` itself takes `now`, and its unit tests
     // move it), so this waits for a two-second token to run out: at most two seconds after it
     // was issued, since expiry is counted in whole seconds.
     let sandbox = relay_sandbox(Some(2)).await;

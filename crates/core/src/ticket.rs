@@ -125,11 +125,20 @@ impl Timestamp {
             && hour < 24
             && minute < 60
             && second < 61;
-        valid.then(|| {
-            Timestamp(
-                days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second,
-            )
-        })
+        valid.then(|| Timestamp::from_utc(year, month, day, hour, minute, second))
+    }
+
+    /// The instant of a UTC date and time of day in the proleptic Gregorian calendar. The fields
+    /// are not checked: callers that read them from text validate them first.
+    pub fn from_utc(
+        year: i64,
+        month: i64,
+        day: i64,
+        hour: i64,
+        minute: i64,
+        second: i64,
+    ) -> Timestamp {
+        Timestamp(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
     }
 
     /// Formats as ServiceNow does: `YYYY-MM-DD HH:MM:SS`, UTC.
@@ -198,6 +207,23 @@ mod tests {
             Timestamp::parse("2018-08-14T08:01:28Z"),
             Some(Timestamp(1_534_233_688))
         );
+    }
+
+    #[test]
+    fn builds_instants_from_utc_fields() {
+        let cases = [
+            ((1970, 1, 1, 0, 0, 0), 0),
+            ((2018, 8, 14, 8, 1, 28), 1_534_233_688),
+            ((2000, 2, 29, 0, 0, 0), 951_782_400),
+            ((1969, 12, 31, 23, 59, 59), -1),
+        ];
+        for ((year, month, day, hour, minute, second), expected) in cases {
+            assert_eq!(
+                Timestamp::from_utc(year, month, day, hour, minute, second),
+                Timestamp(expected),
+                "{year}-{month}-{day} {hour}:{minute}:{second}"
+            );
+        }
     }
 
     #[test]

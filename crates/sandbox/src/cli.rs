@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use crate::oauth::{self, OAuthClientConfig};
+use crate::common::oauth::{self, OAuthClientConfig};
+use crate::servicenow::oauth::DEFAULT_TOKEN_LIFETIME_SECS;
 
 /// Where the ServiceNow instance listens unless `--servicenow` says otherwise.
 pub const DEFAULT_SERVICENOW_ADDR: &str = "127.0.0.1:8300";
@@ -82,7 +83,7 @@ impl FileConfig {
     /// The ServiceNow instance's access token lifetime in seconds.
     pub fn servicenow_token_lifetime_secs(&self) -> i64 {
         self.token_lifetime_secs
-            .unwrap_or(oauth::DEFAULT_TOKEN_LIFETIME_SECS)
+            .unwrap_or(DEFAULT_TOKEN_LIFETIME_SECS)
     }
 
     /// A lifetime of zero or less would issue tokens that are dead on arrival, with a negative

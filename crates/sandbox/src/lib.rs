@@ -1,243 +1,28 @@
-//! flare-sandbox: a local ServiceNow-compatible instance for Flare's demo and tests.
+//! flare-sandbox: local ServiceNow- and Zendesk-compatible servers for Flare's demo and tests.
 //!
-//! [`app`] builds the whole HTTP surface of one instance; `main.rs` only parses the command line,
-//! binds and serves. Each behaviour copies a vendor document (`shared/reference/servicenow/`) or a
-//! recording (`shared/recorded/servicenow/`); the module docs name which.
+//! - `servicenow/`: the ServiceNow instance ([`app`], [`AppState`]), with the Virtual Agent
+//!   (`va/`) mounted on it.
+//! - `zendesk/`: the Zendesk account, a second server with its own state.
+//! - `common/`: what the servers share: the OAuth server and its sign-in page, the layers around
+//!   every router, the admin API and its faults, persistence helpers, dates, HTML escaping and
+//!   content negotiation.
+//! - `cli.rs`: the command line and the config file; `main.rs` only parses them, binds and serves.
+//!
+//! Each behaviour copies a vendor document (`shared/reference/`) or a recording
+//! (`shared/recorded/`); the module docs name which.
 
-mod acl;
-mod admin_api;
-mod attachment_api;
-mod attachment_ops;
-mod auth;
 pub mod cli;
-mod datetime;
-mod error;
-mod eval;
-mod faults;
-mod negotiation;
-pub mod oauth;
-mod oauth_api;
-mod pages;
-mod params;
-pub mod persist;
-mod rate_limit;
-mod render;
-mod schema;
-pub mod seed;
-mod store;
-mod table_api;
-mod table_ops;
+pub mod common;
+mod servicenow;
 pub mod va;
-mod wire;
 pub mod zendesk;
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Mutex, MutexGuard};
 
-use axum::body::Body;
-use axum::extract::MatchedPath;
-use axum::http::{Method, Request, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::{middleware, Router};
-use tower::Layer;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
-
-use crate::error::AppError;
-use crate::faults::FaultQueue;
-use crate::oauth::{OAuthClientConfig, OAuthServer, DEFAULT_TOKEN_LIFETIME_SECS};
-use crate::persist::{Persistence, StoreError};
-use crate::rate_limit::RateLimiter;
-use crate::store::Database;
-
-/// How long a request may take before the sandbox answers 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The shared state of one ServiceNow instance. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    instance_url: Arc<str>,
-    db: Arc<Mutex<Database>>,
-    faults: Arc<Mutex<FaultQueue>>,
-    rate_limiter: Arc<Mutex<RateLimiter>>,
-    va: Arc<Mutex<va::VaState>>,
-    max_attachment_bytes: usize,
-    oauth: Arc<Mutex<OAuthServer>>,
-}
-
-/// How to set an instance up beyond the demo data.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceOptions {
-    /// Requests per hour each user may make to the REST API; `None` for no limit.
-    pub rate_limit_per_hour: Option<u32>,
-    /// Generated incidents to add to the demo data, for scale tests.
-    pub extra_incidents: usize,
-    /// Where to keep the state in SQLite; `None` keeps it in memory. A directory that already
-    /// holds a state is used as it is, without seeding.
-    pub data_dir: Option<PathBuf>,
-    /// The largest attachment accepted, in bytes; `None` for the platform default of 1024 MB
-    /// (`com.glide.attachment.max_size`, `c_AttachmentAPI.md`).
-    pub max_attachment_bytes: Option<usize>,
-    /// OAuth clients to register besides, or instead of, the default `flare` and `flare-relay`
-    /// (an entry with their client_id replaces them).
-    pub oauth_clients: Vec<OAuthClientConfig>,
-    /// Access token lifetime; `None` for 1800 s.
-    pub token_lifetime_secs: Option<i64>,
-}
-
-/// `com.glide.attachment.max_size` by default: 1024 MB.
-const DEFAULT_MAX_ATTACHMENT_BYTES: usize = 1024 * 1024 * 1024;
-
-impl AppState {
-    /// An instance reachable at `instance_url` (such as `http://127.0.0.1:8300`, no trailing
-    /// slash), holding the demo users and incidents. The URL is what links and `Location` headers
-    /// point at.
-    pub fn new(instance_url: &str) -> AppState {
-        AppState::in_memory(instance_url, &InstanceOptions::default())
-    }
-
-    /// Like [`AppState::new`], with options; fails only when `data_dir` cannot be used.
-    pub fn with_options(
-        instance_url: &str,
-        options: &InstanceOptions,
-    ) -> Result<AppState, StoreError> {
-        let Some(dir) = &options.data_dir else {
-            return Ok(AppState::in_memory(instance_url, options));
-        };
-        let persistence = Persistence::open(dir)?;
-        let db = match persistence.is_empty()? {
-            true => {
-                let mut db = seeded_database(options);
-                db.attach(persistence)?;
-                db
-            }
-            false => Database::restore(persistence)?,
-        };
-        let va = va::VaState::open(dir)?;
-        let state = AppState::from_database(instance_url, db, va, options);
-        va::resume_deliveries(&state);
-        Ok(state)
-    }
-
-    fn in_memory(instance_url: &str, options: &InstanceOptions) -> AppState {
-        let db = seeded_database(options);
-        AppState::from_database(instance_url, db, va::VaState::default(), options)
-    }
-
-    fn from_database(
-        instance_url: &str,
-        db: Database,
-        va: va::VaState,
-        options: &InstanceOptions,
-    ) -> AppState {
-        AppState {
-            instance_url: Arc::from(instance_url.trim_end_matches('/')),
-            db: Arc::new(Mutex::new(db)),
-            faults: Arc::new(Mutex::new(FaultQueue::default())),
-            rate_limiter: Arc::new(Mutex::new(RateLimiter::with_limit(
-                options.rate_limit_per_hour,
-            ))),
-            va: Arc::new(Mutex::new(va)),
-            max_attachment_bytes: options
-                .max_attachment_bytes
-                .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
-            oauth: Arc::new(Mutex::new(OAuthServer::new(
-                oauth::clients_with(&options.oauth_clients),
-                options
-                    .token_lifetime_secs
-                    .unwrap_or(DEFAULT_TOKEN_LIFETIME_SECS),
-            ))),
-        }
-    }
-
-    /// The base URL links point at.
-    pub fn instance_url(&self) -> &str {
-        &self.instance_url
-    }
-
-    /// The data. Handlers hold the lock only while they compute, never across an await.
-    fn db(&self) -> MutexGuard<'_, Database> {
-        lock(&self.db)
-    }
-
-    fn faults(&self) -> MutexGuard<'_, FaultQueue> {
-        lock(&self.faults)
-    }
-
-    fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
-        lock(&self.rate_limiter)
-    }
-
-    fn max_attachment_bytes(&self) -> usize {
-        self.max_attachment_bytes
-    }
-
-    fn oauth(&self) -> MutexGuard<'_, OAuthServer> {
-        lock(&self.oauth)
-    }
-}
-
-fn seeded_database(options: &InstanceOptions) -> Database {
-    let mut db = seed::demo_database();
-    seed::add_generated_incidents(&mut db, options.extra_incidents);
-    db
-}
-
-/// The router of one ServiceNow instance: Table API, record pages, home page, admin API.
-pub fn app(state: AppState) -> Router {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), matched_path)
-    });
-    // Faults wrap the rate limit so that an injected 429 or outage never counts as a request.
-    let rest_api = table_api::routes()
-        .merge(attachment_api::routes())
-        .merge(va::api_routes())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            rate_limit::enforce,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            faults::inject,
-        ));
-    let router = Router::new()
-        .merge(rest_api)
-        .merge(pages::routes())
-        .merge(oauth_api::routes())
-        .merge(admin_api::routes())
-        .merge(va::routes())
-        .fallback(fallback)
-        .layer(trace)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .with_state(state);
-    // The method is overridden before the request is routed, which a layer on the router itself
-    // would be too late for.
-    let overridden = middleware::map_request(override_method).layer(router);
-    Router::new().fallback_service(overridden)
-}
-
-/// "You can also override HTTP methods, such as GET or POST, by setting the
-/// X-http-method-override header" (`c_RESTAPI.md`): a REST request is handled as the method the
-/// header names.
-async fn override_method(mut request: Request<Body>) -> Request<Body> {
-    if !request.uri().path().starts_with("/api/") {
-        return request;
-    }
-    let method = request
-        .headers()
-        .get("x-http-method-override")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|name| Method::from_bytes(name.trim().to_ascii_uppercase().as_bytes()).ok());
-    if let Some(method) = method {
-        *request.method_mut() = method;
-    }
-    request
-}
+// The ServiceNow instance is the server every test and `main.rs` start, so its entry points stay
+// at the crate root.
+pub use crate::servicenow::seed::{DemoCredential, DEMO_CREDENTIALS};
+pub use crate::servicenow::{app, AppState, InstanceOptions};
 
 /// A panic while holding a lock leaves the data as consistent as any single request leaves it, so
 /// keep serving.
@@ -245,12 +30,4 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Unknown REST paths get the instance's 400; anything else a plain 404.
-async fn fallback(uri: Uri) -> Response {
-    match uri.path().starts_with("/api/") {
-        true => AppError::NoSuchResource.into_response(),
-        false => (StatusCode::NOT_FOUND, "Not Found").into_response(),
-    }
 }

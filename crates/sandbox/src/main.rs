@@ -4,8 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use flare_sandbox::cli::{self, CliError};
-use flare_sandbox::seed::DEMO_CREDENTIALS;
-use flare_sandbox::{zendesk, AppState, InstanceOptions};
+use flare_sandbox::{zendesk, AppState, InstanceOptions, DEMO_CREDENTIALS};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]

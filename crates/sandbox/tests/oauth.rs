@@ -415,7 +415,7 @@ async fn password_grant_and_client_secrets() {
 #[tokio::test]
 async fn configured_clients_and_lifetimes() {
     let options = flare_sandbox::InstanceOptions {
-        oauth_clients: vec![flare_sandbox::oauth::OAuthClientConfig {
+        oauth_clients: vec![flare_sandbox::common::oauth::OAuthClientConfig {
             client_id: "flare".to_owned(),
             client_secret: None,
             redirect_uris: vec!["https://only.example/callback".to_owned()],
@@ -458,7 +458,7 @@ async fn configured_clients_and_lifetimes() {
 /// access tokens live `token_lifetime_secs`.
 async fn relay_sandbox(token_lifetime_secs: Option<i64>) -> Sandbox {
     let options = flare_sandbox::InstanceOptions {
-        oauth_clients: vec![flare_sandbox::oauth::OAuthClientConfig {
+        oauth_clients: vec![flare_sandbox::common::oauth::OAuthClientConfig {
             client_id: "flare-relay".to_owned(),
             client_secret: Some(RELAY_SECRET.to_owned()),
             redirect_uris: vec![RELAY_REDIRECT.to_owned()],
@@ -660,7 +660,7 @@ async fn confidential_client_redirect_uris_come_from_the_configuration() {
 
 #[tokio::test]
 async fn an_access_token_runs_out_and_its_refresh_token_still_works() {
-    // The handlers read the wall clock (`crate::oauth` itself takes `now`, and its unit tests
+    // The handlers read the wall clock (`common::oauth` itself takes `now`, and its unit tests
     // move it), so this waits for a two-second token to run out: at most two seconds after it
     // was issued, since expiry is counted in whole seconds.
     let sandbox = relay_sandbox(Some(2)).await;

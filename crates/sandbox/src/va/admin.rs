@@ -31,8 +31,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::datetime::UnixSeconds;
-use crate::error::AppJson;
+use crate::common::datetime::UnixSeconds;
+use crate::servicenow::error::AppJson;
+use crate::servicenow::AppState;
 use crate::va::config::VaConfig;
 use crate::va::conversation::agent::AgentMessage;
 use crate::va::conversation::registry::RejectedRequest;
@@ -40,7 +41,6 @@ use crate::va::conversation::transcript::AttachmentStatus;
 use crate::va::conversation::{Conversation, ConversationState, ConversationSummary};
 use crate::va::error::VaError;
 use crate::va::AgentAction;
-use crate::AppState;
 
 /// How long `?settle=true` waits at most.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -14,7 +14,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::schema::Table;
+use crate::common::html::escape;
+use crate::common::http::percent_encode;
+use crate::servicenow::schema::Table;
 use crate::va::conversation::agent::AgentMessage;
 use crate::va::conversation::transcript::{Attachment, AttachmentStatus, Direction, Party};
 use crate::va::conversation::{Conversation, ConversationState, HistoryFormat};
@@ -378,36 +380,6 @@ fn render_attachment(html: &mut String, user_id: &str, attachment: &Attachment) 
         "<li>{}: attachment {shown}</li>\n",
         escape(user_id)
     ));
-}
-
-/// Escapes text for HTML element content and attribute values (as `crate::pages` does).
-pub(crate) fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(character),
-        }
-    }
-    escaped
-}
-
-/// Encodes text for a query parameter value.
-fn percent_encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                encoded.push(char::from(byte));
-            }
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    encoded
 }
 
 #[cfg(test)]

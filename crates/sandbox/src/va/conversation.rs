@@ -36,7 +36,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::va::conversation::registry::IdGenerator;
 use crate::va::conversation::transcript::Entry;
 

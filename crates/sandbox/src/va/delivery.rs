@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use axum::http::header::{ACCEPT, CONTENT_TYPE};
 
+use crate::servicenow::AppState;
 use crate::va::config::{OutboundAuth, VaConfig};
 use crate::va::conversation::transcript::{Delivery, DeliveryStatus};
 use crate::va::signature;
-use crate::AppState;
 
 /// Starts posting the conversation's pending replies, unless a task already is.
 pub(crate) fn kick(state: &AppState, conversation_id: &str) {

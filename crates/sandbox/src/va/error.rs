@@ -4,18 +4,12 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
-use crate::error::AppError;
+use crate::servicenow::error::{envelope_response, AppError};
 use crate::va::conversation::{AgentError, RequestError};
-use crate::wire::json_response;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum VaError {
-    /// No or wrong Basic credentials: the instance's own 401 ("Unauthorized. The user
-    /// credentials are incorrect or have not been passed.").
-    #[error("user not authenticated")]
-    Unauthenticated,
     /// The body is not JSON (KB0747638's "Exception while reading request", as the Table API).
     #[error("unreadable request body: {0}")]
     UnreadableBody(String),
@@ -31,39 +25,19 @@ pub(crate) enum VaError {
     /// A request the channel cannot serve.
     #[error("bad request: {0}")]
     Request(#[from] RequestError),
-    /// The endpoint only takes `POST`: the instance's 405.
-    #[error("method not allowed")]
-    MethodNotAllowed,
-    /// `Accept` does not admit JSON, the only response format (`bot-api.md`, "Headers"): the
-    /// instance's 406.
-    #[error("no acceptable response format")]
-    NotAcceptable,
-    /// The body's `Content-Type` is not JSON, the only request format (`bot-api.md`,
-    /// "Headers"): the instance's 415.
-    #[error("unsupported request body format")]
-    UnsupportedMediaType,
-}
-
-#[derive(Serialize)]
-struct Envelope<'a> {
-    error: EnvelopeError<'a>,
-    status: &'static str,
-}
-
-#[derive(Serialize)]
-struct EnvelopeError<'a> {
-    message: &'a str,
-    detail: &'a str,
+    /// What the instance's REST APIs answer alike: no or wrong credentials (401, "Unauthorized.
+    /// The user credentials are incorrect or have not been passed."), a method other than `POST`
+    /// (405), an `Accept` that does not admit JSON (406) and a body that is not JSON (415), JSON
+    /// being the only format (`bot-api.md`, "Headers").
+    #[error(transparent)]
+    Instance(#[from] AppError),
 }
 
 impl IntoResponse for VaError {
     fn into_response(self) -> Response {
         let detail = self.to_string();
-        let (status, message) = match &self {
-            VaError::Unauthenticated => return AppError::Unauthenticated.into_response(),
-            VaError::MethodNotAllowed => return AppError::MethodNotAllowed.into_response(),
-            VaError::NotAcceptable => return AppError::NotAcceptable.into_response(),
-            VaError::UnsupportedMediaType => return AppError::UnsupportedMediaType.into_response(),
+        let (status, message) = match self {
+            VaError::Instance(error) => return error.into_response(),
             VaError::UnreadableBody(_) => {
                 (StatusCode::BAD_REQUEST, "Exception while reading request")
             }
@@ -77,13 +51,6 @@ impl IntoResponse for VaError {
             }
             VaError::Agent(AgentError::WrongState { .. }) => (StatusCode::CONFLICT, "Conflict"),
         };
-        let envelope = Envelope {
-            error: EnvelopeError {
-                message,
-                detail: &detail,
-            },
-            status: "failure",
-        };
-        json_response(status, &envelope)
+        envelope_response(status, message, Some(&detail))
     }
 }

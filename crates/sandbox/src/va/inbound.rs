@@ -9,12 +9,15 @@ use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
+use crate::common::http;
+use crate::common::oauth::constant_time_eq;
+use crate::servicenow::error::AppError;
+use crate::servicenow::AppState;
 use crate::va::attachments::{self, AttachmentRef};
 use crate::va::config::InboundAuth;
 use crate::va::error::VaError;
 use crate::va::signature;
 use crate::va::wire::{Action, InboundRequest};
-use crate::AppState;
 
 /// A request that passed validation ("it validates the request and responds with a call status
 /// of success or failure", `bot-api.md`).
@@ -27,6 +30,10 @@ pub(crate) struct ValidRequest {
     /// `message.attachment`, validated.
     pub(crate) attachments: Vec<AttachmentRef>,
 }
+
+/// The one format the endpoint reads and writes: "Only supports application/json" (`bot-api.md`,
+/// "Headers").
+const JSON: &[&str] = &["application/json"];
 
 /// Checks the instance credentials (Basic, or an OAuth access token): wrong ones are always
 /// refused, missing ones only when no static or hash token is set up.
@@ -42,12 +49,12 @@ pub(crate) fn check_credentials(
             .any(|pair| pair.starts_with("access_token="))
     });
     if headers.contains_key(AUTHORIZATION) || query_token {
-        return crate::auth::authenticate(state, headers, uri)
+        return crate::servicenow::auth::authenticate(state, headers, uri)
             .map(|_| ())
-            .ok_or(VaError::Unauthenticated);
+            .ok_or(VaError::Instance(AppError::Unauthenticated));
     }
     match auth {
-        InboundAuth::Basic => Err(VaError::Unauthenticated),
+        InboundAuth::Basic => Err(VaError::Instance(AppError::Unauthenticated)),
         InboundAuth::Token { .. } | InboundAuth::Hmac { .. } => Ok(()),
     }
 }
@@ -60,19 +67,16 @@ pub(crate) fn check_credentials(
 pub(crate) fn check_formats(headers: &HeaderMap) -> Result<(), VaError> {
     if let Some(content_type) = headers.get(CONTENT_TYPE) {
         let content_type = content_type.to_str().unwrap_or("unreadable");
-        let is_json = matches!(media_type(content_type).as_str(), "" | "application/json");
-        if !is_json {
-            return Err(VaError::UnsupportedMediaType);
+        if !http::content_type_is(content_type, JSON) {
+            return Err(VaError::Instance(AppError::UnsupportedMediaType));
         }
     }
     let accept = headers
         .get(ACCEPT)
         .map(|accept| accept.to_str().unwrap_or_default());
-    match accept {
-        Some(accept) if !accept.trim().is_empty() && !admits_json(accept) => {
-            Err(VaError::NotAcceptable)
-        }
-        _ => Ok(()),
+    match http::accepts(accept, JSON) {
+        true => Ok(()),
+        false => Err(VaError::Instance(AppError::NotAcceptable)),
     }
 }
 
@@ -88,7 +92,7 @@ pub(crate) fn check_message_auth(
         InboundAuth::Basic => Ok(()),
         InboundAuth::Token { token } => {
             let given = header("token").or(body_token).ok_or("no static token")?;
-            match constant_time_eq(given.as_bytes(), token.as_bytes()) {
+            match constant_time_eq(token, given) {
                 true => Ok(()),
                 false => Err("the static token does not match"),
             }
@@ -161,47 +165,6 @@ fn check_message(action: Option<Action>, message: Option<&Value>) -> Result<(), 
         (Some(_), None | Some(Value::Null)) => Ok(()),
         (Some(_), Some(_)) => Err("message must be an object".to_owned()),
     }
-}
-
-/// Whether a media range of an `Accept` header, not refused with `q=0`, covers JSON.
-fn admits_json(accept: &str) -> bool {
-    accept.split(',').any(|range| {
-        let mut parts = range.split(';');
-        let covers = matches!(
-            media_type(parts.next().unwrap_or_default()).as_str(),
-            "*" | "*/*" | "application/*" | "application/json"
-        );
-        let refused = parts.any(|parameter| match parameter.split_once('=') {
-            Some((name, value)) => {
-                name.trim().eq_ignore_ascii_case("q")
-                    && value
-                        .trim()
-                        .parse::<f32>()
-                        .is_ok_and(|quality| quality == 0.0)
-            }
-            None => false,
-        });
-        covers && !refused
-    })
-}
-
-/// The media type of a header value, lowercase, without parameters.
-fn media_type(value: &str) -> String {
-    value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
-    left.len() == right.len()
-        && left
-            .iter()
-            .zip(right)
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
 }
 
 #[cfg(test)]

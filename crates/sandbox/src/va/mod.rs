@@ -43,8 +43,11 @@ use axum::routing::post;
 use axum::Router;
 use tokio::sync::watch;
 
-use crate::datetime::UnixSeconds;
-use crate::persist::StoreError;
+use crate::common::datetime::UnixSeconds;
+use crate::common::persist::StoreError;
+use crate::servicenow::error::AppError;
+use crate::servicenow::wire::json_response;
+use crate::servicenow::AppState;
 use crate::va::attachments::{AttachmentRef, FetchLimits};
 use crate::va::config::VaConfig;
 use crate::va::conversation::agent::AgentMessage;
@@ -53,8 +56,6 @@ use crate::va::conversation::registry::Conversations;
 use crate::va::conversation::Conversation;
 use crate::va::error::VaError;
 use crate::va::persist::VaStore;
-use crate::wire::json_response;
-use crate::AppState;
 
 /// The Virtual Agent's whole state; `AppState` holds it behind one mutex.
 #[derive(Debug)]
@@ -97,9 +98,9 @@ pub fn set_webhook(state: &AppState, url: &str) -> Result<(), config::InvalidWeb
     Ok(())
 }
 
-/// The instance's REST endpoint. `crate::app` puts it behind the same fault injection and rate
-/// limit as the Table API: it is a Scripted REST API of the `sn_va_as_service` namespace, so one
-/// of the "inbound REST API requests processed per hour" that rate limit rules count
+/// The instance's REST endpoint. `crate::servicenow::app` puts it behind the same fault injection
+/// and rate limit as the Table API: it is a Scripted REST API of the `sn_va_as_service` namespace,
+/// so one of the "inbound REST API requests processed per hour" that rate limit rules count
 /// (`inbound-REST-API-rate-limiting.md`). Bodies have no size limit: `message.text` has
 /// "Maximum length: Unlimited" (`bot-api.md`), where axum would stop at 2 MB.
 pub(crate) fn api_routes() -> Router<AppState> {
@@ -144,7 +145,7 @@ impl VaState {
     }
 
     /// Writes what changed through to the database, if there is one. A failed write is logged,
-    /// not returned, as `crate::store::Database` does: the change stands in memory.
+    /// not returned, as `crate::servicenow::store::Database` does: the change stands in memory.
     fn save(&mut self) {
         let Some(store) = self.store.as_mut() else {
             return;
@@ -172,7 +173,7 @@ impl VaState {
     /// The VA clock: the wall clock plus what the admin API advanced it by. Every VA time stamp
     /// and the idle time-out use it.
     fn now(&self) -> UnixSeconds {
-        crate::datetime::now().saturating_add(self.clock_offset_secs)
+        crate::common::datetime::now().saturating_add(self.clock_offset_secs)
     }
 
     /// Moves the VA clock on by `seconds`.
@@ -241,7 +242,7 @@ async fn method_not_allowed(
 ) -> VaError {
     let inbound_auth = va(&state).config.inbound_auth.clone();
     match inbound::check_credentials(&state, &headers, &uri, &inbound_auth) {
-        Ok(()) => VaError::MethodNotAllowed,
+        Ok(()) => VaError::Instance(AppError::MethodNotAllowed),
         Err(error) => error,
     }
 }
@@ -420,7 +421,7 @@ fn va(state: &AppState) -> VaGuard<'_> {
 
 /// Ids only need to differ between runs, so the clock is seed enough.
 fn id_seed() -> u64 {
-    crate::datetime::now().unsigned_abs()
+    crate::common::datetime::now().unsigned_abs()
 }
 
 impl Deref for VaGuard<'_> {

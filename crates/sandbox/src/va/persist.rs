@@ -2,15 +2,15 @@
 //! exact bytes posted, received attachments), the requests it turned away, its configuration and
 //! its clock, in SQLite in `DIR/va.sqlite3`, beside the instance's own file.
 //!
-//! As for the instance (`crate::persist`), every change is written through when the VA's lock is
-//! released, and the whole state is read back into memory on start.
+//! As for the instance (`crate::servicenow::persist`), every change is written through when the
+//! VA's lock is released, and the whole state is read back into memory on start.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::persist::{open_database, StoreError};
+use crate::common::persist::{open_database, StoreError};
 use crate::va::config::VaConfig;
 use crate::va::conversation::stored::{
     ConversationRow, CorruptRow, EntryRow, StoredConversations, Unsaved,
@@ -41,31 +41,30 @@ const CONFIG: &str = "config";
 const CLOCK_OFFSET: &str = "clock_offset_secs";
 const ID_STATE: &str = "id_state";
 
+/// The tables, created when they are not there yet.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS conversations (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS entries (
+        conversation_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        wire TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS attachment_contents (
+        id TEXT PRIMARY KEY,
+        content BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS rejected (position INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
 impl VaStore {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<VaStore, StoreError> {
-        let connection = open_database(
-            dir,
-            DATABASE_FILE,
-            "CREATE TABLE IF NOT EXISTS conversations (
-                 id TEXT PRIMARY KEY,
-                 position INTEGER NOT NULL,
-                 data TEXT NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS entries (
-                 conversation_id TEXT NOT NULL,
-                 seq INTEGER NOT NULL,
-                 data TEXT NOT NULL,
-                 wire TEXT NOT NULL,
-                 PRIMARY KEY (conversation_id, seq)
-             );
-             CREATE TABLE IF NOT EXISTS attachment_contents (
-                 id TEXT PRIMARY KEY,
-                 content BLOB NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS rejected (position INTEGER PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
-        )?;
+        let connection = open_database(dir, DATABASE_FILE, SCHEMA)?;
         Ok(VaStore {
             connection,
             saved_config: None,

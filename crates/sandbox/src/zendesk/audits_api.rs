@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::Audit;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;

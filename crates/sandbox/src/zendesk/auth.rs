@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, Method};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::{Account, Actor, User};
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::oauth::scope_allows;
@@ -89,7 +89,7 @@ fn signed_in_user(parts: &Parts, state: &ZendeskState) -> Result<Option<User>, Z
         let issued = oauth
             .access_token(&access_token, datetime::now())
             .ok_or(ZendeskError::InvalidToken)?;
-        (issued.user_id, issued.scope.clone())
+        (issued.user, issued.scope.clone())
     };
     let is_read = parts.method == Method::GET || parts.method == Method::HEAD;
     if !scope_allows(&scope, is_read, parts.uri.path()) {

@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum::routing::{delete, get, put};
 use axum::Router;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::DeletedTicket;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::zendesk::oauth::OAuthError;
+use crate::common::oauth::OAuthError;
 use crate::zendesk::wire::json_text_response;
 
 /// Everything a request to the account can fail with.

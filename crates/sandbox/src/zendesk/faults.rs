@@ -1,6 +1,6 @@
 //! Faults on the Zendesk account, switched on through its admin API (`/sandbox/faults`): the
-//! queue and the way a fault is applied are the ServiceNow instance's (`crate::faults`); only the
-//! answers are Zendesk's.
+//! queue and the way a fault is applied are shared with the ServiceNow instance
+//! (`crate::common::faults`); only the answers are Zendesk's.
 //!
 //! A status fault answers in the shape the account uses for that status: 401 `Couldn't
 //! authenticate you`, 403 `Forbidden`, 404 `RecordNotFound`, and 429 as recorded, `text/plain`
@@ -9,19 +9,18 @@
 //! its reason phrase, the sandbox's own wording. A Zendesk account does not hibernate, so the
 //! `hibernate` fault is refused when it is added.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::faults::{FaultAnswers, FaultKind};
+use crate::common::faults::{FaultAnswers, FaultKind};
 use crate::zendesk::error::ZendeskError;
-use crate::zendesk::ZendeskState;
 
 /// How long a rate-limit fault asks the client to wait: the account's whole window.
 const RETRY_AFTER_SECONDS: u64 = 60;
 
-const ZENDESK: FaultAnswers = FaultAnswers {
+/// How the account answers faults.
+pub(crate) const ANSWERS: FaultAnswers = FaultAnswers {
     status: status_response,
     hibernate: None,
 };
@@ -36,17 +35,7 @@ pub(crate) fn check_kind(kind: &FaultKind) -> Result<(), ZendeskError> {
     }
 }
 
-/// Middleware on `/api/v2/`: applies the next pending fault, if any.
-pub(crate) async fn inject(
-    State(state): State<ZendeskState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let fault = state.faults().take();
-    crate::faults::apply(fault, request, next, &ZENDESK).await
-}
-
-fn status_response(status: u16) -> Response {
+fn status_response(status: u16, _request: &Request) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let error = match status {
         StatusCode::UNAUTHORIZED => ZendeskError::Unauthenticated,

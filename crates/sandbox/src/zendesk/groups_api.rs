@@ -16,7 +16,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::Group;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};

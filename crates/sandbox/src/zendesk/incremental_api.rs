@@ -22,7 +22,7 @@ use axum::Router;
 use base64::Engine;
 use serde::Serialize;
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{require_admin, ExportedTicket};
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;

@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::{GroupMembership, MembershipsOf, User};
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};

@@ -15,7 +15,8 @@
 //! - `persist.rs`: the state in SQLite with `--data DIR`.
 //! - `tickets_api.rs`, `deleted_tickets_api.rs`, `audits_api.rs`, `incremental_api.rs`,
 //!   `users_api.rs`, `groups_api.rs`, `memberships_api.rs`, `settings_api.rs`, `search_api.rs`,
-//!   `files_api.rs`, `oauth_api.rs`, `admin_api.rs`: thin handlers.
+//!   `files_api.rs`, `oauth_api.rs`: thin handlers; `admin_api.rs`: the account's side of the
+//!   sandbox's admin API (`crate::common::admin_api`).
 
 mod account;
 mod admin_api;
@@ -46,20 +47,21 @@ mod users;
 mod users_api;
 mod wire;
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use axum::extract::MatchedPath;
-use axum::http::{Request, StatusCode, Uri};
+use axum::body::Body;
+use axum::http::Request;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::{middleware, Router};
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use axum::Router;
+use tracing::Span;
 
-use crate::faults::FaultQueue;
-use crate::oauth::OAuthClientConfig;
-use crate::persist::StoreError;
+use crate::common::faults::{FaultAnswers, FaultQueue};
+use crate::common::oauth::OAuthClientConfig;
+use crate::common::persist::StoreError;
+use crate::common::server::{self, Server};
 use crate::zendesk::account::Account;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::oauth::OAuthGrants;
@@ -72,9 +74,6 @@ pub use crate::zendesk::seed::{DemoLogin, DEMO_LOGINS};
 
 /// The recorded limit of a Zendesk account, `x-rate-limit: 700` requests a minute.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 700;
-
-/// How long a request may take before the account answers 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The state of one Zendesk account, in memory and, with `--data`, in SQLite. Cheap to clone.
 #[derive(Clone)]
@@ -143,7 +142,7 @@ impl ZendeskState {
                 account
             }
         };
-        let clients = crate::oauth::clients_with(&options.oauth_clients);
+        let clients = crate::common::oauth::clients_with(&options.oauth_clients);
         let oauth = OAuthGrants::with_store(clients, options.token_lifetime_secs, store)?;
         Ok(ZendeskState::from_parts(
             account_url,
@@ -154,7 +153,7 @@ impl ZendeskState {
     }
 
     fn in_memory(account_url: &str, options: &ZendeskOptions) -> ZendeskState {
-        let clients = crate::oauth::clients_with(&options.oauth_clients);
+        let clients = crate::common::oauth::clients_with(&options.oauth_clients);
         let oauth = OAuthGrants::new(clients, options.token_lifetime_secs);
         ZendeskState::from_parts(account_url, seed::demo_account(), oauth, options)
     }
@@ -194,10 +193,6 @@ impl ZendeskState {
         crate::lock(&self.rate_limiter)
     }
 
-    fn faults(&self) -> MutexGuard<'_, FaultQueue> {
-        crate::lock(&self.faults)
-    }
-
     fn renderer(&self) -> Renderer<'_> {
         Renderer {
             account_url: &self.account_url,
@@ -207,10 +202,6 @@ impl ZendeskState {
 
 /// The router of one Zendesk account: `/api/v2/`, attachment downloads, OAuth, the admin API.
 pub fn app(state: ZendeskState) -> Router {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-        tracing::info_span!("zendesk", method = %request.method(), uri = %request.uri(), matched_path)
-    });
     let api = Router::new()
         .merge(tickets_api::routes())
         .merge(deleted_tickets_api::routes())
@@ -221,35 +212,38 @@ pub fn app(state: ZendeskState) -> Router {
         .merge(memberships_api::routes())
         .merge(settings_api::routes())
         .merge(search_api::routes())
-        .merge(files_api::api_routes())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            rate_limit::enforce,
-        ))
-        // Faults wrap the rate limit, as on the ServiceNow instance, so that an injected 429 or
-        // outage never counts as a request.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            faults::inject,
-        ));
-    Router::new()
-        .merge(api)
+        .merge(files_api::api_routes());
+    let router = Router::new()
+        .merge(server::guard(api, &state))
         .merge(files_api::download_routes())
         .merge(oauth_api::routes())
-        .merge(admin_api::routes())
-        .fallback(fallback)
-        .layer(trace)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .with_state(state)
+        .merge(crate::common::admin_api::routes::<ZendeskState>());
+    server::finish(router, state, request_span)
 }
 
-/// Unknown API paths get Zendesk's `InvalidEndpoint`; anything else a plain 404.
-async fn fallback(uri: Uri) -> Response {
-    match uri.path().starts_with("/api/") {
-        true => ZendeskError::InvalidEndpoint.into_response(),
-        false => (StatusCode::NOT_FOUND, "Not Found").into_response(),
+impl Server for ZendeskState {
+    const FAULT_ANSWERS: FaultAnswers = faults::ANSWERS;
+
+    fn fault_queue(&self) -> MutexGuard<'_, FaultQueue> {
+        crate::lock(&self.faults)
     }
+
+    fn enforce_rate_limit(
+        self,
+        request: Request<Body>,
+        next: Next,
+    ) -> impl Future<Output = Response> + Send {
+        rate_limit::enforce(self, request, next)
+    }
+
+    /// Unknown API paths get Zendesk's `InvalidEndpoint`.
+    fn unknown_endpoint() -> Response {
+        ZendeskError::InvalidEndpoint.into_response()
+    }
+}
+
+/// A span for one request to the account.
+fn request_span(request: &Request<Body>) -> Span {
+    let matched_path = server::matched_path(request);
+    tracing::info_span!("zendesk", method = %request.method(), uri = %request.uri(), matched_path)
 }

@@ -1,5 +1,6 @@
-//! The account as an OAuth 2.0 authorization server, free of HTTP: registered clients,
-//! authorization codes, access and refresh tokens, and what a token's scope allows.
+//! The account as an OAuth 2.0 authorization server, free of HTTP: the shared server
+//! (`crate::common::oauth`) keyed by user id, with the account's grants, lifetimes and storage,
+//! and what a token's scope allows.
 //!
 //! Built to `shared/reference/zendesk/oauth.yml` ("Create Token for Grant Type", `/oauth/tokens`):
 //! - Authorization codes are "valid for 120 seconds", and single use (RFC 6749 section 4.1.2).
@@ -17,20 +18,19 @@
 //!   as `tickets:read`; an invalid scope still gets a token, and "Any request you make with the
 //!   token will return a 'Forbidden' error" (oauth.yml, "Scope").
 //!
-//! The clients are those of `crate::oauth`: the public `flare`, which must use PKCE (Zendesk's
-//! "public OAuth clients ... must use PKCE"), and the confidential `flare-relay`.
+//! The clients are the shared ones: the public `flare`, which must use PKCE (Zendesk's "public
+//! OAuth clients ... must use PKCE"), and the confidential `flare-relay`.
 
-use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
-use crate::oauth::{
-    check_authorization, pkce_challenge, AuthorizationRefusal, AuthorizationRequest,
-    OAuthClientConfig, TokenSource,
+use crate::common::datetime::UnixSeconds;
+use crate::common::oauth::{
+    self, AuthorizationRefusal, AuthorizationRequest, Lifetimes, OAuthClientConfig, OAuthError,
+    OAuthPolicy, OAuthServer, RefreshRotation,
 };
-use crate::persist::StoreError;
+use crate::common::persist::StoreError;
 use crate::zendesk::persist::ZendeskStore;
 
 /// "An authorization code valid for 120 seconds" (oauth.yml).
@@ -80,77 +80,31 @@ pub(crate) struct TokenReply {
     pub(crate) refresh_token_expires_in: i64,
 }
 
-/// Why a token request is refused: RFC 6749 section 5.2's codes (the reference documents none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum OAuthError {
-    /// A parameter is missing or has a value the endpoint does not take, or the body is not JSON.
-    #[error("invalid token request: {0}")]
-    InvalidRequest(&'static str),
-    /// The client is unknown, or a confidential client's secret is missing or wrong.
-    #[error("client authentication failed")]
-    InvalidClient,
-    /// The code or refresh token is unknown, expired, used, revoked, issued to another client or
-    /// for another redirect URI, or the PKCE verifier does not match.
-    #[error("invalid grant")]
-    InvalidGrant,
-    /// A grant type the account does not issue tokens for.
-    #[error("unsupported grant type")]
-    UnsupportedGrantType,
-}
+/// A token the account issued, keyed by user id, as kept and (with `--data`) stored.
+pub(crate) type IssuedToken = oauth::IssuedToken<u64>;
 
-/// A token the account issued, as kept (and, with `--data`, stored).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct IssuedToken {
-    pub(crate) client_id: String,
-    pub(crate) user_id: u64,
-    pub(crate) scope: String,
-    /// `None` for a token that does not expire.
-    pub(crate) expires_at: Option<UnixSeconds>,
-    /// For a refresh token, the access token issued with it, which a refresh invalidates too.
-    #[serde(default)]
-    pub(crate) access_token: Option<String>,
-}
-
-/// The authorization server's state.
+/// The account's authorization server.
 #[derive(Debug)]
 pub(crate) struct OAuthGrants {
-    clients: Vec<OAuthClientConfig>,
+    server: OAuthServer<u64>,
     /// The access token lifetime when a request names none; `None` for tokens that do not expire.
     token_lifetime: Option<i64>,
-    codes: HashMap<String, IssuedCode>,
-    access_tokens: HashMap<String, IssuedToken>,
-    refresh_tokens: HashMap<String, IssuedToken>,
-    token_source: TokenSource,
     /// Where the tokens are written through with `--data`.
     store: Option<ZendeskStore>,
 }
 
-#[derive(Debug, Clone)]
-struct IssuedCode {
-    client_id: String,
-    redirect_uri: String,
-    code_challenge: String,
-    user_id: u64,
-    scope: String,
-    expires_at: UnixSeconds,
-}
-
-/// The lifetimes one token request asks for, checked.
-#[derive(Debug, Clone, Copy)]
-struct Lifetimes {
-    access: Option<i64>,
-    refresh: i64,
-}
+/// "An authorization code valid for 120 seconds" (oauth.yml); a refresh "returns a new access
+/// token and refresh token while invalidating the previous access and refresh tokens".
+const POLICY: OAuthPolicy = OAuthPolicy {
+    code_lifetime_secs: CODE_LIFETIME_SECS,
+    rotation: RefreshRotation::Replace,
+};
 
 impl OAuthGrants {
     pub(crate) fn new(clients: Vec<OAuthClientConfig>, token_lifetime: Option<i64>) -> OAuthGrants {
         OAuthGrants {
-            clients,
+            server: OAuthServer::new(clients, POLICY),
             token_lifetime,
-            codes: HashMap::new(),
-            access_tokens: HashMap::new(),
-            refresh_tokens: HashMap::new(),
-            token_source: TokenSource::default(),
             store: None,
         }
     }
@@ -163,10 +117,9 @@ impl OAuthGrants {
     ) -> Result<OAuthGrants, StoreError> {
         let stored = store.load_tokens()?;
         Ok(OAuthGrants {
-            access_tokens: stored.access.into_iter().collect(),
-            refresh_tokens: stored.refresh.into_iter().collect(),
+            server: OAuthServer::with_tokens(clients, POLICY, stored.access, stored.refresh),
+            token_lifetime,
             store: Some(store),
-            ..OAuthGrants::new(clients, token_lifetime)
         })
     }
 
@@ -177,7 +130,7 @@ impl OAuthGrants {
         &self,
         request: &AuthorizationRequest,
     ) -> Result<(), AuthorizationRefusal> {
-        check_authorization(&self.clients, request)?;
+        self.server.check_authorization(request)?;
         if request.scope.trim().is_empty() {
             return Err(AuthorizationRefusal::Redirect {
                 error: "invalid_request",
@@ -194,20 +147,8 @@ impl OAuthGrants {
         user_id: u64,
         now: UnixSeconds,
     ) -> String {
-        self.codes.retain(|_, code| code.expires_at > now);
-        let code = self.token_source.next_token();
-        self.codes.insert(
-            code.clone(),
-            IssuedCode {
-                client_id: request.client_id.clone(),
-                redirect_uri: request.redirect_uri.clone(),
-                code_challenge: request.code_challenge.clone(),
-                user_id,
-                scope: request.scope.trim().to_owned(),
-                expires_at: now + CODE_LIFETIME_SECS,
-            },
-        );
-        code
+        let scope = request.scope.trim().to_owned();
+        self.server.issue_code(request, user_id, scope, now)
     }
 
     /// Answers a token request at `now`.
@@ -216,71 +157,37 @@ impl OAuthGrants {
         request: &TokenRequest,
         now: UnixSeconds,
     ) -> Result<TokenReply, OAuthError> {
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        let client_id = text(&request.client_id);
-        let client = self
-            .clients
-            .iter()
-            .find(|client| client.client_id == client_id)
-            .ok_or(OAuthError::InvalidClient)?;
-        let secret_ok = match (&client.client_secret, &request.client_secret) {
-            (None, _) => true,
-            (Some(expected), Some(given)) => constant_time_eq(expected, given),
-            (Some(_), None) => false,
-        };
-        if !secret_ok {
-            return Err(OAuthError::InvalidClient);
-        }
+        let client_id = request.client_id.as_deref().unwrap_or_default();
+        self.server
+            .authenticate_client(client_id, request.client_secret.as_deref())?;
         let lifetimes = self.lifetimes(request)?;
-        let (user_id, scope) = match request.grant_type.as_deref().unwrap_or_default() {
+        let grant = match request.grant_type.as_deref().unwrap_or_default() {
             "authorization_code" => {
-                let code = request
-                    .code
-                    .as_deref()
-                    .filter(|code| !code.is_empty())
-                    .ok_or(OAuthError::InvalidRequest("code is required"))?;
-                // Codes are single use: taken out whether or not the rest checks out.
-                let issued = self.codes.remove(code).ok_or(OAuthError::InvalidGrant)?;
-                let verifier_ok = issued.code_challenge.is_empty()
-                    || request.code_verifier.as_deref().map(pkce_challenge)
-                        == Some(issued.code_challenge.clone());
-                let valid = issued.client_id == client_id
-                    && issued.redirect_uri == text(&request.redirect_uri)
-                    && issued.expires_at > now
-                    && verifier_ok;
-                if !valid {
-                    return Err(OAuthError::InvalidGrant);
-                }
-                (issued.user_id, issued.scope)
+                let code = required(&request.code, "code is required")?;
+                let redirect_uri = request.redirect_uri.as_deref().unwrap_or_default();
+                let verifier = request.code_verifier.as_deref();
+                self.server
+                    .redeem_code(client_id, code, redirect_uri, verifier, now)?
             }
             "refresh_token" => {
-                let refresh_token = request
-                    .refresh_token
-                    .as_deref()
-                    .filter(|token| !token.is_empty())
-                    .ok_or(OAuthError::InvalidRequest("refresh_token is required"))?;
-                let usable = self
-                    .refresh_tokens
-                    .get(refresh_token)
-                    .is_some_and(|issued| {
-                        issued.client_id == client_id && !is_expired(issued.expires_at, now)
-                    });
-                if !usable {
-                    return Err(OAuthError::InvalidGrant);
-                }
-                let issued = self
-                    .refresh_tokens
-                    .remove(refresh_token)
-                    .ok_or(OAuthError::InvalidGrant)?;
-                if let Some(access_token) = &issued.access_token {
-                    self.access_tokens.remove(access_token);
-                }
-                (issued.user_id, issued.scope)
+                let refresh_token = required(&request.refresh_token, "refresh_token is required")?;
+                self.server
+                    .redeem_refresh_token(client_id, refresh_token, now)?
             }
             "" => return Err(OAuthError::InvalidRequest("grant_type is required")),
             _ => return Err(OAuthError::UnsupportedGrantType),
         };
-        Ok(self.issue_tokens(&client_id, user_id, scope, lifetimes, now))
+        let scope = grant.scope.clone();
+        let tokens = self.server.issue_tokens(client_id, grant, lifetimes, now);
+        self.save_tokens();
+        Ok(TokenReply {
+            access_token: tokens.access_token,
+            token_type: "bearer",
+            scope,
+            refresh_token: tokens.refresh_token,
+            expires_in: lifetimes.access,
+            refresh_token_expires_in: lifetimes.refresh,
+        })
     }
 
     /// The token behind an `Authorization: Bearer` header, if it is known and unexpired.
@@ -289,27 +196,20 @@ impl OAuthGrants {
         access_token: &str,
         now: UnixSeconds,
     ) -> Option<&IssuedToken> {
-        self.access_tokens
-            .get(access_token)
-            .filter(|issued| !is_expired(issued.expires_at, now))
+        self.server.access_token(access_token, now)
     }
 
     /// Expires every access token and authorization code now (a switch for tests); refresh
     /// tokens stay valid.
     pub(crate) fn expire_now(&mut self, now: UnixSeconds) {
-        for code in self.codes.values_mut() {
-            code.expires_at = code.expires_at.min(now);
-        }
-        for issued in self.access_tokens.values_mut() {
-            issued.expires_at = Some(issued.expires_at.map_or(now, |at| at.min(now)));
-        }
+        self.server.expire_codes(now);
+        self.server.expire_access_tokens(now);
         self.save_tokens();
     }
 
     /// Revokes every access and refresh token: clients must sign in again.
     pub(crate) fn revoke_all(&mut self) {
-        self.access_tokens.clear();
-        self.refresh_tokens.clear();
+        self.server.revoke_all();
         self.save_tokens();
     }
 
@@ -318,7 +218,7 @@ impl OAuthGrants {
         let Some(store) = &self.store else {
             return;
         };
-        let saved = store.replace_tokens(self.access_tokens.iter(), self.refresh_tokens.iter());
+        let saved = store.replace_tokens(self.server.access_tokens(), self.server.refresh_tokens());
         if let Err(error) = saved {
             tracing::error!(%error, "cannot write the Zendesk OAuth tokens to the data directory");
         }
@@ -350,73 +250,6 @@ impl OAuthGrants {
         }
         Ok(Lifetimes { access, refresh })
     }
-
-    fn issue_tokens(
-        &mut self,
-        client_id: &str,
-        user_id: u64,
-        scope: String,
-        lifetimes: Lifetimes,
-        now: UnixSeconds,
-    ) -> TokenReply {
-        self.access_tokens
-            .retain(|_, issued| !is_expired(issued.expires_at, now));
-        self.refresh_tokens
-            .retain(|_, issued| !is_expired(issued.expires_at, now));
-        let access_token = self.token_source.next_token();
-        let refresh_token = self.token_source.next_token();
-        self.access_tokens.insert(
-            access_token.clone(),
-            IssuedToken {
-                client_id: client_id.to_owned(),
-                user_id,
-                scope: scope.clone(),
-                expires_at: lifetimes.access.map(|secs| now + secs),
-                access_token: None,
-            },
-        );
-        self.refresh_tokens.insert(
-            refresh_token.clone(),
-            IssuedToken {
-                client_id: client_id.to_owned(),
-                user_id,
-                scope: scope.clone(),
-                expires_at: Some(now + lifetimes.refresh),
-                access_token: Some(access_token.clone()),
-            },
-        );
-        self.save_tokens();
-        TokenReply {
-            access_token,
-            token_type: "bearer",
-            scope,
-            refresh_token,
-            expires_in: lifetimes.access,
-            refresh_token_expires_in: lifetimes.refresh,
-        }
-    }
-}
-
-impl OAuthError {
-    /// The `error` code (RFC 6749 section 5.2).
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            OAuthError::InvalidRequest(_) => "invalid_request",
-            OAuthError::InvalidClient => "invalid_client",
-            OAuthError::InvalidGrant => "invalid_grant",
-            OAuthError::UnsupportedGrantType => "unsupported_grant_type",
-        }
-    }
-
-    /// The `error_description`: what is wrong for `invalid_request`, else RFC 6749's definition.
-    pub(crate) fn description(self) -> &'static str {
-        match self {
-            OAuthError::InvalidRequest(description) => description,
-            OAuthError::InvalidClient => "Client authentication failed (unknown client, no client authentication included, or unsupported authentication method).",
-            OAuthError::InvalidGrant => "The provided authorization grant or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
-            OAuthError::UnsupportedGrantType => "The authorization grant type is not supported by the authorization server.",
-        }
-    }
 }
 
 /// Whether a token's `scope` lets it make a request with this method to an `/api/v2/` path.
@@ -440,31 +273,25 @@ pub(crate) fn scope_allows(scope: &str, is_read: bool, path: &str) -> bool {
         })
 }
 
-fn is_expired(expires_at: Option<UnixSeconds>, now: UnixSeconds) -> bool {
-    expires_at.is_some_and(|expires_at| expires_at <= now)
-}
-
-/// Compares secrets without leaking where they differ through timing.
-fn constant_time_eq(expected: &str, given: &str) -> bool {
-    let (expected, given) = (expected.as_bytes(), given.as_bytes());
-    expected.len() == given.len()
-        && expected
-            .iter()
-            .zip(given)
-            .fold(0, |difference, (a, b)| difference | (a ^ b))
-            == 0
+/// A parameter the grant needs, present and not empty.
+fn required<'a>(value: &'a Option<String>, missing: &'static str) -> Result<&'a str, OAuthError> {
+    value
+        .as_deref()
+        .filter(|value| !value.is_empty())
+        .ok_or(OAuthError::InvalidRequest(missing))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::oauth::pkce_challenge;
 
     const REDIRECT: &str = "https://abcdefghijklmnop.chromiumapp.org/";
     const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     const NOW: UnixSeconds = 1_700_000_000;
 
     fn grants(token_lifetime: Option<i64>) -> OAuthGrants {
-        OAuthGrants::new(crate::oauth::default_clients(), token_lifetime)
+        OAuthGrants::new(crate::common::oauth::default_clients(), token_lifetime)
     }
 
     fn authorization(client_id: &str, challenge: &str) -> AuthorizationRequest {
@@ -528,7 +355,7 @@ mod tests {
         let issued = grants
             .access_token(&reply.access_token, NOW + 10 * 365 * 86_400)
             .expect("still valid years later");
-        assert_eq!((issued.user_id, issued.client_id.as_str()), (7, "flare"));
+        assert_eq!((issued.user, issued.client_id.as_str()), (7, "flare"));
     }
 
     #[test]

@@ -1,88 +1,73 @@
 //! OAuth routes of the Zendesk account, thin handlers over `crate::zendesk::oauth`:
 //!
 //! - `GET /oauth/authorizations/new`, where Zendesk sends the user to grant access (the
-//!   endpoint flare-core's `OAuthEndpoints::zendesk` names): a sign-in and consent page with Allow
-//!   and Deny, the same page as ServiceNow's `/oauth_auth.do`. It posts to
+//!   endpoint flare-core's `OAuthEndpoints::zendesk` names): the shared sign-in and consent page
+//!   (`crate::common::oauth_api`), as ServiceNow's `/oauth_auth.do`. It posts to
 //!   `POST /oauth/authorizations`, the sandbox's own path (Zendesk's form is not documented).
 //!   Sign in with a user's e-mail address and the account's API token `sandbox-token`.
 //! - `POST /oauth/tokens`, whose parameters "must be formatted as JSON" (oauth.yml); a form or any
 //!   other body is refused with 400 `invalid_request`. Tokens are answered 201, as documented.
 
-use std::collections::HashMap;
-
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Query, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 
-use crate::datetime;
-use crate::oauth::{AuthorizationRefusal, AuthorizationRequest};
-use crate::oauth_api::{authorization_request, redirect_back, refuse, sign_in_page, ConsentPage};
+use crate::common::datetime;
+use crate::common::oauth::{AuthorizationRefusal, AuthorizationRequest, OAuthError};
+use crate::common::oauth_api::{
+    authorize_page, authorize_submit, AuthorizationEndpoint, ConsentPage, SignIn,
+};
 use crate::zendesk::auth::{authenticate, Credential};
 use crate::zendesk::error::ZendeskError;
-use crate::zendesk::oauth::{OAuthError, TokenRequest};
+use crate::zendesk::oauth::TokenRequest;
 use crate::zendesk::wire::json_response;
 use crate::zendesk::ZendeskState;
 
 pub(crate) fn routes() -> Router<ZendeskState> {
     Router::new()
-        .route("/oauth/authorizations/new", get(authorize_page))
-        .route("/oauth/authorizations", post(authorize_submit))
+        .route(
+            "/oauth/authorizations/new",
+            get(authorize_page::<ZendeskState>),
+        )
+        .route(
+            "/oauth/authorizations",
+            post(authorize_submit::<ZendeskState>),
+        )
         .route("/oauth/tokens", post(token))
 }
-
-/// What the Zendesk sign-in page says and where it posts.
-const ZENDESK_PAGE: ConsentPage = ConsentPage {
-    action: "/oauth/authorizations",
-    service: "Zendesk",
-    user_label: "Email",
-};
-
-/// The wording flare-core's tests quote for a user pressing Deny.
-const DENIED: &str = "The end-user or authorization server denied the request.";
 
 /// A token request read from a JSON body; anything else is refused as `invalid_request`.
 struct TokenJson(TokenRequest);
 
-async fn authorize_page(
-    State(state): State<ZendeskState>,
-    Query(request): Query<AuthorizationRequest>,
-) -> Response {
-    match state.oauth().check_authorization(&request) {
-        Ok(()) => Html(sign_in_page(&ZENDESK_PAGE, &request, None)).into_response(),
-        Err(refusal) => refuse(&request, refusal),
-    }
-}
+impl AuthorizationEndpoint for ZendeskState {
+    const PAGE: ConsentPage = ConsentPage {
+        action: "/oauth/authorizations",
+        service: "Zendesk",
+        user_label: "Email",
+        // The wording flare-core's tests quote for a user pressing Deny.
+        denied: "The end-user or authorization server denied the request.",
+        wrong_credentials: "Invalid email or password",
+    };
 
-async fn authorize_submit(
-    State(state): State<ZendeskState>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let request = authorization_request(&form);
-    if let Err(refusal) = state.oauth().check_authorization(&request) {
-        return refuse(&request, refusal);
+    fn check_authorization(
+        &self,
+        request: &AuthorizationRequest,
+    ) -> Result<(), AuthorizationRefusal> {
+        self.oauth().check_authorization(request)
     }
-    if field("action") != "allow" {
-        let refusal = AuthorizationRefusal::Redirect {
-            error: "access_denied",
-            description: DENIED.to_owned(),
+
+    /// Signs in with a user's e-mail address and the account's API token.
+    fn sign_in(&self, request: &AuthorizationRequest, sign_in: SignIn<'_>) -> Option<String> {
+        let credential = Credential::ApiToken {
+            email: sign_in.user_name.to_owned(),
+            token: sign_in.password.to_owned(),
         };
-        return refuse(&request, refusal);
+        let user = authenticate(&self.account(), &credential).ok()?;
+        Some(self.oauth().issue_code(request, user.id, sign_in.now))
     }
-    let credential = Credential::ApiToken {
-        email: field("user_name"),
-        token: field("user_password"),
-    };
-    let user = authenticate(&state.account(), &credential);
-    let Ok(user) = user else {
-        let page = sign_in_page(&ZENDESK_PAGE, &request, Some("Invalid email or password"));
-        return Html(page).into_response();
-    };
-    let code = state.oauth().issue_code(&request, user.id, datetime::now());
-    redirect_back(&request, &[("code", &code)])
 }
 
 /// `POST /oauth/tokens`: 201 with the tokens, `Cache-Control: no-store` as RFC 6749 section 5.1

@@ -1,21 +1,21 @@
 //! `--data DIR` for the Zendesk account: its state in SQLite in `DIR/zendesk.sqlite3`, next to the
 //! ServiceNow instance's `servicenow.sqlite3`, so that a restart keeps it.
 //!
-//! As for the instance (`crate::persist`), every change is written through at once and the whole
-//! state is read back into memory on start. Users, tickets (with their comments), soft-deleted
-//! tickets, audits, groups, group memberships, uploads and bulk job statuses are JSON rows;
-//! attachments keep their bytes in a BLOB; the id counters go
-//! on where they stopped, so no id is handed out twice. OAuth access and refresh tokens are stored
-//! too, so signed-in clients stay signed in; authorization codes (120 s) are not.
+//! As for the instance (`crate::servicenow::persist`), every change is written through at once and
+//! the whole state is read back into memory on start. Users, tickets (with their comments),
+//! soft-deleted tickets, audits, groups, group memberships, uploads and bulk job statuses are JSON
+//! rows; attachments keep their bytes in a BLOB; the id counters go on where they stopped, so no
+//! id is handed out twice. OAuth access and refresh tokens are stored too, so signed-in clients
+//! stay signed in; authorization codes (120 s) are not.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::persist::{open_database, StoreError};
+use crate::common::persist::{self, open_database, StoreError};
 use crate::zendesk::account::{
     Attachment, Audit, DeletedTicket, Group, GroupMembership, Job, Ticket, Upload, User,
 };
@@ -56,38 +56,38 @@ pub(crate) struct StoredTokens {
 const ACCESS: &str = "access";
 const REFRESH: &str = "refresh";
 
+/// The tables, created when they are not there yet.
+const SCHEMA: &str =
+    "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS deleted_tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS audits (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS memberships (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS attachments (
+        id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        content BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS uploads (token TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS oauth_tokens (
+        token TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL
+    );";
+
 impl ZendeskStore {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<ZendeskStore, StoreError> {
-        let connection = open_database(
-            dir,
-            DATABASE_FILE,
-            "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS deleted_tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS audits (
-                 id INTEGER PRIMARY KEY,
-                 ticket_id INTEGER NOT NULL,
-                 data TEXT NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS memberships (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS attachments (
-                 id INTEGER PRIMARY KEY,
-                 token TEXT NOT NULL,
-                 file_name TEXT NOT NULL,
-                 content_type TEXT NOT NULL,
-                 content BLOB NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS uploads (token TEXT PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, data TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS oauth_tokens (
-                 token TEXT PRIMARY KEY,
-                 kind TEXT NOT NULL,
-                 data TEXT NOT NULL
-             );",
-        )?;
+        let connection = open_database(dir, DATABASE_FILE, SCHEMA)?;
         Ok(ZendeskStore {
             connection: Arc::new(Mutex::new(connection)),
         })
@@ -95,11 +95,7 @@ impl ZendeskStore {
 
     /// Whether nothing was ever stored (a fresh directory, to be seeded).
     pub(crate) fn is_empty(&self) -> Result<bool, StoreError> {
-        let any: Option<i64> = self
-            .connection()
-            .query_row("SELECT 1 FROM users LIMIT 1", [], |row| row.get(0))
-            .optional()?;
-        Ok(any.is_none())
+        persist::is_empty(&self.connection(), "users")
     }
 
     /// Stores a whole account in one transaction (seeding a fresh directory).
@@ -308,18 +304,12 @@ impl ZendeskStore {
 
     /// The stored OAuth tokens.
     pub(crate) fn load_tokens(&self) -> Result<StoredTokens, StoreError> {
-        let connection = self.connection();
-        let mut statement = connection.prepare("SELECT token, kind, data FROM oauth_tokens")?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-            ))
-        })?;
+        let rows: Vec<(String, String, String)> = persist::rows(
+            &self.connection(),
+            "SELECT token, kind, data FROM oauth_tokens",
+        )?;
         let mut tokens = StoredTokens::default();
-        for row in rows {
-            let (token, kind, data) = row?;
+        for (token, kind, data) in rows {
             let issued: IssuedToken = from_json(&data, "oauth_tokens", "a token")?;
             match kind.as_str() {
                 ACCESS => tokens.access.push((token, issued)),

@@ -6,12 +6,12 @@
 //! Zendesk limits requests per account and minute. The window opens with the first request and
 //! lasts 60 seconds, so a limit set by a test is not reset by a clock minute turning over halfway.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::datetime::{self, UnixSeconds};
+use crate::common::datetime::{self, UnixSeconds};
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::ZendeskState;
 
@@ -91,11 +91,7 @@ impl RateLimiter {
 }
 
 /// Middleware on `/api/v2/`: counts the request and adds the rate headers, or answers 429.
-pub(crate) async fn enforce(
-    State(state): State<ZendeskState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn enforce(state: ZendeskState, request: Request, next: Next) -> Response {
     let verdict = state.rate_limiter().check(datetime::now());
     match verdict {
         Verdict::Unlimited => next.run(request).await,

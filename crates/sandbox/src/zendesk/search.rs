@@ -33,7 +33,7 @@ use flare_core::providers::zendesk::{TicketPriority, TicketStatus, TicketType};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::datetime::{self, UnixSeconds};
+use crate::common::datetime::{self, UnixSeconds};
 use crate::zendesk::account::{Account, Ticket, User};
 use crate::zendesk::error::ZendeskError;
 

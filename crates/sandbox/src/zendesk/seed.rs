@@ -11,7 +11,7 @@
 
 use flare_core::providers::zendesk::{TicketPriority, TicketStatus, TicketType};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{
     Account, Audit, AuditEvent, Channel, Comment, Group, GroupMembership, Role, Ticket, User,
 };

@@ -8,7 +8,7 @@
 //! roles of an account with custom roles; the sandbox lets every agent do the same whatever the
 //! role, so their `configuration` describes and does not restrict.
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 
 /// The brand every ticket belongs to; an account has at least one.
 pub(crate) const BRAND_ID: u64 = 360_000_000_001;

@@ -10,7 +10,7 @@
 use flare_core::providers::zendesk::{TicketPriority, TicketStatus, TicketType};
 use serde_json::{Map, Value};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{Channel, Ticket};
 use crate::zendesk::error::ZendeskError;
 

@@ -9,7 +9,7 @@ use axum::routing::{delete, get, post, put};
 use axum::Router;
 use serde_json::{Map, Value};
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::{Actor, BulkUpdate, Comment, Ticket};
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};

@@ -16,7 +16,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 use serde_json::Value;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::User;
 use crate::zendesk::auth::{Caller, MaybeCaller};
 use crate::zendesk::error::{ZendeskError, ZendeskJson};

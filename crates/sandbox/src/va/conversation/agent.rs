@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::va::bot;
 use crate::va::conversation::registry::Conversations;
 use crate::va::conversation::transcript::{EntryKind, Party, ReplyFlags};

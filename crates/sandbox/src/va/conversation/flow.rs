@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::va::bot::{self, EndChoice, Intent};
 use crate::va::conversation::registry::{Conversations, IdGenerator};
 use crate::va::conversation::request::{has_attachment, message_text};

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::va::conversation::flow::{Channel, Step, SyncReply};
 use crate::va::conversation::request::message_text;
 use crate::va::conversation::transcript::{Attachment, AttachmentStatus, Delivery};

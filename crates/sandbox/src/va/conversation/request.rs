@@ -129,8 +129,8 @@ pub(in crate::va::conversation) fn history_for_agent(
                 .map(|(speaker, text)| {
                     format!(
                         "<p><strong>{}</strong>: {}</p>",
-                        crate::va::console::escape(speaker),
-                        crate::va::console::escape(text)
+                        crate::common::html::escape(speaker),
+                        crate::common::html::escape(text)
                     )
                 })
                 .collect();

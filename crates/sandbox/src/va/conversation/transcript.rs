@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::va::attachments::AttachmentRef;
 use crate::va::conversation::Conversation;
 use crate::va::wire::{Action, BodyItem, OutboundMessage};

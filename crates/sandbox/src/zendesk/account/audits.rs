@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{require_admin, Account, Actor, Channel, Comment, Counter, User};
 use crate::zendesk::error::ZendeskError;
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::jobs::JobKind;
 use crate::zendesk::account::{check_bulk, require_agent, Account, Counter, Job, Ticket, User};
 use crate::zendesk::error::ZendeskError;

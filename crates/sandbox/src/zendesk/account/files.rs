@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{require_agent, Account, Counter, User};
 use crate::zendesk::error::ZendeskError;
 

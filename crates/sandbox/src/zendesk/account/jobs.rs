@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{
     check_bulk, require_agent, require_deleter, Account, Actor, Counter, User,
 };

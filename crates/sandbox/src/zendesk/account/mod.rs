@@ -48,7 +48,7 @@ pub(crate) use crate::zendesk::account::users::{Actor, Role, User};
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::persist::StoreError;
+use crate::common::persist::StoreError;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::persist::{Snapshot, ZendeskStore};
 use crate::zendesk::users::default_custom_role;

@@ -5,7 +5,7 @@
 use flare_core::providers::zendesk::{TicketPriority, TicketStatus, TicketType};
 use serde::{Deserialize, Serialize};
 
-use crate::datetime::UnixSeconds;
+use crate::common::datetime::UnixSeconds;
 use crate::zendesk::account::{
     check_bulk, require_admin, require_agent, require_deleter, Account, Actor, Audit, AuditEvent,
     Counter, Upload, User,

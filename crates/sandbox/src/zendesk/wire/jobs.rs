@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::datetime;
+use crate::common::datetime;
 use crate::zendesk::account::{Job, JobResults};
 use crate::zendesk::wire::Renderer;
 

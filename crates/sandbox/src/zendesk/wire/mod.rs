@@ -35,7 +35,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
-use crate::datetime::{self, UnixSeconds};
+use crate::common::datetime::{self, UnixSeconds};
 use crate::zendesk::account::Job;
 use crate::zendesk::paging::PageLinks;
 use crate::zendesk::tickets::{api_warning, unpermitted_keys, Action};

@@ -1,6 +1,10 @@
-//! ServiceNow's date-time format: `YYYY-MM-DD HH:MM:SS` in UTC, as every recording shows.
+//! The clock, and ServiceNow's date-time format: `YYYY-MM-DD HH:MM:SS` in UTC, as every
+//! recording shows. The calendar maths are flare-core's [`Timestamp`]'s; reading is more lenient
+//! than flare-core's, taking a date alone and numbers without leading zeros.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use flare_core::ticket::Timestamp;
 
 /// Seconds since the Unix epoch.
 pub(crate) type UnixSeconds = i64;
@@ -15,15 +19,7 @@ pub(crate) fn now() -> UnixSeconds {
 
 /// Formats `seconds` as `YYYY-MM-DD HH:MM:SS` UTC.
 pub(crate) fn format(seconds: UnixSeconds) -> String {
-    let days = seconds.div_euclid(86_400);
-    let second_of_day = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        second_of_day / 3600,
-        second_of_day % 3600 / 60,
-        second_of_day % 60
-    )
+    Timestamp(seconds).to_servicenow()
 }
 
 /// Reads `YYYY-MM-DD HH:MM:SS` (or just `YYYY-MM-DD`) as UTC.
@@ -49,37 +45,7 @@ pub(crate) fn parse(text: &str) -> Option<UnixSeconds> {
     if !valid {
         return None;
     }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Howard Hinnant's `civil_from_days`: day count since 1970-01-01 to a proleptic Gregorian date.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// The inverse of [`civil_from_days`].
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month_index = if month > 2 { month - 3 } else { month + 9 };
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    Some(Timestamp::from_utc(year, month, day, hour, minute, second).0)
 }
 
 #[cfg(test)]

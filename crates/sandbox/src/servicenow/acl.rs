@@ -10,8 +10,8 @@
 //! A record the user may not read is "not found" (404); a readable record the user may not change
 //! or delete is 403 "ACL Exception Update/Delete Failed due to security constraints".
 
-use crate::schema::Table;
-use crate::store::{Database, Record, User};
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::{Database, Record, User};
 
 /// Which fields of a readable record a user may change. Fields outside it are skipped, not
 /// refused, as field-level write ACLs do.

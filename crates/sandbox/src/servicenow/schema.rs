@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::schema::FieldKind::{Boolean, Choice, DateTime, Integer, Journal, Reference, Text};
+use crate::servicenow::schema::FieldKind::{
+    Boolean, Choice, DateTime, Integer, Journal, Reference, Text,
+};
 
 /// A table the sandbox emulates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,7 +26,7 @@ pub(crate) enum Table {
 }
 
 /// One column of a table.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Field {
     pub(crate) name: &'static str,
     pub(crate) kind: FieldKind,
@@ -44,6 +46,14 @@ pub(crate) enum FieldKind {
     Choice(&'static [(&'static str, &'static str)]),
     /// `comments`, `work_notes`: writing appends a journal entry; reading gives "".
     Journal,
+}
+
+/// A table extending `task`: the choices of its `state` column, and its own columns in runs,
+/// each run placed right after the task column ([`TASK_FIELDS`]) it follows in the table's
+/// records.
+struct TaskTable {
+    state: &'static [(&'static str, &'static str)],
+    own: &'static [(&'static str, &'static [Field])],
 }
 
 impl Table {
@@ -78,17 +88,15 @@ impl Table {
     }
 
     pub(crate) fn fields(self) -> &'static [Field] {
-        match self {
-            Table::Incident => INCIDENT_FIELDS,
-            Table::ScRequest => SC_REQUEST_FIELDS,
-            Table::ScReqItem => SC_REQ_ITEM_FIELDS,
-            Table::ChangeRequest => CHANGE_REQUEST_FIELDS,
-            Table::SysUser => SYS_USER_FIELDS,
-            Table::SysUserGroup => SYS_USER_GROUP_FIELDS,
-            Table::SysUserGrmember => SYS_USER_GRMEMBER_FIELDS,
-            Table::SysJournalField => SYS_JOURNAL_FIELD_FIELDS,
-            Table::SysAttachment => SYS_ATTACHMENT_FIELDS,
-        }
+        static FIELDS: OnceLock<Vec<Vec<Field>>> = OnceLock::new();
+        let fields = FIELDS.get_or_init(|| {
+            Table::ALL
+                .iter()
+                .map(|table| table.build_fields())
+                .collect()
+        });
+        // `Table::ALL` lists the variants in declaration order, so the discriminant indexes it.
+        &fields[self as usize]
     }
 
     pub(crate) fn field(self, name: &str) -> Option<&'static Field> {
@@ -145,12 +153,50 @@ impl Table {
         }
     }
 
+    /// The columns, task tables' from `task`'s and their own, built once by [`Table::fields`].
+    fn build_fields(self) -> Vec<Field> {
+        match self {
+            Table::Incident => INCIDENT.fields(),
+            Table::ScRequest => SC_REQUEST.fields(),
+            Table::ScReqItem => SC_REQ_ITEM.fields(),
+            Table::ChangeRequest => CHANGE_REQUEST.fields(),
+            Table::SysUser => SYS_USER_FIELDS.to_vec(),
+            Table::SysUserGroup => SYS_USER_GROUP_FIELDS.to_vec(),
+            Table::SysUserGrmember => SYS_USER_GRMEMBER_FIELDS.to_vec(),
+            Table::SysJournalField => SYS_JOURNAL_FIELD_FIELDS.to_vec(),
+            Table::SysAttachment => SYS_ATTACHMENT_FIELDS.to_vec(),
+        }
+    }
+
     /// Tables extending `task`: numbered, with state, assignment and journal fields.
     pub(crate) fn is_task(self) -> bool {
         matches!(
             self,
             Table::Incident | Table::ScRequest | Table::ScReqItem | Table::ChangeRequest
         )
+    }
+}
+
+impl TaskTable {
+    /// `task`'s columns with this table's `state` choices, each followed by the table's own
+    /// columns that come after it.
+    fn fields(&self) -> Vec<Field> {
+        let mut fields = Vec::new();
+        for task_field in TASK_FIELDS {
+            let kind = match task_field.name {
+                "state" => Choice(self.state),
+                _ => task_field.kind,
+            };
+            fields.push(field(task_field.name, kind));
+            let own = self
+                .own
+                .iter()
+                .filter(|(after, _)| *after == task_field.name);
+            for (_, run) in own {
+                fields.extend_from_slice(run);
+            }
+        }
+        fields
     }
 }
 
@@ -290,90 +336,163 @@ const fn field(name: &'static str, kind: FieldKind) -> Field {
     Field { name, kind }
 }
 
-/// In the order of the recorded insert response.
-const INCIDENT_FIELDS: &[Field] = &[
+/// The columns every task table has from `task`, in the order the tables list them. The `state`
+/// column's choices are each table's own ([`TaskTable::state`]).
+const TASK_FIELDS: &[Field] = &[
     field("parent", Reference("task")),
-    field("made_sla", Boolean),
-    field("caused_by", Reference("change_request")),
     field("watch_list", Text),
-    field("upon_reject", Choice(UPON_REJECT)),
     field("sys_updated_on", DateTime),
-    field("child_incidents", Integer),
-    field("hold_reason", Choice(HOLD_REASONS)),
     field("approval_history", Journal),
     field("number", Text),
-    field("resolved_by", Reference("sys_user")),
     field("sys_updated_by", Text),
     field("opened_by", Reference("sys_user")),
-    field("user_input", Text),
     field("sys_created_on", DateTime),
     field("sys_domain", Reference("sys_user_group")),
-    field("state", Choice(INCIDENT_STATES)),
+    field("state", Choice(TASK_STATES)),
     field("sys_created_by", Text),
-    field("knowledge", Boolean),
-    field("order", Integer),
-    field("calendar_stc", Integer),
     field("closed_at", DateTime),
-    field("cmdb_ci", Reference("cmdb_ci")),
-    field("delivery_plan", Reference("sc_cat_item_delivery_plan")),
     field("impact", Choice(IMPACT_URGENCY)),
     field("active", Boolean),
-    field("work_notes_list", Text),
-    field("business_service", Reference("cmdb_ci_service")),
     field("priority", Choice(PRIORITIES)),
-    field("sys_domain_path", Text),
-    field("rfc", Reference("change_request")),
-    field("time_worked", Text),
-    field("expected_start", DateTime),
     field("opened_at", DateTime),
-    field("business_duration", Text),
-    field("group_list", Text),
-    field("work_end", DateTime),
-    field("caller_id", Reference("sys_user")),
-    field("resolved_at", DateTime),
-    field("approval_set", DateTime),
-    field("subcategory", Text),
     field("work_notes", Journal),
     field("short_description", Text),
-    field("close_code", Choice(CLOSE_CODES)),
-    field("correlation_display", Text),
-    field("delivery_task", Reference("sc_cat_item_delivery_task")),
-    field("work_start", DateTime),
     field("assignment_group", Reference("sys_user_group")),
-    field("additional_assignee_list", Text),
-    field("business_stc", Integer),
     field("description", Text),
-    field("calendar_duration", Text),
     field("close_notes", Text),
-    field("notify", Choice(NOTIFY)),
     field("sys_class_name", Text),
     field("closed_by", Reference("sys_user")),
-    field("follow_up", DateTime),
-    field("parent_incident", Reference("incident")),
     field("sys_id", Text),
-    field("contact_type", Choice(CONTACT_TYPES)),
-    field("incident_state", Choice(INCIDENT_STATES)),
     field("urgency", Choice(IMPACT_URGENCY)),
-    field("problem_id", Reference("problem")),
     field("company", Reference("core_company")),
-    field("reassignment_count", Integer),
-    field("activity_due", DateTime),
     field("assigned_to", Reference("sys_user")),
-    field("severity", Choice(SEVERITIES)),
     field("comments", Journal),
     field("approval", Choice(APPROVALS)),
-    field("sla_due", DateTime),
     field("comments_and_work_notes", Journal),
-    field("due_date", DateTime),
     field("sys_mod_count", Integer),
-    field("reopen_count", Integer),
     field("sys_tags", Text),
-    field("escalation", Choice(ESCALATIONS)),
-    field("upon_approval", Choice(UPON_APPROVAL)),
-    field("correlation_id", Text),
-    field("location", Reference("cmn_location")),
-    field("category", Choice(CATEGORIES)),
 ];
+
+/// The incident, in the order of the recorded insert response.
+const INCIDENT: TaskTable = TaskTable {
+    state: INCIDENT_STATES,
+    own: &[
+        (
+            "parent",
+            &[
+                field("made_sla", Boolean),
+                field("caused_by", Reference("change_request")),
+            ],
+        ),
+        ("watch_list", &[field("upon_reject", Choice(UPON_REJECT))]),
+        (
+            "sys_updated_on",
+            &[
+                field("child_incidents", Integer),
+                field("hold_reason", Choice(HOLD_REASONS)),
+            ],
+        ),
+        ("number", &[field("resolved_by", Reference("sys_user"))]),
+        ("opened_by", &[field("user_input", Text)]),
+        (
+            "sys_created_by",
+            &[
+                field("knowledge", Boolean),
+                field("order", Integer),
+                field("calendar_stc", Integer),
+            ],
+        ),
+        (
+            "closed_at",
+            &[
+                field("cmdb_ci", Reference("cmdb_ci")),
+                field("delivery_plan", Reference("sc_cat_item_delivery_plan")),
+            ],
+        ),
+        (
+            "active",
+            &[
+                field("work_notes_list", Text),
+                field("business_service", Reference("cmdb_ci_service")),
+            ],
+        ),
+        (
+            "priority",
+            &[
+                field("sys_domain_path", Text),
+                field("rfc", Reference("change_request")),
+                field("time_worked", Text),
+                field("expected_start", DateTime),
+            ],
+        ),
+        (
+            "opened_at",
+            &[
+                field("business_duration", Text),
+                field("group_list", Text),
+                field("work_end", DateTime),
+                field("caller_id", Reference("sys_user")),
+                field("resolved_at", DateTime),
+                field("approval_set", DateTime),
+                field("subcategory", Text),
+            ],
+        ),
+        (
+            "short_description",
+            &[
+                field("close_code", Choice(CLOSE_CODES)),
+                field("correlation_display", Text),
+                field("delivery_task", Reference("sc_cat_item_delivery_task")),
+                field("work_start", DateTime),
+            ],
+        ),
+        (
+            "assignment_group",
+            &[
+                field("additional_assignee_list", Text),
+                field("business_stc", Integer),
+            ],
+        ),
+        ("description", &[field("calendar_duration", Text)]),
+        ("close_notes", &[field("notify", Choice(NOTIFY))]),
+        (
+            "closed_by",
+            &[
+                field("follow_up", DateTime),
+                field("parent_incident", Reference("incident")),
+            ],
+        ),
+        (
+            "sys_id",
+            &[
+                field("contact_type", Choice(CONTACT_TYPES)),
+                field("incident_state", Choice(INCIDENT_STATES)),
+            ],
+        ),
+        ("urgency", &[field("problem_id", Reference("problem"))]),
+        (
+            "company",
+            &[
+                field("reassignment_count", Integer),
+                field("activity_due", DateTime),
+            ],
+        ),
+        ("assigned_to", &[field("severity", Choice(SEVERITIES))]),
+        ("approval", &[field("sla_due", DateTime)]),
+        ("comments_and_work_notes", &[field("due_date", DateTime)]),
+        ("sys_mod_count", &[field("reopen_count", Integer)]),
+        (
+            "sys_tags",
+            &[
+                field("escalation", Choice(ESCALATIONS)),
+                field("upon_approval", Choice(UPON_APPROVAL)),
+                field("correlation_id", Text),
+                field("location", Reference("cmn_location")),
+                field("category", Choice(CATEGORIES)),
+            ],
+        ),
+    ],
+};
 
 /// The sys_user columns a developer instance returns, minus `user_password`, which the sandbox
 /// keeps apart and never returns.
@@ -438,143 +557,80 @@ const SYS_USER_FIELDS: &[Field] = &[
     field("location", Reference("cmn_location")),
 ];
 
-/// The request (`sc_request`) fields of a developer instance, task fields first.
-const SC_REQUEST_FIELDS: &[Field] = &[
-    field("parent", Reference("task")),
-    field("watch_list", Text),
-    field("sys_updated_on", DateTime),
-    field("approval_history", Journal),
-    field("number", Text),
-    field("sys_updated_by", Text),
-    field("opened_by", Reference("sys_user")),
-    field("sys_created_on", DateTime),
-    field("sys_domain", Reference("sys_user_group")),
-    field("state", Choice(TASK_STATES)),
-    field("sys_created_by", Text),
-    field("closed_at", DateTime),
-    field("impact", Choice(IMPACT_URGENCY)),
-    field("active", Boolean),
-    field("priority", Choice(PRIORITIES)),
-    field("opened_at", DateTime),
-    field("requested_for", Reference("sys_user")),
-    field("work_notes", Journal),
-    field("short_description", Text),
-    field("assignment_group", Reference("sys_user_group")),
-    field("description", Text),
-    field("close_notes", Text),
-    field("sys_class_name", Text),
-    field("closed_by", Reference("sys_user")),
-    field("sys_id", Text),
-    field("contact_type", Choice(CONTACT_TYPES)),
-    field("urgency", Choice(IMPACT_URGENCY)),
-    field("company", Reference("core_company")),
-    field("assigned_to", Reference("sys_user")),
-    field("comments", Journal),
-    field("approval", Choice(APPROVALS)),
-    field("comments_and_work_notes", Journal),
-    field("due_date", DateTime),
-    field("sys_mod_count", Integer),
-    field("request_state", Choice(REQUEST_STATES)),
-    field("stage", Text),
-    field("price", Text),
-    field("special_instructions", Text),
-    field("delivery_address", Text),
-    field("sys_tags", Text),
-    field("location", Reference("cmn_location")),
-];
+/// The request (`sc_request`), as a developer instance lists its columns.
+const SC_REQUEST: TaskTable = TaskTable {
+    state: TASK_STATES,
+    own: &[
+        (
+            "opened_at",
+            &[field("requested_for", Reference("sys_user"))],
+        ),
+        ("sys_id", &[field("contact_type", Choice(CONTACT_TYPES))]),
+        ("comments_and_work_notes", &[field("due_date", DateTime)]),
+        (
+            "sys_mod_count",
+            &[
+                field("request_state", Choice(REQUEST_STATES)),
+                field("stage", Text),
+                field("price", Text),
+                field("special_instructions", Text),
+                field("delivery_address", Text),
+            ],
+        ),
+        ("sys_tags", &[field("location", Reference("cmn_location"))]),
+    ],
+};
 
-/// The requested item (`sc_req_item`) fields, task fields first.
-const SC_REQ_ITEM_FIELDS: &[Field] = &[
-    field("parent", Reference("task")),
-    field("watch_list", Text),
-    field("sys_updated_on", DateTime),
-    field("approval_history", Journal),
-    field("number", Text),
-    field("sys_updated_by", Text),
-    field("opened_by", Reference("sys_user")),
-    field("sys_created_on", DateTime),
-    field("sys_domain", Reference("sys_user_group")),
-    field("state", Choice(TASK_STATES)),
-    field("sys_created_by", Text),
-    field("closed_at", DateTime),
-    field("impact", Choice(IMPACT_URGENCY)),
-    field("active", Boolean),
-    field("priority", Choice(PRIORITIES)),
-    field("opened_at", DateTime),
-    field("requested_for", Reference("sys_user")),
-    field("work_notes", Journal),
-    field("short_description", Text),
-    field("assignment_group", Reference("sys_user_group")),
-    field("description", Text),
-    field("close_notes", Text),
-    field("sys_class_name", Text),
-    field("closed_by", Reference("sys_user")),
-    field("sys_id", Text),
-    field("contact_type", Choice(CONTACT_TYPES)),
-    field("urgency", Choice(IMPACT_URGENCY)),
-    field("company", Reference("core_company")),
-    field("assigned_to", Reference("sys_user")),
-    field("comments", Journal),
-    field("approval", Choice(APPROVALS)),
-    field("comments_and_work_notes", Journal),
-    field("due_date", DateTime),
-    field("sys_mod_count", Integer),
-    field("request", Reference("sc_request")),
-    field("cat_item", Reference("sc_cat_item")),
-    field("quantity", Integer),
-    field("price", Text),
-    field("stage", Choice(ITEM_STAGES)),
-    field("sys_tags", Text),
-    field("location", Reference("cmn_location")),
-];
+/// The requested item (`sc_req_item`).
+const SC_REQ_ITEM: TaskTable = TaskTable {
+    state: TASK_STATES,
+    own: &[
+        (
+            "opened_at",
+            &[field("requested_for", Reference("sys_user"))],
+        ),
+        ("sys_id", &[field("contact_type", Choice(CONTACT_TYPES))]),
+        ("comments_and_work_notes", &[field("due_date", DateTime)]),
+        (
+            "sys_mod_count",
+            &[
+                field("request", Reference("sc_request")),
+                field("cat_item", Reference("sc_cat_item")),
+                field("quantity", Integer),
+                field("price", Text),
+                field("stage", Choice(ITEM_STAGES)),
+            ],
+        ),
+        ("sys_tags", &[field("location", Reference("cmn_location"))]),
+    ],
+};
 
-/// The change request fields, task fields first.
-const CHANGE_REQUEST_FIELDS: &[Field] = &[
-    field("parent", Reference("task")),
-    field("watch_list", Text),
-    field("sys_updated_on", DateTime),
-    field("approval_history", Journal),
-    field("number", Text),
-    field("sys_updated_by", Text),
-    field("opened_by", Reference("sys_user")),
-    field("sys_created_on", DateTime),
-    field("sys_domain", Reference("sys_user_group")),
-    field("state", Choice(CHANGE_STATES)),
-    field("sys_created_by", Text),
-    field("closed_at", DateTime),
-    field("impact", Choice(IMPACT_URGENCY)),
-    field("active", Boolean),
-    field("priority", Choice(PRIORITIES)),
-    field("opened_at", DateTime),
-    field("requested_by", Reference("sys_user")),
-    field("work_notes", Journal),
-    field("short_description", Text),
-    field("assignment_group", Reference("sys_user_group")),
-    field("description", Text),
-    field("close_code", Choice(CHANGE_CLOSE_CODES)),
-    field("close_notes", Text),
-    field("sys_class_name", Text),
-    field("closed_by", Reference("sys_user")),
-    field("sys_id", Text),
-    field("urgency", Choice(IMPACT_URGENCY)),
-    field("company", Reference("core_company")),
-    field("assigned_to", Reference("sys_user")),
-    field("comments", Journal),
-    field("approval", Choice(APPROVALS)),
-    field("comments_and_work_notes", Journal),
-    field("sys_mod_count", Integer),
-    field("type", Choice(CHANGE_TYPES)),
-    field("risk", Choice(CHANGE_RISKS)),
-    field("category", Text),
-    field("start_date", DateTime),
-    field("end_date", DateTime),
-    field("justification", Text),
-    field("implementation_plan", Text),
-    field("backout_plan", Text),
-    field("test_plan", Text),
-    field("cmdb_ci", Reference("cmdb_ci")),
-    field("sys_tags", Text),
-];
+/// The change request.
+const CHANGE_REQUEST: TaskTable = TaskTable {
+    state: CHANGE_STATES,
+    own: &[
+        ("opened_at", &[field("requested_by", Reference("sys_user"))]),
+        (
+            "description",
+            &[field("close_code", Choice(CHANGE_CLOSE_CODES))],
+        ),
+        (
+            "sys_mod_count",
+            &[
+                field("type", Choice(CHANGE_TYPES)),
+                field("risk", Choice(CHANGE_RISKS)),
+                field("category", Text),
+                field("start_date", DateTime),
+                field("end_date", DateTime),
+                field("justification", Text),
+                field("implementation_plan", Text),
+                field("backout_plan", Text),
+                field("test_plan", Text),
+                field("cmdb_ci", Reference("cmdb_ci")),
+            ],
+        ),
+    ],
+};
 
 const SYS_USER_GROUP_FIELDS: &[Field] = &[
     field("parent", Reference("sys_user_group")),
@@ -644,3 +700,23 @@ pub(crate) const SYS_ATTACHMENT_FIELDS: &[Field] = &[
     field("content_type", Text),
     field("size_compressed", Integer),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_tables_have_every_column_once() {
+        // A run placed after a name that is not a task column would be dropped.
+        for (table, n_fields) in [
+            (INCIDENT, 81),
+            (SC_REQUEST, 41),
+            (SC_REQ_ITEM, 41),
+            (CHANGE_REQUEST, 44),
+        ] {
+            let n_own: usize = table.own.iter().map(|(_, run)| run.len()).sum();
+            assert_eq!(table.fields().len(), TASK_FIELDS.len() + n_own);
+            assert_eq!(table.fields().len(), n_fields);
+        }
+    }
+}

@@ -5,35 +5,12 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::{Map, Value};
 
-use crate::schema::Table;
-use crate::store::Record;
-
-/// Why the data directory could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The directory could not be created.
-    #[error("cannot create data directory {path}: {source}")]
-    CreateDir {
-        /// The directory.
-        path: String,
-        /// What went wrong.
-        source: std::io::Error,
-    },
-    /// SQLite refused to open or read the database.
-    #[error("cannot use the sandbox database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// A stored record is not a JSON object.
-    #[error("corrupt record {sys_id} in table {table}")]
-    Corrupt {
-        /// The table.
-        table: String,
-        /// The record.
-        sys_id: String,
-    },
-}
+use crate::common::persist::{self, open_database, StoreError};
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::Record;
 
 /// The file the state lives in, inside the data directory.
 pub(crate) const DATABASE_FILE: &str = "servicenow.sqlite3";
@@ -54,41 +31,22 @@ pub(crate) struct Snapshot {
     pub(crate) files: Vec<(String, Vec<u8>)>,
 }
 
-/// Opens (creating the directory and the file if needed) the database `file_name` in `dir`, in
-/// WAL mode, and creates the tables of `schema` that are not there yet. The instance, the Virtual
-/// Agent and the Zendesk account each keep their own file in the one data directory.
-pub(crate) fn open_database(
-    dir: &Path,
-    file_name: &str,
-    schema: &str,
-) -> Result<Connection, StoreError> {
-    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    let connection = Connection::open(dir.join(file_name))?;
-    connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
-    connection.execute_batch(schema)?;
-    Ok(connection)
-}
+/// The tables, created when they are not there yet.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS records (
+        tbl TEXT NOT NULL,
+        sys_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (tbl, sys_id)
+    );
+    CREATE TABLE IF NOT EXISTS passwords (user_name TEXT PRIMARY KEY, password TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS files (sys_id TEXT PRIMARY KEY, content BLOB NOT NULL);";
 
 impl Persistence {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<Persistence, StoreError> {
-        let connection = open_database(
-            dir,
-            DATABASE_FILE,
-            "CREATE TABLE IF NOT EXISTS records (
-                 tbl TEXT NOT NULL,
-                 sys_id TEXT NOT NULL,
-                 seq INTEGER NOT NULL,
-                 data TEXT NOT NULL,
-                 PRIMARY KEY (tbl, sys_id)
-             );
-             CREATE TABLE IF NOT EXISTS passwords (user_name TEXT PRIMARY KEY, password TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS files (sys_id TEXT PRIMARY KEY, content BLOB NOT NULL);",
-        )?;
+        let connection = open_database(dir, DATABASE_FILE, SCHEMA)?;
         let next_seq: i64 =
             connection.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM records", [], |row| {
                 row.get(0)
@@ -101,27 +59,16 @@ impl Persistence {
 
     /// Whether nothing was ever stored (a fresh directory, to be seeded).
     pub(crate) fn is_empty(&self) -> Result<bool, StoreError> {
-        let any: Option<i64> = self
-            .connection
-            .query_row("SELECT 1 FROM records LIMIT 1", [], |row| row.get(0))
-            .optional()?;
-        Ok(any.is_none())
+        persist::is_empty(&self.connection, "records")
     }
 
     pub(crate) fn load(&self) -> Result<Snapshot, StoreError> {
         let mut snapshot = Snapshot::default();
-        let mut statement = self
-            .connection
-            .prepare("SELECT tbl, sys_id, data FROM records ORDER BY seq")?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (table_name, sys_id, data) = row?;
+        let records: Vec<(String, String, String)> = persist::rows(
+            &self.connection,
+            "SELECT tbl, sys_id, data FROM records ORDER BY seq",
+        )?;
+        for (table_name, sys_id, data) in records {
             // Rows of tables a newer sandbox had and this one lacks are skipped.
             let Some(table) = Table::from_name(&table_name) else {
                 continue;
@@ -139,24 +86,12 @@ impl Persistence {
             }
             snapshot.records.push(record);
         }
-        let mut statement = self
-            .connection
-            .prepare("SELECT user_name, password FROM passwords")?;
-        for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
-            snapshot.passwords.push(row?);
-        }
-        let mut statement = self
-            .connection
-            .prepare("SELECT name, value FROM counters")?;
-        for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
-            snapshot.counters.push(row?);
-        }
-        let mut statement = self
-            .connection
-            .prepare("SELECT sys_id, content FROM files")?;
-        for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
-            snapshot.files.push(row?);
-        }
+        snapshot.passwords = persist::rows(
+            &self.connection,
+            "SELECT user_name, password FROM passwords",
+        )?;
+        snapshot.counters = persist::rows(&self.connection, "SELECT name, value FROM counters")?;
+        snapshot.files = persist::rows(&self.connection, "SELECT sys_id, content FROM files")?;
         Ok(snapshot)
     }
 

@@ -4,12 +4,12 @@
 use flare_core::query::EncodedQuery;
 use serde_json::{Map, Value};
 
-use crate::acl::{self, WriteAccess};
-use crate::datetime::{self, UnixSeconds};
-use crate::error::{AppError, Operation};
-use crate::eval::{self, EvalContext};
-use crate::schema::{FieldKind, Table};
-use crate::store::{Database, Record, User};
+use crate::common::datetime::{self, UnixSeconds};
+use crate::servicenow::acl::{self, WriteAccess};
+use crate::servicenow::error::{AppError, Operation};
+use crate::servicenow::eval::{self, EvalContext};
+use crate::servicenow::schema::{FieldKind, Table};
+use crate::servicenow::store::{Database, Record, User};
 
 /// A list request after its parameters were read.
 #[derive(Debug, Clone)]
@@ -408,7 +408,26 @@ fn is_active(table: Table, state: &str) -> bool {
 }
 
 /// Values of a new record before the request's own, as in the recorded insert response.
-fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
+fn defaults(table: Table) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    let shared = match table {
+        Table::ScRequest | Table::ScReqItem => CATALOG_DEFAULTS,
+        _ => &[],
+    };
+    shared.iter().chain(own_defaults(table))
+}
+
+/// What a new catalog request and requested item both start with: open and approved.
+const CATALOG_DEFAULTS: &[(&str, &str)] = &[
+    ("sys_domain", "global"),
+    ("state", "1"),
+    ("impact", "3"),
+    ("urgency", "3"),
+    ("priority", "4"),
+    ("approval", "approved"),
+];
+
+/// The defaults that are a table's alone.
+fn own_defaults(table: Table) -> &'static [(&'static str, &'static str)] {
     match table {
         Table::Incident => &[
             ("made_sla", "true"),
@@ -430,23 +449,8 @@ fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
             ("upon_approval", "proceed"),
             ("category", "inquiry"),
         ],
-        Table::ScRequest => &[
-            ("sys_domain", "global"),
-            ("state", "1"),
-            ("impact", "3"),
-            ("urgency", "3"),
-            ("priority", "4"),
-            ("approval", "approved"),
-            ("request_state", "in_process"),
-            ("price", "0"),
-        ],
+        Table::ScRequest => &[("request_state", "in_process"), ("price", "0")],
         Table::ScReqItem => &[
-            ("sys_domain", "global"),
-            ("state", "1"),
-            ("impact", "3"),
-            ("urgency", "3"),
-            ("priority", "4"),
-            ("approval", "approved"),
             ("stage", "request_approved"),
             ("quantity", "1"),
             ("price", "0"),

@@ -3,13 +3,13 @@
 
 use serde_json::Value;
 
-use crate::acl;
-use crate::datetime::UnixSeconds;
-use crate::error::{AppError, Operation};
-use crate::render::Rendered;
-use crate::schema::{Table, SYS_ATTACHMENT_FIELDS};
-use crate::store::{Database, Record, User};
-use crate::table_ops;
+use crate::common::datetime::UnixSeconds;
+use crate::servicenow::acl;
+use crate::servicenow::error::{AppError, Operation};
+use crate::servicenow::schema::{Table, SYS_ATTACHMENT_FIELDS};
+use crate::servicenow::store::{Database, Record, User};
+use crate::servicenow::table;
+use crate::servicenow::wire::Rendered;
 
 /// A file to attach.
 #[derive(Debug)]
@@ -31,7 +31,7 @@ pub(crate) fn upload(
     now: UnixSeconds,
 ) -> Result<String, AppError> {
     let table = Table::from_name(upload.table_name).ok_or(AppError::NoRecord)?;
-    table_ops::read(db, table, user, upload.table_sys_id)?;
+    table::read(db, table, user, upload.table_sys_id)?;
     let size = upload.content.len().to_string();
     let values = [
         ("table_name", upload.table_name.to_owned()),
@@ -41,7 +41,7 @@ pub(crate) fn upload(
         ("size_bytes", size.clone()),
         ("size_compressed", size),
     ];
-    let mut record = table_ops::build_record(Table::SysAttachment, user, &values, now);
+    let mut record = table::build_record(Table::SysAttachment, user, &values, now);
     let sys_id = db.new_sys_id();
     record.set("sys_id", sys_id.clone());
     db.insert(record);
@@ -51,7 +51,7 @@ pub(crate) fn upload(
 
 /// Deletes an attachment: its uploader, agents and admins may.
 pub(crate) fn delete(db: &mut Database, user: &User, sys_id: &str) -> Result<(), AppError> {
-    let attachment = table_ops::read(db, Table::SysAttachment, user, sys_id)?;
+    let attachment = table::read(db, Table::SysAttachment, user, sys_id)?;
     if !acl::can_delete_attachment(user, attachment) {
         return Err(AppError::AclDenied(Operation::Delete));
     }

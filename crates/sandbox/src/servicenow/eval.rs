@@ -13,9 +13,9 @@ use std::cmp::Ordering;
 
 use flare_core::query::{Clause, Condition, Direction, EncodedQuery, Operator, QueryGroup};
 
-use crate::datetime::{self, UnixSeconds};
-use crate::schema::{FieldKind, Table};
-use crate::store::{Database, Record, User};
+use crate::common::datetime::{self, UnixSeconds};
+use crate::servicenow::schema::{FieldKind, Table};
+use crate::servicenow::store::{Database, Record, User};
 
 /// What a condition may refer to beyond the record: other records (dot-walking, display values),
 /// the calling user (`javascript:gs.getUserID()`) and the time (`javascript:gs.daysAgoStart(0)`).
@@ -479,8 +479,10 @@ fn resolve_value<'v>(value: &'v str, context: &EvalContext<'_>) -> Cow<'v, str> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seed::{demo_database, ABEL_TUTER_SYS_ID, ADMIN_SYS_ID, BETH_ANGLIN_SYS_ID};
-    use crate::table_ops::build_record;
+    use crate::servicenow::seed::{
+        demo_database, ABEL_TUTER_SYS_ID, ADMIN_SYS_ID, BETH_ANGLIN_SYS_ID,
+    };
+    use crate::servicenow::table::build_record;
 
     /// 2024-03-06 12:00:00 UTC, a Wednesday.
     const NOW: UnixSeconds = 1_709_726_400;

@@ -3,21 +3,18 @@
 //! the write was committed.
 //!
 //! The queue and the way a fault is applied are shared by both servers; each server answers a
-//! status fault in its own error shape ([`FaultAnswers`]). The ServiceNow instance's answers and
-//! middleware are at the end of this file, the Zendesk account's in `crate::zendesk::faults`.
+//! status fault in its own error shape ([`FaultAnswers`]): the ServiceNow instance in
+//! `crate::servicenow::faults`, the Zendesk account in `crate::zendesk::faults`.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::Request;
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
-
-use crate::error::AppError;
-use crate::AppState;
 
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,8 +76,9 @@ impl FaultQueue {
 
 /// How a server answers the faults whose answer is its own.
 pub(crate) struct FaultAnswers {
-    /// A status fault, in the server's error shape.
-    pub(crate) status: fn(u16) -> Response,
+    /// A status fault, in the server's error shape; the request is given for answers that name
+    /// what it was for.
+    pub(crate) status: fn(u16, &Request) -> Response,
     /// The hibernating page, for a server that can hibernate; without one, a `hibernate` fault is
     /// refused when it is added, so it never gets here.
     pub(crate) hibernate: Option<fn() -> Response>,
@@ -96,7 +94,7 @@ pub(crate) async fn apply(
 ) -> Response {
     match fault {
         None => next.run(request).await,
-        Some(FaultKind::Status { status }) => (answers.status)(status),
+        Some(FaultKind::Status { status }) => (answers.status)(status, &request),
         Some(FaultKind::Latency { millis }) => {
             tokio::time::sleep(Duration::from_millis(millis)).await;
             next.run(request).await
@@ -138,51 +136,4 @@ pub(crate) async fn apply(
 
 fn one() -> u32 {
     1
-}
-
-// --- The ServiceNow instance's answers ---
-
-const SERVICENOW: FaultAnswers = FaultAnswers {
-    status: status_response,
-    hibernate: Some(hibernating_page),
-};
-
-/// Middleware on the REST API: applies the next pending fault, if any.
-pub(crate) async fn inject(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let fault = state.faults().take();
-    // An injected 429 names the REST API the request went to, as a real rate limit's does.
-    if fault == Some(FaultKind::Status { status: 429 }) {
-        let api = crate::rate_limit::rest_api_name(request.uri().path());
-        let mut response = AppError::RateLimited { limit: 0, api }.into_response();
-        response
-            .headers_mut()
-            .insert("retry-after", HeaderValue::from_static("60"));
-        return response;
-    }
-    apply(fault, request, next, &SERVICENOW).await
-}
-
-fn status_response(status: u16) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    match status {
-        StatusCode::UNAUTHORIZED => AppError::Unauthenticated.into_response(),
-        StatusCode::NOT_FOUND => AppError::NoRecord.into_response(),
-        _ => AppError::Injected(status).into_response(),
-    }
-}
-
-fn hibernating_page() -> Response {
-    let html = "<!DOCTYPE html>\n<html><head><title>Instance Hibernating page</title></head>\n\
-                <body><h1>Your instance is hibernating</h1>\
-                <p>Sign in to the developer portal to wake it up.</p></body></html>\n";
-    let mut response = (StatusCode::OK, html).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html;charset=UTF-8"),
-    );
-    response
 }

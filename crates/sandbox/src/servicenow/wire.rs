@@ -1,12 +1,14 @@
-//! Records as the Table API writes them: every value a string, references as `{link, value}`,
-//! display values on request.
+//! The instance's JSON: the headers every response carries, and records as the Table API writes
+//! them: every value a string, references as `{link, value}`, display values on request.
 
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
-use crate::eval;
-use crate::schema::{FieldKind, Table};
-use crate::store::{Database, Record};
+use crate::servicenow::eval;
+use crate::servicenow::schema::{FieldKind, Table};
+use crate::servicenow::store::{Database, Record};
 
 /// `sysparm_display_value`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,6 +39,27 @@ pub(crate) struct RenderOptions {
 /// A record ready to serialize, keeping field order (serde_json's map would sort the keys).
 #[derive(Debug, Default)]
 pub(crate) struct Rendered(pub(crate) Vec<(String, Value)>);
+
+/// The content type every recorded ServiceNow JSON response carries.
+pub(crate) const JSON_UTF8: &str = "application/json;charset=UTF-8";
+
+/// A JSON response with the headers every recorded Table API response carries.
+pub(crate) fn json_response<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
+    let body = serde_json::to_string(body).expect("records are strings and maps of strings");
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache,no-store,must-revalidate,max-age=-1"),
+    );
+    headers.insert(
+        header::PRAGMA,
+        HeaderValue::from_static("no-store,no-cache"),
+    );
+    headers.insert(header::EXPIRES, HeaderValue::from_static("0"));
+    response
+}
 
 pub(crate) fn render(record: &Record, db: &Database, options: &RenderOptions) -> Rendered {
     let table = record.table();

@@ -5,11 +5,11 @@ use proptest::prelude::*;
 
 use flare_core::query::EncodedQuery;
 
-use crate::datetime::{self, UnixSeconds};
-use crate::eval::{self, EvalContext};
-use crate::schema::Table;
-use crate::store::{Database, Record, User};
-use crate::table_ops::build_record;
+use crate::common::datetime::{self, UnixSeconds};
+use crate::servicenow::eval::{self, EvalContext};
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::{Database, Record, User};
+use crate::servicenow::table::build_record;
 
 /// 2024-03-04 00:00:00 UTC; generated dates fall in the ten days after it.
 const BASE: UnixSeconds = 1_709_510_400;

@@ -6,11 +6,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use base64::Engine;
 
-use crate::datetime;
-use crate::error::AppError;
-use crate::seed;
-use crate::store::User;
-use crate::AppState;
+use crate::common::datetime;
+use crate::servicenow::error::AppError;
+use crate::servicenow::seed;
+use crate::servicenow::store::User;
+use crate::servicenow::AppState;
 
 /// The user a request is made as. Extracting it fails with the recorded 401 envelope.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::wire::json_response;
+use crate::servicenow::wire::json_response;
 
 /// Everything a request to the instance can fail with; each variant answers as the real instance
 /// does for that case.
@@ -32,7 +32,7 @@ pub(crate) enum AppError {
     /// The path matches no REST resource, answered 400 as real instances do.
     #[error("requested URI does not represent any resource")]
     NoSuchResource,
-    /// The body is not a JSON object (see `crate::table_api::JsonObject`).
+    /// The body is not a JSON object (see `crate::servicenow::table_api::JsonObject`).
     #[error("invalid request body: {0}")]
     BadBody(String),
     /// The user's roles do not allow the operation (403, `r_RESTAPIHTTPResponseCodes.md`; the
@@ -45,7 +45,7 @@ pub(crate) enum AppError {
     #[error("mandatory fields missing: {0:?}")]
     DataPolicy(Vec<&'static str>),
     /// Past the user's hourly limit (`inbound-REST-API-rate-limiting.md`); `api` names the REST
-    /// API the request went to (see `crate::rate_limit::rest_api_name`).
+    /// API the request went to (see `crate::servicenow::rate_limit::rest_api_name`).
     #[error("rate limit of {limit} requests per hour for {api} exceeded")]
     RateLimited { limit: u32, api: &'static str },
     /// An insert whose `sys_id` is already taken (recorded:
@@ -87,6 +87,21 @@ pub(crate) enum Operation {
     Insert,
     Update,
     Delete,
+}
+
+/// A response in the instance's error envelope,
+/// `{"error":{"message":...,"detail":...},"status":"failure"}`, which the Virtual Agent's API
+/// shares (`bot-api.md`, "Response body parameters").
+pub(crate) fn envelope_response(
+    status: StatusCode,
+    message: &str,
+    detail: Option<&str>,
+) -> Response {
+    let envelope = Envelope {
+        error: EnvelopeError { message, detail },
+        status: "failure",
+    };
+    json_response(status, &envelope)
 }
 
 #[derive(Serialize)]
@@ -188,14 +203,7 @@ impl IntoResponse for AppError {
             AppError::UnsupportedMediaType => response_code_answer(StatusCode::UNSUPPORTED_MEDIA_TYPE),
             AppError::Injected(status) => response_code_answer(status),
         };
-        let envelope = Envelope {
-            error: EnvelopeError {
-                message: &message,
-                detail: detail.as_deref(),
-            },
-            status: "failure",
-        };
-        let mut response = json_response(status, &envelope);
+        let mut response = envelope_response(status, &message, detail.as_deref());
         if mfa_required {
             response
                 .headers_mut()

@@ -1,4 +1,4 @@
-//! The Table API routes (`c_TableAPI.md`): thin handlers over `crate::table_ops`.
+//! The Table API routes (`c_TableAPI.md`): thin handlers over `crate::servicenow::table`.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, OriginalUri, Path, Query, Request, State};
@@ -9,18 +9,18 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::acl;
-use crate::auth::CurrentUser;
-use crate::datetime;
-use crate::error::AppError;
-use crate::negotiation::{self, AcceptsJson};
-use crate::params::TableParams;
-use crate::render::{self, RenderOptions, Rendered};
-use crate::schema::Table;
-use crate::store::User;
-use crate::table_ops::{self, ListRequest};
-use crate::wire::{json_response, percent_encode};
-use crate::AppState;
+use crate::common::datetime;
+use crate::common::http::percent_encode;
+use crate::servicenow::acl;
+use crate::servicenow::auth::CurrentUser;
+use crate::servicenow::error::AppError;
+use crate::servicenow::negotiation::{self, AcceptsJson};
+use crate::servicenow::params::TableParams;
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::{Database, User};
+use crate::servicenow::table::{self, ListRequest};
+use crate::servicenow::wire::{self, json_response, RenderOptions, Rendered};
+use crate::servicenow::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     let list = || get(list_records).post(create_record);
@@ -59,6 +59,15 @@ enum ApiVersion {
     Latest,
     V1,
     V2,
+}
+
+/// What every Table API request reads from its path and parameters.
+struct TableRequest {
+    version: ApiVersion,
+    table: Table,
+    params: TableParams,
+    /// How to write the records of the answer.
+    options: RenderOptions,
 }
 
 #[derive(Serialize)]
@@ -127,25 +136,23 @@ async fn list_records(
     OriginalUri(uri): OriginalUri,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let version = ApiVersion::from_segment(path.version.as_deref())?;
-    let table = table_named(&path.table)?;
-    let params = TableParams::from_pairs(&pairs, table);
-    let request = ListRequest {
+    let request = TableRequest::read(&state, &user, path.version.as_deref(), &path.table, &pairs)?;
+    let params = &request.params;
+    let list = ListRequest {
         query: params.query.clone(),
         limit: params.limit,
         offset: params.offset,
     };
-    let options = render_options(&state, &user, version, &params);
     let db = state.db();
-    let page = table_ops::list(&db, table, &user, &request, datetime::now());
+    let page = table::list(&db, request.table, &user, &list, datetime::now());
     // "Version 1 returns error code 404 with no results" (`c_TableAPI.md`, GET list).
-    if version == ApiVersion::V1 && page.records.is_empty() {
+    if request.version == ApiVersion::V1 && page.records.is_empty() {
         return Err(AppError::NoRecord);
     }
     let records: Vec<Rendered> = page
         .records
         .iter()
-        .map(|record| render::render(record, &db, &options))
+        .map(|record| wire::render(record, &db, &request.options))
         .collect();
     let mut response = json_response(StatusCode::OK, &ResultBody { result: records });
     let headers = response.headers_mut();
@@ -172,13 +179,10 @@ async fn read_record(
     Path(path): Path<RecordPath>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let version = ApiVersion::from_segment(path.version.as_deref())?;
-    let table = table_named(&path.table)?;
-    let params = TableParams::from_pairs(&pairs, table);
-    let options = render_options(&state, &user, version, &params);
+    let request = TableRequest::read(&state, &user, path.version.as_deref(), &path.table, &pairs)?;
     let db = state.db();
-    let record = table_ops::read(&db, table, &user, &path.sys_id)?;
-    let rendered = render::render(record, &db, &options);
+    let record = table::read(&db, request.table, &user, &path.sys_id)?;
+    let rendered = wire::render(record, &db, &request.options);
     Ok(json_response(
         StatusCode::OK,
         &ResultBody { result: rendered },
@@ -194,37 +198,21 @@ async fn create_record(
     headers: HeaderMap,
     JsonObject(mut body): JsonObject,
 ) -> Result<Response, AppError> {
-    let version = ApiVersion::from_segment(path.version.as_deref())?;
-    let table = table_named(&path.table)?;
-    let params = TableParams::from_pairs(&pairs, table);
-    let options = render_options(&state, &user, version, &params);
+    let request = TableRequest::read(&state, &user, path.version.as_deref(), &path.table, &pairs)?;
     let mut db = state.db();
-    if params.input_display_value {
-        table_ops::resolve_display_values(&db, table, &mut body);
-    }
-    let sys_id = table_ops::create(&mut db, table, &user, &body, datetime::now())?;
-    let location = format!("{}{}/{sys_id}", options.table_url, table.name());
+    request.resolve_input(&db, &mut body);
+    let sys_id = table::create(&mut db, request.table, &user, &body, datetime::now())?;
+    let location = format!(
+        "{}{}/{sys_id}",
+        request.options.table_url,
+        request.table.name()
+    );
     // Recorded (`output.ServiceNowOutputTest_insertRecordNoResponse`): 201, Location, no body and
     // no content type.
     let mut response = match wants_no_body(&headers) {
         true => StatusCode::CREATED.into_response(),
-        false => {
-            let record = table_ops::read(&db, table, &user, &sys_id);
-            match record {
-                Ok(record) => {
-                    let rendered = render::render(record, &db, &options);
-                    json_response(StatusCode::CREATED, &ResultBody { result: rendered })
-                }
-                // The caller may not read what they created (an end user filing for someone
-                // else); the instance still answers 201.
-                Err(_) => json_response(
-                    StatusCode::CREATED,
-                    &ResultBody {
-                        result: Rendered::default(),
-                    },
-                ),
-            }
-        }
+        // The caller may not read what they created (an end user filing for someone else).
+        false => request.written(&db, &user, &sys_id, StatusCode::CREATED),
     };
     if let Ok(location) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -241,27 +229,16 @@ async fn update_record(
     headers: HeaderMap,
     JsonObject(mut body): JsonObject,
 ) -> Result<Response, AppError> {
-    let version = ApiVersion::from_segment(path.version.as_deref())?;
-    let table = table_named(&path.table)?;
-    let params = TableParams::from_pairs(&pairs, table);
-    let options = render_options(&state, &user, version, &params);
+    let request = TableRequest::read(&state, &user, path.version.as_deref(), &path.table, &pairs)?;
     let mut db = state.db();
-    if params.input_display_value {
-        table_ops::resolve_display_values(&db, table, &mut body);
-    }
-    table_ops::update(&mut db, table, &user, &path.sys_id, &body, datetime::now())?;
+    request.resolve_input(&db, &mut body);
+    let now = datetime::now();
+    table::update(&mut db, request.table, &user, &path.sys_id, &body, now)?;
     if wants_no_body(&headers) {
         return Ok(StatusCode::OK.into_response());
     }
     // The user may have changed the record so that they can no longer read it.
-    let rendered = match table_ops::read(&db, table, &user, &path.sys_id) {
-        Ok(record) => render::render(record, &db, &options),
-        Err(_) => Rendered::default(),
-    };
-    Ok(json_response(
-        StatusCode::OK,
-        &ResultBody { result: rendered },
-    ))
+    Ok(request.written(&db, &user, &path.sys_id, StatusCode::OK))
 }
 
 /// 204 without a body (recorded: `output.ServiceNowOutputTest_delete`).
@@ -271,9 +248,8 @@ async fn delete_record(
     _: AcceptsJson,
     Path(path): Path<RecordPath>,
 ) -> Result<Response, AppError> {
-    ApiVersion::from_segment(path.version.as_deref())?;
-    let table = table_named(&path.table)?;
-    table_ops::delete(&mut state.db(), table, &user, &path.sys_id)?;
+    let request = TableRequest::read(&state, &user, path.version.as_deref(), &path.table, &[])?;
+    table::delete(&mut state.db(), request.table, &user, &path.sys_id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -346,26 +322,54 @@ impl ApiVersion {
     }
 }
 
-fn table_named(name: &str) -> Result<Table, AppError> {
-    Table::from_name(name).ok_or_else(|| AppError::InvalidTable(name.to_owned()))
-}
+impl TableRequest {
+    /// Checks the API version and the table, and reads the parameters.
+    fn read(
+        state: &AppState,
+        user: &User,
+        version: Option<&str>,
+        table: &str,
+        pairs: &[(String, String)],
+    ) -> Result<TableRequest, AppError> {
+        let version = ApiVersion::from_segment(version)?;
+        let table =
+            Table::from_name(table).ok_or_else(|| AppError::InvalidTable(table.to_owned()))?;
+        let params = TableParams::from_pairs(pairs, table);
+        let options = RenderOptions {
+            show_work_notes: acl::can_read_work_notes(user),
+            fields: params.fields.clone(),
+            exclude_reference_link: params.exclude_reference_link,
+            display_value: params.display_value,
+            table_url: format!(
+                "{}/api/now/{}table/",
+                state.instance_url(),
+                version.path_segment()
+            ),
+        };
+        Ok(TableRequest {
+            version,
+            table,
+            params,
+            options,
+        })
+    }
 
-fn render_options(
-    state: &AppState,
-    user: &User,
-    version: ApiVersion,
-    params: &TableParams,
-) -> RenderOptions {
-    RenderOptions {
-        show_work_notes: acl::can_read_work_notes(user),
-        fields: params.fields.clone(),
-        exclude_reference_link: params.exclude_reference_link,
-        display_value: params.display_value,
-        table_url: format!(
-            "{}/api/now/{}table/",
-            state.instance_url(),
-            version.path_segment()
-        ),
+    /// With `sysparm_input_display_value`, turns the display values of a write's body into the
+    /// values they stand for.
+    fn resolve_input(&self, db: &Database, body: &mut Map<String, Value>) {
+        if self.params.input_display_value {
+            table::resolve_display_values(db, self.table, body);
+        }
+    }
+
+    /// The answer to a write: the record as the caller can read it now, or an empty result when
+    /// they cannot read it, which the instance answers with the same status.
+    fn written(&self, db: &Database, user: &User, sys_id: &str, status: StatusCode) -> Response {
+        let result = match table::read(db, self.table, user, sys_id) {
+            Ok(record) => wire::render(record, db, &self.options),
+            Err(_) => Rendered::default(),
+        };
+        json_response(status, &ResultBody { result })
     }
 }
 

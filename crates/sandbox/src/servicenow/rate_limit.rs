@@ -5,15 +5,15 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth;
-use crate::datetime::UnixSeconds;
-use crate::error::AppError;
-use crate::AppState;
+use crate::common::datetime::UnixSeconds;
+use crate::servicenow::auth;
+use crate::servicenow::error::AppError;
+use crate::servicenow::AppState;
 
 /// The sys_id the sandbox's one rate limit rule answers with in `X-RateLimit-Rule`.
 pub(crate) const RULE_SYS_ID: &str = "6ae5a4f0c3a01210f1a8fb13e40131a1";
@@ -92,17 +92,13 @@ impl RateLimiter {
 
 /// Middleware: counts authenticated requests and answers 429 past the limit. Requests without
 /// valid credentials are left to the handlers' 401.
-pub(crate) async fn enforce(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn enforce(state: AppState, request: Request, next: Next) -> Response {
     let Some(user) = auth::authenticate(&state, request.headers(), request.uri()) else {
         return next.run(request).await;
     };
     let verdict = state
         .rate_limiter()
-        .check(&user.user_name, crate::datetime::now());
+        .check(&user.user_name, crate::common::datetime::now());
     let (limit, reset) = match verdict {
         Verdict::Unlimited => return next.run(request).await,
         Verdict::Allowed { limit, reset } => (limit, reset),

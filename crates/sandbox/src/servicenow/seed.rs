@@ -1,10 +1,14 @@
 //! The demo data: fixed users and incidents, with fixed sys_ids and timestamps, so every fresh
-//! sandbox holds exactly the same records.
+//! sandbox holds exactly the same records. The groups are in `groups.rs`, the requests and
+//! changes in `tasks.rs`.
 
-use crate::datetime::{self, UnixSeconds};
-use crate::schema::Table;
-use crate::store::{Database, User};
-use crate::table_ops;
+mod groups;
+mod tasks;
+
+use crate::common::datetime::{self, UnixSeconds};
+use crate::servicenow::schema::Table;
+use crate::servicenow::store::{Database, User};
+use crate::servicenow::table;
 
 /// The admin's sys_id on every developer instance (it is `opened_by` throughout the recordings).
 pub(crate) const ADMIN_SYS_ID: &str = "6816f79cc0a8016401c5a33be04be441";
@@ -270,12 +274,7 @@ pub(crate) fn demo_database() -> Database {
             ("roles", user.roles.to_owned()),
             ("time_zone", "GMT".to_owned()),
         ];
-        db.insert(table_ops::build_record(
-            Table::SysUser,
-            &admin,
-            &values,
-            SEEDED_AT,
-        ));
+        insert(&mut db, Table::SysUser, &admin, &values, SEEDED_AT);
     }
     for credential in DEMO_CREDENTIALS.iter().chain([&MFA_CREDENTIAL]) {
         db.set_password(credential.user_name, credential.password);
@@ -318,232 +317,14 @@ pub(crate) fn demo_database() -> Database {
         if incident.state == "3" {
             values.push(("hold_reason", "1".to_owned()));
         }
-        db.insert(table_ops::build_record(
-            Table::Incident,
-            &admin,
-            &values,
-            opened_at,
-        ));
+        insert(&mut db, Table::Incident, &admin, &values, opened_at);
     }
-    seed_groups(&mut db, &admin);
-    seed_requests(&mut db, &admin);
-    seed_changes(&mut db, &admin);
+    groups::seed_groups(&mut db, &admin);
+    tasks::seed_requests(&mut db, &admin);
+    tasks::seed_changes(&mut db, &admin);
     seed_journal(&mut db);
     db
 }
-
-/// The groups of the issue (Service Desk, Network, Hardware, Software, Database); the Network,
-/// Hardware and Software sys_ids are the ones in `c_TableAPI.md`'s examples.
-const GROUPS: [(&str, &str, &str); 5] = [
-    (
-        "d625dccec0a8016700a222a0f7900d06",
-        "Service Desk",
-        "First line support",
-    ),
-    (
-        "287ebd7da9fe198100f92cc8d1d2154e",
-        "Network",
-        "Network support",
-    ),
-    (
-        "8a5055c9c61122780043563ef53438e3",
-        "Hardware",
-        "Hardware support",
-    ),
-    (
-        "8a4dde73c6112278017a6a4baf547aa7",
-        "Software",
-        "Software support",
-    ),
-    (
-        "287ee6fea9fe198100ada7950d0b1b73",
-        "Database",
-        "Database administration",
-    ),
-];
-
-/// (membership sys_id, group, user).
-const MEMBERSHIPS: [(&str, &str, &str); 6] = [
-    (
-        "0a52d3dcd7011200f2d224837e6103f2",
-        "d625dccec0a8016700a222a0f7900d06",
-        BETH_ANGLIN_SYS_ID,
-    ),
-    (
-        "0a52d3dcd7011200f2d224837e6103f3",
-        "8a5055c9c61122780043563ef53438e3",
-        BETH_ANGLIN_SYS_ID,
-    ),
-    (
-        "0a52d3dcd7011200f2d224837e6103f4",
-        "8a4dde73c6112278017a6a4baf547aa7",
-        BETH_ANGLIN_SYS_ID,
-    ),
-    (
-        "0a52d3dcd7011200f2d224837e6103f5",
-        "287ebd7da9fe198100f92cc8d1d2154e",
-        DON_GOODLIFFE_SYS_ID,
-    ),
-    (
-        "0a52d3dcd7011200f2d224837e6103f6",
-        "287ee6fea9fe198100ada7950d0b1b73",
-        ADMIN_SYS_ID,
-    ),
-    (
-        "0a52d3dcd7011200f2d224837e6103f7",
-        "d625dccec0a8016700a222a0f7900d06",
-        DON_GOODLIFFE_SYS_ID,
-    ),
-];
-
-/// (incident, group) assignments of the seeded incidents.
-const ASSIGNMENTS: [(&str, &str); 4] = [
-    (
-        "46b66a40a9fe198101f243dfbc79033d",
-        "8a4dde73c6112278017a6a4baf547aa7",
-    ),
-    (
-        "57af7aec73d423002728660c4cf6a71c",
-        "8a5055c9c61122780043563ef53438e3",
-    ),
-    (
-        "8d6353eac0a8016400d8a125ca14fc1f",
-        "287ebd7da9fe198100f92cc8d1d2154e",
-    ),
-    (
-        "a9e30c7dc61122760116894de7bcc7bd",
-        "8a5055c9c61122780043563ef53438e3",
-    ),
-];
-
-/// A request, its one item, and the states they are in.
-struct SeedRequest {
-    sys_id: &'static str,
-    number: &'static str,
-    requested_for: &'static str,
-    request_state: &'static str,
-    state: &'static str,
-    item_sys_id: &'static str,
-    item_number: &'static str,
-    stage: &'static str,
-    item_state: &'static str,
-    short_description: &'static str,
-}
-
-const REQUESTS: [SeedRequest; 8] = [
-    SeedRequest {
-        sys_id: "d71f7935c0a8016700802b64c67c11c6",
-        number: "REQ0000001",
-        requested_for: ABEL_TUTER_SYS_ID,
-        request_state: "in_process",
-        state: "1",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c2",
-        item_number: "RITM0000001",
-        stage: "fulfillment",
-        item_state: "2",
-        short_description: "New laptop",
-    },
-    SeedRequest {
-        sys_id: "d71da88ac0a801670061eabfe4b28f77",
-        number: "REQ0000002",
-        requested_for: ABEL_TUTER_SYS_ID,
-        request_state: "closed_complete",
-        state: "3",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c3",
-        item_number: "RITM0000002",
-        stage: "complete",
-        item_state: "3",
-        short_description: "Wireless mouse",
-    },
-    SeedRequest {
-        sys_id: "d7158da0c0a8016700eef46c8d1f3661",
-        number: "REQ0000003",
-        requested_for: DAVID_MILLER_SYS_ID,
-        request_state: "requested",
-        state: "-5",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c4",
-        item_number: "RITM0000003",
-        stage: "waiting_for_approval",
-        item_state: "-5",
-        short_description: "Adobe Acrobat licence",
-    },
-    // With the three above, requests and items in every task state: Pending, Open, Work in
-    // Progress, Closed Complete, Closed Incomplete, Closed Skipped.
-    SeedRequest {
-        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a01",
-        number: "REQ0000004",
-        requested_for: FRED_LUDDY_SYS_ID,
-        request_state: "in_process",
-        state: "2",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c5",
-        item_number: "RITM0000004",
-        stage: "fulfillment",
-        item_state: "1",
-        short_description: "Second monitor",
-    },
-    SeedRequest {
-        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a02",
-        number: "REQ0000005",
-        requested_for: DON_GOODLIFFE_SYS_ID,
-        request_state: "closed_incomplete",
-        state: "4",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c6",
-        item_number: "RITM0000005",
-        stage: "Request Cancelled",
-        item_state: "4",
-        short_description: "Standing desk",
-    },
-    SeedRequest {
-        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a03",
-        number: "REQ0000006",
-        requested_for: CHARLIE_WHITHERSPOON_SYS_ID,
-        request_state: "closed_skipped",
-        state: "7",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c7",
-        item_number: "RITM0000006",
-        stage: "complete",
-        item_state: "7",
-        short_description: "Mobile phone upgrade",
-    },
-    // And with these two, requests in every request state: a cancelled and a rejected request,
-    // both closed incomplete.
-    SeedRequest {
-        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a04",
-        number: "REQ0000007",
-        requested_for: DAVID_MILLER_SYS_ID,
-        request_state: "closed_cancelled",
-        state: "4",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c8",
-        item_number: "RITM0000007",
-        stage: "Request Cancelled",
-        item_state: "4",
-        short_description: "Conference room camera",
-    },
-    SeedRequest {
-        sys_id: "d7195b3ac0a8016700b3b10c9a1f2a05",
-        number: "REQ0000008",
-        requested_for: CHARLIE_WHITHERSPOON_SYS_ID,
-        request_state: "closed_rejected",
-        state: "4",
-        item_sys_id: "aeed229047801200e0ef563dbb9a71c9",
-        item_number: "RITM0000008",
-        stage: "Request Cancelled",
-        item_state: "4",
-        short_description: "Personal printer",
-    },
-];
-
-/// One change in every state of the change model.
-const CHANGES: [(&str, &str); 8] = [
-    ("-5", "Upgrade core switch firmware"),
-    ("-4", "Add a second VPN concentrator"),
-    ("-3", "Rotate the mail server certificate"),
-    ("-2", "Patch the SAP application servers"),
-    ("-1", "Migrate the shared drive to new storage"),
-    ("0", "Replace third-floor printers"),
-    ("3", "Decommission the old file server"),
-    ("4", "Move the data centre to the cloud"),
-];
 
 /// A comment from the caller and a work note from the agent on INC0000002:
 /// (sys_id, element, author user_name, text, hours after [`SEEDED_AT`]).
@@ -564,120 +345,6 @@ const JOURNAL: [(&str, &str, &str, &str, i64); 2] = [
     ),
 ];
 
-fn seed_groups(db: &mut Database, admin: &User) {
-    for (sys_id, name, description) in GROUPS {
-        let values = [
-            ("sys_id", sys_id.to_owned()),
-            ("name", name.to_owned()),
-            ("description", description.to_owned()),
-            (
-                "email",
-                format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
-            ),
-        ];
-        db.insert(table_ops::build_record(
-            Table::SysUserGroup,
-            admin,
-            &values,
-            SEEDED_AT,
-        ));
-    }
-    for (sys_id, group, user) in MEMBERSHIPS {
-        let values = [
-            ("sys_id", sys_id.to_owned()),
-            ("group", group.to_owned()),
-            ("user", user.to_owned()),
-        ];
-        db.insert(table_ops::build_record(
-            Table::SysUserGrmember,
-            admin,
-            &values,
-            SEEDED_AT,
-        ));
-    }
-    for (incident, group) in ASSIGNMENTS {
-        if let Some(mut record) = db.get(Table::Incident, incident).cloned() {
-            record.set("assignment_group", group);
-            db.replace(record);
-        }
-    }
-}
-
-fn seed_requests(db: &mut Database, admin: &User) {
-    for (request, day) in REQUESTS.iter().zip(0_i64..) {
-        let opened = SEEDED_AT + 3600 * (5 + 24 * day);
-        let approval = match request.request_state {
-            "requested" => "requested",
-            "closed_rejected" => "rejected",
-            _ => "approved",
-        };
-        let values = [
-            ("sys_id", request.sys_id.to_owned()),
-            ("number", request.number.to_owned()),
-            ("requested_for", request.requested_for.to_owned()),
-            ("opened_by", request.requested_for.to_owned()),
-            ("request_state", request.request_state.to_owned()),
-            ("state", request.state.to_owned()),
-            ("approval", approval.to_owned()),
-            ("short_description", request.short_description.to_owned()),
-        ];
-        db.insert(table_ops::build_record(
-            Table::ScRequest,
-            admin,
-            &values,
-            opened,
-        ));
-        let values = [
-            ("sys_id", request.item_sys_id.to_owned()),
-            ("number", request.item_number.to_owned()),
-            ("request", request.sys_id.to_owned()),
-            ("requested_for", request.requested_for.to_owned()),
-            ("opened_by", request.requested_for.to_owned()),
-            ("stage", request.stage.to_owned()),
-            ("state", request.item_state.to_owned()),
-            ("approval", approval.to_owned()),
-            ("short_description", request.short_description.to_owned()),
-        ];
-        db.insert(table_ops::build_record(
-            Table::ScReqItem,
-            admin,
-            &values,
-            opened,
-        ));
-    }
-}
-
-fn seed_changes(db: &mut Database, admin: &User) {
-    for ((state, short_description), change_number) in CHANGES.into_iter().zip(1_i64..) {
-        let opened = SEEDED_AT + 3600 * change_number;
-        let mut values = vec![
-            (
-                "sys_id",
-                format!("c286d61347c12200e0ef563dbb9a71d{change_number}"),
-            ),
-            ("number", format!("CHG{change_number:07}")),
-            ("state", state.to_owned()),
-            ("short_description", short_description.to_owned()),
-            ("requested_by", BETH_ANGLIN_SYS_ID.to_owned()),
-            (
-                "assignment_group",
-                "287ebd7da9fe198100f92cc8d1d2154e".to_owned(),
-            ),
-            ("assigned_to", DON_GOODLIFFE_SYS_ID.to_owned()),
-        ];
-        if state == "3" {
-            values.push(("close_code", "successful".to_owned()));
-            values.push(("close_notes", "Completed as planned.".to_owned()));
-        }
-        db.insert(table_ops::build_record(
-            Table::ChangeRequest,
-            admin,
-            &values,
-            opened,
-        ));
-    }
-}
-
 fn seed_journal(db: &mut Database) {
     for (sys_id, element, author, text, hours) in JOURNAL {
         let author = User {
@@ -693,12 +360,7 @@ fn seed_journal(db: &mut Database) {
             ("value", text.to_owned()),
         ];
         let created = SEEDED_AT + hours * 3600;
-        db.insert(table_ops::build_record(
-            Table::SysJournalField,
-            &author,
-            &values,
-            created,
-        ));
+        insert(db, Table::SysJournalField, &author, &values, created);
     }
 }
 
@@ -760,7 +422,7 @@ pub(crate) fn add_generated_incidents(db: &mut Database, count: usize) {
             values.push(("close_code", "Solution provided".to_owned()));
             values.push(("close_notes", "Fixed.".to_owned()));
         }
-        let mut record = table_ops::build_record(Table::Incident, &admin, &values, opened_at);
+        let mut record = table::build_record(Table::Incident, &admin, &values, opened_at);
         record.set("sys_id", db.new_sys_id());
         if let Some(number) = db.next_number(Table::Incident) {
             record.set("number", number);
@@ -769,10 +431,21 @@ pub(crate) fn add_generated_incidents(db: &mut Database, count: usize) {
     }
 }
 
+/// Adds a record of `table` with `values`, created by `author` at `created`.
+fn insert(
+    db: &mut Database,
+    table: Table,
+    author: &User,
+    values: &[(&str, String)],
+    created: UnixSeconds,
+) {
+    db.insert(table::build_record(table, author, values, created));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::FieldKind;
+    use crate::servicenow::schema::FieldKind;
 
     /// Every value of the choice field `field` has a demo record in it.
     fn check_every_choice(table: Table, field: &str) {

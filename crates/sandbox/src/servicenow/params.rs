@@ -2,9 +2,9 @@
 
 use flare_core::query::{Condition, EncodedQuery, Operator};
 
-use crate::eval;
-use crate::render::DisplayValue;
-use crate::schema::{FieldKind, Table};
+use crate::servicenow::eval;
+use crate::servicenow::schema::{FieldKind, Table};
+use crate::servicenow::wire::DisplayValue;
 
 /// `sysparm_limit` when none is given.
 pub(crate) const DEFAULT_LIMIT: usize = 10_000;

@@ -1,5 +1,5 @@
 //! The Attachment API routes (`c_AttachmentAPI.md`): list, metadata, download, upload (raw and
-//! multipart), delete. Thin handlers over `crate::attachment_ops`.
+//! multipart), delete. Thin handlers over `crate::servicenow::attachment`.
 
 use std::collections::HashMap;
 
@@ -12,17 +12,17 @@ use axum::Router;
 use flare_core::query::EncodedQuery;
 use serde::Serialize;
 
-use crate::attachment_ops::{self, Upload};
-use crate::auth::CurrentUser;
-use crate::datetime;
-use crate::error::AppError;
-use crate::eval;
-use crate::negotiation::{self, AcceptsJson};
-use crate::render::Rendered;
-use crate::schema::Table;
-use crate::table_ops::{self, ListRequest};
-use crate::wire::json_response;
-use crate::AppState;
+use crate::common::datetime;
+use crate::servicenow::attachment::{self, Upload};
+use crate::servicenow::auth::CurrentUser;
+use crate::servicenow::error::AppError;
+use crate::servicenow::eval;
+use crate::servicenow::negotiation::{self, AcceptsJson};
+use crate::servicenow::schema::Table;
+use crate::servicenow::table::{self, ListRequest};
+use crate::servicenow::wire::json_response;
+use crate::servicenow::wire::Rendered;
+use crate::servicenow::AppState;
 
 /// `sysparm_limit` of the attachment list when none is given ("Default: 1000").
 const DEFAULT_LIMIT: usize = 1000;
@@ -67,11 +67,11 @@ async fn list_attachments(
         offset: numeric(params.get("sysparm_offset")).unwrap_or(0),
     };
     let db = state.db();
-    let page = table_ops::list(&db, Table::SysAttachment, &user, &request, datetime::now());
+    let page = table::list(&db, Table::SysAttachment, &user, &request, datetime::now());
     let result: Vec<Rendered> = page
         .records
         .iter()
-        .map(|attachment| attachment_ops::metadata(attachment, state.instance_url()))
+        .map(|attachment| attachment::metadata(attachment, state.instance_url()))
         .collect();
     json_response(StatusCode::OK, &ResultBody { result })
 }
@@ -83,8 +83,8 @@ async fn read_metadata(
     Path(sys_id): Path<String>,
 ) -> Result<Response, AppError> {
     let db = state.db();
-    let attachment = table_ops::read(&db, Table::SysAttachment, &user, &sys_id)?;
-    let result = attachment_ops::metadata(attachment, state.instance_url());
+    let attachment = table::read(&db, Table::SysAttachment, &user, &sys_id)?;
+    let result = attachment::metadata(attachment, state.instance_url());
     Ok(json_response(StatusCode::OK, &ResultBody { result }))
 }
 
@@ -95,9 +95,9 @@ async fn download(
     Path(sys_id): Path<String>,
 ) -> Result<Response, AppError> {
     let db = state.db();
-    let attachment = table_ops::read(&db, Table::SysAttachment, &user, &sys_id)?;
+    let attachment = table::read(&db, Table::SysAttachment, &user, &sys_id)?;
     let content = db.file(&sys_id).unwrap_or_default().to_vec();
-    let metadata = attachment_ops::metadata(attachment, state.instance_url());
+    let metadata = attachment::metadata(attachment, state.instance_url());
     let metadata = serde_json::to_string(&metadata).expect("metadata is strings");
     let mut response = Body::from(content).into_response();
     let headers = response.headers_mut();
@@ -190,20 +190,20 @@ async fn delete_attachment(
     _: AcceptsJson,
     Path(sys_id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    attachment_ops::delete(&mut state.db(), &user, &sys_id)?;
+    attachment::delete(&mut state.db(), &user, &sys_id)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Stores the upload and answers 201 with `Location` and the metadata.
 fn created(
     state: &AppState,
-    user: &crate::store::User,
+    user: &crate::servicenow::store::User,
     upload: Upload<'_>,
 ) -> Result<Response, AppError> {
     let mut db = state.db();
-    let sys_id = attachment_ops::upload(&mut db, user, upload, datetime::now())?;
-    let attachment = table_ops::read(&db, Table::SysAttachment, user, &sys_id)?;
-    let result = attachment_ops::metadata(attachment, state.instance_url());
+    let sys_id = attachment::upload(&mut db, user, upload, datetime::now())?;
+    let attachment = table::read(&db, Table::SysAttachment, user, &sys_id)?;
+    let result = attachment::metadata(attachment, state.instance_url());
     let mut response = json_response(StatusCode::CREATED, &ResultBody { result });
     let location = format!("{}/api/now/attachment/{sys_id}", state.instance_url());
     if let Ok(location) = HeaderValue::from_str(&location) {

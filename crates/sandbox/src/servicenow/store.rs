@@ -1,11 +1,13 @@
 //! The instance's data: every table's records, the users' passwords, the number counters.
 //!
-//! Kept in memory behind one lock; the domain functions in `crate::table_ops` read and change it.
+//! Kept in memory behind one lock; the domain functions in `crate::servicenow::table` read and
+//! change it.
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::persist::{Persistence, StoreError};
-use crate::schema::Table;
+use crate::common::persist::StoreError;
+use crate::servicenow::persist::Persistence;
+use crate::servicenow::schema::Table;
 
 /// One row: a value for every field of its table, in the table's field order. Values are strings,
 /// as on the wire; "" means empty.

@@ -4,5 +4,6 @@
 
 pub mod api;
 pub mod browser;
+pub mod i18n;
 pub mod popup;
 pub mod ui;

@@ -7,6 +7,7 @@
 mod crypto;
 mod extension;
 mod http;
+pub mod language;
 mod permissions;
 mod storage;
 mod tabs;

@@ -74,7 +74,8 @@ pub fn MyIncidents(
     view! {
         <section class="my-incidents">
             <div class="toolbar">
-                <h2>{messages.text("view_my_incidents")}</h2>
+                // The tab above already shows these words; the heading is for screen readers.
+                <h2 class="visually-hidden">{messages.text("view_my_incidents")}</h2>
                 <button type="button" on:click=move |_| incidents.refetch()>
                     {messages.text("incidents_refresh")}
                 </button>

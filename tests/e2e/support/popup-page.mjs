@@ -66,7 +66,28 @@ export class PopupPage {
     return this.status().getByRole('link');
   }
 
+  /**
+   * Presses Tab until `target` has the focus, as a keyboard user moves through the popup; fails
+   * if it is not reached within `maxPresses`.
+   */
+  async tabTo(target, maxPresses = 12) {
+    await enabled(target);
+    for (let n_presses = 0; n_presses < maxPresses; n_presses += 1) {
+      if (await target.evaluate((element) => element === document.activeElement)) return;
+      await this.page.keyboard.press('Tab');
+    }
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    const focused = await this.page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
+    throw new Error(`${maxPresses} presses of Tab did not reach ${target}; the focus is on ${focused}`);
+  }
+
   incidentList() {
     return this.page.getByRole('list', { name: this.words.view_my_incidents });
   }
+}
+
+/** Waits until a form field or button takes input (forms stay locked until their draft is in). */
+export async function enabled(target) {
+  await target.waitFor();
+  await target.page().waitForFunction((element) => !element.matches(':disabled'), await target.elementHandle());
 }

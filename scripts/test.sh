@@ -38,6 +38,8 @@ if used - allowed:
 
 step "native tests (core, sandbox)"
 cargo test --quiet -p flare-core -p flare-sandbox
+# The app's plain logic, and every message key in every language (tests/locales.rs).
+cargo test --quiet -p flare --lib --test locales
 
 step "component tests in headless Chromium (wasm-bindgen-test)"
 # No --quiet: cargo hands it to wasm-bindgen-test-runner, which refuses it.

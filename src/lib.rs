@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod i18n;
 pub mod messages;
 pub mod popup;
 pub mod storage;

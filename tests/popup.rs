@@ -11,6 +11,7 @@ use flare::browser::{
     BrowserError, Clock, Http, LocalFuture, PageContext, Permissions, PlatformHandle, Random,
     Storage, Tabs,
 };
+use flare::i18n::Messages;
 use flare::popup::Popup;
 use flare_core::http::{HttpRequest, HttpResponse, Method};
 use leptos::mount::mount_to;
@@ -221,13 +222,19 @@ struct Mounted {
     _handle: Box<dyn std::any::Any>,
 }
 
+/// Mounts the popup in English, whatever language the test browser speaks.
 fn mount(platform: FakePlatform) -> Mounted {
+    mount_in(platform, "en")
+}
+
+fn mount_in(platform: FakePlatform, language: &str) -> Mounted {
     let platform = Rc::new(platform);
+    let messages = Messages::for_language(language);
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
     let handle = PlatformHandle::new(platform.clone());
     let mounted = mount_to(host.clone(), move || {
-        view! { <Popup platform=handle.clone()/> }.into_any()
+        view! { <Popup platform=handle.clone() messages=messages.clone()/> }.into_any()
     });
     Mounted {
         host,
@@ -962,4 +969,66 @@ async fn an_upgrade_keeps_the_connection_and_the_draft() {
     let saved = saved_connections(&popup.platform);
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0]["connection"], saved_connection());
+}
+
+#[wasm_bindgen_test]
+async fn a_german_browser_gets_german_words() {
+    let platform = fake(|_| {
+        json_response(
+            401,
+            json!({"error": {"detail": "Required to provide Auth information", "message": "User Not Authenticated"}, "status": "failure"}),
+        )
+    });
+    let popup = mount_in(platform, "de");
+    popup.fill_connect_form("acme").await;
+    assert_eq!(popup.text_of("h2"), "Mit ServiceNow verbinden");
+    assert!(
+        popup.find("main[lang=de]").is_some(),
+        "screen readers speak it as German"
+    );
+    let placeholder = popup
+        .find("[name=instance]")
+        .and_then(|input| input.get_attribute("placeholder"));
+    assert_eq!(
+        placeholder.as_deref(),
+        Some("acme oder acme.service-now.com")
+    );
+    popup.click_button("Verbindung testen");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert_eq!(
+        popup.text_of("[role=alert]"),
+        "Die Instanz hat diesen Benutzernamen und dieses Passwort nicht akzeptiert. \
+         Prüfen Sie beides und versuchen Sie es erneut."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn german_words_wrap_the_values_where_german_puts_them() {
+    let platform = fake(|request| match request.method {
+        Method::Post => created("INC0010047", "Lohnlauf schlägt fehl"),
+        _ => json_response(200, json!({"result": []})),
+    });
+    store_saved_connection(&platform);
+    let popup = mount_in(platform, "de");
+    popup.wait_for_prefilled_form().await;
+    assert_eq!(
+        popup.text_of(".account span"),
+        "Angemeldet bei acme.service-now.com als Abel Tuter"
+    );
+    assert_eq!(popup.text_of(".priority"), "Priorität: 3 - Mäßig");
+    assert_eq!(popup.text_of("select[name=urgency] option"), "1 - Hoch");
+    popup.input("short_description", "Lohnlauf schlägt fehl");
+    popup.click_button("Meldung erstellen");
+    popup
+        .wait_for("the created incident", |popup| {
+            popup.text_of("[role=status]").contains("INC0010047")
+        })
+        .await;
+    assert_eq!(
+        popup.text_of("[role=status]"),
+        "Meldung INC0010047 erstellt: Lohnlauf schlägt fehl"
+    );
+    assert_eq!(popup.text_of("[role=status] a"), "INC0010047");
 }

@@ -9,6 +9,7 @@ mod extension;
 mod global;
 mod http;
 mod identity;
+pub mod language;
 #[cfg(feature = "worker")]
 mod messaging;
 mod permissions;

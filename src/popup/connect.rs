@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{self, AppError, Connection};
 use crate::browser::PlatformHandle;
+use crate::i18n::Messages;
 use crate::storage::CONNECT_DRAFT_KEY;
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe;
@@ -35,6 +36,7 @@ pub fn ConnectForm(
     on_connected: Callback<Connection>,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
+    let messages = expect_context::<Messages>();
     let instance = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -80,18 +82,26 @@ pub fn ConnectForm(
         };
         connect.dispatch((intent, instance.get_untracked(), credentials));
     };
-    let outcome = move || {
-        match connect.value().get() {
-        Some(Ok((_, connection))) => Some(view! {
-            <p role="status" class="success">
-                {format!("Connection works: signed in to {} as {}.", connection.instance.host(), connection.user.name)}
-            </p>
-        }
-        .into_any()),
-        Some(Err(error)) => Some(view! { <p role="alert" class="error">{describe(&error)}</p> }.into_any()),
+    let outcome_messages = messages.clone();
+    let outcome = move || match connect.value().get() {
+        Some(Ok((_, connection))) => Some(
+            view! {
+                <p role="status" class="success">
+                    {outcome_messages.format(
+                        "connect_works",
+                        &[connection.instance.host(), &connection.user.name],
+                    )}
+                </p>
+            }
+            .into_any(),
+        ),
+        Some(Err(error)) => Some(
+            view! { <p role="alert" class="error">{describe(&error, &outcome_messages)}</p> }
+                .into_any(),
+        ),
         None => None,
-    }
     };
+    let checking = messages.text("connect_checking");
     view! {
         <form
             class="connect"
@@ -100,30 +110,32 @@ pub fn ConnectForm(
                 run(Intent::Save);
             }
         >
-            <h2>"Connect to ServiceNow"</h2>
+            <h2>{messages.text("connect_heading")}</h2>
             // Nothing can be typed before the draft is in, or it would be overwritten.
             <fieldset disabled=move || !draft_ready.get()>
                 <label>
-                    "Instance address"
-                    <input type="text" name="instance" placeholder="acme or acme.service-now.com" autocomplete="url" required bind:value=instance/>
+                    {messages.text("connect_instance_label")}
+                    <input type="text" name="instance" placeholder=messages.text("connect_instance_placeholder") autocomplete="url" required bind:value=instance/>
                 </label>
                 <label>
-                    "User name"
+                    {messages.text("connect_username_label")}
                     <input type="text" name="username" autocomplete="username" required bind:value=username/>
                 </label>
                 <label>
-                    "Password"
+                    {messages.text("connect_password_label")}
                     <input type="password" name="password" autocomplete="current-password" required bind:value=password/>
                 </label>
                 <div class="actions">
                     <button type="button" disabled=move || connect.pending().get() on:click=move |_| run(Intent::Test)>
-                        "Test connection"
+                        {messages.text("connect_test")}
                     </button>
-                    <button type="submit" class="primary" disabled=move || connect.pending().get()>"Save"</button>
+                    <button type="submit" class="primary" disabled=move || connect.pending().get()>
+                        {messages.text("connect_save")}
+                    </button>
                 </div>
             </fieldset>
             <div aria-live="polite">
-                {move || connect.pending().get().then(|| view! { <p role="status">"Checking the connection…"</p> })}
+                {move || connect.pending().get().then(|| view! { <p role="status">{checking.clone()}</p> })}
                 {outcome}
             </div>
         </form>

@@ -9,35 +9,44 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, Connection};
 use crate::browser::PlatformHandle;
+use crate::i18n::Messages;
 use crate::popup::connect::ConnectForm;
 use crate::popup::my_incidents::MyIncidents;
 use crate::popup::new_incident::NewIncidentForm;
 use crate::ui::errors::describe;
+use crate::ui::rich_text::rich_text;
 
 /// The popup's root. Shows the connect form until a connection is saved, then the ticket views.
 #[component]
 pub fn Popup(
     /// The browser services (the real extension APIs, or a fake in tests).
     platform: PlatformHandle,
+    /// The words to show; by default in the language of the browser's UI.
+    #[prop(default = Messages::for_ui_language())]
+    messages: Messages,
 ) -> impl IntoView {
     provide_context(platform.clone());
+    provide_context(messages.clone());
     let connection = RwSignal::new(None::<Connection>);
     let (loaded, set_loaded) = signal(false);
     let (load_error, set_load_error) = signal(None::<String>);
+    let language = messages.language();
+    let loading = messages.text("popup_loading");
+    let brand = messages.text("extension_name");
     spawn_local(async move {
         match api::load_connection(&platform).await {
             Ok(saved) => connection.set(saved),
-            Err(error) => set_load_error.set(Some(describe(&error))),
+            Err(error) => set_load_error.set(Some(describe(&error, &messages))),
         }
         set_loaded.set(true);
     });
     view! {
-        <main class="popup">
+        <main class="popup" lang=language>
             <header class="brand">
-                <h1>"Flare"</h1>
+                <h1>{brand}</h1>
             </header>
             {move || load_error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
-            <Show when=move || loaded.get() fallback=|| view! { <p role="status">"Loading…"</p> }>
+            <Show when=move || loaded.get() fallback=move || view! { <p role="status">{loading.clone()}</p> }>
                 {move || match connection.get() {
                     None => view! { <ConnectForm on_connected=move |saved| connection.set(Some(saved))/> }.into_any(),
                     Some(saved) => view! { <Connected connection=saved on_disconnect=move || connection.set(None)/> }.into_any(),
@@ -63,6 +72,7 @@ fn Connected(
     on_disconnect: Callback<()>,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
+    let messages = expect_context::<Messages>();
     let (current, set_current) = signal(View::NewIncident);
     let host = connection.instance.host().to_owned();
     let user_name = connection.user.name.clone();
@@ -81,7 +91,7 @@ fn Connected(
             disconnect.dispatch(());
         }
     };
-    let tab = move |view: View, label: &'static str| {
+    let tab = move |view: View, label: String| {
         view! {
             <button
                 type="button"
@@ -94,25 +104,34 @@ fn Connected(
         }
     };
     let new_incident_connection = connection.clone();
+    let new_incident_label = messages.text("view_new_incident");
+    let my_incidents_label = messages.text("view_my_incidents");
+    let signed_in = rich_text(messages.pieces("account_signed_in"), |arg_idx| {
+        let value = match arg_idx {
+            0 => host.clone(),
+            _ => user_name.clone(),
+        };
+        view! { <strong>{value}</strong> }.into_any()
+    });
     // The incident form stays mounted while hidden, so a create running when the user looks at
     // their incidents still shows its result (and clears the draft) when they come back. The list
     // is built each time it is shown, so it includes what was just filed.
     view! {
         <p class="account">
-            <span>"Signed in to " <strong>{host}</strong> " as " <strong>{user_name}</strong></span>
+            <span>{signed_in}</span>
             <button type="button" class="link" disabled=move || disconnect.pending().get() on:click=on_disconnect_click>
-                "Disconnect"
+                {messages.text("account_disconnect")}
             </button>
         </p>
-        <nav role="tablist" aria-label="Views">
-            {tab(View::NewIncident, "New incident")}
-            {tab(View::MyIncidents, "My incidents")}
+        <nav role="tablist" aria-label=messages.text("views_label")>
+            {tab(View::NewIncident, new_incident_label.clone())}
+            {tab(View::MyIncidents, my_incidents_label.clone())}
         </nav>
-        <div role="tabpanel" aria-label="New incident" hidden=move || current.get() != View::NewIncident>
+        <div role="tabpanel" aria-label=new_incident_label hidden=move || current.get() != View::NewIncident>
             <NewIncidentForm connection=new_incident_connection/>
         </div>
         <Show when=move || current.get() == View::MyIncidents>
-            <div role="tabpanel" aria-label="My incidents">
+            <div role="tabpanel" aria-label=my_incidents_label.clone()>
                 <MyIncidents connection=connection.clone()/>
             </div>
         </Show>

@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{self, Connection};
 use crate::browser::{PageContext, PlatformHandle};
+use crate::i18n::Messages;
 use crate::storage::INCIDENT_DRAFT_KEY;
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe;
+use crate::ui::rich_text::rich_text;
 
 /// What the user has typed so far; it outlives a closed popup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +72,7 @@ pub fn NewIncidentForm(
     connection: Connection,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
+    let messages = expect_context::<Messages>();
     let blank = IncidentDraft::default();
     let short_description = RwSignal::new(blank.short_description);
     let description = RwSignal::new(blank.description);
@@ -126,7 +129,11 @@ pub fn NewIncidentForm(
 
     let level =
         |signal: RwSignal<String>| move || Level::from_code(&signal.get()).unwrap_or(Level::Medium);
-    let priority = move || priority_for(level(urgency)(), level(impact)()).label;
+    let priority_messages = messages.clone();
+    let priority = move || {
+        let priority = priority_for(level(urgency)(), level(impact)());
+        priority_label(&priority.code, &priority.label, &priority_messages)
+    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let title = short_description.get_untracked().trim().to_owned();
@@ -143,50 +150,90 @@ pub fn NewIncidentForm(
         };
         create.dispatch((untrack(current_draft), incident));
     };
-    let level_options = || {
+    let level_options = |messages: &Messages| {
         Level::ALL
             .into_iter()
-            .map(|level| view! { <option value=level.code()>{level.label()}</option> })
+            .map(|level| view! { <option value=level.code()>{level_label(level, messages)}</option> })
             .collect_view()
     };
-    let outcome = move || {
-        match create.value().get() {
-        Some(Ok(ticket)) => view! {
-            <p role="status" class="success">
-                "Created " <a href=ticket.web_link.clone() target="_blank" rel="noopener">{ticket.reference.clone()}</a>
-                {format!(": {}", ticket.title)}
-            </p>
+    let outcome_messages = messages.clone();
+    let outcome = move || match create.value().get() {
+        Some(Ok(ticket)) => {
+            let created = rich_text(outcome_messages.pieces("incident_created"), |arg_idx| {
+                match arg_idx {
+                    0 => view! {
+                        <a href=ticket.web_link.clone() target="_blank" rel="noopener">{ticket.reference.clone()}</a>
+                    }
+                    .into_any(),
+                    _ => ticket.title.clone().into_any(),
+                }
+            });
+            view! { <p role="status" class="success">{created}</p> }.into_any()
         }
-        .into_any(),
-        Some(Err(error)) => view! { <p role="alert" class="error">{describe(&error)}</p> }.into_any(),
+        Some(Err(error)) => {
+            view! { <p role="alert" class="error">{describe(&error, &outcome_messages)}</p> }
+                .into_any()
+        }
         None => ().into_any(),
-    }
     };
+    let missing = messages.text("incident_short_description_missing");
+    let creating = messages.text("incident_creating");
+    let priority_line = rich_text(messages.pieces("incident_priority"), move |_| {
+        view! { <output name="priority">{priority.clone()}</output> }.into_any()
+    });
     view! {
         <form class="new-incident" on:submit=submit>
             // Nothing can be typed before the draft is in (it would be overwritten) or while the
             // incident is being filed (it would be cleared).
             <fieldset disabled=move || !draft_ready.get() || create.pending().get()>
                 <label>
-                    "Short description"
+                    {messages.text("incident_short_description_label")}
                     <input type="text" name="short_description" maxlength="160" bind:value=short_description/>
                 </label>
-                {move || missing_title.get().then(|| view! { <p role="alert" class="error">"Say in one line what is wrong."</p> })}
+                {move || missing_title.get().then(|| view! { <p role="alert" class="error">{missing.clone()}</p> })}
                 <label>
-                    "Description"
+                    {messages.text("incident_description_label")}
                     <textarea name="description" rows="5" bind:value=description></textarea>
                 </label>
                 <div class="row">
-                    <label>"Urgency" <select name="urgency" bind:value=urgency>{level_options()}</select></label>
-                    <label>"Impact" <select name="impact" bind:value=impact>{level_options()}</select></label>
+                    <label>
+                        {messages.text("incident_urgency_label")}
+                        <select name="urgency" bind:value=urgency>{level_options(&messages)}</select>
+                    </label>
+                    <label>
+                        {messages.text("incident_impact_label")}
+                        <select name="impact" bind:value=impact>{level_options(&messages)}</select>
+                    </label>
                 </div>
-                <p class="priority">"Priority: " <output name="priority">{priority}</output></p>
-                <button type="submit" class="primary">"Create incident"</button>
+                <p class="priority">{priority_line}</p>
+                <button type="submit" class="primary">{messages.text("incident_create")}</button>
             </fieldset>
             <div aria-live="polite">
-                {move || create.pending().get().then(|| view! { <p role="status">"Creating the incident…"</p> })}
+                {move || create.pending().get().then(|| view! { <p role="status">{creating.clone()}</p> })}
                 {outcome}
             </div>
         </form>
+    }
+}
+
+/// An urgency or impact choice in the user's language, as ServiceNow words it in that language.
+fn level_label(level: Level, messages: &Messages) -> String {
+    match level {
+        Level::High => messages.text("level_high"),
+        Level::Medium => messages.text("level_medium"),
+        Level::Low => messages.text("level_low"),
+    }
+}
+
+/// A priority in the user's language. `priority_for` gives codes 1 to 5; any other code would
+/// keep core's `label`.
+fn priority_label(code: &str, label: &str, messages: &Messages) -> String {
+    match code {
+        "1" => messages.text("priority_critical"),
+        "2" => messages.text("priority_high"),
+        "3" => messages.text("priority_moderate"),
+        "4" => messages.text("priority_low"),
+        "5" => messages.text("priority_planning"),
+        _ => label.to_owned(),
     }
 }

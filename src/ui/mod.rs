@@ -2,3 +2,4 @@
 
 pub mod draft;
 pub mod errors;
+pub mod rich_text;

@@ -14,8 +14,11 @@ export const artifacts = path.join(root, 'test-results');
  * Chromium with a fresh profile. That build grants the sandbox's origins up front: Chromium shows
  * `permissions.request` as a browser dialog that headless tests cannot click, so the popup's
  * request then resolves at once. The shipped manifests keep every instance origin optional.
+ *
+ * `locale` is the browser's UI language, which `chrome.i18n.getUILanguage()` reports and the
+ * popup speaks; English unless a test asks for another, whatever the machine's language is.
  */
-export async function launchExtension() {
+export async function launchExtension({ locale = 'en-US' } = {}) {
   const workdir = await mkdtemp(path.join(os.tmpdir(), 'flare-e2e-'));
   const extensionDir = path.join(root, 'dist/e2e');
 
@@ -23,6 +26,7 @@ export async function launchExtension() {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: false,
     viewport: { width: 420, height: 640 },
+    locale,
     args: [
       '--headless=new',
       '--no-sandbox',

@@ -5,7 +5,7 @@
 
 use crate::error::CoreError;
 use crate::http::{HttpResponse, Method};
-use crate::ticket::{days_from_civil, Ticket};
+use crate::ticket::{Ticket, Timestamp};
 
 /// Bounds on retrying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,7 +229,7 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
     {
         return None;
     }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+    Some(Timestamp::from_utc(year, month, day, hour, minute, second).0)
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ impl Timestamp {
 
 // Howard Hinnant's algorithms for the proleptic Gregorian calendar
 // (http://howardhinnant.github.io/date_algorithms.html).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;

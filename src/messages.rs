@@ -23,9 +23,10 @@ pub enum WorkerRequest {
     },
 }
 
-/// The background worker's answer.
+/// The background worker's answer. Externally tagged (serde's default), because the pages read it
+/// and an internally tagged enum costs several times the wasm to deserialise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum WorkerReply {
     /// Signed in; the connection is saved and is now the default.
     Connected {

@@ -15,7 +15,7 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   }
   ready
     .then(() => handle_message(message))
-    .then(sendResponse, (error) => sendResponse({ type: 'failed', error: { kind: 'browser', detail: String(error) } }));
+    .then(sendResponse, (error) => sendResponse({ failed: { error: { browser: String(error) } } }));
   // The reply comes later.
   return true;
 });

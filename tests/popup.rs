@@ -7,11 +7,13 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
+use flare::api::AppError;
 use flare::browser::{
-    BrowserError, Clock, Http, LocalFuture, PageContext, Permissions, PlatformHandle, Random,
-    Storage, Tabs,
+    BrowserError, Clock, Http, LocalFuture, Messaging, PageContext, Permissions, PlatformHandle,
+    Random, Storage, Tabs,
 };
 use flare::i18n::Messages;
+use flare::messages::{WorkerReply, WorkerRequest};
 use flare::popup::Popup;
 use flare_core::http::{HttpRequest, HttpResponse, Method};
 use leptos::mount::mount_to;
@@ -37,6 +39,10 @@ struct FakePlatform {
     page: Gate,
     /// While closed, writes of the saved connections have not finished yet.
     connection_writes: Gate,
+    /// What the background worker was asked.
+    asked_worker: RefCell<Vec<WorkerRequest>>,
+    /// What it answers; when it signs in, it saves the connection as the real worker does.
+    worker_reply: RefCell<Option<WorkerReply>>,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -154,6 +160,23 @@ impl Clock for FakePlatform {
     }
 }
 
+impl Messaging for FakePlatform {
+    fn ask_worker(&self, request: WorkerRequest) -> LocalFuture<Result<WorkerReply, BrowserError>> {
+        self.asked_worker.borrow_mut().push(request);
+        let reply = self
+            .worker_reply
+            .borrow()
+            .clone()
+            .unwrap_or(WorkerReply::Failed {
+                error: AppError::Browser("no worker in this test".into()),
+            });
+        if matches!(reply, WorkerReply::Connected { .. }) {
+            store_saved_connection(self);
+        }
+        Box::pin(async move { Ok(reply) })
+    }
+}
+
 impl Tabs for FakePlatform {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         let gate = self.page.clone();
@@ -260,6 +283,8 @@ fn fake_network(
         posts: Gate::default(),
         page: Gate::default(),
         connection_writes: Gate::default(),
+        asked_worker: RefCell::default(),
+        worker_reply: RefCell::default(),
     }
 }
 
@@ -335,6 +360,16 @@ impl Mounted {
                 .is_some_and(|_| popup.value("short_description") == "Payroll portal")
         })
         .await;
+    }
+
+    fn choose(&self, name: &str, value: &str) {
+        let element = self
+            .find(&format!("[name={name}]"))
+            .unwrap_or_else(|| panic!("no field {name}"));
+        js_sys::Reflect::set(&element, &"value".into(), &value.into()).unwrap();
+        element
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
     }
 
     async fn fill_connect_form(&self, instance: &str) {
@@ -1031,4 +1066,76 @@ async fn german_words_wrap_the_values_where_german_puts_them() {
         "Meldung INC0010047 erstellt: Lohnlauf schlägt fehl"
     );
     assert_eq!(popup.text_of("[role=status] a"), "INC0010047");
+}
+
+#[wasm_bindgen_test]
+async fn an_oauth_sign_in_runs_in_the_worker_and_opens_the_saved_connection() {
+    let platform = fake(|_| json_response(200, json!({"result": []})));
+    *platform.worker_reply.borrow_mut() = Some(WorkerReply::Connected {
+        host: "acme.service-now.com".into(),
+        user_name: "Abel Tuter".into(),
+    });
+    let popup = mount(platform);
+    popup
+        .wait_for("the connect form", |popup| {
+            popup.find("[name=method]").is_some() && !popup.is_disabled("instance")
+        })
+        .await;
+    popup.choose("method", "oauth");
+    popup
+        .wait_for("the client id field", |popup| {
+            popup.find("[name=client_id]").is_some()
+        })
+        .await;
+    assert!(
+        popup.find("[name=password]").is_none(),
+        "no password is asked for"
+    );
+    popup.input("instance", "acme");
+    popup.input("client_id", " flare-app ");
+    popup.click_button("Sign in");
+    popup
+        .wait_for("the incident form", |popup| {
+            popup.find("[name=short_description]").is_some()
+        })
+        .await;
+    assert_eq!(
+        *popup.platform.asked_worker.borrow(),
+        [WorkerRequest::SignInWithOAuth {
+            instance: "acme".into(),
+            client_id: "flare-app".into(),
+            client_secret: None,
+        }]
+    );
+    assert!(popup.text_of(".account").contains("acme.service-now.com"));
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_sign_in_window_is_explained_and_the_form_kept() {
+    let platform = fake(|_| panic!("the worker does the sign-in"));
+    *platform.worker_reply.borrow_mut() = Some(WorkerReply::Failed {
+        error: AppError::SignInClosed,
+    });
+    let popup = mount(platform);
+    popup
+        .wait_for("the connect form", |popup| {
+            popup.find("[name=method]").is_some() && !popup.is_disabled("instance")
+        })
+        .await;
+    popup.choose("method", "oauth");
+    popup
+        .wait_for("the client id field", |popup| {
+            popup.find("[name=client_id]").is_some()
+        })
+        .await;
+    popup.input("instance", "acme");
+    popup.input("client_id", "flare-app");
+    popup.click_button("Sign in");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert!(popup
+        .text_of("[role=alert]")
+        .contains("The sign-in window closed before you signed in"));
+    assert_eq!(popup.value("client_id"), "flare-app");
 }

@@ -13,7 +13,8 @@ use flare_core::retry::RetryPolicy;
 use flare_core::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 
-use crate::browser::{BrowserError, Clock, Http, Permissions, Random, Storage};
+use crate::browser::{BrowserError, Clock, Http, Messaging, Permissions, Random, Storage};
+use crate::messages::{WorkerReply, WorkerRequest};
 use crate::storage;
 
 /// How many incidents one page of "My incidents" shows.
@@ -45,7 +46,7 @@ pub struct OAuthSession {
 
 /// Why a remote call failed, from the instance or from the browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AppError {
     /// The instance (or the way to it) said no; see the variant.
     Core(CoreError),
@@ -56,6 +57,8 @@ pub enum AppError {
     },
     /// Extension storage or another browser API failed.
     Browser(String),
+    /// The OAuth sign-in window closed before the user signed in.
+    SignInClosed,
 }
 
 impl From<CoreError> for AppError {
@@ -69,6 +72,7 @@ impl From<BrowserError> for AppError {
         match error {
             BrowserError::Network(message) => AppError::Core(CoreError::Network { message }),
             BrowserError::Api(message) => AppError::Browser(message),
+            BrowserError::SignInClosed(_) => AppError::SignInClosed,
         }
     }
 }
@@ -85,6 +89,41 @@ pub async fn test_connection(
     instance_input: &str,
     credentials: Credentials,
 ) -> Result<Connection, AppError> {
+    let instance = allowed_instance(platform, instance_input).await?;
+    signed_in(platform, instance, credentials, None).await
+}
+
+/// Signs in through the instance's OAuth consent page and returns the saved connection.
+///
+/// The host permission is asked for here, while the click that started it still counts; the
+/// sign-in itself runs in the background worker, which saves the connection, because a popup
+/// closes as soon as the sign-in window takes focus. Reopened, the popup finds it saved.
+pub async fn sign_in_with_oauth(
+    platform: &(impl Permissions + Messaging + Storage + Random + ?Sized),
+    instance_input: &str,
+    client_id: &str,
+    client_secret: &str,
+) -> Result<Connection, AppError> {
+    allowed_instance(platform, instance_input).await?;
+    let request = WorkerRequest::SignInWithOAuth {
+        instance: instance_input.trim().to_owned(),
+        client_id: client_id.trim().to_owned(),
+        client_secret: Some(client_secret.trim().to_owned()).filter(|secret| !secret.is_empty()),
+    };
+    match platform.ask_worker(request).await? {
+        WorkerReply::Connected { .. } => load_connection(platform).await?.ok_or_else(|| {
+            AppError::Browser("the background worker signed in but saved nothing".to_owned())
+        }),
+        WorkerReply::Failed { error } => Err(error),
+    }
+}
+
+/// The instance the user typed, once they allowed Flare to reach it. The permission request must
+/// be the first thing awaited after the click: browsers only allow it during a user gesture.
+async fn allowed_instance(
+    platform: &(impl Permissions + ?Sized),
+    instance_input: &str,
+) -> Result<InstanceUrl, AppError> {
     let instance = InstanceUrl::parse_servicenow(instance_input)?;
     if !platform
         .request_host_permission(&instance.permission_pattern())
@@ -94,7 +133,7 @@ pub async fn test_connection(
             host: instance.host().to_owned(),
         });
     }
-    signed_in(platform, instance, credentials, None).await
+    Ok(instance)
 }
 
 /// The connection `credentials` give to `instance`, with the user they sign in as.

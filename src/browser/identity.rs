@@ -26,7 +26,13 @@ pub(crate) async fn launch_web_auth_flow(url: String) -> Result<String, BrowserE
     };
     set("url", &JsValue::from_str(&url))?;
     set("interactive", &JsValue::TRUE)?;
-    let landed = call(&["identity", "launchWebAuthFlow"], &[details.into()]).await?;
+    // It rejects when the user closes the window, and when the window cannot load the page.
+    let landed = call(&["identity", "launchWebAuthFlow"], &[details.into()])
+        .await
+        .map_err(|error| match error {
+            BrowserError::Api(message) => BrowserError::SignInClosed(message),
+            other => other,
+        })?;
     landed
         .as_string()
         .ok_or_else(|| BrowserError::Api("the sign-in window gave no address".to_owned()))

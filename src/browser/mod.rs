@@ -10,7 +10,6 @@ mod global;
 mod http;
 mod identity;
 pub mod language;
-#[cfg(feature = "worker")]
 mod messaging;
 mod permissions;
 mod storage;
@@ -24,6 +23,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use flare_core::http::{HttpRequest, HttpResponse};
+
+use crate::messages::{WorkerReply, WorkerRequest};
 use send_wrapper::SendWrapper;
 
 /// A future that stays on the browser's one thread.
@@ -36,6 +37,8 @@ pub enum BrowserError {
     Network(String),
     /// An extension API threw or rejected.
     Api(String),
+    /// The OAuth sign-in window closed (or failed to load) before the user signed in.
+    SignInClosed(String),
 }
 
 /// What the page the user is on says about itself.
@@ -99,11 +102,17 @@ pub trait Identity {
     fn launch_web_auth_flow(&self, url: String) -> LocalFuture<Result<String, BrowserError>>;
 }
 
+/// Asking the background worker to do what outlives a page (an OAuth sign-in).
+pub trait Messaging {
+    /// Sends `request` to the background worker and waits for its reply.
+    fn ask_worker(&self, request: WorkerRequest) -> LocalFuture<Result<WorkerReply, BrowserError>>;
+}
+
 /// Everything the popup uses. Code that needs less takes only the capabilities it uses (say
 /// `&(impl Http + Clock + ?Sized)`), so another surface or a test fake can serve it.
-pub trait Platform: Http + Storage + Permissions + Tabs + Clock + Random {}
+pub trait Platform: Http + Storage + Permissions + Tabs + Messaging + Clock + Random {}
 
-impl<T: Http + Storage + Permissions + Tabs + Clock + Random + ?Sized> Platform for T {}
+impl<T: Http + Storage + Permissions + Tabs + Messaging + Clock + Random + ?Sized> Platform for T {}
 
 /// The platform, shareable through Leptos context (which wants `Send + Sync`; we only ever run on
 /// the one browser thread, which `SendWrapper` checks).
@@ -161,6 +170,12 @@ impl Permissions for PlatformHandle {
 impl Tabs for PlatformHandle {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         (**self).page_context()
+    }
+}
+
+impl Messaging for PlatformHandle {
+    fn ask_worker(&self, request: WorkerRequest) -> LocalFuture<Result<WorkerReply, BrowserError>> {
+        (**self).ask_worker(request)
     }
 }
 
@@ -222,6 +237,12 @@ impl Identity for ExtensionPlatform {
 
     fn launch_web_auth_flow(&self, url: String) -> LocalFuture<Result<String, BrowserError>> {
         Box::pin(identity::launch_web_auth_flow(url))
+    }
+}
+
+impl Messaging for ExtensionPlatform {
+    fn ask_worker(&self, request: WorkerRequest) -> LocalFuture<Result<WorkerReply, BrowserError>> {
+        Box::pin(async move { messaging::send_to_worker(&request).await })
     }
 }
 

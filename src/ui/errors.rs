@@ -10,6 +10,7 @@ pub fn describe(error: &AppError, messages: &Messages) -> String {
     match error {
         AppError::PermissionDenied { host } => messages.format("error_permission_denied", &[host]),
         AppError::Browser(message) => messages.format("error_browser", &[message]),
+        AppError::SignInClosed => messages.text("error_sign_in_closed"),
         AppError::Core(error) => describe_core(error, messages),
     }
 }

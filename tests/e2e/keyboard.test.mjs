@@ -31,7 +31,7 @@ test('a user connects and files an incident with the keyboard only', async () =>
 
   await popup.tabTo(label(popup.words.connect_instance_label));
   await keyboard.type(sandbox.url);
-  await popup.tabTo(label(popup.words.connect_username_label), 1);
+  await popup.tabTo(label(popup.words.connect_username_label), 2);
   await keyboard.type('abel.tuter');
   await popup.tabTo(label(popup.words.connect_password_label), 1);
   await keyboard.type('abel.tuter');

@@ -7,7 +7,7 @@ use thiserror::Error;
 /// Serialisable, so a failure can cross from the extension's background worker to the page that
 /// shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum CoreError {
     /// The instance address the user typed cannot be an instance.
     #[error("invalid instance address {input:?}: {reason}")]

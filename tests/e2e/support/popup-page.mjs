@@ -25,6 +25,20 @@ export class PopupPage {
     await this.page.getByLabel(this.words.connect_password_label).fill(password);
   }
 
+  /** Fills the connect form for the instance's own sign-in page (OAuth). */
+  async fillOAuth({ instance, clientId }) {
+    await this.page
+      .getByLabel(this.words.connect_method_label)
+      .selectOption({ label: this.words.connect_method_oauth });
+    await this.page.getByLabel(this.words.connect_instance_label).fill(instance);
+    await this.page.getByLabel(this.words.connect_client_id_label).fill(clientId);
+  }
+
+  /** Starts the OAuth sign-in; the consent page opens in a window of its own. */
+  signIn() {
+    return this.page.getByRole('button', { name: this.words.connect_sign_in }).click();
+  }
+
   testConnection() {
     return this.page.getByRole('button', { name: this.words.connect_test }).click();
   }

@@ -67,11 +67,7 @@ impl SavedConnections {
     /// Adds `connection` and makes it the default. A connection to the same instance as the same
     /// user replaces the earlier one (signing in again), keeping its id and name.
     pub fn upsert(&mut self, connection: Connection, new_id: String) -> &SavedConnection {
-        let same = |saved: &SavedConnection| {
-            saved.connection.instance == connection.instance
-                && saved.connection.user.sys_id == connection.user.sys_id
-        };
-        let idx = match self.connections.iter().position(same) {
+        let idx = match self.position_of(&connection) {
             Some(idx) => {
                 self.connections[idx].connection = connection;
                 idx
@@ -90,12 +86,39 @@ impl SavedConnections {
         &self.connections[idx]
     }
 
+    /// The saved connection to the same instance as the same user as `connection`.
+    pub fn same_as(&self, connection: &Connection) -> Option<&SavedConnection> {
+        self.position_of(connection)
+            .map(|idx| &self.connections[idx])
+    }
+
+    /// Puts `connection` in place of the saved one to the same instance as the same user (its
+    /// tokens were renewed), leaving the default as it is; `false` if there is none.
+    pub fn replace(&mut self, connection: Connection) -> bool {
+        match self.position_of(&connection) {
+            Some(idx) => {
+                self.connections[idx].connection = connection;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Removes the connection with `id`; the default moves to the first one left.
     pub fn remove(&mut self, id: &str) {
         self.connections.retain(|saved| saved.id != id);
         if self.default_id.as_deref() == Some(id) {
             self.default_id = self.connections.first().map(|saved| saved.id.clone());
         }
+    }
+}
+
+impl SavedConnections {
+    fn position_of(&self, connection: &Connection) -> Option<usize> {
+        self.connections.iter().position(|saved| {
+            saved.connection.instance == connection.instance
+                && saved.connection.user.sys_id == connection.user.sys_id
+        })
     }
 }
 

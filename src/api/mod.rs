@@ -1,6 +1,8 @@
 //! Every remote call the app makes: core builds the request, the platform sends it, core reads
 //! the reply. Components call these and never build a URL.
 
+mod session;
+
 use flare_core::auth::Credentials;
 use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
 use flare_core::error::CoreError;
@@ -195,35 +197,43 @@ pub async fn forget_connection(
 /// connection, a 5xx) Flare looks the record up before sending it again: retrying never files
 /// the incident twice. Waits follow flare-core's retry policy (`Retry-After` included).
 pub async fn create_incident(
-    platform: &(impl Http + Clock + Random + ?Sized),
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
     incident: NewIncident,
 ) -> Result<Ticket, AppError> {
-    let servicenow = connection.servicenow();
-    let incident = NewIncident {
+    let fields = NewIncident {
         caller_id: connection.user.sys_id.clone(),
         ..incident
-    };
+    }
+    .fields();
+    // One correlation id for every attempt, a new token's included: it is how a create that was
+    // committed without an answer is found instead of filed again.
     let correlation_id = format!("flare-{}", hex(&platform.random_bytes()?));
-    let create = SafeCreate::new(
-        servicenow,
-        Table::Incident,
-        incident.fields(),
-        &correlation_id,
-    );
-    drive(platform, create).await
+    session::authorized(platform, connection, |connection| {
+        let create = SafeCreate::new(
+            connection.servicenow(),
+            Table::Incident,
+            fields.clone(),
+            &correlation_id,
+        );
+        async move { drive(platform, create).await }
+    })
+    .await
 }
 
 /// A page of the incidents the connected user reported, newest change first.
 pub async fn my_incidents(
-    platform: &(impl Http + Clock + Random + ?Sized),
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
-    let servicenow = connection.servicenow();
-    let request = servicenow.my_incidents_request(&connection.user.sys_id, PAGE_SIZE, offset);
-    let response = send_with_retries(platform, request).await?;
-    Ok(servicenow.parse_incident_page(&response, PAGE_SIZE, offset)?)
+    session::authorized(platform, connection, |connection| async move {
+        let servicenow = connection.servicenow();
+        let request = servicenow.my_incidents_request(&connection.user.sys_id, PAGE_SIZE, offset);
+        let response = send_with_retries(platform, request).await?;
+        Ok(servicenow.parse_incident_page(&response, PAGE_SIZE, offset)?)
+    })
+    .await
 }
 
 /// Sends an idempotent request, retrying rate limits, 5xx and network failures as the core's

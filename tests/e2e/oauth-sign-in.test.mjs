@@ -57,3 +57,36 @@ test('a user signs in with OAuth through the consent page', async () => {
   await popup.incidentList().getByRole('listitem').first().waitFor();
   browser.assertNoErrors();
 });
+
+test('an access token that runs out is renewed without the user noticing', async () => {
+  const page = await browser.openPopup();
+  const popup = new PopupPage(page);
+  const accessToken = async () =>
+    (await page.evaluate(() => chrome.storage.local.get('connections'))).connections.connections[0].connection.credentials
+      .access_token;
+  const before = await accessToken();
+  await sandbox.oauth('expire-tokens');
+
+  await popup.tab('My incidents').click();
+  await popup.incidentList().getByRole('listitem').first().waitFor();
+  assert.equal(await popup.alert().count(), 0, 'no error was shown');
+  assert.notEqual(await accessToken(), before, 'the renewed token is saved');
+  browser.assertNoErrors();
+});
+
+test('a revoked sign-in asks to sign in again and keeps the draft', async () => {
+  const page = await browser.openPopup();
+  const popup = new PopupPage(page);
+  // Playwright's fill waits until the form is unlocked (its draft loaded).
+  await popup.shortDescription().fill('Printer queue stuck since the update');
+  await sandbox.oauth('revoke-tokens');
+  await popup.createIncident();
+
+  await popup.alert().filter({ hasText: popup.words.error_sign_in_again }).waitFor();
+  assert.equal(await popup.shortDescription().inputValue(), 'Printer queue stuck since the update');
+  const { 'draft:incident': draft } = await page.evaluate(() => chrome.storage.local.get('draft:incident'));
+  assert.equal(draft.short_description, 'Printer queue stuck since the update', 'the draft survives');
+  const filed = await sandbox.table('incident', { sysparm_query: 'short_description=Printer queue stuck since the update' });
+  assert.deepEqual(filed, [], 'nothing was filed');
+  browser.assertNoErrors();
+});

@@ -42,6 +42,12 @@ export async function startSandbox() {
       });
       if (!response.ok) throw new Error(`adding fault failed: ${response.status} ${await response.text()}`);
     },
+    /** Ends OAuth sessions through the admin API: `expire-tokens` (a refresh still works) or
+     * `revoke-tokens` (only signing in again does). */
+    async oauth(action) {
+      const response = await fetch(`${url}/sandbox/oauth/${action}`, { method: 'POST' });
+      if (!response.ok) throw new Error(`${action} failed: ${response.status} ${await response.text()}`);
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));

@@ -1139,3 +1139,62 @@ async fn a_closed_sign_in_window_is_explained_and_the_form_kept() {
         .contains("The sign-in window closed before you signed in"));
     assert_eq!(popup.value("client_id"), "flare-app");
 }
+
+#[wasm_bindgen_test]
+async fn a_second_connection_is_added_and_the_popup_switches_between_them() {
+    let platform = fake(|request| {
+        let user = match request.url.contains("globex") {
+            true => json!({"result": [{"sys_id": "u2", "user_name": "abel.tuter",
+                                       "name": "Abel at Globex", "email": ""}]}),
+            false => abel(),
+        };
+        json_response(200, user)
+    });
+    store_saved_connection(&platform);
+    let popup = mount(platform);
+    popup
+        .wait_for("the signed-in view", |popup| {
+            popup.text_of(".account").contains("acme.service-now.com")
+        })
+        .await;
+    assert!(
+        popup.find("[name=connection]").is_none(),
+        "one connection needs no switcher"
+    );
+
+    popup.click_button("Add connection");
+    popup.fill_connect_form("globex").await;
+    popup
+        .wait_for("the connect draft saved", |popup| {
+            popup
+                .platform
+                .storage
+                .borrow()
+                .contains_key("draft:connect")
+        })
+        .await;
+    popup.click_button("Save");
+    popup
+        .wait_for("the new connection shown", |popup| {
+            popup.text_of(".account").contains("globex.service-now.com")
+        })
+        .await;
+    assert_eq!(saved_connections(&popup.platform).len(), 2);
+
+    popup
+        .wait_for("the switcher", |popup| {
+            popup.find("[name=connection]").is_some()
+        })
+        .await;
+    popup.choose("connection", "c1");
+    popup
+        .wait_for("the first connection again", |popup| {
+            popup.text_of(".account").contains("acme.service-now.com")
+        })
+        .await;
+    let storage = popup.platform.storage.borrow();
+    assert_eq!(
+        storage["connections"]["default_id"], "c1",
+        "the choice is remembered"
+    );
+}

@@ -179,16 +179,40 @@ pub async fn load_connection(
         .map(|default| default.connection.clone()))
 }
 
-/// Forgets the default connection; the next one left becomes the default.
+/// Forgets the default connection and returns the next one left, which becomes the default.
 pub async fn forget_connection(
     platform: &(impl Storage + Random + ?Sized),
-) -> Result<(), AppError> {
-    storage::open(platform).await?;
-    let mut saved = storage::load_connections(platform).await?;
+) -> Result<Option<Connection>, AppError> {
+    let mut saved = saved_connections(platform).await?;
     if let Some(id) = saved.default_connection().map(|default| default.id.clone()) {
         saved.remove(&id);
     }
-    Ok(storage::save_connections(platform, &saved).await?)
+    storage::save_connections(platform, &saved).await?;
+    Ok(saved
+        .default_connection()
+        .map(|next| next.connection.clone()))
+}
+
+/// Every saved connection, with its name, and which is the default.
+pub async fn saved_connections(
+    platform: &(impl Storage + Random + ?Sized),
+) -> Result<storage::SavedConnections, AppError> {
+    storage::open(platform).await?;
+    Ok(storage::load_connections(platform).await?)
+}
+
+/// Makes the saved connection `id` the default and returns it; `None` if it is gone.
+pub async fn use_connection(
+    platform: &(impl Storage + Random + ?Sized),
+    id: &str,
+) -> Result<Option<Connection>, AppError> {
+    let mut saved = saved_connections(platform).await?;
+    let Some(chosen) = saved.find(id).map(|chosen| chosen.connection.clone()) else {
+        return Ok(None);
+    };
+    saved.default_id = Some(id.to_owned());
+    storage::save_connections(platform, &saved).await?;
+    Ok(Some(chosen))
 }
 
 /// Files an incident as the connected user.

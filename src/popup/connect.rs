@@ -69,6 +69,11 @@ pub fn ConnectForm(
     /// Called with the connection once it is tested and saved.
     #[prop(into)]
     on_connected: Callback<Connection>,
+    /// Called when the user gives up adding a further connection.
+    on_cancel: Callback<()>,
+    /// Whether the form offers to cancel: only when another connection is there to go back to.
+    #[prop(optional)]
+    cancellable: bool,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
@@ -189,6 +194,7 @@ pub fn ConnectForm(
     let client_id_label = messages.text("connect_client_id_label");
     let client_secret_label = messages.text("connect_client_secret_label");
     let test_label = messages.text("connect_test");
+    let cancel_label = messages.text("connect_cancel");
     let (sign_in_label, save_label) = (
         messages.text("connect_sign_in"),
         messages.text("connect_save"),
@@ -246,6 +252,9 @@ pub fn ConnectForm(
                             {test_label.clone()}
                         </button>
                     </Show>
+                    {cancellable.then(|| view! {
+                        <button type="button" on:click=move |_| on_cancel.run(())>{cancel_label.clone()}</button>
+                    })}
                     <button type="submit" class="primary" disabled=busy>
                         {move || match uses_oauth() {
                             true => sign_in_label.clone(),

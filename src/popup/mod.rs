@@ -28,6 +28,8 @@ pub fn Popup(
     provide_context(platform.clone());
     provide_context(messages.clone());
     let connection = RwSignal::new(None::<Connection>);
+    // Adding a further connection shows the connect form over the current one.
+    let adding = RwSignal::new(false);
     let (loaded, set_loaded) = signal(false);
     let (load_error, set_load_error) = signal(None::<String>);
     let language = messages.language();
@@ -47,9 +49,26 @@ pub fn Popup(
             </header>
             {move || load_error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
             <Show when=move || loaded.get() fallback=move || view! { <p role="status">{loading.clone()}</p> }>
-                {move || match connection.get() {
-                    None => view! { <ConnectForm on_connected=move |saved| connection.set(Some(saved))/> }.into_any(),
-                    Some(saved) => view! { <Connected connection=saved on_disconnect=move || connection.set(None)/> }.into_any(),
+                {move || match (connection.get(), adding.get()) {
+                    (None, _) | (Some(_), true) => view! {
+                        <ConnectForm
+                            on_connected=move |saved| {
+                                connection.set(Some(saved));
+                                adding.set(false);
+                            }
+                            on_cancel=Callback::new(move |_| adding.set(false))
+                            cancellable=adding.get()
+                        />
+                    }
+                    .into_any(),
+                    (Some(saved), false) => view! {
+                        <Connected
+                            connection=saved
+                            on_switch=move |next| connection.set(next)
+                            on_add=move || adding.set(true)
+                        />
+                    }
+                    .into_any(),
                 }}
             </Show>
         </main>
@@ -62,14 +81,18 @@ enum View {
     MyIncidents,
 }
 
-/// The ticket views of a saved connection, with a way to disconnect.
+/// The ticket views of a saved connection, with a way to switch to another, add one or disconnect.
 #[component]
 fn Connected(
     /// The saved connection.
     connection: Connection,
-    /// Called after the saved connection was forgotten.
+    /// Called with the connection to show next: another one chosen, or after a disconnect the
+    /// next one left (`None` when none is).
     #[prop(into)]
-    on_disconnect: Callback<()>,
+    on_switch: Callback<Option<Connection>>,
+    /// Called when the user wants to add a connection.
+    #[prop(into)]
+    on_add: Callback<()>,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
@@ -80,10 +103,54 @@ fn Connected(
         let platform = platform.clone();
         async move {
             // Forgetting can only fail if storage is broken; the user still wants to leave.
-            let _ = api::forget_connection(&platform).await;
-            on_disconnect.run(());
+            let next = api::forget_connection(&platform).await.ok().flatten();
+            on_switch.run(next);
         }
     });
+    let switcher_platform = expect_context::<PlatformHandle>();
+    let saved = LocalResource::new(move || {
+        let platform = switcher_platform.clone();
+        async move { api::saved_connections(&platform).await.unwrap_or_default() }
+    });
+    let choose_platform = expect_context::<PlatformHandle>();
+    let choose = Action::new_unsync(move |id: &String| {
+        let (platform, id) = (choose_platform.clone(), id.clone());
+        async move {
+            if let Ok(Some(chosen)) = api::use_connection(&platform, &id).await {
+                on_switch.run(Some(chosen));
+            }
+        }
+    });
+    let connection_label = messages.text("account_connection_label");
+    // Only with a choice to make: one connection needs no switcher.
+    let switcher = move || {
+        let saved = saved.get()?;
+        (saved.connections.len() > 1).then(|| {
+            let current_id = saved.default_connection().map(|current| current.id.clone());
+            let options = saved
+                .connections
+                .iter()
+                .map(|option| {
+                    let selected = Some(&option.id) == current_id.as_ref();
+                    view! { <option value=option.id.clone() selected=selected>{option.name.clone()}</option> }
+                })
+                .collect_view();
+            view! {
+                <p class="switcher">
+                    <label for="connection-switcher">{connection_label.clone()}</label>
+                    <select
+                        id="connection-switcher"
+                        name="connection"
+                        on:change:target=move |event| {
+                            choose.dispatch(event.target().value());
+                        }
+                    >
+                        {options}
+                    </select>
+                </p>
+            }
+        })
+    };
     // A second click before the button shows as disabled must not disconnect twice: the first
     // one disposes this view and the callback with it.
     let on_disconnect_click = move |_| {
@@ -117,8 +184,12 @@ fn Connected(
     // their incidents still shows its result (and clears the draft) when they come back. The list
     // is built each time it is shown, so it includes what was just filed.
     view! {
+        {switcher}
         <p class="account">
             <span>{signed_in}</span>
+            <button type="button" class="link" on:click=move |_| on_add.run(())>
+                {messages.text("account_add")}
+            </button>
             <button type="button" class="link" disabled=move || disconnect.pending().get() on:click=on_disconnect_click>
                 {messages.text("account_disconnect")}
             </button>

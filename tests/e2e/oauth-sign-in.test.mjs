@@ -22,6 +22,15 @@ after(async () => {
   await sandbox?.stop();
 });
 
+test('a user enrolled in multi-factor authentication is told to use the sign-in page', async () => {
+  const popup = new PopupPage(await browser.openPopup());
+  await popup.connect({ instance: sandbox.url, username: 'fred.luddy', password: 'fred.luddy' });
+  await popup.testConnection();
+  await popup.alert().filter({ hasText: popup.words.error_mfa_required }).waitFor();
+  await popup.page.close();
+  browser.assertNoErrors();
+});
+
 test('a user signs in with OAuth through the consent page', async () => {
   const page = await browser.openPopup();
   const popup = new PopupPage(page);

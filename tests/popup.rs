@@ -41,6 +41,8 @@ struct FakePlatform {
     connection_writes: Gate,
     /// What the background worker was asked.
     asked_worker: RefCell<Vec<WorkerRequest>>,
+    /// The host permissions given back.
+    removed_permissions: RefCell<Vec<String>>,
     /// What it answers; when it signs in, it saves the connection as the real worker does.
     worker_reply: RefCell<Option<WorkerReply>>,
 }
@@ -139,6 +141,13 @@ impl Permissions for FakePlatform {
     fn request_host_permission(&self, _pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         let granted = self.grant_permission;
         Box::pin(async move { Ok(granted) })
+    }
+
+    fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
+        self.removed_permissions
+            .borrow_mut()
+            .push(pattern.to_owned());
+        Box::pin(async { Ok(()) })
     }
 }
 
@@ -284,6 +293,7 @@ fn fake_network(
         page: Gate::default(),
         connection_writes: Gate::default(),
         asked_worker: RefCell::default(),
+        removed_permissions: RefCell::default(),
         worker_reply: RefCell::default(),
     }
 }
@@ -1192,9 +1202,33 @@ async fn a_second_connection_is_added_and_the_popup_switches_between_them() {
             popup.text_of(".account").contains("acme.service-now.com")
         })
         .await;
-    let storage = popup.platform.storage.borrow();
     assert_eq!(
-        storage["connections"]["default_id"], "c1",
+        popup.platform.storage.borrow()["connections"]["default_id"],
+        "c1",
         "the choice is remembered"
     );
+
+    // Disconnecting moves on to the connection left, and gives back only the unused host.
+    popup
+        .wait_for("the switcher", |popup| {
+            popup.find("[name=connection]").is_some()
+        })
+        .await;
+    popup.choose("connection", "070707070707");
+    popup
+        .wait_for("globex again", |popup| {
+            popup.text_of(".account").contains("globex.service-now.com")
+        })
+        .await;
+    popup.click_button("Disconnect");
+    popup
+        .wait_for("acme after the disconnect", |popup| {
+            popup.text_of(".account").contains("acme.service-now.com")
+        })
+        .await;
+    assert_eq!(
+        *popup.platform.removed_permissions.borrow(),
+        ["https://globex.service-now.com/*"]
+    );
+    assert_eq!(saved_connections(&popup.platform).len(), 1);
 }

@@ -179,15 +179,27 @@ pub async fn load_connection(
         .map(|default| default.connection.clone()))
 }
 
-/// Forgets the default connection and returns the next one left, which becomes the default.
+/// Forgets the default connection and returns the next one left, which becomes the default. The
+/// host permission of its instance is given back once no saved connection needs it.
 pub async fn forget_connection(
-    platform: &(impl Storage + Random + ?Sized),
+    platform: &(impl Storage + Permissions + Random + ?Sized),
 ) -> Result<Option<Connection>, AppError> {
     let mut saved = saved_connections(platform).await?;
-    if let Some(id) = saved.default_connection().map(|default| default.id.clone()) {
-        saved.remove(&id);
-    }
+    let Some(forgotten) = saved.default_connection().cloned() else {
+        return Ok(None);
+    };
+    saved.remove(&forgotten.id);
     storage::save_connections(platform, &saved).await?;
+    let pattern = forgotten.connection.instance.permission_pattern();
+    let still_needed = saved
+        .connections
+        .iter()
+        .any(|other| other.connection.instance.permission_pattern() == pattern);
+    if !still_needed {
+        // The connection is gone either way; a permission the browser will not give back only
+        // stays unused.
+        let _ = platform.remove_host_permission(&pattern).await;
+    }
     Ok(saved
         .default_connection()
         .map(|next| next.connection.clone()))

@@ -72,6 +72,8 @@ pub trait Storage {
 pub trait Permissions {
     /// Asks the user for access to an origin pattern; must run inside a user gesture.
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>>;
+    /// Gives access to an origin pattern back.
+    fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// The browser's tabs.
@@ -165,6 +167,10 @@ impl Permissions for PlatformHandle {
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         (**self).request_host_permission(pattern)
     }
+
+    fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).remove_host_permission(pattern)
+    }
 }
 
 impl Tabs for PlatformHandle {
@@ -221,6 +227,10 @@ impl Storage for ExtensionPlatform {
 impl Permissions for ExtensionPlatform {
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         Box::pin(permissions::request_origin(pattern.to_owned()))
+    }
+
+    fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(permissions::remove_origin(pattern.to_owned()))
     }
 }
 

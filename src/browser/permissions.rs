@@ -8,12 +8,27 @@ use crate::browser::BrowserError;
 
 /// Asks for `pattern` unless it is already granted; the browser prompts the user.
 pub(crate) async fn request_origin(pattern: String) -> Result<bool, BrowserError> {
-    let origins = Array::of1(&JsValue::from_str(&pattern));
-    let query = Object::new();
-    Reflect::set(&query, &JsValue::from_str("origins"), &origins)
-        .map_err(|error| BrowserError::Api(describe(&error)))?;
     // `request` must be the first await after the click: browsers only allow it during a user gesture,
     // and it resolves at once when the permission is already held.
-    let granted = call(&["permissions", "request"], &[query.into()]).await?;
+    let granted = call(&["permissions", "request"], &[origins(&pattern)?]).await?;
     Ok(granted.as_bool().unwrap_or(false))
+}
+
+/// Gives up access to `pattern`, once no saved connection needs it.
+pub(crate) async fn remove_origin(pattern: String) -> Result<(), BrowserError> {
+    call(&["permissions", "remove"], &[origins(&pattern)?])
+        .await
+        .map(drop)
+}
+
+/// `{ origins: [pattern] }`, as both calls take it.
+fn origins(pattern: &str) -> Result<JsValue, BrowserError> {
+    let query = Object::new();
+    Reflect::set(
+        &query,
+        &JsValue::from_str("origins"),
+        &Array::of1(&JsValue::from_str(pattern)),
+    )
+    .map_err(|error| BrowserError::Api(describe(&error)))?;
+    Ok(query.into())
 }

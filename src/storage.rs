@@ -73,7 +73,17 @@ impl SavedConnections {
                 idx
             }
             None => {
-                let name = connection.instance.host().to_owned();
+                // The host names a connection, unless another one has it too (two users of one
+                // instance): then the user's name tells them apart.
+                let host = connection.instance.host().to_owned();
+                let host_taken = self
+                    .connections
+                    .iter()
+                    .any(|saved| saved.connection.instance.host() == host);
+                let name = match host_taken {
+                    true => format!("{host} ({})", connection.user.name),
+                    false => host,
+                };
                 self.connections.push(SavedConnection {
                     id: new_id,
                     name,

@@ -99,3 +99,26 @@ test('a revoked sign-in asks to sign in again and keeps the draft', async () => 
   assert.deepEqual(filed, [], 'nothing was filed');
   browser.assertNoErrors();
 });
+
+test('two connections side by side: add one, switch in one choice, and back', async () => {
+  const page = await browser.openPopup();
+  const popup = new PopupPage(page);
+  await page.getByRole('button', { name: popup.words.account_add }).click();
+  // Another user of the same instance, signed in with a password this time.
+  await popup.connect({ instance: sandbox.url, username: 'itil', password: 'itil' });
+  await popup.save();
+  const switcher = page.getByLabel(popup.words.account_connection_label);
+  await switcher.waitFor();
+  await page.locator('.account').filter({ hasText: 'Beth Anglin' }).waitFor();
+  const names = await switcher.locator('option').allTextContents();
+  assert.deepEqual(names, ['127.0.0.1', '127.0.0.1 (Beth Anglin)'], 'two users of one instance are told apart');
+  await checkEveryTheme(page, 'account-switcher');
+
+  // Back to the first connection in one choice; the popup remembers it.
+  const [first] = (await page.evaluate(() => chrome.storage.local.get('connections'))).connections.connections;
+  await switcher.selectOption(first.id);
+  await page.locator('.account').filter({ hasText: 'Abel Tuter' }).waitFor();
+  await page.reload();
+  await page.locator('.account').filter({ hasText: 'Abel Tuter' }).waitFor();
+  browser.assertNoErrors();
+});

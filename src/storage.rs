@@ -75,13 +75,13 @@ impl SavedConnections {
             None => {
                 // The host names a connection, unless another one has it too (two users of one
                 // instance): then the user's name tells them apart.
-                let host = connection.instance.host().to_owned();
+                let host = connection.host().to_owned();
                 let host_taken = self
                     .connections
                     .iter()
-                    .any(|saved| saved.connection.instance.host() == host);
+                    .any(|saved| saved.connection.host() == host);
                 let name = match host_taken {
-                    true => format!("{host} ({})", connection.user.name),
+                    true => format!("{host} ({})", connection.user_display_name()),
                     false => host,
                 };
                 self.connections.push(SavedConnection {

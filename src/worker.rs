@@ -29,8 +29,8 @@ pub async fn handle(
     };
     match outcome {
         Ok(connection) => WorkerReply::Connected {
-            host: connection.instance.host().to_owned(),
-            user_name: connection.user.name,
+            host: connection.host().to_owned(),
+            user_name: connection.user_display_name().to_owned(),
         },
         Err(error) => WorkerReply::Failed { error },
     }

@@ -80,6 +80,16 @@ impl From<BrowserError> for AppError {
 }
 
 impl Connection {
+    /// The host of the instance or account, which also names the connection until renamed.
+    pub fn host(&self) -> &str {
+        self.instance.host()
+    }
+
+    /// The signed-in user's display name.
+    pub fn user_display_name(&self) -> &str {
+        &self.user.name
+    }
+
     fn servicenow(&self) -> ServiceNow {
         ServiceNow::new(self.instance.clone(), self.credentials.clone())
     }

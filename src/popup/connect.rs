@@ -164,7 +164,7 @@ pub fn ConnectForm(
                 <p role="status" class="success">
                     {outcome_messages.format(
                         "connect_works",
-                        &[connection.instance.host(), &connection.user.name],
+                        &[connection.host(), connection.user_display_name()],
                     )}
                 </p>
             }

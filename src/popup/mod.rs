@@ -97,8 +97,8 @@ fn Connected(
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
     let (current, set_current) = signal(View::NewIncident);
-    let host = connection.instance.host().to_owned();
-    let user_name = connection.user.name.clone();
+    let host = connection.host().to_owned();
+    let user_name = connection.user_display_name().to_owned();
     let disconnect = Action::new_unsync(move |_: &()| {
         let platform = platform.clone();
         async move {

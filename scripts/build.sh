@@ -8,14 +8,21 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 cargo build --quiet -p flare-sandbox
 trunk build --release --quiet
-# The background worker is wasm without the pages' UI: Trunk builds pages, so it is built here.
-cargo build --release --quiet --target wasm32-unknown-unknown --bin flare-worker --features worker
-wasm-bindgen --target web --no-typescript --out-dir dist/build --out-name flare_worker \
-  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/flare-worker.wasm"
-wasm-opt -Oz dist/build/flare_worker_bg.wasm -o dist/build/flare_worker_bg.wasm
+# Trunk builds the popup's wasm; the options page and the background worker each get their own
+# (the popup stays small, the worker has no UI), built the way Trunk would build them.
+wasm_bin() {
+  local bin=$1 out=$2
+  shift 2
+  cargo build --release --quiet --target wasm32-unknown-unknown --bin "$bin" "$@"
+  wasm-bindgen --target web --no-typescript --out-dir dist/build --out-name "$out" \
+    "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/$bin.wasm"
+  wasm-opt -Oz "dist/build/${out}_bg.wasm" -o "dist/build/${out}_bg.wasm"
+}
+wasm_bin flare-options flare_options
+wasm_bin flare-worker flare_worker --features worker
 cp static/background.js dist/build/
 python3 scripts/package.py
 
-for wasm in dist/build/flare_bg.wasm dist/build/flare_worker_bg.wasm; do
+for wasm in dist/build/flare_bg.wasm dist/build/flare_options_bg.wasm dist/build/flare_worker_bg.wasm; do
   printf 'build: %s is %s bytes (%s gzipped)\n' "$wasm" "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
 done

@@ -9,13 +9,19 @@
 //! - `connections`: [`SavedConnections`], every connection with its id and name, and which is the
 //!   default.
 //! - `draft:connect`, `draft:incident`: what the user typed into a form and has not sent yet.
+//! - `templates:<connection id>`: that connection's ticket templates (flare-core's `TemplateSet`);
+//!   absent until the user edits them, when the provider's default applies.
+//! - `settings:appearance`, `settings:privacy`: the options page's settings (`crate::settings`).
 //!
 //! Version 0 (Flare 0.1, no `schema_version`) kept one connection under `connection`.
 
+use flare_core::templates::TemplateSet;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::api::Connection;
 use crate::browser::{BrowserError, Random, Storage};
+use crate::settings::{Appearance, PrivacySettings};
 
 /// The layout this build reads and writes.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -28,6 +34,11 @@ pub const CONNECTIONS_KEY: &str = "connections";
 pub const CONNECT_DRAFT_KEY: &str = "draft:connect";
 /// Storage key of the incident form's unsent fields.
 pub const INCIDENT_DRAFT_KEY: &str = "draft:incident";
+
+/// Storage key of the appearance setting.
+pub const APPEARANCE_KEY: &str = "settings:appearance";
+/// Storage key of the privacy settings.
+pub const PRIVACY_KEY: &str = "settings:privacy";
 
 /// Version 0's one connection.
 const V0_CONNECTION_KEY: &str = "connection";
@@ -114,6 +125,19 @@ impl SavedConnections {
         }
     }
 
+    /// Gives the connection `id` the name `name` (trimmed); `false` when it is gone or the name is
+    /// blank, which would leave the user nothing to tell it by.
+    pub fn rename(&mut self, id: &str, name: &str) -> bool {
+        let name = name.trim();
+        match self.connections.iter_mut().find(|saved| saved.id == id) {
+            Some(saved) if !name.is_empty() => {
+                saved.name = name.to_owned();
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Removes the connection with `id`; the default moves to the first one left.
     pub fn remove(&mut self, id: &str) {
         self.connections.retain(|saved| saved.id != id);
@@ -130,6 +154,25 @@ impl SavedConnections {
                 && saved.connection.user.sys_id == connection.user.sys_id
         })
     }
+}
+
+/// The value under `key`; a value that no longer parses counts as none (it was unusable anyway,
+/// and the user sets it again).
+async fn load_typed<T: DeserializeOwned>(
+    storage: &(impl Storage + ?Sized),
+    key: &str,
+) -> Result<Option<T>, BrowserError> {
+    let stored = storage.load(key).await?;
+    Ok(stored.and_then(|value| serde_json::from_value(value).ok()))
+}
+
+async fn save_typed<T: Serialize>(
+    storage: &(impl Storage + ?Sized),
+    key: &str,
+    value: &T,
+) -> Result<(), BrowserError> {
+    let value = serde_json::to_value(value).expect("stored values always serialise");
+    storage.save(key, value).await
 }
 
 /// Brings storage up to [`SCHEMA_VERSION`]; does nothing when it is there already. Safe to run
@@ -161,9 +204,8 @@ pub async fn open(storage: &(impl Storage + Random + ?Sized)) -> Result<(), Brow
 pub async fn load_connections(
     storage: &(impl Storage + ?Sized),
 ) -> Result<SavedConnections, BrowserError> {
-    let stored = storage.load(CONNECTIONS_KEY).await?;
-    Ok(stored
-        .and_then(|value| serde_json::from_value(value).ok())
+    Ok(load_typed(storage, CONNECTIONS_KEY)
+        .await?
         .unwrap_or_default())
 }
 
@@ -172,8 +214,61 @@ pub async fn save_connections(
     storage: &(impl Storage + ?Sized),
     saved: &SavedConnections,
 ) -> Result<(), BrowserError> {
-    let value = serde_json::to_value(saved).expect("connections always serialise");
-    storage.save(CONNECTIONS_KEY, value).await
+    save_typed(storage, CONNECTIONS_KEY, saved).await
+}
+
+/// Storage key of a connection's ticket templates.
+pub fn templates_key(connection_id: &str) -> String {
+    format!("templates:{connection_id}")
+}
+
+/// The ticket templates of the connection `connection_id`; `None` until the user edits them.
+pub async fn load_templates(
+    storage: &(impl Storage + ?Sized),
+    connection_id: &str,
+) -> Result<Option<TemplateSet>, BrowserError> {
+    load_typed(storage, &templates_key(connection_id)).await
+}
+
+/// Writes the ticket templates of the connection `connection_id`.
+pub async fn save_templates(
+    storage: &(impl Storage + ?Sized),
+    connection_id: &str,
+    templates: &TemplateSet,
+) -> Result<(), BrowserError> {
+    save_typed(storage, &templates_key(connection_id), templates).await
+}
+
+/// The appearance setting; the system's until the user picks one.
+pub async fn load_appearance(
+    storage: &(impl Storage + ?Sized),
+) -> Result<Appearance, BrowserError> {
+    Ok(load_typed(storage, APPEARANCE_KEY)
+        .await?
+        .unwrap_or_default())
+}
+
+/// Writes the appearance setting.
+pub async fn save_appearance(
+    storage: &(impl Storage + ?Sized),
+    appearance: Appearance,
+) -> Result<(), BrowserError> {
+    save_typed(storage, APPEARANCE_KEY, &appearance).await
+}
+
+/// The privacy settings; the defaults until the user changes one.
+pub async fn load_privacy(
+    storage: &(impl Storage + ?Sized),
+) -> Result<PrivacySettings, BrowserError> {
+    Ok(load_typed(storage, PRIVACY_KEY).await?.unwrap_or_default())
+}
+
+/// Writes the privacy settings.
+pub async fn save_privacy(
+    storage: &(impl Storage + ?Sized),
+    privacy: PrivacySettings,
+) -> Result<(), BrowserError> {
+    save_typed(storage, PRIVACY_KEY, &privacy).await
 }
 
 /// A fresh connection id.

@@ -45,6 +45,8 @@ struct FakePlatform {
     removed_permissions: RefCell<Vec<String>>,
     /// What it answers; when it signs in, it saves the connection as the real worker does.
     worker_reply: RefCell<Option<WorkerReply>>,
+    /// How often the options page was opened.
+    n_options_opened: RefCell<usize>,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -198,6 +200,11 @@ impl Tabs for FakePlatform {
             })
         })
     }
+
+    fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>> {
+        *self.n_options_opened.borrow_mut() += 1;
+        Box::pin(async { Ok(()) })
+    }
 }
 
 fn json_response(status: u16, body: Value) -> HttpResponse {
@@ -295,6 +302,7 @@ fn fake_network(
         asked_worker: RefCell::default(),
         removed_permissions: RefCell::default(),
         worker_reply: RefCell::default(),
+        n_options_opened: RefCell::default(),
     }
 }
 

@@ -189,18 +189,34 @@ pub async fn load_connection(
         .map(|default| default.connection.clone()))
 }
 
-/// Forgets the default connection and returns the next one left, which becomes the default. The
-/// host permission of its instance is given back once no saved connection needs it.
+/// Forgets the default connection and returns the next one left, which becomes the default.
 pub async fn forget_connection(
     platform: &(impl Storage + Permissions + Random + ?Sized),
 ) -> Result<Option<Connection>, AppError> {
-    let mut saved = saved_connections(platform).await?;
-    let Some(forgotten) = saved.default_connection().cloned() else {
+    let saved = saved_connections(platform).await?;
+    let Some(forgotten) = saved.default_connection() else {
         return Ok(None);
     };
-    saved.remove(&forgotten.id);
+    let left = remove_connection(platform, &forgotten.id).await?;
+    Ok(left
+        .default_connection()
+        .map(|next| next.connection.clone()))
+}
+
+/// Removes the saved connection `id` with its templates and returns the connections left. The
+/// host permission of its instance is given back once no saved connection needs it.
+pub async fn remove_connection(
+    platform: &(impl Storage + Permissions + Random + ?Sized),
+    id: &str,
+) -> Result<storage::SavedConnections, AppError> {
+    let mut saved = saved_connections(platform).await?;
+    let Some(removed) = saved.find(id).cloned() else {
+        return Ok(saved);
+    };
+    saved.remove(id);
     storage::save_connections(platform, &saved).await?;
-    let pattern = forgotten.connection.instance.permission_pattern();
+    platform.remove(&storage::templates_key(id)).await?;
+    let pattern = removed.connection.instance.permission_pattern();
     let still_needed = saved
         .connections
         .iter()
@@ -210,9 +226,34 @@ pub async fn forget_connection(
         // stays unused.
         let _ = platform.remove_host_permission(&pattern).await;
     }
-    Ok(saved
-        .default_connection()
-        .map(|next| next.connection.clone()))
+    Ok(saved)
+}
+
+/// Renames the saved connection `id`; a blank name leaves it as it was.
+pub async fn rename_connection(
+    platform: &(impl Storage + Random + ?Sized),
+    id: &str,
+    name: &str,
+) -> Result<storage::SavedConnections, AppError> {
+    let mut saved = saved_connections(platform).await?;
+    if saved.rename(id, name) {
+        storage::save_connections(platform, &saved).await?;
+    }
+    Ok(saved)
+}
+
+/// Checks that a saved connection still works by asking the instance who it signs in as (with a
+/// renewed token, for OAuth), and returns that user's display name.
+pub async fn check_connection(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+) -> Result<String, AppError> {
+    session::authorized(platform, connection, |connection| async move {
+        let checked =
+            signed_in(platform, connection.instance, connection.credentials, None).await?;
+        Ok(checked.user_display_name().to_owned())
+    })
+    .await
 }
 
 /// Every saved connection, with its name, and which is the default.

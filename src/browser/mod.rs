@@ -1,10 +1,12 @@
 //! Everything that touches the browser: extension APIs and the network.
 //!
 //! The app reaches these only through the [`Platform`] trait, handed down as context, so component
-//! tests can use a fake; [`time::local_date_time`], which has nothing to fake, is a plain function.
+//! tests can use a fake; what has nothing to fake ([`time::local_date_time`], the page's
+//! [`document`]) is plain functions.
 //! No `JsValue` leaves this module, and no other module uses `js_sys` or `wasm_bindgen`.
 
 mod crypto;
+pub mod document;
 mod extension;
 mod global;
 mod http;
@@ -80,6 +82,8 @@ pub trait Permissions {
 pub trait Tabs {
     /// The page the user was on when they opened Flare.
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>>;
+    /// Opens the options page in a tab (or brings it to the front).
+    fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// The clock and timers, which the core never reads itself.
@@ -177,6 +181,10 @@ impl Tabs for PlatformHandle {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         (**self).page_context()
     }
+
+    fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).open_options_page()
+    }
 }
 
 impl Messaging for PlatformHandle {
@@ -237,6 +245,10 @@ impl Permissions for ExtensionPlatform {
 impl Tabs for ExtensionPlatform {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
         Box::pin(tabs::page_context())
+    }
+
+    fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(tabs::open_options_page())
     }
 }
 

@@ -43,6 +43,10 @@ pub(crate) async fn page_context() -> Result<PageContext, BrowserError> {
     })
 }
 
+pub(crate) async fn open_options_page() -> Result<(), BrowserError> {
+    call(&["runtime", "openOptionsPage"], &[]).await.map(drop)
+}
+
 async fn query_tabs(active_in_current_window: bool) -> Result<Vec<JsValue>, BrowserError> {
     let query = Object::new();
     if active_in_current_window {

@@ -1,6 +1,6 @@
 //! The toolbar popup: connect to an instance, file an incident, follow my incidents.
 
-mod connect;
+pub(crate) mod connect;
 mod my_incidents;
 mod new_incident;
 
@@ -13,6 +13,7 @@ use crate::i18n::Messages;
 use crate::popup::connect::ConnectForm;
 use crate::popup::my_incidents::MyIncidents;
 use crate::popup::new_incident::NewIncidentForm;
+use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::describe;
 use crate::ui::rich_text::rich_text;
 
@@ -27,6 +28,7 @@ pub fn Popup(
 ) -> impl IntoView {
     provide_context(platform.clone());
     provide_context(messages.clone());
+    follow_saved_appearance(&platform);
     let connection = RwSignal::new(None::<Connection>);
     // Adding a further connection shows the connect form over the current one.
     let adding = RwSignal::new(false);
@@ -35,6 +37,15 @@ pub fn Popup(
     let language = messages.language();
     let loading = messages.text("popup_loading");
     let brand = messages.text("extension_name");
+    let settings_label = messages.text("popup_settings");
+    let settings_platform = platform.clone();
+    let open_settings = move |_| {
+        let platform = settings_platform.clone();
+        // The popup closes when the options tab opens; nothing here to wait for.
+        spawn_local(async move {
+            let _ = platform.open_options_page().await;
+        });
+    };
     spawn_local(async move {
         match api::load_connection(&platform).await {
             Ok(saved) => connection.set(saved),
@@ -46,6 +57,9 @@ pub fn Popup(
         <main class="popup" lang=language>
             <header class="brand">
                 <h1>{brand}</h1>
+                <button type="button" class="link" on:click=open_settings>
+                    {settings_label}
+                </button>
             </header>
             {move || load_error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
             <Show when=move || loaded.get() fallback=move || view! { <p role="status">{loading.clone()}</p> }>

@@ -1,5 +1,6 @@
 //! Pieces every surface shares.
 
+pub mod appearance;
 pub mod draft;
 pub mod errors;
 pub mod rich_text;

@@ -10,10 +10,10 @@ export const THEMES = ['light', 'dark'];
 
 /**
  * Runs axe on the page as it is now in each theme, fails on any violation, and saves
- * `test-results/popup-<view>-<theme>.png`. AxeBuilder injects axe through `page.evaluate`, which
+ * `test-results/<surface>-<view>-<theme>.png`. AxeBuilder injects axe through `page.evaluate`, which
  * the DevTools protocol runs whatever the extension page's CSP says. Leaves the page light.
  */
-export async function checkEveryTheme(page, view) {
+export async function checkEveryTheme(page, view, { surface = 'popup' } = {}) {
   for (const colorScheme of THEMES) {
     await page.emulateMedia({ colorScheme });
     // Wait until the theme is applied, not merely asked for.
@@ -24,7 +24,7 @@ export async function checkEveryTheme(page, view) {
     const results = await new AxeBuilder({ page }).analyze();
     assert.ok(results.passes.some((rule) => rule.id === 'color-contrast'), `axe checked ${view}'s contrast`);
     assert.deepEqual(results.violations.map(describe), [], `axe on ${view} (${colorScheme})`);
-    await page.screenshot({ path: path.join(artifacts, `popup-${view}-${colorScheme}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, `${surface}-${view}-${colorScheme}.png`), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -60,6 +60,14 @@ export async function launchExtension({ locale = 'en-US' } = {}) {
       await page.goto(`chrome-extension://${extensionId}/popup.html`);
       return page;
     },
+    /** Opens the options page as the browser does (a tab of its own), with the same checks. */
+    async openOptions() {
+      const page = watch(await context.newPage());
+      // A tab, not a popup: as wide as a small laptop's browser window.
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.goto(`chrome-extension://${extensionId}/options.html`);
+      return page;
+    },
     async newPage() {
       return watch(await context.newPage());
     },

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod browser;
 pub mod i18n;
+pub mod managed;
 pub mod messages;
 pub mod options;
 pub mod popup;

@@ -47,6 +47,8 @@ struct FakePlatform {
     worker_reply: RefCell<Option<WorkerReply>>,
     /// How often the options page was opened.
     n_options_opened: RefCell<usize>,
+    /// What the administrator deployed (`storage.managed`).
+    managed: RefCell<Value>,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -136,6 +138,11 @@ impl Storage for FakePlatform {
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
         self.storage.borrow_mut().remove(key);
         Box::pin(async { Ok(()) })
+    }
+
+    fn load_managed(&self) -> LocalFuture<Result<Value, BrowserError>> {
+        let policy = self.managed.borrow().clone();
+        Box::pin(async move { Ok(policy) })
     }
 }
 
@@ -303,6 +310,7 @@ fn fake_network(
         removed_permissions: RefCell::default(),
         worker_reply: RefCell::default(),
         n_options_opened: RefCell::default(),
+        managed: RefCell::new(json!({})),
     }
 }
 

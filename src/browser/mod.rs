@@ -60,7 +60,8 @@ pub trait Http {
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>>;
 }
 
-/// Extension storage (`storage.local`), where everything that must outlive a surface lives.
+/// Extension storage: `storage.local`, where everything that must outlive a surface lives, and the
+/// administrator's read-only `storage.managed`.
 pub trait Storage {
     /// Reads a JSON value.
     fn load(&self, key: &str) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>>;
@@ -68,6 +69,9 @@ pub trait Storage {
     fn save(&self, key: &str, value: serde_json::Value) -> LocalFuture<Result<(), BrowserError>>;
     /// Deletes a key.
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>>;
+    /// Everything the administrator set through policy (`storage.managed`, read-only); an empty
+    /// object when nothing is.
+    fn load_managed(&self) -> LocalFuture<Result<serde_json::Value, BrowserError>>;
 }
 
 /// Host permissions, granted by the user at runtime.
@@ -165,6 +169,10 @@ impl Storage for PlatformHandle {
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
         (**self).remove(key)
     }
+
+    fn load_managed(&self) -> LocalFuture<Result<serde_json::Value, BrowserError>> {
+        (**self).load_managed()
+    }
 }
 
 impl Permissions for PlatformHandle {
@@ -229,6 +237,10 @@ impl Storage for ExtensionPlatform {
 
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
         Box::pin(storage::remove(key.to_owned()))
+    }
+
+    fn load_managed(&self) -> LocalFuture<Result<serde_json::Value, BrowserError>> {
+        Box::pin(storage::load_managed())
     }
 }
 

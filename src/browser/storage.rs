@@ -1,4 +1,5 @@
-//! `storage.local`: where connections and drafts outlive the popup.
+//! `storage.local`, where connections and drafts outlive the popup, and `storage.managed`, where an
+//! administrator's policy arrives.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -34,4 +35,13 @@ pub(crate) async fn remove(key: String) -> Result<(), BrowserError> {
     call(&["storage", "local", "remove"], &[JsValue::from_str(&key)])
         .await
         .map(drop)
+}
+
+pub(crate) async fn load_managed() -> Result<serde_json::Value, BrowserError> {
+    // Firefox rejects the read when no policy names the add-on; Chromium answers `{}`. Either way
+    // the administrator has set nothing.
+    let Ok(items) = call(&["storage", "managed", "get"], &[JsValue::NULL]).await else {
+        return Ok(serde_json::Value::Object(serde_json::Map::new()));
+    };
+    serde_wasm_bindgen::from_value(items).map_err(|error| BrowserError::Api(error.to_string()))
 }

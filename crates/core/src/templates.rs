@@ -160,11 +160,7 @@ pub enum Routing {
 impl TemplateSet {
     /// Picks the template for `context` and resolves its fields.
     pub fn route(&self, context: &TicketContext) -> Routing {
-        let matched = self
-            .templates
-            .iter()
-            .find(|template| template.matches(context));
-        let Some(template) = matched.or_else(|| self.no_match_template()) else {
+        let Some(template) = self.choose(context) else {
             return Routing::Skip;
         };
         if context.private && !template.allow_private {
@@ -176,6 +172,16 @@ impl TemplateSet {
             table: template.table.clone(),
             fields: template.resolve(context),
         }
+    }
+
+    /// The template for `context`: the first whose conditions all hold, else the one
+    /// [`NoMatch::UseTemplate`] names; `None` when nothing is to be filed.
+    pub fn choose(&self, context: &TicketContext) -> Option<&Template> {
+        let matched = self
+            .templates
+            .iter()
+            .find(|template| template.matches(context));
+        matched.or_else(|| self.no_match_template())
     }
 
     /// The template a ticket gets when none of the conditions hold: the first template without

@@ -332,3 +332,38 @@ fn templates_round_trip_through_json() {
     let back: TemplateSet = serde_json::from_str(&json).expect("deserialises");
     assert_eq!(back, set);
 }
+
+#[test]
+fn choose_names_the_template_a_form_starts_from() {
+    let set = TemplateSet {
+        templates: vec![
+            template(
+                "Payroll",
+                vec![Condition::UrlMatches(
+                    "https://payroll.example.com/*".into(),
+                )],
+            ),
+            template("Other", vec![Condition::KeywordsAny(vec!["vpn".into()])]),
+        ],
+        no_match: NoMatch::UseTemplate("Other".into()),
+    };
+    let name = |context: &TicketContext| set.choose(context).map(|template| template.name.clone());
+    assert_eq!(name(&context()).as_deref(), Some("Payroll"));
+    let elsewhere = TicketContext {
+        page_url: "https://intranet.example.com/".into(),
+        ..context()
+    };
+    assert_eq!(name(&elsewhere).as_deref(), Some("Other"));
+    let skipping = TemplateSet {
+        no_match: NoMatch::Skip,
+        ..set.clone()
+    };
+    assert_eq!(skipping.choose(&elsewhere), None);
+    // Choosing looks at conditions only; whether a private ticket may be filed is routing's call.
+    let private = TicketContext {
+        private: true,
+        ..context()
+    };
+    assert_eq!(name(&private).as_deref(), Some("Payroll"));
+    assert_eq!(routed_template(&set, &private), None);
+}

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Builds everything and starts the sandbox instance with demo data; Ctrl-C stops it.
+# With a display, it also opens Chromium with Flare loaded, reaching the sandbox as
+# https://acme.service-now.com; without one, it says how to load Flare by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
 
-cat <<TXT
+sandbox="${CARGO_TARGET_DIR:-target}/debug/flare-sandbox"
+servicenow_addr="${FLARE_SERVICENOW_ADDR:-127.0.0.1:8300}"
+zendesk_addr="${FLARE_ZENDESK_ADDR:-127.0.0.1:8301}"
+chromium=$(command -v "${CHROMIUM:-chromium}" || command -v chromium-browser || true)
+
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ -z "$chromium" ]; then
+  cat <<TXT
 
 Flare is built. To try it:
   1. Open chrome://extensions, switch on Developer mode, "Load unpacked" and pick
@@ -14,5 +22,35 @@ Flare is built. To try it:
      one of the demo accounts (abel.tuter / abel.tuter is an end user).
 
 TXT
-exec target/debug/flare-sandbox --servicenow "${FLARE_SERVICENOW_ADDR:-127.0.0.1:8300}" \
-  --zendesk "${FLARE_ZENDESK_ADDR:-127.0.0.1:8301}"
+  exec "$sandbox" --servicenow "$servicenow_addr" --zendesk "$zendesk_addr"
+fi
+
+# A browser started here can be told to take the sandbox for the real thing: real instance names
+# resolve to it and its certificate, made at start, is trusted by its key's hash, in a fresh
+# profile that nothing else uses (crates/sandbox/README.md, --tls).
+workdir=$(mktemp -d)
+# The browser writes its profile until it has stopped, so the folder goes after it.
+trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$workdir"' EXIT
+"$sandbox" --tls --servicenow "$servicenow_addr" --zendesk "$zendesk_addr" > >(tee "$workdir/banner") &
+sandbox_pid=$!
+spki=""
+until [ -n "$spki" ]; do
+  kill -0 "$sandbox_pid" 2>/dev/null || { echo "demo: the sandbox stopped" >&2; exit 1; }
+  sleep 0.2
+  spki=$(sed -n 's/^TLS certificate SPKI sha256: //p' "$workdir/banner")
+done
+browser_flags=()
+# Chromium refuses to run as root with its own sandbox on.
+if [ "$(id -u)" = 0 ]; then browser_flags+=(--no-sandbox); fi
+"$chromium" "${browser_flags[@]}" --user-data-dir="$workdir/profile" --no-first-run --no-default-browser-check \
+  --disable-extensions-except="$PWD/dist/chrome" --load-extension="$PWD/dist/chrome" \
+  --host-resolver-rules="MAP *.service-now.com $servicenow_addr, MAP *.zendesk.com $zendesk_addr" \
+  --ignore-certificate-errors-spki-list="$spki" https://acme.service-now.com/ >/dev/null 2>&1 &
+cat <<TXT
+
+Chromium is open with Flare loaded, on a page of the demo instance (it warns of the flags that
+send *.service-now.com to the sandbox). Click the puzzle icon and pin Flare, click its icon, type
+the instance "acme", sign in as abel.tuter / abel.tuter, allow acme.service-now.com when Chromium
+asks, and file your first incident. Ctrl-C here stops the sandbox and the browser.
+TXT
+wait

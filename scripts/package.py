@@ -28,10 +28,9 @@ GECKO_ID = "flare@flare-extension.org"
 # The first version (desktop and Android) that reads `data_collection_permissions`, which new
 # add-ons must declare; it also grants `optional_host_permissions` at runtime.
 GECKO_MIN_VERSION = "142.0"
-# Origins the end-to-end tests reach without a prompt: the sandbox on loopback (a match pattern
-# ignores the port) and the real instance names the tests resolve to it.
+# Origins the end-to-end tests reach without a prompt: the real instance names, which the tests
+# resolve to the sandbox (tests/e2e/support/browser.mjs).
 E2E_ORIGINS = [
-    "http://127.0.0.1/*",
     "https://*.service-now.com/*",
     "https://*.zendesk.com/*",
 ]

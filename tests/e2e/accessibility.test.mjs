@@ -25,12 +25,12 @@ for (const { language, locale, prefix } of [
   { language: 'de', locale: 'de-DE', prefix: 'de-' },
 ]) {
   test(`every popup view passes axe in the light and the dark theme (${locale})`, async () => {
-    const browser = await launchExtension({ locale });
+    const browser = await launchExtension({ locale, sandbox });
     try {
       // The page the user is on, which the new-incident form describes.
       await (await browser.newPage()).goto(`${sandbox.url}/`);
       const popup = new PopupPage(await browser.openPopup(), language);
-      await popup.connect({ instance: sandbox.url, username: 'abel.tuter', password: 'wrong-password' });
+      await popup.connect({ instance: 'acme.service-now.com', username: 'abel.tuter', password: 'wrong-password' });
       await popup.testConnection();
       await popup.alert().filter({ hasText: popup.words.error_unauthorized }).waitFor();
       await checkEveryTheme(popup.page, `${prefix}connect`);

@@ -1,4 +1,5 @@
-// End to end: connect the popup to a fresh sandbox, file an incident, find it in "My incidents".
+// End to end: connect the popup to a fresh sandbox by typing the instance's short name, as users
+// do, over https to https://acme.service-now.com; file an incident, find it in "My incidents".
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +15,7 @@ let browser;
 before(async () => {
   await mkdir(artifacts, { recursive: true });
   sandbox = await startSandbox();
-  browser = await launchExtension();
+  browser = await launchExtension({ sandbox });
 });
 
 after(async () => {
@@ -29,15 +30,15 @@ test('a user connects, files an incident from a page, and sees it in My incident
   const pageTitle = await page.title();
 
   const popup = new PopupPage(await browser.openPopup());
-  await popup.connect({ instance: sandbox.url, username: 'abel.tuter', password: 'wrong-password' });
+  await popup.connect({ instance: 'acme', username: 'abel.tuter', password: 'wrong-password' });
   await popup.testConnection();
   await popup.alert().filter({ hasText: 'did not accept this user name and password' }).waitFor();
-  assert.equal(await popup.page.getByLabel('Instance address').inputValue(), sandbox.url, 'the form keeps what was typed');
+  assert.equal(await popup.page.getByLabel('Instance address').inputValue(), 'acme', 'the form keeps what was typed');
 
   await popup.page.getByLabel('Password').fill('abel.tuter');
   await popup.testConnection();
   await popup.status().filter({ hasText: 'Connection works' }).waitFor();
-  assert.match(await popup.status().textContent(), /signed in to 127\.0\.0\.1 as Abel Tuter/);
+  assert.match(await popup.status().textContent(), /signed in to acme\.service-now\.com as Abel Tuter/);
   await popup.save();
 
   await popup.shortDescription().waitFor();

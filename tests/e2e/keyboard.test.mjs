@@ -15,7 +15,7 @@ let browser;
 before(async () => {
   await mkdir(artifacts, { recursive: true });
   sandbox = await startSandbox();
-  browser = await launchExtension();
+  browser = await launchExtension({ sandbox });
 });
 
 after(async () => {
@@ -30,7 +30,8 @@ test('a user connects and files an incident with the keyboard only', async () =>
   const label = (words) => popup.page.getByLabel(words);
 
   await popup.tabTo(label(popup.words.connect_instance_label));
-  await keyboard.type(sandbox.url);
+  // The full address, scheme and all, as pasted from the address bar.
+  await keyboard.type('https://acme.service-now.com');
   await popup.tabTo(label(popup.words.connect_username_label), 2);
   await keyboard.type('abel.tuter');
   await popup.tabTo(label(popup.words.connect_password_label), 1);

@@ -14,7 +14,7 @@ let browser;
 
 before(async () => {
   sandbox = await startSandbox();
-  browser = await launchExtension();
+  browser = await launchExtension({ sandbox });
 });
 
 after(async () => {
@@ -24,7 +24,7 @@ after(async () => {
 
 test('a user enrolled in multi-factor authentication is told to use the sign-in page', async () => {
   const popup = new PopupPage(await browser.openPopup());
-  await popup.connect({ instance: sandbox.url, username: 'fred.luddy', password: 'fred.luddy' });
+  await popup.connect({ instance: 'acme', username: 'fred.luddy', password: 'fred.luddy' });
   await popup.testConnection();
   await popup.alert().filter({ hasText: popup.words.error_mfa_required }).waitFor();
   await popup.page.close();
@@ -35,9 +35,9 @@ test('a user signs in with OAuth through the consent page', async () => {
   const page = await browser.openPopup();
   const popup = new PopupPage(page);
   const consentOpened = browser.context.waitForEvent('page', {
-    predicate: (opened) => opened.url().includes('/oauth_auth.do'),
+    predicate: (opened) => opened.url().startsWith('https://acme.service-now.com/oauth_auth.do?'),
   });
-  await popup.fillOAuth({ instance: sandbox.url, clientId: 'flare' });
+  await popup.fillOAuth({ instance: 'acme.service-now.com', clientId: 'flare' });
   await checkEveryTheme(page, 'connect-oauth');
   await popup.signIn();
   const consent = await consentOpened;
@@ -105,13 +105,17 @@ test('two connections side by side: add one, switch in one choice, and back', as
   const popup = new PopupPage(page);
   await page.getByRole('button', { name: popup.words.account_add }).click();
   // Another user of the same instance, signed in with a password this time.
-  await popup.connect({ instance: sandbox.url, username: 'itil', password: 'itil' });
+  await popup.connect({ instance: 'https://acme.service-now.com', username: 'itil', password: 'itil' });
   await popup.save();
   const switcher = page.getByLabel(popup.words.account_connection_label);
   await switcher.waitFor();
   await page.locator('.account').filter({ hasText: 'Beth Anglin' }).waitFor();
   const names = await switcher.locator('option').allTextContents();
-  assert.deepEqual(names, ['127.0.0.1', '127.0.0.1 (Beth Anglin)'], 'two users of one instance are told apart');
+  assert.deepEqual(
+    names,
+    ['acme.service-now.com', 'acme.service-now.com (Beth Anglin)'],
+    'two users of one instance are told apart',
+  );
   await checkEveryTheme(page, 'account-switcher');
 
   // Back to the first connection in one choice; the popup remembers it.

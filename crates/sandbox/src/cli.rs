@@ -26,6 +26,27 @@ pub struct Config {
     pub zendesk: Option<SocketAddr>,
     /// `--va-webhook URL`: where the Virtual Agent API posts its replies.
     pub va_webhook: Option<String>,
+    /// `--tls`: serve https instead of http.
+    pub tls: Option<TlsConfig>,
+}
+
+/// `--tls` and the flags that go with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsConfig {
+    /// `--tls-cert FILE --tls-key FILE`: serve this certificate (PEM, the server's own first,
+    /// then any intermediates) and its private key; `None` makes a self-signed one at start.
+    pub pem_files: Option<TlsPemFiles>,
+    /// `--tls-cert-out FILE`: write the certificate there as PEM, for a client to trust it.
+    pub certificate_out: Option<PathBuf>,
+}
+
+/// The PEM files of `--tls-cert` and `--tls-key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsPemFiles {
+    /// The certificate chain.
+    pub certificate: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 /// The `--config` file, JSON:
@@ -167,6 +188,12 @@ pub enum CliError {
         /// What is wrong.
         reason: String,
     },
+    /// A flag that only goes with `--tls`, given without it.
+    #[error("`{0}` needs `--tls`")]
+    NeedsTls(String),
+    /// `--tls-cert` without `--tls-key`, or the other way round.
+    #[error("`--tls-cert` and `--tls-key` go together")]
+    UnpairedTlsFile,
     /// A listen address that is not `IP:PORT`.
     #[error("invalid listen address `{0}`, expected IP:PORT such as 127.0.0.1:8300")]
     InvalidAddress(String),
@@ -176,9 +203,15 @@ pub enum CliError {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--zendesk IP:PORT] [--data DIR] [--config FILE] [--seed-incidents N] [--rate-limit N] [--va-webhook URL]\n\
+pub const USAGE: &str = "usage: flare-sandbox [--servicenow IP:PORT] [--zendesk IP:PORT] [--tls [--tls-cert FILE --tls-key FILE] [--tls-cert-out FILE]] [--data DIR] [--config FILE] [--seed-incidents N] [--rate-limit N] [--va-webhook URL]\n\
     \n  --servicenow IP:PORT  where the ServiceNow instance listens (default 127.0.0.1:8300; port 0 picks a free port)\
     \n  --zendesk IP:PORT     also run a Zendesk account there (port 0 picks a free port)\
+    \n  --tls                 serve https, answering any host name (acme.service-now.com, acme.zendesk.com):\
+    \n                        links in answers name the host the client asked for\
+    \n  --tls-cert FILE       with --tls-key FILE: the certificate chain and key to serve, PEM\
+    \n                        (default: a new self-signed one for *.service-now.com, *.zendesk.com,\
+    \n                        localhost and 127.0.0.1)\
+    \n  --tls-cert-out FILE   write the certificate served to FILE, PEM, for clients to trust\
     \n  --data DIR            keep the state in SQLite in DIR, so it survives restarts\
     \n  --config FILE         JSON: OAuth clients and their redirect URIs, token lifetimes\
     \n  --seed-incidents N    add N generated incidents to the demo data when the state is created\
@@ -195,6 +228,10 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
     let mut config_file = None;
     let mut va_webhook = None;
     let mut zendesk = None;
+    let mut tls = false;
+    let mut tls_certificate = None;
+    let mut tls_key = None;
+    let mut tls_certificate_out = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline_value) = match arg.split_once('=') {
@@ -244,6 +281,18 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
                     .map_err(|_| CliError::InvalidAddress(addr.clone()))?;
                 zendesk = Some(parsed);
             }
+            "--tls" => tls = true,
+            "--tls-cert" | "--tls-key" | "--tls-cert-out" => {
+                let path = inline_value
+                    .or_else(|| args.next())
+                    .ok_or_else(|| CliError::MissingValue(flag.clone()))?;
+                let path = Some(PathBuf::from(path));
+                match flag.as_str() {
+                    "--tls-cert" => tls_certificate = path,
+                    "--tls-key" => tls_key = path,
+                    _ => tls_certificate_out = path,
+                }
+            }
             "-h" | "--help" => return Err(CliError::HelpRequested),
             _ => return Err(CliError::UnknownArgument(arg)),
         }
@@ -251,6 +300,23 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
     let servicenow = servicenow
         .parse()
         .map_err(|_| CliError::InvalidAddress(servicenow.clone()))?;
+    let tls_flags = [
+        ("--tls-cert", tls_certificate.is_some()),
+        ("--tls-key", tls_key.is_some()),
+        ("--tls-cert-out", tls_certificate_out.is_some()),
+    ];
+    if let Some((flag, _)) = tls_flags.iter().find(|(_, given)| *given && !tls) {
+        return Err(CliError::NeedsTls((*flag).to_owned()));
+    }
+    let pem_files = match (tls_certificate, tls_key) {
+        (Some(certificate), Some(key)) => Some(TlsPemFiles { certificate, key }),
+        (None, None) => None,
+        _ => return Err(CliError::UnpairedTlsFile),
+    };
+    let tls = tls.then_some(TlsConfig {
+        pem_files,
+        certificate_out: tls_certificate_out,
+    });
     Ok(Config {
         servicenow,
         seed_incidents,
@@ -259,6 +325,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, CliE
         config_file,
         va_webhook,
         zendesk,
+        tls,
     })
 }
 
@@ -276,6 +343,7 @@ mod tests {
             config_file: None,
             va_webhook: None,
             zendesk: None,
+            tls: None,
         });
         assert_eq!(parsed, expected, "{args:?}");
     }
@@ -313,6 +381,7 @@ mod tests {
                 config_file: None,
                 va_webhook: None,
                 zendesk: None,
+                tls: None,
             })
         );
         assert_eq!(
@@ -415,6 +484,48 @@ mod tests {
         assert_eq!(
             parse_args(["--va-webhook"].map(str::to_owned)),
             Err(CliError::MissingValue("--va-webhook".to_owned()))
+        );
+    }
+
+    #[test]
+    fn parses_the_tls_flags() {
+        let tls = |args: &[&str]| {
+            parse_args(args.iter().map(|arg| (*arg).to_owned())).map(|config| config.tls)
+        };
+        assert_eq!(tls(&[]), Ok(None));
+        assert_eq!(tls(&["--tls"]), Ok(Some(TlsConfig::default())));
+        assert_eq!(
+            tls(&[
+                "--tls",
+                "--tls-cert",
+                "c.pem",
+                "--tls-key=k.pem",
+                "--tls-cert-out",
+                "out.pem"
+            ]),
+            Ok(Some(TlsConfig {
+                pem_files: Some(TlsPemFiles {
+                    certificate: PathBuf::from("c.pem"),
+                    key: PathBuf::from("k.pem"),
+                }),
+                certificate_out: Some(PathBuf::from("out.pem")),
+            }))
+        );
+        assert_eq!(
+            tls(&["--tls-cert-out", "out.pem"]),
+            Err(CliError::NeedsTls("--tls-cert-out".to_owned()))
+        );
+        assert_eq!(
+            tls(&["--tls-cert", "c.pem", "--tls-key", "k.pem"]),
+            Err(CliError::NeedsTls("--tls-cert".to_owned()))
+        );
+        assert_eq!(
+            tls(&["--tls", "--tls-key", "k.pem"]),
+            Err(CliError::UnpairedTlsFile)
+        );
+        assert_eq!(
+            tls(&["--tls", "--tls-cert"]),
+            Err(CliError::MissingValue("--tls-cert".to_owned()))
         );
     }
 }

@@ -4,8 +4,8 @@
 //!   (`va/`) mounted on it.
 //! - `zendesk/`: the Zendesk account, a second server with its own state.
 //! - `common/`: what the servers share: the OAuth server and its sign-in page, the layers around
-//!   every router, the admin API and its faults, persistence helpers, dates, HTML escaping and
-//!   content negotiation.
+//!   every router, HTTPS (`--tls`), the admin API and its faults, persistence helpers, dates, HTML
+//!   escaping and content negotiation.
 //! - `cli.rs`: the command line and the config file; `main.rs` only parses them, binds and serves.
 //!
 //! Each behaviour copies a vendor document (`shared/reference/`) or a recording

@@ -1,9 +1,13 @@
-//! flare-sandbox: reads the command line, sets up tracing, binds, prints where it listens, serves.
+//! flare-sandbox: reads the command line, sets up tracing, binds, prints where it listens, serves
+//! (over TLS with `--tls`).
 
+use std::future::Future;
 use std::io::Write;
+use std::net::SocketAddr;
 
 use anyhow::Context;
-use flare_sandbox::cli::{self, CliError};
+use flare_sandbox::cli::{self, CliError, TlsConfig};
+use flare_sandbox::common::tls::{self, TlsIdentity};
 use flare_sandbox::{zendesk, AppState, InstanceOptions, DEMO_CREDENTIALS};
 use tracing_subscriber::EnvFilter;
 
@@ -29,13 +33,21 @@ async fn main() -> anyhow::Result<()> {
         Some(path) => cli::read_file_config(path)?,
         None => cli::FileConfig::default(),
     };
+    let identity = match &config.tls {
+        Some(tls_config) => Some(tls_identity(tls_config)?),
+        None => None,
+    };
+    let scheme = match identity {
+        Some(_) => "https",
+        None => "http",
+    };
     let listener = tokio::net::TcpListener::bind(config.servicenow)
         .await
         .with_context(|| format!("cannot listen on {}", config.servicenow))?;
     let address = listener
         .local_addr()
         .context("cannot read the bound address")?;
-    let instance_url = format!("http://{address}");
+    let instance_url = format!("{scheme}://{address}");
     let options = InstanceOptions {
         rate_limit_per_hour: config.rate_limit,
         extra_incidents: config.seed_incidents,
@@ -77,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
             let zendesk_address = zendesk_listener
                 .local_addr()
                 .context("cannot read the bound address")?;
-            let zendesk_url = format!("http://{zendesk_address}");
+            let zendesk_url = format!("{scheme}://{zendesk_address}");
             banner.push_str(&format!("Zendesk account: {zendesk_url}\n"));
             banner.push_str("Zendesk demo users (email / API token):\n");
             for login in zendesk::DEMO_LOGINS {
@@ -111,6 +123,12 @@ async fn main() -> anyhow::Result<()> {
         None => None,
     };
     banner.push_str(&oauth_banner);
+    if let Some(identity) = &identity {
+        let zendesk_address = zendesk
+            .as_ref()
+            .and_then(|(zendesk_listener, _)| zendesk_listener.local_addr().ok());
+        banner.push_str(&tls_lines(identity, address, zendesk_address));
+    }
     // A parent that closed the pipe must not take the servers down: the banner is news for
     // whoever watches, and the URLs are in the log above as well.
     if let Err(error) = print_banner(&banner) {
@@ -126,18 +144,74 @@ async fn main() -> anyhow::Result<()> {
     let stopped = |mut stop: tokio::sync::watch::Receiver<()>| async move {
         let _ = stop.changed().await;
     };
-    let servicenow = axum::serve(listener, flare_sandbox::app(state))
-        .with_graceful_shutdown(stopped(stop.clone()));
+    let servicenow = serve(
+        listener,
+        flare_sandbox::app(state),
+        identity.as_ref(),
+        stopped(stop.clone()),
+    );
     match zendesk {
         None => servicenow.await.context("server error")?,
         Some((zendesk_listener, zendesk_state)) => {
-            let zendesk = axum::serve(zendesk_listener, zendesk::app(zendesk_state))
-                .with_graceful_shutdown(stopped(stop));
-            tokio::try_join!(async { servicenow.await }, async { zendesk.await })
-                .context("server error")?;
+            let zendesk = serve(
+                zendesk_listener,
+                zendesk::app(zendesk_state),
+                identity.as_ref(),
+                stopped(stop),
+            );
+            tokio::try_join!(servicenow, zendesk).context("server error")?;
         }
     }
     Ok(())
+}
+
+/// The certificate `--tls` serves, read or made, and written out when `--tls-cert-out` asks.
+fn tls_identity(tls_config: &TlsConfig) -> anyhow::Result<TlsIdentity> {
+    let identity = match &tls_config.pem_files {
+        Some(files) => TlsIdentity::from_pem_files(&files.certificate, &files.key)?,
+        None => TlsIdentity::self_signed()?,
+    };
+    if let Some(path) = &tls_config.certificate_out {
+        std::fs::write(path, identity.certificate_pem())
+            .with_context(|| format!("cannot write the certificate to {}", path.display()))?;
+    }
+    Ok(identity)
+}
+
+/// The banner's last lines under `--tls`: the certificate's SPKI hash (tests read this line) and
+/// the Chromium flags that reach the servers by real instance names and trust exactly it.
+fn tls_lines(
+    identity: &TlsIdentity,
+    servicenow: SocketAddr,
+    zendesk: Option<SocketAddr>,
+) -> String {
+    let spki = identity.spki_sha256();
+    let mut rules = format!("MAP *.service-now.com {servicenow}");
+    if let Some(zendesk) = zendesk {
+        rules.push_str(&format!(", MAP *.zendesk.com {zendesk}"));
+    }
+    format!(
+        "TLS certificate SPKI sha256: {spki}\n\
+         Chromium flags to reach the sandbox as https://<name>.service-now.com and trust only this certificate:\n  \
+         --host-resolver-rules=\"{rules}\" --ignore-certificate-errors-spki-list={spki}\n"
+    )
+}
+
+/// Serves `router` on `listener`, over TLS when there is an identity, until `shutdown`.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    identity: Option<&TlsIdentity>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    match identity {
+        Some(identity) => tls::serve(listener, router, identity, shutdown).await,
+        None => {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    }
 }
 
 /// Writes the banner to stdout in one go and flushes it.

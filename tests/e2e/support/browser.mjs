@@ -17,8 +17,13 @@ export const artifacts = path.join(root, 'test-results');
  *
  * `locale` is the browser's UI language, which `chrome.i18n.getUILanguage()` reports and the
  * popup speaks; English unless a test asks for another, whatever the machine's language is.
+ *
+ * `sandbox` (from sandbox.mjs) makes Chromium reach it by real names, as users do: every
+ * `*.service-now.com` and `*.zendesk.com` host resolves to the sandbox's ports, and its
+ * certificate, and only it, is trusted by its public key hash (toolchain.md, "Real instance
+ * names over https work headless").
  */
-export async function launchExtension({ locale = 'en-US' } = {}) {
+export async function launchExtension({ locale = 'en-US', sandbox } = {}) {
   const workdir = await mkdtemp(path.join(os.tmpdir(), 'flare-e2e-'));
   const extensionDir = path.join(root, 'dist/e2e');
 
@@ -37,6 +42,7 @@ export async function launchExtension({ locale = 'en-US' } = {}) {
       '--disable-sync',
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
+      ...(sandbox ? sandboxFlags(sandbox) : []),
     ],
   });
   const extensionId = await findExtensionId(context, extensionDir);
@@ -79,6 +85,14 @@ export async function launchExtension({ locale = 'en-US' } = {}) {
       await rm(workdir, { recursive: true, force: true });
     },
   };
+}
+
+/** The Chromium flags that send real instance names to `sandbox` and trust its certificate. */
+function sandboxFlags({ ports, spki }) {
+  return [
+    `--host-resolver-rules=MAP *.service-now.com 127.0.0.1:${ports.servicenow}, MAP *.zendesk.com 127.0.0.1:${ports.zendesk}`,
+    `--ignore-certificate-errors-spki-list=${spki}`,
+  ];
 }
 
 // The popup has no background worker to announce itself, so the id is derived the way Chromium

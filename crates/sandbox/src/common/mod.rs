@@ -9,6 +9,7 @@
 //!   `admin_api.rs`: the sandbox's admin API on every server.
 //! - `persist.rs`: the error and the opening of a `--data DIR` database file.
 //! - `datetime.rs`: the clock and ServiceNow's date-time text.
+//! - `tls.rs`: HTTPS (`--tls`): the certificate, its SPKI hash, the listener.
 //! - `http.rs`: text of HTTP messages (content negotiation, percent-encoding); `html.rs`:
 //!   escaping for HTML.
 
@@ -21,3 +22,4 @@ pub mod oauth;
 pub(crate) mod oauth_api;
 pub mod persist;
 pub(crate) mod server;
+pub mod tls;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,6 +13,7 @@ use flare_core::query::EncodedQuery;
 use serde::Serialize;
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::servicenow::attachment::{self, Upload};
 use crate::servicenow::auth::CurrentUser;
 use crate::servicenow::error::AppError;
@@ -52,7 +53,7 @@ struct ResultBody<T> {
 }
 
 async fn list_attachments(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Query(params): Query<HashMap<String, String>>,
@@ -77,7 +78,7 @@ async fn list_attachments(
 }
 
 async fn read_metadata(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Path(sys_id): Path<String>,
@@ -90,7 +91,7 @@ async fn read_metadata(
 
 /// The content, with its content type and `X-Attachment-Metadata`.
 async fn download(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     Path(sys_id): Path<String>,
 ) -> Result<Response, AppError> {
@@ -113,7 +114,7 @@ async fn download(
 /// `POST .../file?table_name=..&table_sys_id=..&file_name=..` with the content as the body and
 /// its type in `Content-Type` ("This header is mandatory to post file attachments").
 async fn upload_file(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Query(params): Query<HashMap<String, String>>,
@@ -148,7 +149,7 @@ async fn upload_file(
 
 /// Multipart upload: `table_name` and `table_sys_id` parts first, the file last.
 async fn upload_multipart(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     mut multipart: Multipart,
@@ -185,7 +186,7 @@ async fn upload_multipart(
 }
 
 async fn delete_attachment(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Path(sys_id): Path<String>,

@@ -225,6 +225,13 @@ impl Server for AppState {
     fn unknown_endpoint() -> Response {
         AppError::NoSuchResource.into_response()
     }
+
+    fn linked_to(&self, base_url: &str) -> AppState {
+        AppState {
+            instance_url: Arc::from(base_url),
+            ..self.clone()
+        }
+    }
 }
 
 /// "You can also override HTTP methods, such as GET or POST, by setting the

@@ -2,13 +2,14 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
 use crate::common::html::escape;
+use crate::common::server::Linked;
 use crate::servicenow::schema::{Table, INCIDENT_STATES};
 use crate::servicenow::AppState;
 
@@ -18,7 +19,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/incident.do", get(incident_page))
 }
 
-async fn home(State(state): State<AppState>) -> Html<String> {
+async fn home(Linked(state): Linked<AppState>) -> Html<String> {
     let url = escape(state.instance_url());
     Html(format!(
         "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Flare sandbox</title></head>\n\
@@ -33,7 +34,7 @@ async fn home(State(state): State<AppState>) -> Html<String> {
 /// A read-only record page without sign-in, so that a link from Flare opens in any browser. It
 /// shows only the number, short description, state and caller.
 async fn incident_page(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let sys_id = params.get("sys_id").map(String::as_str).unwrap_or_default();

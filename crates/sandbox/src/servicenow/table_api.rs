@@ -1,7 +1,7 @@
 //! The Table API routes (`c_TableAPI.md`): thin handlers over `crate::servicenow::table`.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, OriginalUri, Path, Query, Request, State};
+use axum::extract::{FromRequest, OriginalUri, Path, Query, Request};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::common::datetime;
 use crate::common::http::percent_encode;
+use crate::common::server::Linked;
 use crate::servicenow::acl;
 use crate::servicenow::auth::CurrentUser;
 use crate::servicenow::error::AppError;
@@ -129,7 +130,7 @@ fn read_record_body(bytes: &[u8]) -> Result<Map<String, Value>, AppError> {
 }
 
 async fn list_records(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Path(path): Path<TablePath>,
@@ -173,7 +174,7 @@ async fn list_records(
 }
 
 async fn read_record(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Path(path): Path<RecordPath>,
@@ -190,7 +191,7 @@ async fn read_record(
 }
 
 async fn create_record(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Path(path): Path<TablePath>,
@@ -221,7 +222,7 @@ async fn create_record(
 }
 
 async fn update_record(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Path(path): Path<RecordPath>,
@@ -243,7 +244,7 @@ async fn update_record(
 
 /// 204 without a body (recorded: `output.ServiceNowOutputTest_delete`).
 async fn delete_record(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     CurrentUser(user): CurrentUser,
     _: AcceptsJson,
     Path(path): Path<RecordPath>,

@@ -5,7 +5,7 @@
 //! is no inline script or style (the same CSP rules as Flare's own pages).
 
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Path, Query};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::common::html::escape;
 use crate::common::http::percent_encode;
+use crate::common::server::Linked;
 use crate::servicenow::schema::Table;
 use crate::va::conversation::agent::AgentMessage;
 use crate::va::conversation::transcript::{Attachment, AttachmentStatus, Direction, Party};
@@ -139,7 +140,7 @@ impl AgentForm for TypingForm {
 }
 
 async fn page(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     query: Result<Query<Notice>, QueryRejection>,
 ) -> Html<String> {
     let notice = query.ok().and_then(|Query(notice)| notice.notice);
@@ -155,20 +156,20 @@ async fn script() -> Response {
         .into_response()
 }
 
-async fn accept(State(state): State<AppState>, Path(id): Path<String>) -> Redirect {
+async fn accept(Linked(state): Linked<AppState>, Path(id): Path<String>) -> Redirect {
     let action = AgentAction::Accept {
         agent_name: crate::va::DEFAULT_AGENT_NAME.to_owned(),
     };
     back(act(&state, &id, action))
 }
 
-async fn end(State(state): State<AppState>, Path(id): Path<String>) -> Redirect {
+async fn end(Linked(state): Linked<AppState>, Path(id): Path<String>) -> Redirect {
     back(act(&state, &id, AgentAction::End))
 }
 
 /// Applies the action a posted form asks for.
 async fn submit<F: AgentForm>(
-    State(state): State<AppState>,
+    Linked(state): Linked<AppState>,
     Path(id): Path<String>,
     form: Result<Form<F>, FormRejection>,
 ) -> Redirect {

@@ -3,13 +3,13 @@
 //! `account.rs`. Lists run oldest first with `created_at,id` cursors (recorded
 //! `TestTicketAudits.test_pagination`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::zendesk::account::Audit;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
@@ -37,7 +37,7 @@ pub(crate) fn routes() -> Router<ZendeskState> {
 }
 
 async fn list_audits(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -49,7 +49,7 @@ async fn list_audits(
 
 /// A ticket's audits, by offset or by cursor (ListAuditsForTicket).
 async fn ticket_audits(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
     params: Params,
@@ -62,7 +62,7 @@ async fn ticket_audits(
 }
 
 async fn show_audit(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     ParentAndRecordId(ticket_id, audit_id): ParentAndRecordId,
 ) -> Result<Response, ZendeskError> {
@@ -76,7 +76,7 @@ async fn show_audit(
 }
 
 async fn count_audits(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
 ) -> Result<Response, ZendeskError> {

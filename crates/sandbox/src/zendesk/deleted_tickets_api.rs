@@ -7,13 +7,13 @@
 //! by offset or cursor like tickets, by id unless `sort_by=deleted_at`, and backwards with
 //! `sort_order=desc` (ListDeletedTickets: `sort_by`, `sort_order`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, put};
 use axum::Router;
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::zendesk::account::DeletedTicket;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
@@ -43,7 +43,7 @@ pub(crate) fn routes() -> Router<ZendeskState> {
 }
 
 async fn list_deleted(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -85,7 +85,7 @@ async fn list_deleted(
 }
 
 async fn restore_ticket(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -96,7 +96,7 @@ async fn restore_ticket(
 }
 
 async fn restore_many(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -107,7 +107,7 @@ async fn restore_many(
 }
 
 async fn purge_ticket(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -117,7 +117,7 @@ async fn purge_ticket(
 }
 
 async fn purge_many(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {

@@ -9,13 +9,14 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, RecordId};
@@ -43,7 +44,7 @@ pub(crate) fn download_routes() -> Router<ZendeskState> {
 }
 
 async fn upload(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(_actor): Caller,
     params: Params,
     headers: HeaderMap,
@@ -84,7 +85,7 @@ async fn upload(
 }
 
 async fn show_attachment(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(attachment_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -97,7 +98,7 @@ async fn show_attachment(
     ))
 }
 
-async fn download(State(state): State<ZendeskState>, Path(token): Path<String>) -> Response {
+async fn download(Linked(state): Linked<ZendeskState>, Path(token): Path<String>) -> Response {
     let account = state.account();
     let Some(attachment) = account.attachment_by_token(&token) else {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();

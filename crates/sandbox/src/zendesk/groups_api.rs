@@ -9,7 +9,6 @@
 //! delete's body is ignored and its keys named in `x-zendesk-api-warn`, as recorded.
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,6 +16,7 @@ use axum::Router;
 use serde_json::Value;
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::zendesk::account::Group;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};
@@ -44,7 +44,7 @@ pub(crate) fn routes() -> Router<ZendeskState> {
 }
 
 async fn list_groups(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -60,7 +60,7 @@ async fn list_groups(
 }
 
 async fn assignable_groups(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -78,7 +78,7 @@ async fn assignable_groups(
 
 /// The groups `GET /groups` lists, deleted ones included (CountGroups).
 async fn count_groups(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
@@ -87,7 +87,7 @@ async fn count_groups(
 }
 
 async fn show_group(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(group_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -98,7 +98,7 @@ async fn show_group(
 
 /// 201 with `Location` (recorded).
 async fn create_group(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     ZendeskJson(body): ZendeskJson<Value>,
 ) -> Result<Response, ZendeskError> {
@@ -114,7 +114,7 @@ async fn create_group(
 }
 
 async fn update_group(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(group_id): RecordId,
     ZendeskJson(body): ZendeskJson<Value>,
@@ -126,7 +126,7 @@ async fn update_group(
 }
 
 async fn delete_group(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(group_id): RecordId,
     body: Bytes,

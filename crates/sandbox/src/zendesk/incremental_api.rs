@@ -14,7 +14,6 @@
 //! duplicates"); a page that would hold a single second instead holds all of it, past
 //! `per_page`, and ends one second later (recorded: `per_page=1` pages of 7, 6 and 10 tickets).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -23,6 +22,7 @@ use base64::Engine;
 use serde::Serialize;
 
 use crate::common::datetime::UnixSeconds;
+use crate::common::server::Linked;
 use crate::zendesk::account::{require_admin, ExportedTicket};
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
@@ -95,7 +95,7 @@ enum Position {
 }
 
 async fn export_tickets(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -115,7 +115,7 @@ async fn export_tickets(
 
 /// `GET /incremental/tickets.json?start_time=...`: the time-based export.
 async fn export_tickets_by_time(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -159,7 +159,7 @@ async fn export_tickets_by_time(
 }
 
 async fn export_users(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {

@@ -5,7 +5,6 @@
 //! them; thin handlers over `account.rs`. Lists page by offset or cursor, by id; a create answers
 //! 201 with `Location`, a delete 204.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,6 +12,7 @@ use axum::Router;
 use serde_json::Value;
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::zendesk::account::{GroupMembership, MembershipsOf, User};
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};
@@ -45,7 +45,7 @@ pub(crate) fn routes() -> Router<ZendeskState> {
 }
 
 async fn list_memberships(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -53,7 +53,7 @@ async fn list_memberships(
 }
 
 async fn group_memberships(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(group_id): RecordId,
     params: Params,
@@ -62,7 +62,7 @@ async fn group_memberships(
 }
 
 async fn user_memberships(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(user_id): RecordId,
     params: Params,
@@ -71,7 +71,7 @@ async fn user_memberships(
 }
 
 async fn show_membership(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(membership_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -81,7 +81,7 @@ async fn show_membership(
 }
 
 async fn create_membership(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     ZendeskJson(body): ZendeskJson<Value>,
 ) -> Result<Response, ZendeskError> {
@@ -97,7 +97,7 @@ async fn create_membership(
 }
 
 async fn delete_membership(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(membership_id): RecordId,
 ) -> Response {

@@ -240,6 +240,13 @@ impl Server for ZendeskState {
     fn unknown_endpoint() -> Response {
         ZendeskError::InvalidEndpoint.into_response()
     }
+
+    fn linked_to(&self, base_url: &str) -> ZendeskState {
+        ZendeskState {
+            account_url: Arc::from(base_url),
+            ..self.clone()
+        }
+    }
 }
 
 /// A span for one request to the account.

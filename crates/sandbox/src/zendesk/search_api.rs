@@ -10,7 +10,6 @@
 //! `after_cursor`, `before_cursor: null`) and `links` (`prev: null`, "backward pagination is not
 //! supported", and `next` while there are more), as recorded.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -18,6 +17,7 @@ use axum::Router;
 use flare_core::http::query_string;
 use serde::Serialize;
 
+use crate::common::server::Linked;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params};
@@ -52,7 +52,7 @@ struct NextLink<'a> {
 }
 
 async fn export(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {

@@ -6,12 +6,12 @@
 //! organizations by id. The custom roles come in one `{"custom_roles": [...]}` without paging, as
 //! Zendesk's Custom Roles reference has it (CustomRolesResponse).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
+use crate::common::server::Linked;
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::ZendeskError;
 use crate::zendesk::extract::{json_route, Params, RecordId};
@@ -36,7 +36,7 @@ pub(crate) fn routes() -> Router<ZendeskState> {
 }
 
 async fn list_brands(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -58,7 +58,7 @@ async fn list_brands(
 }
 
 async fn show_brand(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(brand_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -71,7 +71,7 @@ async fn show_brand(
 }
 
 async fn list_organizations(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -95,7 +95,7 @@ async fn list_organizations(
 }
 
 async fn show_organization(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(organization_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -108,7 +108,7 @@ async fn show_organization(
 }
 
 async fn list_custom_roles(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
 ) -> Result<Response, ZendeskError> {
     let account = state.account();
@@ -128,7 +128,7 @@ async fn list_custom_roles(
 }
 
 async fn show_custom_role(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(custom_role_id): RecordId,
 ) -> Result<Response, ZendeskError> {

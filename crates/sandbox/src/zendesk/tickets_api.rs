@@ -2,7 +2,6 @@
 //! tickets and `/api/v2/search`: thin handlers over `account.rs`.
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -10,6 +9,7 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::zendesk::account::{Actor, BulkUpdate, Comment, Ticket};
 use crate::zendesk::auth::Caller;
 use crate::zendesk::error::{ZendeskError, ZendeskJson};
@@ -56,7 +56,7 @@ pub(crate) fn routes() -> Router<ZendeskState> {
 }
 
 async fn list_tickets(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -72,7 +72,7 @@ async fn list_tickets(
 }
 
 async fn requested_tickets(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(user_id): RecordId,
     params: Params,
@@ -85,7 +85,7 @@ async fn requested_tickets(
 }
 
 async fn show_ticket(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -99,7 +99,7 @@ async fn show_ticket(
 }
 
 async fn create_ticket(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     ZendeskJson(body): ZendeskJson<Value>,
 ) -> Response {
@@ -108,7 +108,7 @@ async fn create_ticket(
 }
 
 async fn update_ticket(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
     ZendeskJson(body): ZendeskJson<Value>,
@@ -118,7 +118,7 @@ async fn update_ticket(
 }
 
 async fn delete_ticket(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
     body: Bytes,
@@ -169,7 +169,7 @@ fn update(
 }
 
 async fn show_many(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -187,7 +187,7 @@ async fn show_many(
 }
 
 async fn create_many(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     ZendeskJson(body): ZendeskJson<Value>,
 ) -> Result<Response, ZendeskError> {
@@ -201,7 +201,7 @@ async fn create_many(
 }
 
 async fn update_many(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
     ZendeskJson(body): ZendeskJson<Value>,
@@ -233,7 +233,7 @@ async fn update_many(
 }
 
 async fn destroy_many(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
     body: Bytes,
@@ -250,7 +250,7 @@ async fn destroy_many(
 }
 
 async fn show_job(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     TextId(job_id): TextId,
 ) -> Result<Response, ZendeskError> {
@@ -266,7 +266,7 @@ async fn show_job(
 /// Comments, oldest first; newest first with `sort_order=desc` (offset paging) or
 /// `sort=-created_at` (cursor paging), as `tickets.yml` (ListTicketComments) documents.
 async fn list_comments(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(ticket_id): RecordId,
     params: Params,
@@ -310,7 +310,7 @@ async fn list_comments(
 
 /// `GET /api/v2/search.json?query=...`: tickets only, offset paging, at most 1000 results.
 async fn search(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {

@@ -9,7 +9,6 @@
 //! `TestUserCreateUpdateDelete.test_single_delete_raises_recordnotfoundexception`).
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -17,6 +16,7 @@ use axum::Router;
 use serde_json::Value;
 
 use crate::common::datetime;
+use crate::common::server::Linked;
 use crate::zendesk::account::User;
 use crate::zendesk::auth::{Caller, MaybeCaller};
 use crate::zendesk::error::{ZendeskError, ZendeskJson};
@@ -49,7 +49,7 @@ pub(crate) fn routes() -> Router<ZendeskState> {
 /// The signed-in user, or the anonymous user without credentials ("Allowed For: Anonymous
 /// users"); wrong credentials are still a 401.
 async fn me(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     MaybeCaller(user): MaybeCaller,
 ) -> Result<Response, ZendeskError> {
     let render = state.renderer();
@@ -61,7 +61,7 @@ async fn me(
 }
 
 async fn show_user(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(user_id): RecordId,
 ) -> Result<Response, ZendeskError> {
@@ -74,7 +74,7 @@ async fn show_user(
 /// (`users.yml`, ListUsers: `UserRoleFilter`, `UserRolesFilter`; Zendesk's Users reference: "role[]:
 /// Filters the results by more than one role using the format role[]={role}&role[]={role}").
 async fn list_users(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -99,7 +99,7 @@ async fn list_users(
 
 /// `?query=` in the search syntax (`email:`, `name:`, `role:`, words); offset paging only.
 async fn search_users(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
 ) -> Result<Response, ZendeskError> {
@@ -118,7 +118,7 @@ async fn search_users(
 }
 
 async fn create_user(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     ZendeskJson(body): ZendeskJson<Value>,
 ) -> Result<Response, ZendeskError> {
@@ -129,7 +129,7 @@ async fn create_user(
 }
 
 async fn update_user(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(user_id): RecordId,
     ZendeskJson(body): ZendeskJson<Value>,
@@ -141,7 +141,7 @@ async fn update_user(
 }
 
 async fn create_or_update_user(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     ZendeskJson(body): ZendeskJson<Value>,
 ) -> Result<Response, ZendeskError> {
@@ -156,7 +156,7 @@ async fn create_or_update_user(
 }
 
 async fn delete_user(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     RecordId(user_id): RecordId,
     body: Bytes,
@@ -173,7 +173,7 @@ async fn delete_user(
 
 /// `DELETE /users/destroy_many?ids=`: a `queued` job, "Bulk Update User" (recorded).
 async fn destroy_many(
-    State(state): State<ZendeskState>,
+    Linked(state): Linked<ZendeskState>,
     Caller(actor): Caller,
     params: Params,
     body: Bytes,

@@ -16,7 +16,7 @@ let browser;
 before(async () => {
   await mkdir(artifacts, { recursive: true });
   sandbox = await startSandbox();
-  browser = await launchExtension();
+  browser = await launchExtension({ sandbox });
 });
 
 after(async () => {
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 async function connectInPopup(popup, username) {
-  await popup.connect({ instance: sandbox.url, username, password: username });
+  await popup.connect({ instance: 'acme', username, password: username });
   await popup.save();
   await popup.shortDescription().waitFor();
 }

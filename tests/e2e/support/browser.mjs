@@ -1,6 +1,7 @@
 // Launches Debian's Chromium with the unpacked extension and a fresh profile.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,9 @@ import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const artifacts = path.join(root, 'test-results');
+// Where Chromium on Linux reads mandatory policies (toolchain.md, "Managed storage from a real
+// policy file works headless").
+const policyDir = process.env.CHROMIUM_POLICY_DIR ?? '/etc/chromium/policies/managed';
 
 /**
  * Loads the end-to-end build of the extension (`dist/e2e`, written by scripts/package.py) into
@@ -22,10 +26,16 @@ export const artifacts = path.join(root, 'test-results');
  * `*.service-now.com` and `*.zendesk.com` host resolves to the sandbox's ports, and its
  * certificate, and only it, is trusted by its public key hash (toolchain.md, "Real instance
  * names over https work headless").
+ *
+ * `policy` is what an administrator deploys to Flare: it is written to a real Chromium policy file
+ * for this extension's id before launch, which `chrome.storage.managed` then reads, and removed
+ * on close. Policy files are read by every Chromium on the machine, so each names only this
+ * build's id (fixed by its path).
  */
-export async function launchExtension({ locale = 'en-US', sandbox } = {}) {
+export async function launchExtension({ locale = 'en-US', sandbox, policy } = {}) {
   const workdir = await mkdtemp(path.join(os.tmpdir(), 'flare-e2e-'));
   const extensionDir = path.join(root, 'dist/e2e');
+  const policyFile = policy && (await writePolicy(extensionDir, policy));
 
   const context = await chromium.launchPersistentContext(path.join(workdir, 'profile'), {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -45,7 +55,7 @@ export async function launchExtension({ locale = 'en-US', sandbox } = {}) {
       ...(sandbox ? sandboxFlags(sandbox) : []),
     ],
   });
-  const extensionId = await findExtensionId(context, extensionDir);
+  const extensionId = await checkExtensionLoaded(context, extensionDir);
   const errors = [];
   const watch = (page) => {
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -83,6 +93,7 @@ export async function launchExtension({ locale = 'en-US', sandbox } = {}) {
     async close() {
       await context.close();
       await rm(workdir, { recursive: true, force: true });
+      if (policyFile) await rm(policyFile, { force: true });
     },
   };
 }
@@ -95,12 +106,23 @@ function sandboxFlags({ ports, spki }) {
   ];
 }
 
-// The popup has no background worker to announce itself, so the id is derived the way Chromium
-// derives it for unpacked extensions: sha256 of the absolute path, first 32 hex digits mapped to a-p.
-async function findExtensionId(context, extensionDir) {
-  const { createHash } = await import('node:crypto');
+// The id Chromium gives an unpacked extension: sha256 of its absolute path, the first 32 hex digits
+// mapped to a-p. Known before launch, so a policy can name it.
+function extensionIdFor(extensionDir) {
   const hex = createHash('sha256').update(extensionDir).digest('hex').slice(0, 32);
-  const id = [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
+async function writePolicy(extensionDir, values) {
+  const id = extensionIdFor(extensionDir);
+  await mkdir(policyDir, { recursive: true });
+  const file = path.join(policyDir, `flare-e2e-${id}.json`);
+  await writeFile(file, JSON.stringify({ '3rdparty': { extensions: { [id]: values } } }));
+  return file;
+}
+
+async function checkExtensionLoaded(context, extensionDir) {
+  const id = extensionIdFor(extensionDir);
   const probe = await context.newPage();
   await probe.goto(`chrome-extension://${id}/manifest.json`);
   const text = await probe.textContent('body');

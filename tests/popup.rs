@@ -1645,6 +1645,16 @@ async fn a_zendesk_ticket_is_filed_and_listed_as_a_ticket() {
     assert_eq!(popup.text_of(".ticket-head a"), "#42");
     assert_eq!(popup.text_of(".state"), "Open");
     assert_eq!(popup.text_of(".pager span"), "1–1 of 1");
+    let pager = popup.host.query_selector_all(".pager button").unwrap();
+    let pager_labels: Vec<String> = (0..pager.length())
+        .filter_map(|idx| pager.get(idx))
+        .map(|button| button.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        pager_labels,
+        ["Previous", "Next"],
+        "Zendesk lists oldest first"
+    );
     let requests = popup.platform.requests.borrow();
     assert_eq!(
         requests.last().map(|request| request.url.as_str()),

@@ -1,5 +1,5 @@
 //! The tickets the connected user reported: ServiceNow incidents they are the caller of, newest
-//! change first, or the Zendesk tickets they requested.
+//! change first, or the Zendesk tickets they requested, oldest first.
 
 use flare_core::paging::Page;
 use flare_core::providers::zendesk::TicketStatus;
@@ -27,18 +27,24 @@ pub fn MyIncidents(
         let (platform, connection, offset) = (platform.clone(), connection.clone(), offset.get());
         async move { api::my_tickets(&platform, &connection, offset).await }
     });
-    let (heading, loading, none, no_more) = match provider {
+    // ServiceNow lists newest change first; Zendesk lists oldest first (its list endpoints
+    // order by creation), so its pages are only earlier and later ones.
+    let (heading, loading, none, no_more, back, forward) = match provider {
         Provider::ServiceNow => (
             messages.text("view_my_incidents"),
             messages.text("incidents_loading"),
             messages.text("incidents_none"),
             messages.text("incidents_no_more"),
+            messages.text("incidents_newer"),
+            messages.text("incidents_older"),
         ),
         Provider::Zendesk => (
             messages.text("view_my_tickets"),
             messages.text("tickets_loading"),
             messages.text("tickets_none"),
             messages.text("tickets_no_more"),
+            messages.text("tickets_previous"),
+            messages.text("tickets_next"),
         ),
     };
     let page_messages = messages.clone();
@@ -78,11 +84,11 @@ pub fn MyIncidents(
             </ul>
             <div class="pager">
                 <button type="button" disabled=current == 0 on:click=move |_| set_offset.set(current.saturating_sub(u64::from(PAGE_SIZE)))>
-                    {messages.text("incidents_newer")}
+                    {back.clone()}
                 </button>
                 {range.map(|range| view! { <span>{range}</span> })}
                 <button type="button" disabled=next_offset.is_none() on:click=move |_| set_offset.set(next_offset.unwrap_or(current))>
-                    {messages.text("incidents_older")}
+                    {forward.clone()}
                 </button>
             </div>
         }

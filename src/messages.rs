@@ -3,18 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::AppError;
+use crate::api::{AppError, Provider};
 
 /// A request to the background worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WorkerRequest {
-    /// Sign in to a ServiceNow instance through its OAuth consent page (authorization code with
-    /// PKCE) and save the connection. The page asks for the instance's host permission first,
-    /// while it still has the user's click.
+    /// Sign in to a ServiceNow instance or Zendesk account through its OAuth consent page
+    /// (authorization code with PKCE) and save the connection. The page asks for the instance's
+    /// host permission first, while it still has the user's click.
     #[serde(rename = "sign_in_with_oauth")]
     SignInWithOAuth {
-        /// The instance address as the user typed it.
+        /// Which service desk the address is of.
+        provider: Provider,
+        /// The instance or account address as the user typed it.
         instance: String,
         /// The client id of the customer's OAuth application for Flare.
         client_id: String,

@@ -4,27 +4,36 @@
 //! [`open`], which brings the stored layout up to [`SCHEMA_VERSION`] first, so a user who updates
 //! Flare keeps their connections and drafts.
 //!
-//! Layout, version 1:
-//! - `schema_version`: `1`.
+//! Layout, version 2:
+//! - `schema_version`: `2`.
 //! - `connections`: [`SavedConnections`], every connection with its id and name, and which is the
-//!   default.
+//!   default. A connection's `user` names its service desk: `{"servicenow": {"sys_id", ...}}` or
+//!   `{"zendesk": {"id", ...}}` ([`crate::api::AccountUser`]).
 //! - `draft:connect`, `draft:incident`: what the user typed into a form and has not sent yet.
 //! - `templates:<connection id>`: that connection's ticket templates (flare-core's `TemplateSet`);
 //!   absent until the user edits them, when the provider's default applies.
 //! - `settings:appearance`, `settings:privacy`: the options page's settings (`crate::settings`).
 //!
-//! Version 0 (Flare 0.1, no `schema_version`) kept one connection under `connection`.
+//! Version 1 (Flare before Zendesk) had the same keys, with every connection a ServiceNow one and
+//! its `user` the bare `sys_user` (`{"sys_id", "user_name", "name", "email"}`). Version 0 (Flare
+//! 0.1, no `schema_version`) kept one such connection under `connection`.
+//!
+//! Version 1 is brought up by a migration rather than read through serde defaults ("a `user`
+//! without a tag is a ServiceNow one"): then every later reader of a stored connection, and every
+//! later provider, would have to know that rule, while after the migration the stored value says
+//! what it is and [`crate::api::Connection`] has one shape.
 
 use flare_core::templates::TemplateSet;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 use crate::api::Connection;
 use crate::browser::{BrowserError, Random, Storage};
 use crate::settings::{Appearance, PrivacySettings};
 
 /// The layout this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// Storage key of the layout version.
 pub const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -42,6 +51,9 @@ pub const PRIVACY_KEY: &str = "settings:privacy";
 
 /// Version 0's one connection.
 const V0_CONNECTION_KEY: &str = "connection";
+
+/// The tag of a ServiceNow user in a version 2 connection.
+const SERVICENOW_TAG: &str = "servicenow";
 
 /// The saved connections.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -75,8 +87,9 @@ impl SavedConnections {
         self.connections.iter().find(|saved| saved.id == id)
     }
 
-    /// Adds `connection` and makes it the default. A connection to the same instance as the same
-    /// user replaces the earlier one (signing in again), keeping its id and name.
+    /// Adds `connection` and makes it the default. A connection to the same instance or account
+    /// as the same user (the same ServiceNow `sys_id`, the same Zendesk id) replaces the earlier
+    /// one (signing in again), keeping its id and name.
     pub fn upsert(&mut self, connection: Connection, new_id: String) -> &SavedConnection {
         let idx = match self.position_of(&connection) {
             Some(idx) => {
@@ -149,10 +162,9 @@ impl SavedConnections {
 
 impl SavedConnections {
     fn position_of(&self, connection: &Connection) -> Option<usize> {
-        self.connections.iter().position(|saved| {
-            saved.connection.instance == connection.instance
-                && saved.connection.user.sys_id == connection.user.sys_id
-        })
+        self.connections
+            .iter()
+            .position(|saved| saved.connection.is_same_account(connection))
     }
 }
 
@@ -176,7 +188,8 @@ async fn save_typed<T: Serialize>(
 }
 
 /// Brings storage up to [`SCHEMA_VERSION`]; does nothing when it is there already. Safe to run
-/// from several surfaces at once: each step writes the same result.
+/// from several surfaces at once: each step writes the same result, and running a step on what
+/// another surface already upgraded changes nothing.
 pub async fn open(storage: &(impl Storage + Random + ?Sized)) -> Result<(), BrowserError> {
     let version = storage
         .load(SCHEMA_VERSION_KEY)
@@ -186,14 +199,30 @@ pub async fn open(storage: &(impl Storage + Random + ?Sized)) -> Result<(), Brow
     if version >= SCHEMA_VERSION {
         return Ok(());
     }
-    // Version 0 to 1: the one connection becomes the first (and default) of a list. A value that
-    // no longer parses was unusable before too and is dropped.
-    let old = storage.load(V0_CONNECTION_KEY).await?;
-    let mut saved = SavedConnections::default();
-    if let Some(connection) = old.and_then(|value| serde_json::from_value(value).ok()) {
-        saved.upsert(connection, new_connection_id(storage)?);
+    if version == 0 {
+        // Version 0 to 2: the one connection (shaped as in version 1) becomes the first and
+        // default of a list. A value that no longer parses was unusable before too and is dropped.
+        let old = storage.load(V0_CONNECTION_KEY).await?;
+        let mut saved = SavedConnections::default();
+        let upgraded = old.map(|mut connection| {
+            tag_servicenow_user(&mut connection);
+            connection
+        });
+        if let Some(connection) = upgraded.and_then(|value| serde_json::from_value(value).ok()) {
+            saved.upsert(connection, new_connection_id(storage)?);
+        }
+        save_connections(storage, &saved).await?;
+    } else if let Some(mut saved) = storage.load(CONNECTIONS_KEY).await? {
+        // Version 1 to 2: every user gets its provider's tag. What does not look like version 1
+        // is left as it was.
+        let connections = saved.get_mut("connections").and_then(Value::as_array_mut);
+        for saved_connection in connections.into_iter().flatten() {
+            if let Some(connection) = saved_connection.get_mut("connection") {
+                tag_servicenow_user(connection);
+            }
+        }
+        storage.save(CONNECTIONS_KEY, saved).await?;
     }
-    save_connections(storage, &saved).await?;
     storage
         .save(SCHEMA_VERSION_KEY, SCHEMA_VERSION.into())
         .await?;
@@ -279,3 +308,17 @@ pub fn new_connection_id(random: &(impl Random + ?Sized)) -> Result<String, Brow
         .map(|byte| format!("{byte:02x}"))
         .collect())
 }
+
+/// Wraps a version 1 connection's bare ServiceNow user as `{"servicenow": user}`. A user that is
+/// tagged already (another surface upgraded it first) has no `sys_id` of its own and stays.
+fn tag_servicenow_user(connection: &mut Value) {
+    let Some(user) = connection.get_mut("user") else {
+        return;
+    };
+    if user.get("sys_id").is_some() {
+        *user = json!({ SERVICENOW_TAG: user.take() });
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,19 +1,23 @@
 //! The background worker's jobs: what must outlive a page. Plain Rust without Leptos; the worker's
 //! JS entry (`static/background.js`) registers the listeners and hands each message here.
 //!
-//! An OAuth sign-in runs here because the popup closes as soon as the sign-in window takes focus.
+//! An OAuth sign-in (to ServiceNow or Zendesk) runs here because the popup closes as soon as the
+//! sign-in window takes focus.
 
-use flare_core::instance::InstanceUrl;
 use flare_core::oauth::{
-    parse_token_response, OAuthClient, OAuthEndpoints, PendingAuthorization, TokenGrant, UnixMillis,
+    parse_token_response, OAuthClient, PendingAuthorization, TokenGrant, UnixMillis,
 };
 
-use crate::api::{self, AppError, OAuthSession};
+use crate::api::{self, AppError, OAuthSession, Provider};
 use crate::browser::{Clock, Http, Identity, Random, Storage};
 use crate::messages::{WorkerReply, WorkerRequest};
 
 /// The scope a ServiceNow sign-in asks for: the user's own access (`oauth-inbound.md`).
-const SERVICENOW_SCOPE: &str = "useraccount";
+const SERVICENOW_SCOPES: [&str; 1] = ["useraccount"];
+
+/// The scopes a Zendesk sign-in asks for: reading and writing what the user may (seed 003;
+/// Zendesk's `read` allows GET, `write` POST, PUT and DELETE).
+const ZENDESK_SCOPES: [&str; 2] = ["read", "write"];
 
 /// Does what `request` asks and says how it went.
 pub async fn handle(
@@ -22,10 +26,11 @@ pub async fn handle(
 ) -> WorkerReply {
     let outcome = match request {
         WorkerRequest::SignInWithOAuth {
+            provider,
             instance,
             client_id,
             client_secret,
-        } => sign_in_with_oauth(platform, &instance, client_id, client_secret).await,
+        } => sign_in_with_oauth(platform, provider, &instance, client_id, client_secret).await,
     };
     match outcome {
         Ok(connection) => WorkerReply::Connected {
@@ -41,17 +46,22 @@ pub async fn handle(
 /// connection saved as the default.
 async fn sign_in_with_oauth(
     platform: &(impl Http + Storage + Identity + Clock + Random + ?Sized),
+    provider: Provider,
     instance_input: &str,
     client_id: String,
     client_secret: Option<String>,
 ) -> Result<api::Connection, AppError> {
-    let instance = InstanceUrl::parse_servicenow(instance_input)?;
-    let endpoints = OAuthEndpoints::servicenow(&instance);
+    let instance = provider.parse_address(instance_input)?;
+    let endpoints = provider.oauth_endpoints(&instance);
+    let scopes = match provider {
+        Provider::ServiceNow => &SERVICENOW_SCOPES[..],
+        Provider::Zendesk => &ZENDESK_SCOPES[..],
+    };
     let client = OAuthClient {
         client_id: client_id.trim().to_owned(),
         client_secret: client_secret.filter(|secret| !secret.is_empty()),
         redirect_uri: platform.redirect_url().await?,
-        scopes: vec![SERVICENOW_SCOPE.to_owned()],
+        scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
     };
     let pending = PendingAuthorization::new(random_32(platform)?, random_32(platform)?);
     let landed = platform
@@ -66,8 +76,9 @@ async fn sign_in_with_oauth(
         client,
         tokens: tokens.clone(),
     };
+    let credentials = tokens.credentials();
     let connection =
-        api::signed_in(platform, instance, tokens.credentials(), Some(session)).await?;
+        api::signed_in(platform, provider, instance, credentials, Some(session)).await?;
     api::save_connection(platform, &connection).await?;
     Ok(connection)
 }

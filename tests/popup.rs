@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use flare::api::AppError;
+use flare::api::{AppError, Provider};
 use flare::browser::{
     BrowserError, Clock, Http, LocalFuture, Messaging, PageContext, Permissions, PlatformHandle,
     Random, Storage, Tabs,
@@ -49,6 +49,8 @@ struct FakePlatform {
     n_options_opened: RefCell<usize>,
     /// What the administrator deployed (`storage.managed`).
     managed: RefCell<Value>,
+    /// The connection the worker saves when it signs in; the ServiceNow one unless set.
+    worker_connection: RefCell<Option<Value>>,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -189,7 +191,12 @@ impl Messaging for FakePlatform {
                 error: AppError::Browser("no worker in this test".into()),
             });
         if matches!(reply, WorkerReply::Connected { .. }) {
-            store_saved_connection(self);
+            let connection = self.worker_connection.borrow().clone();
+            store_connection(
+                self,
+                2,
+                connection.unwrap_or_else(|| tagged(saved_connection())),
+            );
         }
         Box::pin(async move { Ok(reply) })
     }
@@ -232,13 +239,19 @@ fn abel() -> Value {
 
 /// Stores one saved connection in today's layout, as a user who connected before has it.
 fn store_saved_connection(platform: &FakePlatform) {
+    store_connection(platform, 2, tagged(saved_connection()));
+}
+
+/// Stores `connection` as the one saved connection, in layout `version`.
+fn store_connection(platform: &FakePlatform, version: u64, connection: Value) {
     let mut storage = platform.storage.borrow_mut();
-    storage.insert("schema_version".into(), json!(1));
+    storage.insert("schema_version".into(), json!(version));
     storage.insert(
         "connections".into(),
         json!({
             "connections": [
-                {"id": "c1", "name": "acme.service-now.com", "connection": saved_connection()}
+                {"id": "c1", "name": connection["instance"].as_str().unwrap_or_default()
+                    .trim_start_matches("https://"), "connection": connection}
             ],
             "default_id": "c1"
         }),
@@ -252,6 +265,7 @@ fn saved_connections(platform: &FakePlatform) -> Vec<Value> {
     saved["connections"].as_array().cloned().unwrap_or_default()
 }
 
+/// A ServiceNow connection in the layout of version 1 (and 0), before Zendesk.
 fn saved_connection() -> Value {
     json!({
         "instance": "https://acme.service-now.com",
@@ -259,6 +273,13 @@ fn saved_connection() -> Value {
         "user": {"sys_id": "62826bf03710200044e0bfc8bcbe5df1", "user_name": "abel.tuter",
                  "name": "Abel Tuter", "email": ""}
     })
+}
+
+/// A connection as `saved_connection` is once the layout is at version 2: the user names its
+/// service desk.
+fn tagged(mut connection: Value) -> Value {
+    connection["user"] = json!({"servicenow": connection["user"].take()});
+    connection
 }
 
 struct Mounted {
@@ -311,6 +332,7 @@ fn fake_network(
         worker_reply: RefCell::default(),
         n_options_opened: RefCell::default(),
         managed: RefCell::new(json!({})),
+        worker_connection: RefCell::default(),
     }
 }
 
@@ -384,6 +406,32 @@ impl Mounted {
             popup
                 .find("[name=short_description]")
                 .is_some_and(|_| popup.value("short_description") == "Payroll portal")
+        })
+        .await;
+    }
+
+    /// The `name` of the element that has the focus.
+    fn focused_name(&self) -> Option<String> {
+        document()
+            .active_element()
+            .and_then(|element| element.get_attribute("name"))
+    }
+
+    fn attribute(&self, name: &str, attribute: &str) -> Option<String> {
+        self.find(&format!("[name={name}]"))
+            .unwrap_or_else(|| panic!("no field {name}"))
+            .get_attribute(attribute)
+    }
+
+    /// Chooses Zendesk on the connect form and waits for its fields.
+    async fn choose_zendesk(&self) {
+        self.wait_for("the connect form", |popup| {
+            popup.find("[name=provider]").is_some() && !popup.is_disabled("instance")
+        })
+        .await;
+        self.choose("provider", "zendesk");
+        self.wait_for("the Zendesk fields", |popup| {
+            popup.find("[name=email]").is_some()
         })
         .await;
     }
@@ -497,7 +545,10 @@ async fn a_working_connection_is_saved_and_opens_the_incident_form() {
     assert_eq!(saved[0]["name"], "acme.service-now.com");
     let saved = &saved[0]["connection"];
     assert_eq!(saved["instance"], "https://acme.service-now.com");
-    assert_eq!(saved["user"]["sys_id"], "62826bf03710200044e0bfc8bcbe5df1");
+    assert_eq!(
+        saved["user"]["servicenow"]["sys_id"],
+        "62826bf03710200044e0bfc8bcbe5df1"
+    );
     assert!(
         popup
             .platform
@@ -1025,11 +1076,11 @@ async fn an_upgrade_keeps_the_connection_and_the_draft() {
         .await;
     assert!(popup.text_of(".account").contains("acme.service-now.com"));
     let storage = popup.platform.storage.borrow();
-    assert_eq!(storage.get("schema_version"), Some(&json!(1)));
+    assert_eq!(storage.get("schema_version"), Some(&json!(2)));
     assert!(storage.get("connection").is_none(), "the old key is gone");
     let saved = saved_connections(&popup.platform);
     assert_eq!(saved.len(), 1);
-    assert_eq!(saved[0]["connection"], saved_connection());
+    assert_eq!(saved[0]["connection"], tagged(saved_connection()));
 }
 
 #[wasm_bindgen_test]
@@ -1128,6 +1179,7 @@ async fn an_oauth_sign_in_runs_in_the_worker_and_opens_the_saved_connection() {
     assert_eq!(
         *popup.platform.asked_worker.borrow(),
         [WorkerRequest::SignInWithOAuth {
+            provider: Provider::ServiceNow,
             instance: "acme".into(),
             client_id: "flare-app".into(),
             client_secret: None,
@@ -1247,4 +1299,392 @@ async fn a_second_connection_is_added_and_the_popup_switches_between_them() {
         ["https://globex.service-now.com/*"]
     );
     assert_eq!(saved_connections(&popup.platform).len(), 1);
+}
+
+/// Ada, an admin of the Zendesk account, as `/users/me` describes her.
+fn ada() -> Value {
+    json!({"user": {"id": 10001, "name": "Ada Admin", "email": "admin@example.com",
+                    "role": "admin", "active": true}})
+}
+
+/// A Zendesk connection with an API token, as version 2 stores it.
+fn zendesk_connection() -> Value {
+    json!({
+        "instance": "https://acme.zendesk.com",
+        "credentials": {"kind": "basic", "username": "admin@example.com/token", "password": "tok"},
+        "user": {"zendesk": {"id": 10001, "name": "Ada Admin", "email": "admin@example.com",
+                             "role": "admin"}}
+    })
+}
+
+fn zendesk_ticket(id: u64, subject: &str, status: &str) -> Value {
+    json!({"id": id, "subject": subject, "description": "It jams", "status": status,
+           "priority": "high", "requester_id": 10001, "external_id": "flare-07",
+           "created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-05T09:30:00Z"})
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_saved_before_zendesk_still_opens() {
+    let platform = fake(|_| json_response(200, json!({"result": []})));
+    store_connection(&platform, 1, saved_connection());
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    assert_eq!(
+        popup.text_of(".account span"),
+        "Signed in to acme.service-now.com as Abel Tuter"
+    );
+    assert!(popup.find("[name=urgency]").is_some(), "the incident form");
+    let storage = popup.platform.storage.borrow();
+    assert_eq!(storage["schema_version"], json!(2));
+    assert_eq!(
+        storage["connections"]["connections"][0]["connection"],
+        tagged(saved_connection()),
+        "kept as it was, its user now tagged as ServiceNow's"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_zendesk_account_connects_with_an_email_and_api_token() {
+    let popup = mount(fake(|request| {
+        assert_eq!(request.url, "https://acme.zendesk.com/api/v2/users/me.json");
+        json_response(200, ada())
+    }));
+    popup.choose_zendesk().await;
+    assert_eq!(popup.text_of("h2"), "Connect to Zendesk");
+    assert_eq!(
+        popup.attribute("instance", "placeholder").as_deref(),
+        Some("acme or acme.zendesk.com")
+    );
+    assert_eq!(
+        popup.text_of("select[name=method]"),
+        "Email address and API token\nZendesk sign-in (OAuth)"
+    );
+    assert!(popup.find("[name=password]").is_none(), "no password");
+    popup.input("instance", "acme");
+    popup.input("email", "admin@example.com");
+    popup.input("api_token", "tok");
+    popup
+        .wait_for("the connect draft saved", |popup| {
+            popup
+                .platform
+                .storage
+                .borrow()
+                .get("draft:connect")
+                .is_some_and(|draft| draft["email"] == "admin@example.com")
+        })
+        .await;
+    let draft = popup.platform.storage.borrow()["draft:connect"].clone();
+    assert_eq!(draft["provider"], "zendesk");
+    assert_eq!(draft["method"], "api_token");
+    assert!(
+        !draft.to_string().contains("tok\""),
+        "the token is never a draft: {draft}"
+    );
+    popup.click_button("Save");
+    popup
+        .wait_for("the ticket form", |popup| {
+            popup.find("[name=subject]").is_some()
+        })
+        .await;
+    let requests = popup.platform.requests.borrow();
+    // `admin@example.com/token:tok`, Zendesk's API token sign-in.
+    assert_eq!(
+        requests[0].header("Authorization"),
+        Some("Basic YWRtaW5AZXhhbXBsZS5jb20vdG9rZW46dG9r")
+    );
+    let saved = saved_connections(&popup.platform);
+    assert_eq!(saved[0]["name"], "acme.zendesk.com");
+    assert_eq!(saved[0]["connection"], zendesk_connection());
+    assert_eq!(
+        popup.text_of(".account span"),
+        "Signed in to acme.zendesk.com as Ada Admin"
+    );
+    assert_eq!(popup.text_of("[role=tab]"), "New ticket");
+}
+
+#[wasm_bindgen_test]
+async fn a_zendesk_oauth_sign_in_runs_in_the_worker() {
+    let platform = fake(|_| json_response(200, json!({"tickets": [], "count": 0})));
+    *platform.worker_reply.borrow_mut() = Some(WorkerReply::Connected {
+        host: "acme.zendesk.com".into(),
+        user_name: "Ada Admin".into(),
+    });
+    *platform.worker_connection.borrow_mut() = Some(zendesk_connection());
+    let popup = mount(platform);
+    popup.choose_zendesk().await;
+    popup.choose("method", "oauth");
+    popup
+        .wait_for("the client id field", |popup| {
+            popup.find("[name=client_id]").is_some()
+        })
+        .await;
+    assert!(popup.find("[name=api_token]").is_none());
+    popup.input("instance", "https://acme.zendesk.com/agent/tickets/7");
+    popup.input("client_id", "flare");
+    popup.click_button("Sign in");
+    popup
+        .wait_for("the ticket form", |popup| {
+            popup.find("[name=subject]").is_some()
+        })
+        .await;
+    assert_eq!(
+        *popup.platform.asked_worker.borrow(),
+        [WorkerRequest::SignInWithOAuth {
+            provider: Provider::Zendesk,
+            instance: "https://acme.zendesk.com/agent/tickets/7".into(),
+            client_id: "flare".into(),
+            client_secret: None,
+        }]
+    );
+    assert!(popup.text_of(".account").contains("acme.zendesk.com"));
+}
+
+#[wasm_bindgen_test]
+async fn refused_zendesk_credentials_show_under_them_and_take_the_focus() {
+    let popup = mount(fake(|_| {
+        json_response(401, json!({"error": "Couldn't authenticate you"}))
+    }));
+    popup.choose_zendesk().await;
+    popup.input("instance", "acme");
+    popup.input("email", "admin@example.com");
+    popup.input("api_token", "wrong");
+    popup.click_button("Test connection");
+    popup
+        .wait_for("the focus on the e-mail address", |popup| {
+            popup.focused_name().as_deref() == Some("email")
+        })
+        .await;
+    assert_eq!(
+        popup.text_of("#connect-credentials-error"),
+        "Zendesk did not accept this email address and API token. Check them and try again."
+    );
+    assert_eq!(
+        popup.attribute("api_token", "aria-describedby").as_deref(),
+        Some("connect-credentials-error")
+    );
+    for field in ["email", "api_token"] {
+        assert_eq!(
+            popup.attribute(field, "aria-invalid").as_deref(),
+            Some("true")
+        );
+    }
+    assert_eq!(popup.attribute("instance", "aria-invalid"), None);
+    assert!(popup.find("#connect-address-error").is_none());
+    assert_eq!(
+        popup
+            .host
+            .query_selector_all("[role=alert]")
+            .unwrap()
+            .length(),
+        1,
+        "said once, where it applies"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_address_shows_under_the_address_and_takes_the_focus() {
+    let popup = mount(fake(|_| panic!("nothing is sent for an invalid address")));
+    popup.fill_connect_form("ftp://acme").await;
+    popup.click_button("Save");
+    popup
+        .wait_for("the focus on the address", |popup| {
+            popup.focused_name().as_deref() == Some("instance")
+        })
+        .await;
+    assert_eq!(
+        popup.text_of("#connect-address-error"),
+        "Check the instance address: only https addresses are supported."
+    );
+    assert_eq!(
+        popup.attribute("instance", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        popup.attribute("instance", "aria-describedby").as_deref(),
+        Some("connect-address-error")
+    );
+    assert_eq!(popup.attribute("username", "aria-invalid"), None);
+    assert_eq!(popup.attribute("username", "aria-describedby"), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_zendesk_sign_in_window_shows_under_the_client_id() {
+    let platform = fake(|_| panic!("the worker does the sign-in"));
+    *platform.worker_reply.borrow_mut() = Some(WorkerReply::Failed {
+        error: AppError::SignInClosed,
+    });
+    let popup = mount(platform);
+    popup.choose_zendesk().await;
+    popup.choose("method", "oauth");
+    popup
+        .wait_for("the client id field", |popup| {
+            popup.find("[name=client_id]").is_some()
+        })
+        .await;
+    popup.input("instance", "acme");
+    popup.input("client_id", "nobody-knows-me");
+    popup.click_button("Sign in");
+    popup
+        .wait_for("the focus on the client id", |popup| {
+            popup.focused_name().as_deref() == Some("client_id")
+        })
+        .await;
+    assert!(popup
+        .text_of("#connect-credentials-error")
+        .starts_with("The sign-in window closed before you signed in."));
+    assert_eq!(
+        popup.attribute("client_id", "aria-describedby").as_deref(),
+        Some("connect-credentials-error")
+    );
+    assert_eq!(popup.attribute("client_secret", "aria-invalid"), None);
+}
+
+#[wasm_bindgen_test]
+async fn being_offline_shows_in_the_form_alert_not_under_a_field() {
+    let popup = mount(fake_network(|_| {
+        Err(BrowserError::Network("Failed to fetch".into()))
+    }));
+    popup.fill_connect_form("acme").await;
+    popup.click_button("Test connection");
+    popup
+        .wait_for("an alert", |popup| popup.find("[role=alert]").is_some())
+        .await;
+    assert_eq!(
+        popup.text_of("[aria-live] [role=alert]"),
+        "Could not reach the instance. Check the address and your network connection."
+    );
+    assert!(
+        popup.find("[aria-invalid]").is_none(),
+        "no field is at fault"
+    );
+    assert!(popup.find(".field-error").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_zendesk_ticket_is_filed_and_listed_as_a_ticket() {
+    let platform = fake(|request| match request.method {
+        Method::Post => json_response(
+            201,
+            json!({"ticket": zendesk_ticket(42, "Payroll portal", "new"), "audit": {}}),
+        ),
+        _ => json_response(
+            200,
+            json!({"tickets": [zendesk_ticket(42, "Payroll portal", "open")],
+                   "next_page": null, "count": 1}),
+        ),
+    });
+    store_connection(&platform, 2, zendesk_connection());
+    let popup = mount(platform);
+    popup
+        .wait_for("the subject from the page", |popup| {
+            popup.find("[name=subject]").is_some() && popup.value("subject") == "Payroll portal"
+        })
+        .await;
+    let tabs = popup.host.query_selector_all("[role=tab]").unwrap();
+    let tab_names: Vec<String> = (0..tabs.length())
+        .filter_map(|idx| tabs.get(idx))
+        .map(|tab| tab.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(tab_names, ["New ticket", "My tickets"]);
+    assert!(
+        popup.find("[name=urgency]").is_none(),
+        "Zendesk has no urgency"
+    );
+    assert_eq!(popup.value("priority"), "normal");
+    popup.choose("priority", "high");
+    popup.click_button("Create ticket");
+    popup
+        .wait_for("the created ticket", |popup| {
+            popup.text_of("[role=status]").contains("#42")
+        })
+        .await;
+    assert_eq!(
+        popup.text_of("[role=status]"),
+        "Created ticket #42: Payroll portal"
+    );
+    assert_eq!(
+        popup
+            .find("[role=status] a")
+            .and_then(|link| link.get_attribute("href"))
+            .as_deref(),
+        Some("https://acme.zendesk.com/agent/tickets/42")
+    );
+    {
+        let requests = popup.platform.requests.borrow();
+        let create = &requests[0];
+        assert_eq!(create.url, "https://acme.zendesk.com/api/v2/tickets.json");
+        let body: Value = serde_json::from_str(create.body_text().unwrap()).unwrap();
+        let ticket = &body["ticket"];
+        assert_eq!(ticket["subject"], "Payroll portal");
+        assert_eq!(ticket["priority"], "high");
+        assert!(ticket["comment"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Page: https://payroll.example.com/run"));
+        assert!(ticket["external_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("flare-"));
+        assert!(
+            ticket.get("requester_id").is_none(),
+            "the signed-in user asks"
+        );
+    }
+
+    popup.click_button("My tickets");
+    popup
+        .wait_for("the list", |popup| popup.find(".ticket").is_some())
+        .await;
+    assert_eq!(
+        popup
+            .find("ul.tickets")
+            .and_then(|list| list.get_attribute("aria-label"))
+            .as_deref(),
+        Some("My tickets")
+    );
+    assert_eq!(popup.text_of(".ticket-head a"), "#42");
+    assert_eq!(popup.text_of(".state"), "Open");
+    assert_eq!(popup.text_of(".pager span"), "1–1 of 1");
+    let pager = popup.host.query_selector_all(".pager button").unwrap();
+    let pager_labels: Vec<String> = (0..pager.length())
+        .filter_map(|idx| pager.get(idx))
+        .map(|button| button.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        pager_labels,
+        ["Previous", "Next"],
+        "Zendesk lists oldest first"
+    );
+    let requests = popup.platform.requests.borrow();
+    assert_eq!(
+        requests.last().map(|request| request.url.as_str()),
+        Some(
+            "https://acme.zendesk.com/api/v2/users/10001/tickets/requested.json?page=1&per_page=20"
+        )
+    );
+}
+
+#[wasm_bindgen_test]
+async fn zendesk_statuses_and_priorities_are_german_for_a_german_user() {
+    let platform = fake(|_| {
+        json_response(
+            200,
+            json!({"tickets": [zendesk_ticket(7, "Drucker", "pending")], "next_page": null,
+                   "count": 1}),
+        )
+    });
+    store_connection(&platform, 2, zendesk_connection());
+    let popup = mount_in(platform, "de");
+    popup
+        .wait_for("the ticket form", |popup| {
+            popup.find("[name=subject]").is_some() && !popup.is_disabled("subject")
+        })
+        .await;
+    assert_eq!(popup.text_of("select[name=priority] option"), "Niedrig");
+    assert_eq!(popup.text_of("button[type=submit]"), "Ticket erstellen");
+    popup.click_button("Meine Tickets");
+    popup
+        .wait_for("the list", |popup| popup.find(".ticket").is_some())
+        .await;
+    assert_eq!(popup.text_of(".state"), "Wartend");
 }

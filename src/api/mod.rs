@@ -1,16 +1,21 @@
 //! Every remote call the app makes: core builds the request, the platform sends it, core reads
 //! the reply. Components call these and never build a URL.
+//!
+//! Each call that differs by service desk dispatches on the connection's [`Provider`] here; the
+//! calls themselves are in `servicenow.rs` and `zendesk.rs`.
 
+mod servicenow;
 mod session;
+mod zendesk;
 
 use flare_core::auth::Credentials;
 use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
 use flare_core::error::CoreError;
 use flare_core::http::{HttpRequest, HttpResponse};
 use flare_core::instance::InstanceUrl;
-use flare_core::oauth::{OAuthClient, TokenSet};
+use flare_core::oauth::{OAuthClient, OAuthEndpoints, TokenSet};
 use flare_core::paging::Page;
-use flare_core::providers::servicenow::{NewIncident, SafeCreate, ServiceNow, Table, User};
+use flare_core::providers::servicenow::NewIncident;
 use flare_core::retry::RetryPolicy;
 use flare_core::ticket::Ticket;
 use serde::{Deserialize, Serialize};
@@ -19,18 +24,58 @@ use crate::browser::{BrowserError, Clock, Http, Messaging, Permissions, Random, 
 use crate::messages::{WorkerReply, WorkerRequest};
 use crate::storage;
 
-/// How many incidents one page of "My incidents" shows.
+/// How many tickets one page of "My incidents" or "My tickets" shows.
 pub const PAGE_SIZE: u32 = 20;
 
-/// A checked, saved connection to one instance.
+/// The service desks Flare connects to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Provider {
+    /// A ServiceNow instance (`acme.service-now.com`).
+    #[default]
+    #[serde(rename = "servicenow")]
+    ServiceNow,
+    /// A Zendesk account (`acme.zendesk.com`).
+    #[serde(rename = "zendesk")]
+    Zendesk,
+}
+
+/// How Flare signs in to a service desk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInMethod {
+    /// ServiceNow user name and password (HTTP Basic).
+    #[default]
+    #[serde(rename = "password")]
+    Password,
+    /// Zendesk e-mail address and API token (HTTP Basic as `email/token`).
+    #[serde(rename = "api_token")]
+    ApiToken,
+    /// The service desk's own sign-in page (OAuth authorization code with PKCE), which also
+    /// covers multi-factor authentication and single sign-on.
+    #[serde(rename = "oauth")]
+    OAuth,
+}
+
+/// The signed-in user as their service desk knows them; which of the two it is also says which
+/// service desk the connection is to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AccountUser {
+    /// A ServiceNow `sys_user`.
+    #[serde(rename = "servicenow")]
+    ServiceNow(flare_core::providers::servicenow::User),
+    /// A Zendesk user.
+    #[serde(rename = "zendesk")]
+    Zendesk(flare_core::providers::zendesk::User),
+}
+
+/// A checked, saved connection to one ServiceNow instance or Zendesk account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Connection {
-    /// The instance.
+    /// The instance or account.
     pub instance: InstanceUrl,
     /// How Flare signs in.
     pub credentials: Credentials,
     /// The signed-in user, resolved once when connecting.
-    pub user: User,
+    pub user: AccountUser,
     /// For an OAuth sign-in: the customer's OAuth application and the tokens it issued (the
     /// access token is also in `credentials`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +89,15 @@ pub struct OAuthSession {
     pub client: OAuthClient,
     /// The tokens it issued.
     pub tokens: TokenSet,
+}
+
+/// What the user files, in the words of the connection's service desk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewTicket {
+    /// A ServiceNow incident; its caller is the signed-in user.
+    Incident(NewIncident),
+    /// A Zendesk ticket; its requester is the signed-in user.
+    Zendesk(flare_core::providers::zendesk::NewTicket),
 }
 
 /// Why a remote call failed, from the instance or from the browser.
@@ -79,6 +133,115 @@ impl From<BrowserError> for AppError {
     }
 }
 
+impl Provider {
+    /// Both, in the order the connect form offers them.
+    pub const ALL: [Provider; 2] = [Provider::ServiceNow, Provider::Zendesk];
+
+    /// The name in forms and drafts.
+    pub fn code(self) -> &'static str {
+        match self {
+            Provider::ServiceNow => "servicenow",
+            Provider::Zendesk => "zendesk",
+        }
+    }
+
+    /// The provider a form value names; ServiceNow for anything else.
+    pub fn from_code(code: &str) -> Provider {
+        Provider::ALL
+            .into_iter()
+            .find(|provider| provider.code() == code)
+            .unwrap_or_default()
+    }
+
+    /// The product's name, which no language translates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::ServiceNow => "ServiceNow",
+            Provider::Zendesk => "Zendesk",
+        }
+    }
+
+    /// The sign-in methods this service desk offers, the one without OAuth first.
+    pub fn sign_in_methods(self) -> [SignInMethod; 2] {
+        match self {
+            Provider::ServiceNow => [SignInMethod::Password, SignInMethod::OAuth],
+            Provider::Zendesk => [SignInMethod::ApiToken, SignInMethod::OAuth],
+        }
+    }
+
+    /// Reads an address as this service desk's users type it (`acme` is `acme.service-now.com`
+    /// or `acme.zendesk.com`).
+    pub fn parse_address(self, input: &str) -> Result<InstanceUrl, CoreError> {
+        match self {
+            Provider::ServiceNow => InstanceUrl::parse_servicenow(input),
+            Provider::Zendesk => InstanceUrl::parse_zendesk(input),
+        }
+    }
+
+    /// Where `instance` signs users in and issues tokens.
+    pub fn oauth_endpoints(self, instance: &InstanceUrl) -> OAuthEndpoints {
+        match self {
+            Provider::ServiceNow => OAuthEndpoints::servicenow(instance),
+            Provider::Zendesk => OAuthEndpoints::zendesk(instance),
+        }
+    }
+}
+
+impl SignInMethod {
+    /// The name in forms and drafts.
+    pub fn code(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::ApiToken => "api_token",
+            SignInMethod::OAuth => "oauth",
+        }
+    }
+
+    /// The method a form value names; the password for anything else.
+    pub fn from_code(code: &str) -> SignInMethod {
+        [
+            SignInMethod::Password,
+            SignInMethod::ApiToken,
+            SignInMethod::OAuth,
+        ]
+        .into_iter()
+        .find(|method| method.code() == code)
+        .unwrap_or_default()
+    }
+
+    /// This method as `provider` offers it: OAuth stays OAuth, and the service desk's own
+    /// credentials are a password on ServiceNow and an API token on Zendesk.
+    pub fn offered_by(self, provider: Provider) -> SignInMethod {
+        let [own_credentials, oauth] = provider.sign_in_methods();
+        match self {
+            SignInMethod::OAuth => oauth,
+            SignInMethod::Password | SignInMethod::ApiToken => own_credentials,
+        }
+    }
+}
+
+impl AccountUser {
+    /// The display name.
+    pub fn name(&self) -> &str {
+        match self {
+            AccountUser::ServiceNow(user) => &user.name,
+            AccountUser::Zendesk(user) => &user.name,
+        }
+    }
+
+    /// Whether `other` is the same person in the same service desk: the same `sys_id` or the
+    /// same Zendesk id.
+    pub fn is_same_as(&self, other: &AccountUser) -> bool {
+        match (self, other) {
+            (AccountUser::ServiceNow(user), AccountUser::ServiceNow(other)) => {
+                user.sys_id == other.sys_id
+            }
+            (AccountUser::Zendesk(user), AccountUser::Zendesk(other)) => user.id == other.id,
+            _ => false,
+        }
+    }
+}
+
 impl Connection {
     /// The host of the instance or account, which also names the connection until renamed.
     pub fn host(&self) -> &str {
@@ -87,37 +250,50 @@ impl Connection {
 
     /// The signed-in user's display name.
     pub fn user_display_name(&self) -> &str {
-        &self.user.name
+        self.user.name()
     }
 
-    fn servicenow(&self) -> ServiceNow {
-        ServiceNow::new(self.instance.clone(), self.credentials.clone())
+    /// The service desk this connection is to.
+    pub fn provider(&self) -> Provider {
+        match self.user {
+            AccountUser::ServiceNow(_) => Provider::ServiceNow,
+            AccountUser::Zendesk(_) => Provider::Zendesk,
+        }
+    }
+
+    /// Whether `other` signs in to the same instance or account as the same user (a new
+    /// sign-in of this one).
+    pub fn is_same_account(&self, other: &Connection) -> bool {
+        self.instance == other.instance && self.user.is_same_as(&other.user)
     }
 }
 
-/// Checks an instance address and credentials by looking the user up; asks for host access first.
+/// Checks an address and credentials by looking the user up; asks for host access first.
 pub async fn test_connection(
     platform: &(impl Http + Permissions + Clock + Random + ?Sized),
+    provider: Provider,
     instance_input: &str,
     credentials: Credentials,
 ) -> Result<Connection, AppError> {
-    let instance = allowed_instance(platform, instance_input).await?;
-    signed_in(platform, instance, credentials, None).await
+    let instance = allowed_instance(platform, provider, instance_input).await?;
+    signed_in(platform, provider, instance, credentials, None).await
 }
 
-/// Signs in through the instance's OAuth consent page and returns the saved connection.
+/// Signs in through the service desk's OAuth consent page and returns the saved connection.
 ///
 /// The host permission is asked for here, while the click that started it still counts; the
 /// sign-in itself runs in the background worker, which saves the connection, because a popup
 /// closes as soon as the sign-in window takes focus. Reopened, the popup finds it saved.
 pub async fn sign_in_with_oauth(
     platform: &(impl Permissions + Messaging + Storage + Random + ?Sized),
+    provider: Provider,
     instance_input: &str,
     client_id: &str,
     client_secret: &str,
 ) -> Result<Connection, AppError> {
-    allowed_instance(platform, instance_input).await?;
+    allowed_instance(platform, provider, instance_input).await?;
     let request = WorkerRequest::SignInWithOAuth {
+        provider,
         instance: instance_input.trim().to_owned(),
         client_id: client_id.trim().to_owned(),
         client_secret: Some(client_secret.trim().to_owned()).filter(|secret| !secret.is_empty()),
@@ -134,9 +310,10 @@ pub async fn sign_in_with_oauth(
 /// be the first thing awaited after the click: browsers only allow it during a user gesture.
 async fn allowed_instance(
     platform: &(impl Permissions + ?Sized),
+    provider: Provider,
     instance_input: &str,
 ) -> Result<InstanceUrl, AppError> {
-    let instance = InstanceUrl::parse_servicenow(instance_input)?;
+    let instance = provider.parse_address(instance_input)?;
     if !platform
         .request_host_permission(&instance.permission_pattern())
         .await?
@@ -151,13 +328,19 @@ async fn allowed_instance(
 /// The connection `credentials` give to `instance`, with the user they sign in as.
 pub(crate) async fn signed_in(
     platform: &(impl Http + Clock + Random + ?Sized),
+    provider: Provider,
     instance: InstanceUrl,
     credentials: Credentials,
     oauth: Option<OAuthSession>,
 ) -> Result<Connection, AppError> {
-    let servicenow = ServiceNow::new(instance.clone(), credentials.clone());
-    let response = send_with_retries(platform, servicenow.current_user_request()).await?;
-    let user = servicenow.parse_user(&response)?;
+    let user = match provider {
+        Provider::ServiceNow => AccountUser::ServiceNow(
+            servicenow::current_user(platform, &instance, &credentials).await?,
+        ),
+        Provider::Zendesk => {
+            AccountUser::Zendesk(zendesk::current_user(platform, &instance, &credentials).await?)
+        }
+    };
     Ok(Connection {
         instance,
         credentials,
@@ -249,8 +432,15 @@ pub async fn check_connection(
     connection: &Connection,
 ) -> Result<String, AppError> {
     session::authorized(platform, connection, |connection| async move {
-        let checked =
-            signed_in(platform, connection.instance, connection.credentials, None).await?;
+        let provider = connection.provider();
+        let checked = signed_in(
+            platform,
+            provider,
+            connection.instance,
+            connection.credentials,
+            None,
+        )
+        .await?;
         Ok(checked.user_display_name().to_owned())
     })
     .await
@@ -278,47 +468,63 @@ pub async fn use_connection(
     Ok(Some(chosen))
 }
 
-/// Files an incident as the connected user.
+/// Files a ticket (a ServiceNow incident, a Zendesk ticket) as the connected user.
 ///
 /// The create carries a fresh correlation id, so when an attempt gets no answer (a dropped
-/// connection, a 5xx) Flare looks the record up before sending it again: retrying never files
-/// the incident twice. Waits follow flare-core's retry policy (`Retry-After` included).
-pub async fn create_incident(
+/// connection, a 5xx) Flare looks the ticket up before sending it again: retrying never files
+/// it twice. Waits follow flare-core's retry policy (`Retry-After` included).
+pub async fn create_ticket(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
-    incident: NewIncident,
+    ticket: NewTicket,
 ) -> Result<Ticket, AppError> {
-    let fields = NewIncident {
-        caller_id: connection.user.sys_id.clone(),
-        ..incident
-    }
-    .fields();
     // One correlation id for every attempt, a new token's included: it is how a create that was
     // committed without an answer is found instead of filed again.
     let correlation_id = format!("flare-{}", hex(&platform.random_bytes()?));
     session::authorized(platform, connection, |connection| {
-        let create = SafeCreate::new(
-            connection.servicenow(),
-            Table::Incident,
-            fields.clone(),
-            &correlation_id,
-        );
-        async move { drive(platform, create).await }
+        let (ticket, correlation_id) = (ticket.clone(), correlation_id.clone());
+        async move {
+            match (&connection.user, ticket) {
+                (AccountUser::ServiceNow(user), NewTicket::Incident(incident)) => {
+                    servicenow::create_incident(
+                        platform,
+                        &connection,
+                        user,
+                        incident,
+                        &correlation_id,
+                    )
+                    .await
+                }
+                (AccountUser::Zendesk(_), NewTicket::Zendesk(ticket)) => {
+                    zendesk::create_ticket(platform, &connection, ticket, &correlation_id).await
+                }
+                _ => Err(CoreError::Validation {
+                    field: None,
+                    message: format!("this form does not file tickets in {}", connection.host()),
+                }
+                .into()),
+            }
+        }
     })
     .await
 }
 
-/// A page of the incidents the connected user reported, newest change first.
-pub async fn my_incidents(
+/// A page of the tickets the connected user reported (incidents they are the caller of, Zendesk
+/// tickets they requested), from `offset` on.
+pub async fn my_tickets(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
     session::authorized(platform, connection, |connection| async move {
-        let servicenow = connection.servicenow();
-        let request = servicenow.my_incidents_request(&connection.user.sys_id, PAGE_SIZE, offset);
-        let response = send_with_retries(platform, request).await?;
-        Ok(servicenow.parse_incident_page(&response, PAGE_SIZE, offset)?)
+        match &connection.user {
+            AccountUser::ServiceNow(user) => {
+                servicenow::my_incidents(platform, &connection, user, offset).await
+            }
+            AccountUser::Zendesk(user) => {
+                zendesk::requested_tickets(platform, &connection, user, offset).await
+            }
+        }
     })
     .await
 }

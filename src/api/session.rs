@@ -4,7 +4,7 @@ use std::future::Future;
 
 use flare_core::auth::Credentials;
 use flare_core::error::CoreError;
-use flare_core::oauth::{Access, OAuthEndpoints, TokenManager, TokenSet, UnixMillis};
+use flare_core::oauth::{Access, TokenManager, TokenSet, UnixMillis};
 
 use crate::api::{send_with_retries, AppError, Connection};
 use crate::browser::{Clock, Http, Random, Storage};
@@ -14,10 +14,11 @@ use crate::storage;
 /// a 401, the call again. flare-core's `TokenManager` asks to sign in again well before this.
 const MAX_ROUNDS: usize = 6;
 
-/// Runs `call` with credentials that work. A password connection is used as it is. For an OAuth
-/// connection flare-core's [`TokenManager`] decides: an access token that has expired (or is about
-/// to) is refreshed first, one the instance refuses (401) is refreshed once and the call made
-/// again, and the new tokens are saved. When the tokens cannot be renewed the call fails with
+/// Runs `call` with credentials that work. A password or API token connection is used as it is.
+/// For an OAuth connection (ServiceNow and Zendesk both issue refresh tokens) flare-core's
+/// [`TokenManager`] decides: an access token that has expired (or is about to) is refreshed
+/// first, one the instance refuses (401) is refreshed once and the call made again, and the new
+/// tokens are saved. When the tokens cannot be renewed the call fails with
 /// [`CoreError::SignInAgain`]; nothing the user typed is touched.
 pub(crate) async fn authorized<T, Call>(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
@@ -35,7 +36,7 @@ where
     let Some(session) = current.oauth.clone() else {
         return call(current).await;
     };
-    let endpoints = OAuthEndpoints::servicenow(&current.instance);
+    let endpoints = current.provider().oauth_endpoints(&current.instance);
     let mut manager = TokenManager::new(endpoints, session.client, session.tokens);
     for _ in 0..MAX_ROUNDS {
         let now = UnixMillis(platform.now_ms());
@@ -46,9 +47,11 @@ where
                     ..current.clone()
                 };
                 match call(attempt).await {
-                    Err(AppError::Core(CoreError::Unauthorized { .. })) => {
-                        manager.handle_unauthorized(&credentials)
-                    }
+                    // ServiceNow refuses a token it no longer takes with a plain 401, Zendesk
+                    // with `invalid_token`, which core reads as an expired token.
+                    Err(AppError::Core(
+                        CoreError::Unauthorized { .. } | CoreError::TokenExpired,
+                    )) => manager.handle_unauthorized(&credentials),
                     outcome => return outcome,
                 }
             }

@@ -30,10 +30,11 @@ pub(crate) fn AppearanceSection() -> impl IntoView {
             set_save_failed.set(saved.is_err());
         });
     };
+    // Keys as literals at the call, where tests/locales.rs finds them.
     let label = |appearance: Appearance| match appearance {
-        Appearance::System => "appearance_system",
-        Appearance::Light => "appearance_light",
-        Appearance::Dark => "appearance_dark",
+        Appearance::System => messages.text("appearance_system"),
+        Appearance::Light => messages.text("appearance_light"),
+        Appearance::Dark => messages.text("appearance_dark"),
     };
     let options = Appearance::ALL
         .into_iter()
@@ -48,7 +49,7 @@ pub(crate) fn AppearanceSection() -> impl IntoView {
                         prop:checked=move || chosen.get() == Some(appearance)
                         on:change=move |_| choose(appearance)
                     />
-                    {messages.text(label(appearance))}
+                    {label(appearance)}
                 </label>
             }
         })

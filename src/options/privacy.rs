@@ -22,19 +22,30 @@ pub(crate) fn PrivacySection() -> impl IntoView {
         ));
     });
     type Field = fn(&mut PrivacySettings) -> &mut bool;
-    let details: [(&str, &str, Field); 6] = [
-        ("page_url", "privacy_page_url", |s| &mut s.page_url),
-        ("page_title", "privacy_page_title", |s| &mut s.page_title),
-        ("browser", "privacy_browser", |s| &mut s.browser),
-        ("viewport", "privacy_viewport", |s| &mut s.viewport),
-        ("locale", "privacy_locale", |s| &mut s.locale),
-        ("console_errors", "privacy_console_errors", |s| {
-            &mut s.console_errors
+    // Keys as literals at the call, where tests/locales.rs finds them.
+    let details: [(&str, String, Field); 6] = [
+        ("page_url", messages.text("privacy_page_url"), |s| {
+            &mut s.page_url
         }),
+        ("page_title", messages.text("privacy_page_title"), |s| {
+            &mut s.page_title
+        }),
+        ("browser", messages.text("privacy_browser"), |s| {
+            &mut s.browser
+        }),
+        ("viewport", messages.text("privacy_viewport"), |s| {
+            &mut s.viewport
+        }),
+        ("locale", messages.text("privacy_locale"), |s| &mut s.locale),
+        (
+            "console_errors",
+            messages.text("privacy_console_errors"),
+            |s| &mut s.console_errors,
+        ),
     ];
     let checkboxes = details
         .into_iter()
-        .map(|(name, key, field)| {
+        .map(|(name, label, field)| {
             let platform = platform.clone();
             let toggle = move |checked: bool| {
                 let Some(mut changed) = settings.get_untracked() else {
@@ -56,7 +67,7 @@ pub(crate) fn PrivacySection() -> impl IntoView {
                         prop:checked=move || settings.get().is_some_and(|mut current| *field(&mut current))
                         on:change:target=move |event| toggle(event.target().checked())
                     />
-                    {messages.text(key)}
+                    {label}
                 </label>
             }
         })

@@ -1,4 +1,5 @@
-//! The toolbar popup: connect to an instance, file an incident, follow my incidents.
+//! The toolbar popup: connect to a ServiceNow instance or a Zendesk account, file an incident or
+//! ticket, follow my incidents or tickets.
 
 pub(crate) mod connect;
 mod my_incidents;
@@ -7,7 +8,7 @@ mod new_incident;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Connection};
+use crate::api::{self, Connection, Provider};
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
 use crate::popup::connect::ConnectForm;
@@ -185,8 +186,17 @@ fn Connected(
         }
     };
     let new_incident_connection = connection.clone();
-    let new_incident_label = messages.text("view_new_incident");
-    let my_incidents_label = messages.text("view_my_incidents");
+    // ServiceNow files incidents; Zendesk has tickets.
+    let (new_incident_label, my_incidents_label) = match connection.provider() {
+        Provider::ServiceNow => (
+            messages.text("view_new_incident"),
+            messages.text("view_my_incidents"),
+        ),
+        Provider::Zendesk => (
+            messages.text("view_new_ticket"),
+            messages.text("view_my_tickets"),
+        ),
+    };
     let signed_in = rich_text(messages.pieces("account_signed_in"), |arg_idx| {
         let value = match arg_idx {
             0 => host.clone(),

@@ -1,17 +1,19 @@
-//! The incidents the connected user reported, newest change first.
+//! The tickets the connected user reported: ServiceNow incidents they are the caller of, newest
+//! change first, or the Zendesk tickets they requested, oldest first.
 
 use flare_core::paging::Page;
+use flare_core::providers::zendesk::TicketStatus;
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 
-use crate::api::{self, Connection, PAGE_SIZE};
+use crate::api::{self, Connection, Provider, PAGE_SIZE};
 use crate::browser::time::local_date_time;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
-use crate::ui::errors::describe;
+use crate::ui::errors::describe_for;
 use crate::ui::rich_text::rich_text;
 
-/// Lists the user's incidents a page at a time.
+/// Lists the user's incidents or tickets a page at a time.
 #[component]
 pub fn MyIncidents(
     /// The saved connection to read from.
@@ -19,22 +21,44 @@ pub fn MyIncidents(
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
+    let provider = connection.provider();
     let (offset, set_offset) = signal(0_u64);
-    let incidents = LocalResource::new(move || {
+    let tickets = LocalResource::new(move || {
         let (platform, connection, offset) = (platform.clone(), connection.clone(), offset.get());
-        async move { api::my_incidents(&platform, &connection, offset).await }
+        async move { api::my_tickets(&platform, &connection, offset).await }
     });
+    // ServiceNow lists newest change first; Zendesk lists oldest first (its list endpoints
+    // order by creation), so its pages are only earlier and later ones.
+    let (heading, loading, none, no_more, back, forward) = match provider {
+        Provider::ServiceNow => (
+            messages.text("view_my_incidents"),
+            messages.text("incidents_loading"),
+            messages.text("incidents_none"),
+            messages.text("incidents_no_more"),
+            messages.text("incidents_newer"),
+            messages.text("incidents_older"),
+        ),
+        Provider::Zendesk => (
+            messages.text("view_my_tickets"),
+            messages.text("tickets_loading"),
+            messages.text("tickets_none"),
+            messages.text("tickets_no_more"),
+            messages.text("tickets_previous"),
+            messages.text("tickets_next"),
+        ),
+    };
     let page_messages = messages.clone();
+    let list_name = heading.clone();
     let page_view = move |page: Page<Ticket>| {
         let messages = &page_messages;
         let current = offset.get_untracked();
         if page.items.is_empty() && current == 0 {
-            return view! { <p class="empty">{messages.text("incidents_none")}</p> }.into_any();
+            return view! { <p class="empty">{none.clone()}</p> }.into_any();
         }
-        // Incidents can go away between pages (closed, reassigned): show the way back.
+        // Tickets can go away between pages (closed, reassigned): show the way back.
         if page.items.is_empty() {
             return view! {
-                <p class="empty">{messages.text("incidents_no_more")}</p>
+                <p class="empty">{no_more.clone()}</p>
                 <div class="pager">
                     <button type="button" on:click=move |_| set_offset.set(0)>
                         {messages.text("incidents_first_page")}
@@ -55,28 +79,27 @@ pub fn MyIncidents(
             )
         });
         view! {
-            <ul class="tickets" aria-label=messages.text("view_my_incidents")>
-                {page.items.into_iter().map(|ticket| view! { <TicketRow ticket/> }).collect_view()}
+            <ul class="tickets" aria-label=list_name.clone()>
+                {page.items.into_iter().map(|ticket| view! { <TicketRow ticket provider/> }).collect_view()}
             </ul>
             <div class="pager">
                 <button type="button" disabled=current == 0 on:click=move |_| set_offset.set(current.saturating_sub(u64::from(PAGE_SIZE)))>
-                    {messages.text("incidents_newer")}
+                    {back.clone()}
                 </button>
                 {range.map(|range| view! { <span>{range}</span> })}
                 <button type="button" disabled=next_offset.is_none() on:click=move |_| set_offset.set(next_offset.unwrap_or(current))>
-                    {messages.text("incidents_older")}
+                    {forward.clone()}
                 </button>
             </div>
         }
         .into_any()
     };
-    let loading = messages.text("incidents_loading");
     view! {
         <section class="my-incidents">
             <div class="toolbar">
                 // The tab above already shows these words; the heading is for screen readers.
-                <h2 class="visually-hidden">{messages.text("view_my_incidents")}</h2>
-                <button type="button" on:click=move |_| incidents.refetch()>
+                <h2 class="visually-hidden">{heading}</h2>
+                <button type="button" on:click=move |_| tickets.refetch()>
                     {messages.text("incidents_refresh")}
                 </button>
             </div>
@@ -84,10 +107,12 @@ pub fn MyIncidents(
                 {move || {
                     let (page_view, messages) = (page_view.clone(), messages.clone());
                     Suspend::new(async move {
-                        match incidents.await {
+                        match tickets.await {
                             Ok(page) => page_view(page),
-                            Err(error) => view! { <p role="alert" class="error">{describe(&error, &messages)}</p> }
-                                .into_any(),
+                            Err(error) => view! {
+                                <p role="alert" class="error">{describe_for(&error, provider, &messages)}</p>
+                            }
+                            .into_any(),
                         }
                     })
                 }}
@@ -96,13 +121,23 @@ pub fn MyIncidents(
     }
 }
 
-/// One incident: number (linking to the instance), title, state and when it last changed.
+/// One incident or ticket: number (linking to the service desk), title, state and when it last
+/// changed.
 #[component]
 fn TicketRow(
-    /// The incident to show.
+    /// The incident or ticket to show.
     ticket: Ticket,
+    /// Whose ticket it is: ServiceNow names its states itself, in the instance's language;
+    /// Zendesk's statuses are a fixed list, named here in the user's.
+    provider: Provider,
 ) -> impl IntoView {
     let messages = expect_context::<Messages>();
+    let status = match provider {
+        Provider::ServiceNow => ticket.status.label.clone(),
+        Provider::Zendesk => {
+            zendesk_status_label(&ticket.status.code, &ticket.status.label, &messages)
+        }
+    };
     let updated = ticket.updated.map(local_date_time).unwrap_or_default();
     let updated = rich_text(messages.pieces("incident_updated"), |_| {
         view! { <time>{updated.clone()}</time> }.into_any()
@@ -111,10 +146,23 @@ fn TicketRow(
         <li class="ticket">
             <div class="ticket-head">
                 <a href=ticket.web_link target="_blank" rel="noopener">{ticket.reference}</a>
-                <span class="state" data-category=format!("{:?}", ticket.status.category).to_lowercase()>{ticket.status.label}</span>
+                <span class="state" data-category=format!("{:?}", ticket.status.category).to_lowercase()>{status}</span>
             </div>
             <p class="title">{ticket.title}</p>
             <p class="meta">{updated}</p>
         </li>
+    }
+}
+
+/// A Zendesk status in the user's language; a status Zendesk adds later keeps core's label.
+fn zendesk_status_label(code: &str, label: &str, messages: &Messages) -> String {
+    match TicketStatus::from_code(code) {
+        Some(TicketStatus::New) => messages.text("zendesk_status_new"),
+        Some(TicketStatus::Open) => messages.text("zendesk_status_open"),
+        Some(TicketStatus::Pending) => messages.text("zendesk_status_pending"),
+        Some(TicketStatus::Hold) => messages.text("zendesk_status_hold"),
+        Some(TicketStatus::Solved) => messages.text("zendesk_status_solved"),
+        Some(TicketStatus::Closed) => messages.text("zendesk_status_closed"),
+        None => label.to_owned(),
     }
 }

@@ -14,6 +14,9 @@ use flare_core::templates::{
 };
 use serde::Deserialize;
 
+use crate::api::{Connection, Provider, SignInMethod, SignInPreset};
+use crate::storage::SavedConnections;
+
 /// What the administrator deployed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManagedSettings {
@@ -104,6 +107,60 @@ impl ManagedSettings {
         self.connections
             .iter()
             .find(|connection| connection.id == id)
+    }
+
+    /// The deployed connection `connection` signed in to, if it is one.
+    pub fn deployed_as(&self, connection: &Connection) -> Option<&ManagedConnection> {
+        self.connections
+            .iter()
+            .find(|deployed| deployed.is_signed_in_by(connection))
+    }
+
+    /// The deployed connections none of `saved` signed in to yet; the default one first.
+    pub fn waiting_for_sign_in(&self, saved: &SavedConnections) -> Vec<&ManagedConnection> {
+        let mut waiting: Vec<&ManagedConnection> = self
+            .connections
+            .iter()
+            .filter(|deployed| {
+                !saved
+                    .connections
+                    .iter()
+                    .any(|signed_in| deployed.is_signed_in_by(&signed_in.connection))
+            })
+            .collect();
+        waiting.sort_by_key(|deployed| !deployed.default);
+        waiting
+    }
+}
+
+impl ManagedConnection {
+    /// The service desk, in the app's terms.
+    pub fn provider(&self) -> Provider {
+        match self.service {
+            ProviderKind::ServiceNow => Provider::ServiceNow,
+            ProviderKind::Zendesk => Provider::Zendesk,
+        }
+    }
+
+    /// What the connect form starts from to sign in to it.
+    pub fn sign_in_preset(&self) -> SignInPreset {
+        let (method, client_id) = match &self.sign_in {
+            ManagedSignIn::Password => (SignInMethod::Password, String::new()),
+            ManagedSignIn::ApiToken => (SignInMethod::ApiToken, String::new()),
+            ManagedSignIn::OAuth { client_id } => (SignInMethod::OAuth, client_id.clone()),
+        };
+        SignInPreset {
+            provider: self.provider(),
+            instance: self.instance.clone(),
+            method,
+            username: String::new(),
+            client_id,
+        }
+    }
+
+    /// Whether `connection` is a sign-in to this deployed connection.
+    pub fn is_signed_in_by(&self, connection: &Connection) -> bool {
+        self.provider() == connection.provider() && self.instance == connection.instance
     }
 }
 

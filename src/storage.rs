@@ -28,8 +28,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::api::Connection;
+use crate::api::{Connection, SignInPreset};
 use crate::browser::{BrowserError, Random, Storage};
+use crate::managed::ManagedSettings;
 use crate::settings::{Appearance, PrivacySettings};
 
 /// The layout this build reads and writes.
@@ -62,6 +63,21 @@ pub struct SavedConnections {
     pub connections: Vec<SavedConnection>,
     /// The id of the one the popup opens with; the first one when unset or gone.
     pub default_id: Option<String>,
+    /// Connections the user signed out of, kept (with their templates) to sign in again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signed_out: Vec<SignedOutConnection>,
+}
+
+/// A connection without its credentials: the user signed out, and may sign in again to find its
+/// name and templates where they were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedOutConnection {
+    /// The id it had, which its templates are kept under.
+    pub id: String,
+    /// What the user called it.
+    pub name: String,
+    /// Where and how it signed in.
+    pub sign_in: SignInPreset,
 }
 
 /// One saved connection with the name the user knows it by.
@@ -95,6 +111,18 @@ impl SavedConnections {
             Some(idx) => {
                 self.connections[idx].connection = connection;
                 idx
+            }
+            None if self.signed_out_as(&connection).is_some() => {
+                // Signing in again where the user signed out: the same id (and so the same
+                // templates) and the same name.
+                let idx = self.signed_out_as(&connection).unwrap_or_default();
+                let signed_out = self.signed_out.remove(idx);
+                self.connections.push(SavedConnection {
+                    id: signed_out.id,
+                    name: signed_out.name,
+                    connection,
+                });
+                self.connections.len() - 1
             }
             None => {
                 // The host names a connection, unless another one has it too (two users of one
@@ -151,9 +179,28 @@ impl SavedConnections {
         }
     }
 
-    /// Removes the connection with `id`; the default moves to the first one left.
+    /// Forgets the credentials of the connection `id` but keeps its id, name and how it signed in,
+    /// so signing in again finds its templates; `false` when it is gone.
+    pub fn sign_out(&mut self, id: &str) -> bool {
+        let Some(idx) = self.connections.iter().position(|saved| saved.id == id) else {
+            return false;
+        };
+        let saved = self.connections.remove(idx);
+        self.signed_out.push(SignedOutConnection {
+            sign_in: saved.connection.sign_in_preset(),
+            id: saved.id,
+            name: saved.name,
+        });
+        if self.default_id.as_deref() == Some(id) {
+            self.default_id = self.connections.first().map(|saved| saved.id.clone());
+        }
+        true
+    }
+
+    /// Removes the connection with `id`, signed in or out; the default moves to the first one left.
     pub fn remove(&mut self, id: &str) {
         self.connections.retain(|saved| saved.id != id);
+        self.signed_out.retain(|signed_out| signed_out.id != id);
         if self.default_id.as_deref() == Some(id) {
             self.default_id = self.connections.first().map(|saved| saved.id.clone());
         }
@@ -161,6 +208,18 @@ impl SavedConnections {
 }
 
 impl SavedConnections {
+    /// The signed-out connection `connection` signs in to again: the same service desk and
+    /// instance, and the same user name where the user signed in with one.
+    fn signed_out_as(&self, connection: &Connection) -> Option<usize> {
+        let preset = connection.sign_in_preset();
+        self.signed_out.iter().position(|signed_out| {
+            let earlier = &signed_out.sign_in;
+            earlier.provider == preset.provider
+                && earlier.instance == preset.instance
+                && (earlier.username.is_empty() || earlier.username == preset.username)
+        })
+    }
+
     fn position_of(&self, connection: &Connection) -> Option<usize> {
         self.connections
             .iter()
@@ -266,6 +325,32 @@ pub async fn save_templates(
     templates: &TemplateSet,
 ) -> Result<(), BrowserError> {
     save_typed(storage, &templates_key(connection_id), templates).await
+}
+
+/// The templates a saved connection files with, and whether its organisation set them (then the
+/// user may not edit them): the administrator's for a deployed connection that names some, else
+/// the user's, else the provider's default.
+pub async fn templates_for(
+    storage: &(impl Storage + ?Sized),
+    saved: &SavedConnection,
+) -> Result<(TemplateSet, bool), BrowserError> {
+    let managed = load_managed(storage).await?;
+    let deployed = managed
+        .deployed_as(&saved.connection)
+        .and_then(|deployed| deployed.templates.clone());
+    if let Some(templates) = deployed {
+        return Ok((templates, true));
+    }
+    let own = load_templates(storage, &saved.id).await?;
+    let default = || saved.connection.provider().default_templates();
+    Ok((own.unwrap_or_else(default), false))
+}
+
+/// What the administrator deployed (`storage.managed`); nothing when there is no policy.
+pub async fn load_managed(
+    storage: &(impl Storage + ?Sized),
+) -> Result<ManagedSettings, BrowserError> {
+    Ok(ManagedSettings::from_policy(&storage.load_managed().await?))
 }
 
 /// The appearance setting; the system's until the user picks one.

@@ -8,6 +8,8 @@ mod servicenow;
 mod session;
 mod zendesk;
 
+use std::collections::BTreeMap;
+
 use flare_core::auth::Credentials;
 use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
 use flare_core::error::CoreError;
@@ -17,6 +19,7 @@ use flare_core::oauth::{OAuthClient, OAuthEndpoints, TokenSet};
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::NewIncident;
 use flare_core::retry::RetryPolicy;
+use flare_core::templates::TemplateSet;
 use flare_core::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +70,22 @@ pub enum AccountUser {
     Zendesk(flare_core::providers::zendesk::User),
 }
 
+/// Where and how someone signs in, with nothing secret: what the connect form starts from when a
+/// user signs in again, or to a connection their organisation set up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInPreset {
+    /// The service desk.
+    pub provider: Provider,
+    /// The instance or account.
+    pub instance: InstanceUrl,
+    /// How to sign in.
+    pub method: SignInMethod,
+    /// The ServiceNow user name or Zendesk e-mail address last used; empty for OAuth.
+    pub username: String,
+    /// The OAuth client id; empty unless `method` is OAuth.
+    pub client_id: String,
+}
+
 /// A checked, saved connection to one ServiceNow instance or Zendesk account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Connection {
@@ -95,7 +114,13 @@ pub struct OAuthSession {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NewTicket {
     /// A ServiceNow incident; its caller is the signed-in user.
-    Incident(NewIncident),
+    Incident {
+        /// What the user filled in.
+        incident: NewIncident,
+        /// The template's fixed values for the fields the form does not show (`state`,
+        /// `assignment_group`); the form's own fields win over them.
+        fixed: BTreeMap<String, String>,
+    },
     /// A Zendesk ticket; its requester is the signed-in user.
     Zendesk(flare_core::providers::zendesk::NewTicket),
 }
@@ -158,6 +183,14 @@ impl Provider {
         match self {
             Provider::ServiceNow => "ServiceNow",
             Provider::Zendesk => "Zendesk",
+        }
+    }
+
+    /// The templates a connection to it files with until the user or the organisation set others.
+    pub fn default_templates(self) -> TemplateSet {
+        match self {
+            Provider::ServiceNow => TemplateSet::servicenow_default(),
+            Provider::Zendesk => TemplateSet::zendesk_default(),
         }
     }
 
@@ -261,6 +294,32 @@ impl Connection {
         }
     }
 
+    /// How this connection signed in, to sign in again the same way.
+    pub fn sign_in_preset(&self) -> SignInPreset {
+        let provider = self.provider();
+        let (method, username, client_id) = match &self.oauth {
+            Some(session) => (
+                SignInMethod::OAuth,
+                String::new(),
+                session.client.client_id.clone(),
+            ),
+            None => {
+                let username = self.credentials.username();
+                // Zendesk's Basic user is `email/token` (`api_token_credentials`).
+                let username = username.strip_suffix("/token").unwrap_or(username);
+                let method = SignInMethod::Password.offered_by(provider);
+                (method, username.to_owned(), String::new())
+            }
+        };
+        SignInPreset {
+            provider,
+            instance: self.instance.clone(),
+            method,
+            username,
+            client_id,
+        }
+    }
+
     /// Whether `other` signs in to the same instance or account as the same user (a new
     /// sign-in of this one).
     pub fn is_same_account(&self, other: &Connection) -> bool {
@@ -357,7 +416,15 @@ pub async fn save_connection(
 ) -> Result<(), AppError> {
     storage::open(platform).await?;
     let mut saved = storage::load_connections(platform).await?;
-    saved.upsert(connection.clone(), storage::new_connection_id(platform)?);
+    let id = saved
+        .upsert(connection.clone(), storage::new_connection_id(platform)?)
+        .id
+        .clone();
+    // A connection the organisation deployed goes by the name it gave it.
+    let managed = storage::load_managed(platform).await?;
+    if let Some(deployed) = managed.deployed_as(connection) {
+        saved.rename(&id, &deployed.name);
+    }
     Ok(storage::save_connections(platform, &saved).await?)
 }
 
@@ -393,21 +460,44 @@ pub async fn remove_connection(
     id: &str,
 ) -> Result<storage::SavedConnections, AppError> {
     let mut saved = saved_connections(platform).await?;
-    let Some(removed) = saved.find(id).cloned() else {
+    let signed_in = saved.find(id).map(|removed| &removed.connection.instance);
+    let signed_out = saved
+        .signed_out
+        .iter()
+        .find(|signed_out| signed_out.id == id)
+        .map(|removed| &removed.sign_in.instance);
+    let Some(pattern) = signed_in
+        .or(signed_out)
+        .map(InstanceUrl::permission_pattern)
+    else {
         return Ok(saved);
     };
     saved.remove(id);
     storage::save_connections(platform, &saved).await?;
     platform.remove(&storage::templates_key(id)).await?;
-    let pattern = removed.connection.instance.permission_pattern();
     let still_needed = saved
         .connections
         .iter()
-        .any(|other| other.connection.instance.permission_pattern() == pattern);
+        .map(|other| &other.connection.instance)
+        .chain(saved.signed_out.iter().map(|other| &other.sign_in.instance))
+        .any(|instance| instance.permission_pattern() == pattern);
     if !still_needed {
         // The connection is gone either way; a permission the browser will not give back only
         // stays unused.
         let _ = platform.remove_host_permission(&pattern).await;
+    }
+    Ok(saved)
+}
+
+/// Signs out of the saved connection `id`: its credentials and tokens are forgotten, its name and
+/// templates kept for signing in again. Returns the connections as they are now.
+pub async fn sign_out_connection(
+    platform: &(impl Storage + Random + ?Sized),
+    id: &str,
+) -> Result<storage::SavedConnections, AppError> {
+    let mut saved = saved_connections(platform).await?;
+    if saved.sign_out(id) {
+        storage::save_connections(platform, &saved).await?;
     }
     Ok(saved)
 }
@@ -485,12 +575,13 @@ pub async fn create_ticket(
         let (ticket, correlation_id) = (ticket.clone(), correlation_id.clone());
         async move {
             match (&connection.user, ticket) {
-                (AccountUser::ServiceNow(user), NewTicket::Incident(incident)) => {
+                (AccountUser::ServiceNow(user), NewTicket::Incident { incident, fixed }) => {
                     servicenow::create_incident(
                         platform,
                         &connection,
                         user,
                         incident,
+                        fixed,
                         &correlation_id,
                     )
                     .await

@@ -1,5 +1,7 @@
 //! The calls to a ServiceNow instance: who signed in, filing an incident, the user's incidents.
 
+use std::collections::BTreeMap;
+
 use flare_core::auth::Credentials;
 use flare_core::instance::InstanceUrl;
 use flare_core::paging::Page;
@@ -20,19 +22,24 @@ pub(crate) async fn current_user(
     Ok(servicenow.parse_user(&response)?)
 }
 
-/// Files `incident` with `caller` as its caller, safe to retry by its correlation id.
+/// Files `incident` with `caller` as its caller and the template's `fixed` values, safe to retry
+/// by its correlation id.
 pub(crate) async fn create_incident(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
     caller: &User,
     incident: NewIncident,
+    fixed: BTreeMap<String, String>,
     correlation_id: &str,
 ) -> Result<Ticket, AppError> {
-    let fields = NewIncident {
-        caller_id: caller.sys_id.clone(),
-        ..incident
-    }
-    .fields();
+    let mut fields = fixed;
+    fields.extend(
+        NewIncident {
+            caller_id: caller.sys_id.clone(),
+            ..incident
+        }
+        .fields(),
+    );
     let create = SafeCreate::new(client(connection), Table::Incident, fields, correlation_id);
     drive(platform, create).await
 }

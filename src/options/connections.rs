@@ -1,24 +1,45 @@
-//! The connections: each with its name, instance and user; renamed, made the default, tested or
-//! removed here, and new ones added with the same form the popup uses.
+//! The connections: each with its name, instance and user; renamed, made the default, tested,
+//! signed out of or removed here, and new ones added with the same form the popup uses. Those the
+//! organisation deployed are marked, and cannot be removed.
 
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Connection};
+use crate::api::{self, Connection, Provider, SignInPreset};
+use crate::browser::document::focus_element;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
 use crate::options::Connections;
 use crate::popup::connect::ConnectForm;
-use crate::ui::errors::describe;
+use crate::ui::errors::describe_for;
+use crate::ui::sign_in::prefill_connect_form;
+
+/// What the connect form below the list is for.
+#[derive(Clone, PartialEq, Eq)]
+enum Adding {
+    Nothing,
+    /// A connection of the user's own.
+    New,
+    /// Signing in (again) to the named connection; the form starts from where and how.
+    SignIn(String),
+}
+
+/// A connection that is there but not signed in: signed out of, or deployed and not yet used.
+#[derive(Clone, PartialEq)]
+struct Waiting {
+    /// The signed-out connection's id; `None` for a deployed one, which cannot be removed.
+    signed_out_id: Option<String>,
+    name: String,
+    sign_in: SignInPreset,
+}
 
 /// Every saved connection, and adding one.
 #[component]
 pub(crate) fn ConnectionsSection() -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
-    let Connections(saved) = expect_context::<Connections>();
-    let adding = RwSignal::new(false);
+    let Connections { saved, managed } = expect_context::<Connections>();
+    let adding = RwSignal::new(Adding::Nothing);
     let ids = move || {
         saved.with(|saved| {
             saved.as_ref().map_or_else(Vec::new, |saved| {
@@ -30,15 +51,39 @@ pub(crate) fn ConnectionsSection() -> impl IntoView {
             })
         })
     };
+    let waiting = move || {
+        saved.with(|saved| {
+            let Some(saved) = saved else {
+                return Vec::new();
+            };
+            let signed_out = saved.signed_out.iter().map(|signed_out| Waiting {
+                signed_out_id: Some(signed_out.id.clone()),
+                name: signed_out.name.clone(),
+                sign_in: signed_out.sign_in.clone(),
+            });
+            let deployed = managed.with(|managed| {
+                managed
+                    .waiting_for_sign_in(saved)
+                    .into_iter()
+                    .map(|deployed| Waiting {
+                        signed_out_id: None,
+                        name: deployed.name.clone(),
+                        sign_in: deployed.sign_in_preset(),
+                    })
+                    .collect::<Vec<_>>()
+            });
+            deployed.into_iter().chain(signed_out).collect::<Vec<_>>()
+        })
+    };
     let none_yet = move || {
         saved.with(|saved| {
             saved
                 .as_ref()
                 .is_some_and(|saved| saved.connections.is_empty())
-        })
+        }) && waiting().is_empty()
     };
     let connected = move |_: Connection| {
-        adding.set(false);
+        adding.set(Adding::Nothing);
         let platform = platform.clone();
         spawn_local(async move {
             if let Ok(reloaded) = api::saved_connections(&platform).await {
@@ -47,7 +92,7 @@ pub(crate) fn ConnectionsSection() -> impl IntoView {
         });
     };
     let empty = messages.text("options_no_connections");
-    let add_heading = messages.text("options_add_connection_heading");
+    let add_messages = messages.clone();
     let add_label = messages.text("account_add");
     view! {
         <section id="connections" aria-labelledby="connections-heading">
@@ -57,25 +102,100 @@ pub(crate) fn ConnectionsSection() -> impl IntoView {
                 <For each=ids key=|id| id.clone() let:id>
                     <ConnectionCard id/>
                 </For>
+                <For each=waiting key=|waiting| waiting.name.clone() let:waiting>
+                    <WaitingCard waiting adding/>
+                </For>
             </ul>
-            {move || match adding.get() {
-                true => view! {
+            {move || {
+                let heading = match adding.get() {
+                    Adding::Nothing => {
+                        return view! {
+                            <button type="button" on:click=move |_| adding.set(Adding::New)>{add_label.clone()}</button>
+                        }
+                        .into_any();
+                    }
+                    Adding::New => add_messages.text("options_add_connection_heading"),
+                    Adding::SignIn(name) => add_messages.format("options_sign_in_heading", &[&name]),
+                };
+                view! {
                     <div class="add-connection">
-                        <h3>{add_heading.clone()}</h3>
+                        <h3>{heading}</h3>
                         <ConnectForm
                             on_connected=connected.clone()
-                            on_cancel=Callback::new(move |_| adding.set(false))
+                            on_cancel=Callback::new(move |_| adding.set(Adding::Nothing))
                             cancellable=true
                         />
                     </div>
                 }
-                .into_any(),
-                false => view! {
-                    <button type="button" on:click=move |_| adding.set(true)>{add_label.clone()}</button>
-                }
-                .into_any(),
+                .into_any()
             }}
         </section>
+    }
+}
+
+/// A connection to sign in to: deployed by the organisation, or signed out of.
+#[component]
+fn WaitingCard(waiting: Waiting, adding: RwSignal<Adding>) -> impl IntoView {
+    let platform = expect_context::<PlatformHandle>();
+    let messages = expect_context::<Messages>();
+    let Connections { saved, .. } = expect_context::<Connections>();
+    let Waiting {
+        signed_out_id,
+        name,
+        sign_in,
+    } = waiting;
+    let host = sign_in.instance.host().to_owned();
+    let heading_id = format!("waiting-{host}");
+    let (state, badge) = match signed_out_id {
+        Some(_) => (
+            messages.format("options_connection_signed_out", &[&host]),
+            None,
+        ),
+        None => (
+            messages.format("options_connection_deployed_waiting", &[&host]),
+            Some(messages.text("options_connection_managed")),
+        ),
+    };
+    let sign_in_platform = platform.clone();
+    let sign_in_name = name.clone();
+    let start_sign_in = move |_| {
+        let (platform, name, preset) = (
+            sign_in_platform.clone(),
+            sign_in_name.clone(),
+            sign_in.clone(),
+        );
+        spawn_local(async move {
+            let _ = prefill_connect_form(&platform, &preset).await;
+            adding.set(Adding::SignIn(name));
+        });
+    };
+    let remove = signed_out_id.map(|id| {
+        let platform = platform.clone();
+        let label = messages.text("options_connection_remove");
+        let remove = move |_| {
+            let (platform, id) = (platform.clone(), id.clone());
+            spawn_local(async move {
+                if let Ok(left) = api::remove_connection(&platform, &id).await {
+                    saved.set(Some(left));
+                }
+            });
+        };
+        view! { <button type="button" on:click=remove>{label}</button> }
+    });
+    view! {
+        <li>
+            <article class="connection waiting" aria-labelledby=heading_id.clone()>
+                <div class="connection-head">
+                    <h3 id=heading_id.clone()>{name}</h3>
+                    {badge.map(|badge| view! { <span class="badge">{badge}</span> })}
+                </div>
+                <p class="meta">{state}</p>
+                <div class="actions start">
+                    <button type="button" class="primary" on:click=start_sign_in>{messages.text("options_connection_sign_in")}</button>
+                    {remove}
+                </div>
+            </article>
+        </li>
     }
 }
 
@@ -95,7 +215,7 @@ fn ConnectionCard(
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
-    let Connections(saved) = expect_context::<Connections>();
+    let Connections { saved, managed } = expect_context::<Connections>();
     let entry = {
         let id = id.clone();
         move || saved.with(|saved| saved.as_ref().and_then(|saved| saved.find(&id).cloned()))
@@ -115,12 +235,21 @@ fn ConnectionCard(
         let entry = entry.clone();
         Memo::new(move |_| entry().map(|entry| entry.name).unwrap_or_default())
     };
+    // Deployed by the organisation: named by it, and kept; signing out is all the user may do.
+    let is_managed = {
+        let entry = entry.clone();
+        Memo::new(move |_| {
+            entry().is_some_and(|entry| {
+                managed.with(|managed| managed.deployed_as(&entry.connection).is_some())
+            })
+        })
+    };
+    let provider = {
+        let entry = entry.clone();
+        move || entry().map_or_else(Provider::default, |entry| entry.connection.provider())
+    };
     let editing = RwSignal::new(Editing::Nothing);
     let new_name = RwSignal::new(String::new());
-    let name_input = NodeRef::<html::Input>::new();
-    name_input.on_load(|input| {
-        let _ = input.focus();
-    });
 
     let check_platform = platform.clone();
     let check = Action::new_unsync(move |connection: &Connection| {
@@ -157,6 +286,21 @@ fn ConnectionCard(
             }
         });
     };
+    let sign_out_platform = platform.clone();
+    let sign_out_id = id.clone();
+    let sign_out = move |_| {
+        let (platform, id) = (sign_out_platform.clone(), sign_out_id.clone());
+        spawn_local(async move {
+            // A deployed connection stays listed by the policy; nothing of it need be kept.
+            let left = match is_managed.get_untracked() {
+                true => api::remove_connection(&platform, &id).await,
+                false => api::sign_out_connection(&platform, &id).await,
+            };
+            if let Ok(left) = left {
+                saved.set(Some(left));
+            }
+        });
+    };
     let remove_platform = platform.clone();
     let remove_id = id.clone();
     let remove = move |_| {
@@ -170,6 +314,7 @@ fn ConnectionCard(
 
     let heading_id = format!("connection-{id}");
     let name_input_id = format!("connection-name-{id}");
+    let name_input_id_focus = name_input_id.clone();
     let details_messages = messages.clone();
     let details = {
         let entry = entry.clone();
@@ -193,7 +338,7 @@ fn ConnectionCard(
         }
         .into_any(),
         Some(Err(error)) => view! {
-            <p role="alert" class="error">{describe(&error, &check_messages)}</p>
+            <p role="alert" class="error">{describe_for(&error, provider(), &check_messages)}</p>
         }
         .into_any(),
         None => ().into_any(),
@@ -201,14 +346,16 @@ fn ConnectionCard(
     };
     let checking = messages.text("options_connection_checking");
     let default_badge = messages.text("options_connection_default");
+    let managed_badge = messages.text("options_connection_managed");
     let actions_messages = messages.clone();
     let actions = move || {
         let messages = actions_messages.clone();
+        let focus_id = name_input_id_focus.clone();
         match editing.get() {
             Editing::Name => view! {
                 <form class="rename" on:submit=rename.clone()>
                     <label for=name_input_id.clone()>{messages.text("options_connection_name_label")}</label>
-                    <input id=name_input_id.clone() type="text" maxlength="80" node_ref=name_input bind:value=new_name/>
+                    <input id=name_input_id.clone() type="text" maxlength="80" bind:value=new_name/>
                     <div class="actions">
                         <button type="button" on:click=move |_| editing.set(Editing::Nothing)>{messages.text("options_cancel")}</button>
                         <button type="submit" class="primary">{messages.text("options_connection_save_name")}</button>
@@ -230,10 +377,15 @@ fn ConnectionCard(
                 let entry = entry.clone();
                 view! {
                     <div class="actions start">
-                        <button type="button" on:click=move |_| {
-                            new_name.set(name.get_untracked());
-                            editing.set(Editing::Name);
-                        }>{messages.text("options_connection_rename")}</button>
+                        {(!is_managed.get()).then(|| view! {
+                            <button type="button" on:click=move |_| {
+                                new_name.set(name.get_untracked());
+                                editing.set(Editing::Name);
+                                // The field is there once this handler returns and the view runs.
+                                let field = focus_id.clone();
+                                request_animation_frame(move || focus_element(&field));
+                            }>{messages.text("options_connection_rename")}</button>
+                        })}
                         {(!is_default.get()).then(|| view! {
                             <button type="button" on:click=make_default.clone()>{messages.text("options_connection_make_default")}</button>
                         })}
@@ -242,7 +394,10 @@ fn ConnectionCard(
                                 check.dispatch(entry.connection);
                             }
                         }>{messages.text("options_connection_check")}</button>
-                        <button type="button" on:click=move |_| editing.set(Editing::Removal)>{messages.text("options_connection_remove")}</button>
+                        <button type="button" on:click=sign_out.clone()>{messages.text("options_connection_sign_out")}</button>
+                        {(!is_managed.get()).then(|| view! {
+                            <button type="button" on:click=move |_| editing.set(Editing::Removal)>{messages.text("options_connection_remove")}</button>
+                        })}
                     </div>
                 }
                 .into_any()
@@ -255,6 +410,7 @@ fn ConnectionCard(
                 <div class="connection-head">
                     <h3 id=heading_id.clone()>{name}</h3>
                     {move || is_default.get().then(|| view! { <span class="badge">{default_badge.clone()}</span> })}
+                    {move || is_managed.get().then(|| view! { <span class="badge">{managed_badge.clone()}</span> })}
                 </div>
                 <p class="meta">{details}</p>
                 {actions}

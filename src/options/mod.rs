@@ -4,6 +4,7 @@
 
 mod appearance;
 mod connections;
+mod managed_notice;
 mod privacy;
 mod template_form;
 mod templates;
@@ -14,18 +15,25 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::browser::{document, PlatformHandle};
 use crate::i18n::Messages;
+use crate::managed::ManagedSettings;
 use crate::options::appearance::AppearanceSection;
 use crate::options::connections::ConnectionsSection;
+use crate::options::managed_notice::ManagedNotice;
 use crate::options::privacy::PrivacySection;
 use crate::options::templates::TemplatesSection;
-use crate::storage::SavedConnections;
+use crate::storage::{self, SavedConnections};
 use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::describe;
 
-/// The saved connections as the options page shows them; every section that lists connections
-/// reads it, and whatever changes them writes the new list back.
+/// The connections as the options page shows them; every section that lists connections reads
+/// them, and whatever changes them writes the new list back.
 #[derive(Clone, Copy)]
-pub(crate) struct Connections(pub RwSignal<Option<SavedConnections>>);
+pub(crate) struct Connections {
+    /// The user's connections; `None` until read.
+    pub saved: RwSignal<Option<SavedConnections>>,
+    /// What the administrator deployed.
+    pub managed: RwSignal<ManagedSettings>,
+}
 
 /// The options page's root.
 #[component]
@@ -40,13 +48,20 @@ pub fn Options(
     provide_context(messages.clone());
     follow_saved_appearance(&platform);
     document::set_title(&messages.text("options_title"));
-    let connections = Connections(RwSignal::new(None));
+    let connections = Connections {
+        saved: RwSignal::new(None),
+        managed: RwSignal::new(ManagedSettings::default()),
+    };
     provide_context(connections);
     let (load_error, set_load_error) = signal(None::<String>);
     let load_messages = messages.clone();
     spawn_local(async move {
+        // Deployed connections first, so none shows as the user's own for a moment.
+        if let Ok(managed) = storage::load_managed(&platform).await {
+            connections.managed.set(managed);
+        }
         match api::saved_connections(&platform).await {
-            Ok(saved) => connections.0.set(Some(saved)),
+            Ok(saved) => connections.saved.set(Some(saved)),
             Err(error) => set_load_error.set(Some(describe(&error, &load_messages))),
         }
     });
@@ -68,6 +83,7 @@ pub fn Options(
             </header>
             <main>
                 {move || load_error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+                <ManagedNotice/>
                 <ConnectionsSection/>
                 <TemplatesSection/>
                 <PrivacySection/>

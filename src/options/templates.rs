@@ -1,7 +1,6 @@
 //! Each connection's ticket templates (seed 004): where each applies, what it fills in, and which
 //! one a report gets when none matches. The popup routes every new report through them.
 
-use flare_core::templates::TemplateSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,7 +14,7 @@ use crate::storage;
 #[component]
 pub(crate) fn TemplatesSection() -> impl IntoView {
     let messages = expect_context::<Messages>();
-    let Connections(saved) = expect_context::<Connections>();
+    let Connections { saved, .. } = expect_context::<Connections>();
     let chosen = RwSignal::new(None::<String>);
     // The chosen connection while it exists, else the default one.
     let selected = Memo::new(move |_| {
@@ -105,13 +104,21 @@ fn TemplateEditor(
     let (saved_ok, set_saved_ok) = signal(None::<bool>);
     let loader = platform.clone();
     let load_id = connection_id.clone();
+    let Connections { saved, .. } = expect_context::<Connections>();
+    let set_by_organisation = RwSignal::new(false);
     spawn_local(async move {
+        let Some(connection) = saved.with_untracked(|saved| {
+            saved
+                .as_ref()
+                .and_then(|saved| saved.find(&load_id).cloned())
+        }) else {
+            return;
+        };
         // Templates that cannot be read start again from the default, as for a new connection.
-        let stored = storage::load_templates(&loader, &load_id)
+        let (set, managed) = storage::templates_for(&loader, &connection)
             .await
-            .ok()
-            .flatten();
-        let set = stored.unwrap_or_else(TemplateSet::servicenow_default);
+            .unwrap_or_else(|_| (connection.connection.provider().default_templates(), false));
+        set_by_organisation.set(managed);
         form.set(Some(TemplateSetForm::from_set(&set)));
     });
     let edit = move |change: &dyn Fn(&mut TemplateSetForm)| {
@@ -176,6 +183,7 @@ fn TemplateEditor(
     };
 
     let template_label = messages.text("templates_template_label");
+    let managed_note = messages.text("templates_managed");
     let picker = move || {
         let options = names
             .get()
@@ -231,7 +239,8 @@ fn TemplateEditor(
     };
     view! {
         <form class="templates" on:submit=save>
-            <fieldset disabled=move || form.with(Option::is_none)>
+            {move || set_by_organisation.get().then(|| view! { <p class="hint">{managed_note.clone()}</p> })}
+            <fieldset disabled=move || form.with(Option::is_none) || set_by_organisation.get()>
                 <div class="template-picker">
                     <label for="template-choice">{template_label}</label>
                     <div class="row">

@@ -17,6 +17,7 @@ use crate::popup::new_incident::NewIncidentForm;
 use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::describe;
 use crate::ui::rich_text::rich_text;
+use crate::ui::sign_in::prepare_first_sign_in;
 
 /// The popup's root. Shows the connect form until a connection is saved, then the ticket views.
 #[component]
@@ -47,13 +48,26 @@ pub fn Popup(
             let _ = platform.open_options_page().await;
         });
     };
+    // Says which connection the organisation set up, while nothing is signed in yet.
+    let (deployed_intro, set_deployed_intro) = signal(None::<String>);
     spawn_local(async move {
         match api::load_connection(&platform).await {
-            Ok(saved) => connection.set(saved),
+            Ok(Some(saved)) => connection.set(Some(saved)),
+            Ok(None) => {
+                let deployed = prepare_first_sign_in(&platform).await.ok().flatten();
+                set_deployed_intro
+                    .set(deployed.map(|name| messages.format("popup_managed_intro", &[&name])));
+            }
             Err(error) => set_load_error.set(Some(describe(&error, &messages))),
         }
         set_loaded.set(true);
     });
+    let deployed_intro = move || {
+        let intro = deployed_intro.get()?;
+        connection
+            .with(Option::is_none)
+            .then(|| view! { <p class="intro">{intro}</p> })
+    };
     view! {
         <main class="popup" lang=language>
             <header class="brand">
@@ -66,6 +80,7 @@ pub fn Popup(
             <Show when=move || loaded.get() fallback=move || view! { <p role="status">{loading.clone()}</p> }>
                 {move || match (connection.get(), adding.get()) {
                     (None, _) | (Some(_), true) => view! {
+                        {deployed_intro}
                         <ConnectForm
                             on_connected=move |saved| {
                                 connection.set(Some(saved));

@@ -2,8 +2,8 @@
 //! and saved as a draft while the user types.
 
 use flare_core::providers::servicenow::{priority_for, Level, NewIncident};
-use flare_core::providers::zendesk::{self, TicketPriority};
-use flare_core::templates::{TemplateSet, TicketContext};
+use flare_core::providers::zendesk::{self, TicketPriority, TicketType};
+use flare_core::templates::{Template, TemplateSet, TicketContext};
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::{self, Connection, NewTicket, Provider};
 use crate::browser::{PageContext, PlatformHandle};
 use crate::i18n::Messages;
-use crate::storage::INCIDENT_DRAFT_KEY;
+use crate::settings::PrivacySettings;
+use crate::storage::{self, INCIDENT_DRAFT_KEY};
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe_for;
 use crate::ui::rich_text::rich_text;
@@ -30,6 +31,9 @@ pub struct IncidentDraft {
     /// Priority choice value (Zendesk); drafts from before Zendesk have none.
     #[serde(default = "normal_priority")]
     pub priority: String,
+    /// The name of the template the draft started from, whose fixed values it is filed with.
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 /// An empty form, at medium urgency and impact, and normal priority.
@@ -41,30 +45,66 @@ impl Default for IncidentDraft {
             urgency: Level::Medium.code().to_owned(),
             impact: Level::Medium.code().to_owned(),
             priority: normal_priority(),
+            template: None,
         }
     }
 }
 
 impl IncidentDraft {
-    /// A fresh draft describing the page the user is on: the page's title, and the description the
-    /// fallback incident template starts with for this page (its URL and the browser).
-    pub fn from_page(page: &PageContext) -> IncidentDraft {
-        let context = TicketContext {
+    /// A fresh draft describing the page the user is on, from the connection's template for this
+    /// page (the first whose conditions hold, else the fallback): the page's title, the
+    /// template's description for this page, and its urgency, impact or priority when it fixes
+    /// them. The privacy settings decide what of the page it may name.
+    pub fn from_page(
+        page: &PageContext,
+        templates: &TemplateSet,
+        privacy: &PrivacySettings,
+    ) -> IncidentDraft {
+        // The template is chosen from the whole page, which stays in the browser; what the report
+        // will say is only what the privacy settings allow.
+        let page_context = TicketContext {
             page_title: page.title.clone(),
             page_url: page.url.clone(),
             browser: page.user_agent.clone(),
             ..TicketContext::default()
         };
-        // The next issue brings templates per connection; until then both service desks start
-        // from the incident template's description, which names only the page and the browser.
-        let description = TemplateSet::servicenow_default()
-            .fallback()
-            .and_then(|template| template.prefill("description", &context))
-            .unwrap_or_default();
+        let shown = |allowed: bool, value: &str| match allowed {
+            true => value.to_owned(),
+            false => String::new(),
+        };
+        let context = TicketContext {
+            page_title: shown(privacy.page_title, &page.title),
+            page_url: shown(privacy.page_url, &page.url),
+            browser: shown(privacy.browser, &page.user_agent),
+            ..TicketContext::default()
+        };
+        let Some(template) = templates.choose(&page_context) else {
+            return IncidentDraft {
+                short_description: context.page_title,
+                ..IncidentDraft::default()
+            };
+        };
+        let fixed = template.fixed_values();
+        let level = |field: &str| {
+            fixed
+                .get(field)
+                .and_then(|code| Level::from_code(code))
+                .map(|level| level.code().to_owned())
+        };
+        let blank = IncidentDraft::default();
         IncidentDraft {
-            short_description: page.title.clone(),
-            description,
-            ..IncidentDraft::default()
+            short_description: context.page_title.clone(),
+            description: template
+                .prefill("description", &context)
+                .unwrap_or_default(),
+            urgency: level("urgency").unwrap_or(blank.urgency),
+            impact: level("impact").unwrap_or(blank.impact),
+            priority: fixed
+                .get("priority")
+                .filter(|code| TicketPriority::from_code(code).is_some())
+                .cloned()
+                .unwrap_or(blank.priority),
+            template: Some(template.name.clone()),
         }
     }
 
@@ -72,21 +112,43 @@ impl IncidentDraft {
         self.short_description.trim().is_empty() && self.description.trim().is_empty()
     }
 
-    /// What filing this draft in `provider` sends; `title` is the trimmed one-liner.
-    fn new_ticket(&self, provider: Provider, title: String) -> NewTicket {
+    /// What filing this draft in `provider` sends; `title` is the trimmed one-liner and
+    /// `template` the one the draft started from, whose fixed values go with it.
+    fn new_ticket(
+        &self,
+        provider: Provider,
+        title: String,
+        template: Option<&Template>,
+    ) -> NewTicket {
         let level = |code: &str| Level::from_code(code).unwrap_or(Level::Medium);
+        let fixed = template.map(Template::fixed_values).unwrap_or_default();
         match provider {
-            Provider::ServiceNow => NewTicket::Incident(NewIncident {
-                short_description: title,
-                description: self.description.clone(),
-                urgency: level(&self.urgency),
-                impact: level(&self.impact),
-                caller_id: String::new(),
-            }),
+            Provider::ServiceNow => NewTicket::Incident {
+                incident: NewIncident {
+                    short_description: title,
+                    description: self.description.clone(),
+                    urgency: level(&self.urgency),
+                    impact: level(&self.impact),
+                    caller_id: String::new(),
+                },
+                fixed,
+            },
             Provider::Zendesk => NewTicket::Zendesk(zendesk::NewTicket {
                 subject: title,
                 body: self.description.clone(),
                 priority: TicketPriority::from_code(&self.priority),
+                ticket_type: fixed
+                    .get("type")
+                    .and_then(|code| TicketType::from_code(code)),
+                tags: fixed
+                    .get("tags")
+                    .map(|tags| {
+                        tags.split([',', ' '])
+                            .filter(|tag| !tag.is_empty())
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 ..zendesk::NewTicket::default()
             }),
         }
@@ -110,12 +172,14 @@ pub fn NewIncidentForm(
     let impact = RwSignal::new(blank.impact);
     let priority = RwSignal::new(blank.priority);
     let (missing_title, set_missing_title) = signal(false);
+    let template = RwSignal::new(blank.template);
     let current_draft = move || IncidentDraft {
         short_description: short_description.get(),
         description: description.get(),
         urgency: urgency.get(),
         impact: impact.get(),
         priority: priority.get(),
+        template: template.get(),
     };
     let apply = move |draft: IncidentDraft| {
         short_description.set(draft.short_description);
@@ -123,17 +187,28 @@ pub fn NewIncidentForm(
         urgency.set(draft.urgency);
         impact.set(draft.impact);
         priority.set(draft.priority);
+        template.set(draft.template);
     };
 
+    // The connection's templates, read with the draft: a new draft starts from one of them.
+    let templates = RwSignal::new(TemplateSet::servicenow_default());
     let loader = platform.clone();
+    let template_connection = connection.clone();
     let draft_ready = keep_draft(
         platform.clone(),
         INCIDENT_DRAFT_KEY,
         current_draft,
         move |saved: Option<IncidentDraft>| async move {
+            templates.set(connection_templates(&loader, &template_connection).await);
             let draft = match saved {
                 Some(draft) if !draft.is_blank() => draft,
-                _ => IncidentDraft::from_page(&loader.page_context().await.unwrap_or_default()),
+                _ => {
+                    let page = loader.page_context().await.unwrap_or_default();
+                    let privacy = storage::load_privacy(&loader).await.unwrap_or_default();
+                    templates.with_untracked(|templates| {
+                        IncidentDraft::from_page(&page, templates, &privacy)
+                    })
+                }
             };
             apply(draft);
         },
@@ -151,7 +226,11 @@ pub fn NewIncidentForm(
             // Filed: the draft has done its job, unless it changed meanwhile; then it is new work.
             // On failure it stays, so nothing typed is lost.
             if untrack(current_draft) == submitted {
-                apply(IncidentDraft::default());
+                // The next report from this page starts from the same template.
+                apply(IncidentDraft {
+                    template: submitted.template.clone(),
+                    ..IncidentDraft::default()
+                });
                 let _ = platform.remove(INCIDENT_DRAFT_KEY).await;
             }
             Ok::<Ticket, api::AppError>(filed)
@@ -166,7 +245,15 @@ pub fn NewIncidentForm(
             return;
         }
         let draft = untrack(current_draft);
-        let ticket = draft.new_ticket(provider, title);
+        let ticket = templates.with_untracked(|templates| {
+            let chosen = draft.template.as_deref().and_then(|name| {
+                templates
+                    .templates
+                    .iter()
+                    .find(|template| template.name == name)
+            });
+            draft.new_ticket(provider, title, chosen)
+        });
         create.dispatch((draft, ticket));
     };
     let outcome_messages = messages.clone();
@@ -194,6 +281,7 @@ pub fn NewIncidentForm(
         None => ().into_any(),
     };
     let missing = messages.text("incident_short_description_missing");
+    let template_messages = messages.clone();
     let (title_label, title_name, create_label, creating) = match provider {
         Provider::ServiceNow => (
             messages.text("incident_short_description_label"),
@@ -227,6 +315,9 @@ pub fn NewIncidentForm(
                     <textarea name="description" rows="5" bind:value=description></textarea>
                 </label>
                 {choices}
+                {move || template.get().map(|name| view! {
+                    <p class="template">{template_messages.format("incident_template", &[&name])}</p>
+                })}
                 <button type="submit" class="primary">{create_label}</button>
             </fieldset>
             <div aria-live="polite">
@@ -329,5 +420,21 @@ fn priority_label(code: &str, label: &str, messages: &Messages) -> String {
         "4" => messages.text("priority_low"),
         "5" => messages.text("priority_planning"),
         _ => label.to_owned(),
+    }
+}
+
+/// The templates `connection` files with (flare-core's default for its service desk when they
+/// cannot be read: a report is still worth filing).
+async fn connection_templates(platform: &PlatformHandle, connection: &Connection) -> TemplateSet {
+    let default = || connection.provider().default_templates();
+    let Ok(saved) = api::saved_connections(platform).await else {
+        return default();
+    };
+    let Some(saved) = saved.same_as(connection) else {
+        return default();
+    };
+    match storage::templates_for(platform, saved).await {
+        Ok((templates, _)) => templates,
+        Err(_) => default(),
     }
 }

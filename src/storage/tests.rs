@@ -8,7 +8,7 @@ use flare_core::instance::InstanceUrl;
 use flare_core::providers::zendesk;
 
 use super::*;
-use crate::api::AccountUser;
+use crate::api::{AccountUser, SignInMethod};
 use crate::browser::LocalFuture;
 
 /// Extension storage in memory; every call is ready at once.
@@ -209,4 +209,44 @@ fn signing_in_again_as_the_same_zendesk_user_replaces_the_connection() {
         "another user of the account is told apart"
     );
     assert_eq!(saved.default_id.as_deref(), Some("z3"));
+}
+
+#[test]
+fn signing_out_keeps_the_name_and_id_for_signing_in_again() {
+    let mut saved = SavedConnections::default();
+    saved.upsert(zendesk_connection(10_001, "Ada Admin"), "z1".to_owned());
+    saved.upsert(zendesk_connection(10_002, "Aiden Agent"), "z2".to_owned());
+    assert!(saved.rename("z1", "Support"));
+    assert!(saved.sign_out("z1"));
+    assert_eq!(saved.find("z1"), None, "no credentials are left");
+    assert_eq!(saved.signed_out.len(), 1);
+    let preset = &saved.signed_out[0].sign_in;
+    assert_eq!(
+        preset.username, "ada@example.com",
+        "the e-mail, not Zendesk's email/token"
+    );
+    assert_eq!(preset.method, SignInMethod::ApiToken);
+    let stored = serde_json::to_string(&saved.signed_out).unwrap();
+    assert!(
+        !stored.contains("\"token\""),
+        "the API token is gone: {stored}"
+    );
+
+    saved.upsert(zendesk_connection(10_001, "Ada Admin"), "z3".to_owned());
+    assert!(saved.signed_out.is_empty());
+    let again = saved
+        .find("z1")
+        .expect("the same id, so the same templates");
+    assert_eq!(again.name, "Support");
+    assert_eq!(saved.default_id.as_deref(), Some("z1"));
+}
+
+#[test]
+fn removing_a_signed_out_connection_forgets_it() {
+    let mut saved = SavedConnections::default();
+    saved.upsert(zendesk_connection(10_001, "Ada Admin"), "z1".to_owned());
+    saved.sign_out("z1");
+    saved.remove("z1");
+    assert_eq!(saved, SavedConnections::default());
+    assert!(!saved.sign_out("z1"));
 }

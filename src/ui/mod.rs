@@ -4,3 +4,4 @@ pub mod appearance;
 pub mod draft;
 pub mod errors;
 pub mod rich_text;
+pub mod sign_in;

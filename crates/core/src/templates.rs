@@ -226,6 +226,34 @@ impl TemplateSet {
         }
     }
 
+    /// A Zendesk ticket's template: the title to `subject`, the description as typed plus where it
+    /// was filed from; Zendesk's own defaults for the rest.
+    pub fn zendesk_default() -> TemplateSet {
+        let fields = [
+            ("subject", FieldValue::From(ContextField::Title)),
+            (
+                "description",
+                FieldValue::Text(
+                    "{description}\n\nPage: {page_url}\nBrowser: {browser}".to_owned(),
+                ),
+            ),
+        ];
+        TemplateSet {
+            templates: vec![Template {
+                name: "Ticket".to_owned(),
+                provider: ProviderKind::Zendesk,
+                table: "incident".to_owned(),
+                conditions: Vec::new(),
+                fields: fields
+                    .into_iter()
+                    .map(|(name, value)| (name.to_owned(), value))
+                    .collect(),
+                allow_private: false,
+            }],
+            no_match: NoMatch::Skip,
+        }
+    }
+
     fn no_match_template(&self) -> Option<&Template> {
         match &self.no_match {
             NoMatch::Skip => None,
@@ -243,6 +271,17 @@ impl Template {
         self.conditions
             .iter()
             .all(|condition| condition.holds(context))
+    }
+
+    /// The fields the template always sets to one value (seed 004's `state`, `urgency`, `impact`).
+    pub fn fixed_values(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter_map(|(name, value)| match value {
+                FieldValue::Fixed(value) => Some((name.clone(), value.clone())),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The template's field values for `context`. Values that come out empty are left out, so the

@@ -367,3 +367,26 @@ fn choose_names_the_template_a_form_starts_from() {
     assert_eq!(name(&private).as_deref(), Some("Payroll"));
     assert_eq!(routed_template(&set, &private), None);
 }
+
+#[test]
+fn fixed_values_are_the_ones_a_template_always_sets() {
+    let fixed = TemplateSet::servicenow_default().templates[0].fixed_values();
+    let names: Vec<&str> = fixed.keys().map(String::as_str).collect();
+    assert_eq!(names, ["impact", "state", "urgency"]);
+    assert!(TemplateSet::zendesk_default().templates[0]
+        .fixed_values()
+        .is_empty());
+}
+
+#[test]
+fn the_zendesk_default_fills_subject_and_description() {
+    let Routing::File {
+        provider, fields, ..
+    } = TemplateSet::zendesk_default().route(&context())
+    else {
+        panic!("the default template always files");
+    };
+    assert_eq!(provider, ProviderKind::Zendesk);
+    assert_eq!(fields["subject"], "Cannot log in to payroll");
+    assert!(fields["description"].starts_with("Error 500 after the SSO step\n\nPage: "));
+}

@@ -438,3 +438,6 @@ async fn connection_templates(platform: &PlatformHandle, connection: &Connection
         Err(_) => default(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+use flare_core::templates::{Condition, FieldValue, NoMatch};
+
+use super::*;
+
+fn page() -> PageContext {
+    PageContext {
+        title: "Payroll portal".to_owned(),
+        url: "https://payroll.example.com/run".to_owned(),
+        user_agent: "TestBrowser/1.0".to_owned(),
+    }
+}
+
+/// The default incident template, and a payroll one tried first that fixes the urgency.
+fn templates() -> TemplateSet {
+    let mut set = TemplateSet::servicenow_default();
+    let mut payroll = set.templates[0].clone();
+    payroll.name = "Payroll".to_owned();
+    payroll.conditions = vec![Condition::UrlMatches(
+        "https://payroll.example.com/*".to_owned(),
+    )];
+    payroll
+        .fields
+        .insert("urgency".to_owned(), FieldValue::Fixed("1".to_owned()));
+    payroll.fields.insert(
+        "assignment_group".to_owned(),
+        FieldValue::Fixed("Payroll team".to_owned()),
+    );
+    set.templates.insert(0, payroll);
+    set
+}
+
+#[test]
+fn a_new_draft_starts_from_the_template_for_the_page() {
+    let draft = IncidentDraft::from_page(&page(), &templates(), &PrivacySettings::default());
+    assert_eq!(draft.template.as_deref(), Some("Payroll"));
+    assert_eq!(draft.short_description, "Payroll portal");
+    assert_eq!(draft.urgency, "1", "the template fixes the urgency");
+    assert_eq!(draft.impact, "2");
+    assert_eq!(
+        draft.description,
+        "Page: https://payroll.example.com/run\nBrowser: TestBrowser/1.0\n"
+    );
+}
+
+#[test]
+fn privacy_settings_keep_the_page_out_of_the_report_but_not_out_of_routing() {
+    let privacy = PrivacySettings {
+        page_url: false,
+        page_title: false,
+        ..PrivacySettings::default()
+    };
+    let draft = IncidentDraft::from_page(&page(), &templates(), &privacy);
+    assert_eq!(
+        draft.template.as_deref(),
+        Some("Payroll"),
+        "chosen by the page's address"
+    );
+    assert_eq!(draft.short_description, "");
+    assert_eq!(draft.description, "Browser: TestBrowser/1.0\n");
+}
+
+#[test]
+fn no_template_for_the_page_leaves_the_form_plain() {
+    let set = TemplateSet {
+        templates: vec![templates().templates[0].clone()],
+        no_match: NoMatch::Skip,
+    };
+    let elsewhere = PageContext {
+        url: "https://intranet.example.com/".to_owned(),
+        ..page()
+    };
+    let draft = IncidentDraft::from_page(&elsewhere, &set, &PrivacySettings::default());
+    assert_eq!(draft.template, None);
+    assert_eq!(draft.description, "");
+}
+
+#[test]
+fn the_template_fixed_values_go_with_the_incident_and_the_form_wins() {
+    let set = templates();
+    let draft = IncidentDraft {
+        urgency: "3".to_owned(),
+        ..IncidentDraft::from_page(&page(), &set, &PrivacySettings::default())
+    };
+    let NewTicket::Incident { incident, fixed } = draft.new_ticket(
+        Provider::ServiceNow,
+        "Payslips missing".to_owned(),
+        Some(&set.templates[0]),
+    ) else {
+        panic!("a ServiceNow connection files an incident");
+    };
+    assert_eq!(fixed["assignment_group"], "Payroll team");
+    assert_eq!(
+        incident.urgency,
+        Level::Low,
+        "what the user chose, not the template's 1"
+    );
+}

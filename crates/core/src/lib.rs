@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod instance;
 pub mod oauth;
+pub mod outbox;
 pub mod paging;
 pub mod providers;
 pub mod query;

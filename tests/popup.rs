@@ -2,292 +2,24 @@
 //! platform whose replies are canned, so every failure path can be shown on demand.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
-use std::task::{Poll, Waker};
+mod support;
 
 use flare::api::{AppError, Provider};
-use flare::browser::{
-    BrowserError, Clock, Http, LocalFuture, Messaging, PageContext, Permissions, PlatformHandle,
-    Random, Storage, Tabs,
-};
-use flare::i18n::Messages;
+use flare::browser::BrowserError;
 use flare::messages::{WorkerReply, WorkerRequest};
 use flare::popup::Popup;
-use flare_core::http::{HttpRequest, HttpResponse, Method};
-use leptos::mount::mount_to;
+use flare_core::http::{HttpResponse, Method};
 use leptos::prelude::*;
 use leptos::task::tick;
 use serde_json::{json, Value};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
+use crate::support::{
+    abel, ada, fake, fake_network, json_response, mount_with, saved_connection, saved_connections,
+    store_connection, store_saved_connection, tagged, zendesk_connection, FakePlatform, Mounted,
+};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-type Responder = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, BrowserError>>;
-
-struct FakePlatform {
-    storage: RefCell<HashMap<String, Value>>,
-    requests: RefCell<Vec<HttpRequest>>,
-    sleeps: RefCell<Vec<u64>>,
-    respond: Responder,
-    grant_permission: bool,
-    /// While closed, creates (POSTs) get no answer yet.
-    posts: Gate,
-    /// While closed, the page the user is on is not known yet.
-    page: Gate,
-    /// While closed, writes of the saved connections have not finished yet.
-    connection_writes: Gate,
-    /// What the background worker was asked.
-    asked_worker: RefCell<Vec<WorkerRequest>>,
-    /// The host permissions given back.
-    removed_permissions: RefCell<Vec<String>>,
-    /// What it answers; when it signs in, it saves the connection as the real worker does.
-    worker_reply: RefCell<Option<WorkerReply>>,
-    /// How often the options page was opened.
-    n_options_opened: RefCell<usize>,
-    /// What the administrator deployed (`storage.managed`).
-    managed: RefCell<Value>,
-    /// The connection the worker saves when it signs in; the ServiceNow one unless set.
-    worker_connection: RefCell<Option<Value>>,
-}
-
-/// Holds replies back until the test opens it, so a test can act while a request is pending.
-#[derive(Clone, Default)]
-struct Gate(Rc<RefCell<GateState>>);
-
-#[derive(Default)]
-struct GateState {
-    closed: bool,
-    /// How many may pass while it is closed.
-    n_passes: usize,
-    waiting: Vec<Waker>,
-}
-
-impl Gate {
-    fn close(&self) {
-        self.0.borrow_mut().closed = true;
-    }
-
-    fn open(&self) {
-        let waiting = {
-            let mut state = self.0.borrow_mut();
-            state.closed = false;
-            std::mem::take(&mut state.waiting)
-        };
-        waiting.into_iter().for_each(Waker::wake);
-    }
-
-    /// Lets the first waiter (or the next one to come) through; the gate stays closed.
-    fn let_one_through(&self) {
-        let waiting = {
-            let mut state = self.0.borrow_mut();
-            state.n_passes += 1;
-            std::mem::take(&mut state.waiting)
-        };
-        waiting.into_iter().for_each(Waker::wake);
-    }
-
-    async fn passed(&self) {
-        std::future::poll_fn(|context| {
-            let mut state = self.0.borrow_mut();
-            if state.closed && state.n_passes > 0 {
-                state.n_passes -= 1;
-                return Poll::Ready(());
-            }
-            if state.closed {
-                state.waiting.push(context.waker().clone());
-                return Poll::Pending;
-            }
-            Poll::Ready(())
-        })
-        .await
-    }
-}
-
-impl Http for FakePlatform {
-    fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, BrowserError>> {
-        let response = (self.respond)(&request);
-        let gate = (request.method == Method::Post).then(|| self.posts.clone());
-        self.requests.borrow_mut().push(request);
-        Box::pin(async move {
-            if let Some(gate) = gate {
-                gate.passed().await;
-            }
-            response
-        })
-    }
-}
-
-impl Storage for FakePlatform {
-    fn load(&self, key: &str) -> LocalFuture<Result<Option<Value>, BrowserError>> {
-        let value = self.storage.borrow().get(key).cloned();
-        Box::pin(async move { Ok(value) })
-    }
-
-    fn save(&self, key: &str, value: Value) -> LocalFuture<Result<(), BrowserError>> {
-        self.storage.borrow_mut().insert(key.to_owned(), value);
-        let gate = (key == "connections").then(|| self.connection_writes.clone());
-        Box::pin(async move {
-            if let Some(gate) = gate {
-                gate.passed().await;
-            }
-            Ok(())
-        })
-    }
-
-    fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
-        self.storage.borrow_mut().remove(key);
-        Box::pin(async { Ok(()) })
-    }
-
-    fn load_managed(&self) -> LocalFuture<Result<Value, BrowserError>> {
-        let policy = self.managed.borrow().clone();
-        Box::pin(async move { Ok(policy) })
-    }
-}
-
-impl Permissions for FakePlatform {
-    fn request_host_permission(&self, _pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
-        let granted = self.grant_permission;
-        Box::pin(async move { Ok(granted) })
-    }
-
-    fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
-        self.removed_permissions
-            .borrow_mut()
-            .push(pattern.to_owned());
-        Box::pin(async { Ok(()) })
-    }
-}
-
-impl Random for FakePlatform {
-    fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
-        Ok([7; 16])
-    }
-}
-
-impl Clock for FakePlatform {
-    fn now_ms(&self) -> u64 {
-        1_700_000_000_000
-    }
-
-    /// Waits are recorded, not waited: the fake's clock is the test's.
-    fn sleep(&self, millis: u64) -> LocalFuture<Result<(), BrowserError>> {
-        self.sleeps.borrow_mut().push(millis);
-        Box::pin(async { Ok(()) })
-    }
-}
-
-impl Messaging for FakePlatform {
-    fn ask_worker(&self, request: WorkerRequest) -> LocalFuture<Result<WorkerReply, BrowserError>> {
-        self.asked_worker.borrow_mut().push(request);
-        let reply = self
-            .worker_reply
-            .borrow()
-            .clone()
-            .unwrap_or(WorkerReply::Failed {
-                error: AppError::Browser("no worker in this test".into()),
-            });
-        if matches!(reply, WorkerReply::Connected { .. }) {
-            let connection = self.worker_connection.borrow().clone();
-            store_connection(
-                self,
-                2,
-                connection.unwrap_or_else(|| tagged(saved_connection())),
-            );
-        }
-        Box::pin(async move { Ok(reply) })
-    }
-}
-
-impl Tabs for FakePlatform {
-    fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>> {
-        let gate = self.page.clone();
-        Box::pin(async move {
-            gate.passed().await;
-            Ok(PageContext {
-                title: "Payroll portal".to_owned(),
-                url: "https://payroll.example.com/run".to_owned(),
-                user_agent: "TestBrowser/1.0".to_owned(),
-            })
-        })
-    }
-
-    fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>> {
-        *self.n_options_opened.borrow_mut() += 1;
-        Box::pin(async { Ok(()) })
-    }
-}
-
-fn json_response(status: u16, body: Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![(
-            "Content-Type".into(),
-            "application/json;charset=UTF-8".into(),
-        )],
-        body: body.to_string().into_bytes(),
-    }
-}
-
-fn abel() -> Value {
-    json!({"result": [{"sys_id": "62826bf03710200044e0bfc8bcbe5df1", "user_name": "abel.tuter",
-                       "name": "Abel Tuter", "email": "abel.tuter@example.com"}]})
-}
-
-/// Stores one saved connection in today's layout, as a user who connected before has it.
-fn store_saved_connection(platform: &FakePlatform) {
-    store_connection(platform, 2, tagged(saved_connection()));
-}
-
-/// Stores `connection` as the one saved connection, in layout `version`.
-fn store_connection(platform: &FakePlatform, version: u64, connection: Value) {
-    let mut storage = platform.storage.borrow_mut();
-    storage.insert("schema_version".into(), json!(version));
-    storage.insert(
-        "connections".into(),
-        json!({
-            "connections": [
-                {"id": "c1", "name": connection["instance"].as_str().unwrap_or_default()
-                    .trim_start_matches("https://"), "connection": connection}
-            ],
-            "default_id": "c1"
-        }),
-    );
-}
-
-/// The saved connections, from storage.
-fn saved_connections(platform: &FakePlatform) -> Vec<Value> {
-    let storage = platform.storage.borrow();
-    let saved = storage.get("connections").cloned().unwrap_or_default();
-    saved["connections"].as_array().cloned().unwrap_or_default()
-}
-
-/// A ServiceNow connection in the layout of version 1 (and 0), before Zendesk.
-fn saved_connection() -> Value {
-    json!({
-        "instance": "https://acme.service-now.com",
-        "credentials": {"kind": "basic", "username": "abel.tuter", "password": "pw"},
-        "user": {"sys_id": "62826bf03710200044e0bfc8bcbe5df1", "user_name": "abel.tuter",
-                 "name": "Abel Tuter", "email": ""}
-    })
-}
-
-/// A connection as `saved_connection` is once the layout is at version 2: the user names its
-/// service desk.
-fn tagged(mut connection: Value) -> Value {
-    connection["user"] = json!({"servicenow": connection["user"].take()});
-    connection
-}
-
-struct Mounted {
-    host: web_sys::HtmlElement,
-    platform: Rc<FakePlatform>,
-    /// Dropping the handle unmounts the popup, so it lives as long as the test.
-    _handle: Box<dyn std::any::Any>,
-}
 
 /// Mounts the popup in English, whatever language the test browser speaks.
 fn mount(platform: FakePlatform) -> Mounted {
@@ -295,111 +27,12 @@ fn mount(platform: FakePlatform) -> Mounted {
 }
 
 fn mount_in(platform: FakePlatform, language: &str) -> Mounted {
-    let platform = Rc::new(platform);
-    let messages = Messages::for_language(language);
-    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&host).unwrap();
-    let handle = PlatformHandle::new(platform.clone());
-    let mounted = mount_to(host.clone(), move || {
-        view! { <Popup platform=handle.clone() messages=messages.clone()/> }.into_any()
-    });
-    Mounted {
-        host,
-        platform,
-        _handle: Box::new(mounted),
-    }
-}
-
-fn fake(respond: impl Fn(&HttpRequest) -> HttpResponse + 'static) -> FakePlatform {
-    fake_network(move |request| Ok(respond(request)))
-}
-
-/// A fake whose network can fail, as `fetch` does when a connection drops.
-fn fake_network(
-    respond: impl Fn(&HttpRequest) -> Result<HttpResponse, BrowserError> + 'static,
-) -> FakePlatform {
-    FakePlatform {
-        storage: RefCell::default(),
-        requests: RefCell::default(),
-        sleeps: RefCell::default(),
-        respond: Box::new(respond),
-        grant_permission: true,
-        posts: Gate::default(),
-        page: Gate::default(),
-        connection_writes: Gate::default(),
-        asked_worker: RefCell::default(),
-        removed_permissions: RefCell::default(),
-        worker_reply: RefCell::default(),
-        n_options_opened: RefCell::default(),
-        managed: RefCell::new(json!({})),
-        worker_connection: RefCell::default(),
-    }
+    mount_with(platform, language, |platform, messages| {
+        view! { <Popup platform messages/> }
+    })
 }
 
 impl Mounted {
-    /// Lets queued work run until `condition` holds; fails after a bounded number of ticks.
-    async fn wait_for(&self, what: &str, condition: impl Fn(&Mounted) -> bool) {
-        for _ in 0..200 {
-            if condition(self) {
-                return;
-            }
-            tick().await;
-        }
-        panic!(
-            "timed out waiting for {what}; the popup shows: {}",
-            self.host.inner_text()
-        );
-    }
-
-    fn find(&self, selector: &str) -> Option<web_sys::HtmlElement> {
-        self.host
-            .query_selector(selector)
-            .unwrap()
-            .map(JsCast::unchecked_into)
-    }
-
-    fn text_of(&self, selector: &str) -> String {
-        self.find(selector)
-            .map(|element| element.inner_text())
-            .unwrap_or_default()
-    }
-
-    fn input(&self, name: &str, value: &str) {
-        let element = self
-            .find(&format!("[name={name}]"))
-            .unwrap_or_else(|| panic!("no field {name}"));
-        js_sys::Reflect::set(&element, &"value".into(), &value.into()).unwrap();
-        let event = web_sys::Event::new("input").unwrap();
-        element.dispatch_event(&event).unwrap();
-    }
-
-    fn value(&self, name: &str) -> String {
-        let element = self
-            .find(&format!("[name={name}]"))
-            .unwrap_or_else(|| panic!("no field {name}"));
-        js_sys::Reflect::get(&element, &"value".into())
-            .unwrap()
-            .as_string()
-            .unwrap_or_default()
-    }
-
-    fn is_disabled(&self, name: &str) -> bool {
-        self.find(&format!("[name={name}]"))
-            .unwrap_or_else(|| panic!("no field {name}"))
-            .matches(":disabled")
-            .unwrap()
-    }
-
-    fn click_button(&self, label: &str) {
-        let buttons = self.host.query_selector_all("button").unwrap();
-        let button = (0..buttons.length())
-            .filter_map(|idx| buttons.get(idx))
-            .map(JsCast::unchecked_into::<web_sys::HtmlElement>)
-            .find(|button| button.inner_text().trim() == label)
-            .unwrap_or_else(|| panic!("no button {label}"));
-        button.click();
-    }
-
     /// Waits until the incident form shows, pre-filled from the fake page.
     async fn wait_for_prefilled_form(&self) {
         self.wait_for("the page title", |popup| {
@@ -408,52 +41,6 @@ impl Mounted {
                 .is_some_and(|_| popup.value("short_description") == "Payroll portal")
         })
         .await;
-    }
-
-    /// The `name` of the element that has the focus.
-    fn focused_name(&self) -> Option<String> {
-        document()
-            .active_element()
-            .and_then(|element| element.get_attribute("name"))
-    }
-
-    fn attribute(&self, name: &str, attribute: &str) -> Option<String> {
-        self.find(&format!("[name={name}]"))
-            .unwrap_or_else(|| panic!("no field {name}"))
-            .get_attribute(attribute)
-    }
-
-    /// Chooses Zendesk on the connect form and waits for its fields.
-    async fn choose_zendesk(&self) {
-        self.wait_for("the connect form", |popup| {
-            popup.find("[name=provider]").is_some() && !popup.is_disabled("instance")
-        })
-        .await;
-        self.choose("provider", "zendesk");
-        self.wait_for("the Zendesk fields", |popup| {
-            popup.find("[name=email]").is_some()
-        })
-        .await;
-    }
-
-    fn choose(&self, name: &str, value: &str) {
-        let element = self
-            .find(&format!("[name={name}]"))
-            .unwrap_or_else(|| panic!("no field {name}"));
-        js_sys::Reflect::set(&element, &"value".into(), &value.into()).unwrap();
-        element
-            .dispatch_event(&web_sys::Event::new("change").unwrap())
-            .unwrap();
-    }
-
-    async fn fill_connect_form(&self, instance: &str) {
-        self.wait_for("the connect form", |popup| {
-            popup.find("[name=instance]").is_some() && !popup.is_disabled("instance")
-        })
-        .await;
-        self.input("instance", instance);
-        self.input("username", "abel.tuter");
-        self.input("password", "pw");
     }
 }
 
@@ -1299,22 +886,6 @@ async fn a_second_connection_is_added_and_the_popup_switches_between_them() {
         ["https://globex.service-now.com/*"]
     );
     assert_eq!(saved_connections(&popup.platform).len(), 1);
-}
-
-/// Ada, an admin of the Zendesk account, as `/users/me` describes her.
-fn ada() -> Value {
-    json!({"user": {"id": 10001, "name": "Ada Admin", "email": "admin@example.com",
-                    "role": "admin", "active": true}})
-}
-
-/// A Zendesk connection with an API token, as version 2 stores it.
-fn zendesk_connection() -> Value {
-    json!({
-        "instance": "https://acme.zendesk.com",
-        "credentials": {"kind": "basic", "username": "admin@example.com/token", "password": "tok"},
-        "user": {"zendesk": {"id": 10001, "name": "Ada Admin", "email": "admin@example.com",
-                             "role": "admin"}}
-    })
 }
 
 fn zendesk_ticket(id: u64, subject: &str, status: &str) -> Value {

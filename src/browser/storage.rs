@@ -1,5 +1,6 @@
-//! `storage.local`, where connections and drafts outlive the popup, and `storage.managed`, where an
-//! administrator's policy arrives.
+//! `storage.local`, where connections and drafts outlive the popup; `storage.session`, where
+//! secrets typed into a form wait in memory while the browser runs; and `storage.managed`, where
+//! an administrator's policy arrives.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -7,8 +8,29 @@ use wasm_bindgen::JsValue;
 use crate::browser::extension::{call, describe};
 use crate::browser::BrowserError;
 
-pub(crate) async fn load(key: String) -> Result<Option<serde_json::Value>, BrowserError> {
-    let items = call(&["storage", "local", "get"], &[JsValue::from_str(&key)]).await?;
+/// The storage areas the app reads and writes.
+#[derive(Clone, Copy)]
+pub(crate) enum Area {
+    /// `storage.local`, on disk.
+    Local,
+    /// `storage.session`, in memory only.
+    Session,
+}
+
+impl Area {
+    fn name(self) -> &'static str {
+        match self {
+            Area::Local => "local",
+            Area::Session => "session",
+        }
+    }
+}
+
+pub(crate) async fn load(
+    area: Area,
+    key: String,
+) -> Result<Option<serde_json::Value>, BrowserError> {
+    let items = call(&["storage", area.name(), "get"], &[JsValue::from_str(&key)]).await?;
     let value = Reflect::get(&items, &JsValue::from_str(&key))
         .map_err(|error| BrowserError::Api(describe(&error)))?;
     if value.is_undefined() {
@@ -19,22 +41,29 @@ pub(crate) async fn load(key: String) -> Result<Option<serde_json::Value>, Brows
         .map_err(|error| BrowserError::Api(error.to_string()))
 }
 
-pub(crate) async fn save(key: String, value: serde_json::Value) -> Result<(), BrowserError> {
+pub(crate) async fn save(
+    area: Area,
+    key: String,
+    value: serde_json::Value,
+) -> Result<(), BrowserError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = serde::Serialize::serialize(&value, &serializer)
         .map_err(|error| BrowserError::Api(error.to_string()))?;
     let items = Object::new();
     Reflect::set(&items, &JsValue::from_str(&key), &value)
         .map_err(|error| BrowserError::Api(describe(&error)))?;
-    call(&["storage", "local", "set"], &[items.into()])
+    call(&["storage", area.name(), "set"], &[items.into()])
         .await
         .map(drop)
 }
 
-pub(crate) async fn remove(key: String) -> Result<(), BrowserError> {
-    call(&["storage", "local", "remove"], &[JsValue::from_str(&key)])
-        .await
-        .map(drop)
+pub(crate) async fn remove(area: Area, key: String) -> Result<(), BrowserError> {
+    call(
+        &["storage", area.name(), "remove"],
+        &[JsValue::from_str(&key)],
+    )
+    .await
+    .map(drop)
 }
 
 pub(crate) async fn load_managed() -> Result<serde_json::Value, BrowserError> {

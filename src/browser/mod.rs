@@ -64,6 +64,9 @@ pub trait Http {
 
 /// Extension storage: `storage.local`, where everything that must outlive a surface lives, and the
 /// administrator's read-only `storage.managed`.
+///
+/// Here and in [`SessionStorage`], a call reaches the browser when it is made, not when its
+/// future is awaited: writes land in the order they are asked for.
 pub trait Storage {
     /// Reads a JSON value.
     fn load(&self, key: &str) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>>;

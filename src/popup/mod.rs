@@ -49,7 +49,12 @@ pub fn Popup(
     };
     spawn_local(async move {
         match api::load_connection(&platform).await {
-            Ok(saved) => connection.set(saved),
+            Ok(saved) => {
+                // A further connection whose attempt the browser's permission prompt cut short
+                // goes on where it was, over the saved ones.
+                adding.set(saved.is_some() && connect::has_pending_attempt(&platform).await);
+                connection.set(saved);
+            }
             Err(error) => set_load_error.set(Some(describe(&error, &messages))),
         }
         set_loaded.set(true);

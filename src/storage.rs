@@ -14,6 +14,14 @@
 //!   absent until the user edits them, when the provider's default applies.
 //! - `settings:appearance`, `settings:privacy`: the options page's settings (`crate::settings`).
 //!
+//! `storage.session` (memory only, gone when the browser quits or Flare is updated, so it has no
+//! layout version and needs no migration) holds what must not reach the disk:
+//! - `connect:secrets`: the password, API token or client secret typed into the connect form, so
+//!   a popup closed half-way keeps them; removed once the connection is saved or the user cancels.
+//! - `connect:pending`: the connect attempt the user started (the form's draft and when), kept
+//!   until it ends in a popup that shows how, so one closed by the browser's permission prompt
+//!   is continued when the popup opens again.
+//!
 //! Version 1 (Flare before Zendesk) had the same keys, with every connection a ServiceNow one and
 //! its `user` the bare `sys_user` (`{"sys_id", "user_name", "name", "email"}`). Version 0 (Flare
 //! 0.1, no `schema_version`) kept one such connection under `connection`.
@@ -44,6 +52,11 @@ pub const CONNECTIONS_KEY: &str = "connections";
 pub const CONNECT_DRAFT_KEY: &str = "draft:connect";
 /// Storage key of the incident form's unsent fields.
 pub const INCIDENT_DRAFT_KEY: &str = "draft:incident";
+
+/// `storage.session` key of the secrets typed into the connect form; never a `storage.local` key.
+pub const CONNECT_SECRETS_KEY: &str = "connect:secrets";
+/// `storage.session` key of the connect attempt the user started and no popup has seen end.
+pub const PENDING_CONNECT_KEY: &str = "connect:pending";
 
 /// Storage key of the appearance setting.
 pub const APPEARANCE_KEY: &str = "settings:appearance";

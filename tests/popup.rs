@@ -594,7 +594,8 @@ async fn the_connect_form_keeps_address_and_user_name_but_never_the_password() {
         "the password is never stored: {stored}"
     );
 
-    // The popup closed; the next one finds the fields as they were.
+    // The browser restarted (`storage.session` is gone); the next popup finds the fields as they
+    // were, and no password.
     let reopened = fake(|_| panic!("nothing is sent while restoring"));
     *reopened.storage.borrow_mut() = popup.platform.storage.borrow().clone();
     let reopened = mount(reopened);
@@ -1258,4 +1259,349 @@ async fn zendesk_statuses_and_priorities_are_german_for_a_german_user() {
         .wait_for("the list", |popup| popup.find(".ticket").is_some())
         .await;
     assert_eq!(popup.text_of(".state"), "Wartend");
+}
+
+/// The instance's origin pattern, as the connect form asks for it.
+const ACME_ORIGINS: &str = "https://acme.service-now.com/*";
+
+/// The popup closed (the browser's permission prompt took it, or the user clicked away) and the
+/// user opens it again: a new page on `platform`, which has kept `storage.local` and
+/// `storage.session` as the browser does while it runs.
+fn reopen(closed: Mounted, platform: FakePlatform) -> Mounted {
+    *platform.storage.borrow_mut() = closed.platform.storage.borrow().clone();
+    *platform.session.borrow_mut() = closed.platform.session.borrow().clone();
+    drop(closed);
+    mount(platform)
+}
+
+/// Fills the connect form for acme and clicks Save; the browser's permission prompt opens and
+/// stays unanswered.
+async fn save_into_the_permission_prompt() -> Mounted {
+    let platform = fake(|_| panic!("nothing is sent before access is granted"));
+    platform.permission_prompt.close();
+    let popup = mount(platform);
+    popup.fill_connect_form("acme").await;
+    popup.click_button("Save");
+    popup
+        .wait_for("the permission prompt", |popup| {
+            !popup.platform.requested_permissions.borrow().is_empty()
+        })
+        .await;
+    assert!(
+        popup
+            .platform
+            .session
+            .borrow()
+            .contains_key("connect:pending"),
+        "recorded before the prompt opens"
+    );
+    assert_eq!(
+        *popup.platform.requested_permissions.borrow(),
+        [ACME_ORIGINS]
+    );
+    popup
+}
+
+/// A fake on which the user has allowed Flare to reach acme.
+fn granted(platform: FakePlatform) -> FakePlatform {
+    platform
+        .held_permissions
+        .borrow_mut()
+        .push(ACME_ORIGINS.to_owned());
+    platform
+}
+
+#[wasm_bindgen_test]
+async fn the_secrets_typed_are_kept_for_the_session_only_and_go_once_saved() {
+    let popup = mount(fake(|_| panic!("nothing is sent while typing")));
+    popup.fill_connect_form("acme").await;
+    popup
+        .wait_for("the password kept for the session", |popup| {
+            popup
+                .platform
+                .session
+                .borrow()
+                .get("connect:secrets")
+                .is_some_and(|secrets| secrets["password"] == "pw")
+        })
+        .await;
+    popup
+        .wait_for("the connect draft saved", |popup| {
+            popup
+                .platform
+                .storage
+                .borrow()
+                .get("draft:connect")
+                .is_some_and(|draft| draft["username"] == "abel.tuter")
+        })
+        .await;
+    let local = Value::Object(
+        popup
+            .platform
+            .storage
+            .borrow()
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    );
+    assert!(
+        !local.to_string().contains("pw"),
+        "the password never reaches storage.local: {local}"
+    );
+
+    // Reopened while the browser runs, the form has everything that was typed.
+    let popup = reopen(popup, fake(|_| json_response(200, abel())));
+    popup
+        .wait_for("the password back", |popup| {
+            popup.find("[name=password]").is_some() && popup.value("password") == "pw"
+        })
+        .await;
+    assert_eq!(popup.value("instance"), "acme");
+    assert_eq!(popup.value("username"), "abel.tuter");
+    popup.click_button("Save");
+    popup
+        .wait_for("the incident form", |popup| {
+            popup.find("[name=short_description]").is_some()
+        })
+        .await;
+    let session = popup.platform.session.borrow();
+    assert!(
+        session.is_empty(),
+        "secrets and attempt are done with: {session:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_forgets_the_secrets_typed() {
+    let platform = fake(|_| json_response(200, json!({"result": []})));
+    store_saved_connection(&platform);
+    let popup = mount(platform);
+    popup
+        .wait_for("the signed-in view", |popup| {
+            popup.text_of(".account").contains("acme.service-now.com")
+        })
+        .await;
+    popup.click_button("Add connection");
+    popup.fill_connect_form("globex").await;
+    popup
+        .wait_for("the password kept for the session", |popup| {
+            popup
+                .platform
+                .session
+                .borrow()
+                .get("connect:secrets")
+                .is_some_and(|secrets| secrets["password"] == "pw")
+        })
+        .await;
+    popup.click_button("Cancel");
+    popup
+        .wait_for("the saved connection again", |popup| {
+            popup.find("[name=instance]").is_none()
+                && popup.text_of(".account").contains("acme.service-now.com")
+        })
+        .await;
+    let session = popup.platform.session.borrow();
+    assert!(session.is_empty(), "the secrets are forgotten: {session:?}");
+}
+
+#[wasm_bindgen_test]
+async fn an_attempt_the_permission_prompt_cut_short_goes_on_when_reopened_with_access() {
+    let popup = save_into_the_permission_prompt().await;
+    // The prompt closed the popup; the user allowed, and opens Flare again.
+    let popup = reopen(popup, granted(fake(|_| json_response(200, abel()))));
+    popup
+        .wait_for("the incident form", |popup| {
+            popup.find("[name=short_description]").is_some()
+        })
+        .await;
+    assert!(
+        popup.platform.requested_permissions.borrow().is_empty(),
+        "nothing is asked without a click"
+    );
+    {
+        let requests = popup.platform.requests.borrow();
+        assert_eq!(
+            requests[0].header("Authorization"),
+            Some("Basic YWJlbC50dXRlcjpwdw=="),
+            "signed in with the password typed before the popup closed"
+        );
+    }
+    let saved = saved_connections(&popup.platform);
+    assert_eq!(saved.len(), 1);
+    assert_eq!(
+        saved[0]["connection"]["instance"],
+        "https://acme.service-now.com"
+    );
+    assert!(popup.platform.session.borrow().is_empty());
+    assert!(popup
+        .platform
+        .storage
+        .borrow()
+        .get("draft:connect")
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_attempt_without_access_yet_shows_the_form_as_it_was_and_asks_to_click_again() {
+    let popup = save_into_the_permission_prompt().await;
+    // The prompt closed the popup, and the user did not allow.
+    let popup = reopen(popup, fake(|_| json_response(200, abel())));
+    popup
+        .wait_for("the form as it was, explained", |popup| {
+            popup.text_of("[role=status]").contains("not granted")
+                && popup.value("instance") == "acme"
+                && !popup.is_disabled("instance")
+        })
+        .await;
+    assert_eq!(
+        popup.text_of("[role=status]"),
+        "Access to acme.service-now.com was not granted yet. Click Save again to allow it."
+    );
+    assert_eq!(popup.value("instance"), "acme");
+    assert_eq!(popup.value("username"), "abel.tuter");
+    assert_eq!(popup.value("password"), "pw");
+    assert!(popup.platform.requests.borrow().is_empty());
+    assert!(popup.platform.requested_permissions.borrow().is_empty());
+    assert!(
+        !popup
+            .platform
+            .session
+            .borrow()
+            .contains_key("connect:pending"),
+        "said once, the attempt is over"
+    );
+
+    popup.click_button("Save");
+    popup
+        .wait_for("the incident form", |popup| {
+            popup.find("[name=short_description]").is_some()
+        })
+        .await;
+    assert_eq!(
+        *popup.platform.requested_permissions.borrow(),
+        [ACME_ORIGINS]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_attempt_older_than_five_minutes_is_dropped() {
+    let popup = save_into_the_permission_prompt().await;
+    let later = granted(fake(|_| panic!("an old attempt is not continued")));
+    later.now_ms.set(later.now_ms.get() + 5 * 60 * 1000 + 1);
+    let popup = reopen(popup, later);
+    popup
+        .wait_for("the attempt dropped", |popup| {
+            popup.find("[name=instance]").is_some()
+                && !popup.is_disabled("instance")
+                && !popup
+                    .platform
+                    .session
+                    .borrow()
+                    .contains_key("connect:pending")
+        })
+        .await;
+    for _ in 0..20 {
+        tick().await;
+    }
+    assert!(popup.platform.requests.borrow().is_empty());
+    assert_eq!(popup.text_of("[role=status]"), "", "nothing to say");
+    assert_eq!(popup.value("instance"), "acme", "the draft stays");
+    assert_eq!(popup.value("password"), "pw", "and so do the secrets");
+}
+
+#[wasm_bindgen_test]
+async fn a_sign_in_the_permission_prompt_cut_short_asks_the_worker_when_reopened() {
+    let platform = fake(|_| panic!("the worker does the sign-in"));
+    platform.permission_prompt.close();
+    let popup = mount(platform);
+    popup
+        .wait_for("the connect form", |popup| {
+            popup.find("[name=method]").is_some() && !popup.is_disabled("instance")
+        })
+        .await;
+    popup.choose("method", "oauth");
+    popup
+        .wait_for("the client id field", |popup| {
+            popup.find("[name=client_id]").is_some()
+        })
+        .await;
+    popup.input("instance", "acme");
+    popup.input("client_id", "flare-app");
+    popup.input("client_secret", "s3cret");
+    popup.click_button("Sign in");
+    popup
+        .wait_for("the attempt recorded", |popup| {
+            popup
+                .platform
+                .session
+                .borrow()
+                .contains_key("connect:pending")
+        })
+        .await;
+
+    let reopened = granted(fake(|_| json_response(200, json!({"result": []}))));
+    *reopened.worker_reply.borrow_mut() = Some(WorkerReply::Connected {
+        host: "acme.service-now.com".into(),
+        user_name: "Abel Tuter".into(),
+    });
+    let popup = reopen(popup, reopened);
+    popup
+        .wait_for("the incident form", |popup| {
+            popup.find("[name=short_description]").is_some()
+        })
+        .await;
+    assert_eq!(
+        *popup.platform.asked_worker.borrow(),
+        [WorkerRequest::SignInWithOAuth {
+            provider: Provider::ServiceNow,
+            instance: "acme".into(),
+            client_id: "flare-app".into(),
+            client_secret: Some("s3cret".into()),
+        }]
+    );
+    assert!(popup.platform.requested_permissions.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_further_connection_cut_short_goes_on_over_the_saved_one() {
+    let platform = fake(|_| json_response(200, json!({"result": []})));
+    store_saved_connection(&platform);
+    platform.permission_prompt.close();
+    let popup = mount(platform);
+    popup
+        .wait_for("the signed-in view", |popup| {
+            popup.text_of(".account").contains("acme.service-now.com")
+        })
+        .await;
+    popup.click_button("Add connection");
+    popup.fill_connect_form("globex").await;
+    popup.click_button("Save");
+    popup
+        .wait_for("the attempt recorded", |popup| {
+            popup
+                .platform
+                .session
+                .borrow()
+                .contains_key("connect:pending")
+        })
+        .await;
+
+    let reopened = fake(|_| {
+        json_response(
+            200,
+            json!({"result": [{"sys_id": "u2", "user_name": "abel.tuter",
+                               "name": "Abel at Globex", "email": ""}]}),
+        )
+    });
+    reopened
+        .held_permissions
+        .borrow_mut()
+        .push("https://globex.service-now.com/*".to_owned());
+    let popup = reopen(popup, reopened);
+    popup
+        .wait_for("the new connection shown", |popup| {
+            popup.text_of(".account").contains("globex.service-now.com")
+        })
+        .await;
+    assert_eq!(saved_connections(&popup.platform).len(), 2);
 }

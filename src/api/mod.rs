@@ -327,30 +327,30 @@ impl Connection {
     }
 }
 
-/// Checks an address and credentials by looking the user up; asks for host access first.
+/// Checks an address and credentials by looking the user up. Host access to `instance` is held
+/// already: asked for with [`allowed_instance`], or found granted.
 pub async fn test_connection(
-    platform: &(impl Http + Permissions + Clock + Random + ?Sized),
+    platform: &(impl Http + Clock + Random + ?Sized),
     provider: Provider,
-    instance_input: &str,
+    instance: InstanceUrl,
     credentials: Credentials,
 ) -> Result<Connection, AppError> {
-    let instance = allowed_instance(platform, provider, instance_input).await?;
     signed_in(platform, provider, instance, credentials, None).await
 }
 
-/// Signs in through the service desk's OAuth consent page and returns the saved connection.
+/// Signs in through the service desk's OAuth consent page and returns the saved connection. Host
+/// access to the instance is held already: asked for with [`allowed_instance`], or found
+/// granted.
 ///
-/// The host permission is asked for here, while the click that started it still counts; the
-/// sign-in itself runs in the background worker, which saves the connection, because a popup
+/// The sign-in itself runs in the background worker, which saves the connection, because a popup
 /// closes as soon as the sign-in window takes focus. Reopened, the popup finds it saved.
 pub async fn sign_in_with_oauth(
-    platform: &(impl Permissions + Messaging + Storage + Random + ?Sized),
+    platform: &(impl Messaging + Storage + Random + ?Sized),
     provider: Provider,
     instance_input: &str,
     client_id: &str,
     client_secret: &str,
 ) -> Result<Connection, AppError> {
-    allowed_instance(platform, provider, instance_input).await?;
     let request = WorkerRequest::SignInWithOAuth {
         provider,
         instance: instance_input.trim().to_owned(),
@@ -367,7 +367,7 @@ pub async fn sign_in_with_oauth(
 
 /// The instance the user typed, once they allowed Flare to reach it. The permission request must
 /// be the first thing awaited after the click: browsers only allow it during a user gesture.
-async fn allowed_instance(
+pub async fn allowed_instance(
     platform: &(impl Permissions + ?Sized),
     provider: Provider,
     instance_input: &str,

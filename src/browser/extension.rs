@@ -8,6 +8,12 @@ use crate::browser::BrowserError;
 
 /// Calls an extension API function such as `["storage", "local", "get"]` and awaits its promise.
 pub(crate) async fn call(path: &[&str], args: &[JsValue]) -> Result<JsValue, BrowserError> {
+    settle(start(path, args)?).await
+}
+
+/// Calls an extension API function now, before anything is awaited, and hands back what it
+/// returned (a promise, usually) for [`settle`].
+pub(crate) fn start(path: &[&str], args: &[JsValue]) -> Result<JsValue, BrowserError> {
     let (function_name, object_path) = path.split_last().expect("an API path has a function name");
     let mut object = namespace()?;
     for name in object_path {
@@ -16,9 +22,13 @@ pub(crate) async fn call(path: &[&str], args: &[JsValue]) -> Result<JsValue, Bro
     let function: Function = get(&object, function_name)?
         .dyn_into()
         .map_err(|_| BrowserError::Api(format!("{} is not a function", path.join("."))))?;
-    let result = function
+    function
         .apply(&object, &args.iter().collect::<Array>())
-        .map_err(|error| BrowserError::Api(describe(&error)))?;
+        .map_err(|error| BrowserError::Api(describe(&error)))
+}
+
+/// What a call [`start`]ed resolves to: the promise's value, or the value itself.
+pub(crate) async fn settle(result: JsValue) -> Result<JsValue, BrowserError> {
     match result.dyn_into::<Promise>() {
         Ok(promise) => JsFuture::from(promise)
             .await

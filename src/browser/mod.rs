@@ -26,8 +26,10 @@ use std::rc::Rc;
 
 use flare_core::http::{HttpRequest, HttpResponse};
 
-use crate::messages::{WorkerReply, WorkerRequest};
 use send_wrapper::SendWrapper;
+
+use crate::browser::storage::Area;
+use crate::messages::{WorkerReply, WorkerRequest};
 
 /// A future that stays on the browser's one thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -62,6 +64,9 @@ pub trait Http {
 
 /// Extension storage: `storage.local`, where everything that must outlive a surface lives, and the
 /// administrator's read-only `storage.managed`.
+///
+/// Here and in [`SessionStorage`], a call reaches the browser when it is made, not when its
+/// future is awaited: writes land in the order they are asked for.
 pub trait Storage {
     /// Reads a JSON value.
     fn load(&self, key: &str) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>>;
@@ -74,10 +79,31 @@ pub trait Storage {
     fn load_managed(&self) -> LocalFuture<Result<serde_json::Value, BrowserError>>;
 }
 
+/// `storage.session`: kept in memory while the browser runs, never written to disk, cleared when
+/// the browser quits or the extension is updated, and out of content scripts' reach (its default
+/// access level). Where secrets typed into a form wait; nothing else may hold them.
+pub trait SessionStorage {
+    /// Reads a JSON value.
+    fn load_session(
+        &self,
+        key: &str,
+    ) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>>;
+    /// Writes a JSON value.
+    fn save_session(
+        &self,
+        key: &str,
+        value: serde_json::Value,
+    ) -> LocalFuture<Result<(), BrowserError>>;
+    /// Deletes a key.
+    fn remove_session(&self, key: &str) -> LocalFuture<Result<(), BrowserError>>;
+}
+
 /// Host permissions, granted by the user at runtime.
 pub trait Permissions {
     /// Asks the user for access to an origin pattern; must run inside a user gesture.
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>>;
+    /// Whether access to an origin pattern is held; asks nothing, so it needs no user gesture.
+    fn has_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>>;
     /// Gives access to an origin pattern back.
     fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>>;
 }
@@ -120,9 +146,15 @@ pub trait Messaging {
 
 /// Everything the popup uses. Code that needs less takes only the capabilities it uses (say
 /// `&(impl Http + Clock + ?Sized)`), so another surface or a test fake can serve it.
-pub trait Platform: Http + Storage + Permissions + Tabs + Messaging + Clock + Random {}
+pub trait Platform:
+    Http + Storage + SessionStorage + Permissions + Tabs + Messaging + Clock + Random
+{
+}
 
-impl<T: Http + Storage + Permissions + Tabs + Messaging + Clock + Random + ?Sized> Platform for T {}
+impl<T> Platform for T where
+    T: Http + Storage + SessionStorage + Permissions + Tabs + Messaging + Clock + Random + ?Sized
+{
+}
 
 /// The platform, shareable through Leptos context (which wants `Send + Sync`; we only ever run on
 /// the one browser thread, which `SendWrapper` checks).
@@ -175,9 +207,34 @@ impl Storage for PlatformHandle {
     }
 }
 
+impl SessionStorage for PlatformHandle {
+    fn load_session(
+        &self,
+        key: &str,
+    ) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>> {
+        (**self).load_session(key)
+    }
+
+    fn save_session(
+        &self,
+        key: &str,
+        value: serde_json::Value,
+    ) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).save_session(key, value)
+    }
+
+    fn remove_session(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).remove_session(key)
+    }
+}
+
 impl Permissions for PlatformHandle {
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         (**self).request_host_permission(pattern)
+    }
+
+    fn has_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
+        (**self).has_host_permission(pattern)
     }
 
     fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
@@ -228,15 +285,15 @@ impl Http for ExtensionPlatform {
 
 impl Storage for ExtensionPlatform {
     fn load(&self, key: &str) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>> {
-        Box::pin(storage::load(key.to_owned()))
+        Box::pin(storage::load(Area::Local, key.to_owned()))
     }
 
     fn save(&self, key: &str, value: serde_json::Value) -> LocalFuture<Result<(), BrowserError>> {
-        Box::pin(storage::save(key.to_owned(), value))
+        Box::pin(storage::save(Area::Local, key.to_owned(), value))
     }
 
     fn remove(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
-        Box::pin(storage::remove(key.to_owned()))
+        Box::pin(storage::remove(Area::Local, key.to_owned()))
     }
 
     fn load_managed(&self) -> LocalFuture<Result<serde_json::Value, BrowserError>> {
@@ -244,9 +301,34 @@ impl Storage for ExtensionPlatform {
     }
 }
 
+impl SessionStorage for ExtensionPlatform {
+    fn load_session(
+        &self,
+        key: &str,
+    ) -> LocalFuture<Result<Option<serde_json::Value>, BrowserError>> {
+        Box::pin(storage::load(Area::Session, key.to_owned()))
+    }
+
+    fn save_session(
+        &self,
+        key: &str,
+        value: serde_json::Value,
+    ) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(storage::save(Area::Session, key.to_owned(), value))
+    }
+
+    fn remove_session(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(storage::remove(Area::Session, key.to_owned()))
+    }
+}
+
 impl Permissions for ExtensionPlatform {
     fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
         Box::pin(permissions::request_origin(pattern.to_owned()))
+    }
+
+    fn has_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
+        Box::pin(permissions::holds_origin(pattern.to_owned()))
     }
 
     fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {

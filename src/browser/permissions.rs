@@ -14,6 +14,13 @@ pub(crate) async fn request_origin(pattern: String) -> Result<bool, BrowserError
     Ok(granted.as_bool().unwrap_or(false))
 }
 
+/// Whether `pattern` is granted (`permissions.contains`), which prompts nobody and so needs no
+/// user gesture.
+pub(crate) async fn holds_origin(pattern: String) -> Result<bool, BrowserError> {
+    let held = call(&["permissions", "contains"], &[origins(&pattern)?]).await?;
+    Ok(held.as_bool().unwrap_or(false))
+}
+
 /// Gives up access to `pattern`, once no saved connection needs it.
 pub(crate) async fn remove_origin(pattern: String) -> Result<(), BrowserError> {
     call(&["permissions", "remove"], &[origins(&pattern)?])

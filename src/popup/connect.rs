@@ -1,22 +1,32 @@
 //! The connect form: which service desk, its address and how to sign in, tested before saving.
 //! A failure shows next to the field it concerns, and the focus moves there.
+//!
+//! What is typed outlives the popup: the fields as a draft in `storage.local`, the secrets in
+//! `storage.session`, and a clicked Save or Sign in as a pending attempt (`pending.rs`) that the
+//! next popup continues when the browser's permission prompt closed this one.
+
+mod pending;
 
 use flare_core::auth::Credentials;
 use flare_core::providers::zendesk::api_token_credentials;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{self, AppError, Connection, Provider, SignInMethod};
 use crate::browser::document::focus_element;
-use crate::browser::PlatformHandle;
+use crate::browser::{Clock, Permissions, PlatformHandle, SessionStorage, Storage};
 use crate::i18n::Messages;
-use crate::storage::CONNECT_DRAFT_KEY;
-use crate::ui::draft::keep_draft;
+use crate::popup::connect::pending::{ConnectSecrets, NextStep, PendingConnect};
+use crate::storage::{CONNECT_DRAFT_KEY, CONNECT_SECRETS_KEY, PENDING_CONNECT_KEY};
+use crate::ui::draft::{keep_draft, keep_secrets};
 use crate::ui::errors::{connect_error, ConnectError, ConnectField};
 
 /// What the user typed into the connect form, so a popup closed half-way keeps it; dropped once
-/// the connection is saved. Never the password, the API token or the client secret: secrets are
-/// stored only inside a tested connection.
+/// the connection is saved. Never the password, the API token or the client secret: those wait in
+/// `storage.session` only (`ConnectSecrets`), and reach `storage.local` only inside a tested
+/// connection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConnectDraft {
     /// The service desk chosen.
@@ -44,10 +54,20 @@ enum Intent {
     Save,
 }
 
+/// Whether a try still has to ask for access to the instance.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Ask the user, while the click that started the try still counts.
+    Ask,
+    /// Held already: a try continued in a reopened popup, where no click could ask.
+    Granted,
+}
+
 /// One try to connect, as the form was when the user pressed the button.
 #[derive(Clone)]
 struct Attempt {
     intent: Intent,
+    access: Access,
     provider: Provider,
     method: SignInMethod,
     instance: String,
@@ -69,6 +89,18 @@ struct Failure {
     provider: Provider,
     method: SignInMethod,
     error: AppError,
+}
+
+/// What a popup opening on the connect form finds of the one before it.
+struct Resumed {
+    /// The secrets typed there.
+    secrets: ConnectSecrets,
+    /// The fields of the attempt it started, which the form shows.
+    draft: Option<ConnectDraft>,
+    /// That attempt, to go on with now.
+    continued: Option<Attempt>,
+    /// The host the attempt has no access to yet, when it waits for the user to click again.
+    not_granted: Option<String>,
 }
 
 /// The ids of the fields a failure can concern, for the focus and `aria-describedby`.
@@ -104,6 +136,8 @@ pub fn ConnectForm(
     let api_token = RwSignal::new(String::new());
     let client_id = RwSignal::new(String::new());
     let client_secret = RwSignal::new(String::new());
+    // The host a pending attempt could not reach yet, said until the user clicks again.
+    let not_granted = RwSignal::new(None::<String>);
     let current_draft = move || ConnectDraft {
         provider: provider.get(),
         instance: instance.get(),
@@ -112,12 +146,38 @@ pub fn ConnectForm(
         email: email.get(),
         client_id: client_id.get(),
     };
+    let current_secrets = move || ConnectSecrets {
+        password: password.get(),
+        api_token: api_token.get(),
+        client_secret: client_secret.get(),
+    };
+
+    let attempt_platform = platform.clone();
+    let connect = Action::new_unsync(move |attempt: &Attempt| {
+        let (platform, attempt) = (attempt_platform.clone(), attempt.clone());
+        async move {
+            let (intent, provider, method) = (attempt.intent, attempt.provider, attempt.method);
+            let result = try_connect(&platform, attempt, on_connected).await;
+            if intent == Intent::Save && result.is_err() {
+                // The user sees how it ended: nothing is left to continue.
+                forget_pending(&platform);
+            }
+            result.map_err(|error| Failure {
+                provider,
+                method,
+                error,
+            })
+        }
+    });
+
+    let restorer = platform.clone();
     let draft_ready = keep_draft(
         platform.clone(),
         CONNECT_DRAFT_KEY,
         current_draft,
         move |saved: Option<ConnectDraft>| async move {
-            if let Some(draft) = saved {
+            let resumed = resume(&restorer).await;
+            if let Some(draft) = resumed.draft.or(saved) {
                 provider.set(draft.provider);
                 instance.set(draft.instance);
                 chosen_method.set(draft.method);
@@ -125,45 +185,63 @@ pub fn ConnectForm(
                 email.set(draft.email);
                 client_id.set(draft.client_id);
             }
+            password.set(resumed.secrets.password);
+            api_token.set(resumed.secrets.api_token);
+            client_secret.set(resumed.secrets.client_secret);
+            not_granted.set(resumed.not_granted);
+            if let Some(attempt) = resumed.continued {
+                connect.dispatch(attempt);
+            }
         },
     );
+    keep_secrets(
+        platform.clone(),
+        CONNECT_SECRETS_KEY,
+        draft_ready,
+        current_secrets,
+    );
 
-    let connect = Action::new_unsync(move |attempt: &Attempt| {
-        let (platform, attempt) = (platform.clone(), attempt.clone());
-        async move {
-            let (provider, method) = (attempt.provider, attempt.method);
-            try_connect(&platform, attempt, on_connected)
-                .await
-                .map_err(|error| Failure {
-                    provider,
-                    method,
-                    error,
-                })
-        }
-    });
     let uses_oauth = move || method.get() == SignInMethod::OAuth;
+    // Stored, so that `run` stays `Copy` for every button that calls it.
+    let run_platform = StoredValue::new(platform.clone());
     let run = move |intent: Intent| {
-        let sign_in = match method.get_untracked() {
-            SignInMethod::Password => SignIn::Credentials(Credentials::Basic {
-                username: username.get_untracked().trim().to_owned(),
-                password: password.get_untracked(),
-            }),
-            SignInMethod::ApiToken => SignIn::Credentials(api_token_credentials(
-                email.get_untracked().trim(),
-                api_token.get_untracked().trim(),
-            )),
-            SignInMethod::OAuth => SignIn::OAuth {
-                client_id: client_id.get_untracked(),
-                client_secret: client_secret.get_untracked(),
-            },
-        };
-        connect.dispatch(Attempt {
-            intent,
-            provider: provider.get_untracked(),
-            method: method.get_untracked(),
-            instance: instance.get_untracked(),
-            sign_in,
+        not_granted.set(None);
+        let (draft, secrets) = (untrack(current_draft), untrack(current_secrets));
+        if intent == Intent::Save {
+            // Recorded before the attempt starts, with the secrets as they are now (the last
+            // keystroke's write may not have run yet): the browser's permission prompt may close
+            // the popup, and the next one continues from here. The writes are asked for before
+            // the attempt is dispatched, so they are issued first and the permission request is
+            // still the first thing the attempt awaits (the click must still count for it).
+            let pending = PendingConnect {
+                draft: draft.clone(),
+                started_at_ms: run_platform.with_value(|platform| platform.now_ms()),
+            };
+            let pending = serde_json::to_value(&pending).expect("a pending attempt serialises");
+            let secrets_now = serde_json::to_value(&secrets).expect("secrets serialise");
+            let recorded = run_platform.with_value(|platform| {
+                [
+                    platform.save_session(CONNECT_SECRETS_KEY, secrets_now),
+                    platform.save_session(PENDING_CONNECT_KEY, pending),
+                ]
+            });
+            spawn_local(async move {
+                for write in recorded {
+                    let _ = write.await;
+                }
+            });
+        }
+        connect.dispatch(Attempt::new(intent, Access::Ask, &draft, &secrets));
+    };
+    let cancel_platform = platform.clone();
+    let cancel = move |_| {
+        // Giving up ends the attempt and forgets the secrets; the draft stays for the next time.
+        forget_pending(&cancel_platform);
+        let forgotten = cancel_platform.remove_session(CONNECT_SECRETS_KEY);
+        spawn_local(async move {
+            let _ = forgotten.await;
         });
+        on_cancel.run(());
     };
 
     // The failure of the last try, placed on the form, as long as the form still asks for what
@@ -253,6 +331,16 @@ pub fn ConnectForm(
         Some(view! { <p role="status">{words}</p> })
     };
     let busy = move || connect.pending().get();
+    let not_granted_messages = messages.clone();
+    let not_granted_notice = move || {
+        let host = not_granted.get()?;
+        let button = match uses_oauth() {
+            true => not_granted_messages.text("connect_sign_in"),
+            false => not_granted_messages.text("connect_save"),
+        };
+        let words = not_granted_messages.format("connect_not_granted_yet", &[&host, &button]);
+        Some(view! { <p role="status">{words}</p> })
+    };
 
     let heading_messages = messages.clone();
     let heading = move || match provider.get() {
@@ -411,7 +499,7 @@ pub fn ConnectForm(
                         </button>
                     </Show>
                     {cancellable.then(|| view! {
-                        <button type="button" on:click=move |_| on_cancel.run(())>{cancel_label.clone()}</button>
+                        <button type="button" on:click=cancel.clone()>{cancel_label.clone()}</button>
                     })}
                     <button type="submit" class="primary" disabled=busy>
                         {move || match uses_oauth() {
@@ -422,6 +510,7 @@ pub fn ConnectForm(
                 </div>
             </fieldset>
             <div aria-live="polite">
+                {not_granted_notice}
                 {pending}
                 {outcome}
                 {form_error}
@@ -430,21 +519,77 @@ pub fn ConnectForm(
     }
 }
 
+/// Whether a connect attempt that a popup started is still waiting to go on (it may be dropped
+/// yet, when access to its instance is not granted).
+pub(crate) async fn has_pending_attempt(platform: &PlatformHandle) -> bool {
+    let pending = load_session::<PendingConnect>(platform, PENDING_CONNECT_KEY).await;
+    // Whether access is held does not matter here: either way the form has something to say.
+    pending.is_some_and(|pending| pending.next_step(platform.now_ms(), true) != NextStep::Drop)
+}
+
+impl Attempt {
+    /// The try that the form's fields and secrets describe.
+    fn new(
+        intent: Intent,
+        access: Access,
+        draft: &ConnectDraft,
+        secrets: &ConnectSecrets,
+    ) -> Attempt {
+        let sign_in = match draft.method {
+            SignInMethod::Password => SignIn::Credentials(Credentials::Basic {
+                username: draft.username.trim().to_owned(),
+                password: secrets.password.clone(),
+            }),
+            SignInMethod::ApiToken => SignIn::Credentials(api_token_credentials(
+                draft.email.trim(),
+                secrets.api_token.trim(),
+            )),
+            SignInMethod::OAuth => SignIn::OAuth {
+                client_id: draft.client_id.clone(),
+                client_secret: secrets.client_secret.clone(),
+            },
+        };
+        Attempt {
+            intent,
+            access,
+            provider: draft.provider,
+            method: draft.method,
+            instance: draft.instance.clone(),
+            sign_in,
+        }
+    }
+}
+
 /// Tests the connection `attempt` describes, and saves it if that was asked for (an OAuth
-/// sign-in always saves: the worker does it). The draft is done with once it is saved.
+/// sign-in always saves: the worker does it). The draft, the secrets and the pending attempt are
+/// done with once it is saved.
 async fn try_connect(
     platform: &PlatformHandle,
     attempt: Attempt,
     on_connected: Callback<Connection>,
 ) -> Result<Connection, AppError> {
-    let (provider, instance) = (attempt.provider, attempt.instance.as_str());
+    let provider = attempt.provider;
+    // Asking is the first thing awaited after the click, as the permission request must be.
+    let instance = match attempt.access {
+        Access::Ask => api::allowed_instance(platform, provider, &attempt.instance).await?,
+        Access::Granted => provider.parse_address(&attempt.instance)?,
+    };
     let connection = match attempt.sign_in {
         SignIn::OAuth {
             client_id,
             client_secret,
         } => {
-            api::sign_in_with_oauth(platform, provider, instance, &client_id, &client_secret)
-                .await?
+            // From here the worker signs in and saves; a popup reopened meanwhile must not start
+            // the sign-in again.
+            forget_pending(platform);
+            api::sign_in_with_oauth(
+                platform,
+                provider,
+                &attempt.instance,
+                &client_id,
+                &client_secret,
+            )
+            .await?
         }
         SignIn::Credentials(credentials) => {
             let connection =
@@ -452,11 +597,80 @@ async fn try_connect(
             if attempt.intent == Intent::Test {
                 return Ok(connection);
             }
+            // Ended before the save is asked for: a popup closing in between must not find the
+            // attempt and save it a second time.
+            forget_pending(platform);
             api::save_connection(platform, &connection).await?;
             connection
         }
     };
     let _ = platform.remove(CONNECT_DRAFT_KEY).await;
+    let _ = platform.remove_session(CONNECT_SECRETS_KEY).await;
     on_connected.run(connection.clone());
     Ok(connection)
+}
+
+/// Reads back what the popup before this one left: the secrets typed, and the attempt it started,
+/// decided on by whether access to its instance is held now and how old it is.
+async fn resume(platform: &PlatformHandle) -> Resumed {
+    let secrets = load_session(platform, CONNECT_SECRETS_KEY)
+        .await
+        .unwrap_or_default();
+    let mut resumed = Resumed {
+        secrets,
+        draft: None,
+        continued: None,
+        not_granted: None,
+    };
+    let Some(pending) = load_session::<PendingConnect>(platform, PENDING_CONNECT_KEY).await else {
+        return resumed;
+    };
+    // The form shows the attempt as it was clicked, whatever comes of it.
+    resumed.draft = Some(pending.draft.clone());
+    // An address that does not parse failed at once, before any prompt: nothing to go on with.
+    let Ok(instance) = pending
+        .draft
+        .provider
+        .parse_address(&pending.draft.instance)
+    else {
+        forget_pending(platform);
+        return resumed;
+    };
+    let granted = platform
+        .has_host_permission(&instance.permission_pattern())
+        .await
+        .unwrap_or(false);
+    let step = pending.next_step(platform.now_ms(), granted);
+    if step != NextStep::Continue {
+        // Said here or dropped, the attempt has ended; a continued one ends with the new try.
+        forget_pending(platform);
+    }
+    match step {
+        NextStep::Continue => {
+            resumed.continued = Some(Attempt::new(
+                Intent::Save,
+                Access::Granted,
+                &pending.draft,
+                &resumed.secrets,
+            ));
+        }
+        NextStep::AskAgain => resumed.not_granted = Some(instance.host().to_owned()),
+        NextStep::Drop => {}
+    }
+    resumed
+}
+
+/// The value under `key` in `storage.session`; one that does not parse counts as none.
+async fn load_session<T: DeserializeOwned>(platform: &PlatformHandle, key: &str) -> Option<T> {
+    let stored = platform.load_session(key).await.ok().flatten()?;
+    serde_json::from_value(stored).ok()
+}
+
+/// Ends the pending attempt. The removal is asked for now, so it is ordered before whatever the
+/// form does next, and not waited for.
+fn forget_pending(platform: &PlatformHandle) {
+    let forgotten = platform.remove_session(PENDING_CONNECT_KEY);
+    spawn_local(async move {
+        let _ = forgotten.await;
+    });
 }

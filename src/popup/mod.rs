@@ -52,7 +52,12 @@ pub fn Popup(
     let (deployed_intro, set_deployed_intro) = signal(None::<String>);
     spawn_local(async move {
         match api::load_connection(&platform).await {
-            Ok(Some(saved)) => connection.set(Some(saved)),
+            Ok(Some(saved)) => {
+                // A further connection whose attempt the browser's permission prompt cut short
+                // goes on where it was, over the saved ones.
+                adding.set(connect::has_pending_attempt(&platform).await);
+                connection.set(Some(saved));
+            }
             Ok(None) => {
                 let deployed = prepare_first_sign_in(&platform).await.ok().flatten();
                 set_deployed_intro

@@ -1,4 +1,5 @@
-//! Form drafts: what the user typed, kept in extension storage while the popup comes and goes.
+//! Form drafts: what the user typed, kept in extension storage while the popup comes and goes;
+//! secrets only in memory (`storage.session`).
 
 use std::future::Future;
 
@@ -7,7 +8,7 @@ use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::browser::PlatformHandle;
+use crate::browser::{BrowserError, LocalFuture, PlatformHandle, SessionStorage, Storage};
 
 /// Keeps a form's draft in extension storage under `key`. Loads it once and hands it to `restore`
 /// (`None` when nothing readable was saved), then saves `current()` whenever it changes.
@@ -37,19 +38,44 @@ where
         set_draft_ready.set(true);
     });
 
+    save_on_change(draft_ready, current, move |value| platform.save(key, value));
+    draft_ready
+}
+
+/// Keeps a form's secrets (a password, a token) in `storage.session` under `key` whenever
+/// `current()` changes, once `ready` is true: in memory while the browser runs, never on disk.
+/// The form reads them back itself, with its draft.
+pub fn keep_secrets<T>(
+    platform: PlatformHandle,
+    key: &'static str,
+    ready: ReadSignal<bool>,
+    current: impl Fn() -> T + 'static,
+) where
+    T: Serialize + 'static,
+{
+    save_on_change(ready, current, move |value| {
+        platform.save_session(key, value)
+    });
+}
+
+/// Writes `current()` with `save` whenever it changes, once `ready` is true.
+fn save_on_change<T: Serialize>(
+    ready: ReadSignal<bool>,
+    current: impl Fn() -> T + 'static,
+    save: impl Fn(serde_json::Value) -> LocalFuture<Result<(), BrowserError>> + 'static,
+) {
     // Every keystroke goes to storage: a popup closes as soon as it loses focus. The write is asked
     // for here, not from a task spawned for it, so that it is ordered before whatever the form
     // does next (such as removing the draft once it is done) and cannot bring the draft back.
     Effect::new(move || {
         let draft = current();
-        if !draft_ready.get() {
+        if !ready.get() {
             return;
         }
         let value = serde_json::to_value(&draft).expect("a draft always serialises");
-        let saved = platform.save(key, value);
+        let saved = save(value);
         spawn_local(async move {
             let _ = saved.await;
         });
     });
-    draft_ready
 }

@@ -4,7 +4,7 @@
 //! of it, so what one leaves unused is no dead code.
 #![allow(dead_code)]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
@@ -12,7 +12,7 @@ use std::task::{Poll, Waker};
 use flare::api::AppError;
 use flare::browser::{
     BrowserError, Clock, Http, LocalFuture, Messaging, PageContext, Permissions, PlatformHandle,
-    Random, Storage, Tabs,
+    Random, SessionStorage, Storage, Tabs,
 };
 use flare::i18n::Messages;
 use flare::messages::{WorkerReply, WorkerRequest};
@@ -31,6 +31,8 @@ pub type Responder = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, BrowserErr
 pub struct FakePlatform {
     /// `storage.local`.
     pub storage: RefCell<HashMap<String, Value>>,
+    /// `storage.session`.
+    pub session: RefCell<HashMap<String, Value>>,
     /// Every request sent, in order.
     pub requests: RefCell<Vec<HttpRequest>>,
     /// Every wait asked for, in milliseconds.
@@ -39,6 +41,14 @@ pub struct FakePlatform {
     pub respond: Responder,
     /// Whether the user grants the host permissions asked for.
     pub grant_permission: bool,
+    /// The host permissions held, by origin pattern.
+    pub held_permissions: RefCell<Vec<String>>,
+    /// The host permissions asked for, in order.
+    pub requested_permissions: RefCell<Vec<String>>,
+    /// While closed, the browser's permission prompt is open and the user has not answered.
+    pub permission_prompt: Gate,
+    /// The clock, in milliseconds since the Unix epoch.
+    pub now_ms: Cell<u64>,
     /// While closed, creates (POSTs) get no answer yet.
     pub posts: Gate,
     /// While closed, the page the user is on is not known yet.
@@ -154,10 +164,46 @@ impl Storage for FakePlatform {
     }
 }
 
+impl SessionStorage for FakePlatform {
+    fn load_session(&self, key: &str) -> LocalFuture<Result<Option<Value>, BrowserError>> {
+        let value = self.session.borrow().get(key).cloned();
+        Box::pin(async move { Ok(value) })
+    }
+
+    fn save_session(&self, key: &str, value: Value) -> LocalFuture<Result<(), BrowserError>> {
+        self.session.borrow_mut().insert(key.to_owned(), value);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn remove_session(&self, key: &str) -> LocalFuture<Result<(), BrowserError>> {
+        self.session.borrow_mut().remove(key);
+        Box::pin(async { Ok(()) })
+    }
+}
+
 impl Permissions for FakePlatform {
-    fn request_host_permission(&self, _pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
+    fn request_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
+        self.requested_permissions
+            .borrow_mut()
+            .push(pattern.to_owned());
         let granted = self.grant_permission;
-        Box::pin(async move { Ok(granted) })
+        if granted {
+            self.held_permissions.borrow_mut().push(pattern.to_owned());
+        }
+        let prompt = self.permission_prompt.clone();
+        Box::pin(async move {
+            prompt.passed().await;
+            Ok(granted)
+        })
+    }
+
+    fn has_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>> {
+        let held = self
+            .held_permissions
+            .borrow()
+            .iter()
+            .any(|held| held == pattern);
+        Box::pin(async move { Ok(held) })
     }
 
     fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
@@ -176,7 +222,7 @@ impl Random for FakePlatform {
 
 impl Clock for FakePlatform {
     fn now_ms(&self) -> u64 {
-        1_700_000_000_000
+        self.now_ms.get()
     }
 
     /// Waits are recorded, not waited: the fake's clock is the test's.
@@ -347,10 +393,15 @@ pub fn fake_network(
 ) -> FakePlatform {
     FakePlatform {
         storage: RefCell::default(),
+        session: RefCell::default(),
         requests: RefCell::default(),
         sleeps: RefCell::default(),
         respond: Box::new(respond),
         grant_permission: true,
+        held_permissions: RefCell::default(),
+        requested_permissions: RefCell::default(),
+        permission_prompt: Gate::default(),
+        now_ms: Cell::new(1_700_000_000_000),
         posts: Gate::default(),
         page: Gate::default(),
         connection_writes: Gate::default(),

@@ -81,6 +81,12 @@ export async function startSandbox() {
       const response = await servicenow('POST', '/sandbox/faults', { json: spec });
       if (!response.ok) throw new Error(`adding fault failed: ${response.status} ${response.text}`);
     },
+    /** The faults still queued, those no request has used up yet (crates/sandbox/README.md). */
+    async faults() {
+      const response = await servicenow('GET', '/sandbox/faults');
+      if (!response.ok) throw new Error(`listing faults failed: ${response.status} ${response.text}`);
+      return response.json();
+    },
     /** Ends OAuth sessions through the admin API: `expire-tokens` (a refresh still works) or
      * `revoke-tokens` (only signing in again does). */
     async oauth(action) {

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod managed;
 pub mod messages;
 pub mod options;
+pub mod outbox;
 pub mod popup;
 pub mod settings;
 pub mod storage;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{AppError, Provider};
+use crate::api::{AppError, NewTicket, Provider};
 
 /// A request to the background worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +23,25 @@ pub enum WorkerRequest {
         /// The client secret, only if the customer's application requires one.
         client_secret: Option<String>,
     },
+    /// Keep a report the page could not file, and file it when possible.
+    QueueReport {
+        /// The saved connection to file it in.
+        connection_id: String,
+        /// The report.
+        ticket: NewTicket,
+        /// The correlation id the page's tries used, so a create they committed is found.
+        correlation_id: String,
+    },
+    /// File the queued reports that are due, or with `now` every waiting one.
+    SendQueued {
+        /// Try every waiting report now, not only those due (the user asked).
+        now: bool,
+    },
+    /// Drop a queued report.
+    RemoveQueued {
+        /// Its id.
+        id: String,
+    },
 }
 
 /// The background worker's answer. Externally tagged (serde's default), because the pages read it
@@ -37,6 +56,8 @@ pub enum WorkerReply {
         /// The signed-in user's display name.
         user_name: String,
     },
+    /// Done as asked.
+    Done,
     /// It failed; the page says why.
     Failed {
         /// What went wrong.

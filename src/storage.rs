@@ -13,6 +13,8 @@
 //! - `templates:<connection id>`: that connection's ticket templates (flare-core's `TemplateSet`);
 //!   absent until the user edits them, when the provider's default applies.
 //! - `settings:appearance`, `settings:privacy`: the options page's settings (`crate::settings`).
+//! - `outbox`: reports waiting to be filed (flare-core's `Outbox` over `api::NewTicket`), written
+//!   only by the background worker.
 //!
 //! `storage.session` (memory only, gone when the browser quits or Flare is updated, so it has no
 //! layout version and needs no migration) holds what must not reach the disk:
@@ -39,6 +41,7 @@ use serde_json::{json, Value};
 use crate::api::{Connection, SignInPreset};
 use crate::browser::{BrowserError, Random, Storage};
 use crate::managed::ManagedSettings;
+use crate::outbox::ReportOutbox;
 use crate::settings::{Appearance, PrivacySettings};
 
 /// The layout this build reads and writes.
@@ -57,6 +60,10 @@ pub const INCIDENT_DRAFT_KEY: &str = "draft:incident";
 pub const CONNECT_SECRETS_KEY: &str = "connect:secrets";
 /// `storage.session` key of the connect attempt the user started and no popup has seen end.
 pub const PENDING_CONNECT_KEY: &str = "connect:pending";
+
+/// Storage key of the reports waiting to be filed (`crate::outbox`); only the background worker
+/// writes it.
+pub const OUTBOX_KEY: &str = "outbox";
 
 /// Storage key of the appearance setting.
 pub const APPEARANCE_KEY: &str = "settings:appearance";
@@ -364,6 +371,19 @@ pub async fn load_managed(
     storage: &(impl Storage + ?Sized),
 ) -> Result<ManagedSettings, BrowserError> {
     Ok(ManagedSettings::from_policy(&storage.load_managed().await?))
+}
+
+/// The reports waiting to be filed; none when nothing readable is stored.
+pub async fn load_outbox(storage: &(impl Storage + ?Sized)) -> Result<ReportOutbox, BrowserError> {
+    Ok(load_typed(storage, OUTBOX_KEY).await?.unwrap_or_default())
+}
+
+/// Writes the reports waiting to be filed.
+pub async fn save_outbox(
+    storage: &(impl Storage + ?Sized),
+    outbox: &ReportOutbox,
+) -> Result<(), BrowserError> {
+    save_typed(storage, OUTBOX_KEY, outbox).await
 }
 
 /// The appearance setting; the system's until the user picks one.

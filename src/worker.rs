@@ -9,8 +9,9 @@ use flare_core::oauth::{
 };
 
 use crate::api::{self, AppError, OAuthSession, Provider};
-use crate::browser::{Clock, Http, Identity, Random, Storage};
+use crate::browser::{Alarms, Clock, Http, Identity, Notifications, Random, Storage};
 use crate::messages::{WorkerReply, WorkerRequest};
+use crate::outbox;
 
 /// The scope a ServiceNow sign-in asks for: the user's own access (`oauth-inbound.md`).
 const SERVICENOW_SCOPES: [&str; 1] = ["useraccount"];
@@ -21,23 +22,36 @@ const ZENDESK_SCOPES: [&str; 2] = ["read", "write"];
 
 /// Does what `request` asks and says how it went.
 pub async fn handle(
-    platform: &(impl Http + Storage + Identity + Clock + Random + ?Sized),
+    platform: &(impl Http + Storage + Identity + Clock + Random + Alarms + Notifications + ?Sized),
     request: WorkerRequest,
 ) -> WorkerReply {
-    let outcome = match request {
+    let done = |outcome: Result<(), AppError>| match outcome {
+        Ok(()) => WorkerReply::Done,
+        Err(error) => WorkerReply::Failed { error },
+    };
+    match request {
         WorkerRequest::SignInWithOAuth {
             provider,
             instance,
             client_id,
             client_secret,
-        } => sign_in_with_oauth(platform, provider, &instance, client_id, client_secret).await,
-    };
-    match outcome {
-        Ok(connection) => WorkerReply::Connected {
-            host: connection.host().to_owned(),
-            user_name: connection.user_display_name().to_owned(),
-        },
-        Err(error) => WorkerReply::Failed { error },
+        } => {
+            match sign_in_with_oauth(platform, provider, &instance, client_id, client_secret).await
+            {
+                Ok(connection) => WorkerReply::Connected {
+                    host: connection.host().to_owned(),
+                    user_name: connection.user_display_name().to_owned(),
+                },
+                Err(error) => WorkerReply::Failed { error },
+            }
+        }
+        WorkerRequest::QueueReport {
+            connection_id,
+            ticket,
+            correlation_id,
+        } => done(outbox::queue(platform, connection_id, ticket, correlation_id).await),
+        WorkerRequest::SendQueued { now } => done(outbox::send_due(platform, now).await),
+        WorkerRequest::RemoveQueued { id } => done(outbox::remove(platform, &id).await),
     }
 }
 

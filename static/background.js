@@ -2,7 +2,7 @@
 // event and stops it when idle, and only listeners registered in its first turn are sure to get
 // the event that woke it: they are registered here, synchronously, and hand each message to the
 // wasm (src/worker.rs) once it is ready. Service workers allow no top-level await.
-import init, { handle_message } from './flare_worker.js';
+import init, { handle_alarm, handle_message, handle_online } from './flare_worker.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: new URL('./flare_worker_bg.wasm', import.meta.url) });
@@ -18,4 +18,16 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     .then(sendResponse, (error) => sendResponse({ failed: { error: { browser: String(error) } } }));
   // The reply comes later.
   return true;
+});
+
+// Queued reports (src/outbox.rs): an alarm says one fell due; the browser starting or the network
+// coming back makes every waiting one worth a try.
+api.alarms.onAlarm.addListener((alarm) => {
+  ready.then(() => handle_alarm(alarm.name));
+});
+api.runtime.onStartup.addListener(() => {
+  ready.then(() => handle_online());
+});
+globalThis.addEventListener('online', () => {
+  ready.then(() => handle_online());
 });

@@ -110,8 +110,10 @@ pub struct OAuthSession {
     pub tokens: TokenSet,
 }
 
-/// What the user files, in the words of the connection's service desk.
-#[derive(Debug, Clone, PartialEq)]
+/// What the user files, in the words of the connection's service desk. Serde, because a report
+/// that cannot be filed yet waits in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NewTicket {
     /// A ServiceNow incident; its caller is the signed-in user.
     Incident {
@@ -123,6 +125,16 @@ pub enum NewTicket {
     },
     /// A Zendesk ticket; its requester is the signed-in user.
     Zendesk(flare_core::providers::zendesk::NewTicket),
+}
+
+impl NewTicket {
+    /// Its one-line title.
+    pub fn title(&self) -> &str {
+        match self {
+            NewTicket::Incident { incident, .. } => &incident.short_description,
+            NewTicket::Zendesk(ticket) => &ticket.subject,
+        }
+    }
 }
 
 /// Why a remote call failed, from the instance or from the browser.
@@ -140,6 +152,25 @@ pub enum AppError {
     Browser(String),
     /// The OAuth sign-in window closed before the user signed in.
     SignInClosed,
+}
+
+impl AppError {
+    /// The failure as the core names it, for deciding what it asks for: a browser that cannot
+    /// reach the instance is the network's failure, a declined permission a sign-in's.
+    pub fn as_core(&self) -> CoreError {
+        match self {
+            AppError::Core(error) => error.clone(),
+            AppError::Browser(message) => CoreError::Network {
+                message: message.clone(),
+            },
+            AppError::PermissionDenied { host } => CoreError::SignInAgain {
+                message: format!("access to {host} was not granted"),
+            },
+            AppError::SignInClosed => CoreError::SignInAgain {
+                message: "the sign-in window was closed".to_owned(),
+            },
+        }
+    }
 }
 
 impl From<CoreError> for AppError {
@@ -362,6 +393,9 @@ pub async fn sign_in_with_oauth(
             AppError::Browser("the background worker signed in but saved nothing".to_owned())
         }),
         WorkerReply::Failed { error } => Err(error),
+        WorkerReply::Done => Err(AppError::Browser(
+            "the background worker did not sign in".to_owned(),
+        )),
     }
 }
 
@@ -558,21 +592,36 @@ pub async fn use_connection(
     Ok(Some(chosen))
 }
 
+/// Which report a create files: the correlation id every try of it carries, and whether an earlier
+/// try may have reached the service desk (a report from the outbox), so it is looked up first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportId<'a> {
+    /// From [`new_correlation_id`], kept with the report.
+    pub correlation_id: &'a str,
+    /// Whether an earlier try's outcome is unknown.
+    pub tried_before: bool,
+}
+
+/// A fresh correlation id for a new report ([`create_ticket`]).
+pub fn new_correlation_id(platform: &(impl Random + ?Sized)) -> Result<String, AppError> {
+    Ok(format!("flare-{}", hex(&platform.random_bytes()?)))
+}
+
 /// Files a ticket (a ServiceNow incident, a Zendesk ticket) as the connected user.
 ///
-/// The create carries a fresh correlation id, so when an attempt gets no answer (a dropped
-/// connection, a 5xx) Flare looks the ticket up before sending it again: retrying never files
-/// it twice. Waits follow flare-core's retry policy (`Retry-After` included).
+/// Every attempt for one report carries its correlation id (kept with the report when it is
+/// queued), so when an attempt gets no answer (a dropped connection, a 5xx) Flare looks the ticket
+/// up before sending it again, and a report retried from the outbox is looked up first: retrying,
+/// now or later, never files it twice. Waits follow flare-core's retry policy (`Retry-After`
+/// included).
 pub async fn create_ticket(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
     ticket: NewTicket,
+    report: ReportId<'_>,
 ) -> Result<Ticket, AppError> {
-    // One correlation id for every attempt, a new token's included: it is how a create that was
-    // committed without an answer is found instead of filed again.
-    let correlation_id = format!("flare-{}", hex(&platform.random_bytes()?));
     session::authorized(platform, connection, |connection| {
-        let (ticket, correlation_id) = (ticket.clone(), correlation_id.clone());
+        let ticket = ticket.clone();
         async move {
             match (&connection.user, ticket) {
                 (AccountUser::ServiceNow(user), NewTicket::Incident { incident, fixed }) => {
@@ -582,12 +631,12 @@ pub async fn create_ticket(
                         user,
                         incident,
                         fixed,
-                        &correlation_id,
+                        report,
                     )
                     .await
                 }
                 (AccountUser::Zendesk(_), NewTicket::Zendesk(ticket)) => {
-                    zendesk::create_ticket(platform, &connection, ticket, &correlation_id).await
+                    zendesk::create_ticket(platform, &connection, ticket, report).await
                 }
                 _ => Err(CoreError::Validation {
                     field: None,
@@ -670,7 +719,7 @@ fn interactive_policy() -> RetryPolicy {
 }
 
 /// A random number in `[0, 1)` for back-off jitter.
-fn jitter(platform: &(impl Random + ?Sized)) -> f64 {
+pub(crate) fn jitter(platform: &(impl Random + ?Sized)) -> f64 {
     let bytes = platform.random_bytes().unwrap_or_default();
     f64::from(u16::from_le_bytes([bytes[0], bytes[1]])) / 65_536.0
 }

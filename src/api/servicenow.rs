@@ -8,7 +8,7 @@ use flare_core::paging::Page;
 use flare_core::providers::servicenow::{NewIncident, SafeCreate, ServiceNow, Table, User};
 use flare_core::ticket::Ticket;
 
-use crate::api::{drive, send_with_retries, AppError, Connection, PAGE_SIZE};
+use crate::api::{drive, send_with_retries, AppError, Connection, ReportId, PAGE_SIZE};
 use crate::browser::{Clock, Http, Random};
 
 /// The `sys_user` the credentials sign in as.
@@ -30,7 +30,7 @@ pub(crate) async fn create_incident(
     caller: &User,
     incident: NewIncident,
     fixed: BTreeMap<String, String>,
-    correlation_id: &str,
+    report: ReportId<'_>,
 ) -> Result<Ticket, AppError> {
     let mut fields = fixed;
     fields.extend(
@@ -40,7 +40,16 @@ pub(crate) async fn create_incident(
         }
         .fields(),
     );
-    let create = SafeCreate::new(client(connection), Table::Incident, fields, correlation_id);
+    let create = SafeCreate::new(
+        client(connection),
+        Table::Incident,
+        fields,
+        report.correlation_id,
+    );
+    let create = match report.tried_before {
+        true => create.looking_up_first(),
+        false => create,
+    };
     drive(platform, create).await
 }
 

@@ -7,7 +7,7 @@ use flare_core::paging::Page;
 use flare_core::providers::zendesk::{NewTicket, OffsetPage, Paging, SafeCreate, User, Zendesk};
 use flare_core::ticket::Ticket;
 
-use crate::api::{drive, send_with_retries, AppError, Connection, PAGE_SIZE};
+use crate::api::{drive, send_with_retries, AppError, Connection, ReportId, PAGE_SIZE};
 use crate::browser::{Clock, Http, Random};
 
 /// The user the credentials sign in as (`/users/me`).
@@ -27,17 +27,18 @@ pub(crate) async fn create_ticket(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
     ticket: NewTicket,
-    correlation_id: &str,
+    report: ReportId<'_>,
 ) -> Result<Ticket, AppError> {
     let mine = NewTicket {
         requester: None,
         ..ticket
     };
-    drive(
-        platform,
-        SafeCreate::new(client(connection), mine, correlation_id),
-    )
-    .await
+    let create = SafeCreate::new(client(connection), mine, report.correlation_id);
+    let create = match report.tried_before {
+        true => create.looking_up_first(),
+        false => create,
+    };
+    drive(platform, create).await
 }
 
 /// A page of the tickets `requester` requested, from `offset` on, in Zendesk's order.

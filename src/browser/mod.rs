@@ -5,6 +5,7 @@
 //! [`document`]) is plain functions.
 //! No `JsValue` leaves this module, and no other module uses `js_sys` or `wasm_bindgen`.
 
+mod alarms;
 mod crypto;
 pub mod document;
 mod extension;
@@ -136,6 +137,22 @@ pub trait Identity {
     fn redirect_url(&self) -> LocalFuture<Result<String, BrowserError>>;
     /// Opens `url` in a sign-in window and resolves with the address it was sent back to.
     fn launch_web_auth_flow(&self, url: String) -> LocalFuture<Result<String, BrowserError>>;
+}
+
+/// Waking the background worker later (`alarms`), which MV3 stops when idle.
+pub trait Alarms {
+    /// Wakes the worker at `at_ms` (Unix milliseconds) with the alarm `name`, replacing one of
+    /// that name.
+    fn set_alarm(&self, name: &str, at_ms: u64) -> LocalFuture<Result<(), BrowserError>>;
+    /// Cancels the alarm `name`, if set.
+    fn clear_alarm(&self, name: &str) -> LocalFuture<Result<(), BrowserError>>;
+}
+
+/// The system's notifications.
+pub trait Notifications {
+    /// Shows a notification; a later one with the same `id` replaces it.
+    fn notify(&self, id: &str, title: &str, message: &str)
+        -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// Asking the background worker to do what outlives a page (an OAuth sign-in).
@@ -375,5 +392,30 @@ impl Clock for ExtensionPlatform {
 impl Random for ExtensionPlatform {
     fn random_bytes(&self) -> Result<[u8; 16], BrowserError> {
         crypto::random_bytes()
+    }
+}
+
+impl Alarms for ExtensionPlatform {
+    fn set_alarm(&self, name: &str, at_ms: u64) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(alarms::set(name.to_owned(), at_ms))
+    }
+
+    fn clear_alarm(&self, name: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(alarms::clear(name.to_owned()))
+    }
+}
+
+impl Notifications for ExtensionPlatform {
+    fn notify(
+        &self,
+        id: &str,
+        title: &str,
+        message: &str,
+    ) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(alarms::notify(
+            id.to_owned(),
+            title.to_owned(),
+            message.to_owned(),
+        ))
     }
 }

@@ -19,3 +19,18 @@ pub async fn handle_message(message: JsValue) -> JsValue {
     // A reply is plain data and always converts; `null` tells the page something broke.
     messaging::to_js(&reply).unwrap_or(JsValue::NULL)
 }
+
+/// Handles an alarm: the outbox's sends the reports that fell due.
+#[wasm_bindgen]
+pub async fn handle_alarm(name: String) {
+    if name == crate::outbox::ALARM {
+        // A failure is kept in the outbox entry itself, for the popup to show.
+        let _ = crate::outbox::send_due(&ExtensionPlatform, false).await;
+    }
+}
+
+/// The browser started, or the network came back: every waiting report is worth a try now.
+#[wasm_bindgen]
+pub async fn handle_online() {
+    let _ = crate::outbox::send_due(&ExtensionPlatform, true).await;
+}

@@ -4,6 +4,7 @@
 pub(crate) mod connect;
 mod my_incidents;
 mod new_incident;
+mod queued;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,6 +15,7 @@ use crate::i18n::Messages;
 use crate::popup::connect::ConnectForm;
 use crate::popup::my_incidents::MyIncidents;
 use crate::popup::new_incident::NewIncidentForm;
+use crate::popup::queued::{OutboxChanged, QueuedReports};
 use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::describe;
 use crate::ui::rich_text::rich_text;
@@ -205,7 +207,9 @@ fn Connected(
             </button>
         }
     };
+    provide_context(OutboxChanged(RwSignal::new(0)));
     let new_incident_connection = connection.clone();
+    let queued_connection = connection.clone();
     // ServiceNow files incidents; Zendesk has tickets.
     let (new_incident_label, my_incidents_label) = match connection.provider() {
         Provider::ServiceNow => (
@@ -238,6 +242,7 @@ fn Connected(
                 {messages.text("account_disconnect")}
             </button>
         </p>
+        <QueuedReports connection=queued_connection/>
         <nav role="tablist" aria-label=messages.text("views_label")>
             {tab(View::NewIncident, new_incident_label.clone())}
             {tab(View::MyIncidents, my_incidents_label.clone())}

@@ -8,9 +8,12 @@ use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{self, Connection, NewTicket, Provider};
+use crate::api::{self, AppError, Connection, NewTicket, Provider, ReportId};
 use crate::browser::{PageContext, PlatformHandle};
 use crate::i18n::Messages;
+use crate::messages::{WorkerReply, WorkerRequest};
+use crate::outbox;
+use crate::popup::queued::OutboxChanged;
 use crate::settings::PrivacySettings;
 use crate::storage::{self, INCIDENT_DRAFT_KEY};
 use crate::ui::draft::keep_draft;
@@ -214,6 +217,8 @@ pub fn NewIncidentForm(
         },
     );
 
+    // The popup's list of queued reports, when this form is in one.
+    let outbox_changed = use_context::<OutboxChanged>();
     let create = Action::new_unsync(move |(submitted, ticket): &(IncidentDraft, NewTicket)| {
         let (platform, connection, submitted, ticket) = (
             platform.clone(),
@@ -222,9 +227,30 @@ pub fn NewIncidentForm(
             ticket.clone(),
         );
         async move {
-            let filed = api::create_ticket(&platform, &connection, ticket).await?;
-            // Filed: the draft has done its job, unless it changed meanwhile; then it is new work.
-            // On failure it stays, so nothing typed is lost.
+            // One for every try of this report, here and from the outbox.
+            let correlation_id = api::new_correlation_id(&platform)?;
+            let report = ReportId {
+                correlation_id: &correlation_id,
+                tried_before: false,
+            };
+            let filing =
+                match api::create_ticket(&platform, &connection, ticket.clone(), report).await {
+                    Ok(filed) => Filing::Filed(Box::new(filed)),
+                    // What time will fix goes to the outbox, with the correlation id these tries
+                    // used; anything else stays in the form for the user to act on.
+                    Err(error) if outbox::should_queue(&error) => {
+                        queue(&platform, &connection, ticket, correlation_id)
+                            .await
+                            .map_err(|_| error)?;
+                        if let Some(changed) = outbox_changed {
+                            changed.bump();
+                        }
+                        Filing::Queued
+                    }
+                    Err(error) => return Err(error),
+                };
+            // Filed or safely queued: the draft has done its job, unless it changed meanwhile;
+            // then it is new work. On failure it stays, so nothing typed is lost.
             if untrack(current_draft) == submitted {
                 // The next report from this page starts from the same template.
                 apply(IncidentDraft {
@@ -233,7 +259,7 @@ pub fn NewIncidentForm(
                 });
                 let _ = platform.remove(INCIDENT_DRAFT_KEY).await;
             }
-            Ok::<Ticket, api::AppError>(filed)
+            Ok::<Filing, api::AppError>(filing)
         }
     });
 
@@ -258,7 +284,11 @@ pub fn NewIncidentForm(
     };
     let outcome_messages = messages.clone();
     let outcome = move || match create.value().get() {
-        Some(Ok(ticket)) => {
+        Some(Ok(Filing::Queued)) => view! {
+            <p role="status" class="queued">{outcome_messages.text("outbox_queued")}</p>
+        }
+        .into_any(),
+        Some(Ok(Filing::Filed(ticket))) => {
             let pieces = match provider {
                 Provider::ServiceNow => outcome_messages.pieces("incident_created"),
                 Provider::Zendesk => outcome_messages.pieces("ticket_created"),
@@ -316,7 +346,7 @@ pub fn NewIncidentForm(
                 </label>
                 {choices}
                 {move || template.get().map(|name| view! {
-                    <p class="template">{template_messages.format("incident_template", &[&name])}</p>
+                    <p class="template-name">{template_messages.format("incident_template", &[&name])}</p>
                 })}
                 <button type="submit" class="primary">{create_label}</button>
             </fieldset>
@@ -441,3 +471,35 @@ async fn connection_templates(platform: &PlatformHandle, connection: &Connection
 
 #[cfg(test)]
 mod tests;
+
+/// How a submitted report ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Filing {
+    /// Filed; the ticket as the service desk has it.
+    Filed(Box<Ticket>),
+    /// Kept in the outbox, to be filed by the background worker.
+    Queued,
+}
+
+/// Hands `ticket` to the background worker's outbox, for the saved connection `connection` is.
+async fn queue(
+    platform: &PlatformHandle,
+    connection: &Connection,
+    ticket: NewTicket,
+    correlation_id: String,
+) -> Result<(), AppError> {
+    let saved = api::saved_connections(platform).await?;
+    let connection_id = saved
+        .same_as(connection)
+        .map(|saved| saved.id.clone())
+        .ok_or_else(|| AppError::Browser("the connection is no longer saved".to_owned()))?;
+    let request = WorkerRequest::QueueReport {
+        connection_id,
+        ticket,
+        correlation_id,
+    };
+    match platform.ask_worker(request).await? {
+        WorkerReply::Failed { error } => Err(error),
+        _ => Ok(()),
+    }
+}

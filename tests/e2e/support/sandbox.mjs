@@ -87,6 +87,11 @@ export async function startSandbox() {
       if (!response.ok) throw new Error(`listing faults failed: ${response.status} ${response.text}`);
       return response.json();
     },
+    /** Clears every queued fault: the instance answers as usual again. */
+    async clearFaults() {
+      const response = await servicenow('DELETE', '/sandbox/faults');
+      if (!response.ok) throw new Error(`clearing faults failed: ${response.status} ${response.text}`);
+    },
     /** Ends OAuth sessions through the admin API: `expire-tokens` (a refresh still works) or
      * `revoke-tokens` (only signing in again does). */
     async oauth(action) {

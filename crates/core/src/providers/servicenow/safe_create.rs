@@ -45,6 +45,14 @@ impl SafeCreate {
         }
     }
 
+    /// The same create, for a ticket that may have been created already by an earlier try whose
+    /// outcome is unknown (a report retried from a queue): it is looked up by its correlation id
+    /// first, and created only if it is not there.
+    pub fn looking_up_first(mut self) -> SafeCreate {
+        self.phase = CreatePhase::Checking;
+        self
+    }
+
     /// The request to send now: the create, or the lookup by correlation id after an unanswered create.
     pub fn request(&self) -> HttpRequest {
         match self.phase {

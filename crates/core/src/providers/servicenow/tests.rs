@@ -647,6 +647,40 @@ fn a_create_that_never_arrived_is_sent_again() {
 }
 
 #[test]
+fn a_create_retried_from_a_queue_looks_first_and_creates_only_if_absent() {
+    let mut found_first =
+        SafeCreate::new(servicenow(), Table::Incident, BTreeMap::new(), "flare-q")
+            .looking_up_first();
+    let lookup = found_first.request();
+    assert_eq!(
+        lookup.method,
+        Method::Get,
+        "an earlier try may have committed it"
+    );
+    assert!(
+        lookup.url.contains("correlation_id%3Dflare-q"),
+        "{}",
+        lookup.url
+    );
+    let found = json_response(
+        200,
+        r#"{"result":[{"sys_id":"a1","number":"INC0010011","correlation_id":"flare-q"}]}"#,
+    );
+    assert!(matches!(
+        found_first.handle(Attempt::Response(&found)),
+        CreateStep::Done(ticket) if ticket.reference == "INC0010011"
+    ));
+
+    let mut absent = SafeCreate::new(servicenow(), Table::Incident, BTreeMap::new(), "flare-r")
+        .looking_up_first();
+    assert_eq!(
+        absent.handle(Attempt::Response(&json_response(200, r#"{"result":[]}"#))),
+        CreateStep::Again
+    );
+    assert_eq!(absent.request().method, Method::Post);
+}
+
+#[test]
 fn pages_are_walked_one_request_at_a_time() {
     let mut pages = TicketPages::new(servicenow(), Table::Incident, &TicketFilter::default(), 2);
     let mut seen = Vec::new();

@@ -39,6 +39,14 @@ impl SafeCreate {
         }
     }
 
+    /// The same create, for a ticket that may have been created already by an earlier try whose
+    /// outcome is unknown (a report retried from a queue): it is looked up by its correlation id
+    /// first, and created only if it is not there.
+    pub fn looking_up_first(mut self) -> SafeCreate {
+        self.phase = CreatePhase::Checking;
+        self
+    }
+
     /// The request to send now: the create, or the lookup by correlation id after a create whose
     /// outcome is unknown.
     pub fn request(&self) -> HttpRequest {
@@ -129,6 +137,21 @@ mod tests {
 
     const CREATE: &str = "https://acme.zendesk.com/api/v2/tickets.json";
     const LOOKUP: &str = "https://acme.zendesk.com/api/v2/tickets.json?external_id=flare-7f3a";
+
+    #[test]
+    fn a_create_retried_from_a_queue_looks_first() {
+        let mut create = safe_create().looking_up_first();
+        assert_eq!(create.request().url, LOOKUP);
+        let none = reply(
+            200,
+            r#"{"tickets":[],"count":0,"next_page":null,"previous_page":null}"#,
+        );
+        assert!(matches!(
+            create.handle(Attempt::Response(&none)),
+            CreateStep::Again
+        ));
+        assert_eq!(create.request().url, CREATE, "not there: created now");
+    }
 
     #[test]
     fn the_create_carries_the_correlation_id() {

@@ -290,9 +290,10 @@ fn ConnectionCard(
     let sign_out_id = id.clone();
     let sign_out = move |_| {
         let (platform, id) = (sign_out_platform.clone(), sign_out_id.clone());
+        let deployed = is_managed.get_untracked();
         spawn_local(async move {
             // A deployed connection stays listed by the policy; nothing of it need be kept.
-            let left = match is_managed.get_untracked() {
+            let left = match deployed {
                 true => api::remove_connection(&platform, &id).await,
                 false => api::sign_out_connection(&platform, &id).await,
             };

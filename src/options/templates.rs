@@ -107,11 +107,12 @@ fn TemplateEditor(
     let Connections { saved, .. } = expect_context::<Connections>();
     let set_by_organisation = RwSignal::new(false);
     spawn_local(async move {
-        let Some(connection) = saved.with_untracked(|saved| {
+        let connection = saved.try_with_untracked(|saved| {
             saved
                 .as_ref()
                 .and_then(|saved| saved.find(&load_id).cloned())
-        }) else {
+        });
+        let Some(connection) = connection.flatten() else {
             return;
         };
         // Templates that cannot be read start again from the default, as for a new connection.

@@ -202,18 +202,19 @@ pub fn NewIncidentForm(
         INCIDENT_DRAFT_KEY,
         current_draft,
         move |saved: Option<IncidentDraft>| async move {
-            templates.set(connection_templates(&loader, &template_connection).await);
+            let loaded = connection_templates(&loader, &template_connection).await;
             let draft = match saved {
                 Some(draft) if !draft.is_blank() => draft,
                 _ => {
                     let page = loader.page_context().await.unwrap_or_default();
                     let privacy = storage::load_privacy(&loader).await.unwrap_or_default();
-                    templates.with_untracked(|templates| {
-                        IncidentDraft::from_page(&page, templates, &privacy)
-                    })
+                    IncidentDraft::from_page(&page, &loaded, &privacy)
                 }
             };
-            apply(draft);
+            // The popup may have closed (or the view changed) while this was read.
+            if templates.try_set(loaded).is_none() {
+                apply(draft);
+            }
         },
     );
 

@@ -9,6 +9,7 @@ pub mod managed;
 pub mod messages;
 pub mod options;
 pub mod outbox;
+pub mod page_details;
 pub mod popup;
 pub mod settings;
 pub mod storage;

@@ -324,7 +324,7 @@ impl PolicyTemplate {
         }
         let description = self
             .description
-            .unwrap_or_else(|| "{description}\n\nPage: {page_url}\nBrowser: {browser}".to_owned());
+            .unwrap_or_else(|| "{description}".to_owned());
         fields.insert("description".to_owned(), FieldValue::Text(description));
         for (field, value) in self.fixed {
             fields.insert(field, FieldValue::Fixed(value));

@@ -151,10 +151,10 @@ async fn a_working_connection_is_saved_and_opens_the_incident_form() {
         })
         .await;
     assert!(popup
-        .value("description")
+        .value("page_details")
         .contains("Page: https://payroll.example.com/run"));
     assert!(popup
-        .value("description")
+        .value("page_details")
         .contains("Browser: TestBrowser/1.0"));
 }
 

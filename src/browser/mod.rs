@@ -55,6 +55,12 @@ pub struct PageContext {
     pub url: String,
     /// The browser's user agent string.
     pub user_agent: String,
+    /// The tab's width and height in CSS pixels, when the browser says.
+    pub viewport: Option<(u32, u32)>,
+    /// The browser's language (`en-US`).
+    pub language: String,
+    /// The system's time zone (`Europe/Berlin`).
+    pub time_zone: String,
 }
 
 /// Sending HTTP requests.

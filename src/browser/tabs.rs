@@ -30,17 +30,34 @@ pub(crate) async fn page_context() -> Result<PageContext, BrowserError> {
             others.into_iter().next()
         }
     };
+    let about_browser = PageContext {
+        user_agent,
+        language: web_sys::window()
+            .and_then(|window| window.navigator().language())
+            .unwrap_or_default(),
+        time_zone: time_zone(),
+        ..PageContext::default()
+    };
     Ok(match page {
         Some(tab) => PageContext {
             title: string_field(&tab, "title").unwrap_or_default(),
             url: string_field(&tab, "url").unwrap_or_default(),
-            user_agent,
+            viewport: match (number_field(&tab, "width"), number_field(&tab, "height")) {
+                (width, height) if width > 0.0 && height > 0.0 => {
+                    Some((width as u32, height as u32))
+                }
+                _ => None,
+            },
+            ..about_browser
         },
-        None => PageContext {
-            user_agent,
-            ..PageContext::default()
-        },
+        None => about_browser,
     })
+}
+
+/// The time zone the browser reports dates in (`Intl.DateTimeFormat().resolvedOptions()`).
+fn time_zone() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&Array::new(), &Object::new());
+    string_field(&format.resolved_options(), "timeZone").unwrap_or_default()
 }
 
 pub(crate) async fn open_options_page() -> Result<(), BrowserError> {

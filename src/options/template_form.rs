@@ -317,7 +317,7 @@ mod tests {
         let form = default_form();
         let incident = &form.templates[0];
         assert_eq!(incident.name, "Incident");
-        assert!(incident.description.contains("{page_url}"));
+        assert_eq!(incident.description, "{description}");
         let fixed: Vec<(&str, &str)> = incident
             .fixed
             .iter()

@@ -13,6 +13,7 @@ use crate::browser::{PageContext, PlatformHandle};
 use crate::i18n::Messages;
 use crate::messages::{WorkerReply, WorkerRequest};
 use crate::outbox;
+use crate::page_details::page_details;
 use crate::popup::queued::OutboxChanged;
 use crate::settings::PrivacySettings;
 use crate::storage::{self, INCIDENT_DRAFT_KEY};
@@ -37,6 +38,9 @@ pub struct IncidentDraft {
     /// The name of the template the draft started from, whose fixed values it is filed with.
     #[serde(default)]
     pub template: Option<String>,
+    /// The page's details, sent after the description as the user left them.
+    #[serde(default)]
+    pub page_details: String,
 }
 
 /// An empty form, at medium urgency and impact, and normal priority.
@@ -49,6 +53,7 @@ impl Default for IncidentDraft {
             impact: Level::Medium.code().to_owned(),
             priority: normal_priority(),
             template: None,
+            page_details: String::new(),
         }
     }
 }
@@ -62,7 +67,9 @@ impl IncidentDraft {
         page: &PageContext,
         templates: &TemplateSet,
         privacy: &PrivacySettings,
+        messages: &Messages,
     ) -> IncidentDraft {
+        let details = page_details(page, privacy, messages);
         // The template is chosen from the whole page, which stays in the browser; what the report
         // will say is only what the privacy settings allow.
         let page_context = TicketContext {
@@ -84,6 +91,7 @@ impl IncidentDraft {
         let Some(template) = templates.choose(&page_context) else {
             return IncidentDraft {
                 short_description: context.page_title,
+                page_details: details,
                 ..IncidentDraft::default()
             };
         };
@@ -108,6 +116,18 @@ impl IncidentDraft {
                 .cloned()
                 .unwrap_or(blank.priority),
             template: Some(template.name.clone()),
+            page_details: details,
+        }
+    }
+
+    /// The description as sent: what the user wrote, then the page's details they left in.
+    fn description_with_details(&self) -> String {
+        let description = self.description.trim_end();
+        let details = self.page_details.trim();
+        match (description.is_empty(), details.is_empty()) {
+            (_, true) => description.to_owned(),
+            (true, false) => details.to_owned(),
+            (false, false) => format!("{description}\n\n{details}"),
         }
     }
 
@@ -129,7 +149,7 @@ impl IncidentDraft {
             Provider::ServiceNow => NewTicket::Incident {
                 incident: NewIncident {
                     short_description: title,
-                    description: self.description.clone(),
+                    description: self.description_with_details(),
                     urgency: level(&self.urgency),
                     impact: level(&self.impact),
                     caller_id: String::new(),
@@ -138,7 +158,7 @@ impl IncidentDraft {
             },
             Provider::Zendesk => NewTicket::Zendesk(zendesk::NewTicket {
                 subject: title,
-                body: self.description.clone(),
+                body: self.description_with_details(),
                 priority: TicketPriority::from_code(&self.priority),
                 ticket_type: fixed
                     .get("type")
@@ -176,6 +196,7 @@ pub fn NewIncidentForm(
     let priority = RwSignal::new(blank.priority);
     let (missing_title, set_missing_title) = signal(false);
     let template = RwSignal::new(blank.template);
+    let details = RwSignal::new(blank.page_details);
     let current_draft = move || IncidentDraft {
         short_description: short_description.get(),
         description: description.get(),
@@ -183,6 +204,7 @@ pub fn NewIncidentForm(
         impact: impact.get(),
         priority: priority.get(),
         template: template.get(),
+        page_details: details.get(),
     };
     let apply = move |draft: IncidentDraft| {
         short_description.set(draft.short_description);
@@ -191,12 +213,14 @@ pub fn NewIncidentForm(
         impact.set(draft.impact);
         priority.set(draft.priority);
         template.set(draft.template);
+        details.set(draft.page_details);
     };
 
     // The connection's templates, read with the draft: a new draft starts from one of them.
     let templates = RwSignal::new(TemplateSet::servicenow_default());
     let loader = platform.clone();
     let template_connection = connection.clone();
+    let loader_messages = messages.clone();
     let draft_ready = keep_draft(
         platform.clone(),
         INCIDENT_DRAFT_KEY,
@@ -208,7 +232,7 @@ pub fn NewIncidentForm(
                 _ => {
                     let page = loader.page_context().await.unwrap_or_default();
                     let privacy = storage::load_privacy(&loader).await.unwrap_or_default();
-                    IncidentDraft::from_page(&page, &loaded, &privacy)
+                    IncidentDraft::from_page(&page, &loaded, &privacy, &loader_messages)
                 }
             };
             // The popup may have closed (or the view changed) while this was read.
@@ -349,6 +373,11 @@ pub fn NewIncidentForm(
                 {move || template.get().map(|name| view! {
                     <p class="template-name">{template_messages.format("incident_template", &[&name])}</p>
                 })}
+                <label for="page-details">{messages.text("incident_page_details_label")}</label>
+                <textarea id="page-details" name="page_details" rows="5" class="page-details" bind:value=details></textarea>
+                <button type="button" class="link" hidden=move || details.with(String::is_empty) on:click=move |_| details.set(String::new())>
+                    {messages.text("incident_page_details_remove")}
+                </button>
                 <button type="submit" class="primary">{create_label}</button>
             </fieldset>
             <div aria-live="polite">

@@ -38,7 +38,7 @@ for (const { language, locale, prefix } of [
       await popup.page.getByLabel(popup.words.connect_password_label).fill('abel.tuter');
       await popup.save();
       await popup.shortDescription().waitFor();
-      await popup.page.waitForFunction(() => document.querySelector('textarea')?.value.includes('Page:'));
+      await popup.page.waitForFunction(() => document.querySelector('textarea[name=page_details]')?.value.length > 0);
       await checkEveryTheme(popup.page, `${prefix}new-incident`);
 
       await popup.shortDescription().fill('Printer on floor 2 jams on every job');

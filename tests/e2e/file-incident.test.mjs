@@ -42,9 +42,10 @@ test('a user connects, files an incident from a page, and sees it in My incident
   await popup.save();
 
   await popup.shortDescription().waitFor();
-  await popup.page.waitForFunction(() => document.querySelector('textarea')?.value.includes('Page:'));
+  await popup.page.waitForFunction(() => document.querySelector('textarea[name=page_details]')?.value.includes('Page:'));
   assert.equal(await popup.shortDescription().inputValue(), pageTitle, 'the title comes from the page');
-  assert.match(await popup.description().inputValue(), new RegExp(`Page: ${sandbox.url}/`), 'the URL comes from the page');
+  assert.match(await popup.pageDetails().inputValue(), new RegExp(`^Page: ${sandbox.url}/\nTitle: `), 'the URL comes from the page');
+  assert.match(await popup.pageDetails().inputValue(), /\nBrowser: Chrome \d+ on Linux\nWindow: \d+ × \d+\nLanguage: en-US; time zone: /);
 
   await popup.shortDescription().fill('VPN drops every few minutes');
   await popup.choose('Urgency', '1 - High');
@@ -106,7 +107,7 @@ test('what the user typed survives closing the popup', async () => {
 test('a connection dropped after the instance saved the incident files it exactly once', async () => {
   const popup = new PopupPage(await browser.openPopup());
   await popup.shortDescription().waitFor();
-  await popup.page.waitForFunction(() => document.querySelector('textarea')?.value.includes('Page:'));
+  await popup.page.waitForFunction(() => document.querySelector('textarea[name=page_details]')?.value.includes('Page:'));
   await popup.shortDescription().fill('Badge reader at door 3 is dead');
   // The instance commits the record, then the connection breaks before the reply arrives.
   await sandbox.fault({ kind: 'drop_after_commit', count: 1 });

@@ -263,6 +263,9 @@ impl Tabs for FakePlatform {
                 title: "Payroll portal".to_owned(),
                 url: "https://payroll.example.com/run".to_owned(),
                 user_agent: "TestBrowser/1.0".to_owned(),
+                viewport: Some((1280, 720)),
+                language: "en-US".to_owned(),
+                time_zone: "Europe/Berlin".to_owned(),
             })
         })
     }

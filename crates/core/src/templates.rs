@@ -194,17 +194,13 @@ impl TemplateSet {
             .or_else(|| self.no_match_template())
     }
 
-    /// Seed 004's incident template: title to `short_description`, the description as typed plus
-    /// where it was filed from, `state` 1 (New), `urgency` 2, `impact` 2, the user as caller.
+    /// Seed 004's incident template: title to `short_description`, the description as typed (the
+    /// app adds the page's details after it, as the user left them), `state` 1 (New), `urgency` 2,
+    /// `impact` 2, the user as caller.
     pub fn servicenow_default() -> TemplateSet {
         let fields = [
             ("short_description", FieldValue::From(ContextField::Title)),
-            (
-                "description",
-                FieldValue::Text(
-                    "{description}\n\nPage: {page_url}\nBrowser: {browser}".to_owned(),
-                ),
-            ),
+            ("description", FieldValue::Text("{description}".to_owned())),
             ("state", FieldValue::Fixed("1".to_owned())),
             ("urgency", FieldValue::Fixed("2".to_owned())),
             ("impact", FieldValue::Fixed("2".to_owned())),
@@ -226,17 +222,12 @@ impl TemplateSet {
         }
     }
 
-    /// A Zendesk ticket's template: the title to `subject`, the description as typed plus where it
-    /// was filed from; Zendesk's own defaults for the rest.
+    /// A Zendesk ticket's template: the title to `subject`, the description as typed; Zendesk's own
+    /// defaults for the rest.
     pub fn zendesk_default() -> TemplateSet {
         let fields = [
             ("subject", FieldValue::From(ContextField::Title)),
-            (
-                "description",
-                FieldValue::Text(
-                    "{description}\n\nPage: {page_url}\nBrowser: {browser}".to_owned(),
-                ),
-            ),
+            ("description", FieldValue::Text("{description}".to_owned())),
         ];
         TemplateSet {
             templates: vec![Template {

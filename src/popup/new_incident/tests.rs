@@ -7,7 +7,14 @@ fn page() -> PageContext {
         title: "Payroll portal".to_owned(),
         url: "https://payroll.example.com/run".to_owned(),
         user_agent: "TestBrowser/1.0".to_owned(),
+        viewport: Some((1280, 720)),
+        language: "en-US".to_owned(),
+        time_zone: "Europe/Berlin".to_owned(),
     }
+}
+
+fn english() -> Messages {
+    Messages::for_language("en")
 }
 
 /// The default incident template, and a payroll one tried first that fixes the urgency.
@@ -31,14 +38,25 @@ fn templates() -> TemplateSet {
 
 #[test]
 fn a_new_draft_starts_from_the_template_for_the_page() {
-    let draft = IncidentDraft::from_page(&page(), &templates(), &PrivacySettings::default());
+    let draft = IncidentDraft::from_page(
+        &page(),
+        &templates(),
+        &PrivacySettings::default(),
+        &english(),
+    );
     assert_eq!(draft.template.as_deref(), Some("Payroll"));
     assert_eq!(draft.short_description, "Payroll portal");
     assert_eq!(draft.urgency, "1", "the template fixes the urgency");
     assert_eq!(draft.impact, "2");
     assert_eq!(
-        draft.description,
-        "Page: https://payroll.example.com/run\nBrowser: TestBrowser/1.0\n"
+        draft.description, "",
+        "the default template starts with what the user writes"
+    );
+    assert_eq!(
+        draft.page_details,
+        "Page: https://payroll.example.com/run\nTitle: Payroll portal\n\
+         Browser: TestBrowser/1.0 on ?\nWindow: 1280 × 720\n\
+         Language: en-US; time zone: Europe/Berlin"
     );
 }
 
@@ -49,14 +67,18 @@ fn privacy_settings_keep_the_page_out_of_the_report_but_not_out_of_routing() {
         page_title: false,
         ..PrivacySettings::default()
     };
-    let draft = IncidentDraft::from_page(&page(), &templates(), &privacy);
+    let draft = IncidentDraft::from_page(&page(), &templates(), &privacy, &english());
     assert_eq!(
         draft.template.as_deref(),
         Some("Payroll"),
         "chosen by the page's address"
     );
     assert_eq!(draft.short_description, "");
-    assert_eq!(draft.description, "Browser: TestBrowser/1.0\n");
+    assert!(
+        draft.page_details.starts_with("Browser: TestBrowser/1.0"),
+        "{}",
+        draft.page_details
+    );
 }
 
 #[test]
@@ -69,9 +91,12 @@ fn no_template_for_the_page_leaves_the_form_plain() {
         url: "https://intranet.example.com/".to_owned(),
         ..page()
     };
-    let draft = IncidentDraft::from_page(&elsewhere, &set, &PrivacySettings::default());
+    let draft = IncidentDraft::from_page(&elsewhere, &set, &PrivacySettings::default(), &english());
     assert_eq!(draft.template, None);
     assert_eq!(draft.description, "");
+    assert!(draft
+        .page_details
+        .starts_with("Page: https://intranet.example.com/"));
 }
 
 #[test]
@@ -79,7 +104,7 @@ fn the_template_fixed_values_go_with_the_incident_and_the_form_wins() {
     let set = templates();
     let draft = IncidentDraft {
         urgency: "3".to_owned(),
-        ..IncidentDraft::from_page(&page(), &set, &PrivacySettings::default())
+        ..IncidentDraft::from_page(&page(), &set, &PrivacySettings::default(), &english())
     };
     let NewTicket::Incident { incident, fixed } = draft.new_ticket(
         Provider::ServiceNow,
@@ -94,4 +119,25 @@ fn the_template_fixed_values_go_with_the_incident_and_the_form_wins() {
         Level::Low,
         "what the user chose, not the template's 1"
     );
+    assert!(incident
+        .description
+        .starts_with("Page: https://payroll.example.com/run\n"));
+}
+
+#[test]
+fn the_page_details_follow_the_description_as_the_user_left_them() {
+    let draft = IncidentDraft {
+        description: "Payslips are missing.\n\n".to_owned(),
+        page_details: "Page: https://payroll.example.com/run".to_owned(),
+        ..IncidentDraft::default()
+    };
+    assert_eq!(
+        draft.description_with_details(),
+        "Payslips are missing.\n\nPage: https://payroll.example.com/run"
+    );
+    let left_out = IncidentDraft {
+        page_details: "  ".to_owned(),
+        ..draft
+    };
+    assert_eq!(left_out.description_with_details(), "Payslips are missing.");
 }

@@ -67,6 +67,10 @@ export class PopupPage {
     return this.page.getByLabel(this.words.incident_description_label, { exact: true });
   }
 
+  pageDetails() {
+    return this.page.getByLabel(this.words.incident_page_details_label);
+  }
+
   async choose(label, optionLabel) {
     await this.page.getByLabel(label).selectOption({ label: optionLabel });
   }

@@ -338,7 +338,9 @@ pub async fn wait_out_the_end_of_the_hour() {
         .expect("after 1970")
         .as_secs()
         % 3600;
-    if into_hour_secs >= 3590 {
+    // Callers check that a limit lasting until the hour's end is too long to wait, which needs
+    // more of the hour left than the longest wait a policy accepts (60 s) plus slack.
+    if into_hour_secs >= 3600 - 75 {
         tokio::time::sleep(std::time::Duration::from_secs(3601 - into_hour_secs)).await;
     }
 }

@@ -65,18 +65,34 @@ pub trait Operation {
     fn give_up(&self, response: &HttpResponse) -> Result<Self::Output, CoreError>;
 }
 
-/// An idempotent request (a read, a `PUT`, a `DELETE`) retried on rate limits, 5xx and network
-/// failures. It yields the last response, whatever its status, for the provider to read: a
-/// refusal becomes the provider's typed error there.
+/// One request, retried as its method allows: an idempotent one (a read, a `PUT`, a `DELETE`) on
+/// rate limits, 5xx and network failures, any other only on rate limits. It yields the last
+/// response, whatever its status, for the provider to read: a refusal becomes the provider's
+/// typed error there.
 #[derive(Debug, Clone)]
 pub struct Fetch {
     request: HttpRequest,
+    retry_method: Method,
 }
 
 impl Fetch {
-    /// Sends `request`, again as the policy allows.
+    /// Sends `request`, again as the policy allows for its method.
     pub fn new(request: HttpRequest) -> Fetch {
-        Fetch { request }
+        let retry_method = request.method;
+        Fetch {
+            request,
+            retry_method,
+        }
+    }
+
+    /// Sends `request`, a write that adds something each time it lands (a comment is a `PUT` in
+    /// Zendesk), so it is sent again only when the service desk surely did not take it: a rate
+    /// limit. A 5xx or a dropped connection leaves it to the user, who sees the failure.
+    pub fn appending(request: HttpRequest) -> Fetch {
+        Fetch {
+            request,
+            retry_method: Method::Post,
+        }
     }
 }
 
@@ -88,7 +104,7 @@ impl Operation for Fetch {
     }
 
     fn retry_method(&self) -> Method {
-        self.request.method
+        self.retry_method
     }
 
     fn handle(&mut self, outcome: Attempt<'_>) -> CreateStep<HttpResponse> {

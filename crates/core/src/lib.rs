@@ -5,6 +5,7 @@
 //! tests) sends the request and hands the response back; every rule lives here once.
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod auth;
 pub mod driver;
 pub mod error;

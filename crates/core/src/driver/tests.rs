@@ -248,3 +248,30 @@ fn polling_early_keeps_waiting_and_an_answer_to_nothing_changes_nothing() {
     }
     assert_eq!(driver.n_attempts(), 2);
 }
+
+#[test]
+fn an_appending_write_is_sent_again_only_after_a_rate_limit() {
+    let comment = |outcomes: Vec<Outcome>| {
+        let request = HttpRequest {
+            method: Method::Put,
+            ..servicenow().current_user_request()
+        };
+        let status = |response: &HttpResponse| response.status.to_string();
+        trace(
+            Driver::new(Fetch::appending(request), RetryPolicy::default()),
+            outcomes,
+            status,
+        )
+    };
+    assert_eq!(
+        comment(vec![
+            reply(429, &[("Retry-After", "2")], "{}"),
+            reply(200, &[], "{}")
+        ]),
+        ["send Put", "wait 2000", "send Put", "done 200"]
+    );
+    // The comment may have landed: the user decides whether to send it again.
+    assert_eq!(comment(vec![unavailable()]), ["send Put", "done 503"]);
+    assert_eq!(comment(vec![dropped()]).len(), 2);
+    assert!(comment(vec![dropped()])[1].starts_with("failed"));
+}

@@ -22,6 +22,7 @@ pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_P
 
 use std::collections::BTreeMap;
 
+use crate::actions::Viewer;
 use crate::auth::Credentials;
 use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse, Method};
@@ -118,6 +119,32 @@ impl ServiceNow {
             .ok_or_else(|| CoreError::NotFound {
                 message: "the instance returned no user record for this sign-in".to_owned(),
             })
+    }
+
+    /// Looks up the signed-in user's roles (`sys_user.roles`), which decide what Flare offers them
+    /// to do with a ticket. Read the reply with [`ServiceNow::parse_viewer`].
+    pub fn current_roles_request(&self) -> HttpRequest {
+        let query = format!("sys_id={CURRENT_USER}");
+        self.get(
+            "sys_user",
+            &[
+                ("sysparm_query", &query),
+                ("sysparm_fields", "roles"),
+                ("sysparm_limit", "1"),
+            ],
+        )
+    }
+
+    /// Reads the reply to [`ServiceNow::current_roles_request`].
+    pub fn parse_viewer(&self, response: &HttpResponse) -> Result<Viewer, CoreError> {
+        let record = wire::list_result(check(response, 200)?)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| CoreError::NotFound {
+                message: "the instance returned no user record for this sign-in".to_owned(),
+            })?;
+        let roles = record.value("roles").unwrap_or_default();
+        Ok(Viewer::from_servicenow_roles(roles.split(',')))
     }
 
     /// Creates an incident.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::actions::Viewer;
 use crate::retry::{Attempt, CreateStep};
 use crate::ticket::{PersonRef, StatusCategory, Timestamp};
 use serde_json::{json, Value};
@@ -178,6 +179,27 @@ fn finds_the_signed_in_user() {
         "{}",
         request.url
     );
+}
+
+#[test]
+fn the_signed_in_users_roles_say_what_they_may_do() {
+    let request = servicenow().current_roles_request();
+    assert!(
+        request.url.contains("sysparm_fields=roles"),
+        "{}",
+        request.url
+    );
+    let viewer = |roles: &str| {
+        let body = format!(r#"{{"result":[{{"roles":"{roles}"}}]}}"#);
+        servicenow().parse_viewer(&json_response(200, &body))
+    };
+    assert_eq!(viewer("").unwrap(), Viewer::Requester);
+    assert_eq!(viewer("itil,knowledge").unwrap(), Viewer::Agent);
+    assert_eq!(viewer("admin").unwrap(), Viewer::Admin);
+    assert!(matches!(
+        servicenow().parse_viewer(&json_response(200, r#"{"result":[]}"#)),
+        Err(CoreError::NotFound { .. })
+    ));
 }
 
 #[test]

@@ -98,6 +98,8 @@ pub struct TicketUpdate {
     pub priority: Option<TicketPriority>,
     /// The new subject.
     pub subject: Option<String>,
+    /// The new assignee (an agent's user id).
+    pub assignee_id: Option<u64>,
     /// A comment to add.
     pub comment: Option<NewComment>,
 }
@@ -257,6 +259,9 @@ impl Zendesk {
         }
         if let Some(subject) = &update.subject {
             fields.insert("subject".to_owned(), json!(subject));
+        }
+        if let Some(assignee_id) = update.assignee_id {
+            fields.insert("assignee_id".to_owned(), json!(assignee_id));
         }
         if let Some(comment) = &update.comment {
             fields.insert("comment".to_owned(), comment_json(comment));

@@ -158,6 +158,7 @@ fn update_and_comment_requests() {
                 status: Some(TicketStatus::Solved),
                 priority: Some(TicketPriority::Low),
                 subject: Some("Printer fixed".into()),
+                assignee_id: Some(10_002),
                 comment: Some(NewComment {
                     body: "Replaced the fuser".into(),
                     public: false,
@@ -169,7 +170,7 @@ fn update_and_comment_requests() {
         "https://acme.zendesk.com/api/v2/tickets/4016.json",
         Some(json!({"ticket": {
             "status": "solved", "priority": "low", "subject": "Printer fixed",
-            "comment": {"body": "Replaced the fuser", "public": false},
+            "assignee_id": 10_002, "comment": {"body": "Replaced the fuser", "public": false},
         }})),
     );
     check_request(

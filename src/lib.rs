@@ -13,5 +13,6 @@ pub mod page_details;
 pub mod popup;
 pub mod settings;
 pub mod storage;
+pub mod ticket;
 pub mod ui;
 pub mod worker;

@@ -10,6 +10,8 @@
 //!   default. A connection's `user` names its service desk: `{"servicenow": {"sys_id", ...}}` or
 //!   `{"zendesk": {"id", ...}}` ([`crate::api::AccountUser`]).
 //! - `draft:connect`, `draft:incident`: what the user typed into a form and has not sent yet.
+//! - `draft:comments`: comments typed on ticket detail pages and not sent yet, by
+//!   `<connection id>/<ticket id>` (added in version 2 without a migration: absent is empty).
 //! - `templates:<connection id>`: that connection's ticket templates (flare-core's `TemplateSet`);
 //!   absent until the user edits them, when the provider's default applies.
 //! - `settings:appearance`, `settings:privacy`: the options page's settings (`crate::settings`).
@@ -55,6 +57,8 @@ pub const CONNECTIONS_KEY: &str = "connections";
 pub const CONNECT_DRAFT_KEY: &str = "draft:connect";
 /// Storage key of the incident form's unsent fields.
 pub const INCIDENT_DRAFT_KEY: &str = "draft:incident";
+/// Storage key of the unsent comments on ticket pages.
+pub const COMMENT_DRAFTS_KEY: &str = "draft:comments";
 
 /// `storage.session` key of the secrets typed into the connect form; never a `storage.local` key.
 pub const CONNECT_SECRETS_KEY: &str = "connect:secrets";

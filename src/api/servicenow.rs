@@ -2,11 +2,14 @@
 
 use std::collections::BTreeMap;
 
+use flare_core::actions::Viewer;
 use flare_core::auth::Credentials;
+use flare_core::driver::Fetch;
 use flare_core::instance::InstanceUrl;
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::{NewIncident, SafeCreate, ServiceNow, Table, User};
-use flare_core::ticket::Ticket;
+use flare_core::ticket::{Attachment, Comment, Ticket};
+use futures_util::future::join4;
 
 use crate::api::{drive, send_with_retries, AppError, Connection, ReportId, PAGE_SIZE};
 use crate::browser::{Clock, Http, Random};
@@ -64,6 +67,89 @@ pub(crate) async fn my_incidents(
     let request = servicenow.my_incidents_request(&caller.sys_id, PAGE_SIZE, offset);
     let response = send_with_retries(platform, request).await?;
     Ok(servicenow.parse_incident_page(&response, PAGE_SIZE, offset)?)
+}
+
+/// The most journal entries the detail view shows; a ticket with more is read on the instance.
+const JOURNAL_LIMIT: u32 = 200;
+
+/// An incident with its journal, its files and the viewer's standing, read in parallel.
+pub(crate) async fn incident_detail(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    sys_id: &str,
+) -> Result<(Ticket, Vec<Comment>, Vec<Attachment>, Viewer), AppError> {
+    let servicenow = client(connection);
+    let (ticket, journal, attachments, viewer) = join4(
+        send_with_retries(
+            platform,
+            servicenow.get_ticket_request(Table::Incident, sys_id),
+        ),
+        send_with_retries(platform, servicenow.journal_request(sys_id, JOURNAL_LIMIT)),
+        send_with_retries(platform, servicenow.list_attachments_request(sys_id)),
+        send_with_retries(platform, servicenow.current_roles_request()),
+    )
+    .await;
+    let ticket = servicenow.parse_incident(&ticket?)?;
+    let attachments = servicenow
+        .parse_attachments(&attachments?)?
+        .into_iter()
+        // Opened in the browser, where the user's own instance session gives access.
+        .map(|file| Attachment {
+            download_url: servicenow.record_link("sys_attachment", &file.id),
+            ..file
+        })
+        .collect();
+    Ok((
+        ticket,
+        servicenow.parse_journal(&journal?)?,
+        attachments,
+        servicenow.parse_viewer(&viewer?)?,
+    ))
+}
+
+/// Adds a comment or, with `public` false, a work note to an incident.
+pub(crate) async fn add_comment(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    sys_id: &str,
+    body: &str,
+    public: bool,
+) -> Result<(), AppError> {
+    let servicenow = client(connection);
+    let request = servicenow.add_comment_request(Table::Incident, sys_id, body, public);
+    let response = drive(platform, Fetch::appending(request)).await?;
+    servicenow
+        .parse_incident(&response)
+        .map(drop)
+        .map_err(AppError::from)
+}
+
+/// Sets these fields of an incident.
+pub(crate) async fn update_incident(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    sys_id: &str,
+    fields: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let servicenow = client(connection);
+    let request = servicenow.update_ticket_request(Table::Incident, sys_id, &fields);
+    let response = send_with_retries(platform, request).await?;
+    servicenow
+        .parse_incident(&response)
+        .map(drop)
+        .map_err(AppError::from)
+}
+
+/// Deletes an incident.
+pub(crate) async fn delete_incident(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    sys_id: &str,
+) -> Result<(), AppError> {
+    let servicenow = client(connection);
+    let request = servicenow.delete_ticket_request(Table::Incident, sys_id);
+    let response = send_with_retries(platform, request).await?;
+    Ok(servicenow.parse_deleted(&response)?)
 }
 
 fn client(connection: &Connection) -> ServiceNow {

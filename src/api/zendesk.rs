@@ -2,10 +2,14 @@
 //! requested.
 
 use flare_core::auth::Credentials;
+use flare_core::driver::Fetch;
 use flare_core::instance::InstanceUrl;
 use flare_core::paging::Page;
-use flare_core::providers::zendesk::{NewTicket, OffsetPage, Paging, SafeCreate, User, Zendesk};
-use flare_core::ticket::Ticket;
+use flare_core::providers::zendesk::{
+    NewComment, NewTicket, OffsetPage, Paging, SafeCreate, TicketUpdate, User, Zendesk,
+};
+use flare_core::ticket::{Attachment, Comment, Ticket};
+use futures_util::future::join;
 
 use crate::api::{drive, send_with_retries, AppError, Connection, ReportId, PAGE_SIZE};
 use crate::browser::{Clock, Http, Random};
@@ -41,6 +45,9 @@ pub(crate) async fn create_ticket(
     drive(platform, create).await
 }
 
+/// The most comments the detail view reads (Zendesk's largest page).
+const MAX_COMMENTS: u32 = 100;
+
 /// A page of the tickets `requester` requested, from `offset` on, in Zendesk's order.
 ///
 /// Offset paging, because the popup pages by offset and shows a total; `offset` is always a
@@ -65,6 +72,86 @@ pub(crate) async fn requested_tickets(
         total: page.total,
         next_offset: page.next.map(|_| offset + u64::from(PAGE_SIZE)),
     })
+}
+
+/// A ticket with its comments and their files, read in parallel. Comments come a page at a time,
+/// at most [`MAX_COMMENTS`] here; a longer conversation is read on Zendesk.
+pub(crate) async fn ticket_detail(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket_id: u64,
+) -> Result<(Ticket, Vec<Comment>, Vec<Attachment>), AppError> {
+    let zendesk = client(connection);
+    let paging = Paging::Offset(OffsetPage {
+        page: 1,
+        per_page: MAX_COMMENTS,
+    });
+    let comments_request = zendesk.list_comments_request(ticket_id, &paging)?;
+    let (ticket, comments) = join(
+        send_with_retries(platform, zendesk.show_ticket_request(ticket_id)),
+        send_with_retries(platform, comments_request),
+    )
+    .await;
+    let ticket = zendesk.parse_ticket(&ticket?)?;
+    let comments = comments?;
+    Ok((
+        ticket,
+        zendesk.parse_comment_page(&comments, &paging)?.items,
+        zendesk.parse_attachment_page(&comments, &paging)?.items,
+    ))
+}
+
+/// Adds a public comment or, with `public` false, an internal note.
+pub(crate) async fn add_comment(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket_id: u64,
+    body: &str,
+    public: bool,
+) -> Result<(), AppError> {
+    let zendesk = client(connection);
+    let comment = NewComment {
+        body: body.to_owned(),
+        public,
+        uploads: Vec::new(),
+    };
+    let request = zendesk.add_comment_request(ticket_id, &comment);
+    let response = drive(platform, Fetch::appending(request)).await?;
+    zendesk
+        .parse_ticket(&response)
+        .map(drop)
+        .map_err(AppError::from)
+}
+
+/// Applies `update` to a ticket; one with a comment is sent like a comment.
+pub(crate) async fn update_ticket(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket_id: u64,
+    update: &TicketUpdate,
+) -> Result<(), AppError> {
+    let zendesk = client(connection);
+    let request = zendesk.update_ticket_request(ticket_id, update);
+    let fetch = match update.comment {
+        Some(_) => Fetch::appending(request),
+        None => Fetch::new(request),
+    };
+    let response = drive(platform, fetch).await?;
+    zendesk
+        .parse_ticket(&response)
+        .map(drop)
+        .map_err(AppError::from)
+}
+
+/// Deletes a ticket (agents with the permission to).
+pub(crate) async fn delete_ticket(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket_id: u64,
+) -> Result<(), AppError> {
+    let zendesk = client(connection);
+    let response = send_with_retries(platform, zendesk.delete_ticket_request(ticket_id)).await?;
+    Ok(zendesk.parse_deleted(&response)?)
 }
 
 fn client(connection: &Connection) -> Zendesk {

@@ -37,3 +37,28 @@ pub fn focus_element(id: &str) {
         let _ = element.focus();
     }
 }
+
+/// The value of `name` in the page's query (`ticket.html?ticket=…`), decoded; `None` when the
+/// page has none.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+/// The page address's fragment without its `#` (`popup.html#tickets` gives `tickets`).
+pub fn fragment() -> String {
+    let hash = web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default();
+    hash.trim_start_matches('#').to_owned()
+}
+
+/// Which surface this page is (`<body data-surface>`: `popup`, `options`, `ticket`).
+pub fn surface() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .body()?
+        .get_attribute("data-surface")
+}

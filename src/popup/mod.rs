@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, Connection, Provider};
-use crate::browser::PlatformHandle;
+use crate::browser::{document, PlatformHandle};
 use crate::i18n::Messages;
 use crate::popup::connect::ConnectForm;
 use crate::popup::my_incidents::MyIncidents;
@@ -133,7 +133,12 @@ fn Connected(
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
-    let (current, set_current) = signal(View::NewIncident);
+    // A ticket's detail page links back to the list it was opened from.
+    let first_view = match document::fragment().as_str() {
+        "tickets" => View::MyIncidents,
+        _ => View::NewIncident,
+    };
+    let (current, set_current) = signal(first_view);
     let host = connection.host().to_owned();
     let user_name = connection.user_display_name().to_owned();
     let disconnect = Action::new_unsync(move |_: &()| {

@@ -1,8 +1,8 @@
 //! The tickets the connected user reported: ServiceNow incidents they are the caller of, newest
 //! change first, or the Zendesk tickets they requested, oldest first.
 
+use flare_core::http::encode_component;
 use flare_core::paging::Page;
-use flare_core::providers::zendesk::TicketStatus;
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 
@@ -12,6 +12,7 @@ use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
 use crate::ui::errors::describe_for;
 use crate::ui::rich_text::rich_text;
+use crate::ui::ticket_status::status_label;
 
 /// Lists the user's incidents or tickets a page at a time.
 #[component]
@@ -121,23 +122,17 @@ pub fn MyIncidents(
     }
 }
 
-/// One incident or ticket: number (linking to the service desk), title, state and when it last
+/// One incident or ticket: number (opening its detail view), title, state and when it last
 /// changed.
 #[component]
 fn TicketRow(
     /// The incident or ticket to show.
     ticket: Ticket,
-    /// Whose ticket it is: ServiceNow names its states itself, in the instance's language;
-    /// Zendesk's statuses are a fixed list, named here in the user's.
+    /// Whose ticket it is, which decides who names its status.
     provider: Provider,
 ) -> impl IntoView {
     let messages = expect_context::<Messages>();
-    let status = match provider {
-        Provider::ServiceNow => ticket.status.label.clone(),
-        Provider::Zendesk => {
-            zendesk_status_label(&ticket.status.code, &ticket.status.label, &messages)
-        }
-    };
+    let status = status_label(&ticket.status, provider, &messages);
     let updated = ticket.updated.map(local_date_time).unwrap_or_default();
     let updated = rich_text(messages.pieces("incident_updated"), |_| {
         view! { <time>{updated.clone()}</time> }.into_any()
@@ -145,24 +140,12 @@ fn TicketRow(
     view! {
         <li class="ticket">
             <div class="ticket-head">
-                <a href=ticket.web_link target="_blank" rel="noopener">{ticket.reference}</a>
+                // The detail view replaces the list in the popup; it links back here.
+                <a href=format!("ticket.html?ticket={}", encode_component(&ticket.id))>{ticket.reference}</a>
                 <span class="state" data-category=format!("{:?}", ticket.status.category).to_lowercase()>{status}</span>
             </div>
             <p class="title">{ticket.title}</p>
             <p class="meta">{updated}</p>
         </li>
-    }
-}
-
-/// A Zendesk status in the user's language; a status Zendesk adds later keeps core's label.
-fn zendesk_status_label(code: &str, label: &str, messages: &Messages) -> String {
-    match TicketStatus::from_code(code) {
-        Some(TicketStatus::New) => messages.text("zendesk_status_new"),
-        Some(TicketStatus::Open) => messages.text("zendesk_status_open"),
-        Some(TicketStatus::Pending) => messages.text("zendesk_status_pending"),
-        Some(TicketStatus::Hold) => messages.text("zendesk_status_hold"),
-        Some(TicketStatus::Solved) => messages.text("zendesk_status_solved"),
-        Some(TicketStatus::Closed) => messages.text("zendesk_status_closed"),
-        None => label.to_owned(),
     }
 }

@@ -5,3 +5,4 @@ pub mod draft;
 pub mod errors;
 pub mod rich_text;
 pub mod sign_in;
+pub mod ticket_status;

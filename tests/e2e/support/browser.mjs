@@ -84,6 +84,12 @@ export async function launchExtension({ locale = 'en-US', sandbox, policy } = {}
       await page.goto(`chrome-extension://${extensionId}/options.html`);
       return page;
     },
+    /** Opens a ticket's detail page in a tab, as a notification does, with the same checks. */
+    async openTicket(ticketId) {
+      const page = watch(await context.newPage());
+      await page.goto(`chrome-extension://${extensionId}/ticket.html?ticket=${encodeURIComponent(ticketId)}`);
+      return page;
+    },
     async newPage() {
       return watch(await context.newPage());
     },

@@ -76,6 +76,19 @@ export async function startSandbox() {
       if (!response.ok) throw new Error(`sandbox ${table} query failed: ${response.status} ${response.text}`);
       return response.json().result;
     },
+    /**
+     * Calls the instance's REST API (`path` from `/api/now/`) as the demo user `user`, whose
+     * password is their user name (admin unless named), and returns the answer's `result`.
+     */
+    async api(apiPath, { method = 'GET', json, user = 'admin' } = {}) {
+      const authorization = `Basic ${Buffer.from(`${user}:${user}`).toString('base64')}`;
+      const response = await servicenow(method, `/api/now/${apiPath}`, {
+        headers: { Accept: 'application/json', Authorization: authorization },
+        json,
+      });
+      if (!response.ok) throw new Error(`ServiceNow ${method} ${apiPath} failed: ${response.status} ${response.text}`);
+      return response.text ? response.json().result : undefined;
+    },
     /** Queues a fault through the sandbox's admin API (crates/sandbox/README.md). */
     async fault(spec) {
       const response = await servicenow('POST', '/sandbox/faults', { json: spec });

@@ -1,0 +1,151 @@
+//! One ticket seen up close: everything its detail view shows, and what the viewer does with it
+//! (comment, work note, resolve, reopen, cancel, delete).
+
+use flare_core::actions::{
+    servicenow_incident_actions, zendesk_ticket_actions, StateChange, TicketAction, Viewer,
+};
+use flare_core::error::CoreError;
+use flare_core::ticket::{Attachment, Comment, Ticket};
+use serde::{Deserialize, Serialize};
+
+use crate::api::session::authorized;
+use crate::api::{servicenow, zendesk, AccountUser, AppError, Connection};
+use crate::browser::{Clock, Http, Random, Storage};
+
+/// A ticket with its conversation, its files and what the viewer may do with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    /// The ticket's fields.
+    pub ticket: Ticket,
+    /// Comments (and, for agents, work notes), oldest first.
+    pub journal: Vec<Comment>,
+    /// The files attached to it, with where to open each.
+    pub attachments: Vec<Attachment>,
+    /// The viewer's standing, which decides [`TicketDetail::actions`].
+    pub viewer: Viewer,
+    /// What the viewer may do with it, in the order to offer them.
+    pub actions: Vec<TicketAction>,
+}
+
+/// The ticket `ticket_id` (a ServiceNow incident's `sys_id`, a Zendesk ticket id) with its
+/// journal and files, read in parallel.
+pub async fn ticket_detail(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket_id: &str,
+) -> Result<TicketDetail, AppError> {
+    authorized(platform, connection, |connection| async move {
+        match &connection.user {
+            AccountUser::ServiceNow(_) => {
+                let (ticket, journal, attachments, viewer) =
+                    servicenow::incident_detail(platform, &connection, ticket_id).await?;
+                let actions = servicenow_incident_actions(viewer, &ticket);
+                Ok(TicketDetail {
+                    ticket,
+                    journal,
+                    attachments,
+                    viewer,
+                    actions,
+                })
+            }
+            AccountUser::Zendesk(user) => {
+                let id = zendesk_id(ticket_id)?;
+                let (ticket, journal, attachments) =
+                    zendesk::ticket_detail(platform, &connection, id).await?;
+                let viewer = Viewer::from_zendesk_role(&user.role);
+                let actions = zendesk_ticket_actions(viewer, &ticket);
+                Ok(TicketDetail {
+                    ticket,
+                    journal,
+                    attachments,
+                    viewer,
+                    actions,
+                })
+            }
+        }
+    })
+    .await
+}
+
+/// Adds a comment the requester sees or, with `public` false, a work note.
+pub async fn add_comment(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket_id: &str,
+    body: &str,
+    public: bool,
+) -> Result<(), AppError> {
+    authorized(platform, connection, |connection| async move {
+        match &connection.user {
+            AccountUser::ServiceNow(_) => {
+                servicenow::add_comment(platform, &connection, ticket_id, body, public).await
+            }
+            AccountUser::Zendesk(_) => {
+                let id = zendesk_id(ticket_id)?;
+                zendesk::add_comment(platform, &connection, id, body, public).await
+            }
+        }
+    })
+    .await
+}
+
+/// Resolves, reopens or cancels `ticket`, as it was last read.
+pub async fn change_state(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket: &Ticket,
+    change: &StateChange,
+) -> Result<(), AppError> {
+    authorized(platform, connection, |connection| async move {
+        match &connection.user {
+            AccountUser::ServiceNow(_) => {
+                servicenow::update_incident(
+                    platform,
+                    &connection,
+                    &ticket.id,
+                    change.servicenow_fields(),
+                )
+                .await
+            }
+            AccountUser::Zendesk(user) => {
+                let id = zendesk_id(&ticket.id)?;
+                let update = change.zendesk_update(ticket, user.id).ok_or_else(|| {
+                    CoreError::Validation {
+                        field: None,
+                        message: "Zendesk tickets cannot be cancelled".to_owned(),
+                    }
+                })?;
+                zendesk::update_ticket(platform, &connection, id, &update).await
+            }
+        }
+    })
+    .await
+}
+
+/// Deletes the ticket for good.
+pub async fn delete_ticket(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket_id: &str,
+) -> Result<(), AppError> {
+    authorized(platform, connection, |connection| async move {
+        match &connection.user {
+            AccountUser::ServiceNow(_) => {
+                servicenow::delete_incident(platform, &connection, ticket_id).await
+            }
+            AccountUser::Zendesk(_) => {
+                zendesk::delete_ticket(platform, &connection, zendesk_id(ticket_id)?).await
+            }
+        }
+    })
+    .await
+}
+
+/// A Zendesk ticket id from the page's address; anything else names no ticket.
+fn zendesk_id(ticket_id: &str) -> Result<u64, AppError> {
+    ticket_id.parse().map_err(|_| {
+        AppError::Core(CoreError::NotFound {
+            message: format!("there is no ticket {ticket_id}"),
+        })
+    })
+}

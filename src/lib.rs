@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod browser;
+pub mod follow;
 pub mod i18n;
+pub mod lock;
 pub mod managed;
 pub mod messages;
 pub mod options;

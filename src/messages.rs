@@ -42,6 +42,15 @@ pub enum WorkerRequest {
         /// Its id.
         id: String,
     },
+    /// Look for changes on the user's tickets now.
+    Sync,
+    /// The user looked at a connection's tickets (its list) or at one of them (its page).
+    MarkSeen {
+        /// The saved connection.
+        connection_id: String,
+        /// The ticket looked at; `None` for the whole list.
+        ticket_id: Option<String>,
+    },
 }
 
 /// The background worker's answer. Externally tagged (serde's default), because the pages read it

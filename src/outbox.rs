@@ -4,16 +4,16 @@
 //! is filed exactly once, and says so with a notification.
 //!
 //! The worker is the only writer of the stored outbox, and its changes run one at a time
-//! ([`OutboxLock`]): a page asks it (`WorkerRequest`) rather than writing itself.
+//! ([`StorageLock`]): a page asks it (`WorkerRequest`) rather than writing itself.
 
 use std::cell::RefCell;
-use std::task::{Poll, Waker};
 
 use flare_core::outbox::{classify, EntryState, FailureKind, Outbox};
 
 use crate::api::{self, AppError, NewTicket, ReportId};
 use crate::browser::{Alarms, Clock, Http, Notifications, Random, Storage};
 use crate::i18n::Messages;
+use crate::lock::{LockState, StorageLock};
 use crate::storage;
 
 /// The queued reports.
@@ -38,7 +38,7 @@ pub async fn queue(
     correlation_id: String,
 ) -> Result<(), AppError> {
     {
-        let _lock = OutboxLock::acquire().await;
+        let _lock = StorageLock::acquire(&OUTBOX).await;
         let mut outbox = storage::load_outbox(platform).await?;
         let id = storage::new_connection_id(platform)?;
         outbox.queue(id, connection_id, correlation_id, ticket, platform.now_ms());
@@ -53,7 +53,7 @@ pub async fn send_due(
     platform: &(impl Http + Storage + Clock + Random + Alarms + Notifications + ?Sized),
     now: bool,
 ) -> Result<(), AppError> {
-    let _lock = OutboxLock::acquire().await;
+    let _lock = StorageLock::acquire(&OUTBOX).await;
     let mut outbox = storage::load_outbox(platform).await?;
     if now {
         outbox.retry_all_now(platform.now_ms());
@@ -114,7 +114,7 @@ pub async fn send_due(
 
 /// Drops the entry `id` (filed and seen, or given up by the user).
 pub async fn remove(platform: &(impl Storage + ?Sized), id: &str) -> Result<(), AppError> {
-    let _lock = OutboxLock::acquire().await;
+    let _lock = StorageLock::acquire(&OUTBOX).await;
     let mut outbox = storage::load_outbox(platform).await?;
     outbox.remove(id);
     Ok(storage::save_outbox(platform, &outbox).await?)
@@ -125,38 +125,7 @@ pub fn is_waiting(state: &EntryState) -> bool {
     !matches!(state, EntryState::Filed { .. })
 }
 
-/// One change to the stored outbox at a time within the worker: each loads, changes and saves it
-/// across awaits, and two interleaved would lose one's change.
-struct OutboxLock;
-
 thread_local! {
-    static LOCK: RefCell<(bool, Vec<Waker>)> = const { RefCell::new((false, Vec::new())) };
-}
-
-impl OutboxLock {
-    async fn acquire() -> OutboxLock {
-        std::future::poll_fn(|context| {
-            LOCK.with_borrow_mut(|(held, waiting)| match held {
-                true => {
-                    waiting.push(context.waker().clone());
-                    Poll::Pending
-                }
-                false => {
-                    *held = true;
-                    Poll::Ready(OutboxLock)
-                }
-            })
-        })
-        .await
-    }
-}
-
-impl Drop for OutboxLock {
-    fn drop(&mut self) {
-        let waiting = LOCK.with_borrow_mut(|(held, waiting)| {
-            *held = false;
-            std::mem::take(waiting)
-        });
-        waiting.into_iter().for_each(Waker::wake);
-    }
+    /// The worker changes the stored outbox one change at a time.
+    static OUTBOX: LockState = const { RefCell::new((false, Vec::new())) };
 }

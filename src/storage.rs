@@ -15,6 +15,9 @@
 //! - `templates:<connection id>`: that connection's ticket templates (flare-core's `TemplateSet`);
 //!   absent until the user edits them, when the provider's default applies.
 //! - `settings:appearance`, `settings:privacy`: the options page's settings (`crate::settings`).
+//! - `sync:<connection id>`: what the background worker knows of that connection's tickets
+//!   (flare-core's `sync::Watch`: watermark, states, what the user has not looked at yet), written
+//!   only by the worker; absent until its first sync.
 //! - `outbox`: reports waiting to be filed (flare-core's `Outbox` over `api::NewTicket`), written
 //!   only by the background worker.
 //!
@@ -35,6 +38,7 @@
 //! later provider, would have to know that rule, while after the migration the stored value says
 //! what it is and [`crate::api::Connection`] has one shape.
 
+use flare_core::sync::Watch;
 use flare_core::templates::TemplateSet;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -380,6 +384,30 @@ pub async fn load_managed(
 /// The reports waiting to be filed; none when nothing readable is stored.
 pub async fn load_outbox(storage: &(impl Storage + ?Sized)) -> Result<ReportOutbox, BrowserError> {
     Ok(load_typed(storage, OUTBOX_KEY).await?.unwrap_or_default())
+}
+
+/// The storage key of what the worker knows of the connection `connection_id`'s tickets.
+pub fn watch_key(connection_id: &str) -> String {
+    format!("sync:{connection_id}")
+}
+
+/// What the worker knows of the connection `connection_id`'s tickets; empty before its first sync.
+pub async fn load_watch(
+    storage: &(impl Storage + ?Sized),
+    connection_id: &str,
+) -> Result<Watch, BrowserError> {
+    Ok(load_typed(storage, &watch_key(connection_id))
+        .await?
+        .unwrap_or_default())
+}
+
+/// Writes what the worker knows of the connection `connection_id`'s tickets.
+pub async fn save_watch(
+    storage: &(impl Storage + ?Sized),
+    connection_id: &str,
+    watch: &Watch,
+) -> Result<(), BrowserError> {
+    save_typed(storage, &watch_key(connection_id), watch).await
 }
 
 /// Writes the reports waiting to be filed.

@@ -2,7 +2,8 @@
 //! JS entry (`static/background.js`) registers the listeners and hands each message here.
 //!
 //! An OAuth sign-in (to ServiceNow or Zendesk) runs here because the popup closes as soon as the
-//! sign-in window takes focus.
+//! sign-in window takes focus; so do the outbox (`crate::outbox`) and following the user's tickets
+//! (`crate::follow`), which outlive every page.
 
 use flare_core::oauth::{
     parse_token_response, OAuthClient, PendingAuthorization, TokenGrant, UnixMillis,
@@ -11,7 +12,7 @@ use flare_core::oauth::{
 use crate::api::{self, AppError, OAuthSession, Provider};
 use crate::browser::{Alarms, Clock, Http, Identity, Notifications, Random, Storage};
 use crate::messages::{WorkerReply, WorkerRequest};
-use crate::outbox;
+use crate::{follow, outbox};
 
 /// The scope a ServiceNow sign-in asks for: the user's own access (`oauth-inbound.md`).
 const SERVICENOW_SCOPES: [&str; 1] = ["useraccount"];
@@ -52,6 +53,11 @@ pub async fn handle(
         } => done(outbox::queue(platform, connection_id, ticket, correlation_id).await),
         WorkerRequest::SendQueued { now } => done(outbox::send_due(platform, now).await),
         WorkerRequest::RemoveQueued { id } => done(outbox::remove(platform, &id).await),
+        WorkerRequest::Sync => done(follow::sync_all(platform).await),
+        WorkerRequest::MarkSeen {
+            connection_id,
+            ticket_id,
+        } => done(follow::mark_seen(platform, &connection_id, ticket_id.as_deref()).await),
     }
 }
 

@@ -2,7 +2,7 @@
 // event and stops it when idle, and only listeners registered in its first turn are sure to get
 // the event that woke it: they are registered here, synchronously, and hand each message to the
 // wasm (src/worker.rs) once it is ready. Service workers allow no top-level await.
-import init, { handle_alarm, handle_message, handle_online } from './flare_worker.js';
+import init, { handle_alarm, handle_message, handle_notification_click, handle_online } from './flare_worker.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: new URL('./flare_worker_bg.wasm', import.meta.url) });
@@ -20,8 +20,8 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
-// Queued reports (src/outbox.rs): an alarm says one fell due; the browser starting or the network
-// coming back makes every waiting one worth a try.
+// Queued reports (src/outbox.rs) and followed tickets (src/follow.rs): an alarm says one fell due
+// or a sync is due; the browser starting or the network coming back makes both worth a try now.
 api.alarms.onAlarm.addListener((alarm) => {
   ready.then(() => handle_alarm(alarm.name));
 });
@@ -30,4 +30,8 @@ api.runtime.onStartup.addListener(() => {
 });
 globalThis.addEventListener('online', () => {
   ready.then(() => handle_online());
+});
+// A notification about a ticket opens its page (src/follow.rs).
+api.notifications.onClicked.addListener((id) => {
+  ready.then(() => handle_notification_click(id));
 });

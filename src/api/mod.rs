@@ -5,6 +5,7 @@
 //! calls themselves are in `servicenow.rs` and `zendesk.rs`.
 
 pub mod detail;
+pub mod follow;
 mod servicenow;
 mod session;
 mod zendesk;
@@ -510,6 +511,7 @@ pub async fn remove_connection(
     saved.remove(id);
     storage::save_connections(platform, &saved).await?;
     platform.remove(&storage::templates_key(id)).await?;
+    platform.remove(&storage::watch_key(id)).await?;
     let still_needed = saved
         .connections
         .iter()

@@ -7,8 +7,11 @@ use flare_core::auth::Credentials;
 use flare_core::driver::Fetch;
 use flare_core::instance::InstanceUrl;
 use flare_core::paging::Page;
-use flare_core::providers::servicenow::{NewIncident, SafeCreate, ServiceNow, Table, User};
-use flare_core::ticket::{Attachment, Comment, Ticket};
+use flare_core::providers::servicenow::{
+    NewIncident, SafeCreate, ServiceNow, Table, TicketFilter, User,
+};
+use flare_core::sync::Findings;
+use flare_core::ticket::{Attachment, Comment, Ticket, Timestamp};
 use futures_util::future::join4;
 
 use crate::api::{drive, send_with_retries, AppError, Connection, ReportId, PAGE_SIZE};
@@ -150,6 +153,40 @@ pub(crate) async fn delete_incident(
     let request = servicenow.delete_ticket_request(Table::Incident, sys_id);
     let response = send_with_retries(platform, request).await?;
     Ok(servicenow.parse_deleted(&response)?)
+}
+
+/// How many changed incidents one sync reads; more changed at once are read by the next sync.
+const SYNC_LIMIT: u32 = 100;
+
+/// The incidents `caller` reported that changed after `since` (the newest on a first sync), and
+/// the journal entries written on them since.
+pub(crate) async fn changes_since(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    caller: &User,
+    since: Option<Timestamp>,
+) -> Result<Findings, AppError> {
+    let servicenow = client(connection);
+    let filter = TicketFilter {
+        requester: Some(caller.sys_id.clone()),
+        updated_since: since,
+        ..TicketFilter::default()
+    };
+    let request = servicenow.list_tickets_request(Table::Incident, &filter, SYNC_LIMIT, 0);
+    let response = send_with_retries(platform, request).await?;
+    let tickets = servicenow
+        .parse_incident_page(&response, SYNC_LIMIT, 0)?
+        .items;
+    let comments = match since {
+        Some(since) if !tickets.is_empty() => {
+            let ids: Vec<String> = tickets.iter().map(|ticket| ticket.id.clone()).collect();
+            let request = servicenow.journal_since_request(&ids, since, JOURNAL_LIMIT);
+            let response = send_with_retries(platform, request).await?;
+            servicenow.parse_journal_by_ticket(&response)?
+        }
+        _ => Vec::new(),
+    };
+    Ok(Findings { tickets, comments })
 }
 
 fn client(connection: &Connection) -> ServiceNow {

@@ -1,4 +1,5 @@
-//! `alarms` and `notifications`: how the background worker wakes itself and tells the user.
+//! `alarms`, `notifications` and the toolbar badge: how the background worker wakes itself and
+//! tells the user.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -36,6 +37,28 @@ pub(crate) async fn notify(id: String, title: String, message: String) -> Result
     )
     .await
     .map(drop)
+}
+
+/// Sets the text on the toolbar button's badge; empty hides it.
+pub(crate) async fn set_badge(text: String) -> Result<(), BrowserError> {
+    let details = object(&[("text", JsValue::from_str(&text))])?;
+    call(&["action", "setBadgeText"], &[details])
+        .await
+        .map(drop)
+}
+
+/// Opens the extension's page `path` (`ticket.html?…`) in a new tab.
+pub(crate) async fn open_page(path: String) -> Result<(), BrowserError> {
+    let url = call(&["runtime", "getURL"], &[JsValue::from_str(&path)]).await?;
+    let properties = object(&[("url", url)])?;
+    call(&["tabs", "create"], &[properties]).await.map(drop)
+}
+
+/// Removes the notification `id`.
+pub(crate) async fn clear_notification(id: String) -> Result<(), BrowserError> {
+    call(&["notifications", "clear"], &[JsValue::from_str(&id)])
+        .await
+        .map(drop)
 }
 
 fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, BrowserError> {

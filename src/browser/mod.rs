@@ -154,11 +154,18 @@ pub trait Alarms {
     fn clear_alarm(&self, name: &str) -> LocalFuture<Result<(), BrowserError>>;
 }
 
-/// The system's notifications.
+/// How the background worker tells the user: the system's notifications, the toolbar badge, and
+/// the page a clicked notification opens.
 pub trait Notifications {
     /// Shows a notification; a later one with the same `id` replaces it.
     fn notify(&self, id: &str, title: &str, message: &str)
         -> LocalFuture<Result<(), BrowserError>>;
+    /// Removes the notification `id`.
+    fn clear_notification(&self, id: &str) -> LocalFuture<Result<(), BrowserError>>;
+    /// Sets the toolbar button's badge; empty hides it.
+    fn set_badge(&self, text: &str) -> LocalFuture<Result<(), BrowserError>>;
+    /// Opens the extension's page `path` (`ticket.html?ticket=…`) in a new tab.
+    fn open_page(&self, path: &str) -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// Asking the background worker to do what outlives a page (an OAuth sign-in).
@@ -423,5 +430,17 @@ impl Notifications for ExtensionPlatform {
             title.to_owned(),
             message.to_owned(),
         ))
+    }
+
+    fn clear_notification(&self, id: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(alarms::clear_notification(id.to_owned()))
+    }
+
+    fn set_badge(&self, text: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(alarms::set_badge(text.to_owned()))
+    }
+
+    fn open_page(&self, path: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(alarms::open_page(path.to_owned()))
     }
 }

@@ -20,17 +20,28 @@ pub async fn handle_message(message: JsValue) -> JsValue {
     messaging::to_js(&reply).unwrap_or(JsValue::NULL)
 }
 
-/// Handles an alarm: the outbox's sends the reports that fell due.
+/// Handles an alarm: the outbox's sends the reports that fell due; the sync's looks for changes.
 #[wasm_bindgen]
 pub async fn handle_alarm(name: String) {
+    // A failure is kept in the outbox entry itself, for the popup to show; a sync that fails is
+    // tried again at its next alarm.
     if name == crate::outbox::ALARM {
-        // A failure is kept in the outbox entry itself, for the popup to show.
         let _ = crate::outbox::send_due(&ExtensionPlatform, false).await;
+    } else if name == crate::follow::ALARM {
+        let _ = crate::follow::sync_all(&ExtensionPlatform).await;
     }
 }
 
-/// The browser started, or the network came back: every waiting report is worth a try now.
+/// The browser started, or the network came back: every waiting report is worth a try now, and
+/// the tickets may have changed meanwhile.
 #[wasm_bindgen]
 pub async fn handle_online() {
     let _ = crate::outbox::send_due(&ExtensionPlatform, true).await;
+    let _ = crate::follow::sync_all(&ExtensionPlatform).await;
+}
+
+/// A notification was clicked: one about a ticket opens its page.
+#[wasm_bindgen]
+pub async fn handle_notification_click(id: String) {
+    let _ = crate::follow::open_notification(&ExtensionPlatform, &id).await;
 }

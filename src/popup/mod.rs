@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, Connection, Provider};
 use crate::browser::{document, PlatformHandle};
 use crate::i18n::Messages;
+use crate::messages::WorkerRequest;
 use crate::popup::connect::ConnectForm;
 use crate::popup::my_incidents::MyIncidents;
 use crate::popup::new_incident::NewIncidentForm;
@@ -55,6 +56,12 @@ pub fn Popup(
     spawn_local(async move {
         match api::load_connection(&platform).await {
             Ok(Some(saved)) => {
+                // The badge and the list should say what changed up to now: the worker looks
+                // (its answer is not waited for; it sets the badge itself).
+                let sync = platform.ask_worker(WorkerRequest::Sync);
+                spawn_local(async move {
+                    let _ = sync.await;
+                });
                 // A further connection whose attempt the browser's permission prompt cut short
                 // goes on where it was, over the saved ones.
                 adding.set(connect::has_pending_attempt(&platform).await);

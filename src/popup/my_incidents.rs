@@ -5,11 +5,13 @@ use flare_core::http::encode_component;
 use flare_core::paging::Page;
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::api::{self, Connection, Provider, PAGE_SIZE};
 use crate::browser::time::local_date_time;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
+use crate::messages::WorkerRequest;
 use crate::ui::errors::describe_for;
 use crate::ui::rich_text::rich_text;
 use crate::ui::ticket_status::status_label;
@@ -23,6 +25,7 @@ pub fn MyIncidents(
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
     let provider = connection.provider();
+    mark_seen(&platform, &connection);
     let (offset, set_offset) = signal(0_u64);
     let tickets = LocalResource::new(move || {
         let (platform, connection, offset) = (platform.clone(), connection.clone(), offset.get());
@@ -148,4 +151,20 @@ fn TicketRow(
             <p class="meta">{updated}</p>
         </li>
     }
+}
+
+/// Tells the worker the user looked at `connection`'s tickets, so the badge stops counting them;
+/// nothing waits for it.
+fn mark_seen(platform: &PlatformHandle, connection: &Connection) {
+    let (platform, connection) = (platform.clone(), connection.clone());
+    spawn_local(async move {
+        let saved = api::saved_connections(&platform).await.unwrap_or_default();
+        if let Some(entry) = saved.same_as(&connection) {
+            let request = WorkerRequest::MarkSeen {
+                connection_id: entry.id.clone(),
+                ticket_id: None,
+            };
+            let _ = platform.ask_worker(request).await;
+        }
+    });
 }

@@ -16,6 +16,7 @@ use crate::browser::document;
 use crate::browser::time::local_date_time;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
+use crate::messages::WorkerRequest;
 use crate::storage::SavedConnections;
 use crate::ticket::actions::TicketActions;
 use crate::ticket::conversation::{Attachments, CommentForm, Journal};
@@ -69,14 +70,25 @@ pub fn TicketPage(
             }
         };
         match (ticket_id, chosen(&saved, connection_id.as_deref())) {
-            (Some(ticket_id), Some((connection_id, connection))) => viewing.set(Some(Viewing {
-                connection,
-                connection_id,
-                ticket_id,
-                changed: RwSignal::new(0),
-                notice: RwSignal::new(None),
-                deleted: RwSignal::new(false),
-            })),
+            (Some(ticket_id), Some((connection_id, connection))) => {
+                // Looking at the ticket is what the badge waits for.
+                let request = WorkerRequest::MarkSeen {
+                    connection_id: connection_id.clone(),
+                    ticket_id: Some(ticket_id.clone()),
+                };
+                let seen = platform.ask_worker(request);
+                spawn_local(async move {
+                    let _ = seen.await;
+                });
+                viewing.set(Some(Viewing {
+                    connection,
+                    connection_id,
+                    ticket_id,
+                    changed: RwSignal::new(0),
+                    notice: RwSignal::new(None),
+                    deleted: RwSignal::new(false),
+                }))
+            }
             (None, _) => set_problem.set(Some(messages.text("ticket_none"))),
             (_, None) => set_problem.set(Some(messages.text("ticket_no_connection"))),
         }

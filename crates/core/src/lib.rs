@@ -17,5 +17,6 @@ pub mod paging;
 pub mod providers;
 pub mod query;
 pub mod retry;
+pub mod sync;
 pub mod templates;
 pub mod ticket;

@@ -781,3 +781,32 @@ fn a_missing_mfa_token_is_named() {
         Err(CoreError::Unauthorized { .. })
     ));
 }
+
+#[test]
+fn a_sync_reads_new_journal_entries_of_several_tickets_with_their_ticket() {
+    let request = servicenow().journal_since_request(
+        &["a1".to_owned(), "b2".to_owned()],
+        Timestamp(1_704_704_400),
+        100,
+    );
+    let query = request.url.split("sysparm_query=").nth(1).unwrap();
+    assert!(
+        query.starts_with("element_idINa1%2Cb2%5EelementINcomments%2Cwork_notes%5Esys_created_on%3E2024-01-08%2009%3A00%3A00"),
+        "{query}"
+    );
+    let response = json_response(
+        200,
+        r#"{"result":[{"sys_id":"j1","element":"comments","element_id":"a1","value":"Which tray?","sys_created_on":"2024-01-08 09:00:05","sys_created_by":"itil"}]}"#,
+    );
+    let entries = servicenow().parse_journal_by_ticket(&response).unwrap();
+    assert_eq!(entries.len(), 1);
+    let (ticket, entry) = &entries[0];
+    assert_eq!(
+        (ticket.as_str(), entry.body.as_str(), entry.public),
+        ("a1", "Which tray?", true)
+    );
+    assert_eq!(
+        entry.author.as_ref().map(|author| author.id.as_str()),
+        Some("itil")
+    );
+}

@@ -1,4 +1,5 @@
-//! Following the user's tickets from the background worker: on an alarm (and when asked), each
+//! Following the user's tickets from the background worker: on an alarm (as often as the options
+//! page says, `settings::FollowEvery`) and when asked, each
 //! connection's changes since its watermark are read, what is worth telling becomes a
 //! notification that opens the ticket's page, and the toolbar badge counts the tickets changed
 //! since the user last looked (flare-core's `sync` decides all of it).
@@ -20,9 +21,6 @@ use crate::storage;
 /// The alarm that wakes the worker for the next sync.
 pub const ALARM: &str = "sync";
 
-/// How often the worker looks for changes.
-pub const PERIOD_MS: u64 = 5 * 60 * 1000;
-
 /// What a notification about a ticket is called: `ticket|<connection id>|<ticket id>`.
 const NOTIFICATION_PREFIX: &str = "ticket|";
 
@@ -37,6 +35,11 @@ thread_local! {
 pub async fn sync_all(
     platform: &(impl Http + Storage + Clock + Random + Alarms + Notifications + ?Sized),
 ) -> Result<(), AppError> {
+    let Some(period_ms) = storage::load_follow(platform).await?.period_ms() else {
+        // The user turned following off: nothing to count, nothing to wake for.
+        platform.clear_alarm(ALARM).await?;
+        return Ok(platform.set_badge("").await?);
+    };
     let saved = api::saved_connections(platform).await?;
     let messages = Messages::for_ui_language();
     for entry in &saved.connections {
@@ -60,7 +63,7 @@ pub async fn sync_all(
     }
     show_badge(platform).await?;
     platform
-        .set_alarm(ALARM, platform.now_ms() + PERIOD_MS)
+        .set_alarm(ALARM, platform.now_ms() + period_ms)
         .await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! What the user sets on the options page, beside their connections: how Flare looks and what a
-//! report may tell about the page it was filed from. Plain data; `storage` keeps it.
+//! What the user sets on the options page, beside their connections: how Flare looks, what a
+//! report may tell about the page it was filed from, and how often Flare looks for changes on
+//! their tickets. Plain data; `storage` keeps it.
 
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,57 @@ impl Appearance {
     }
 }
 
+/// How often the background worker looks for changes on the user's tickets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowEvery {
+    /// Every minute.
+    Minute,
+    /// Every five minutes.
+    #[default]
+    FiveMinutes,
+    /// Every quarter of an hour.
+    QuarterHour,
+    /// Every hour.
+    Hour,
+    /// Never: no badge and no notifications.
+    Never,
+}
+
+impl FollowEvery {
+    /// Every choice, in the order the options page lists them.
+    pub const ALL: [FollowEvery; 5] = [
+        FollowEvery::Minute,
+        FollowEvery::FiveMinutes,
+        FollowEvery::QuarterHour,
+        FollowEvery::Hour,
+        FollowEvery::Never,
+    ];
+
+    /// The time between two looks; `None` for never.
+    pub fn period_ms(self) -> Option<u64> {
+        const MINUTE_MS: u64 = 60_000;
+        match self {
+            FollowEvery::Minute => Some(MINUTE_MS),
+            FollowEvery::FiveMinutes => Some(5 * MINUTE_MS),
+            FollowEvery::QuarterHour => Some(15 * MINUTE_MS),
+            FollowEvery::Hour => Some(60 * MINUTE_MS),
+            FollowEvery::Never => None,
+        }
+    }
+
+    /// The value it has in a form.
+    pub fn value(self) -> &'static str {
+        match self {
+            FollowEvery::Minute => "minute",
+            FollowEvery::FiveMinutes => "five_minutes",
+            FollowEvery::QuarterHour => "quarter_hour",
+            FollowEvery::Hour => "hour",
+            FollowEvery::Never => "never",
+        }
+    }
+}
+
 /// Which details about the page a new report starts with. The user still sees them in the form and
 /// may edit or remove them before sending; these decide what is there to begin with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +143,15 @@ mod tests {
             assert_eq!(Appearance::from_value(appearance.value()), appearance);
         }
         assert_eq!(Appearance::from_value("sepia"), Appearance::System);
+    }
+
+    #[test]
+    fn following_has_a_period_unless_it_is_off() {
+        assert_eq!(FollowEvery::default().period_ms(), Some(300_000));
+        assert_eq!(FollowEvery::Never.period_ms(), None);
+        let saved: FollowEvery = serde_json::from_str(r#""quarter_hour""#).unwrap();
+        assert_eq!(saved, FollowEvery::QuarterHour);
+        assert_eq!(serde_json::to_value(saved).unwrap(), saved.value());
     }
 
     #[test]

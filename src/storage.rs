@@ -14,7 +14,8 @@
 //!   `<connection id>/<ticket id>` (added in version 2 without a migration: absent is empty).
 //! - `templates:<connection id>`: that connection's ticket templates (flare-core's `TemplateSet`);
 //!   absent until the user edits them, when the provider's default applies.
-//! - `settings:appearance`, `settings:privacy`: the options page's settings (`crate::settings`).
+//! - `settings:appearance`, `settings:privacy`, `settings:follow`: the options page's settings
+//!   (`crate::settings`).
 //! - `sync:<connection id>`: what the background worker knows of that connection's tickets
 //!   (flare-core's `sync::Watch`: watermark, states, what the user has not looked at yet), written
 //!   only by the worker; absent until its first sync.
@@ -48,7 +49,7 @@ use crate::api::{Connection, SignInPreset};
 use crate::browser::{BrowserError, Random, Storage};
 use crate::managed::ManagedSettings;
 use crate::outbox::ReportOutbox;
-use crate::settings::{Appearance, PrivacySettings};
+use crate::settings::{Appearance, FollowEvery, PrivacySettings};
 
 /// The layout this build reads and writes.
 pub const SCHEMA_VERSION: u64 = 2;
@@ -77,6 +78,8 @@ pub const OUTBOX_KEY: &str = "outbox";
 pub const APPEARANCE_KEY: &str = "settings:appearance";
 /// Storage key of the privacy settings.
 pub const PRIVACY_KEY: &str = "settings:privacy";
+/// Storage key of how often the worker looks for changes on the user's tickets.
+pub const FOLLOW_KEY: &str = "settings:follow";
 
 /// Version 0's one connection.
 const V0_CONNECTION_KEY: &str = "connection";
@@ -448,6 +451,19 @@ pub async fn save_privacy(
     privacy: PrivacySettings,
 ) -> Result<(), BrowserError> {
     save_typed(storage, PRIVACY_KEY, &privacy).await
+}
+
+/// How often the worker looks for changes; every five minutes until the user picks another.
+pub async fn load_follow(storage: &(impl Storage + ?Sized)) -> Result<FollowEvery, BrowserError> {
+    Ok(load_typed(storage, FOLLOW_KEY).await?.unwrap_or_default())
+}
+
+/// Writes how often the worker looks for changes.
+pub async fn save_follow(
+    storage: &(impl Storage + ?Sized),
+    every: FollowEvery,
+) -> Result<(), BrowserError> {
+    save_typed(storage, FOLLOW_KEY, &every).await
 }
 
 /// A fresh connection id.

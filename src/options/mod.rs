@@ -4,6 +4,7 @@
 
 mod appearance;
 mod connections;
+mod follow;
 mod managed_notice;
 mod privacy;
 mod template_form;
@@ -18,6 +19,7 @@ use crate::i18n::Messages;
 use crate::managed::ManagedSettings;
 use crate::options::appearance::AppearanceSection;
 use crate::options::connections::ConnectionsSection;
+use crate::options::follow::FollowSection;
 use crate::options::managed_notice::ManagedNotice;
 use crate::options::privacy::PrivacySection;
 use crate::options::templates::TemplatesSection;
@@ -77,6 +79,7 @@ pub fn Options(
                         {section_link("connections", "options_connections_heading")}
                         {section_link("templates", "options_templates_heading")}
                         {section_link("privacy", "options_privacy_heading")}
+                        {section_link("follow", "options_follow_heading")}
                         {section_link("appearance", "options_appearance_heading")}
                     </ul>
                 </nav>
@@ -87,6 +90,7 @@ pub fn Options(
                 <ConnectionsSection/>
                 <TemplatesSection/>
                 <PrivacySection/>
+                <FollowSection/>
                 <AppearanceSection/>
             </main>
         </div>

@@ -2,7 +2,7 @@
 // comments through the instance's API, the worker's sync alarm finds it: the toolbar badge counts
 // the incident and a notification names it; clicking the notification opens the incident's page,
 // and looking at it clears the badge. A state change is told the same way; the user's own comment
-// is not.
+// is not. The options page sets how often the worker looks, or that it never does.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -115,6 +115,22 @@ test('an agent comments: the badge counts it, the notification opens the inciden
     await popup.tab(en.view_my_incidents).click();
     await popup.incidentList().getByRole('link', { name: incident.number }).waitFor();
     await waitForBadge(worker, '');
+
+    // The options page sets how often: every minute moves the alarm, never removes it.
+    const options = await browser.openOptions();
+    const syncAlarm = () => worker.evaluate(() => chrome.alarms.get('sync'));
+    await options.getByRole('radio', { name: en.follow_every_minute }).check();
+    for (let attempt = 0; ; attempt += 1) {
+      const alarm = await syncAlarm();
+      if (alarm && alarm.scheduledTime - Date.now() < 61_000) break;
+      assert.ok(attempt < 100, `the alarm moved to a minute from now: ${JSON.stringify(alarm)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await options.getByRole('radio', { name: en.follow_never }).check();
+    for (let attempt = 0; (await syncAlarm()) !== undefined; attempt += 1) {
+      assert.ok(attempt < 100, 'the alarm is gone');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     browser.assertNoErrors();
   } finally {
     await browser.close();

@@ -17,6 +17,7 @@ use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
 use flare_core::error::CoreError;
 use flare_core::http::{HttpRequest, HttpResponse};
 use flare_core::instance::InstanceUrl;
+use flare_core::listing::ListQuery;
 use flare_core::oauth::{OAuthClient, OAuthEndpoints, TokenSet};
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::NewIncident;
@@ -653,19 +654,20 @@ pub async fn create_ticket(
 }
 
 /// A page of the tickets the connected user reported (incidents they are the caller of, Zendesk
-/// tickets they requested), from `offset` on.
+/// tickets they requested) that `query` asks for, from `offset` on.
 pub async fn my_tickets(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
+    query: &ListQuery,
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
     session::authorized(platform, connection, |connection| async move {
         match &connection.user {
             AccountUser::ServiceNow(user) => {
-                servicenow::my_incidents(platform, &connection, user, offset).await
+                servicenow::my_incidents(platform, &connection, user, query, offset).await
             }
             AccountUser::Zendesk(user) => {
-                zendesk::requested_tickets(platform, &connection, user, offset).await
+                zendesk::requested_tickets(platform, &connection, user, query, offset).await
             }
         }
     })

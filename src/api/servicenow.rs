@@ -6,6 +6,7 @@ use flare_core::actions::Viewer;
 use flare_core::auth::Credentials;
 use flare_core::driver::Fetch;
 use flare_core::instance::InstanceUrl;
+use flare_core::listing::ListQuery;
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::{
     NewIncident, SafeCreate, ServiceNow, Table, TicketFilter, User,
@@ -59,15 +60,17 @@ pub(crate) async fn create_incident(
     drive(platform, create).await
 }
 
-/// A page of the incidents `caller` reported, newest change first.
+/// A page of the incidents `caller` reported that `query` asks for.
 pub(crate) async fn my_incidents(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
     caller: &User,
+    query: &ListQuery,
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
     let servicenow = client(connection);
-    let request = servicenow.my_incidents_request(&caller.sys_id, PAGE_SIZE, offset);
+    let filter = query.servicenow_filter(&caller.sys_id);
+    let request = servicenow.list_tickets_request(Table::Incident, &filter, PAGE_SIZE, offset);
     let response = send_with_retries(platform, request).await?;
     Ok(servicenow.parse_incident_page(&response, PAGE_SIZE, offset)?)
 }

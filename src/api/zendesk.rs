@@ -4,6 +4,7 @@
 use flare_core::auth::Credentials;
 use flare_core::driver::Fetch;
 use flare_core::instance::InstanceUrl;
+use flare_core::listing::ListQuery;
 use flare_core::paging::Page;
 use flare_core::providers::zendesk::{
     NewComment, NewTicket, OffsetPage, Paging, SafeCreate, TicketUpdate, User, Zendesk,
@@ -48,7 +49,9 @@ pub(crate) async fn create_ticket(
 /// The most comments the detail view reads (Zendesk's largest page).
 const MAX_COMMENTS: u32 = 100;
 
-/// A page of the tickets `requester` requested, from `offset` on, in Zendesk's order.
+/// A page of the tickets `requester` requested that `query` asks for, from `offset` on, in
+/// Zendesk's order: the list of requested tickets, or a search when there are words or a status
+/// to match.
 ///
 /// Offset paging, because the popup pages by offset and shows a total; `offset` is always a
 /// multiple of [`PAGE_SIZE`].
@@ -56,21 +59,31 @@ pub(crate) async fn requested_tickets(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
     requester: &User,
+    query: &ListQuery,
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
     let zendesk = client(connection);
-    let page_idx = offset / u64::from(PAGE_SIZE);
-    let paging = Paging::Offset(OffsetPage {
-        page: u32::try_from(page_idx + 1).unwrap_or(u32::MAX),
+    let page = OffsetPage {
+        page: u32::try_from(offset / u64::from(PAGE_SIZE) + 1).unwrap_or(u32::MAX),
         per_page: PAGE_SIZE,
-    });
-    let request = zendesk.requested_tickets_request(requester.id, &paging)?;
-    let response = send_with_retries(platform, request).await?;
-    let page = zendesk.parse_ticket_page(&response, &paging)?;
+    };
+    let listed = match query.zendesk_search(requester.id) {
+        Some(search) => {
+            let request = zendesk.search_tickets_request(&search, page)?;
+            let response = send_with_retries(platform, request).await?;
+            zendesk.parse_search_page(&response, page)?
+        }
+        None => {
+            let paging = Paging::Offset(page);
+            let request = zendesk.requested_tickets_request(requester.id, &paging)?;
+            let response = send_with_retries(platform, request).await?;
+            zendesk.parse_ticket_page(&response, &paging)?
+        }
+    };
     Ok(Page {
-        items: page.items,
-        total: page.total,
-        next_offset: page.next.map(|_| offset + u64::from(PAGE_SIZE)),
+        items: listed.items,
+        total: listed.total,
+        next_offset: listed.next.map(|_| offset + u64::from(PAGE_SIZE)),
     })
 }
 

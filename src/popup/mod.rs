@@ -2,6 +2,7 @@
 //! ticket, follow my incidents or tickets.
 
 pub(crate) mod connect;
+mod list_filters;
 mod my_incidents;
 mod new_incident;
 mod queued;

@@ -2,6 +2,7 @@
 //! change first, or the Zendesk tickets they requested, oldest first.
 
 use flare_core::http::encode_component;
+use flare_core::listing::ListQuery;
 use flare_core::paging::Page;
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use crate::browser::time::local_date_time;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
 use crate::messages::WorkerRequest;
+use crate::popup::list_filters::ListFilters;
 use crate::ui::errors::describe_for;
 use crate::ui::rich_text::rich_text;
 use crate::ui::ticket_status::status_label;
@@ -27,17 +29,26 @@ pub fn MyIncidents(
     let provider = connection.provider();
     mark_seen(&platform, &connection);
     let (offset, set_offset) = signal(0_u64);
+    let query = RwSignal::new(ListQuery::default());
+    // Another search or filter starts again from its first page.
+    Effect::watch(
+        move || query.track(),
+        move |_, _, _| set_offset.set(0),
+        false,
+    );
     let tickets = LocalResource::new(move || {
         let (platform, connection, offset) = (platform.clone(), connection.clone(), offset.get());
-        async move { api::my_tickets(&platform, &connection, offset).await }
+        let query = query.get();
+        async move { api::my_tickets(&platform, &connection, &query, offset).await }
     });
     // ServiceNow lists newest change first; Zendesk lists oldest first (its list endpoints
     // order by creation), so its pages are only earlier and later ones.
-    let (heading, loading, none, no_more, back, forward) = match provider {
+    let (heading, loading, none, no_match, no_more, back, forward) = match provider {
         Provider::ServiceNow => (
             messages.text("view_my_incidents"),
             messages.text("incidents_loading"),
             messages.text("incidents_none"),
+            messages.text("incidents_no_match"),
             messages.text("incidents_no_more"),
             messages.text("incidents_newer"),
             messages.text("incidents_older"),
@@ -46,6 +57,7 @@ pub fn MyIncidents(
             messages.text("view_my_tickets"),
             messages.text("tickets_loading"),
             messages.text("tickets_none"),
+            messages.text("tickets_no_match"),
             messages.text("tickets_no_more"),
             messages.text("tickets_previous"),
             messages.text("tickets_next"),
@@ -57,7 +69,11 @@ pub fn MyIncidents(
         let messages = &page_messages;
         let current = offset.get_untracked();
         if page.items.is_empty() && current == 0 {
-            return view! { <p class="empty">{none.clone()}</p> }.into_any();
+            let empty = match query.with_untracked(|query| *query == ListQuery::default()) {
+                true => none.clone(),
+                false => no_match.clone(),
+            };
+            return view! { <p class="empty">{empty}</p> }.into_any();
         }
         // Tickets can go away between pages (closed, reassigned): show the way back.
         if page.items.is_empty() {
@@ -107,6 +123,7 @@ pub fn MyIncidents(
                     {messages.text("incidents_refresh")}
                 </button>
             </div>
+            <ListFilters query provider/>
             <Transition fallback=move || view! { <p role="status">{loading.clone()}</p> }>
                 {move || {
                     let (page_view, messages) = (page_view.clone(), messages.clone());

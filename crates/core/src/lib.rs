@@ -11,6 +11,7 @@ pub mod driver;
 pub mod error;
 pub mod http;
 pub mod instance;
+pub mod listing;
 pub mod oauth;
 pub mod outbox;
 pub mod paging;

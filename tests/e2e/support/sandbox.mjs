@@ -25,12 +25,13 @@ const ADMIN = `Basic ${Buffer.from('admin:admin').toString('base64')}`;
 // A Zendesk admin's API token sign-in (crates/sandbox/README.md, "Zendesk demo users").
 const ZENDESK_ADMIN = `Basic ${Buffer.from('admin@example.com/token:sandbox-token').toString('base64')}`;
 
-export async function startSandbox() {
+export async function startSandbox({ seedIncidents } = {}) {
   const workdir = await mkdtemp(path.join(os.tmpdir(), 'flare-sandbox-'));
   const certificateFile = path.join(workdir, 'sandbox.pem');
+  const seeding = seedIncidents ? ['--seed-incidents', String(seedIncidents)] : [];
   const child = spawn(
     sandboxBinary(),
-    ['--servicenow', '127.0.0.1:0', '--zendesk', '127.0.0.1:0', '--tls', '--tls-cert-out', certificateFile],
+    ['--servicenow', '127.0.0.1:0', '--zendesk', '127.0.0.1:0', '--tls', '--tls-cert-out', certificateFile, ...seeding],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const banner = await new Promise((resolve, reject) => {

@@ -18,7 +18,9 @@ pub use crate::providers::servicenow::incident::{
 };
 pub use crate::providers::servicenow::safe_create::SafeCreate;
 pub use crate::providers::servicenow::table::Table;
-pub use crate::providers::servicenow::tickets::{TicketFilter, TicketPages, MAX_PAGE_SIZE};
+pub use crate::providers::servicenow::tickets::{
+    TicketFilter, TicketPages, TicketSort, MAX_PAGE_SIZE,
+};
 
 use std::collections::BTreeMap;
 

@@ -306,18 +306,38 @@ fn filters_become_encoded_queries() {
     check(
         TicketFilter {
             states: vec!["1".into(), "2".into()],
+            excluded_states: Vec::new(),
             requester: Some(crate::query::CURRENT_USER.into()),
             assigned_to: Some("46d44a".into()),
             assignment_group: Some("8a5055".into()),
             priorities: vec!["1".into()],
             updated_since: Timestamp::parse("2024-03-01 00:00:00"),
             text: Some(" vpn ".into()),
-            active_only: true,
+            active: Some(true),
+            sort: TicketSort::UpdatedNewest,
         },
         Table::Incident,
         "active=true^stateIN1,2^caller_id=javascript:gs.getUserID()^assigned_to=46d44a^assignment_group=8a5055\
-         ^priorityIN1^sys_updated_on>2024-03-01 00:00:00^short_descriptionLIKEvpn^ORdescriptionLIKEvpn\
-         ^ORDERBYDESCsys_updated_on",
+         ^priorityIN1^sys_updated_on>2024-03-01 00:00:00^numberLIKEvpn^ORshort_descriptionLIKEvpn\
+         ^ORdescriptionLIKEvpn^ORDERBYDESCsys_updated_on",
+    );
+    check(
+        TicketFilter {
+            active: Some(false),
+            excluded_states: vec!["6".into(), "7".into()],
+            sort: TicketSort::Priority,
+            ..TicketFilter::default()
+        },
+        Table::Incident,
+        "active=false^stateNOT IN6,7^ORDERBYpriority^ORDERBYDESCsys_updated_on",
+    );
+    check(
+        TicketFilter {
+            sort: TicketSort::CreatedNewest,
+            ..TicketFilter::default()
+        },
+        Table::Incident,
+        "ORDERBYDESCsys_created_on",
     );
     check(
         TicketFilter {

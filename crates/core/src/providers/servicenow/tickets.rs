@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::CoreError;
@@ -20,6 +21,8 @@ pub const MAX_PAGE_SIZE: u32 = 10_000;
 pub struct TicketFilter {
     /// Any of these `state` codes.
     pub states: Vec<String>,
+    /// None of these `state` codes.
+    pub excluded_states: Vec<String>,
     /// The requester (`caller_id`, `requested_for`, ...) by `sys_id`; [`crate::query::CURRENT_USER`]
     /// means the signed-in user.
     pub requester: Option<String>,
@@ -31,10 +34,24 @@ pub struct TicketFilter {
     pub priorities: Vec<String>,
     /// Only tickets changed after this instant (a delta-sync watermark).
     pub updated_since: Option<Timestamp>,
-    /// Words in the short description or description.
+    /// Words in the number, short description or description.
     pub text: Option<String>,
-    /// Only active tickets (`active=true`).
-    pub active_only: bool,
+    /// Only active tickets (`Some(true)`) or only inactive ones: resolved, closed, cancelled.
+    pub active: Option<bool>,
+    /// The order of the list.
+    pub sort: TicketSort,
+}
+
+/// The orders a ticket list comes in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TicketSort {
+    /// Newest change first.
+    #[default]
+    UpdatedNewest,
+    /// Newest ticket first.
+    CreatedNewest,
+    /// Most urgent first (`priority` 1 first), newest change first within one priority.
+    Priority,
 }
 
 /// The fields Flare reads from tickets; asking for fewer keeps replies small.
@@ -63,18 +80,26 @@ const TICKET_FIELDS: &[&str] = &[
 ];
 
 impl TicketFilter {
-    /// The encoded query for this filter on `table`, newest change first.
+    /// The encoded query for this filter on `table`, in its order.
     pub fn to_query(&self, table: Table) -> EncodedQuery {
         let mut query = EncodedQuery::default();
         let mut and = |condition: Condition| query = std::mem::take(&mut query).and(condition);
-        if self.active_only {
-            and(Condition::new("active", Operator::Equals, "true"));
+        if let Some(active) = self.active {
+            let active = if active { "true" } else { "false" };
+            and(Condition::new("active", Operator::Equals, active));
         }
         if !self.states.is_empty() {
             and(Condition::new(
                 "state",
                 Operator::In,
                 &self.states.join(","),
+            ));
+        }
+        if !self.excluded_states.is_empty() {
+            and(Condition::new(
+                "state",
+                Operator::NotIn,
+                &self.excluded_states.join(","),
             ));
         }
         if let Some(requester) = &self.requester {
@@ -111,17 +136,22 @@ impl TicketFilter {
             .filter(|text| !text.is_empty())
         {
             Some(text) => query
-                .and(Condition::new("short_description", Operator::Like, text))
+                .and(Condition::new("number", Operator::Like, text))
+                .or(Condition::new("short_description", Operator::Like, text))
                 .or(Condition::new("description", Operator::Like, text)),
             None => query,
         };
-        query = query.order_by_desc("sys_updated_on");
+        query = match self.sort {
+            TicketSort::UpdatedNewest => query.order_by_desc("sys_updated_on"),
+            TicketSort::CreatedNewest => query.order_by_desc("sys_created_on"),
+            TicketSort::Priority => query.order_by("priority").order_by_desc("sys_updated_on"),
+        };
         query
     }
 }
 
 impl ServiceNow {
-    /// A page of tickets from `table` matching `filter`, newest change first.
+    /// A page of tickets from `table` matching `filter`, in its order.
     pub fn list_tickets_request(
         &self,
         table: Table,

@@ -36,6 +36,8 @@ pub enum StatusCondition {
     Is(TicketStatus),
     /// `status<<status>`, in Zendesk's status order; `Below(Solved)` means "unsolved".
     Below(TicketStatus),
+    /// `status><status>`; `Above(Hold)` means solved or closed.
+    Above(TicketStatus),
 }
 
 impl TicketSearch {
@@ -45,6 +47,7 @@ impl TicketSearch {
         match self.status {
             Some(StatusCondition::Is(status)) => terms.push(format!("status:{}", status.code())),
             Some(StatusCondition::Below(status)) => terms.push(format!("status<{}", status.code())),
+            Some(StatusCondition::Above(status)) => terms.push(format!("status>{}", status.code())),
             None => {}
         }
         if let Some(priority) = self.priority {
@@ -106,6 +109,13 @@ mod tests {
                 ..Default::default()
             },
             "type:ticket status<solved requester:user@domain.com",
+        );
+        check(
+            TicketSearch {
+                status: Some(StatusCondition::Above(TicketStatus::Hold)),
+                ..Default::default()
+            },
+            "type:ticket status>hold",
         );
     }
 

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod context_menu;
 pub mod follow;
 pub mod i18n;
 pub mod lock;

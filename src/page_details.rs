@@ -30,6 +30,21 @@ pub fn page_details(page: &PageContext, privacy: &PrivacySettings, messages: &Me
     lines.join("\n")
 }
 
+/// `description` with the text the user reported from the page quoted above it, one `> ` line per
+/// line of the selection, so the agent tells the page's words from the user's.
+pub fn with_quoted_selection(selection: &str, description: &str) -> String {
+    let quoted: Vec<String> = selection
+        .trim()
+        .lines()
+        .map(|line| format!("> {}", line.trim_end()).trim_end().to_owned())
+        .collect();
+    match (quoted.is_empty(), description.trim().is_empty()) {
+        (true, _) => description.to_owned(),
+        (false, true) => format!("{}\n", quoted.join("\n")),
+        (false, false) => format!("{}\n\n{description}", quoted.join("\n")),
+    }
+}
+
 /// The browser with its major version, and the operating system, from a user agent string, as an
 /// agent would say them ("Firefox 142", "Windows"). Unknown parts are named as such, not guessed.
 pub fn browser_and_os(user_agent: &str) -> (String, String) {
@@ -67,6 +82,19 @@ pub fn browser_and_os(user_agent: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_selection_is_quoted_above_what_the_user_wrote() {
+        assert_eq!(with_quoted_selection("", "Broken."), "Broken.");
+        assert_eq!(
+            with_quoted_selection("  Error 503\n\nTry later  ", ""),
+            "> Error 503\n>\n> Try later\n"
+        );
+        assert_eq!(
+            with_quoted_selection("Error 503", "It says:\n"),
+            "> Error 503\n\nIt says:\n"
+        );
+    }
 
     const CHROME_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.8078.129 Safari/537.36";
 

@@ -29,6 +29,8 @@
 //! - `connect:pending`: the connect attempt the user started (the form's draft and when), kept
 //!   until it ends in a popup that shows how, so one closed by the browser's permission prompt
 //!   is continued when the popup opens again.
+//! - `report:request`: what the user asked to report from a page's context menu
+//!   ([`ReportRequest`]), written by the worker and taken by the popup it opens.
 //!
 //! Version 1 (Flare before Zendesk) had the same keys, with every connection a ServiceNow one and
 //! its `user` the bare `sys_user` (`{"sys_id", "user_name", "name", "email"}`). Version 0 (Flare
@@ -46,7 +48,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::api::{Connection, SignInPreset};
-use crate::browser::{BrowserError, Random, Storage};
+use crate::browser::{BrowserError, Random, SessionStorage, Storage};
 use crate::managed::ManagedSettings;
 use crate::outbox::ReportOutbox;
 use crate::settings::{Appearance, FollowEvery, PrivacySettings};
@@ -69,6 +71,18 @@ pub const COMMENT_DRAFTS_KEY: &str = "draft:comments";
 pub const CONNECT_SECRETS_KEY: &str = "connect:secrets";
 /// `storage.session` key of the connect attempt the user started and no popup has seen end.
 pub const PENDING_CONNECT_KEY: &str = "connect:pending";
+/// `storage.session` key of what the user asked to report from a page's context menu.
+pub const REPORT_REQUEST_KEY: &str = "report:request";
+
+/// A report the user started from a page's context menu, for the popup that opens next. In
+/// `storage.session`: the selected text is the page's, and should not outlive the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRequest {
+    /// The page it was asked on.
+    pub page_url: String,
+    /// The text selected there; empty for "Report this page".
+    pub selection: String,
+}
 
 /// Storage key of the reports waiting to be filed (`crate::outbox`); only the background worker
 /// writes it.
@@ -464,6 +478,17 @@ pub async fn save_follow(
     every: FollowEvery,
 ) -> Result<(), BrowserError> {
     save_typed(storage, FOLLOW_KEY, &every).await
+}
+
+/// Takes the report the context menu asked for, if any: it is read once.
+pub async fn take_report_request(
+    storage: &(impl SessionStorage + ?Sized),
+) -> Result<Option<ReportRequest>, BrowserError> {
+    let Some(value) = storage.load_session(REPORT_REQUEST_KEY).await? else {
+        return Ok(None);
+    };
+    storage.remove_session(REPORT_REQUEST_KEY).await?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// A fresh connection id.

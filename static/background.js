@@ -2,7 +2,14 @@
 // event and stops it when idle, and only listeners registered in its first turn are sure to get
 // the event that woke it: they are registered here, synchronously, and hand each message to the
 // wasm (src/worker.rs) once it is ready. Service workers allow no top-level await.
-import init, { handle_alarm, handle_message, handle_notification_click, handle_online } from './flare_worker.js';
+import init, {
+  handle_alarm,
+  handle_installed,
+  handle_menu_click,
+  handle_message,
+  handle_notification_click,
+  handle_online,
+} from './flare_worker.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: new URL('./flare_worker_bg.wasm', import.meta.url) });
@@ -34,4 +41,13 @@ globalThis.addEventListener('online', () => {
 // A notification about a ticket opens its page (src/follow.rs).
 api.notifications.onClicked.addListener((id) => {
   ready.then(() => handle_notification_click(id));
+});
+
+// "Report this page" and "Report the selected text" (src/context_menu.rs): made on install and
+// update, in the browser's language; a click opens the popup with that page's report.
+api.runtime.onInstalled.addListener(() => {
+  ready.then(() => handle_installed());
+});
+api.contextMenus.onClicked.addListener((info, tab) => {
+  ready.then(() => handle_menu_click(String(info.menuItemId), info.pageUrl ?? tab?.url ?? '', info.selectionText ?? ''));
 });

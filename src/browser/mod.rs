@@ -13,6 +13,7 @@ mod global;
 mod http;
 mod identity;
 pub mod language;
+mod menus;
 mod messaging;
 mod permissions;
 mod storage;
@@ -166,6 +167,18 @@ pub trait Notifications {
     fn set_badge(&self, text: &str) -> LocalFuture<Result<(), BrowserError>>;
     /// Opens the extension's page `path` (`ticket.html?ticket=…`) in a new tab.
     fn open_page(&self, path: &str) -> LocalFuture<Result<(), BrowserError>>;
+}
+
+/// The page's context menu and the toolbar popup, as the background worker uses them.
+pub trait Menus {
+    /// Replaces Flare's context menu items with `items`: id, title, and the context each shows
+    /// in (`page`, `selection`).
+    fn set_menu(
+        &self,
+        items: Vec<(String, String, &'static str)>,
+    ) -> LocalFuture<Result<(), BrowserError>>;
+    /// Opens the toolbar popup (or, where the browser will not, its page in a tab).
+    fn open_popup(&self) -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// Asking the background worker to do what outlives a page (an OAuth sign-in).
@@ -442,5 +455,18 @@ impl Notifications for ExtensionPlatform {
 
     fn open_page(&self, path: &str) -> LocalFuture<Result<(), BrowserError>> {
         Box::pin(alarms::open_page(path.to_owned()))
+    }
+}
+
+impl Menus for ExtensionPlatform {
+    fn set_menu(
+        &self,
+        items: Vec<(String, String, &'static str)>,
+    ) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(menus::set_menu(items))
+    }
+
+    fn open_popup(&self) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(menus::open_popup())
     }
 }

@@ -45,3 +45,15 @@ pub async fn handle_online() {
 pub async fn handle_notification_click(id: String) {
     let _ = crate::follow::open_notification(&ExtensionPlatform, &id).await;
 }
+
+/// Flare was installed or updated: its context menu items are (re)created.
+#[wasm_bindgen]
+pub async fn handle_installed() {
+    let _ = crate::context_menu::install(&ExtensionPlatform).await;
+}
+
+/// One of Flare's context menu items was chosen on `page_url`, with `selection` selected.
+#[wasm_bindgen]
+pub async fn handle_menu_click(item: String, page_url: String, selection: String) {
+    let _ = crate::context_menu::chosen(&ExtensionPlatform, &item, page_url, selection).await;
+}

@@ -13,7 +13,7 @@ use crate::browser::{PageContext, PlatformHandle};
 use crate::i18n::Messages;
 use crate::messages::{WorkerReply, WorkerRequest};
 use crate::outbox;
-use crate::page_details::page_details;
+use crate::page_details::{page_details, with_quoted_selection};
 use crate::popup::queued::OutboxChanged;
 use crate::settings::PrivacySettings;
 use crate::storage::{self, INCIDENT_DRAFT_KEY};
@@ -227,13 +227,22 @@ pub fn NewIncidentForm(
         current_draft,
         move |saved: Option<IncidentDraft>| async move {
             let loaded = connection_templates(&loader, &template_connection).await;
+            let page = loader.page_context().await.unwrap_or_default();
             let draft = match saved {
                 Some(draft) if !draft.is_blank() => draft,
                 _ => {
-                    let page = loader.page_context().await.unwrap_or_default();
                     let privacy = storage::load_privacy(&loader).await.unwrap_or_default();
                     IncidentDraft::from_page(&page, &loaded, &privacy, &loader_messages)
                 }
+            };
+            // Opened from "Report the selected text" on this page: the text goes in, quoted,
+            // above whatever the draft already says.
+            let draft = match storage::take_report_request(&loader).await {
+                Ok(Some(request)) if request.page_url == page.url => IncidentDraft {
+                    description: with_quoted_selection(&request.selection, &draft.description),
+                    ..draft
+                },
+                _ => draft,
             };
             // The popup may have closed (or the view changed) while this was read.
             if templates.try_set(loaded).is_none() {

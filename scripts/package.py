@@ -34,6 +34,10 @@ E2E_ORIGINS = [
     "https://*.service-now.com/*",
     "https://*.zendesk.com/*",
 ]
+# `tabs.captureVisibleTab` needs `activeTab`, which only the user's click on the toolbar button
+# (or its shortcut) grants, and headless tests cannot click it; the test build may capture any
+# page instead. The store builds keep `activeTab` alone.
+E2E_CAPTURE = "<all_urls>"
 # The zip entries' date: the earliest a zip can hold, so that packages do not depend on the clock.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -74,7 +78,7 @@ def firefox_manifest(source: dict) -> dict:
 
 def e2e_manifest(source: dict) -> dict:
     manifest = json.loads(json.dumps(source))
-    manifest["host_permissions"] = manifest.get("host_permissions", []) + E2E_ORIGINS
+    manifest["host_permissions"] = manifest.get("host_permissions", []) + E2E_ORIGINS + [E2E_CAPTURE]
     return manifest
 
 

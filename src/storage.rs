@@ -10,6 +10,8 @@
 //!   default. A connection's `user` names its service desk: `{"servicenow": {"sys_id", ...}}` or
 //!   `{"zendesk": {"id", ...}}` ([`crate::api::AccountUser`]).
 //! - `draft:connect`, `draft:incident`: what the user typed into a form and has not sent yet.
+//! - `draft:screenshot`: the screenshot going with the next report ([`ScreenshotDraft`]): the
+//!   captured PNG, the user's edits, and the PNG with them burned in, as `data:` URLs.
 //! - `draft:comments`: comments typed on ticket detail pages and not sent yet, by
 //!   `<connection id>/<ticket id>` (added in version 2 without a migration: absent is empty).
 //! - `templates:<connection id>`: that connection's ticket templates (flare-core's `TemplateSet`);
@@ -41,6 +43,7 @@
 //! later provider, would have to know that rule, while after the migration the stored value says
 //! what it is and [`crate::api::Connection`] has one shape.
 
+use flare_core::annotate::Edits;
 use flare_core::sync::Watch;
 use flare_core::templates::TemplateSet;
 use serde::de::DeserializeOwned;
@@ -64,6 +67,20 @@ pub const CONNECTIONS_KEY: &str = "connections";
 pub const CONNECT_DRAFT_KEY: &str = "draft:connect";
 /// Storage key of the incident form's unsent fields.
 pub const INCIDENT_DRAFT_KEY: &str = "draft:incident";
+/// Storage key of the screenshot going with the next report.
+pub const SCREENSHOT_DRAFT_KEY: &str = "draft:screenshot";
+
+/// A screenshot waiting to go with the next report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScreenshotDraft {
+    /// The captured picture, as a PNG `data:` URL, kept so edits can be changed.
+    pub original: String,
+    /// What the user did to it.
+    pub edits: Edits,
+    /// The picture with the edits burned in: what is sent.
+    pub result: String,
+}
+
 /// Storage key of the unsent comments on ticket pages.
 pub const COMMENT_DRAFTS_KEY: &str = "draft:comments";
 
@@ -489,6 +506,21 @@ pub async fn take_report_request(
     };
     storage.remove_session(REPORT_REQUEST_KEY).await?;
     Ok(serde_json::from_value(value).ok())
+}
+
+/// The screenshot going with the next report, if any.
+pub async fn load_screenshot(
+    storage: &(impl Storage + ?Sized),
+) -> Result<Option<ScreenshotDraft>, BrowserError> {
+    load_typed(storage, SCREENSHOT_DRAFT_KEY).await
+}
+
+/// Keeps `screenshot` for the next report.
+pub async fn save_screenshot(
+    storage: &(impl Storage + ?Sized),
+    screenshot: &ScreenshotDraft,
+) -> Result<(), BrowserError> {
+    save_typed(storage, SCREENSHOT_DRAFT_KEY, screenshot).await
 }
 
 /// A fresh connection id.

@@ -4,6 +4,7 @@
 //! Each call that differs by service desk dispatches on the connection's [`Provider`] here; the
 //! calls themselves are in `servicenow.rs` and `zendesk.rs`.
 
+pub mod attach;
 pub mod detail;
 pub mod follow;
 mod servicenow;

@@ -6,6 +6,7 @@
 //! No `JsValue` leaves this module, and no other module uses `js_sys` or `wasm_bindgen`.
 
 mod alarms;
+pub mod canvas;
 mod crypto;
 pub mod document;
 mod extension;
@@ -122,6 +123,11 @@ pub trait Tabs {
     fn page_context(&self) -> LocalFuture<Result<PageContext, BrowserError>>;
     /// Opens the options page in a tab (or brings it to the front).
     fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>>;
+    /// A PNG of what the current window shows of the page (`tabs.captureVisibleTab`), as a
+    /// `data:` URL.
+    fn capture_visible_tab(&self) -> LocalFuture<Result<String, BrowserError>>;
+    /// Opens the extension's page `path` in a new tab.
+    fn open_tab(&self, path: &str) -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// The clock and timers, which the core never reads itself.
@@ -293,6 +299,14 @@ impl Tabs for PlatformHandle {
     fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>> {
         (**self).open_options_page()
     }
+
+    fn capture_visible_tab(&self) -> LocalFuture<Result<String, BrowserError>> {
+        (**self).capture_visible_tab()
+    }
+
+    fn open_tab(&self, path: &str) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).open_tab(path)
+    }
 }
 
 impl Messaging for PlatformHandle {
@@ -386,6 +400,14 @@ impl Tabs for ExtensionPlatform {
 
     fn open_options_page(&self) -> LocalFuture<Result<(), BrowserError>> {
         Box::pin(tabs::open_options_page())
+    }
+
+    fn capture_visible_tab(&self) -> LocalFuture<Result<String, BrowserError>> {
+        Box::pin(tabs::capture_visible_tab())
+    }
+
+    fn open_tab(&self, path: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(alarms::open_page(path.to_owned()))
     }
 }
 

@@ -64,6 +64,25 @@ pub(crate) async fn open_options_page() -> Result<(), BrowserError> {
     call(&["runtime", "openOptionsPage"], &[]).await.map(drop)
 }
 
+/// A PNG of the current window's visible tab, as a `data:` URL.
+pub(crate) async fn capture_visible_tab() -> Result<String, BrowserError> {
+    let options = Object::new();
+    let _ = Reflect::set(
+        &options,
+        &JsValue::from_str("format"),
+        &JsValue::from_str("png"),
+    );
+    // `null`: the current window, where the page the user is reporting is the active tab.
+    let captured = call(
+        &["tabs", "captureVisibleTab"],
+        &[JsValue::NULL, options.into()],
+    )
+    .await?;
+    captured
+        .as_string()
+        .ok_or_else(|| BrowserError::Api("the browser returned no screenshot".to_owned()))
+}
+
 async fn query_tabs(active_in_current_window: bool) -> Result<Vec<JsValue>, BrowserError> {
     let query = Object::new();
     if active_in_current_window {

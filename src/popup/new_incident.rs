@@ -1,6 +1,8 @@
 //! The form for a new ticket (a ServiceNow incident or a Zendesk ticket), pre-filled from the page
 //! and saved as a draft while the user types.
 
+mod screenshot;
+
 use flare_core::providers::servicenow::{priority_for, Level, NewIncident};
 use flare_core::providers::zendesk::{self, TicketPriority, TicketType};
 use flare_core::templates::{Template, TemplateSet, TicketContext};
@@ -8,15 +10,16 @@ use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{self, AppError, Connection, NewTicket, Provider, ReportId};
+use crate::api::{self, attach, AppError, Connection, NewTicket, Provider, ReportId};
 use crate::browser::{PageContext, PlatformHandle};
 use crate::i18n::Messages;
 use crate::messages::{WorkerReply, WorkerRequest};
 use crate::outbox;
 use crate::page_details::{page_details, with_quoted_selection};
+use crate::popup::new_incident::screenshot::{screenshot_file, ScreenshotField};
 use crate::popup::queued::OutboxChanged;
 use crate::settings::PrivacySettings;
-use crate::storage::{self, INCIDENT_DRAFT_KEY};
+use crate::storage::{self, ScreenshotDraft, INCIDENT_DRAFT_KEY, SCREENSHOT_DRAFT_KEY};
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe_for;
 use crate::ui::rich_text::rich_text;
@@ -253,36 +256,62 @@ pub fn NewIncidentForm(
 
     // The popup's list of queued reports, when this form is in one.
     let outbox_changed = use_context::<OutboxChanged>();
+    let screenshot = RwSignal::new(None::<ScreenshotDraft>);
     let create = Action::new_unsync(move |(submitted, ticket): &(IncidentDraft, NewTicket)| {
-        let (platform, connection, submitted, ticket) = (
+        let (platform, connection, submitted, mut ticket) = (
             platform.clone(),
             connection.clone(),
             submitted.clone(),
             ticket.clone(),
         );
+        // Read now: after an await the form may be gone.
+        let shot = screenshot.get_untracked();
         async move {
+            let file = shot.as_ref().map(screenshot_file).transpose()?;
+            // Zendesk takes the file first and the ticket's first comment carries it.
+            if let (Some(file), NewTicket::Zendesk(new)) = (&file, &mut ticket) {
+                new.uploads
+                    .push(attach::upload_to_zendesk(&platform, &connection, file).await?);
+            }
             // One for every try of this report, here and from the outbox.
             let correlation_id = api::new_correlation_id(&platform)?;
             let report = ReportId {
                 correlation_id: &correlation_id,
                 tried_before: false,
             };
-            let filing =
-                match api::create_ticket(&platform, &connection, ticket.clone(), report).await {
-                    Ok(filed) => Filing::Filed(Box::new(filed)),
-                    // What time will fix goes to the outbox, with the correlation id these tries
-                    // used; anything else stays in the form for the user to act on.
-                    Err(error) if outbox::should_queue(&error) => {
-                        queue(&platform, &connection, ticket, correlation_id)
-                            .await
-                            .map_err(|_| error)?;
-                        if let Some(changed) = outbox_changed {
-                            changed.bump();
+            let filing = match api::create_ticket(&platform, &connection, ticket.clone(), report)
+                .await
+            {
+                // ServiceNow takes the file once the record exists.
+                Ok(filed) => match (&file, &ticket) {
+                    (Some(file), NewTicket::Incident { .. }) => {
+                        match attach::attach_to_incident(&platform, &connection, &filed, file).await
+                        {
+                            Ok(_) => Filing::Filed(Box::new(filed)),
+                            Err(error) => Filing::FiledWithoutScreenshot(Box::new(filed), error),
                         }
-                        Filing::Queued
                     }
-                    Err(error) => return Err(error),
-                };
+                    _ => Filing::Filed(Box::new(filed)),
+                },
+                // What time will fix goes to the outbox, with the correlation id these tries
+                // used; anything else stays in the form for the user to act on.
+                Err(error) if outbox::should_queue(&error) => {
+                    queue(&platform, &connection, ticket, correlation_id)
+                        .await
+                        .map_err(|_| error)?;
+                    if let Some(changed) = outbox_changed {
+                        changed.bump();
+                    }
+                    Filing::Queued
+                }
+                Err(error) => return Err(error),
+            };
+            // The screenshot went with it. One that could not be attached, or that waits with a
+            // queued report the outbox cannot carry, stays here.
+            if matches!(filing, Filing::Filed(_)) && shot.is_some() {
+                let _ = screenshot.try_set(None);
+                let _ = platform.remove(SCREENSHOT_DRAFT_KEY).await;
+            }
             // Filed or safely queued: the draft has done its job, unless it changed meanwhile;
             // then it is new work. On failure it stays, so nothing typed is lost.
             if untrack(current_draft) == submitted {
@@ -322,7 +351,7 @@ pub fn NewIncidentForm(
             <p role="status" class="queued">{outcome_messages.text("outbox_queued")}</p>
         }
         .into_any(),
-        Some(Ok(Filing::Filed(ticket))) => {
+        Some(Ok(Filing::Filed(ticket) | Filing::FiledWithoutScreenshot(ticket, _))) => {
             let pieces = match provider {
                 Provider::ServiceNow => outcome_messages.pieces("incident_created"),
                 Provider::Zendesk => outcome_messages.pieces("ticket_created"),
@@ -336,7 +365,20 @@ pub fn NewIncidentForm(
                 _ => ticket.title.clone().into_any(),
             }
             });
-            view! { <p role="status" class="success">{created}</p> }.into_any()
+            let not_attached = match create.value().get() {
+                Some(Ok(Filing::FiledWithoutScreenshot(_, error))) => {
+                    Some(outcome_messages.format(
+                        "screenshot_not_attached",
+                        &[&describe_for(&error, provider, &outcome_messages)],
+                    ))
+                }
+                _ => None,
+            };
+            view! {
+                <p role="status" class="success">{created}</p>
+                {not_attached.map(|message| view! { <p role="alert" class="error">{message}</p> })}
+            }
+            .into_any()
         }
         Some(Err(error)) => view! {
             <p role="alert" class="error">{describe_for(&error, provider, &outcome_messages)}</p>
@@ -387,6 +429,7 @@ pub fn NewIncidentForm(
                 <button type="button" class="link" hidden=move || details.with(String::is_empty) on:click=move |_| details.set(String::new())>
                     {messages.text("incident_page_details_remove")}
                 </button>
+                <ScreenshotField screenshot/>
                 <button type="submit" class="primary">{create_label}</button>
             </fieldset>
             <div aria-live="polite">
@@ -516,6 +559,8 @@ mod tests;
 enum Filing {
     /// Filed; the ticket as the service desk has it.
     Filed(Box<Ticket>),
+    /// Filed, but the screenshot could not be attached, for this reason.
+    FiledWithoutScreenshot(Box<Ticket>, AppError),
     /// Kept in the outbox, to be filed by the background worker.
     Queued,
 }

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod actions;
+pub mod annotate;
 pub mod auth;
 pub mod driver;
 pub mod error;

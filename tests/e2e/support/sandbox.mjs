@@ -90,6 +90,12 @@ export async function startSandbox({ seedIncidents } = {}) {
       if (!response.ok) throw new Error(`ServiceNow ${method} ${apiPath} failed: ${response.status} ${response.text}`);
       return response.text ? response.json().result : undefined;
     },
+    /** The bytes of an attachment, through the Attachment API as admin. */
+    async attachmentBytes(sysId) {
+      const response = await servicenow('GET', `/api/now/attachment/${sysId}/file`, { headers: { Authorization: ADMIN } });
+      if (!response.ok) throw new Error(`attachment ${sysId} download failed: ${response.status} ${response.text}`);
+      return response.bytes;
+    },
     /** Queues a fault through the sandbox's admin API (crates/sandbox/README.md). */
     async fault(spec) {
       const response = await servicenow('POST', '/sandbox/faults', { json: spec });
@@ -130,6 +136,12 @@ export async function startSandbox({ seedIncidents } = {}) {
         if (!response.ok) throw new Error(`Zendesk ${method} ${fullPath} failed: ${response.status} ${response.text}`);
         return response.text ? response.json() : undefined;
       },
+      /** The bytes at `fullPath` on the account (an attachment's download), as the admin. */
+      async bytes(fullPath) {
+        const response = await zendesk('GET', fullPath, { headers: { Authorization: ZENDESK_ADMIN } });
+        if (!response.ok) throw new Error(`Zendesk GET ${fullPath} failed: ${response.status} ${response.text}`);
+        return response.bytes;
+      },
     },
     async stop() {
       if (child.exitCode === null) {
@@ -153,12 +165,13 @@ function request({ ca, host, port, method, path: requestPath, headers = {}, json
     const outgoing = https.request(
       { host: '127.0.0.1', port, servername: host, method, path: requestPath, headers: allHeaders, ca, agent: false },
       (incoming) => {
-        let text = '';
-        incoming.setEncoding('utf8');
-        incoming.on('data', (chunk) => (text += chunk));
+        const chunks = [];
+        incoming.on('data', (chunk) => chunks.push(chunk));
         incoming.on('end', () => {
           const status = incoming.statusCode;
-          resolve({ status, ok: status >= 200 && status < 300, text, json: () => JSON.parse(text) });
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
+          resolve({ status, ok: status >= 200 && status < 300, text, bytes, json: () => JSON.parse(text) });
         });
         incoming.on('error', reject);
       },

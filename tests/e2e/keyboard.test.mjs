@@ -47,8 +47,8 @@ test('a user connects and files an incident with the keyboard only', async () =>
   await popup.tabTo(label(popup.words.incident_urgency_label), 2);
   await keyboard.press('ArrowUp');
   assert.equal(await label(popup.words.incident_urgency_label).inputValue(), '1', 'urgency 1 - High');
-  // Past impact, the page details and the button that leaves them out.
-  await popup.tabTo(popup.page.getByRole('button', { name: popup.words.incident_create }), 4);
+  // Past impact, the page details, the button that leaves them out and the screenshot's.
+  await popup.tabTo(popup.page.getByRole('button', { name: popup.words.incident_create }), 5);
   // Where the focus is must be plain to see.
   await popup.page.screenshot({ path: path.join(artifacts, 'popup-keyboard-focus.png') });
   await keyboard.press('Space');

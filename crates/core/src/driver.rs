@@ -196,9 +196,15 @@ impl<Op: Operation> Driver<Op> {
         // giving up.
         let found_nothing =
             matches!(&outcome, Outcome::Response(response) if !is_transient(response));
-        let cause = match self.failure.take() {
-            Some(earlier) if found_nothing => earlier,
-            _ => outcome,
+        let cause = match (self.failure.take(), found_nothing) {
+            (Some(earlier), true) => earlier,
+            // Looked first (a report retried from a queue) and nothing was there: nothing failed
+            // yet, so the create goes out now.
+            (None, true) => {
+                self.state = State::Ready;
+                return;
+            }
+            (_, false) => outcome,
         };
         let decision = self.policy.decide(
             self.operation.retry_method(),

@@ -20,17 +20,18 @@ pub struct NewFile {
     pub bytes: Vec<u8>,
 }
 
-/// Attaches `file` to the ServiceNow incident `ticket`.
-pub async fn attach_to_incident(
+/// Attaches `file` to `ticket`, a record of `table` in ServiceNow.
+pub async fn attach_to_record(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
+    table: Table,
     ticket: &Ticket,
     file: &NewFile,
 ) -> Result<Attachment, AppError> {
     authorized(platform, connection, |connection| async move {
         let servicenow = ServiceNow::new(connection.instance.clone(), connection.credentials);
         let request = servicenow.upload_attachment_request(
-            Table::Incident,
+            table,
             &ticket.id,
             &file.name,
             &file.content_type,

@@ -21,7 +21,7 @@ use flare_core::instance::InstanceUrl;
 use flare_core::listing::ListQuery;
 use flare_core::oauth::{OAuthClient, OAuthEndpoints, TokenSet};
 use flare_core::paging::Page;
-use flare_core::providers::servicenow::NewIncident;
+use flare_core::providers::servicenow::{NewIncident, NewRequest};
 use flare_core::retry::RetryPolicy;
 use flare_core::templates::TemplateSet;
 use flare_core::ticket::Ticket;
@@ -127,6 +127,11 @@ pub enum NewTicket {
         /// `assignment_group`); the form's own fields win over them.
         fixed: BTreeMap<String, String>,
     },
+    /// A ServiceNow request (`sc_request`); it is for the signed-in user.
+    Request {
+        /// What the user filled in.
+        request: NewRequest,
+    },
     /// A Zendesk ticket; its requester is the signed-in user.
     Zendesk(flare_core::providers::zendesk::NewTicket),
 }
@@ -136,6 +141,7 @@ impl NewTicket {
     pub fn title(&self) -> &str {
         match self {
             NewTicket::Incident { incident, .. } => &incident.short_description,
+            NewTicket::Request { request } => &request.short_description,
             NewTicket::Zendesk(ticket) => &ticket.subject,
         }
     }
@@ -639,6 +645,9 @@ pub async fn create_ticket(
                         report,
                     )
                     .await
+                }
+                (AccountUser::ServiceNow(user), NewTicket::Request { request }) => {
+                    servicenow::create_request(platform, &connection, user, request, report).await
                 }
                 (AccountUser::Zendesk(_), NewTicket::Zendesk(ticket)) => {
                     zendesk::create_ticket(platform, &connection, ticket, report).await

@@ -9,7 +9,7 @@ use flare_core::instance::InstanceUrl;
 use flare_core::listing::ListQuery;
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::{
-    NewIncident, SafeCreate, ServiceNow, Table, TicketFilter, User,
+    NewIncident, NewRequest, SafeCreate, ServiceNow, Table, TicketFilter, User,
 };
 use flare_core::sync::Findings;
 use flare_core::ticket::{Attachment, Comment, Ticket, Timestamp};
@@ -50,6 +50,32 @@ pub(crate) async fn create_incident(
     let create = SafeCreate::new(
         client(connection),
         Table::Incident,
+        fields,
+        report.correlation_id,
+    );
+    let create = match report.tried_before {
+        true => create.looking_up_first(),
+        false => create,
+    };
+    drive(platform, create).await
+}
+
+/// Files `request` for `user`, safe to retry by its correlation id.
+pub(crate) async fn create_request(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    user: &User,
+    request: NewRequest,
+    report: ReportId<'_>,
+) -> Result<Ticket, AppError> {
+    let fields = NewRequest {
+        requested_for: user.sys_id.clone(),
+        ..request
+    }
+    .fields();
+    let create = SafeCreate::new(
+        client(connection),
+        Table::Request,
         fields,
         report.correlation_id,
     );

@@ -3,7 +3,7 @@
 
 mod screenshot;
 
-use flare_core::providers::servicenow::{priority_for, Level, NewIncident};
+use flare_core::providers::servicenow::{priority_for, Level, NewIncident, NewRequest, Table};
 use flare_core::providers::zendesk::{self, TicketPriority, TicketType};
 use flare_core::templates::{Template, TemplateSet, TicketContext};
 use flare_core::ticket::Ticket;
@@ -44,6 +44,21 @@ pub struct IncidentDraft {
     /// The page's details, sent after the description as the user left them.
     #[serde(default)]
     pub page_details: String,
+    /// What it is, for ServiceNow: an incident or a request; drafts from before requests are
+    /// incidents.
+    #[serde(default)]
+    pub kind: ServiceNowKind,
+}
+
+/// What a ServiceNow report is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceNowKind {
+    /// Something is broken: an incident.
+    #[default]
+    Incident,
+    /// Something is needed: a request (`sc_request`).
+    Request,
 }
 
 /// An empty form, at medium urgency and impact, and normal priority.
@@ -57,6 +72,7 @@ impl Default for IncidentDraft {
             priority: normal_priority(),
             template: None,
             page_details: String::new(),
+            kind: ServiceNowKind::Incident,
         }
     }
 }
@@ -120,6 +136,7 @@ impl IncidentDraft {
                 .unwrap_or(blank.priority),
             template: Some(template.name.clone()),
             page_details: details,
+            kind: blank.kind,
         }
     }
 
@@ -148,8 +165,15 @@ impl IncidentDraft {
     ) -> NewTicket {
         let level = |code: &str| Level::from_code(code).unwrap_or(Level::Medium);
         let fixed = template.map(Template::fixed_values).unwrap_or_default();
-        match provider {
-            Provider::ServiceNow => NewTicket::Incident {
+        match (provider, self.kind) {
+            (Provider::ServiceNow, ServiceNowKind::Request) => NewTicket::Request {
+                request: NewRequest {
+                    short_description: title,
+                    description: self.description_with_details(),
+                    requested_for: String::new(),
+                },
+            },
+            (Provider::ServiceNow, ServiceNowKind::Incident) => NewTicket::Incident {
                 incident: NewIncident {
                     short_description: title,
                     description: self.description_with_details(),
@@ -159,7 +183,7 @@ impl IncidentDraft {
                 },
                 fixed,
             },
-            Provider::Zendesk => NewTicket::Zendesk(zendesk::NewTicket {
+            (Provider::Zendesk, _) => NewTicket::Zendesk(zendesk::NewTicket {
                 subject: title,
                 body: self.description_with_details(),
                 priority: TicketPriority::from_code(&self.priority),
@@ -200,6 +224,7 @@ pub fn NewIncidentForm(
     let (missing_title, set_missing_title) = signal(false);
     let template = RwSignal::new(blank.template);
     let details = RwSignal::new(blank.page_details);
+    let kind = RwSignal::new(blank.kind);
     let current_draft = move || IncidentDraft {
         short_description: short_description.get(),
         description: description.get(),
@@ -208,6 +233,7 @@ pub fn NewIncidentForm(
         priority: priority.get(),
         template: template.get(),
         page_details: details.get(),
+        kind: kind.get(),
     };
     let apply = move |draft: IncidentDraft| {
         short_description.set(draft.short_description);
@@ -217,6 +243,7 @@ pub fn NewIncidentForm(
         priority.set(draft.priority);
         template.set(draft.template);
         details.set(draft.page_details);
+        kind.set(draft.kind);
     };
 
     // The connection's templates, read with the draft: a new draft starts from one of them.
@@ -284,9 +311,14 @@ pub fn NewIncidentForm(
             {
                 // ServiceNow takes the file once the record exists.
                 Ok(filed) => match (&file, &ticket) {
-                    (Some(file), NewTicket::Incident { .. }) => {
-                        match attach::attach_to_incident(&platform, &connection, &filed, file).await
-                        {
+                    (Some(file), NewTicket::Incident { .. } | NewTicket::Request { .. }) => {
+                        let table = match ticket {
+                            NewTicket::Request { .. } => Table::Request,
+                            _ => Table::Incident,
+                        };
+                        let attached =
+                            attach::attach_to_record(&platform, &connection, table, &filed, file);
+                        match attached.await {
                             Ok(_) => Filing::Filed(Box::new(filed)),
                             Err(error) => Filing::FiledWithoutScreenshot(Box::new(filed), error),
                         }
@@ -318,6 +350,7 @@ pub fn NewIncidentForm(
                 // The next report from this page starts from the same template.
                 apply(IncidentDraft {
                     template: submitted.template.clone(),
+                    kind: submitted.kind,
                     ..IncidentDraft::default()
                 });
                 let _ = platform.remove(INCIDENT_DRAFT_KEY).await;
@@ -402,15 +435,28 @@ pub fn NewIncidentForm(
             messages.text("ticket_creating"),
         ),
     };
+    let request_label = messages.text("request_create");
+    // A request has no urgency and impact to choose; what it is comes first.
     let choices = match provider {
-        Provider::ServiceNow => view! { <IncidentChoices urgency impact/> }.into_any(),
+        Provider::ServiceNow => view! {
+            <Show when=move || kind.get() == ServiceNowKind::Incident>
+                <IncidentChoices urgency impact/>
+            </Show>
+        }
+        .into_any(),
         Provider::Zendesk => view! { <PriorityChoice priority/> }.into_any(),
+    };
+    let kind_choice = (provider == Provider::ServiceNow).then(|| view! { <KindChoice kind/> });
+    let create_label = move || match kind.get() {
+        ServiceNowKind::Request if provider == Provider::ServiceNow => request_label.clone(),
+        _ => create_label.clone(),
     };
     view! {
         <form class="new-incident" on:submit=submit>
             // Nothing can be typed before the draft is in (it would be overwritten) or while the
             // ticket is being filed (it would be cleared).
             <fieldset disabled=move || !draft_ready.get() || create.pending().get()>
+                {kind_choice}
                 <label>
                     {title_label}
                     <input type="text" name=title_name maxlength="160" bind:value=short_description/>
@@ -437,6 +483,49 @@ pub fn NewIncidentForm(
                 {outcome}
             </div>
         </form>
+    }
+}
+
+/// Whether a ServiceNow report is about something broken or something needed.
+#[component]
+fn KindChoice(
+    /// The choice.
+    kind: RwSignal<ServiceNowKind>,
+) -> impl IntoView {
+    let messages = expect_context::<Messages>();
+    let choices = [
+        (
+            ServiceNowKind::Incident,
+            "incident",
+            messages.text("kind_incident"),
+        ),
+        (
+            ServiceNowKind::Request,
+            "request",
+            messages.text("kind_request"),
+        ),
+    ]
+    .into_iter()
+    .map(|(choice, value, label)| {
+        view! {
+            <label class="choice">
+                <input
+                    type="radio"
+                    name="kind"
+                    value=value
+                    prop:checked=move || kind.get() == choice
+                    on:change=move |_| kind.set(choice)
+                />
+                {label}
+            </label>
+        }
+    })
+    .collect_view();
+    view! {
+        <fieldset class="kind">
+            <legend>{messages.text("kind_legend")}</legend>
+            {choices}
+        </fieldset>
     }
 }
 

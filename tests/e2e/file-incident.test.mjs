@@ -120,3 +120,26 @@ test('a connection dropped after the instance saved the incident files it exactl
   assert.deepEqual(matching.map((incident) => incident.number), [number], 'one record, the one the popup shows');
   browser.assertNoErrors();
 });
+
+test('a user asks for something: a request for them, with the page details', async () => {
+  const popup = new PopupPage(await browser.openPopup());
+  await popup.shortDescription().waitFor();
+  await popup.page.getByRole('radio', { name: popup.words.kind_request }).check();
+  assert.equal(await popup.page.getByLabel(popup.words.incident_urgency_label).count(), 0, 'a request has no urgency');
+  await popup.shortDescription().fill('A second monitor for my desk');
+  await popup.description().fill('27 inch, if possible.');
+  await popup.page.getByRole('button', { name: popup.words.request_create }).click();
+  const created = popup.status().filter({ hasText: 'Created' });
+  await created.waitFor();
+  const number = (await created.getByRole('link').textContent()).trim();
+  assert.match(number, /^REQ\d{7}$/);
+
+  const [abel] = await sandbox.table('sys_user', { sysparm_query: 'user_name=abel.tuter' });
+  const [request] = await sandbox.table('sc_request', { sysparm_query: `number=${number}`, sysparm_exclude_reference_link: 'true' });
+  assert.equal(request.short_description, 'A second monitor for my desk');
+  assert.match(request.description, /^27 inch, if possible\.\n\nPage: /);
+  assert.equal(request.requested_for, abel.sys_id, 'for the signed-in user');
+  // The next report starts as the same kind.
+  assert.ok(await popup.page.getByRole('radio', { name: popup.words.kind_request }).isChecked());
+  browser.assertNoErrors();
+});

@@ -141,3 +141,34 @@ fn the_page_details_follow_the_description_as_the_user_left_them() {
     };
     assert_eq!(left_out.description_with_details(), "Payslips are missing.");
 }
+
+#[test]
+fn a_request_carries_the_title_and_the_description_and_no_incident_fields() {
+    let draft = IncidentDraft {
+        kind: ServiceNowKind::Request,
+        description: "For the new starter on Monday.".to_owned(),
+        page_details: "Page: https://intranet.example.com/".to_owned(),
+        ..IncidentDraft::default()
+    };
+    let NewTicket::Request { request } =
+        draft.new_ticket(Provider::ServiceNow, "A laptop".to_owned(), None)
+    else {
+        panic!("a request");
+    };
+    assert_eq!(request.short_description, "A laptop");
+    assert_eq!(
+        request.description,
+        "For the new starter on Monday.\n\nPage: https://intranet.example.com/"
+    );
+    // Zendesk has no requests: the same draft files a ticket there.
+    assert!(matches!(
+        draft.new_ticket(Provider::Zendesk, "A laptop".to_owned(), None),
+        NewTicket::Zendesk(_)
+    ));
+    // A draft saved before requests existed is an incident.
+    let old: IncidentDraft = serde_json::from_str(
+        r#"{"short_description":"","description":"","urgency":"2","impact":"2"}"#,
+    )
+    .unwrap();
+    assert_eq!(old.kind, ServiceNowKind::Incident);
+}

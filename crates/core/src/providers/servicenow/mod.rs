@@ -68,6 +68,32 @@ pub struct NewIncident {
     pub caller_id: String,
 }
 
+/// What a user fills in to ask for something (a service catalog request, `sc_request`), where
+/// the instance takes a request without a catalog item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewRequest {
+    /// One line saying what is needed.
+    pub short_description: String,
+    /// Everything else.
+    pub description: String,
+    /// The `sys_id` of the person it is for.
+    pub requested_for: String,
+}
+
+impl NewRequest {
+    /// The request's field values as the Table API takes them.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        [
+            ("short_description", self.short_description.as_str()),
+            ("description", self.description.as_str()),
+            ("requested_for", self.requested_for.as_str()),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+    }
+}
+
 impl NewIncident {
     /// The incident's field values as the Table API takes them.
     pub fn fields(&self) -> BTreeMap<String, String> {

@@ -278,7 +278,10 @@ fn an_appending_write_is_sent_again_only_after_a_rate_limit() {
 
 #[test]
 fn a_queued_report_looked_up_first_and_not_found_is_created_at_once() {
-    let driver = Driver::new(create().operation.looking_up_first(), RetryPolicy::default());
+    let driver = Driver::new(
+        create().operation.looking_up_first(),
+        RetryPolicy::default(),
+    );
     let reference = |ticket: &Ticket| ticket.reference.clone();
     assert_eq!(
         trace(driver, vec![not_found(), created()], reference),
@@ -288,7 +291,13 @@ fn a_queued_report_looked_up_first_and_not_found_is_created_at_once() {
 
 #[test]
 fn a_queued_report_looked_up_first_and_found_is_not_created_again() {
-    let driver = Driver::new(create().operation.looking_up_first(), RetryPolicy::default());
+    let driver = Driver::new(
+        create().operation.looking_up_first(),
+        RetryPolicy::default(),
+    );
     let reference = |ticket: &Ticket| ticket.reference.clone();
-    assert_eq!(trace(driver, vec![found()], reference), ["send Get", "done INC0010001"]);
+    assert_eq!(
+        trace(driver, vec![found()], reference),
+        ["send Get", "done INC0010001"]
+    );
 }

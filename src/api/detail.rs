@@ -21,6 +21,8 @@ pub struct TicketDetail {
     pub journal: Vec<Comment>,
     /// The files attached to it, with where to open each.
     pub attachments: Vec<Attachment>,
+    /// The incidents filed as its follow-ups (ServiceNow), oldest first.
+    pub follow_ups: Vec<Ticket>,
     /// The viewer's standing, which decides [`TicketDetail::actions`].
     pub viewer: Viewer,
     /// What the viewer may do with it, in the order to offer them.
@@ -37,13 +39,14 @@ pub async fn ticket_detail(
     authorized(platform, connection, |connection| async move {
         match &connection.user {
             AccountUser::ServiceNow(_) => {
-                let (ticket, journal, attachments, viewer) =
+                let (ticket, journal, attachments, follow_ups, viewer) =
                     servicenow::incident_detail(platform, &connection, ticket_id).await?;
                 let actions = servicenow_incident_actions(viewer, &ticket);
                 Ok(TicketDetail {
                     ticket,
                     journal,
                     attachments,
+                    follow_ups,
                     viewer,
                     actions,
                 })
@@ -58,6 +61,7 @@ pub async fn ticket_detail(
                     ticket,
                     journal,
                     attachments,
+                    follow_ups: Vec::new(),
                     viewer,
                     actions,
                 })

@@ -13,7 +13,7 @@ use flare_core::providers::servicenow::{
 };
 use flare_core::sync::Findings;
 use flare_core::ticket::{Attachment, Comment, Ticket, Timestamp};
-use futures_util::future::join4;
+use futures_util::future::join5;
 
 use crate::api::{drive, send_with_retries, AppError, Connection, ReportId, PAGE_SIZE};
 use crate::browser::{Clock, Http, Random};
@@ -104,20 +104,31 @@ pub(crate) async fn my_incidents(
 /// The most journal entries the detail view shows; a ticket with more is read on the instance.
 const JOURNAL_LIMIT: u32 = 200;
 
-/// An incident with its journal, its files and the viewer's standing, read in parallel.
+/// The most follow-ups the detail view lists.
+const FOLLOW_UP_LIMIT: u32 = 50;
+
+/// An incident, its journal, its files, its follow-ups and the viewer's standing.
+pub(crate) type IncidentDetail = (Ticket, Vec<Comment>, Vec<Attachment>, Vec<Ticket>, Viewer);
+
+/// An incident with its journal, its files, its follow-ups and the viewer's standing, read in
+/// parallel.
 pub(crate) async fn incident_detail(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
     sys_id: &str,
-) -> Result<(Ticket, Vec<Comment>, Vec<Attachment>, Viewer), AppError> {
+) -> Result<IncidentDetail, AppError> {
     let servicenow = client(connection);
-    let (ticket, journal, attachments, viewer) = join4(
+    let (ticket, journal, attachments, follow_ups, viewer) = join5(
         send_with_retries(
             platform,
             servicenow.get_ticket_request(Table::Incident, sys_id),
         ),
         send_with_retries(platform, servicenow.journal_request(sys_id, JOURNAL_LIMIT)),
         send_with_retries(platform, servicenow.list_attachments_request(sys_id)),
+        send_with_retries(
+            platform,
+            servicenow.follow_ups_request(sys_id, FOLLOW_UP_LIMIT),
+        ),
         send_with_retries(platform, servicenow.current_roles_request()),
     )
     .await;
@@ -131,10 +142,14 @@ pub(crate) async fn incident_detail(
             ..file
         })
         .collect();
+    let follow_ups = servicenow
+        .parse_incident_page(&follow_ups?, FOLLOW_UP_LIMIT, 0)?
+        .items;
     Ok((
         ticket,
         servicenow.parse_journal(&journal?)?,
         attachments,
+        follow_ups,
         servicenow.parse_viewer(&viewer?)?,
     ))
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{self, attach, AppError, Connection, NewTicket, Provider, ReportId};
-use crate::browser::{PageContext, PlatformHandle};
+use crate::browser::{document, PageContext, PlatformHandle};
 use crate::i18n::Messages;
 use crate::messages::{WorkerReply, WorkerRequest};
 use crate::outbox;
@@ -48,6 +48,32 @@ pub struct IncidentDraft {
     /// incidents.
     #[serde(default)]
     pub kind: ServiceNowKind,
+    /// The incident this one follows up, for a follow-up filed from a ticket's page.
+    #[serde(default)]
+    pub follow_up: Option<FollowUp>,
+}
+
+/// The incident a report follows up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// Its `sys_id`.
+    pub sys_id: String,
+    /// Its number, to show.
+    pub number: String,
+}
+
+impl FollowUp {
+    /// The follow-up a popup address asks for: `popup.html#follow-up=<sys_id>,<number>`, as the
+    /// ticket page links it.
+    pub fn from_fragment(fragment: &str) -> Option<FollowUp> {
+        let (sys_id, number) = fragment.strip_prefix("follow-up=")?.split_once(',')?;
+        let plain =
+            |text: &str| !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric());
+        (plain(sys_id) && plain(number)).then(|| FollowUp {
+            sys_id: sys_id.to_owned(),
+            number: number.to_owned(),
+        })
+    }
 }
 
 /// What a ServiceNow report is.
@@ -73,6 +99,7 @@ impl Default for IncidentDraft {
             template: None,
             page_details: String::new(),
             kind: ServiceNowKind::Incident,
+            follow_up: None,
         }
     }
 }
@@ -137,6 +164,7 @@ impl IncidentDraft {
             template: Some(template.name.clone()),
             page_details: details,
             kind: blank.kind,
+            follow_up: None,
         }
     }
 
@@ -180,6 +208,7 @@ impl IncidentDraft {
                     urgency: level(&self.urgency),
                     impact: level(&self.impact),
                     caller_id: String::new(),
+                    parent_incident: self.follow_up.as_ref().map(|parent| parent.sys_id.clone()),
                 },
                 fixed,
             },
@@ -225,6 +254,7 @@ pub fn NewIncidentForm(
     let template = RwSignal::new(blank.template);
     let details = RwSignal::new(blank.page_details);
     let kind = RwSignal::new(blank.kind);
+    let follow_up = RwSignal::new(blank.follow_up);
     let current_draft = move || IncidentDraft {
         short_description: short_description.get(),
         description: description.get(),
@@ -234,6 +264,7 @@ pub fn NewIncidentForm(
         template: template.get(),
         page_details: details.get(),
         kind: kind.get(),
+        follow_up: follow_up.get(),
     };
     let apply = move |draft: IncidentDraft| {
         short_description.set(draft.short_description);
@@ -244,6 +275,7 @@ pub fn NewIncidentForm(
         template.set(draft.template);
         details.set(draft.page_details);
         kind.set(draft.kind);
+        follow_up.set(draft.follow_up);
     };
 
     // The connection's templates, read with the draft: a new draft starts from one of them.
@@ -270,6 +302,15 @@ pub fn NewIncidentForm(
             let draft = match storage::take_report_request(&loader).await {
                 Ok(Some(request)) if request.page_url == page.url => IncidentDraft {
                     description: with_quoted_selection(&request.selection, &draft.description),
+                    ..draft
+                },
+                _ => draft,
+            };
+            // Opened from a ticket's page to file a follow-up to it.
+            let draft = match FollowUp::from_fragment(&document::fragment()) {
+                Some(parent) if provider == Provider::ServiceNow => IncidentDraft {
+                    follow_up: Some(parent),
+                    kind: ServiceNowKind::Incident,
                     ..draft
                 },
                 _ => draft,
@@ -436,6 +477,7 @@ pub fn NewIncidentForm(
         ),
     };
     let request_label = messages.text("request_create");
+    let follow_up_messages = messages.clone();
     // A request has no urgency and impact to choose; what it is comes first.
     let choices = match provider {
         Provider::ServiceNow => view! {
@@ -456,6 +498,15 @@ pub fn NewIncidentForm(
             // Nothing can be typed before the draft is in (it would be overwritten) or while the
             // ticket is being filed (it would be cleared).
             <fieldset disabled=move || !draft_ready.get() || create.pending().get()>
+                {move || follow_up.get().map(|parent| view! {
+                    <p class="follow-up">
+                        {follow_up_messages.format("follow_up_of", &[&parent.number])}
+                        " "
+                        <button type="button" class="link" on:click=move |_| follow_up.set(None)>
+                            {follow_up_messages.text("follow_up_clear")}
+                        </button>
+                    </p>
+                })}
                 {kind_choice}
                 <label>
                     {title_label}

@@ -6,6 +6,8 @@
 mod actions;
 mod conversation;
 
+use flare_core::http::encode_component;
+use flare_core::providers::servicenow::parent_incident;
 use flare_core::ticket::{PersonRef, Ticket, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,6 +24,7 @@ use crate::ticket::actions::TicketActions;
 use crate::ticket::conversation::{Attachments, CommentForm, Journal};
 use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::{describe, describe_for};
+use crate::ui::rich_text::rich_text;
 use crate::ui::ticket_status::status_label;
 
 /// The ticket being looked at, shared by the parts of the page.
@@ -171,6 +174,7 @@ fn Detail(detail: TicketDetail) -> impl IntoView {
         ticket,
         journal,
         attachments,
+        follow_ups,
         actions,
         ..
     } = detail;
@@ -195,6 +199,7 @@ fn Detail(detail: TicketDetail) -> impl IntoView {
                 </a>
             </p>
             <Fields ticket=ticket.clone() provider/>
+            <FollowUps ticket=ticket.clone() follow_ups provider/>
             {description}
             <Journal entries=journal provider/>
             <Attachments files=attachments/>
@@ -202,6 +207,50 @@ fn Detail(detail: TicketDetail) -> impl IntoView {
             <TicketActions ticket actions/>
         </article>
     }
+}
+
+/// The incident this one follows up, the ones that follow it up, and a way to file another
+/// (ServiceNow incidents).
+#[component]
+fn FollowUps(ticket: Ticket, follow_ups: Vec<Ticket>, provider: Provider) -> impl IntoView {
+    let messages = expect_context::<Messages>();
+    if provider != Provider::ServiceNow {
+        return None;
+    }
+    let page = |id: &str| format!("ticket.html?ticket={}", encode_component(id));
+    let parent = parent_incident(&ticket).map(|(sys_id, number)| {
+        let pieces = messages.pieces("ticket_follow_up_of");
+        let link = rich_text(pieces, |_| {
+            view! { <a href=page(&sys_id)>{number.clone()}</a> }.into_any()
+        });
+        view! { <p class="follow-up">{link}</p> }
+    });
+    let children = (!follow_ups.is_empty()).then(|| {
+        let heading = messages.text("ticket_follow_ups");
+        let items = follow_ups
+            .into_iter()
+            .map(|child| {
+                view! {
+                    <li><a href=page(&child.id)>{child.reference}</a>" "{child.title}</li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>{heading.clone()}</h2>
+            <ul class="attachments" aria-label=heading>{items}</ul>
+        }
+    });
+    // The popup's form takes it from the address (`popup::new_incident::FollowUp`).
+    let new_follow_up = format!(
+        "popup.html#follow-up={},{}",
+        encode_component(&ticket.id),
+        encode_component(&ticket.reference)
+    );
+    Some(view! {
+        {parent}
+        {children}
+        <p><a href=new_follow_up>{messages.text("ticket_new_follow_up")}</a></p>
+    })
 }
 
 /// The ticket's fields in words.

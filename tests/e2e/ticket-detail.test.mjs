@@ -2,8 +2,8 @@
 // agent's comment (not the work note), comments back with a draft that survives leaving the page;
 // an itil agent adds a work note, resolves and reopens; only an admin is offered delete, and
 // deletes; a Zendesk agent adds an internal note, solves and reopens, is told their role may not
-// delete, and an admin deletes. Every change is checked on the service desk itself; axe and
-// screenshots in both themes.
+// delete, and an admin deletes. A follow-up filed from an incident's page is linked both ways.
+// Every change is checked on the service desk itself; axe and screenshots in both themes.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -250,5 +250,42 @@ test('a Zendesk agent adds an internal note, solves and reopens; an admin delete
     admin.assertNoErrors();
   } finally {
     await admin.close();
+  }
+});
+
+test('a follow-up is filed from an incident and linked both ways', async () => {
+  const incident = await seededIncident('abel.tuter', 'Docking station drops the screen');
+  const browser = await connectedAs('abel.tuter');
+  try {
+    const page = await browser.openTicket(incident.sys_id);
+    await page.getByRole('link', { name: en.ticket_new_follow_up }).click();
+    // The report form, told what it follows up.
+    const popup = new PopupPage(page);
+    await page.getByText(en.follow_up_of.replace('$1', incident.number)).waitFor();
+    await popup.shortDescription().waitFor();
+    await page.waitForFunction(() => !document.querySelector('fieldset')?.disabled);
+    await checkEveryTheme(page, 'follow-up-form');
+    await popup.shortDescription().fill('The new docking station drops it too');
+    await popup.createIncident();
+    const number = (await popup.createdIncident().textContent()).trim();
+    const [child] = await sandbox.table('incident', {
+      sysparm_query: `number=${number}`,
+      sysparm_exclude_reference_link: 'true',
+    });
+    assert.equal(child.parent_incident, incident.sys_id, 'the instance links it to its parent');
+    assert.equal(await page.getByText(en.follow_up_of.replace('$1', incident.number)).count(), 0, 'the next report is new');
+
+    // The parent lists it; it names its parent.
+    await page.goto(page.url().replace(/popup\.html.*$/, `ticket.html?ticket=${incident.sys_id}`));
+    const followUps = page.getByRole('list', { name: en.ticket_follow_ups });
+    await followUps.getByRole('link', { name: number }).waitFor();
+    await checkEveryTheme(page, 'detail-follow-ups', { surface: 'ticket' });
+    await followUps.getByRole('link', { name: number }).click();
+    await page.getByRole('heading', { level: 1, name: `${number} The new docking station drops it too` }).waitFor();
+    await page.getByRole('link', { name: incident.number }).click();
+    await page.getByRole('heading', { level: 1, name: `${incident.number} Docking station drops the screen` }).waitFor();
+    browser.assertNoErrors();
+  } finally {
+    await browser.close();
   }
 });

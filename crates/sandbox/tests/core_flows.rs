@@ -96,6 +96,7 @@ async fn an_end_user_files_finds_comments_on_and_lists_an_incident() {
                 urgency: Level::High,
                 impact: Level::Medium,
                 caller_id: user.sys_id.clone(),
+                parent_incident: None,
             }))
             .await,
         )

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ticket::{Priority, Status, StatusCategory};
+use crate::ticket::{Priority, Status, StatusCategory, Ticket};
 
 /// Urgency and impact share one three-step scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,22 @@ impl Level {
     pub fn from_code(code: &str) -> Option<Level> {
         Level::ALL.into_iter().find(|level| level.code() == code)
     }
+}
+
+/// The incident `ticket` follows up (its `parent_incident`): the parent's `sys_id` and number.
+pub fn parent_incident(ticket: &Ticket) -> Option<(String, String)> {
+    let field = ticket.native.get("parent_incident")?;
+    let (sys_id, number) = match field {
+        serde_json::Value::Object(pair) => (
+            pair.get("value")?.as_str()?,
+            pair.get("display_value")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        ),
+        serde_json::Value::String(sys_id) => (sys_id.as_str(), ""),
+        _ => return None,
+    };
+    (!sys_id.is_empty()).then(|| (sys_id.to_owned(), number.to_owned()))
 }
 
 /// The priority ServiceNow derives from urgency and impact with its default priority lookup rules:

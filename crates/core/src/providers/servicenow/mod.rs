@@ -14,7 +14,7 @@ mod wire;
 
 pub use crate::providers::servicenow::directory::{DirectoryCache, DirectoryTable, Group};
 pub use crate::providers::servicenow::incident::{
-    incident_state, incident_states, priority_for, Level,
+    incident_state, incident_states, parent_incident, priority_for, Level,
 };
 pub use crate::providers::servicenow::safe_create::SafeCreate;
 pub use crate::providers::servicenow::table::Table;
@@ -30,7 +30,7 @@ use crate::error::CoreError;
 use crate::http::{query_string, HttpRequest, HttpResponse, Method};
 use crate::instance::InstanceUrl;
 use crate::paging::Page;
-use crate::query::CURRENT_USER;
+use crate::query::{Condition, EncodedQuery, Operator, CURRENT_USER};
 use crate::ticket::Ticket;
 
 /// A connection to one ServiceNow instance as one user. Cheap to clone; holds no network state.
@@ -66,6 +66,9 @@ pub struct NewIncident {
     pub impact: Level,
     /// The `sys_id` of the person reporting it.
     pub caller_id: String,
+    /// The incident this one follows up, by `sys_id`; `None` for a new matter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_incident: Option<String>,
 }
 
 /// What a user fills in to ask for something (a service catalog request, `sc_request`), where
@@ -105,6 +108,11 @@ impl NewIncident {
             ("caller_id", self.caller_id.as_str()),
         ]
         .into_iter()
+        .chain(
+            self.parent_incident
+                .as_deref()
+                .map(|parent| ("parent_incident", parent)),
+        )
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect()
     }
@@ -207,6 +215,19 @@ impl ServiceNow {
         offset: u64,
     ) -> Result<Page<Ticket>, CoreError> {
         self.parse_ticket_page(Table::Incident, response, limit, offset)
+    }
+
+    /// The follow-ups of the incident `parent_sys_id` (its children by `parent_incident`), oldest
+    /// first. Read the reply with [`ServiceNow::parse_incident_page`].
+    pub fn follow_ups_request(&self, parent_sys_id: &str, limit: u32) -> HttpRequest {
+        let query = EncodedQuery::default()
+            .and(Condition::new(
+                "parent_incident",
+                Operator::Equals,
+                parent_sys_id,
+            ))
+            .order_by("sys_created_on");
+        self.list_request(Table::Incident, &query.to_string(), limit, 0)
     }
 
     /// Where a person opens the record in the instance's own UI.

@@ -39,6 +39,7 @@ fn create_request_carries_fields_and_auth() {
         urgency: Level::High,
         impact: Level::Medium,
         caller_id: "62826bf03710200044e0bfc8bcbe5df1".into(),
+        parent_incident: None,
     });
     assert_eq!(request.method, Method::Post);
     assert!(request
@@ -828,5 +829,43 @@ fn a_sync_reads_new_journal_entries_of_several_tickets_with_their_ticket() {
     assert_eq!(
         entry.author.as_ref().map(|author| author.id.as_str()),
         Some("itil")
+    );
+}
+
+#[test]
+fn a_follow_up_names_its_parent_and_the_parent_lists_its_follow_ups() {
+    let incident = NewIncident {
+        short_description: "Still broken".into(),
+        description: String::new(),
+        urgency: Level::Medium,
+        impact: Level::Medium,
+        caller_id: "abc".into(),
+        parent_incident: Some("p1".into()),
+    };
+    assert_eq!(incident.fields()["parent_incident"], "p1");
+    let request = servicenow().follow_ups_request("p1", 50);
+    assert!(
+        request
+            .url
+            .contains("sysparm_query=parent_incident%3Dp1%5EORDERBYsys_created_on"),
+        "{}",
+        request.url
+    );
+    let response = json_response(
+        200,
+        r#"{"result":{"sys_id":"c1","number":"INC0010002","state":"1","parent_incident":{"display_value":"INC0010001","value":"p1"}}}"#,
+    );
+    let child = servicenow().parse_incident(&response).unwrap();
+    assert_eq!(
+        parent_incident(&child),
+        Some(("p1".to_owned(), "INC0010001".to_owned()))
+    );
+    let orphan = json_response(
+        200,
+        r#"{"result":{"sys_id":"c2","number":"INC2","state":"1","parent_incident":""}}"#,
+    );
+    assert_eq!(
+        parent_incident(&servicenow().parse_incident(&orphan).unwrap()),
+        None
     );
 }

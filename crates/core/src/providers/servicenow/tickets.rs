@@ -69,6 +69,7 @@ const TICKET_FIELDS: &[&str] = &[
     "requested_by",
     "request",
     "parent",
+    "parent_incident",
     "assigned_to",
     "assignment_group",
     "opened_at",

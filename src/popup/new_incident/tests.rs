@@ -176,8 +176,16 @@ fn a_request_carries_the_title_and_the_description_and_no_incident_fields() {
 #[test]
 fn a_follow_up_comes_from_the_address_the_ticket_page_links_and_names_its_parent() {
     let parent = FollowUp::from_fragment("follow-up=a1b2,INC0010001").unwrap();
-    assert_eq!((parent.sys_id.as_str(), parent.number.as_str()), ("a1b2", "INC0010001"));
-    for odd in ["tickets", "follow-up=a1b2", "follow-up=,INC1", "follow-up=a1<b,INC1"] {
+    assert_eq!(
+        (parent.sys_id.as_str(), parent.number.as_str()),
+        ("a1b2", "INC0010001")
+    );
+    for odd in [
+        "tickets",
+        "follow-up=a1b2",
+        "follow-up=,INC1",
+        "follow-up=a1<b,INC1",
+    ] {
         assert_eq!(FollowUp::from_fragment(odd), None, "{odd}");
     }
     let draft = IncidentDraft {

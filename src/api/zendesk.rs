@@ -51,7 +51,7 @@ const MAX_COMMENTS: u32 = 100;
 
 /// A page of the tickets `requester` requested that `query` asks for, from `offset` on, in
 /// Zendesk's order: the list of requested tickets, or a search when there are words or a status
-/// to match.
+/// to match; words that are only ticket numbers show those tickets (`show_many`).
 ///
 /// Offset paging, because the popup pages by offset and shows a total; `offset` is always a
 /// multiple of [`PAGE_SIZE`].
@@ -67,6 +67,16 @@ pub(crate) async fn requested_tickets(
         page: u32::try_from(offset / u64::from(PAGE_SIZE) + 1).unwrap_or(u32::MAX),
         per_page: PAGE_SIZE,
     };
+    // Ticket numbers only: those tickets, side by side, whoever asked them.
+    if let Some(ids) = query.zendesk_ids() {
+        let response = send_with_retries(platform, zendesk.show_many_request(&ids)?).await?;
+        let items = zendesk.parse_tickets(&response)?;
+        return Ok(Page {
+            total: Some(items.len() as u64),
+            items,
+            next_offset: None,
+        });
+    }
     let listed = match query.zendesk_search(requester.id) {
         Some(search) => {
             let request = zendesk.search_tickets_request(&search, page)?;

@@ -2,7 +2,7 @@
 // data. The list pages 20 at a time (never all of them), searches by words, shows open or
 // resolved ones and orders by priority, each checked against what the instance itself answers to
 // the same question; axe and screenshots in both themes. A Zendesk agent's tickets are searched
-// and filtered by status through Zendesk's search.
+// and filtered by status through Zendesk's search, and shown by their numbers.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -136,6 +136,12 @@ test('my Zendesk tickets are searched and filtered by status through Zendesk sea
     await page.getByLabel(en.list_scope_label).selectOption({ label: en.list_scope_done });
     await page.waitForFunction((gone) => ![...document.querySelectorAll('.tickets a')].some((a) => a.textContent === gone), scanner);
     assert.deepEqual(await list.getByRole('link').allTextContents(), [solved]);
+
+    // Ticket numbers alone show those tickets side by side (Zendesk's show_many).
+    await page.getByRole('searchbox', { name: en.list_search_label }).fill(`${other} ${scanner}`);
+    await page.getByRole('button', { name: en.list_search, exact: true }).click();
+    await list.getByRole('link', { name: other }).waitFor();
+    assert.deepEqual((await list.getByRole('link').allTextContents()).sort(), [other, scanner].sort());
     browser.assertNoErrors();
   } finally {
     await browser.close();

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::providers::servicenow::{incident_states, TicketFilter, TicketSort};
-use crate::providers::zendesk::{StatusCondition, TicketSearch, TicketStatus};
+use crate::providers::zendesk::{StatusCondition, TicketSearch, TicketStatus, MAX_SHOW_MANY};
 use crate::ticket::StatusCategory;
 
 /// The list the user asked for.
@@ -73,6 +73,18 @@ impl ListQuery {
         })
     }
 
+    /// The Zendesk ticket ids the words are, when they are nothing else (`#12 #15, 20`): the
+    /// tickets to show side by side, up to Zendesk's `show_many` limit.
+    pub fn zendesk_ids(&self) -> Option<Vec<u64>> {
+        let ids: Vec<u64> = self
+            .words()?
+            .split([' ', ','])
+            .filter(|word| !word.is_empty())
+            .map(|word| word.trim_start_matches('#').parse().ok())
+            .collect::<Option<_>>()?;
+        (!ids.is_empty() && ids.len() <= MAX_SHOW_MANY).then_some(ids)
+    }
+
     fn words(&self) -> Option<&str> {
         Some(self.text.trim()).filter(|text| !text.is_empty())
     }
@@ -97,6 +109,26 @@ mod tests {
             None,
             "the requested list answers it"
         );
+    }
+
+    #[test]
+    fn words_that_are_only_ticket_ids_name_zendesk_tickets() {
+        let ids = |text: &str| {
+            ListQuery {
+                text: text.to_owned(),
+                ..ListQuery::default()
+            }
+            .zendesk_ids()
+        };
+        assert_eq!(ids("#12 #15, 20"), Some(vec![12, 15, 20]));
+        assert_eq!(ids("42"), Some(vec![42]));
+        assert_eq!(ids("printer 12"), None, "words are a search");
+        assert_eq!(ids("  "), None);
+        let many = (1..=101)
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(ids(&many), None, "more than show_many takes is a search");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 // visible tab, the user hides a card number on it with a black box in the editor, and the incident
 // gets the picture as an attachment; read back through the instance's Attachment API, the hidden
 // area is uniformly black in the file's own pixels, and the rest of the page is still there. The
-// same for a Zendesk ticket. Axe and screenshots of the editor and the form in both themes.
+// same for a Zendesk ticket, cropped first to the part of the page that matters. Axe and screenshots of the editor and the form in both themes.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -42,11 +42,15 @@ async function pageWithSecret(browser) {
   return page;
 }
 
+/** The part of the page kept when a test crops: the top left, with the secret in it. */
+const CROP = { width: 400, height: 300 };
+
 /**
  * Takes the screenshot from the popup (opened as a tab, with the page in front, as the toolbar
- * popup sits over it), hides SECRET in the editor, saves, and returns to the popup.
+ * popup sits over it), crops it to CROP first if asked, hides SECRET in the editor, saves, and
+ * returns to the popup.
  */
-async function screenshotHidingTheSecret(browser, page, popup) {
+async function screenshotHidingTheSecret(browser, page, popup, { crop = false } = {}) {
   const editorOpened = browser.context.waitForEvent('page', {
     predicate: (opened) => opened.url().endsWith('/screenshot.html'),
   });
@@ -57,31 +61,37 @@ async function screenshotHidingTheSecret(browser, page, popup) {
   await canvas.waitFor();
   // The canvas takes the picture's size once the picture is drawn.
   await editor.waitForFunction((width) => document.querySelector('canvas')?.width === width, page.viewportSize().width);
-  const size = await canvas.evaluate((element) => ({ width: element.width, height: element.height }));
-  const shown = await canvas.boundingBox();
-  const at = (x, y) => [shown.x + (x * shown.width) / size.width, shown.y + (y * shown.height) / size.height];
-  assert.ok(editor.getByRole('radio', { name: en.editor_redact }).isChecked(), 'hiding is the first tool');
-  await editor.mouse.move(...at(SECRET.x - 4, SECRET.y - 4));
-  await editor.mouse.down();
-  await editor.mouse.move(...at(SECRET.x + SECRET.width / 2, SECRET.y + SECRET.height / 2), { steps: 4 });
-  await editor.mouse.move(...at(SECRET.x + SECRET.width + 4, SECRET.y + SECRET.height + 4), { steps: 4 });
-  await editor.mouse.up();
+  const drag = async (from, to) => {
+    // The canvas is shown scaled to fit; its pixels are the picture's.
+    const size = await canvas.evaluate((element) => ({ width: element.width, height: element.height }));
+    const shown = await canvas.boundingBox();
+    const at = ([x, y]) => [shown.x + (x * shown.width) / size.width, shown.y + (y * shown.height) / size.height];
+    await editor.mouse.move(...at(from));
+    await editor.mouse.down();
+    await editor.mouse.move(...at([(from[0] + to[0]) / 2, (from[1] + to[1]) / 2]), { steps: 4 });
+    await editor.mouse.move(...at(to), { steps: 4 });
+    await editor.mouse.up();
+  };
+  assert.ok(await editor.getByRole('radio', { name: en.editor_redact }).isChecked(), 'hiding is the first tool');
+  if (crop) {
+    await editor.getByRole('radio', { name: en.editor_crop }).check();
+    await drag([0, 0], [CROP.width, CROP.height]);
+    await editor.waitForFunction((width) => document.querySelector('canvas').width === width, CROP.width);
+    await editor.getByRole('radio', { name: en.editor_redact }).check();
+  }
+  await drag([SECRET.x - 4, SECRET.y - 4], [SECRET.x + SECRET.width + 4, SECRET.y + SECRET.height + 4]);
   const blackAt = (x, y) =>
     editor.evaluate(([x, y]) => [...document.querySelector('canvas').getContext('2d').getImageData(x, y, 1, 1).data].join(','), [x, y]);
   assert.equal(await blackAt(SECRET.x + 10, SECRET.y + 10), '0,0,0,255', 'the editor shows the box at once');
   // And an arrow pointing at it, for good measure.
   await editor.getByRole('radio', { name: en.editor_arrow }).check();
-  await editor.mouse.move(...at(300, 300));
-  await editor.mouse.down();
-  await editor.mouse.move(...at(200, 120), { steps: 4 });
-  await editor.mouse.up();
+  await drag([300, 280], [200, 120]);
   await editor.getByRole('button', { name: en.editor_save }).click();
   await editor.getByRole('status').filter({ hasText: en.editor_saved }).waitFor();
   await checkEveryTheme(editor, 'editor', { surface: 'screenshot' });
   await editor.close();
   await popup.page.reload();
   await popup.page.getByRole('img', { name: en.screenshot_alt }).waitFor();
-  return size;
 }
 
 /** Checks in a browser page that the PNG `bytes` is black over SECRET and not black elsewhere. */
@@ -100,8 +110,12 @@ async function checkRedacted(page, bytes) {
       const colours = new Set();
       for (let idx = 0; idx < hidden.length; idx += 4) colours.add(hidden.slice(idx, idx + 4).join(','));
       // Far from the box and the arrow, the white page.
-      const below = context.getImageData(box.x, 400, 100, 20).data;
-      return { width: image.naturalWidth, colours: [...colours], belowIsWhite: below.every((value) => value === 255) };
+      const below = context.getImageData(box.x, 200, 100, 20).data;
+      return {
+        size: [image.naturalWidth, image.naturalHeight],
+        colours: [...colours],
+        belowIsWhite: below.every((value) => value === 255),
+      };
     },
     [bytes.toString('base64'), SECRET],
   );
@@ -138,7 +152,7 @@ test('a screenshot with a hidden card number goes with the incident, hidden in i
   }
 });
 
-test('a Zendesk ticket carries the screenshot in its first comment, hidden in its pixels', async () => {
+test('a Zendesk ticket carries the cropped screenshot in its first comment, hidden in its pixels', async () => {
   const browser = await launchExtension({ sandbox });
   try {
     const popup = new PopupPage(await browser.openPopup());
@@ -149,7 +163,7 @@ test('a Zendesk ticket carries the screenshot in its first comment, hidden in it
     await popup.save();
     await popup.page.getByLabel(en.ticket_subject_label).waitFor();
     const page = await pageWithSecret(browser);
-    await screenshotHidingTheSecret(browser, page, popup);
+    await screenshotHidingTheSecret(browser, page, popup, { crop: true });
 
     await popup.page.getByLabel(en.ticket_subject_label).fill('Checkout shows my card number in full');
     await popup.page.getByRole('button', { name: en.ticket_create }).click();
@@ -157,7 +171,10 @@ test('a Zendesk ticket carries the screenshot in its first comment, hidden in it
     const { comments } = await sandbox.zendesk.api(`tickets/${reference.slice(1)}/comments.json`);
     const files = comments[0].attachments;
     assert.deepEqual(files.map((file) => [file.file_name, file.content_type]), [['screenshot.png', 'image/png']]);
-    await checkRedacted(page, await sandbox.zendesk.bytes(new URL(files[0].content_url).pathname));
+    const verdict = await checkRedacted(page, await sandbox.zendesk.bytes(new URL(files[0].content_url).pathname));
+    // What the user dragged, to the pixel a pointer on a scaled canvas can hit.
+    const [width, height] = verdict.size;
+    assert.ok(Math.abs(width - CROP.width) <= 2 && Math.abs(height - CROP.height) <= 2, `cropped to ${verdict.size}`);
     browser.assertNoErrors();
   } finally {
     await browser.close();

@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod annotate;
 pub mod auth;
+pub mod chat;
 pub mod driver;
 pub mod error;
 pub mod http;

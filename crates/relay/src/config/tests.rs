@@ -1,0 +1,78 @@
+use super::*;
+
+const CONFIG: &str = r#"
+listen = "127.0.0.1:0"
+
+[[site]]
+id = "demo"
+origins = ["http://127.0.0.1:8080", "https://www.example.com"]
+identity_secret = { env = "DEMO_IDENTITY_SECRET" }
+
+[site.desk]
+kind = "servicenow"
+instance = "http://127.0.0.1:8300"
+user = "admin"
+password = { env = "DEMO_SN_PASSWORD" }
+"#;
+
+fn env(name: &str) -> Option<String> {
+    match name {
+        "DEMO_IDENTITY_SECRET" => Some("a-secret-of-enough-length".into()),
+        "DEMO_SN_PASSWORD" => Some("hunter2".into()),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_site_reads_its_origins_desk_and_secrets_from_the_environment() {
+    let config = RelayConfig::parse(CONFIG, &env).expect("valid");
+    let site = &config.sites["demo"];
+    assert_eq!(site.origins.len(), 2);
+    assert_eq!(site.identity_secret.expose(), "a-secret-of-enough-length");
+    assert_eq!(
+        site.desk.credentials,
+        Credentials::Basic {
+            username: "admin".into(),
+            password: "hunter2".into()
+        }
+    );
+    assert_eq!(config.limits.frames_per_minute, 120);
+}
+
+#[test]
+fn debug_output_never_shows_a_secret() {
+    let config = RelayConfig::parse(CONFIG, &env).expect("valid");
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(!shown.contains("a-secret-of-enough-length"), "{shown}");
+}
+
+#[test]
+fn a_missing_environment_variable_is_named() {
+    let error = RelayConfig::parse(CONFIG, &|_| None).expect_err("no env");
+    assert_eq!(
+        error.to_string(),
+        "environment variable DEMO_IDENTITY_SECRET is not set"
+    );
+}
+
+#[test]
+fn origins_must_be_bare_origins() {
+    for origin in [
+        "http://a.example/",
+        "a.example",
+        "ftp://a.example",
+        "https://a.example?x",
+    ] {
+        let text = CONFIG.replace("\"https://www.example.com\"", &format!("{origin:?}"));
+        let error = RelayConfig::parse(&text, &env).expect_err(origin);
+        assert!(error.to_string().contains("is not an origin"), "{error}");
+    }
+}
+
+#[test]
+fn unknown_keys_are_refused_rather_than_ignored() {
+    let text = CONFIG.replace("listen =", "lisen = \"x\"\nlisten =");
+    let error = RelayConfig::parse(&text, &env).expect_err("typo");
+    assert!(error.to_string().contains("lisen"), "{error}");
+}

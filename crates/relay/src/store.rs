@@ -1,0 +1,148 @@
+//! What the relay keeps: visitors, conversations and every entry in them.
+//!
+//! [`Store`] is a trait so that a later PostgreSQL store can serve several relay nodes; SQLite
+//! (`sqlite.rs`) is the embedded default. Every write is committed before the method returns,
+//! so whatever the relay acknowledges survives it being killed.
+
+mod sqlite;
+
+use flare_core::chat::assistant::Assistant;
+use flare_core::chat::protocol::{ConversationSummary, Entry, EntryBody};
+
+pub use crate::store::sqlite::SqliteStore;
+
+/// A visitor of one site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visitor {
+    /// The relay's id for them.
+    pub id: String,
+    /// The site they visit.
+    pub site: String,
+    /// The host site's user, when it vouched for them.
+    pub verified: Option<VerifiedUser>,
+    /// Their `sys_user` on the service desk, once looked up (never looked up twice).
+    pub desk_user: Option<String>,
+}
+
+/// A signed-in user the host site vouched for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedUser {
+    /// The host site's id for them.
+    pub external_id: String,
+    /// Their email address.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// A conversation's own record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    /// Its id.
+    pub id: String,
+    /// Whose it is.
+    pub visitor_id: String,
+    /// The assistant's state in it.
+    pub assistant: Assistant,
+    /// Whether it has ended.
+    pub ended: bool,
+}
+
+/// An entry to keep; a visitor's message carries the panel's id for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEntry {
+    /// What it is.
+    pub body: EntryBody,
+    /// The panel's id, unique in the conversation.
+    pub client_id: Option<String>,
+}
+
+/// An entry as kept, and whether this call kept it (false: the client id was there already).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    /// The entry, with its sequence number.
+    pub entry: Entry,
+    /// False when the same client id had been kept before: the entry returned is that one.
+    pub fresh: bool,
+}
+
+/// A change to a conversation, written in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change<'a> {
+    /// The conversation.
+    pub conversation_id: &'a str,
+    /// Entries to append, in order.
+    pub entries: Vec<NewEntry>,
+    /// The assistant's new state, if it moved.
+    pub assistant: Option<&'a Assistant>,
+    /// Whether the conversation ends with this change.
+    pub ends: bool,
+    /// Now, Unix milliseconds.
+    pub now_ms: u64,
+}
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database said no.
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A stored value could not be read back.
+    #[error("stored {what} is unreadable: {message}")]
+    Corrupt {
+        /// Which value.
+        what: &'static str,
+        /// What the parser said.
+        message: String,
+    },
+    /// The conversation does not exist.
+    #[error("no conversation {0}")]
+    NoConversation(String),
+}
+
+/// Where visitors, conversations and entries live.
+pub trait Store: Send + Sync {
+    /// The visitor whose token hashes to `token_hash` on `site`.
+    fn visitor_by_token(&self, site: &str, token_hash: &str)
+        -> Result<Option<Visitor>, StoreError>;
+
+    /// A new anonymous visitor with this token hash.
+    fn create_visitor(&self, site: &str, token_hash: &str) -> Result<Visitor, StoreError>;
+
+    /// The visitor the host site vouches for as `user`: found by their external id (their email
+    /// and name brought up to date), or made.
+    fn verified_visitor(&self, site: &str, user: &VerifiedUser) -> Result<Visitor, StoreError>;
+
+    /// Lets one more token (another device, another browser) stand for the visitor.
+    fn add_token(&self, visitor_id: &str, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Remembers the visitor's user on the service desk.
+    fn set_desk_user(&self, visitor_id: &str, desk_user: &str) -> Result<(), StoreError>;
+
+    /// A new conversation for the visitor.
+    fn create_conversation(
+        &self,
+        visitor_id: &str,
+        now_ms: u64,
+    ) -> Result<Conversation, StoreError>;
+
+    /// A conversation by id.
+    fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError>;
+
+    /// The visitor's conversations, newest first, with their unread counts.
+    fn summaries(&self, visitor_id: &str) -> Result<Vec<ConversationSummary>, StoreError>;
+
+    /// Applies `change` in one transaction; the kept entries in order.
+    fn record(&self, change: Change<'_>) -> Result<Vec<Kept>, StoreError>;
+
+    /// The entries after sequence number `after`, oldest first, at most `limit`.
+    fn entries_after(
+        &self,
+        conversation_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<Entry>, StoreError>;
+
+    /// The visitor has seen the conversation up to `seq`.
+    fn mark_seen(&self, conversation_id: &str, seq: u64) -> Result<(), StoreError>;
+}

@@ -1,0 +1,390 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! `synchronous=NORMAL` in WAL mode: a commit reaches the operating system before the call
+//! returns, so a relay killed at any moment keeps everything it acknowledged; only a power cut
+//! may lose the last commits, which a single-machine relay accepts for chat-speed writes.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use flare_core::chat::assistant::Assistant;
+use flare_core::chat::protocol::{ConversationSummary, Entry, EntryBody};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::ids::random_id;
+use crate::store::{Change, Conversation, Kept, Store, StoreError, VerifiedUser, Visitor};
+
+/// Visitors, conversations and entries in one SQLite database.
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+/// The schema, one step per version (`PRAGMA user_version`); a new step is appended, never edited.
+const MIGRATIONS: &[&str] = &[r"
+    CREATE TABLE visitors (
+        id TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        external_id TEXT,
+        email TEXT,
+        name TEXT,
+        desk_user TEXT,
+        UNIQUE (site, external_id)
+    );
+    CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY,
+        visitor_id TEXT NOT NULL REFERENCES visitors (id)
+    );
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        visitor_id TEXT NOT NULL REFERENCES visitors (id),
+        assistant TEXT NOT NULL,
+        ended INTEGER NOT NULL DEFAULT 0,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        seen_seq INTEGER NOT NULL DEFAULT 0,
+        last_text TEXT NOT NULL DEFAULT '',
+        updated_ms INTEGER NOT NULL
+    );
+    CREATE INDEX conversations_by_visitor ON conversations (visitor_id, updated_ms);
+    CREATE TABLE entries (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        seq INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        client_id TEXT,
+        PRIMARY KEY (conversation_id, seq),
+        UNIQUE (conversation_id, client_id)
+    );
+"];
+
+/// How much of the last message a conversation's summary shows.
+const SUMMARY_CHARS: usize = 80;
+
+impl SqliteStore {
+    /// Opens (or makes) `relay.sqlite` in `dir` and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::with_connection(Connection::open(dir.join("relay.sqlite"))?)
+    }
+
+    /// A store that lives in memory only, for a relay run without `--data`.
+    pub fn in_memory() -> Result<SqliteStore, StoreError> {
+        SqliteStore::with_connection(Connection::open_in_memory()?)
+    }
+
+    fn with_connection(mut connection: Connection) -> Result<SqliteStore, StoreError> {
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        let version: usize =
+            connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let transaction = connection.transaction()?;
+        for (step_idx, step) in MIGRATIONS.iter().enumerate().skip(version) {
+            transaction.execute_batch(step)?;
+            transaction.pragma_update(None, "user_version", step_idx + 1)?;
+        }
+        transaction.commit()?;
+        Ok(SqliteStore {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Store for SqliteStore {
+    fn visitor_by_token(
+        &self,
+        site: &str,
+        token_hash: &str,
+    ) -> Result<Option<Visitor>, StoreError> {
+        let connection = self.lock();
+        let visitor_id: Option<String> = connection
+            .query_row(
+                "SELECT visitors.id FROM tokens JOIN visitors ON visitors.id = tokens.visitor_id
+                 WHERE tokens.token_hash = ?1 AND visitors.site = ?2",
+                params![token_hash, site],
+                |row| row.get(0),
+            )
+            .optional()?;
+        visitor_id
+            .map(|visitor_id| visitor(&connection, &visitor_id))
+            .transpose()
+    }
+
+    fn create_visitor(&self, site: &str, token_hash: &str) -> Result<Visitor, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        let visitor_id = random_id();
+        transaction.execute(
+            "INSERT INTO visitors (id, site) VALUES (?1, ?2)",
+            params![visitor_id, site],
+        )?;
+        transaction.execute(
+            "INSERT INTO tokens (token_hash, visitor_id) VALUES (?1, ?2)",
+            params![token_hash, visitor_id],
+        )?;
+        let visitor = visitor(&transaction, &visitor_id)?;
+        transaction.commit()?;
+        Ok(visitor)
+    }
+
+    fn verified_visitor(&self, site: &str, user: &VerifiedUser) -> Result<Visitor, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        transaction.execute(
+            "INSERT INTO visitors (id, site, external_id, email, name) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (site, external_id) DO UPDATE SET
+                 email = excluded.email,
+                 name = excluded.name,
+                 desk_user = CASE WHEN visitors.email = excluded.email THEN visitors.desk_user END",
+            params![random_id(), site, user.external_id, user.email, user.name],
+        )?;
+        let visitor_id: String = transaction.query_row(
+            "SELECT id FROM visitors WHERE site = ?1 AND external_id = ?2",
+            params![site, user.external_id],
+            |row| row.get(0),
+        )?;
+        let visitor = visitor(&transaction, &visitor_id)?;
+        transaction.commit()?;
+        Ok(visitor)
+    }
+
+    fn add_token(&self, visitor_id: &str, token_hash: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT OR IGNORE INTO tokens (token_hash, visitor_id) VALUES (?1, ?2)",
+            params![token_hash, visitor_id],
+        )?;
+        Ok(())
+    }
+
+    fn set_desk_user(&self, visitor_id: &str, desk_user: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE visitors SET desk_user = ?2 WHERE id = ?1",
+            params![visitor_id, desk_user],
+        )?;
+        Ok(())
+    }
+
+    fn create_conversation(
+        &self,
+        visitor_id: &str,
+        now_ms: u64,
+    ) -> Result<Conversation, StoreError> {
+        let conversation = Conversation {
+            id: random_id(),
+            visitor_id: visitor_id.to_owned(),
+            assistant: Assistant::default(),
+            ended: false,
+        };
+        self.lock().execute(
+            "INSERT INTO conversations (id, visitor_id, assistant, updated_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                conversation.id,
+                visitor_id,
+                assistant_text(&conversation.assistant),
+                now_ms
+            ],
+        )?;
+        Ok(conversation)
+    }
+
+    fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
+        let connection = self.lock();
+        let row: Option<(String, String, bool)> = connection
+            .query_row(
+                "SELECT visitor_id, assistant, ended FROM conversations WHERE id = ?1",
+                params![id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(visitor_id, assistant, ended)| {
+            Ok(Conversation {
+                id: id.to_owned(),
+                visitor_id,
+                assistant: serde_json::from_str(&assistant).map_err(|error| {
+                    StoreError::Corrupt {
+                        what: "assistant state",
+                        message: error.to_string(),
+                    }
+                })?,
+                ended,
+            })
+        })
+        .transpose()
+    }
+
+    fn summaries(&self, visitor_id: &str) -> Result<Vec<ConversationSummary>, StoreError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT id, last_text, last_seq, ended, updated_ms,
+                 (SELECT COUNT(*) FROM entries
+                  WHERE entries.conversation_id = conversations.id
+                    AND entries.seq > conversations.seen_seq AND entries.client_id IS NULL)
+             FROM conversations WHERE visitor_id = ?1 ORDER BY updated_ms DESC, rowid DESC",
+        )?;
+        let rows = statement.query_map(params![visitor_id], |row| {
+            Ok(ConversationSummary {
+                id: row.get(0)?,
+                last_text: row.get(1)?,
+                last_seq: row.get(2)?,
+                ended: row.get(3)?,
+                updated_ms: row.get(4)?,
+                unread: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn record(&self, change: Change<'_>) -> Result<Vec<Kept>, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        let kept = record_in(&transaction, &change)?;
+        transaction.commit()?;
+        Ok(kept)
+    }
+
+    fn entries_after(
+        &self,
+        conversation_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT seq, at_ms, body FROM entries
+             WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = statement.query_map(params![conversation_id, after, limit], |row| {
+            Ok((
+                row.get::<_, u64>(0)?,
+                row.get::<_, u64>(1)?,
+                row.get::<_, String>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (seq, at_ms, body) = row?;
+            Ok(Entry {
+                seq,
+                at_ms,
+                body: entry_body(&body)?,
+            })
+        })
+        .collect()
+    }
+
+    fn mark_seen(&self, conversation_id: &str, seq: u64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE conversations SET seen_seq = MAX(seen_seq, MIN(?2, last_seq)) WHERE id = ?1",
+            params![conversation_id, seq],
+        )?;
+        Ok(())
+    }
+}
+
+fn record_in(transaction: &Transaction<'_>, change: &Change<'_>) -> Result<Vec<Kept>, StoreError> {
+    let mut last_seq: u64 = transaction
+        .query_row(
+            "SELECT last_seq FROM conversations WHERE id = ?1",
+            params![change.conversation_id],
+            |row| row.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NoConversation(change.conversation_id.to_owned()))?;
+    let mut kept = Vec::with_capacity(change.entries.len());
+    let mut last_text = None;
+    for new_entry in &change.entries {
+        if let Some(client_id) = &new_entry.client_id {
+            let earlier: Option<(u64, u64, String)> = transaction
+                .query_row(
+                    "SELECT seq, at_ms, body FROM entries WHERE conversation_id = ?1 AND client_id = ?2",
+                    params![change.conversation_id, client_id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()?;
+            if let Some((seq, at_ms, body)) = earlier {
+                kept.push(Kept {
+                    entry: Entry {
+                        seq,
+                        at_ms,
+                        body: entry_body(&body)?,
+                    },
+                    fresh: false,
+                });
+                continue;
+            }
+        }
+        last_seq += 1;
+        let body = serde_json::to_string(&new_entry.body).expect("an entry body always serialises");
+        transaction.execute(
+            "INSERT INTO entries (conversation_id, seq, at_ms, body, client_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![change.conversation_id, last_seq, change.now_ms, body, new_entry.client_id],
+        )?;
+        if let EntryBody::Message { text, .. } = &new_entry.body {
+            last_text = Some(text.chars().take(SUMMARY_CHARS).collect::<String>());
+        }
+        kept.push(Kept {
+            entry: Entry {
+                seq: last_seq,
+                at_ms: change.now_ms,
+                body: new_entry.body.clone(),
+            },
+            fresh: true,
+        });
+    }
+    transaction.execute(
+        "UPDATE conversations SET last_seq = ?2, updated_ms = ?3,
+             last_text = COALESCE(?4, last_text),
+             assistant = COALESCE(?5, assistant),
+             ended = ended OR ?6
+         WHERE id = ?1",
+        params![
+            change.conversation_id,
+            last_seq,
+            change.now_ms,
+            last_text,
+            change.assistant.map(assistant_text),
+            change.ends
+        ],
+    )?;
+    Ok(kept)
+}
+
+fn visitor(connection: &Connection, visitor_id: &str) -> Result<Visitor, StoreError> {
+    Ok(connection.query_row(
+        "SELECT id, site, external_id, email, name, desk_user FROM visitors WHERE id = ?1",
+        params![visitor_id],
+        |row| {
+            let external_id: Option<String> = row.get(2)?;
+            let email: Option<String> = row.get(3)?;
+            let name: Option<String> = row.get(4)?;
+            Ok(Visitor {
+                id: row.get(0)?,
+                site: row.get(1)?,
+                verified: external_id.map(|external_id| VerifiedUser {
+                    external_id,
+                    email: email.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                }),
+                desk_user: row.get(5)?,
+            })
+        },
+    )?)
+}
+
+fn assistant_text(assistant: &Assistant) -> String {
+    serde_json::to_string(assistant).expect("the assistant's state always serialises")
+}
+
+fn entry_body(text: &str) -> Result<EntryBody, StoreError> {
+    serde_json::from_str(text).map_err(|error| StoreError::Corrupt {
+        what: "entry",
+        message: error.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

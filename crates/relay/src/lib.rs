@@ -1,10 +1,91 @@
 //! flare-relay: the chat server behind Flare's widget.
 //!
 //! - `config.rs`: `relay.toml`, its sites and secrets.
+//! - `server.rs`: the WebSocket (origin checked), `/healthz`, `/metrics`, the socket loop with
+//!   its bounds; `session.rs`: one visitor's frames, kept and answered; `hub.rs`: fan-out to a
+//!   visitor's open sockets.
+//! - `desk.rs`: the assistant's ticket actions on the site's ServiceNow, through flare-core;
+//!   `transport.rs`: reqwest under flare-core's retry driver.
 //! - `store.rs` and `store/`: what is kept (SQLite by default), behind a trait.
 //! - `ids.rs`: random ids, visitor tokens, the host site's identity proof.
+//!
+//! The protocol itself (frames, bounds) and the assistant are flare-core's `chat` module, which
+//! the widget's panel compiles too.
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod desk;
+pub mod hub;
 pub mod ids;
+pub mod metrics;
+pub mod server;
+pub mod session;
 pub mod store;
+pub mod transport;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::config::{RelayConfig, Site};
+use crate::desk::Desk;
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::server::SocketsPerIp;
+use crate::store::Store;
+
+/// Everything a running relay shares between its sockets.
+pub struct Relay {
+    /// The configuration it started with.
+    pub config: RelayConfig,
+    /// The sites by id, shared with their sessions.
+    pub sites: BTreeMap<String, Arc<Site>>,
+    /// Where everything is kept.
+    pub store: Arc<dyn Store>,
+    /// Each site's service desk, by site id.
+    pub desks: BTreeMap<String, Desk>,
+    /// Live fan-out to open sockets.
+    pub hub: Hub,
+    /// Counters for `/metrics`.
+    pub metrics: Metrics,
+    /// Open sockets per address.
+    pub sockets_per_ip: SocketsPerIp,
+}
+
+impl Relay {
+    /// A relay for `config` keeping everything in `store`.
+    pub fn new(config: RelayConfig, store: Arc<dyn Store>) -> Relay {
+        let client = crate::transport::desk_client();
+        let desks = config
+            .sites
+            .iter()
+            .map(|(id, site)| (id.clone(), Desk::new(&site.desk, client.clone())))
+            .collect();
+        let sites = config
+            .sites
+            .iter()
+            .map(|(id, site)| (id.clone(), Arc::new(site.clone())))
+            .collect();
+        Relay {
+            config,
+            sites,
+            store,
+            desks,
+            hub: Hub::default(),
+            metrics: Metrics::default(),
+            sockets_per_ip: SocketsPerIp::default(),
+        }
+    }
+}
+
+/// Serves `relay` on `listener` until the process ends.
+pub async fn serve(relay: Relay, listener: TcpListener) -> std::io::Result<()> {
+    let app = crate::server::router(Arc::new(relay));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}

@@ -134,6 +134,10 @@ pub enum Outcome {
     Queued,
     /// Nobody can come now: the visitor is offered a ticket instead.
     NobodyAvailable,
+    /// The site has no live agents connected to the chat.
+    NoRoute,
+    /// The service desk has no user with the visitor's email address.
+    UnknownVisitor,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -284,6 +288,8 @@ impl Assistant {
             Outcome::Failed => (Phrase::DeskUnavailable, Step::Menu),
             Outcome::Queued => (Phrase::FindingPerson, Step::WithPerson),
             Outcome::NobodyAvailable => (Phrase::NobodyAvailable, Step::Menu),
+            Outcome::NoRoute => (Phrase::NoRoute, Step::Menu),
+            Outcome::UnknownVisitor => (Phrase::UnknownVisitor, Step::Menu),
         };
         self.step = step;
         match self.step {

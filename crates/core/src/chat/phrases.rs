@@ -73,6 +73,10 @@ pub enum Phrase {
     FindingPerson,
     /// Nobody can come; a ticket is offered.
     NobodyAvailable,
+    /// The site has no live agents connected to the chat.
+    NoRoute,
+    /// The service desk does not know the visitor.
+    UnknownVisitor,
 }
 
 impl Phrase {
@@ -174,6 +178,14 @@ impl Phrase {
             Phrase::NobodyAvailable => (
                 "Nobody can answer right now. I can file a ticket with this conversation instead, and you will get its number.",
                 "Gerade kann niemand antworten. Ich kann stattdessen ein Ticket mit diesem Gespräch anlegen, und Sie bekommen seine Nummer.",
+            ),
+            Phrase::NoRoute => (
+                "Nobody from the service desk is connected to this chat. Report a problem and they will answer on the ticket.",
+                "Niemand vom Service Desk ist mit diesem Chat verbunden. Melden Sie ein Problem, dann wird am Ticket geantwortet.",
+            ),
+            Phrase::UnknownVisitor => (
+                "The service desk has no account with your email address, so I cannot file or show tickets for you. A person can help.",
+                "Der Service Desk kennt Ihre E-Mail-Adresse nicht, darum kann ich keine Tickets für Sie anlegen oder zeigen. Ein Mensch kann helfen.",
             ),
         }
     }

@@ -215,6 +215,8 @@ fn every_phrase_has_words_in_both_languages() {
         Phrase::DeskUnavailable,
         Phrase::FindingPerson,
         Phrase::NobodyAvailable,
+        Phrase::NoRoute,
+        Phrase::UnknownVisitor,
     ];
     for phrase in phrases {
         let english = phrase.text("en");

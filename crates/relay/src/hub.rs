@@ -1,0 +1,59 @@
+//! Live fan-out: each open socket of a visitor gets what happens in their conversations.
+//!
+//! Only a wake-up travels here; what was said is in the store. A socket that falls behind is
+//! closed, and its panel reconnects and reads from the store after the last sequence it saw.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use flare_core::chat::protocol::ServerFrame;
+use tokio::sync::broadcast;
+
+/// How many frames a socket may fall behind before it is closed and left to resume.
+const BACKLOG: usize = 64;
+
+/// The visitors' channels.
+#[derive(Default)]
+pub struct Hub {
+    channels: Mutex<HashMap<String, broadcast::Sender<Arc<ServerFrame>>>>,
+}
+
+impl Hub {
+    /// Frames for `visitor_id` from now on.
+    pub fn subscribe(&self, visitor_id: &str) -> broadcast::Receiver<Arc<ServerFrame>> {
+        self.lock()
+            .entry(visitor_id.to_owned())
+            .or_insert_with(|| broadcast::channel(BACKLOG).0)
+            .subscribe()
+    }
+
+    /// Sends `frame` to every open socket of `visitor_id`.
+    pub fn publish(&self, visitor_id: &str, frame: ServerFrame) {
+        let mut channels = self.lock();
+        if let Some(sender) = channels.get(visitor_id) {
+            if sender.send(Arc::new(frame)).is_err() {
+                // Nobody listens any more.
+                channels.remove(visitor_id);
+            }
+        }
+    }
+
+    /// Forgets the visitor's channel once their last socket is gone.
+    pub fn release(&self, visitor_id: &str) {
+        let mut channels = self.lock();
+        if channels
+            .get(visitor_id)
+            .is_some_and(|sender| sender.receiver_count() == 0)
+        {
+            channels.remove(visitor_id);
+        }
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, broadcast::Sender<Arc<ServerFrame>>>> {
+        self.channels
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,66 @@
+//! Counters for `/metrics`, in Prometheus' text format.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+/// What the relay counts.
+#[derive(Default)]
+pub struct Metrics {
+    /// Open WebSocket connections.
+    pub connections: AtomicI64,
+    /// Messages kept, from anyone.
+    pub messages: AtomicU64,
+    /// Frames refused (malformed, too large, rate limited, ...).
+    pub refused_frames: AtomicU64,
+    /// WebSocket upgrades refused for their origin.
+    pub refused_origins: AtomicU64,
+    /// Tickets filed by the assistant.
+    pub tickets_filed: AtomicU64,
+}
+
+impl Metrics {
+    /// Counts one more of `counter`.
+    pub fn add(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The text `/metrics` answers with.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        let gauge = self.connections.load(Ordering::Relaxed);
+        let counters = [
+            (
+                "flare_relay_messages_total",
+                "Messages kept",
+                &self.messages,
+            ),
+            (
+                "flare_relay_refused_frames_total",
+                "Frames refused",
+                &self.refused_frames,
+            ),
+            (
+                "flare_relay_refused_origins_total",
+                "Upgrades refused for their origin",
+                &self.refused_origins,
+            ),
+            (
+                "flare_relay_tickets_filed_total",
+                "Tickets filed by the assistant",
+                &self.tickets_filed,
+            ),
+        ];
+        let _ = writeln!(
+            text,
+            "# HELP flare_relay_connections Open WebSocket connections"
+        );
+        let _ = writeln!(text, "# TYPE flare_relay_connections gauge");
+        let _ = writeln!(text, "flare_relay_connections {gauge}");
+        for (name, help, counter) in counters {
+            let _ = writeln!(text, "# HELP {name} {help}");
+            let _ = writeln!(text, "# TYPE {name} counter");
+            let _ = writeln!(text, "{name} {}", counter.load(Ordering::Relaxed));
+        }
+        text
+    }
+}

@@ -1,0 +1,354 @@
+//! The relay binary on a free port against an in-process sandbox, and a WebSocket client that
+//! speaks the panel's protocol.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use flare_core::chat::protocol::{ClientFrame, Entry, EntryBody, Identity, ServerFrame};
+use futures_util::{SinkExt, StreamExt};
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const ORIGIN: &str = "http://shop.example";
+pub const SITE: &str = "demo";
+pub const IDENTITY_SECRET: &str = "test-identity-secret-0123456789";
+pub const ABEL_SYS_ID: &str = "62826bf03710200044e0bfc8bcbe5df1";
+
+/// A sandbox serving on a free port for the test's runtime.
+pub struct Sandbox {
+    pub url: String,
+    client: reqwest::Client,
+}
+
+impl Sandbox {
+    pub async fn start() -> Sandbox {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let app = flare_sandbox::app(flare_sandbox::AppState::new(&url));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Sandbox {
+            url,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// The Table API's `result` for `path`, as the admin.
+    pub async fn table(&self, path: &str) -> Value {
+        let reply: Value = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .basic_auth("admin", Some("admin"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .expect("sandbox answers")
+            .json()
+            .await
+            .expect("json");
+        reply["result"].clone()
+    }
+
+    /// Creates a record as the admin; its `result`.
+    pub async fn create(&self, table: &str, fields: Value) -> Value {
+        let reply: Value = self
+            .client
+            .post(format!("{}/api/now/table/{table}", self.url))
+            .basic_auth("admin", Some("admin"))
+            .header("accept", "application/json")
+            .json(&fields)
+            .send()
+            .await
+            .expect("sandbox answers")
+            .json()
+            .await
+            .expect("json");
+        reply["result"].clone()
+    }
+}
+
+/// The relay binary, killed when dropped.
+pub struct RelayProcess {
+    pub url: String,
+    child: Child,
+    pub dir: PathBuf,
+}
+
+/// What the test config may change.
+pub struct RelayOptions<'a> {
+    pub frames_per_minute: u32,
+    pub sockets_per_ip: u32,
+    pub data: Option<&'a Path>,
+}
+
+impl Default for RelayOptions<'_> {
+    fn default() -> Self {
+        RelayOptions {
+            frames_per_minute: 6000,
+            sockets_per_ip: 200,
+            data: None,
+        }
+    }
+}
+
+impl RelayProcess {
+    pub fn start(sandbox_url: &str, options: RelayOptions<'_>) -> RelayProcess {
+        let dir = std::env::temp_dir().join(format!(
+            "flare-relay-test-{}",
+            flare_relay::ids::random_id()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let config = format!(
+            r#"
+listen = "127.0.0.1:0"
+
+[limits]
+frames_per_minute = {frames}
+sockets_per_ip = {sockets}
+
+[[site]]
+id = "{SITE}"
+origins = ["{ORIGIN}"]
+identity_secret = {{ env = "TEST_IDENTITY_SECRET" }}
+
+[site.desk]
+kind = "servicenow"
+instance = "{sandbox_url}"
+user = "admin"
+password = {{ env = "TEST_DESK_PASSWORD" }}
+"#,
+            frames = options.frames_per_minute,
+            sockets = options.sockets_per_ip,
+        );
+        let config_path = dir.join("relay.toml");
+        std::fs::write(&config_path, config).expect("config");
+        RelayProcess::spawn(&config_path, options.data, dir)
+    }
+
+    /// Starts the binary again on the same config and data (a restart after a kill).
+    pub fn restart(&mut self, data: Option<&Path>) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let config_path = self.dir.join("relay.toml");
+        let restarted = RelayProcess::spawn(&config_path, data, self.dir.clone());
+        *self = restarted;
+    }
+
+    /// SIGKILL: no chance to flush or say goodbye.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn spawn(config_path: &Path, data: Option<&Path>, dir: PathBuf) -> RelayProcess {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_flare-relay"));
+        command
+            .arg("--config")
+            .arg(config_path)
+            .env("TEST_IDENTITY_SECRET", IDENTITY_SECRET)
+            .env("TEST_DESK_PASSWORD", "admin")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(data) = data {
+            command.arg("--data").arg(data);
+        }
+        let mut child = command.spawn().expect("relay starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("relay prints its address");
+        let url = line
+            .trim()
+            .strip_prefix("flare-relay listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        RelayProcess { url, child, dir }
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("{}/ws?site={SITE}", self.url.replace("http://", "ws://"))
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The host site's proof for a signed-in user.
+pub fn identity(id: &str, email: &str) -> Identity {
+    let mut mac = Hmac::<Sha256>::new_from_slice(IDENTITY_SECRET.as_bytes()).expect("key");
+    mac.update(format!("{id}:{email}").as_bytes());
+    let hash = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    Identity {
+        id: id.into(),
+        email: email.into(),
+        name: String::new(),
+        hash,
+    }
+}
+
+/// A panel's socket.
+pub struct Panel {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub visitor: String,
+    pub conversation: String,
+    /// Every entry seen, in arrival order.
+    pub entries: Vec<Entry>,
+    n_sent: u32,
+}
+
+/// Opens a socket from `origin` without saying hello: for refusals.
+pub async fn raw_socket(
+    url: &str,
+    origin: &str,
+) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>, tokio_tungstenite::tungstenite::Error> {
+    let mut request = url.into_client_request().expect("request");
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().expect("header"));
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(socket, _)| socket)
+}
+
+impl Panel {
+    /// Connects and says hello; the welcome's replay lands in `entries`.
+    pub async fn connect(relay: &RelayProcess, hello: ClientFrame) -> Panel {
+        let socket = raw_socket(&relay.ws_url(), ORIGIN).await.expect("connects");
+        let mut panel = Panel {
+            socket,
+            visitor: String::new(),
+            conversation: String::new(),
+            entries: vec![],
+            n_sent: 0,
+        };
+        panel.send(&hello).await;
+        match panel.next().await {
+            ServerFrame::Welcome {
+                visitor,
+                conversation,
+                ..
+            } => {
+                panel.visitor = visitor;
+                panel.conversation = conversation;
+            }
+            other => panic!("expected welcome, got {other:?}"),
+        }
+        panel
+    }
+
+    /// A hello as a verified user.
+    pub fn hello_verified(id: &str, email: &str) -> ClientFrame {
+        ClientFrame::Hello {
+            visitor: None,
+            identity: Some(identity(id, email)),
+            conversation: None,
+            after: 0,
+            locale: Some("en".into()),
+        }
+    }
+
+    pub async fn send(&mut self, frame: &ClientFrame) {
+        let text = serde_json::to_string(frame).expect("frame");
+        self.send_text(text).await;
+    }
+
+    pub async fn send_text(&mut self, text: String) {
+        self.socket.send(Message::text(text)).await.expect("sent");
+    }
+
+    /// The next frame, within five seconds; entries are recorded.
+    pub async fn next(&mut self) -> ServerFrame {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(15), self.socket.next())
+                .await
+                .expect("a frame within 15 s")
+                .expect("socket open")
+                .expect("frame");
+            let Message::Text(text) = message else {
+                continue;
+            };
+            let frame: ServerFrame = serde_json::from_str(text.as_str()).expect("a server frame");
+            if let ServerFrame::Entry { entry, .. } = &frame {
+                self.entries.push(entry.clone());
+            }
+            return frame;
+        }
+    }
+
+    /// Frames until one matches; it is returned.
+    pub async fn until(&mut self, matches: impl Fn(&ServerFrame) -> bool) -> ServerFrame {
+        loop {
+            let frame = self.next().await;
+            if matches(&frame) {
+                return frame;
+            }
+        }
+    }
+
+    /// Sends `text` (or presses the quick reply `reply`) with a fresh client id; the ack's seq.
+    pub async fn say(&mut self, text: &str, reply: Option<&str>) -> u64 {
+        self.n_sent += 1;
+        let client_id = format!("m-{}-{}", self.n_sent, flare_relay::ids::random_id());
+        self.send(&ClientFrame::Send {
+            conversation: self.conversation.clone(),
+            client_id: client_id.clone(),
+            text: text.into(),
+            reply: reply.map(Into::into),
+        })
+        .await;
+        match self
+            .until(|frame| matches!(frame, ServerFrame::Ack { client_id: acked, .. } if *acked == client_id))
+            .await
+        {
+            ServerFrame::Ack { seq, .. } => seq,
+            _ => unreachable!(),
+        }
+    }
+
+    /// Waits until the assistant's message after sequence `after` has come, and returns its text
+    /// and cards' numbers.
+    pub async fn assistant_after(&mut self, after: u64) -> (String, Vec<String>) {
+        loop {
+            let found = self.entries.iter().find_map(|entry| match &entry.body {
+                EntryBody::Message {
+                    author: flare_core::chat::protocol::Author::Assistant,
+                    text,
+                    cards,
+                    ..
+                } if entry.seq > after => Some((
+                    text.clone(),
+                    cards.iter().map(|card| card.number.clone()).collect(),
+                )),
+                _ => None,
+            });
+            if let Some(found) = found {
+                return found;
+            }
+            self.next().await;
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+    }
+}

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds the sandbox and the release extension: dist/chrome/ (load it unpacked in Chrome or
+# Builds the sandbox, the relay and the release extension: dist/chrome/ (load it unpacked in Chrome or
 # Chromium), dist/firefox/, dist/e2e/ (the end-to-end tests' copy) and the store zips
 # (scripts/package.py says what each is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-cargo build --quiet -p flare-sandbox
+cargo build --quiet -p flare-sandbox -p flare-relay
 trunk build --release --quiet
 # Trunk builds the popup's wasm; the full pages (options, ticket) and the background worker get their own
 # (the popup stays small, the worker has no UI), built the way Trunk would build them.

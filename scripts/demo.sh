@@ -8,6 +8,10 @@ scripts/setup.sh
 scripts/build.sh
 
 sandbox="${CARGO_TARGET_DIR:-target}/debug/flare-sandbox"
+relay="${CARGO_TARGET_DIR:-target}/debug/flare-relay"
+# The demo site's secrets; a real relay reads its own from the environment the same way.
+export FLARE_DEMO_IDENTITY_SECRET="demo-identity-secret-not-for-production"
+export FLARE_DEMO_DESK_PASSWORD="admin"
 servicenow_addr="${FLARE_SERVICENOW_ADDR:-127.0.0.1:8300}"
 zendesk_addr="${FLARE_ZENDESK_ADDR:-127.0.0.1:8301}"
 chromium=$(command -v "${CHROMIUM:-chromium}" || command -v chromium-browser || true)
@@ -22,7 +26,10 @@ Flare is built. To try it:
      one of the demo accounts (abel.tuter / abel.tuter is an end user).
 
 TXT
-  exec "$sandbox" --servicenow "$servicenow_addr" --zendesk "$zendesk_addr"
+  trap 'kill $(jobs -p) 2>/dev/null || true; wait' EXIT
+  "$sandbox" --servicenow "$servicenow_addr" --zendesk "$zendesk_addr" &
+  "$relay" --config crates/relay/relay.example.toml &
+  wait
 fi
 
 # A browser started here can be told to take the sandbox for the real thing: real instance names
@@ -31,7 +38,7 @@ fi
 workdir=$(mktemp -d)
 # The browser writes its profile until it has stopped, so the folder goes after it.
 trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$workdir"' EXIT
-"$sandbox" --tls --servicenow "$servicenow_addr" --zendesk "$zendesk_addr" > >(tee "$workdir/banner") &
+"$sandbox" --tls --tls-cert-out "$workdir/sandbox.pem" --servicenow "$servicenow_addr" --zendesk "$zendesk_addr" > >(tee "$workdir/banner") &
 sandbox_pid=$!
 spki=""
 until [ -n "$spki" ]; do
@@ -39,6 +46,10 @@ until [ -n "$spki" ]; do
   sleep 0.2
   spki=$(sed -n 's/^TLS certificate SPKI sha256: //p' "$workdir/banner")
 done
+# The relay reaches the sandbox over https too, trusting the certificate it wrote.
+sed -e "s#http://127.0.0.1:8300\"#https://127.0.0.1:8300\"\ntrust = \"$workdir/sandbox.pem\"#" \
+  crates/relay/relay.example.toml > "$workdir/relay.toml"
+"$relay" --config "$workdir/relay.toml" &
 browser_flags=()
 # Chromium refuses to run as root with its own sandbox on.
 if [ "$(id -u)" = 0 ]; then browser_flags+=(--no-sandbox); fi

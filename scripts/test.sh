@@ -36,8 +36,9 @@ if used - allowed:
              % (", ".join(sorted(allowed)), ", ".join(sorted(used - allowed))))
 '
 
-step "native tests (core, sandbox)"
-cargo test --quiet -p flare-core -p flare-sandbox
+step "native tests (core, sandbox, relay)"
+# The relay's tests run its binary against an in-process sandbox over real sockets.
+cargo test --quiet -p flare-core -p flare-sandbox -p flare-relay
 # The app's plain logic, and every message key in every language (tests/locales.rs).
 cargo test --quiet -p flare --lib --test locales
 

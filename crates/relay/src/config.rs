@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use flare_core::auth::Credentials;
 use flare_core::instance::InstanceUrl;
@@ -45,6 +45,9 @@ pub struct DeskConfig {
     pub instance: InstanceUrl,
     /// How the relay signs in to it.
     pub credentials: Credentials,
+    /// A certificate (PEM) to trust besides the system's roots: a company CA, or the sandbox's
+    /// own from `--tls-cert-out`.
+    pub trust: Option<PathBuf>,
 }
 
 /// Bounds per visitor and per address.
@@ -124,6 +127,8 @@ enum DeskFile {
         instance: String,
         user: String,
         password: SecretFile,
+        #[serde(default)]
+        trust: Option<PathBuf>,
     },
 }
 
@@ -220,6 +225,7 @@ impl SiteFile {
                 instance,
                 user,
                 password,
+                trust,
             } => DeskConfig {
                 instance: InstanceUrl::parse_servicenow(&instance)
                     .map_err(|error| site_error(format!("desk instance: {error}")))?,
@@ -227,6 +233,7 @@ impl SiteFile {
                     username: user,
                     password: password.resolve(env)?.0,
                 },
+                trust,
             },
         };
         Ok(Site {

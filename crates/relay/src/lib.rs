@@ -35,6 +35,7 @@ use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::server::SocketsPerIp;
 use crate::store::Store;
+use crate::transport::{desk_client, ClientError};
 
 /// Everything a running relay shares between its sockets.
 pub struct Relay {
@@ -56,19 +57,18 @@ pub struct Relay {
 
 impl Relay {
     /// A relay for `config` keeping everything in `store`.
-    pub fn new(config: RelayConfig, store: Arc<dyn Store>) -> Relay {
-        let client = crate::transport::desk_client();
-        let desks = config
-            .sites
-            .iter()
-            .map(|(id, site)| (id.clone(), Desk::new(&site.desk, client.clone())))
-            .collect();
+    pub fn new(config: RelayConfig, store: Arc<dyn Store>) -> Result<Relay, ClientError> {
+        let mut desks = BTreeMap::new();
+        for (id, site) in &config.sites {
+            let client = desk_client(site.desk.trust.as_deref())?;
+            desks.insert(id.clone(), Desk::new(&site.desk, client));
+        }
         let sites = config
             .sites
             .iter()
             .map(|(id, site)| (id.clone(), Arc::new(site.clone())))
             .collect();
-        Relay {
+        Ok(Relay {
             config,
             sites,
             store,
@@ -76,7 +76,7 @@ impl Relay {
             hub: Hub::default(),
             metrics: Metrics::default(),
             sockets_per_ip: SocketsPerIp::default(),
-        }
+        })
     }
 }
 

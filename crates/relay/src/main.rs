@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     println!("flare-relay listening on http://{}", listener.local_addr()?);
-    serve(Relay::new(config, store), listener).await?;
+    serve(Relay::new(config, store)?, listener).await?;
     Ok(())
 }
 

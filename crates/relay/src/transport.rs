@@ -1,6 +1,7 @@
 //! Sends flare-core's request values with reqwest and runs its [`Driver`] to the end: the only
 //! code here is the network, the clock and the sleeping; every rule of retrying is the core's.
 
+use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
@@ -11,12 +12,36 @@ use flare_core::retry::RetryPolicy;
 /// The longest one request may take before it counts as a network failure.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// A client for the service desks, shared by every conversation.
-pub fn desk_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .expect("a client with a timeout and rustls builds")
+/// Why a desk's client cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The certificate to trust cannot be read.
+    #[error("cannot read the certificate {path}: {message}")]
+    Certificate {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A client for a service desk, trusting `trust` (PEM) besides the system's roots.
+pub fn desk_client(trust: Option<&Path>) -> Result<reqwest::Client, ClientError> {
+    let mut builder = reqwest::Client::builder().timeout(REQUEST_TIMEOUT);
+    if let Some(path) = trust {
+        let certificate_error = |message: String| ClientError::Certificate {
+            path: path.display().to_string(),
+            message,
+        };
+        let pem = std::fs::read(path).map_err(|error| certificate_error(error.to_string()))?;
+        let certificate = reqwest::Certificate::from_pem(&pem)
+            .map_err(|error| certificate_error(error.to_string()))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder.build().map_err(|error| ClientError::Certificate {
+        path: String::new(),
+        message: error.to_string(),
+    })
 }
 
 /// Runs `operation` with flare-core's driver: a visitor is waiting, so a rate limit longer than

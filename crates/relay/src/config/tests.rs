@@ -76,3 +76,14 @@ fn unknown_keys_are_refused_rather_than_ignored() {
     let error = RelayConfig::parse(&text, &env).expect_err("typo");
     assert!(error.to_string().contains("lisen"), "{error}");
 }
+
+#[test]
+fn the_documented_example_config_is_valid() {
+    let text = include_str!("../../relay.example.toml");
+    let config = RelayConfig::parse(text, &|name| {
+        name.starts_with("FLARE_DEMO_")
+            .then(|| "demo-secret-long-enough".to_owned())
+    })
+    .expect("the example is valid");
+    assert!(config.sites.contains_key("demo"));
+}

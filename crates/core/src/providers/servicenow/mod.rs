@@ -10,6 +10,7 @@ mod journal;
 mod safe_create;
 mod table;
 mod tickets;
+mod va;
 mod wire;
 
 pub use crate::providers::servicenow::directory::{DirectoryCache, DirectoryTable, Group};
@@ -20,6 +21,9 @@ pub use crate::providers::servicenow::safe_create::SafeCreate;
 pub use crate::providers::servicenow::table::Table;
 pub use crate::providers::servicenow::tickets::{
     TicketFilter, TicketPages, TicketSort, MAX_PAGE_SIZE,
+};
+pub use crate::providers::servicenow::va::{
+    parse_va_reply, VaAgent, VaItem, VaReply, VaSend, VaUser, BOT_INTEGRATION_PATH,
 };
 
 use std::collections::BTreeMap;

@@ -161,7 +161,10 @@ enum Step {
     CommentText {
         number: String,
     },
-    WithPerson,
+    /// Queued for a person, or with one once they joined.
+    WithPerson {
+        agent: Option<String>,
+    },
 }
 
 /// The menu's quick replies' values.
@@ -188,9 +191,24 @@ impl Assistant {
         ]
     }
 
-    /// Whether a person has the conversation; the assistant then stays quiet.
+    /// Whether a person has the conversation (or is being found); the assistant then stays quiet.
     pub fn with_person(&self) -> bool {
-        self.step == Step::WithPerson
+        matches!(self.step, Step::WithPerson { .. })
+    }
+
+    /// The person who joined, by name.
+    pub fn agent(&self) -> Option<&str> {
+        match &self.step {
+            Step::WithPerson { agent } => agent.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A person joined the conversation.
+    pub fn agent_joined(&mut self, name: &str) {
+        self.step = Step::WithPerson {
+            agent: Some(name.to_owned()),
+        };
     }
 
     /// Answers what the visitor did.
@@ -267,7 +285,10 @@ impl Assistant {
                 number,
                 text: text.to_owned(),
             }),
-            Step::WithPerson => Turn::silent(),
+            Step::WithPerson { agent } => {
+                self.step = Step::WithPerson { agent };
+                Turn::silent()
+            }
         }
     }
 
@@ -286,14 +307,14 @@ impl Assistant {
             Outcome::Commented => (Phrase::CommentAdded, Step::Menu),
             Outcome::NotFound => (Phrase::NotFound, Step::Menu),
             Outcome::Failed => (Phrase::DeskUnavailable, Step::Menu),
-            Outcome::Queued => (Phrase::FindingPerson, Step::WithPerson),
+            Outcome::Queued => (Phrase::FindingPerson, Step::WithPerson { agent: None }),
             Outcome::NobodyAvailable => (Phrase::NobodyAvailable, Step::Menu),
             Outcome::NoRoute => (Phrase::NoRoute, Step::Menu),
             Outcome::UnknownVisitor => (Phrase::UnknownVisitor, Step::Menu),
         };
         self.step = step;
         match self.step {
-            Step::WithPerson => vec![Say::plain(phrase)],
+            Step::WithPerson { .. } => vec![Say::plain(phrase)],
             _ => vec![Say {
                 phrase,
                 choices: menu(audience),

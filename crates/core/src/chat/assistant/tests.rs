@@ -149,6 +149,9 @@ fn with_a_person_the_assistant_is_quiet_until_they_leave() {
     assistant.handle(Input::Text("can I talk to a human"), VERIFIED);
     assistant.after(&Outcome::Queued, VERIFIED);
     assert!(assistant.with_person());
+    assert_eq!(assistant.agent(), None);
+    assistant.agent_joined("Beth Anglin");
+    assert_eq!(assistant.agent(), Some("Beth Anglin"));
     let turn = assistant.handle(Input::Text("report a problem"), VERIFIED);
     assert_eq!(turn, Turn::silent());
     assistant.back_from_person();

@@ -36,6 +36,28 @@ pub struct Site {
     pub desk: DeskConfig,
     /// Signs the host site's word for its signed-in users.
     pub identity_secret: Secret,
+    /// How a visitor reaches a person; none: the assistant says nobody is connected.
+    pub handoff: Option<Handoff>,
+}
+
+/// The hand-off to ServiceNow's live agents through the VA Bot Integration API.
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    /// `contextVariables` the instance routes to a queue by (seed 001, step 5).
+    pub context: Vec<(String, String)>,
+    /// How the instance's posts to the relay's webhook prove where they come from.
+    pub webhook: WebhookAuth,
+    /// A static token the instance expects in the `token` header, besides Basic.
+    pub instance_token: Option<Secret>,
+}
+
+/// How a webhook post authenticates.
+#[derive(Debug, Clone)]
+pub enum WebhookAuth {
+    /// The `token` header carries this value.
+    Token(Secret),
+    /// `x-b2b-signature` is the hex HMAC-SHA1 of the body with this secret.
+    Hmac(Secret),
 }
 
 /// The service desk of a site.
@@ -117,6 +139,23 @@ struct SiteFile {
     origins: Vec<String>,
     identity_secret: SecretFile,
     desk: DeskFile,
+    #[serde(default)]
+    handoff: Option<HandoffFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, tag = "route", rename_all = "snake_case")]
+enum HandoffFile {
+    Va {
+        #[serde(default)]
+        context: BTreeMap<String, String>,
+        #[serde(default)]
+        webhook_token: Option<SecretFile>,
+        #[serde(default)]
+        webhook_hmac_secret: Option<SecretFile>,
+        #[serde(default)]
+        instance_token: Option<SecretFile>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -236,11 +275,33 @@ impl SiteFile {
                 trust,
             },
         };
+        let handoff =
+            match self.handoff {
+                None => None,
+                Some(HandoffFile::Va {
+                    context,
+                    webhook_token,
+                    webhook_hmac_secret,
+                    instance_token,
+                }) => Some(Handoff {
+                    context: context.into_iter().collect(),
+                    webhook: match (webhook_token, webhook_hmac_secret) {
+                        (Some(token), None) => WebhookAuth::Token(token.resolve(env)?),
+                        (None, Some(secret)) => WebhookAuth::Hmac(secret.resolve(env)?),
+                        _ => return Err(site_error(
+                            "handoff needs exactly one of webhook_token and webhook_hmac_secret"
+                                .to_owned(),
+                        )),
+                    },
+                    instance_token: instance_token.map(|token| token.resolve(env)).transpose()?,
+                }),
+            };
         Ok(Site {
             id: self.id,
             origins: self.origins,
             desk,
             identity_secret,
+            handoff,
         })
     }
 }

@@ -6,16 +6,16 @@
 
 use flare_core::chat::assistant::{Report, Urgency};
 use flare_core::chat::protocol::TicketCard;
-use flare_core::driver::Fetch;
+use flare_core::driver::{Fetch, Outcome};
 use flare_core::error::CoreError;
 use flare_core::listing::{ListQuery, Scope};
 use flare_core::providers::servicenow::{
-    Level, NewIncident, NewRequest, SafeCreate, ServiceNow, Table, TicketFilter,
+    Level, NewIncident, NewRequest, SafeCreate, ServiceNow, Table, TicketFilter, VaSend, VaUser,
 };
 use flare_core::ticket::Ticket;
 
 use crate::config::DeskConfig;
-use crate::transport::{drive, fetch};
+use crate::transport::{drive, fetch, now_ms, send_once};
 
 /// The most open tickets of one table the assistant lists.
 const LIST_LIMIT: u32 = 10;
@@ -144,6 +144,24 @@ impl Desk {
             .add_comment_request(table, &ticket.id, text, true);
         let response = drive(&self.client, Fetch::appending(request)).await?;
         self.servicenow.parse_ticket(table, &response).map(drop)
+    }
+
+    /// Posts one message to the Virtual Agent, once: the outbound queue decides about retries.
+    pub async fn post_va(
+        &self,
+        request_id: &str,
+        session: &str,
+        user: &VaUser,
+        send: &VaSend,
+        instance_token: Option<&str>,
+    ) -> Outcome {
+        let mut request =
+            self.servicenow
+                .va_request(request_id, session, user, send, now_ms() / 1000);
+        if let Some(token) = instance_token {
+            request = request.with_header("token", token);
+        }
+        send_once(&self.client, request).await
     }
 
     /// A ticket as the chat shows it.

@@ -27,13 +27,18 @@ impl Hub {
             .subscribe()
     }
 
-    /// Sends `frame` to every open socket of `visitor_id`.
-    pub fn publish(&self, visitor_id: &str, frame: ServerFrame) {
+    /// Sends `frame` to every open socket of `visitor_id`; how many got it.
+    pub fn publish(&self, visitor_id: &str, frame: ServerFrame) -> usize {
         let mut channels = self.lock();
-        if let Some(sender) = channels.get(visitor_id) {
-            if sender.send(Arc::new(frame)).is_err() {
+        let Some(sender) = channels.get(visitor_id) else {
+            return 0;
+        };
+        match sender.send(Arc::new(frame)) {
+            Ok(n_sockets) => n_sockets,
+            Err(_) => {
                 // Nobody listens any more.
                 channels.remove(visitor_id);
+                0
             }
         }
     }

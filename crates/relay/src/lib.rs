@@ -4,6 +4,8 @@
 //! - `server.rs`: the WebSocket (origin checked), `/healthz`, `/metrics`, the socket loop with
 //!   its bounds; `session.rs`: one visitor's frames, kept and answered; `hub.rs`: fan-out to a
 //!   visitor's open sockets.
+//! - `handoff.rs`: live agents through the VA Bot Integration API: the webhook, what is queued for
+//!   the instance; `outbound.rs`: the durable queue that sends it, in order, until it is taken.
 //! - `desk.rs`: the assistant's ticket actions on the site's ServiceNow, through flare-core;
 //!   `transport.rs`: reqwest under flare-core's retry driver.
 //! - `store.rs` and `store/`: what is kept (SQLite by default), behind a trait.
@@ -15,9 +17,11 @@
 
 pub mod config;
 pub mod desk;
+pub mod handoff;
 pub mod hub;
 pub mod ids;
 pub mod metrics;
+pub mod outbound;
 pub mod server;
 pub mod session;
 pub mod store;
@@ -27,14 +31,16 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use flare_core::chat::protocol::ServerFrame;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 use crate::config::{RelayConfig, Site};
 use crate::desk::Desk;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::server::SocketsPerIp;
-use crate::store::Store;
+use crate::store::{Change, Kept, Store, StoreError};
 use crate::transport::{desk_client, ClientError};
 
 /// Everything a running relay shares between its sockets.
@@ -53,6 +59,8 @@ pub struct Relay {
     pub metrics: Metrics,
     /// Open sockets per address.
     pub sockets_per_ip: SocketsPerIp,
+    /// Wakes the outbound queue when something was queued.
+    pub outbound_ready: Notify,
 }
 
 impl Relay {
@@ -76,13 +84,42 @@ impl Relay {
             hub: Hub::default(),
             metrics: Metrics::default(),
             sockets_per_ip: SocketsPerIp::default(),
+            outbound_ready: Notify::new(),
         })
+    }
+}
+
+impl Relay {
+    /// Keeps `change` and pushes its new entries to the visitor's open sockets; the entries kept,
+    /// and whether any socket was there to get them.
+    pub fn keep(
+        &self,
+        visitor_id: &str,
+        change: Change<'_>,
+    ) -> Result<(Vec<Kept>, bool), StoreError> {
+        let conversation_id = change.conversation_id.to_owned();
+        let kept = self.store.record(change)?;
+        let mut delivered = false;
+        for kept in kept.iter().filter(|kept| kept.fresh) {
+            Metrics::add(&self.metrics.messages);
+            let n_sockets = self.hub.publish(
+                visitor_id,
+                ServerFrame::Entry {
+                    conversation: conversation_id.clone(),
+                    entry: kept.entry.clone(),
+                },
+            );
+            delivered = delivered || n_sockets > 0;
+        }
+        Ok((kept, delivered))
     }
 }
 
 /// Serves `relay` on `listener` until the process ends.
 pub async fn serve(relay: Relay, listener: TcpListener) -> std::io::Result<()> {
-    let app = crate::server::router(Arc::new(relay));
+    let relay = Arc::new(relay);
+    tokio::spawn(crate::outbound::run(relay.clone()));
+    let app = crate::server::router(relay);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -16,6 +16,14 @@ pub struct Metrics {
     pub refused_origins: AtomicU64,
     /// Tickets filed by the assistant.
     pub tickets_filed: AtomicU64,
+    /// Hand-offs asked for.
+    pub handoffs: AtomicU64,
+    /// Webhook posts refused (authentication) or unreadable.
+    pub webhook_failures: AtomicU64,
+    /// Messages the Virtual Agent took.
+    pub va_sent: AtomicU64,
+    /// Messages the Virtual Agent refused for good.
+    pub va_refused: AtomicU64,
 }
 
 impl Metrics {
@@ -24,8 +32,8 @@ impl Metrics {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The text `/metrics` answers with.
-    pub fn render(&self) -> String {
+    /// The text `/metrics` answers with; `queue_depth` is the outbound queue's length.
+    pub fn render(&self, queue_depth: u64) -> String {
         let mut text = String::new();
         let gauge = self.connections.load(Ordering::Relaxed);
         let counters = [
@@ -56,6 +64,12 @@ impl Metrics {
         );
         let _ = writeln!(text, "# TYPE flare_relay_connections gauge");
         let _ = writeln!(text, "flare_relay_connections {gauge}");
+        let _ = writeln!(
+            text,
+            "# HELP flare_relay_outbound_queue_depth Messages waiting for the service desk"
+        );
+        let _ = writeln!(text, "# TYPE flare_relay_outbound_queue_depth gauge");
+        let _ = writeln!(text, "flare_relay_outbound_queue_depth {queue_depth}");
         for (name, help, counter) in counters {
             let _ = writeln!(text, "# HELP {name} {help}");
             let _ = writeln!(text, "# TYPE {name} counter");

@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use flare_core::chat::protocol::{ClientFrame, Refusal, ServerFrame, Unreadable, MAX_FRAME_BYTES};
 use serde::Deserialize;
@@ -32,12 +33,19 @@ const HELLO_LIMIT: Duration = Duration::from_secs(10);
 /// Chat-sized buffers: a socket holds a few KB, not the 128 KB default meant for bulk transfer.
 const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
 
+/// The largest webhook post read: a reply with a few messages, not a file.
+const WEBHOOK_BODY_LIMIT: usize = 256 * 1024;
+
 /// The relay's routes.
 pub fn router(relay: Arc<Relay>) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
+        .route(
+            "/webhooks/va/{site}",
+            post(crate::handoff::webhook).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+        )
         .with_state(relay)
 }
 
@@ -53,7 +61,9 @@ struct SocketQuery {
 async fn metrics(State(relay): State<Arc<Relay>>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        relay.metrics.render(),
+        relay
+            .metrics
+            .render(relay.store.outbound_depth().unwrap_or_default()),
     )
         .into_response()
 }
@@ -117,7 +127,15 @@ async fn run(relay: Arc<Relay>, site: Arc<Site>, mut socket: WebSocket) {
     }
     let mut bucket = Bucket::new(relay.config.limits.frames_per_minute);
     loop {
+        // Biased: what is already published goes out before the next frame is read, so a
+        // `ping` answered with `pong` tells the panel it has everything published before it.
         tokio::select! {
+            biased;
+            update = updates.recv() => match update {
+                Ok(frame) => if send(&mut socket, &frame).await.is_err() { break; },
+                // Behind: the panel resumes from its last sequence after reconnecting.
+                Err(RecvError::Lagged(_) | RecvError::Closed) => break,
+            },
             received = tokio::time::timeout(IDLE_LIMIT, socket.recv()) => {
                 let text = match received {
                     Ok(Some(Ok(Message::Text(text)))) => text,
@@ -160,11 +178,6 @@ async fn run(relay: Arc<Relay>, site: Arc<Site>, mut socket: WebSocket) {
                     }
                 }
             }
-            update = updates.recv() => match update {
-                Ok(frame) => if send(&mut socket, &frame).await.is_err() { break; },
-                // Behind: the panel resumes from its last sequence after reconnecting.
-                Err(RecvError::Lagged(_) | RecvError::Closed) => break,
-            },
         }
     }
     let visitor_id = session.visitor_id().to_owned();

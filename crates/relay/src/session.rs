@@ -11,8 +11,10 @@ use flare_core::chat::assistant::{
 use flare_core::chat::protocol::{
     Author, ClientFrame, EntryBody, Identity, QuickReply, Refusal, ServerFrame, TicketCard,
 };
+use flare_core::providers::servicenow::VaSend;
 
 use crate::config::Site;
+use crate::handoff::{va_user, Outgoing, Send};
 use crate::ids::{identity_is_vouched, random_token, token_hash};
 use crate::metrics::Metrics;
 use crate::store::{Change, Conversation, NewEntry, StoreError, VerifiedUser, Visitor};
@@ -49,6 +51,8 @@ pub struct Pending {
     conversation: Conversation,
     action: Action,
     correlation_id: String,
+    /// The visitor's words that led to it (the hand-off passes them on to the agent).
+    words: String,
 }
 
 /// What handling a frame came to: frames for this socket now, and maybe an action to run next.
@@ -132,6 +136,7 @@ impl Session {
             mut conversation,
             action,
             correlation_id,
+            words,
         } = pending;
         self.relay.hub.publish(
             &self.visitor.id,
@@ -143,7 +148,13 @@ impl Session {
         );
         let (outcome, cards) = self.perform(action, &correlation_id).await;
         let says = conversation.assistant.after(&outcome, self.audience());
-        self.say(&conversation, says, cards)
+        let outbound = match outcome {
+            Outcome::Queued => vec![self.outgoing(Send::Agent { text: words })],
+            _ => vec![],
+        };
+        self.say_with(&conversation, says, cards, outbound)?;
+        self.relay.outbound_ready.notify_one();
+        Ok(())
     }
 
     fn answer(&mut self, frame: ClientFrame) -> Result<Vec<ServerFrame>, SessionError> {
@@ -151,9 +162,11 @@ impl Session {
             ClientFrame::Hello { .. } | ClientFrame::Send { .. } => {
                 Err(SessionError::Refused(Refusal::HelloFirst, None))
             }
-            ClientFrame::Typing { conversation, .. } => {
-                // Carried to a live agent once hand-off exists; the assistant needs no typing.
-                self.owned(&conversation)?;
+            ClientFrame::Typing { conversation, on } => {
+                let conversation = self.owned(&conversation)?;
+                if on && conversation.assistant.with_person() {
+                    self.tell_typing(&conversation.id);
+                }
                 Ok(vec![])
             }
             ClientFrame::Open {
@@ -187,14 +200,32 @@ impl Session {
                 Ok(vec![])
             }
             ClientFrame::End { conversation } => {
-                let conversation = self.open_conversation(&conversation)?;
-                let bodies = vec![
+                let mut conversation = self.open_conversation(&conversation)?;
+                let bodies = [
                     EntryBody::Ended {
                         by: Author::Visitor,
                     },
                     EntryBody::RatingRequested,
-                ];
-                self.keep(&conversation.id, bodies, None, true)?;
+                ]
+                .into_iter()
+                .map(|body| NewEntry {
+                    body,
+                    client_id: None,
+                })
+                .collect();
+                let outbound = match conversation.assistant.with_person() {
+                    true => vec![self.outgoing(Send::End)],
+                    false => vec![],
+                };
+                conversation.assistant.back_from_person();
+                self.record_with(
+                    &conversation.id,
+                    bodies,
+                    Some(&conversation.assistant),
+                    true,
+                    outbound,
+                )?;
+                self.relay.outbound_ready.notify_one();
                 Ok(vec![])
             }
             ClientFrame::Rate {
@@ -239,7 +270,19 @@ impl Session {
             },
             client_id: Some(client_id.clone()),
         };
-        let kept = self.record(&conversation.id, vec![message], None, false)?;
+        // With a person, the message goes to them in the same transaction that keeps it.
+        let outbound = match conversation.assistant.with_person() {
+            true => vec![self.outgoing(Send::Message {
+                text: text.clone(),
+                client_id: client_id.clone(),
+            })],
+            false => vec![],
+        };
+        let forwarded = !outbound.is_empty();
+        let kept = self.record_with(&conversation.id, vec![message], None, false, outbound)?;
+        if forwarded {
+            self.relay.outbound_ready.notify_one();
+        }
         let Some(kept) = kept.into_iter().next() else {
             return Ok(Handled::default());
         };
@@ -248,8 +291,9 @@ impl Session {
             client_id,
             seq: kept.entry.seq,
         };
-        if !kept.fresh {
-            // A resend of a message already kept (and answered): acknowledge it again, only.
+        if !kept.fresh || forwarded {
+            // A resend of a message already kept (and answered), or one for a person:
+            // acknowledge it, only.
             return Ok(Handled {
                 frames: vec![ack],
                 pending: None,
@@ -265,6 +309,7 @@ impl Session {
             correlation_id: format!("flare-chat-{}-{}", conversation.id, kept.entry.seq),
             conversation,
             action,
+            words: text,
         });
         Ok(Handled {
             frames: vec![ack],
@@ -277,7 +322,18 @@ impl Session {
         &self,
         conversation: &Conversation,
         says: Vec<Say>,
+        cards: Vec<TicketCard>,
+    ) -> Result<(), SessionError> {
+        self.say_with(conversation, says, cards, vec![])
+    }
+
+    /// [`Session::say`], queuing `outbound` for the service desk in the same transaction.
+    fn say_with(
+        &self,
+        conversation: &Conversation,
+        says: Vec<Say>,
         mut cards: Vec<TicketCard>,
+        outbound: Vec<String>,
     ) -> Result<(), SessionError> {
         let bodies = says
             .into_iter()
@@ -295,14 +351,24 @@ impl Session {
                     .collect(),
                 cards: std::mem::take(&mut cards),
             })
+            .map(|body| NewEntry {
+                body,
+                client_id: None,
+            })
             .collect();
-        self.keep(
+        self.record_with(
             &conversation.id,
             bodies,
             Some(&conversation.assistant),
             false,
+            outbound,
         )
         .map(drop)
+    }
+
+    /// A message for the service desk about this visitor, as the outbound queue keeps it.
+    fn outgoing(&self, send: Send) -> String {
+        Outgoing::new(&self.site, &self.visitor, send).to_payload()
     }
 
     async fn perform(
@@ -315,8 +381,11 @@ impl Session {
             return (Outcome::Failed, vec![]);
         };
         if action == Action::HandOff {
-            // Live agents come with the hand-off routes (VA Bot API, live_message).
-            return (Outcome::NoRoute, vec![]);
+            if self.site.handoff.is_none() {
+                return (Outcome::NoRoute, vec![]);
+            }
+            Metrics::add(&self.relay.metrics.handoffs);
+            return (Outcome::Queued, vec![]);
         }
         let caller = match self.desk_user().await {
             Ok(Some(caller)) => caller,
@@ -367,6 +436,36 @@ impl Session {
         })
     }
 
+    /// Tells the agent the visitor types: best effort, not queued (a late "typing" means nothing).
+    fn tell_typing(&self, conversation_id: &str) {
+        let (Some(desk), Some(handoff)) = (self.relay.desks.get(&self.site.id), &self.site.handoff)
+        else {
+            return;
+        };
+        let (desk, user, token) = (
+            desk.clone(),
+            va_user(&self.visitor),
+            handoff
+                .instance_token
+                .as_ref()
+                .map(|token| token.expose().to_owned()),
+        );
+        let (conversation_id, request_id) = (
+            conversation_id.to_owned(),
+            format!("flare-typing-{}", crate::ids::random_id()),
+        );
+        tokio::spawn(async move {
+            desk.post_va(
+                &request_id,
+                &conversation_id,
+                &user,
+                &VaSend::Typing,
+                token.as_deref(),
+            )
+            .await;
+        });
+    }
+
     /// The visitor's `sys_user`, looked up once and remembered.
     async fn desk_user(&mut self) -> Result<Option<String>, flare_core::error::CoreError> {
         if let Some(desk_user) = &self.visitor.desk_user {
@@ -413,26 +512,31 @@ impl Session {
         assistant: Option<&Assistant>,
         ends: bool,
     ) -> Result<Vec<crate::store::Kept>, SessionError> {
-        if entries.is_empty() && assistant.is_none() && !ends {
+        self.record_with(conversation_id, entries, assistant, ends, vec![])
+    }
+
+    /// [`Session::record`], with messages for the service desk queued in the same transaction.
+    fn record_with(
+        &self,
+        conversation_id: &str,
+        entries: Vec<NewEntry>,
+        assistant: Option<&Assistant>,
+        ends: bool,
+        outbound: Vec<String>,
+    ) -> Result<Vec<crate::store::Kept>, SessionError> {
+        if entries.is_empty() && assistant.is_none() && !ends && outbound.is_empty() {
             return Ok(vec![]);
         }
-        let kept = self.relay.store.record(Change {
+        let change = Change {
             conversation_id,
             entries,
             assistant,
             ends,
+            outbound,
+            once: None,
             now_ms: now_ms(),
-        })?;
-        for kept in kept.iter().filter(|kept| kept.fresh) {
-            Metrics::add(&self.relay.metrics.messages);
-            self.relay.hub.publish(
-                &self.visitor.id,
-                ServerFrame::Entry {
-                    conversation: conversation_id.to_owned(),
-                    entry: kept.entry.clone(),
-                },
-            );
-        }
+        };
+        let (kept, _) = self.relay.keep(&self.visitor.id, change)?;
         Ok(kept)
     }
 

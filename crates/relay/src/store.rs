@@ -77,8 +77,25 @@ pub struct Change<'a> {
     pub assistant: Option<&'a Assistant>,
     /// Whether the conversation ends with this change.
     pub ends: bool,
+    /// Messages for the service desk, queued with the entries (payloads the sender reads).
+    pub outbound: Vec<String>,
+    /// A key that makes the change apply once: a replayed webhook delivery changes nothing.
+    pub once: Option<&'a str>,
     /// Now, Unix milliseconds.
     pub now_ms: u64,
+}
+
+/// A message waiting in the outbound queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Its place in the queue; sent in this order within a conversation.
+    pub id: i64,
+    /// The conversation.
+    pub conversation_id: String,
+    /// What to send.
+    pub payload: String,
+    /// Tries so far.
+    pub attempts: u32,
 }
 
 /// Why the store failed.
@@ -145,4 +162,19 @@ pub trait Store: Send + Sync {
 
     /// The visitor has seen the conversation up to `seq`.
     fn mark_seen(&self, conversation_id: &str, seq: u64) -> Result<(), StoreError>;
+
+    /// A visitor by id.
+    fn visitor(&self, visitor_id: &str) -> Result<Option<Visitor>, StoreError>;
+
+    /// The first waiting message of each conversation whose time has come, at most `limit`.
+    fn due_outbound(&self, now_ms: u64, limit: u32) -> Result<Vec<Outgoing>, StoreError>;
+
+    /// The message was sent (or given up on): it leaves the queue.
+    fn outbound_done(&self, id: i64) -> Result<(), StoreError>;
+
+    /// The message is tried again at `next_at_ms`.
+    fn outbound_later(&self, id: i64, next_at_ms: u64) -> Result<(), StoreError>;
+
+    /// How many messages wait.
+    fn outbound_depth(&self) -> Result<u64, StoreError>;
 }

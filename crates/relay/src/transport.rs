@@ -59,7 +59,7 @@ pub async fn drive<Op: Operation>(
         let polled_ms = now_ms();
         match driver.poll(polled_ms) {
             Poll::Send(request) => {
-                let outcome = send(client, request).await;
+                let outcome = send_once(client, request).await;
                 driver.handle(outcome, now_ms(), jitter());
             }
             Poll::Wait { until_ms } => {
@@ -87,7 +87,8 @@ pub fn now_ms() -> u64 {
         .unwrap_or_default()
 }
 
-async fn send(client: &reqwest::Client, request: HttpRequest) -> Outcome {
+/// Sends `request` once.
+pub async fn send_once(client: &reqwest::Client, request: HttpRequest) -> Outcome {
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,

@@ -87,3 +87,20 @@ fn the_documented_example_config_is_valid() {
     .expect("the example is valid");
     assert!(config.sites.contains_key("demo"));
 }
+
+#[test]
+fn a_va_handoff_needs_exactly_one_way_to_check_the_webhook() {
+    let with = |lines: &str| {
+        format!(
+            "{CONFIG}\n[site.handoff]\nroute = \"va\"\ncontext = {{ queue = \"it\" }}\n{lines}\n"
+        )
+    };
+    let config = RelayConfig::parse(&with("webhook_hmac_secret = \"shh\""), &env).expect("valid");
+    let handoff = config.sites["demo"].handoff.as_ref().expect("handoff");
+    assert_eq!(handoff.context, [("queue".to_owned(), "it".to_owned())]);
+    assert!(matches!(&handoff.webhook, WebhookAuth::Hmac(secret) if secret.expose() == "shh"));
+    for lines in ["", "webhook_token = \"a\"\nwebhook_hmac_secret = \"b\""] {
+        let error = RelayConfig::parse(&with(lines), &env).expect_err(lines);
+        assert!(error.to_string().contains("exactly one"), "{error}");
+    }
+}

@@ -12,7 +12,9 @@ use flare_core::chat::protocol::{ConversationSummary, Entry, EntryBody};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::ids::random_id;
-use crate::store::{Change, Conversation, Kept, Store, StoreError, VerifiedUser, Visitor};
+use crate::store::{
+    Change, Conversation, Kept, Outgoing, Store, StoreError, VerifiedUser, Visitor,
+};
 
 /// Visitors, conversations and entries in one SQLite database.
 pub struct SqliteStore {
@@ -20,7 +22,8 @@ pub struct SqliteStore {
 }
 
 /// The schema, one step per version (`PRAGMA user_version`); a new step is appended, never edited.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
     CREATE TABLE visitors (
         id TEXT PRIMARY KEY,
         site TEXT NOT NULL,
@@ -54,7 +57,22 @@ const MIGRATIONS: &[&str] = &[r"
         PRIMARY KEY (conversation_id, seq),
         UNIQUE (conversation_id, client_id)
     );
-"];
+",
+    r"
+    CREATE TABLE outbound (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at_ms INTEGER NOT NULL
+    );
+    CREATE INDEX outbound_by_conversation ON outbound (conversation_id, id);
+    CREATE TABLE deliveries (
+        key TEXT PRIMARY KEY,
+        at_ms INTEGER NOT NULL
+    );
+",
+];
 
 /// How much of the last message a conversation's summary shows.
 const SUMMARY_CHARS: usize = 80;
@@ -276,6 +294,55 @@ impl Store for SqliteStore {
         .collect()
     }
 
+    fn visitor(&self, visitor_id: &str) -> Result<Option<Visitor>, StoreError> {
+        visitor(&self.lock(), visitor_id)
+            .map(Some)
+            .or_else(|error| match error {
+                StoreError::Database(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+                other => Err(other),
+            })
+    }
+
+    fn due_outbound(&self, now_ms: u64, limit: u32) -> Result<Vec<Outgoing>, StoreError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT id, conversation_id, payload, attempts FROM outbound AS waiting
+             WHERE next_at_ms <= ?1 AND NOT EXISTS (
+                 SELECT 1 FROM outbound AS earlier
+                 WHERE earlier.conversation_id = waiting.conversation_id AND earlier.id < waiting.id)
+             ORDER BY id LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![now_ms, limit], |row| {
+            Ok(Outgoing {
+                id: row.get(0)?,
+                conversation_id: row.get(1)?,
+                payload: row.get(2)?,
+                attempts: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn outbound_done(&self, id: i64) -> Result<(), StoreError> {
+        self.lock()
+            .execute("DELETE FROM outbound WHERE id = ?1", params![id])?;
+        Ok(())
+    }
+
+    fn outbound_later(&self, id: i64, next_at_ms: u64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE outbound SET attempts = attempts + 1, next_at_ms = ?2 WHERE id = ?1",
+            params![id, next_at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn outbound_depth(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT COUNT(*) FROM outbound", [], |row| row.get(0))?)
+    }
+
     fn mark_seen(&self, conversation_id: &str, seq: u64) -> Result<(), StoreError> {
         self.lock().execute(
             "UPDATE conversations SET seen_seq = MAX(seen_seq, MIN(?2, last_seq)) WHERE id = ?1",
@@ -286,6 +353,15 @@ impl Store for SqliteStore {
 }
 
 fn record_in(transaction: &Transaction<'_>, change: &Change<'_>) -> Result<Vec<Kept>, StoreError> {
+    if let Some(key) = change.once {
+        let inserted = transaction.execute(
+            "INSERT OR IGNORE INTO deliveries (key, at_ms) VALUES (?1, ?2)",
+            params![key, change.now_ms],
+        )?;
+        if inserted == 0 {
+            return Ok(vec![]);
+        }
+    }
     let mut last_seq: u64 = transaction
         .query_row(
             "SELECT last_seq FROM conversations WHERE id = ?1",
@@ -350,6 +426,12 @@ fn record_in(transaction: &Transaction<'_>, change: &Change<'_>) -> Result<Vec<K
             change.ends
         ],
     )?;
+    for payload in &change.outbound {
+        transaction.execute(
+            "INSERT INTO outbound (conversation_id, payload, next_at_ms) VALUES (?1, ?2, ?3)",
+            params![change.conversation_id, payload, change.now_ms],
+        )?;
+    }
     Ok(kept)
 }
 

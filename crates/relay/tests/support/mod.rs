@@ -22,6 +22,7 @@ pub const ORIGIN: &str = "http://shop.example";
 pub const SITE: &str = "demo";
 pub const IDENTITY_SECRET: &str = "test-identity-secret-0123456789";
 pub const ABEL_SYS_ID: &str = "62826bf03710200044e0bfc8bcbe5df1";
+pub const WEBHOOK_SECRET: &str = "test-webhook-secret";
 
 /// A sandbox serving on a free port for the test's runtime.
 pub struct Sandbox {
@@ -57,6 +58,63 @@ impl Sandbox {
             .await
             .expect("json");
         reply["result"].clone()
+    }
+
+    /// Points the Virtual Agent's replies at the relay's webhook, signed with the test secret.
+    pub async fn send_va_replies_to(&self, relay: &RelayProcess) {
+        let config = serde_json::json!({
+            "webhook_url": format!("{}/webhooks/va/{SITE}", relay.url),
+            "outbound_auth": {"kind": "hmac", "secret": WEBHOOK_SECRET},
+            "adapter_properties": {"third_party_chat": true},
+        });
+        let response = self
+            .client
+            .put(format!("{}/sandbox/va/config", self.url))
+            .json(&config)
+            .send()
+            .await
+            .expect("sandbox answers");
+        assert_eq!(response.status(), 200);
+    }
+
+    /// The simulated agent's side: `GET /sandbox/va/...`.
+    pub async fn va_get(&self, path: &str) -> Value {
+        self.client
+            .get(format!("{}/sandbox/va/{path}", self.url))
+            .send()
+            .await
+            .expect("sandbox answers")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// The simulated agent acts: `POST /sandbox/va/conversations/{id}/{action}`.
+    pub async fn agent(&self, conversation: &str, action: &str, body: Value) -> Value {
+        let response = self
+            .client
+            .post(format!(
+                "{}/sandbox/va/conversations/{conversation}/{action}",
+                self.url
+            ))
+            .json(&body)
+            .send()
+            .await
+            .expect("sandbox answers");
+        assert_eq!(response.status(), 200, "{action}");
+        response.json().await.expect("json")
+    }
+
+    /// The one conversation in `state`, waiting until there is one.
+    pub async fn va_conversation_in(&self, state: &str) -> Value {
+        for _ in 0..100 {
+            let list = self.va_get(&format!("conversations?state={state}")).await;
+            if let Some(first) = list.as_array().and_then(|list| list.first()) {
+                return first.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no conversation became {state}");
     }
 
     /// Creates a record as the admin; its `result`.
@@ -126,6 +184,11 @@ kind = "servicenow"
 instance = "{sandbox_url}"
 user = "admin"
 password = {{ env = "TEST_DESK_PASSWORD" }}
+
+[site.handoff]
+route = "va"
+context = {{ queue = "it_support" }}
+webhook_hmac_secret = {{ env = "TEST_WEBHOOK_SECRET" }}
 "#,
             frames = options.frames_per_minute,
             sockets = options.sockets_per_ip,
@@ -157,6 +220,7 @@ password = {{ env = "TEST_DESK_PASSWORD" }}
             .arg(config_path)
             .env("TEST_IDENTITY_SECRET", IDENTITY_SECRET)
             .env("TEST_DESK_PASSWORD", "admin")
+            .env("TEST_WEBHOOK_SECRET", WEBHOOK_SECRET)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         if let Some(data) = data {

@@ -32,6 +32,8 @@ fn change<'a>(conversation_id: &'a str, entries: Vec<crate::store::NewEntry>) ->
         entries,
         assistant: None,
         ends: false,
+        outbound: vec![],
+        once: None,
         now_ms: 1_000,
     }
 }
@@ -212,4 +214,72 @@ fn a_change_to_a_missing_conversation_is_refused() {
         .record(change("nope", vec![assistant_says("Hi")]))
         .expect_err("missing");
     assert!(matches!(error, StoreError::NoConversation(_)), "{error}");
+}
+
+#[test]
+fn the_outbound_queue_hands_out_each_conversations_oldest_message_first() {
+    let store = SqliteStore::in_memory().expect("store");
+    let visitor = store.create_visitor("demo", "hash-4").expect("visitor");
+    let first = store
+        .create_conversation(&visitor.id, 1)
+        .expect("conversation");
+    let second = store
+        .create_conversation(&visitor.id, 1)
+        .expect("conversation");
+    for (conversation, payloads) in [(&first, vec!["a1", "a2"]), (&second, vec!["b1"])] {
+        store
+            .record(Change {
+                outbound: payloads.into_iter().map(String::from).collect(),
+                ..change(&conversation.id, vec![])
+            })
+            .expect("record");
+    }
+    assert_eq!(store.outbound_depth().expect("depth"), 3);
+    let due = store.due_outbound(1_000, 10).expect("due");
+    let payloads: Vec<&str> = due
+        .iter()
+        .map(|outgoing| outgoing.payload.as_str())
+        .collect();
+    assert_eq!(payloads, ["a1", "b1"]);
+    // a1 fails and waits; a2 must not overtake it.
+    store.outbound_later(due[0].id, 5_000).expect("later");
+    store.outbound_done(due[1].id).expect("done");
+    assert_eq!(store.due_outbound(2_000, 10).expect("due"), vec![]);
+    let retried = store.due_outbound(5_000, 10).expect("due");
+    assert_eq!(
+        (retried[0].payload.as_str(), retried[0].attempts),
+        ("a1", 1)
+    );
+    store.outbound_done(retried[0].id).expect("done");
+    assert_eq!(store.due_outbound(5_000, 10).expect("due")[0].payload, "a2");
+}
+
+#[test]
+fn a_change_with_a_key_applies_once() {
+    let store = SqliteStore::in_memory().expect("store");
+    let visitor = store.create_visitor("demo", "hash-5").expect("visitor");
+    let conversation = store
+        .create_conversation(&visitor.id, 1)
+        .expect("conversation");
+    let delivery = || Change {
+        once: Some("delivery-1"),
+        ..change(&conversation.id, vec![assistant_says("From the agent")])
+    };
+    assert_eq!(store.record(delivery()).expect("record").len(), 1);
+    assert_eq!(store.record(delivery()).expect("record"), vec![]);
+    assert_eq!(
+        store
+            .entries_after(&conversation.id, 0, 10)
+            .expect("entries")
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .visitor(&visitor.id)
+            .expect("read")
+            .map(|found| found.id),
+        Some(visitor.id)
+    );
+    assert_eq!(store.visitor("nobody").expect("read"), None);
 }

@@ -1,0 +1,365 @@
+//! The hand-off to ServiceNow's live agents through the VA Bot Integration API.
+//!
+//! Towards the instance everything goes through the durable outbound queue (`outbound.rs`) as an
+//! [`Outgoing`] payload; the instance's replies arrive on `POST /webhooks/va/{site}`, are checked
+//! (token header or `x-b2b-signature`), applied once however often they are delivered, and
+//! pushed to the visitor.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use flare_core::chat::protocol::{Author, EntryBody, QuickReply, ServerFrame};
+use flare_core::providers::servicenow::{parse_va_reply, VaItem, VaReply, VaSend, VaUser};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Site, WebhookAuth};
+use crate::ids::{hex, unhex};
+use crate::store::{Change, NewEntry, Visitor};
+use crate::transport::now_ms;
+use crate::Relay;
+
+/// What one queued message to the instance says, with what sending it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outgoing {
+    /// The site whose desk gets it.
+    pub site: String,
+    /// `userId`.
+    pub user_id: String,
+    /// `emailId`.
+    pub email: Option<String>,
+    /// What to send.
+    pub send: Send,
+}
+
+/// The messages the relay queues for the Virtual Agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Send {
+    /// Ask for a person.
+    Agent {
+        /// The visitor's words.
+        text: String,
+    },
+    /// A visitor's message.
+    Message {
+        /// The text.
+        text: String,
+        /// The panel's id for it.
+        client_id: String,
+    },
+    /// The visitor ended the conversation.
+    End,
+    /// Agent messages reached the visitor (or could not).
+    Delivered {
+        /// Their `messageId`s.
+        message_ids: Vec<String>,
+        /// Whether they did.
+        sent: bool,
+    },
+}
+
+impl Outgoing {
+    /// A message about `visitor` on `site`.
+    pub fn new(site: &Site, visitor: &Visitor, send: Send) -> Outgoing {
+        let VaUser { user_id, email } = va_user(visitor);
+        Outgoing {
+            site: site.id.clone(),
+            user_id,
+            email,
+            send,
+        }
+    }
+
+    /// As the outbound queue keeps it.
+    pub fn to_payload(&self) -> String {
+        serde_json::to_string(self).expect("an outgoing message always serialises")
+    }
+
+    /// Who the instance talks to.
+    pub fn va_user(&self) -> VaUser {
+        VaUser {
+            user_id: self.user_id.clone(),
+            email: self.email.clone(),
+        }
+    }
+
+    /// The message in flare-core's terms; `context` routes an `AGENT` to a queue.
+    pub fn va_send(&self, context: &[(String, String)]) -> VaSend {
+        match &self.send {
+            Send::Agent { text } => VaSend::Agent {
+                text: text.clone(),
+                context: context.to_vec(),
+            },
+            Send::Message { text, client_id } => VaSend::Message {
+                text: text.clone(),
+                client_message_id: client_id.clone(),
+            },
+            Send::End => VaSend::End,
+            Send::Delivered { message_ids, sent } => VaSend::Delivered {
+                message_ids: message_ids.clone(),
+                sent: *sent,
+            },
+        }
+    }
+}
+
+/// Who `visitor` is to the instance: a verified visitor by their email address (how ServiceNow
+/// finds its users), an anonymous one by the relay's id for them.
+pub fn va_user(visitor: &Visitor) -> VaUser {
+    match &visitor.verified {
+        Some(user) => VaUser {
+            user_id: user.email.clone(),
+            email: Some(user.email.clone()),
+        },
+        None => VaUser {
+            user_id: format!("flare-visitor-{}", visitor.id),
+            email: None,
+        },
+    }
+}
+
+/// `POST /webhooks/va/{site}`: a reply from the instance.
+pub async fn webhook(
+    State(relay): State<Arc<Relay>>,
+    Path(site_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let Some(site) = relay.sites.get(&site_id).cloned() else {
+        return StatusCode::NOT_FOUND;
+    };
+    let Some(handoff) = &site.handoff else {
+        return StatusCode::NOT_FOUND;
+    };
+    if !authentic(&handoff.webhook, &headers, &body) {
+        crate::metrics::Metrics::add(&relay.metrics.webhook_failures);
+        tracing::warn!(site = %site.id, "a webhook post failed authentication");
+        return StatusCode::UNAUTHORIZED;
+    }
+    let reply = match parse_va_reply(&body) {
+        Ok(reply) => reply,
+        Err(error) => {
+            crate::metrics::Metrics::add(&relay.metrics.webhook_failures);
+            tracing::warn!(%error, "an unreadable webhook post");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    let key = format!("va:{}", hex(&Sha256::digest(&body)));
+    match apply(&relay, &site, &reply, &key) {
+        Ok(true) => StatusCode::OK,
+        Ok(false) => StatusCode::NOT_FOUND,
+        Err(error) => {
+            tracing::error!(%error, "keeping a webhook post failed");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
+
+/// Applies a reply to its conversation, once per `key`; false when there is no such
+/// conversation on this site.
+fn apply(
+    relay: &Relay,
+    site: &Site,
+    reply: &VaReply,
+    key: &str,
+) -> Result<bool, crate::store::StoreError> {
+    let Some(mut conversation) = relay.store.conversation(&reply.client_session_id)? else {
+        return Ok(false);
+    };
+    let Some(visitor) = relay.store.visitor(&conversation.visitor_id)? else {
+        return Ok(false);
+    };
+    if visitor.site != site.id {
+        return Ok(false);
+    }
+    let mut bodies = Vec::new();
+    let mut message_ids = Vec::new();
+    for item in &reply.items {
+        let (author, text, quick_replies, message_id) = match item {
+            VaItem::Text {
+                text,
+                agent,
+                message_id,
+            } => (
+                agent.as_ref().map(|agent| &agent.name),
+                text.clone(),
+                vec![],
+                message_id,
+            ),
+            VaItem::Link {
+                label,
+                url,
+                agent,
+                message_id,
+            } => (
+                agent.as_ref().map(|agent| &agent.name),
+                format!("{label}: {url}"),
+                vec![],
+                message_id,
+            ),
+            VaItem::Image {
+                url,
+                alt,
+                agent,
+                message_id,
+            } => (
+                agent.as_ref().map(|agent| &agent.name),
+                format!("{alt} {url}").trim().to_owned(),
+                vec![],
+                message_id,
+            ),
+            VaItem::Choices { label, options } => (
+                None,
+                label.clone(),
+                options
+                    .iter()
+                    .map(|option| QuickReply {
+                        label: option.clone(),
+                        value: option.clone(),
+                    })
+                    .collect(),
+                &None,
+            ),
+            VaItem::Wait { seconds } => {
+                relay.hub.publish(
+                    &visitor.id,
+                    ServerFrame::Wait {
+                        conversation: conversation.id.clone(),
+                        seconds: *seconds,
+                    },
+                );
+                continue;
+            }
+            VaItem::Typing { on } => {
+                let name = conversation
+                    .assistant
+                    .agent()
+                    .unwrap_or_default()
+                    .to_owned();
+                relay.hub.publish(
+                    &visitor.id,
+                    ServerFrame::Typing {
+                        conversation: conversation.id.clone(),
+                        who: Author::Agent { name },
+                        on: *on,
+                    },
+                );
+                continue;
+            }
+            VaItem::Other { .. } => continue,
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let author = match author {
+            Some(name) => {
+                if conversation.assistant.agent() != Some(name.as_str()) {
+                    conversation.assistant.agent_joined(name);
+                    bodies.push(EntryBody::AgentJoined {
+                        name: name.clone(),
+                        avatar: None,
+                    });
+                }
+                Author::Agent { name: name.clone() }
+            }
+            None => Author::Assistant,
+        };
+        message_ids.extend(message_id.iter().cloned());
+        bodies.push(EntryBody::Message {
+            author,
+            text,
+            client_id: None,
+            quick_replies,
+            cards: vec![],
+        });
+    }
+    if reply.completed {
+        let by = match conversation.assistant.agent() {
+            Some(name) => Author::Agent {
+                name: name.to_owned(),
+            },
+            None => Author::Assistant,
+        };
+        bodies.push(EntryBody::Ended { by });
+        bodies.push(EntryBody::RatingRequested);
+        conversation.assistant.back_from_person();
+    }
+    let change = Change {
+        conversation_id: &conversation.id,
+        entries: bodies
+            .into_iter()
+            .map(|body| NewEntry {
+                body,
+                client_id: None,
+            })
+            .collect(),
+        assistant: Some(&conversation.assistant),
+        ends: reply.completed,
+        outbound: vec![],
+        once: Some(key),
+        now_ms: now_ms(),
+    };
+    let (kept, delivered) = relay.keep(&visitor.id, change)?;
+    if !kept.is_empty() && !message_ids.is_empty() && delivered {
+        // No client we know of tells the agent their message arrived; this one does.
+        let report = Outgoing::new(
+            site,
+            &visitor,
+            Send::Delivered {
+                message_ids,
+                sent: true,
+            },
+        );
+        relay.keep(
+            &visitor.id,
+            Change {
+                conversation_id: &conversation.id,
+                entries: vec![],
+                assistant: None,
+                ends: false,
+                outbound: vec![report.to_payload()],
+                once: None,
+                now_ms: now_ms(),
+            },
+        )?;
+        relay.outbound_ready.notify_one();
+    }
+    Ok(true)
+}
+
+/// Whether the post carries the site's token, or a signature made with its secret.
+fn authentic(auth: &WebhookAuth, headers: &HeaderMap, body: &[u8]) -> bool {
+    match auth {
+        WebhookAuth::Token(token) => headers
+            .get("token")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| constant_time_eq(value.as_bytes(), token.expose().as_bytes())),
+        WebhookAuth::Hmac(secret) => {
+            let Some(signature) = headers
+                .get("x-b2b-signature")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| unhex(value.trim()))
+            else {
+                return false;
+            };
+            let mut mac = Hmac::<Sha1>::new_from_slice(secret.expose().as_bytes())
+                .expect("HMAC takes a key of any length");
+            mac.update(body);
+            mac.verify_slice(&signature).is_ok()
+        }
+    }
+}
+
+fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .fold(0, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}

@@ -1,0 +1,222 @@
+//! Hand-off to a live agent through the VA Bot Integration API, with the sandbox's simulated
+//! agent: queued with the wait, the agent's name, messages and typing both ways, delivery
+//! reports, and the end from either side.
+
+mod support;
+
+use flare_core::chat::protocol::{Author, ClientFrame, EntryBody, ServerFrame};
+use serde_json::json;
+use support::{Panel, RelayOptions, RelayProcess, Sandbox};
+
+async fn with_agent() -> (Sandbox, RelayProcess, Panel, String) {
+    let sandbox = Sandbox::start().await;
+    let relay = RelayProcess::start(&sandbox.url, RelayOptions::default());
+    sandbox.send_va_replies_to(&relay).await;
+    let mut panel = Panel::connect(
+        &relay,
+        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
+    )
+    .await;
+    panel.assistant_after(0).await;
+    let asked = panel.say("Talk to a person", Some("person")).await;
+    let (answer, _) = panel.assistant_after(asked).await;
+    assert_eq!(
+        answer,
+        "I am finding a person for you. Stay here; you can keep writing."
+    );
+    let wait = panel
+        .until(|frame| matches!(frame, ServerFrame::Wait { .. }))
+        .await;
+    assert!(
+        matches!(wait, ServerFrame::Wait { seconds, .. } if seconds > 0),
+        "{wait:?}"
+    );
+    let waiting = sandbox.va_conversation_in("waiting").await;
+    assert_eq!(
+        waiting["client_session_id"],
+        panel.conversation.as_str(),
+        "{waiting}"
+    );
+    assert_eq!(waiting["user_id"], "abel.tuter@example.com");
+    let id = waiting["id"].as_str().expect("id").to_owned();
+    sandbox
+        .agent(&id, "accept", json!({"agent_name": "Fred Luddy"}))
+        .await;
+    panel
+        .until(|frame| matches!(frame, ServerFrame::Entry { entry, .. } if matches!(&entry.body, EntryBody::AgentJoined { name, .. } if name == "Fred Luddy")))
+        .await;
+    (sandbox, relay, panel, id)
+}
+
+fn agent_texts(panel: &Panel) -> Vec<String> {
+    panel
+        .entries
+        .iter()
+        .filter_map(|entry| match &entry.body {
+            EntryBody::Message {
+                author: Author::Agent { .. },
+                text,
+                ..
+            } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_visitor_and_an_agent_talk_both_ways_with_typing_and_delivery_reports() {
+    let (sandbox, _relay, mut panel, id) = with_agent().await;
+
+    panel
+        .send(&ClientFrame::Typing {
+            conversation: panel.conversation.clone(),
+            on: true,
+        })
+        .await;
+    let mut typing_seen = false;
+    for _ in 0..100 {
+        let conversation = sandbox
+            .va_get(&format!("conversations/{id}?settle=true"))
+            .await;
+        if conversation["visitor_typing"] == true {
+            typing_seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(typing_seen, "the agent sees the visitor typing");
+
+    panel.say("My VPN client will not start", None).await;
+    sandbox.agent(&id, "typing", json!({"typing": true})).await;
+    let typing = panel
+        .until(|frame| matches!(frame, ServerFrame::Typing { .. }))
+        .await;
+    assert!(
+        matches!(typing, ServerFrame::Typing { on: true, who: Author::Agent { ref name }, .. } if name == "Fred Luddy"),
+        "{typing:?}"
+    );
+    sandbox
+        .agent(&id, "messages", json!({"text": "Please restart it."}))
+        .await;
+    while !agent_texts(&panel).contains(&"Please restart it.".to_owned()) {
+        panel.next().await;
+    }
+
+    // The agent's transcript has the visitor's words, and the agent's message was reported
+    // delivered to the visitor.
+    let mut delivered = false;
+    for _ in 0..100 {
+        let conversation = sandbox
+            .va_get(&format!("conversations/{id}?settle=true"))
+            .await;
+        let entries = conversation["entries"].as_array().expect("entries").clone();
+        let visitor_said = entries.iter().any(|entry| {
+            entry["direction"] == "inbound" && entry["text"] == "My VPN client will not start"
+        });
+        assert!(visitor_said, "{conversation}");
+        delivered = entries.iter().any(|entry| {
+            entry["text"] == "Please restart it." && entry["client_status"] == "sent_to_user"
+        });
+        if delivered {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(delivered, "UPDATE_MESSAGES reached the instance");
+
+    sandbox.agent(&id, "end", json!({})).await;
+    panel
+        .until(|frame| matches!(frame, ServerFrame::Entry { entry, .. } if entry.body == EntryBody::RatingRequested))
+        .await;
+    let ended = panel
+        .entries
+        .iter()
+        .any(|entry| matches!(&entry.body, EntryBody::Ended { by: Author::Agent { name } } if name == "Fred Luddy"));
+    assert!(ended);
+}
+
+#[tokio::test]
+async fn the_visitor_ends_the_chat_and_the_agent_is_told() {
+    let (sandbox, _relay, mut panel, id) = with_agent().await;
+    panel
+        .send(&ClientFrame::End {
+            conversation: panel.conversation.clone(),
+        })
+        .await;
+    panel
+        .until(|frame| matches!(frame, ServerFrame::Entry { entry, .. } if entry.body == EntryBody::RatingRequested))
+        .await;
+    let mut ended = false;
+    for _ in 0..100 {
+        if sandbox
+            .va_get(&format!("conversations/{id}?settle=true"))
+            .await["state"]
+            == "ended"
+        {
+            ended = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(ended, "the instance's conversation ended");
+    panel
+        .send(&ClientFrame::Rate {
+            conversation: panel.conversation.clone(),
+            score: 5,
+            comment: "Quick and kind".into(),
+        })
+        .await;
+    panel
+        .until(|frame| matches!(frame, ServerFrame::Entry { entry, .. } if matches!(entry.body, EntryBody::Rated { score: 5, .. })))
+        .await;
+}
+
+#[tokio::test]
+async fn a_webhook_post_without_the_right_signature_is_refused_and_a_replay_is_applied_once() {
+    let (_sandbox, relay, mut panel, _id) = with_agent().await;
+    let body = json!({
+        "requestId": "r-x",
+        "clientSessionId": panel.conversation,
+        "agentChat": true,
+        "body": [{"uiType": "OutputText", "value": "Forged", "agentInfo": {"sentFromAgent": true, "agentName": "Mallory", "agentId": "m"}}]
+    })
+    .to_string();
+    let client = reqwest::Client::new();
+    let url = format!("{}/webhooks/va/{}", relay.url, support::SITE);
+    for signature in [None, Some("00".repeat(20))] {
+        let mut request = client.post(&url).body(body.clone());
+        if let Some(signature) = signature {
+            request = request.header("x-b2b-signature", signature);
+        }
+        assert_eq!(request.send().await.expect("answer").status(), 401);
+    }
+    // Signed properly, twice: kept once.
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        Hmac::<sha1::Sha1>::new_from_slice(support::WEBHOOK_SECRET.as_bytes()).expect("key");
+    mac.update(body.as_bytes());
+    let signature: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    for _ in 0..2 {
+        let status = client
+            .post(&url)
+            .header("x-b2b-signature", &signature)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("answer")
+            .status();
+        assert_eq!(status, 200);
+    }
+    panel.send(&ClientFrame::Ping).await;
+    panel.until(|frame| *frame == ServerFrame::Pong).await;
+    let forged = agent_texts(&panel)
+        .iter()
+        .filter(|text| *text == "Forged")
+        .count();
+    assert_eq!(forged, 1);
+}

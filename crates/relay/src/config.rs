@@ -82,6 +82,10 @@ pub struct Limits {
     /// Open sockets one IP address may hold.
     #[serde(default = "default_sockets_per_ip")]
     pub sockets_per_ip: u32,
+    /// The first wait before a message the service desk did not take is tried again, in
+    /// milliseconds; it doubles with each try, up to 30 s.
+    #[serde(default = "default_outbound_retry_ms")]
+    pub outbound_retry_ms: u64,
 }
 
 /// A secret from the config file or the environment; never shown by `Debug`.
@@ -222,6 +226,7 @@ impl Default for Limits {
         Limits {
             frames_per_minute: default_frames_per_minute(),
             sockets_per_ip: default_sockets_per_ip(),
+            outbound_retry_ms: default_outbound_retry_ms(),
         }
     }
 }
@@ -323,6 +328,10 @@ fn default_frames_per_minute() -> u32 {
 
 fn default_sockets_per_ip() -> u32 {
     20
+}
+
+fn default_outbound_retry_ms() -> u64 {
+    1000
 }
 
 /// `scheme://host[:port]` with nothing after: what a browser sends as `Origin`.

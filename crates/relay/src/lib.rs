@@ -61,6 +61,9 @@ pub struct Relay {
     pub sockets_per_ip: SocketsPerIp,
     /// Wakes the outbound queue when something was queued.
     pub outbound_ready: Notify,
+    /// Held from keeping a change to publishing it, so sockets get entries in sequence order
+    /// whichever task (a socket, a webhook) kept them.
+    publishing: std::sync::Mutex<()>,
 }
 
 impl Relay {
@@ -85,6 +88,7 @@ impl Relay {
             metrics: Metrics::default(),
             sockets_per_ip: SocketsPerIp::default(),
             outbound_ready: Notify::new(),
+            publishing: std::sync::Mutex::default(),
         })
     }
 }
@@ -98,6 +102,10 @@ impl Relay {
         change: Change<'_>,
     ) -> Result<(Vec<Kept>, bool), StoreError> {
         let conversation_id = change.conversation_id.to_owned();
+        let _in_order = self
+            .publishing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let kept = self.store.record(change)?;
         let mut delivered = false;
         for kept in kept.iter().filter(|kept| kept.fresh) {

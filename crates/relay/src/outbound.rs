@@ -99,7 +99,8 @@ async fn send_one(relay: &Relay, queued: Queued) {
         }
         Outcome::NetworkError(_) => None,
     };
-    let backoff_ms = (1000u64 << queued.attempts.min(5)).min(MAX_BACKOFF_MS);
+    let backoff_ms =
+        (relay.config.limits.outbound_retry_ms << queued.attempts.min(15)).min(MAX_BACKOFF_MS);
     let next_at_ms = now_ms()
         + retry_after_ms
             .unwrap_or(backoff_ms)

@@ -112,7 +112,8 @@ async fn run(relay: Arc<Relay>, site: Arc<Site>, mut socket: WebSocket) {
         let _ = send(&mut socket, &refused(Refusal::HelloFirst, None)).await;
         return;
     };
-    let (mut session, frames) = match Session::start(relay.clone(), site, hello) {
+    let after = hello.after;
+    let (mut session, welcome, conversation_id) = match Session::start(relay.clone(), site, hello) {
         Ok(started) => started,
         Err(error) => {
             let _ = send(&mut socket, &refusal_of(&relay, error)).await;
@@ -120,7 +121,14 @@ async fn run(relay: Arc<Relay>, site: Arc<Site>, mut socket: WebSocket) {
         }
     };
     let mut updates = relay.hub.subscribe(session.visitor_id());
-    for frame in &frames {
+    let replay = match session.catch_up(&conversation_id, after) {
+        Ok(replay) => replay,
+        Err(error) => {
+            let _ = send(&mut socket, &refusal_of(&relay, error)).await;
+            return;
+        }
+    };
+    for frame in std::iter::once(&welcome).chain(&replay) {
         if send(&mut socket, frame).await.is_err() {
             return;
         }

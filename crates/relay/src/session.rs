@@ -81,7 +81,7 @@ impl Session {
         relay: Arc<Relay>,
         site: Arc<Site>,
         hello: Hello,
-    ) -> Result<(Session, Vec<ServerFrame>), SessionError> {
+    ) -> Result<(Session, ServerFrame, String), SessionError> {
         let (visitor, token) = identify(&relay, &site, &hello)?;
         let session = Session {
             relay,
@@ -98,14 +98,25 @@ impl Session {
             None => session.latest_or_new()?,
         };
         let conversations = session.relay.store.summaries(&session.visitor.id)?;
-        let mut frames = vec![ServerFrame::Welcome {
+        let welcome = ServerFrame::Welcome {
             visitor: token,
             verified: session.visitor.verified.is_some(),
             conversation: conversation.id.clone(),
             conversations,
-        }];
-        frames.extend(session.replay(&conversation.id, hello.after)?);
-        Ok((session, frames))
+        };
+        Ok((session, welcome, conversation.id))
+    }
+
+    /// The entries of the visitor's conversation after `after`. The socket subscribes to the
+    /// hub first and replays second, so nothing published in between is missed (an entry may
+    /// come both ways; the panel shows each sequence number once).
+    pub fn catch_up(
+        &self,
+        conversation_id: &str,
+        after: u64,
+    ) -> Result<Vec<ServerFrame>, SessionError> {
+        self.owned(conversation_id)?;
+        self.replay(conversation_id, after)
     }
 
     /// The visitor's id, for the hub.

@@ -77,6 +77,35 @@ impl Sandbox {
         assert_eq!(response.status(), 200);
     }
 
+    /// Any JSON call to the sandbox; the answer must be 2xx.
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("sandbox answers");
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap_or(Value::Null)
+    }
+
+    /// `GET path` as JSON, without credentials (the sandbox's own admin API).
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("sandbox answers")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// The simulated agent's side: `GET /sandbox/va/...`.
     pub async fn va_get(&self, path: &str) -> Value {
         self.client
@@ -142,6 +171,9 @@ pub struct RelayProcess {
     pub dir: PathBuf,
 }
 
+/// How quickly the relay tries a message the instance did not take again, in tests.
+pub const OUTBOUND_RETRY_MS: u64 = 100;
+
 /// What the test config may change.
 pub struct RelayOptions<'a> {
     pub frames_per_minute: u32,
@@ -173,6 +205,7 @@ listen = "127.0.0.1:0"
 [limits]
 frames_per_minute = {frames}
 sockets_per_ip = {sockets}
+outbound_retry_ms = {OUTBOUND_RETRY_MS}
 
 [[site]]
 id = "{SITE}"
@@ -198,11 +231,18 @@ webhook_hmac_secret = {{ env = "TEST_WEBHOOK_SECRET" }}
         RelayProcess::spawn(&config_path, options.data, dir)
     }
 
-    /// Starts the binary again on the same config and data (a restart after a kill).
+    /// Starts the binary again on the same config, data and port (a restart after a kill).
     pub fn restart(&mut self, data: Option<&Path>) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let config_path = self.dir.join("relay.toml");
+        let address = self.url.trim_start_matches("http://");
+        let config = std::fs::read_to_string(&config_path).expect("config");
+        let config = config.replace(
+            "listen = \"127.0.0.1:0\"",
+            &format!("listen = \"{address}\""),
+        );
+        std::fs::write(&config_path, config).expect("config");
         let restarted = RelayProcess::spawn(&config_path, data, self.dir.clone());
         *self = restarted;
     }

@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use flare_core::auth::Credentials;
+use flare_core::chat::hours::BusinessHours;
 use flare_core::instance::InstanceUrl;
 use serde::Deserialize;
 
@@ -49,6 +50,10 @@ pub struct Handoff {
     pub webhook: WebhookAuth,
     /// A static token the instance expects in the `token` header, besides Basic.
     pub instance_token: Option<Secret>,
+    /// The longest a visitor waits for a person before a ticket is offered instead.
+    pub max_wait_secs: u64,
+    /// When people answer; outside them a ticket is offered at once. None: always.
+    pub hours: Option<BusinessHours>,
 }
 
 /// How a webhook post authenticates.
@@ -159,6 +164,10 @@ enum HandoffFile {
         webhook_hmac_secret: Option<SecretFile>,
         #[serde(default)]
         instance_token: Option<SecretFile>,
+        #[serde(default = "default_max_wait_secs")]
+        max_wait_secs: u64,
+        #[serde(default)]
+        hours: Option<String>,
     },
 }
 
@@ -280,33 +289,60 @@ impl SiteFile {
                 trust,
             },
         };
-        let handoff =
-            match self.handoff {
-                None => None,
-                Some(HandoffFile::Va {
-                    context,
-                    webhook_token,
-                    webhook_hmac_secret,
-                    instance_token,
-                }) => Some(Handoff {
-                    context: context.into_iter().collect(),
-                    webhook: match (webhook_token, webhook_hmac_secret) {
-                        (Some(token), None) => WebhookAuth::Token(token.resolve(env)?),
-                        (None, Some(secret)) => WebhookAuth::Hmac(secret.resolve(env)?),
-                        _ => return Err(site_error(
-                            "handoff needs exactly one of webhook_token and webhook_hmac_secret"
-                                .to_owned(),
-                        )),
-                    },
-                    instance_token: instance_token.map(|token| token.resolve(env)).transpose()?,
-                }),
-            };
+        let handoff = match self.handoff {
+            Some(handoff) => Some(handoff.check(&self.id, env)?),
+            None => None,
+        };
         Ok(Site {
             id: self.id,
             origins: self.origins,
             desk,
             identity_secret,
             handoff,
+        })
+    }
+}
+
+impl HandoffFile {
+    fn check(
+        self,
+        site: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Handoff, ConfigError> {
+        let site_error = |message: String| ConfigError::Site {
+            site: site.to_owned(),
+            message,
+        };
+        let HandoffFile::Va {
+            context,
+            webhook_token,
+            webhook_hmac_secret,
+            instance_token,
+            max_wait_secs,
+            hours,
+        } = self;
+        let webhook = match (webhook_token, webhook_hmac_secret) {
+            (Some(token), None) => WebhookAuth::Token(token.resolve(env)?),
+            (None, Some(secret)) => WebhookAuth::Hmac(secret.resolve(env)?),
+            _ => {
+                return Err(site_error(
+                    "handoff needs exactly one of webhook_token and webhook_hmac_secret".to_owned(),
+                ))
+            }
+        };
+        let hours = match hours {
+            Some(hours) => Some(
+                BusinessHours::parse(&hours)
+                    .map_err(|error| site_error(format!("handoff hours: {error}")))?,
+            ),
+            None => None,
+        };
+        Ok(Handoff {
+            context: context.into_iter().collect(),
+            webhook,
+            instance_token: instance_token.map(|token| token.resolve(env)).transpose()?,
+            max_wait_secs,
+            hours,
         })
     }
 }
@@ -328,6 +364,10 @@ fn default_frames_per_minute() -> u32 {
 
 fn default_sockets_per_ip() -> u32 {
     20
+}
+
+fn default_max_wait_secs() -> u64 {
+    300
 }
 
 fn default_outbound_retry_ms() -> u64 {

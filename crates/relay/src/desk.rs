@@ -81,6 +81,52 @@ impl Desk {
         drive(&self.client, create).await
     }
 
+    /// Files an incident holding a chat nobody from the desk could answer: its transcript in the
+    /// description and as an attached file. The file is a courtesy: if it cannot be attached,
+    /// the incident still stands.
+    pub async fn file_transcript(
+        &self,
+        caller: Option<&str>,
+        title: &str,
+        transcript: &str,
+        correlation_id: &str,
+    ) -> Result<Ticket, CoreError> {
+        let mut fields = NewIncident {
+            short_description: title.to_owned(),
+            description: transcript.to_owned(),
+            urgency: Level::Medium,
+            impact: Level::Low,
+            caller_id: caller.unwrap_or_default().to_owned(),
+            parent_incident: None,
+        }
+        .fields();
+        if caller.is_none() {
+            fields.remove("caller_id");
+        }
+        let create = SafeCreate::new(
+            self.servicenow.clone(),
+            Table::Incident,
+            fields,
+            correlation_id,
+        )
+        .looking_up_first();
+        let ticket = drive(&self.client, create).await?;
+        let upload = self.servicenow.upload_attachment_request(
+            Table::Incident,
+            &ticket.id,
+            "chat-transcript.txt",
+            "text/plain",
+            transcript.as_bytes().to_vec(),
+        );
+        let uploaded = fetch(&self.client, upload)
+            .await
+            .and_then(|response| self.servicenow.parse_attachment(&response));
+        if let Err(error) = uploaded {
+            tracing::warn!(%error, ticket = %ticket.reference, "attaching the transcript failed");
+        }
+        Ok(ticket)
+    }
+
     /// `caller`'s ticket with this number, or none (also when it is somebody else's).
     pub async fn mine_by_number(
         &self,

@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+use flare_core::chat::assistant::{Audience, Desk as DeskKind, Outcome as AssistantOutcome};
+
+use crate::actions::assistant_entries;
 use crate::config::{Site, WebhookAuth};
 use crate::ids::{hex, unhex};
 use crate::store::{Change, NewEntry, Visitor};
@@ -108,6 +111,92 @@ impl Outgoing {
     }
 }
 
+/// Gives up on finding a person for the conversation once `wait_ms` have passed since it was
+/// queued, unless a person joined first.
+pub fn watch_wait(relay: Arc<Relay>, conversation_id: String, wait_ms: u64) {
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+        if let Err(error) = give_up(&relay, &conversation_id, false) {
+            tracing::error!(%error, "giving up on a queued conversation failed");
+        }
+    });
+}
+
+/// Sets the waits of a restarted relay again: each conversation still queued for a person gets
+/// the rest of its site's limit.
+pub fn rearm_waits(relay: &Arc<Relay>) -> Result<(), crate::store::StoreError> {
+    let now = now_ms();
+    for conversation in relay.store.open_conversations()? {
+        let Some(since_ms) = conversation.assistant.waiting_since() else {
+            continue;
+        };
+        let Some(visitor) = relay.store.visitor(&conversation.visitor_id)? else {
+            continue;
+        };
+        let Some(handoff) = relay
+            .sites
+            .get(&visitor.site)
+            .and_then(|site| site.handoff.as_ref())
+        else {
+            continue;
+        };
+        let deadline_ms = since_ms + handoff.max_wait_secs * 1000;
+        watch_wait(
+            relay.clone(),
+            conversation.id,
+            deadline_ms.saturating_sub(now),
+        );
+    }
+    Ok(())
+}
+
+/// Nobody came: if the conversation still waits for a person (and its time is up, or `now`),
+/// the instance's queue is told the visitor left and the visitor is offered a ticket instead.
+fn give_up(
+    relay: &Relay,
+    conversation_id: &str,
+    now: bool,
+) -> Result<(), crate::store::StoreError> {
+    let Some(mut conversation) = relay.store.conversation(conversation_id)? else {
+        return Ok(());
+    };
+    let Some(since_ms) = conversation.assistant.waiting_since() else {
+        return Ok(());
+    };
+    let Some(visitor) = relay.store.visitor(&conversation.visitor_id)? else {
+        return Ok(());
+    };
+    let Some(site) = relay.sites.get(&visitor.site) else {
+        return Ok(());
+    };
+    let Some(handoff) = &site.handoff else {
+        return Ok(());
+    };
+    let waited_ms = now_ms().saturating_sub(since_ms);
+    if !now && waited_ms < handoff.max_wait_secs * 1000 {
+        return Ok(());
+    }
+    let audience = Audience {
+        desk: DeskKind::ServiceNow,
+        verified: visitor.verified.is_some(),
+    };
+    let says = conversation
+        .assistant
+        .after(&AssistantOutcome::NobodyAvailable, audience);
+    let change = Change {
+        conversation_id: &conversation.id,
+        entries: assistant_entries(says, vec![], &conversation.locale),
+        assistant: Some(&conversation.assistant),
+        ends: false,
+        outbound: vec![Outgoing::new(site, &visitor, Send::End).to_payload()],
+        once: None,
+        now_ms: now_ms(),
+    };
+    relay.keep(&visitor.id, change)?;
+    relay.outbound_ready.notify_one();
+    Ok(())
+}
+
 /// Who `visitor` is to the instance: a verified visitor by their email address (how ServiceNow
 /// finds its users), an anonymous one by the relay's id for them.
 pub fn va_user(visitor: &Visitor) -> VaUser {
@@ -177,8 +266,14 @@ fn apply(
     if visitor.site != site.id {
         return Ok(false);
     }
+    if !conversation.assistant.with_person() {
+        // The relay already left this hand-off (the visitor ended it, or nobody came in time):
+        // the instance's goodbye to it is not news for the visitor.
+        return Ok(true);
+    }
     let mut bodies = Vec::new();
     let mut message_ids = Vec::new();
+    let mut give_up_later = false;
     for item in &reply.items {
         let (author, text, quick_replies, message_id) = match item {
             VaItem::Text {
@@ -226,6 +321,13 @@ fn apply(
                 &None,
             ),
             VaItem::Wait { seconds } => {
+                let too_long = site
+                    .handoff
+                    .as_ref()
+                    .is_some_and(|handoff| u64::from(*seconds) > handoff.max_wait_secs);
+                if too_long {
+                    give_up_later = true;
+                }
                 relay.hub.publish(
                     &visitor.id,
                     ServerFrame::Wait {
@@ -328,6 +430,10 @@ fn apply(
             },
         )?;
         relay.outbound_ready.notify_one();
+    }
+    if give_up_later {
+        // The instance expects a longer wait than the site allows: offer the ticket now.
+        give_up(relay, &conversation.id, true)?;
     }
     Ok(true)
 }

@@ -15,6 +15,7 @@
 //! the widget's panel compiles too.
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod config;
 pub mod desk;
 pub mod handoff;
@@ -126,6 +127,9 @@ impl Relay {
 /// Serves `relay` on `listener` until the process ends.
 pub async fn serve(relay: Relay, listener: TcpListener) -> std::io::Result<()> {
     let relay = Arc::new(relay);
+    if let Err(error) = crate::handoff::rearm_waits(&relay) {
+        tracing::error!(%error, "setting the waits of queued conversations again failed");
+    }
     tokio::spawn(crate::outbound::run(relay.clone()));
     let app = crate::server::router(relay);
     axum::serve(

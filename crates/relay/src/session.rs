@@ -9,14 +9,13 @@ use flare_core::chat::assistant::{
     Action, Assistant, Audience, Desk as DeskKind, Input, Outcome, Say,
 };
 use flare_core::chat::protocol::{
-    Author, ClientFrame, EntryBody, Identity, QuickReply, Refusal, ServerFrame, TicketCard,
+    Author, ClientFrame, EntryBody, Identity, Refusal, ServerFrame, TicketCard,
 };
 use flare_core::providers::servicenow::VaSend;
 
 use crate::config::Site;
 use crate::handoff::{va_user, Outgoing, Send};
 use crate::ids::{identity_is_vouched, random_token, token_hash};
-use crate::metrics::Metrics;
 use crate::store::{Change, Conversation, NewEntry, StoreError, VerifiedUser, Visitor};
 use crate::transport::now_ms;
 use crate::Relay;
@@ -157,13 +156,28 @@ impl Session {
                 on: true,
             },
         );
-        let (outcome, cards) = self.perform(action, &correlation_id).await;
+        let (outcome, cards) = crate::actions::perform(
+            &self.relay,
+            &self.site,
+            &mut self.visitor,
+            &conversation,
+            action,
+            &correlation_id,
+        )
+        .await;
         let says = conversation.assistant.after(&outcome, self.audience());
         let outbound = match outcome {
-            Outcome::Queued => vec![self.outgoing(Send::Agent { text: words })],
+            Outcome::Queued { .. } => vec![self.outgoing(Send::Agent { text: words })],
             _ => vec![],
         };
         self.say_with(&conversation, says, cards, outbound)?;
+        if let (Outcome::Queued { .. }, Some(handoff)) = (outcome, &self.site.handoff) {
+            crate::handoff::watch_wait(
+                self.relay.clone(),
+                conversation.id.clone(),
+                handoff.max_wait_secs * 1000,
+            );
+        }
         self.relay.outbound_ready.notify_one();
         Ok(())
     }
@@ -343,30 +357,10 @@ impl Session {
         &self,
         conversation: &Conversation,
         says: Vec<Say>,
-        mut cards: Vec<TicketCard>,
+        cards: Vec<TicketCard>,
         outbound: Vec<String>,
     ) -> Result<(), SessionError> {
-        let bodies = says
-            .into_iter()
-            .map(|say| EntryBody::Message {
-                author: Author::Assistant,
-                text: say.phrase.text(&self.locale),
-                client_id: None,
-                quick_replies: say
-                    .choices
-                    .into_iter()
-                    .map(|(label, value)| QuickReply {
-                        label: label.text(&self.locale),
-                        value: value.to_owned(),
-                    })
-                    .collect(),
-                cards: std::mem::take(&mut cards),
-            })
-            .map(|body| NewEntry {
-                body,
-                client_id: None,
-            })
-            .collect();
+        let bodies = crate::actions::assistant_entries(says, cards, &conversation.locale);
         self.record_with(
             &conversation.id,
             bodies,
@@ -380,71 +374,6 @@ impl Session {
     /// A message for the service desk about this visitor, as the outbound queue keeps it.
     fn outgoing(&self, send: Send) -> String {
         Outgoing::new(&self.site, &self.visitor, send).to_payload()
-    }
-
-    async fn perform(
-        &mut self,
-        action: Action,
-        correlation_id: &str,
-    ) -> (Outcome, Vec<TicketCard>) {
-        let relay = self.relay.clone();
-        let Some(desk) = relay.desks.get(&self.site.id) else {
-            return (Outcome::Failed, vec![]);
-        };
-        if action == Action::HandOff {
-            if self.site.handoff.is_none() {
-                return (Outcome::NoRoute, vec![]);
-            }
-            Metrics::add(&self.relay.metrics.handoffs);
-            return (Outcome::Queued, vec![]);
-        }
-        let caller = match self.desk_user().await {
-            Ok(Some(caller)) => caller,
-            Ok(None) => return (Outcome::UnknownVisitor, vec![]),
-            Err(error) => {
-                tracing::warn!(%error, "looking the visitor up on the desk failed");
-                return (Outcome::Failed, vec![]);
-            }
-        };
-        let result = match action {
-            Action::FileIncident(report) => desk
-                .file(&caller, &report, false, correlation_id)
-                .await
-                .map(|ticket| filed(&relay.metrics, desk.card(&ticket))),
-            Action::FileRequest(report) => desk
-                .file(&caller, &report, true, correlation_id)
-                .await
-                .map(|ticket| filed(&relay.metrics, desk.card(&ticket))),
-            Action::LookUp { number } => {
-                desk.mine_by_number(&caller, &number)
-                    .await
-                    .map(|found| match found {
-                        Some((_, ticket)) => (Outcome::Found, vec![desk.card(&ticket)]),
-                        None => (Outcome::NotFound, vec![]),
-                    })
-            }
-            Action::ListMine => desk.open_tickets(&caller).await.map(|tickets| {
-                (
-                    Outcome::Listed {
-                        n_tickets: tickets.len(),
-                    },
-                    tickets.iter().map(|ticket| desk.card(ticket)).collect(),
-                )
-            }),
-            Action::Comment { number, text } => match desk.mine_by_number(&caller, &number).await {
-                Ok(Some((table, ticket))) => desk
-                    .comment(table, &ticket, &text)
-                    .await
-                    .map(|()| (Outcome::Commented, vec![desk.card(&ticket)])),
-                Ok(None) => Ok((Outcome::NotFound, vec![])),
-                Err(error) => Err(error),
-            },
-            Action::HandOff => Ok((Outcome::NoRoute, vec![])),
-        };
-        result.unwrap_or_else(|error| {
-            tracing::warn!(%error, "a ticket action failed");
-            (Outcome::Failed, vec![])
-        })
     }
 
     /// Tells the agent the visitor types: best effort, not queued (a late "typing" means nothing).
@@ -475,26 +404,6 @@ impl Session {
             )
             .await;
         });
-    }
-
-    /// The visitor's `sys_user`, looked up once and remembered.
-    async fn desk_user(&mut self) -> Result<Option<String>, flare_core::error::CoreError> {
-        if let Some(desk_user) = &self.visitor.desk_user {
-            return Ok(Some(desk_user.clone()));
-        }
-        let (Some(user), Some(desk)) =
-            (&self.visitor.verified, self.relay.desks.get(&self.site.id))
-        else {
-            return Ok(None);
-        };
-        let Some(sys_id) = desk.user_by_email(&user.email).await? else {
-            return Ok(None);
-        };
-        if let Err(error) = self.relay.store.set_desk_user(&self.visitor.id, &sys_id) {
-            tracing::warn!(%error, "remembering the visitor's desk user failed");
-        }
-        self.visitor.desk_user = Some(sys_id.clone());
-        Ok(Some(sys_id))
     }
 
     fn keep(
@@ -595,10 +504,10 @@ impl Session {
 
     /// A new conversation, opened with the assistant's greeting.
     fn new_conversation(&self) -> Result<Conversation, SessionError> {
-        let conversation = self
-            .relay
-            .store
-            .create_conversation(&self.visitor.id, now_ms())?;
+        let conversation =
+            self.relay
+                .store
+                .create_conversation(&self.visitor.id, &self.locale, now_ms())?;
         self.say(&conversation, Assistant::greet(self.audience()), vec![])?;
         Ok(conversation)
     }
@@ -648,14 +557,4 @@ fn identify(relay: &Relay, site: &Site, hello: &Hello) -> Result<(Visitor, Strin
         }
     };
     Ok((visitor, token))
-}
-
-fn filed(metrics: &Metrics, card: TicketCard) -> (Outcome, Vec<TicketCard>) {
-    Metrics::add(&metrics.tickets_filed);
-    (
-        Outcome::Filed {
-            number: card.number.clone(),
-        },
-        vec![card],
-    )
 }

@@ -46,6 +46,8 @@ pub struct Conversation {
     pub assistant: Assistant,
     /// Whether it has ended.
     pub ended: bool,
+    /// The visitor's language when it started: the words the relay adds are in it.
+    pub locale: String,
 }
 
 /// An entry to keep; a visitor's message carries the panel's id for it.
@@ -136,12 +138,16 @@ pub trait Store: Send + Sync {
     /// Remembers the visitor's user on the service desk.
     fn set_desk_user(&self, visitor_id: &str, desk_user: &str) -> Result<(), StoreError>;
 
-    /// A new conversation for the visitor.
+    /// A new conversation for the visitor, in their language.
     fn create_conversation(
         &self,
         visitor_id: &str,
+        locale: &str,
         now_ms: u64,
     ) -> Result<Conversation, StoreError>;
+
+    /// The conversations that have not ended, for the timers a restarted relay sets again.
+    fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError>;
 
     /// A conversation by id.
     fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError>;

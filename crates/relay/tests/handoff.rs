@@ -220,3 +220,106 @@ async fn a_webhook_post_without_the_right_signature_is_refused_and_a_replay_is_a
         .count();
     assert_eq!(forged, 1);
 }
+
+/// The visitor's conversation asks for a person and is answered with the ticket offer; the
+/// offer's buttons.
+async fn offered_a_ticket(panel: &mut Panel) -> Vec<String> {
+    let asked = panel.say("Talk to a person", Some("person")).await;
+    loop {
+        let offer = panel.entries.iter().find_map(|entry| match &entry.body {
+            EntryBody::Message {
+                author: Author::Assistant,
+                text,
+                quick_replies,
+                ..
+            } if entry.seq > asked && text.starts_with("Nobody can answer right now") => Some(
+                quick_replies
+                    .iter()
+                    .map(|reply| reply.value.clone())
+                    .collect(),
+            ),
+            _ => None,
+        });
+        if let Some(offer) = offer {
+            return offer;
+        }
+        panel.next().await;
+    }
+}
+
+#[tokio::test]
+async fn when_nobody_accepts_in_time_the_chat_becomes_a_ticket_with_its_transcript() {
+    let sandbox = Sandbox::start().await;
+    let relay = RelayProcess::start(
+        &sandbox.url,
+        RelayOptions {
+            handoff: "max_wait_secs = 1",
+            ..RelayOptions::default()
+        },
+    );
+    sandbox.send_va_replies_to(&relay).await;
+    let mut panel = Panel::connect(
+        &relay,
+        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
+    )
+    .await;
+    panel.assistant_after(0).await;
+    let offer = offered_a_ticket(&mut panel).await;
+    assert_eq!(offer, ["file_transcript", "cancel"]);
+    // The instance's queue no longer holds the visitor.
+    let waiting = sandbox.va_conversation_in("ended").await;
+    assert_eq!(waiting["client_session_id"], panel.conversation.as_str());
+
+    let seq = panel.say("File a ticket", Some("file_transcript")).await;
+    let (answer, cards) = panel.assistant_after(seq).await;
+    assert!(answer.starts_with("Done: INC"), "{answer}");
+    let incident = &sandbox
+        .table(&format!(
+            "/api/now/table/incident?sysparm_query=number={}",
+            cards[0]
+        ))
+        .await[0];
+    assert_eq!(incident["caller_id"]["value"], support::ABEL_SYS_ID);
+    assert_eq!(incident["short_description"], "Chat: Talk to a person");
+    let description = incident["description"].as_str().expect("text");
+    assert!(
+        description.contains("Flare: I am finding a person for you."),
+        "{description}"
+    );
+    let sys_id = incident["sys_id"].as_str().expect("sys_id");
+    let files = sandbox
+        .table(&format!(
+            "/api/now/attachment?sysparm_query=table_sys_id={sys_id}"
+        ))
+        .await;
+    assert_eq!(files[0]["file_name"], "chat-transcript.txt", "{files}");
+}
+
+#[tokio::test]
+async fn outside_business_hours_a_ticket_is_offered_at_once() {
+    let sandbox = Sandbox::start().await;
+    // Open only on a day that is not today (UTC).
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let today = (flare_relay::transport::now_ms() / 86_400_000 + 3) % 7;
+    let handoff = format!(
+        "hours = \"{} 09:00-17:00 Z\"",
+        days[((today + 1) % 7) as usize]
+    );
+    let relay = RelayProcess::start(
+        &sandbox.url,
+        RelayOptions {
+            handoff: &handoff,
+            ..RelayOptions::default()
+        },
+    );
+    sandbox.send_va_replies_to(&relay).await;
+    let mut panel = Panel::connect(
+        &relay,
+        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
+    )
+    .await;
+    panel.assistant_after(0).await;
+    offered_a_ticket(&mut panel).await;
+    let queued = sandbox.va_get("conversations").await;
+    assert_eq!(queued, json!([]), "nobody was put in a queue");
+}

@@ -85,6 +85,8 @@ pub enum Action {
     },
     /// Hand the conversation to a person.
     HandOff,
+    /// Nobody could come: file a ticket with the conversation so far.
+    FileTranscript,
 }
 
 /// What the visitor wants filed.
@@ -130,8 +132,11 @@ pub enum Outcome {
     NotFound,
     /// The service desk could not be reached or refused; nothing was done.
     Failed,
-    /// A person was asked for; the conversation waits for them.
-    Queued,
+    /// A person was asked for at `now_ms`; the conversation waits for them.
+    Queued {
+        /// When, Unix milliseconds.
+        now_ms: u64,
+    },
     /// Nobody can come now: the visitor is offered a ticket instead.
     NobodyAvailable,
     /// The site has no live agents connected to the chat.
@@ -161,10 +166,13 @@ enum Step {
     CommentText {
         number: String,
     },
-    /// Queued for a person, or with one once they joined.
+    /// Queued for a person since `since_ms`, or with one once they joined.
     WithPerson {
         agent: Option<String>,
+        since_ms: u64,
     },
+    /// Nobody came: a ticket with the conversation is offered.
+    OfferTicket,
 }
 
 /// The menu's quick replies' values.
@@ -175,6 +183,7 @@ const LIST: &str = "list";
 const COMMENT: &str = "comment";
 const PERSON: &str = "person";
 const CANCEL: &str = "cancel";
+const FILE_TRANSCRIPT: &str = "file_transcript";
 const HIGH: &str = "high";
 const MEDIUM: &str = "medium";
 const LOW: &str = "low";
@@ -199,15 +208,31 @@ impl Assistant {
     /// The person who joined, by name.
     pub fn agent(&self) -> Option<&str> {
         match &self.step {
-            Step::WithPerson { agent } => agent.as_deref(),
+            Step::WithPerson { agent, .. } => agent.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Since when the visitor waits for a person nobody has been yet (Unix milliseconds).
+    pub fn waiting_since(&self) -> Option<u64> {
+        match &self.step {
+            Step::WithPerson {
+                agent: None,
+                since_ms,
+            } => Some(*since_ms),
             _ => None,
         }
     }
 
     /// A person joined the conversation.
     pub fn agent_joined(&mut self, name: &str) {
+        let since_ms = match &self.step {
+            Step::WithPerson { since_ms, .. } => *since_ms,
+            _ => 0,
+        };
         self.step = Step::WithPerson {
             agent: Some(name.to_owned()),
+            since_ms,
         };
     }
 
@@ -285,10 +310,16 @@ impl Assistant {
                 number,
                 text: text.to_owned(),
             }),
-            Step::WithPerson { agent } => {
-                self.step = Step::WithPerson { agent };
+            Step::WithPerson { agent, since_ms } => {
+                self.step = Step::WithPerson { agent, since_ms };
                 Turn::silent()
             }
+            Step::OfferTicket => match (input, text.to_lowercase().as_str()) {
+                (Input::Reply(FILE_TRANSCRIPT), _) | (Input::Text(_), "yes" | "ja" | "ok") => {
+                    Turn::act(Action::FileTranscript)
+                }
+                _ => self.choose(input, audience),
+            },
         }
     }
 
@@ -307,14 +338,27 @@ impl Assistant {
             Outcome::Commented => (Phrase::CommentAdded, Step::Menu),
             Outcome::NotFound => (Phrase::NotFound, Step::Menu),
             Outcome::Failed => (Phrase::DeskUnavailable, Step::Menu),
-            Outcome::Queued => (Phrase::FindingPerson, Step::WithPerson { agent: None }),
-            Outcome::NobodyAvailable => (Phrase::NobodyAvailable, Step::Menu),
+            Outcome::Queued { now_ms } => (
+                Phrase::FindingPerson,
+                Step::WithPerson {
+                    agent: None,
+                    since_ms: *now_ms,
+                },
+            ),
+            Outcome::NobodyAvailable => (Phrase::NobodyAvailable, Step::OfferTicket),
             Outcome::NoRoute => (Phrase::NoRoute, Step::Menu),
             Outcome::UnknownVisitor => (Phrase::UnknownVisitor, Step::Menu),
         };
         self.step = step;
         match self.step {
             Step::WithPerson { .. } => vec![Say::plain(phrase)],
+            Step::OfferTicket => vec![Say {
+                phrase,
+                choices: vec![
+                    (Phrase::FileTicket, FILE_TRANSCRIPT),
+                    (Phrase::NoThanks, CANCEL),
+                ],
+            }],
             _ => vec![Say {
                 phrase,
                 choices: menu(audience),

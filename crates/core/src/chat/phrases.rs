@@ -77,6 +77,10 @@ pub enum Phrase {
     NoRoute,
     /// The service desk does not know the visitor.
     UnknownVisitor,
+    /// The button that files the conversation as a ticket.
+    FileTicket,
+    /// The button that declines it.
+    NoThanks,
 }
 
 impl Phrase {
@@ -183,6 +187,8 @@ impl Phrase {
                 "Nobody from the service desk is connected to this chat. Report a problem and they will answer on the ticket.",
                 "Niemand vom Service Desk ist mit diesem Chat verbunden. Melden Sie ein Problem, dann wird am Ticket geantwortet.",
             ),
+            Phrase::FileTicket => ("File a ticket", "Ticket anlegen"),
+            Phrase::NoThanks => ("No, thanks", "Nein, danke"),
             Phrase::UnknownVisitor => (
                 "The service desk has no account with your email address, so I cannot file or show tickets for you. A person can help.",
                 "Der Service Desk kennt Ihre E-Mail-Adresse nicht, darum kann ich keine Tickets für Sie anlegen oder zeigen. Ein Mensch kann helfen.",

@@ -72,6 +72,9 @@ const MIGRATIONS: &[&str] = &[
         at_ms INTEGER NOT NULL
     );
 ",
+    r"
+    ALTER TABLE conversations ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
+",
 ];
 
 /// How much of the last message a conversation's summary shows.
@@ -190,6 +193,7 @@ impl Store for SqliteStore {
     fn create_conversation(
         &self,
         visitor_id: &str,
+        locale: &str,
         now_ms: u64,
     ) -> Result<Conversation, StoreError> {
         let conversation = Conversation {
@@ -197,13 +201,16 @@ impl Store for SqliteStore {
             visitor_id: visitor_id.to_owned(),
             assistant: Assistant::default(),
             ended: false,
+            locale: locale.to_owned(),
         };
         self.lock().execute(
-            "INSERT INTO conversations (id, visitor_id, assistant, updated_ms) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO conversations (id, visitor_id, assistant, locale, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 conversation.id,
                 visitor_id,
                 assistant_text(&conversation.assistant),
+                locale,
                 now_ms
             ],
         )?;
@@ -212,27 +219,23 @@ impl Store for SqliteStore {
 
     fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
         let connection = self.lock();
-        let row: Option<(String, String, bool)> = connection
+        connection
             .query_row(
-                "SELECT visitor_id, assistant, ended FROM conversations WHERE id = ?1",
+                &format!("{CONVERSATION_COLUMNS} WHERE id = ?1"),
                 params![id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                conversation_row,
             )
-            .optional()?;
-        row.map(|(visitor_id, assistant, ended)| {
-            Ok(Conversation {
-                id: id.to_owned(),
-                visitor_id,
-                assistant: serde_json::from_str(&assistant).map_err(|error| {
-                    StoreError::Corrupt {
-                        what: "assistant state",
-                        message: error.to_string(),
-                    }
-                })?,
-                ended,
-            })
-        })
-        .transpose()
+            .optional()?
+            .map(conversation_of)
+            .transpose()
+    }
+
+    fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError> {
+        let connection = self.lock();
+        let mut statement =
+            connection.prepare(&format!("{CONVERSATION_COLUMNS} WHERE ended = 0"))?;
+        let rows = statement.query_map([], conversation_row)?;
+        rows.map(|row| conversation_of(row?)).collect()
     }
 
     fn summaries(&self, visitor_id: &str) -> Result<Vec<ConversationSummary>, StoreError> {
@@ -433,6 +436,37 @@ fn record_in(transaction: &Transaction<'_>, change: &Change<'_>) -> Result<Vec<K
         )?;
     }
     Ok(kept)
+}
+
+/// A conversation's columns, in the order `conversation_row` reads them.
+const CONVERSATION_COLUMNS: &str =
+    "SELECT id, visitor_id, assistant, ended, locale FROM conversations";
+
+type ConversationRow = (String, String, String, bool, String);
+
+fn conversation_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
+}
+
+fn conversation_of(
+    (id, visitor_id, assistant, ended, locale): ConversationRow,
+) -> Result<Conversation, StoreError> {
+    Ok(Conversation {
+        id,
+        visitor_id,
+        assistant: serde_json::from_str(&assistant).map_err(|error| StoreError::Corrupt {
+            what: "assistant state",
+            message: error.to_string(),
+        })?,
+        ended,
+        locale,
+    })
 }
 
 fn visitor(connection: &Connection, visitor_id: &str) -> Result<Visitor, StoreError> {

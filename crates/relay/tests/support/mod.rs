@@ -179,6 +179,8 @@ pub struct RelayOptions<'a> {
     pub frames_per_minute: u32,
     pub sockets_per_ip: u32,
     pub data: Option<&'a Path>,
+    /// More lines for the site's `[site.handoff]` table.
+    pub handoff: &'a str,
 }
 
 impl Default for RelayOptions<'_> {
@@ -187,6 +189,7 @@ impl Default for RelayOptions<'_> {
             frames_per_minute: 6000,
             sockets_per_ip: 200,
             data: None,
+            handoff: "",
         }
     }
 }
@@ -222,9 +225,11 @@ password = {{ env = "TEST_DESK_PASSWORD" }}
 route = "va"
 context = {{ queue = "it_support" }}
 webhook_hmac_secret = {{ env = "TEST_WEBHOOK_SECRET" }}
+{handoff}
 "#,
             frames = options.frames_per_minute,
             sockets = options.sockets_per_ip,
+            handoff = options.handoff,
         );
         let config_path = dir.join("relay.toml");
         std::fs::write(&config_path, config).expect("config");

@@ -147,11 +147,13 @@ fn an_anonymous_visitor_is_offered_a_person_instead_of_tickets() {
 fn with_a_person_the_assistant_is_quiet_until_they_leave() {
     let mut assistant = Assistant::default();
     assistant.handle(Input::Text("can I talk to a human"), VERIFIED);
-    assistant.after(&Outcome::Queued, VERIFIED);
+    assistant.after(&Outcome::Queued { now_ms: 5 }, VERIFIED);
+    assert_eq!(assistant.waiting_since(), Some(5));
     assert!(assistant.with_person());
     assert_eq!(assistant.agent(), None);
     assistant.agent_joined("Beth Anglin");
     assert_eq!(assistant.agent(), Some("Beth Anglin"));
+    assert_eq!(assistant.waiting_since(), None);
     let turn = assistant.handle(Input::Text("report a problem"), VERIFIED);
     assert_eq!(turn, Turn::silent());
     assistant.back_from_person();
@@ -220,6 +222,8 @@ fn every_phrase_has_words_in_both_languages() {
         Phrase::NobodyAvailable,
         Phrase::NoRoute,
         Phrase::UnknownVisitor,
+        Phrase::FileTicket,
+        Phrase::NoThanks,
     ];
     for phrase in phrases {
         let english = phrase.text("en");
@@ -228,4 +232,22 @@ fn every_phrase_has_words_in_both_languages() {
         assert!(!german.is_empty(), "{phrase:?}");
         assert_ne!(english, german, "{phrase:?}");
     }
+}
+
+#[test]
+fn when_nobody_comes_a_ticket_with_the_conversation_is_offered() {
+    let mut assistant = Assistant::default();
+    assistant.handle(Input::Reply("person"), ANONYMOUS);
+    assistant.after(&Outcome::Queued { now_ms: 1 }, ANONYMOUS);
+    let says = assistant.after(&Outcome::NobodyAvailable, ANONYMOUS);
+    assert_eq!(says[0].phrase, Phrase::NobodyAvailable);
+    assert_eq!(values(&says[0]), ["file_transcript", "cancel"]);
+    let turn = assistant.handle(Input::Reply("file_transcript"), ANONYMOUS);
+    assert_eq!(turn.action, Some(Action::FileTranscript));
+
+    // Declining goes back to the menu.
+    let mut declining = Assistant::default();
+    declining.after(&Outcome::NobodyAvailable, VERIFIED);
+    let turn = declining.handle(Input::Reply("cancel"), VERIFIED);
+    assert_eq!(turn.says[0].phrase, Phrase::Cancelled);
 }

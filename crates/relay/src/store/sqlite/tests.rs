@@ -49,7 +49,7 @@ fn sequence_numbers_have_no_gaps_and_a_resent_client_id_is_kept_once() {
     let store = SqliteStore::in_memory().expect("store");
     let visitor = store.create_visitor("demo", "hash-1").expect("visitor");
     let conversation = store
-        .create_conversation(&visitor.id, 1)
+        .create_conversation(&visitor.id, "en", 1)
         .expect("conversation");
     let kept = store
         .record(change(
@@ -87,7 +87,7 @@ fn everything_survives_closing_and_reopening_the_file() {
         let store = SqliteStore::open(&dir).expect("store");
         let visitor = store.create_visitor("demo", "hash-2").expect("visitor");
         let conversation = store
-            .create_conversation(&visitor.id, 1)
+            .create_conversation(&visitor.id, "en", 1)
             .expect("conversation");
         let mut assistant = Assistant::default();
         assistant.back_from_person();
@@ -129,10 +129,10 @@ fn unread_counts_what_the_visitor_did_not_write_and_has_not_seen() {
     let store = SqliteStore::in_memory().expect("store");
     let visitor = store.create_visitor("demo", "hash-3").expect("visitor");
     let older = store
-        .create_conversation(&visitor.id, 1)
+        .create_conversation(&visitor.id, "en", 1)
         .expect("conversation");
     let newer = store
-        .create_conversation(&visitor.id, 2)
+        .create_conversation(&visitor.id, "en", 2)
         .expect("conversation");
     store
         .record(change(
@@ -221,10 +221,10 @@ fn the_outbound_queue_hands_out_each_conversations_oldest_message_first() {
     let store = SqliteStore::in_memory().expect("store");
     let visitor = store.create_visitor("demo", "hash-4").expect("visitor");
     let first = store
-        .create_conversation(&visitor.id, 1)
+        .create_conversation(&visitor.id, "en", 1)
         .expect("conversation");
     let second = store
-        .create_conversation(&visitor.id, 1)
+        .create_conversation(&visitor.id, "en", 1)
         .expect("conversation");
     for (conversation, payloads) in [(&first, vec!["a1", "a2"]), (&second, vec!["b1"])] {
         store
@@ -259,7 +259,7 @@ fn a_change_with_a_key_applies_once() {
     let store = SqliteStore::in_memory().expect("store");
     let visitor = store.create_visitor("demo", "hash-5").expect("visitor");
     let conversation = store
-        .create_conversation(&visitor.id, 1)
+        .create_conversation(&visitor.id, "en", 1)
         .expect("conversation");
     let delivery = || Change {
         once: Some("delivery-1"),

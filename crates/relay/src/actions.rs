@@ -5,15 +5,17 @@ use flare_core::chat::assistant::{Action, Outcome, Say};
 use flare_core::chat::protocol::{Author, EntryBody, QuickReply, TicketCard};
 use flare_core::chat::transcript;
 use flare_core::error::CoreError;
+use flare_core::providers::servicenow::Table;
+use flare_core::ticket::Ticket;
 
 use crate::config::Site;
 use crate::metrics::Metrics;
-use crate::store::{Conversation, NewEntry, Visitor};
+use crate::store::{Conversation, NewEntry, TicketRef, Visitor};
 use crate::transport::now_ms;
 use crate::Relay;
 
 /// The most entries a transcript carries.
-const TRANSCRIPT_LIMIT: u32 = 5000;
+pub const TRANSCRIPT_LIMIT: u32 = 5000;
 
 /// The assistant's messages in `locale`, the cards on the first one.
 pub fn assistant_entries(
@@ -95,7 +97,13 @@ pub async fn perform(
             .file_transcript(caller.as_deref(), &title, &text, correlation_id)
             .await
         {
-            Ok(ticket) => filed(&relay.metrics, desk.card(&ticket)),
+            Ok(ticket) => filed(
+                relay,
+                conversation,
+                Table::Incident,
+                desk.card(&ticket),
+                &ticket,
+            ),
             Err(error) => {
                 tracing::warn!(%error, "filing the transcript failed");
                 (Outcome::Failed, vec![])
@@ -109,11 +117,28 @@ pub async fn perform(
         Action::FileIncident(report) => desk
             .file(&caller, &report, false, correlation_id)
             .await
-            .map(|ticket| filed(&relay.metrics, desk.card(&ticket))),
-        Action::FileRequest(report) => desk
-            .file(&caller, &report, true, correlation_id)
-            .await
-            .map(|ticket| filed(&relay.metrics, desk.card(&ticket))),
+            .map(|ticket| {
+                filed(
+                    relay,
+                    conversation,
+                    Table::Incident,
+                    desk.card(&ticket),
+                    &ticket,
+                )
+            }),
+        Action::FileRequest(report) => {
+            desk.file(&caller, &report, true, correlation_id)
+                .await
+                .map(|ticket| {
+                    filed(
+                        relay,
+                        conversation,
+                        Table::Request,
+                        desk.card(&ticket),
+                        &ticket,
+                    )
+                })
+        }
         Action::LookUp { number } => {
             desk.mine_by_number(&caller, &number)
                 .await
@@ -185,8 +210,23 @@ fn first_words(entries: &[flare_core::chat::protocol::Entry]) -> Option<String> 
     })
 }
 
-fn filed(metrics: &Metrics, card: TicketCard) -> (Outcome, Vec<TicketCard>) {
-    Metrics::add(&metrics.tickets_filed);
+/// A ticket filed in the conversation: counted, and remembered as the one its transcript goes
+/// to when it ends.
+fn filed(
+    relay: &Relay,
+    conversation: &Conversation,
+    table: Table,
+    card: TicketCard,
+    ticket: &Ticket,
+) -> (Outcome, Vec<TicketCard>) {
+    Metrics::add(&relay.metrics.tickets_filed);
+    let reference = TicketRef {
+        table: table.name().to_owned(),
+        sys_id: ticket.id.clone(),
+    };
+    if let Err(error) = relay.store.set_ticket(&conversation.id, &reference) {
+        tracing::warn!(%error, "remembering the conversation's ticket failed");
+    }
     (
         Outcome::Filed {
             number: card.number.clone(),

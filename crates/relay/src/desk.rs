@@ -15,6 +15,7 @@ use flare_core::providers::servicenow::{
 use flare_core::ticket::Ticket;
 
 use crate::config::DeskConfig;
+use crate::store::TicketRef;
 use crate::transport::{drive, fetch, now_ms, send_once};
 
 /// The most open tickets of one table the assistant lists.
@@ -125,6 +126,20 @@ impl Desk {
             tracing::warn!(%error, ticket = %ticket.reference, "attaching the transcript failed");
         }
         Ok(ticket)
+    }
+
+    /// Attaches a conversation's transcript to `ticket`, once (the outbound queue retries); none
+    /// for a table Flare does not know.
+    pub async fn attach_transcript(&self, ticket: &TicketRef, transcript: &str) -> Option<Outcome> {
+        let table = Table::from_name(&ticket.table)?;
+        let upload = self.servicenow.upload_attachment_request(
+            table,
+            &ticket.sys_id,
+            "chat-transcript.txt",
+            "text/plain",
+            transcript.as_bytes().to_vec(),
+        );
+        Some(send_once(&self.client, upload).await)
     }
 
     /// `caller`'s ticket with this number, or none (also when it is somebody else's).

@@ -22,7 +22,7 @@ use flare_core::chat::assistant::{Audience, Desk as DeskKind, Outcome as Assista
 use crate::actions::assistant_entries;
 use crate::config::{Site, WebhookAuth};
 use crate::ids::{hex, unhex};
-use crate::store::{Change, NewEntry, Visitor};
+use crate::store::{Change, NewEntry, TicketRef, Visitor};
 use crate::transport::now_ms;
 use crate::Relay;
 
@@ -64,6 +64,12 @@ pub enum Send {
         /// Whether they did.
         sent: bool,
     },
+    /// The conversation ended: its transcript goes onto the ticket filed in it (Attachment API,
+    /// not the Virtual Agent).
+    AttachTranscript {
+        /// The ticket.
+        ticket: TicketRef,
+    },
 }
 
 impl Outgoing {
@@ -91,9 +97,10 @@ impl Outgoing {
         }
     }
 
-    /// The message in flare-core's terms; `context` routes an `AGENT` to a queue.
-    pub fn va_send(&self, context: &[(String, String)]) -> VaSend {
-        match &self.send {
+    /// The message in flare-core's terms, if it is one for the Virtual Agent; `context` routes an
+    /// `AGENT` to a queue.
+    pub fn va_send(&self, context: &[(String, String)]) -> Option<VaSend> {
+        Some(match &self.send {
             Send::Agent { text } => VaSend::Agent {
                 text: text.clone(),
                 context: context.to_vec(),
@@ -107,7 +114,8 @@ impl Outgoing {
                 message_ids: message_ids.clone(),
                 sent: *sent,
             },
-        }
+            Send::AttachTranscript { .. } => return None,
+        })
     }
 }
 
@@ -380,7 +388,14 @@ fn apply(
             cards: vec![],
         });
     }
+    let mut outbound = vec![];
     if reply.completed {
+        if let Some(ticket) = &conversation.ticket {
+            let ticket = ticket.clone();
+            outbound.push(
+                Outgoing::new(site, &visitor, Send::AttachTranscript { ticket }).to_payload(),
+            );
+        }
         let by = match conversation.assistant.agent() {
             Some(name) => Author::Agent {
                 name: name.to_owned(),
@@ -402,7 +417,7 @@ fn apply(
             .collect(),
         assistant: Some(&conversation.assistant),
         ends: reply.completed,
-        outbound: vec![],
+        outbound,
         once: Some(key),
         now_ms: now_ms(),
     };

@@ -9,9 +9,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use flare_core::chat::transcript;
 use flare_core::driver::Outcome;
 
-use crate::handoff::Outgoing;
+use crate::actions::TRANSCRIPT_LIMIT;
+use crate::handoff::{Outgoing, Send};
 use crate::metrics::Metrics;
 use crate::store::Outgoing as Queued;
 use crate::transport::now_ms;
@@ -45,6 +47,22 @@ pub async fn run(relay: Arc<Relay>) {
     }
 }
 
+/// The conversation as text, as it stands now.
+fn transcript_of(relay: &Relay, conversation_id: &str) -> Option<String> {
+    let conversation = relay.store.conversation(conversation_id).ok()??;
+    let visitor = relay.store.visitor(&conversation.visitor_id).ok()??;
+    let entries = relay
+        .store
+        .entries_after(conversation_id, 0, TRANSCRIPT_LIMIT)
+        .ok()?;
+    let name = visitor
+        .verified
+        .as_ref()
+        .map(|user| user.name.as_str())
+        .unwrap_or_default();
+    Some(transcript::render(&entries, name, &conversation.locale))
+}
+
 async fn send_one(relay: &Relay, queued: Queued) {
     let outgoing: Outgoing = match serde_json::from_str(&queued.payload) {
         Ok(outgoing) => outgoing,
@@ -62,22 +80,41 @@ async fn send_one(relay: &Relay, queued: Queued) {
         let _ = relay.store.outbound_done(queued.id);
         return;
     };
-    let Some(handoff) = &site.handoff else {
-        let _ = relay.store.outbound_done(queued.id);
-        return;
+    let outcome = match (&outgoing.send, &site.handoff) {
+        (Send::AttachTranscript { ticket }, _) => {
+            let attached = match transcript_of(relay, &queued.conversation_id) {
+                Some(text) => desk.attach_transcript(ticket, &text).await,
+                None => None,
+            };
+            let Some(outcome) = attached else {
+                tracing::warn!(id = queued.id, "a transcript with nowhere to go is dropped");
+                let _ = relay.store.outbound_done(queued.id);
+                return;
+            };
+            outcome
+        }
+        (_, Some(handoff)) => {
+            let Some(send) = outgoing.va_send(&handoff.context) else {
+                let _ = relay.store.outbound_done(queued.id);
+                return;
+            };
+            let request_id = format!("flare-{}-{}", queued.conversation_id, queued.id);
+            desk.post_va(
+                &request_id,
+                &queued.conversation_id,
+                &outgoing.va_user(),
+                &send,
+                handoff.instance_token.as_ref().map(|token| token.expose()),
+            )
+            .await
+        }
+        (_, None) => {
+            let _ = relay.store.outbound_done(queued.id);
+            return;
+        }
     };
-    let request_id = format!("flare-{}-{}", queued.conversation_id, queued.id);
-    let outcome = desk
-        .post_va(
-            &request_id,
-            &queued.conversation_id,
-            &outgoing.va_user(),
-            &outgoing.va_send(&handoff.context),
-            handoff.instance_token.as_ref().map(|token| token.expose()),
-        )
-        .await;
     let retry_after_ms = match outcome {
-        Outcome::Response(response) if response.status == 200 => {
+        Outcome::Response(response) if matches!(response.status, 200 | 201) => {
             let _ = relay.store.outbound_done(queued.id);
             Metrics::add(&relay.metrics.va_sent);
             return;

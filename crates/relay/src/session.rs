@@ -238,10 +238,13 @@ impl Session {
                     client_id: None,
                 })
                 .collect();
-                let outbound = match conversation.assistant.with_person() {
+                let mut outbound = match conversation.assistant.with_person() {
                     true => vec![self.outgoing(Send::End)],
                     false => vec![],
                 };
+                if let Some(ticket) = conversation.ticket.clone() {
+                    outbound.push(self.outgoing(Send::AttachTranscript { ticket }));
+                }
                 conversation.assistant.back_from_person();
                 self.record_with(
                     &conversation.id,

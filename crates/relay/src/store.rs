@@ -48,6 +48,17 @@ pub struct Conversation {
     pub ended: bool,
     /// The visitor's language when it started: the words the relay adds are in it.
     pub locale: String,
+    /// The last ticket filed in it: its transcript goes there when it ends.
+    pub ticket: Option<TicketRef>,
+}
+
+/// A ticket on the service desk: its table and `sys_id`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TicketRef {
+    /// `incident`, `sc_request`.
+    pub table: String,
+    /// The record's `sys_id`.
+    pub sys_id: String,
 }
 
 /// An entry to keep; a visitor's message carries the panel's id for it.
@@ -145,6 +156,9 @@ pub trait Store: Send + Sync {
         locale: &str,
         now_ms: u64,
     ) -> Result<Conversation, StoreError>;
+
+    /// Remembers the ticket a conversation's transcript goes to.
+    fn set_ticket(&self, conversation_id: &str, ticket: &TicketRef) -> Result<(), StoreError>;
 
     /// The conversations that have not ended, for the timers a restarted relay sets again.
     fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError>;

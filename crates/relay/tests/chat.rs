@@ -265,3 +265,51 @@ async fn a_resent_message_is_kept_and_answered_once() {
         .count();
     assert_eq!((from_visitor, questions), (1, 1));
 }
+
+#[tokio::test]
+async fn ending_a_conversation_puts_its_transcript_on_the_ticket_filed_in_it() {
+    let (sandbox, relay) = relay().await;
+    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
+    panel.assistant_after(0).await;
+    panel.say("I need a new laptop", None).await;
+    panel.say("New laptop", None).await;
+    let seq = panel.say("Mine is six years old", None).await;
+    let (_, cards) = panel.assistant_after(seq).await;
+    panel
+        .send(&ClientFrame::End {
+            conversation: panel.conversation.clone(),
+        })
+        .await;
+    panel
+        .until(|frame| matches!(frame, ServerFrame::Entry { entry, .. } if entry.body == EntryBody::RatingRequested))
+        .await;
+    let request = &sandbox
+        .table(&format!(
+            "/api/now/table/sc_request?sysparm_query=number={}",
+            cards[0]
+        ))
+        .await[0];
+    let sys_id = request["sys_id"].as_str().expect("sys_id");
+    let mut files = serde_json::Value::Null;
+    for _ in 0..100 {
+        files = sandbox
+            .table(&format!(
+                "/api/now/attachment?sysparm_query=table_sys_id={sys_id}"
+            ))
+            .await;
+        if files.as_array().is_some_and(|files| !files.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(files[0]["file_name"], "chat-transcript.txt", "{files}");
+    assert_eq!(files[0]["table_name"], "sc_request");
+    let transcript = sandbox
+        .download(files[0]["sys_id"].as_str().expect("sys_id"))
+        .await;
+    assert!(
+        transcript.contains("UTC  Visitor: Mine is six years old\n"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("Ended by Visitor"), "{transcript}");
+}

@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::ids::random_id;
 use crate::store::{
-    Change, Conversation, Kept, Outgoing, Store, StoreError, VerifiedUser, Visitor,
+    Change, Conversation, Kept, Outgoing, Store, StoreError, TicketRef, VerifiedUser, Visitor,
 };
 
 /// Visitors, conversations and entries in one SQLite database.
@@ -74,6 +74,9 @@ const MIGRATIONS: &[&str] = &[
 ",
     r"
     ALTER TABLE conversations ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
+",
+    r"
+    ALTER TABLE conversations ADD COLUMN ticket TEXT;
 ",
 ];
 
@@ -202,6 +205,7 @@ impl Store for SqliteStore {
             assistant: Assistant::default(),
             ended: false,
             locale: locale.to_owned(),
+            ticket: None,
         };
         self.lock().execute(
             "INSERT INTO conversations (id, visitor_id, assistant, locale, updated_ms)
@@ -228,6 +232,15 @@ impl Store for SqliteStore {
             .optional()?
             .map(conversation_of)
             .transpose()
+    }
+
+    fn set_ticket(&self, conversation_id: &str, ticket: &TicketRef) -> Result<(), StoreError> {
+        let ticket = serde_json::to_string(ticket).expect("a ticket reference always serialises");
+        self.lock().execute(
+            "UPDATE conversations SET ticket = ?2 WHERE id = ?1",
+            params![conversation_id, ticket],
+        )?;
+        Ok(())
     }
 
     fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError> {
@@ -440,9 +453,9 @@ fn record_in(transaction: &Transaction<'_>, change: &Change<'_>) -> Result<Vec<K
 
 /// A conversation's columns, in the order `conversation_row` reads them.
 const CONVERSATION_COLUMNS: &str =
-    "SELECT id, visitor_id, assistant, ended, locale FROM conversations";
+    "SELECT id, visitor_id, assistant, ended, locale, ticket FROM conversations";
 
-type ConversationRow = (String, String, String, bool, String);
+type ConversationRow = (String, String, String, bool, String, Option<String>);
 
 fn conversation_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationRow> {
     Ok((
@@ -451,12 +464,20 @@ fn conversation_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationRow
         row.get(2)?,
         row.get(3)?,
         row.get(4)?,
+        row.get(5)?,
     ))
 }
 
 fn conversation_of(
-    (id, visitor_id, assistant, ended, locale): ConversationRow,
+    (id, visitor_id, assistant, ended, locale, ticket): ConversationRow,
 ) -> Result<Conversation, StoreError> {
+    let ticket = ticket
+        .map(|ticket| serde_json::from_str(&ticket))
+        .transpose()
+        .map_err(|error| StoreError::Corrupt {
+            what: "conversation ticket",
+            message: error.to_string(),
+        })?;
     Ok(Conversation {
         id,
         visitor_id,
@@ -466,6 +487,7 @@ fn conversation_of(
         })?,
         ended,
         locale,
+        ticket,
     })
 }
 

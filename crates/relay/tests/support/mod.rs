@@ -146,6 +146,22 @@ impl Sandbox {
         panic!("no conversation became {state}");
     }
 
+    /// A file's bytes as text, as the admin (`/api/now/attachment/{sys_id}/file`).
+    pub async fn download(&self, attachment_sys_id: &str) -> String {
+        self.client
+            .get(format!(
+                "{}/api/now/attachment/{attachment_sys_id}/file",
+                self.url
+            ))
+            .basic_auth("admin", Some("admin"))
+            .send()
+            .await
+            .expect("sandbox answers")
+            .text()
+            .await
+            .expect("text")
+    }
+
     /// Creates a record as the admin; its `result`.
     pub async fn create(&self, table: &str, fields: Value) -> Value {
         let reply: Value = self

@@ -12,6 +12,29 @@ relay="${CARGO_TARGET_DIR:-target}/debug/flare-relay"
 # The demo site's secrets; a real relay reads its own from the environment the same way.
 export FLARE_DEMO_IDENTITY_SECRET="demo-identity-secret-not-for-production"
 export FLARE_DEMO_DESK_PASSWORD="admin"
+export FLARE_DEMO_WEBHOOK_SECRET="demo-webhook-secret-not-for-production"
+
+# Points the sandbox's Virtual Agent at the relay's webhook, signed with the demo secret, once the
+# sandbox answers; $1 is the sandbox's base URL, $2 a certificate to trust (or empty).
+connect_va() {
+  python3 - "$1" "$2" <<'PY'
+import json, ssl, sys, time, urllib.request
+base, pem = sys.argv[1], sys.argv[2]
+context = ssl.create_default_context(cafile=pem) if pem else None
+body = json.dumps({
+    "webhook_url": "http://127.0.0.1:8400/webhooks/va/demo",
+    "outbound_auth": {"kind": "hmac", "secret": "demo-webhook-secret-not-for-production"},
+}).encode()
+for _ in range(100):
+    try:
+        request = urllib.request.Request(base + "/sandbox/va/config", body, method="PUT",
+                                         headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, context=context).read()
+        break
+    except OSError:
+        time.sleep(0.2)
+PY
+}
 servicenow_addr="${FLARE_SERVICENOW_ADDR:-127.0.0.1:8300}"
 zendesk_addr="${FLARE_ZENDESK_ADDR:-127.0.0.1:8301}"
 chromium=$(command -v "${CHROMIUM:-chromium}" || command -v chromium-browser || true)
@@ -29,6 +52,7 @@ TXT
   trap 'kill $(jobs -p) 2>/dev/null || true; wait' EXIT
   "$sandbox" --servicenow "$servicenow_addr" --zendesk "$zendesk_addr" &
   "$relay" --config crates/relay/relay.example.toml &
+  connect_va "http://$servicenow_addr" ""
   wait
 fi
 
@@ -50,6 +74,7 @@ done
 sed -e "s#http://127.0.0.1:8300\"#https://127.0.0.1:8300\"\ntrust = \"$workdir/sandbox.pem\"#" \
   crates/relay/relay.example.toml > "$workdir/relay.toml"
 "$relay" --config "$workdir/relay.toml" &
+connect_va "https://$servicenow_addr" "$workdir/sandbox.pem"
 browser_flags=()
 # Chromium refuses to run as root with its own sandbox on.
 if [ "$(id -u)" = 0 ]; then browser_flags+=(--no-sandbox); fi

@@ -26,7 +26,8 @@ const ORIGIN: &str = "http://bench.example";
 const SECRET: &str = "bench-webhook-secret";
 const BUFFER: usize = 4 * 1024;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -42,26 +43,31 @@ async fn main() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("flare-relay-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let (mut relay, relay_url) = start_relay(&dir, &sandbox)?;
-    let (mut echo, echo_url) = spawn_printing(Command::new(std::env::current_exe()?).arg("echo-server"))?;
+    let (mut echo, echo_url) =
+        spawn_printing(Command::new(std::env::current_exe()?).arg("echo-server"))?;
     configure_va(&sandbox, &relay_url).await;
 
     // Idle memory: every socket has said hello (the relay kept a visitor and a conversation).
+    // One server at a time: both sides' sockets would pass this process's file limit.
     let relay_before = rss_kb(relay.id());
-    let echo_before = rss_kb(echo.id());
-    let mut relay_sockets = Vec::with_capacity(n_sockets);
-    let mut echo_sockets = Vec::with_capacity(n_sockets);
+    let mut sockets = Vec::with_capacity(n_sockets);
     for _ in 0..n_sockets {
         let mut socket = connect(&format!("{}/ws?site=bench", ws(&relay_url))).await?;
         send(&mut socket, &hello()).await?;
         until_welcome(&mut socket).await?;
-        relay_sockets.push(socket);
-        echo_sockets.push(connect(&format!("{}/ws", ws(&echo_url))).await?);
+        sockets.push(socket);
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let relay_idle = rss_kb(relay.id()).saturating_sub(relay_before);
+    sockets.clear();
+    let echo_before = rss_kb(echo.id());
+    for _ in 0..n_sockets {
+        sockets.push(connect(&format!("{}/ws", ws(&echo_url))).await?);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let echo_idle = rss_kb(echo.id()).saturating_sub(echo_before);
-    drop(relay_sockets);
-    drop(echo_sockets);
+    drop(sockets);
+    tokio::time::sleep(Duration::from_secs(1)).await;
 
     // Latency: 100 visitors with an agent; the agent's messages arrive on the webhook.
     let n_chats = 100;
@@ -79,7 +85,11 @@ async fn main() -> anyhow::Result<()> {
         })
         .to_string();
         let signature = sign(&body);
-        (format!("{relay_url}/webhooks/va/bench"), body, Some(signature))
+        (
+            format!("{relay_url}/webhooks/va/bench"),
+            body,
+            Some(signature),
+        )
     })
     .await;
     let mut echo_visitors = Vec::new();
@@ -88,14 +98,25 @@ async fn main() -> anyhow::Result<()> {
         echo_visitors.push((socket, n_chat.to_string()));
     }
     let echo_latencies = measure(rate, seconds, echo_visitors, |n_message, id| {
-        (format!("{echo_url}/push/{id}"), format!("m{n_message}"), None)
+        (
+            format!("{echo_url}/push/{id}"),
+            format!("m{n_message}"),
+            None,
+        )
     })
     .await;
 
     let _ = relay.kill();
     let _ = echo.kill();
     let _ = std::fs::remove_dir_all(&dir);
-    report(n_sockets, relay_idle, echo_idle, rate, &relay_latencies, &echo_latencies);
+    report(
+        n_sockets,
+        relay_idle,
+        echo_idle,
+        rate,
+        &relay_latencies,
+        &echo_latencies,
+    );
     Ok(())
 }
 
@@ -115,7 +136,9 @@ async fn measure(
         let arrived = arrived.clone();
         tokio::spawn(async move {
             while let Some(Ok(message)) = socket.next().await {
-                let Message::Text(text) = message else { continue };
+                let Message::Text(text) = message else {
+                    continue;
+                };
                 let now = Instant::now();
                 let text = match serde_json::from_str::<ServerFrame>(text.as_str()) {
                     Ok(ServerFrame::Entry { entry, .. }) => match entry.body {
@@ -139,7 +162,10 @@ async fn measure(
         let client = client.clone();
         let sent_at = sent_at.clone();
         tokio::spawn(async move {
-            sent_at.lock().expect("lock").insert(format!("m{n_message}"), Instant::now());
+            sent_at
+                .lock()
+                .expect("lock")
+                .insert(format!("m{n_message}"), Instant::now());
             let mut request = client.post(url).body(body);
             if let Some(signature) = signature {
                 request = request.header("x-b2b-signature", signature);
@@ -150,7 +176,9 @@ async fn measure(
     let mut latencies = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while latencies.len() < total as usize && Instant::now() < deadline {
-        let Ok(Some((text, at))) = tokio::time::timeout(Duration::from_secs(1), arrivals.recv()).await else {
+        let Ok(Some((text, at))) =
+            tokio::time::timeout(Duration::from_secs(1), arrivals.recv()).await
+        else {
             continue;
         };
         if let Some(sent) = sent_at.lock().expect("lock").remove(&text) {
@@ -196,7 +224,10 @@ fn report(n_sockets: usize, relay_kb: u64, echo_kb: u64, rate: u64, relay: &[f64
 /// The baseline: sockets registered by number, `POST /push/{n}` forwards the body to socket n.
 async fn echo_server() -> anyhow::Result<()> {
     type Sockets = Arc<Mutex<Vec<mpsc::UnboundedSender<String>>>>;
-    async fn socket(State(sockets): State<Sockets>, upgrade: WebSocketUpgrade) -> axum::response::Response {
+    async fn socket(
+        State(sockets): State<Sockets>,
+        upgrade: WebSocketUpgrade,
+    ) -> axum::response::Response {
         upgrade
             .read_buffer_size(BUFFER)
             .write_buffer_size(BUFFER)
@@ -232,7 +263,9 @@ async fn echo_server() -> anyhow::Result<()> {
 }
 
 async fn start_sandbox() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("address"));
     let app = flare_sandbox::app(flare_sandbox::AppState::new(&url));
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -280,7 +313,10 @@ max_wait_secs = 3600
 /// Starts `command` and reads the URL from its first line (`... on http://ADDR`).
 fn spawn_printing(command: &mut Command) -> anyhow::Result<(Child, String)> {
     use std::io::BufRead;
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line)?;
     let url = line
@@ -342,7 +378,9 @@ async fn with_agent(relay: &str, sandbox: &str) -> anyhow::Result<(Socket, Strin
     }
     // Until the agent has joined.
     while let Some(Ok(message)) = socket.next().await {
-        let Message::Text(text) = message else { continue };
+        let Message::Text(text) = message else {
+            continue;
+        };
         if let Ok(ServerFrame::Entry { entry, .. }) = serde_json::from_str(text.as_str()) {
             if matches!(entry.body, EntryBody::AgentJoined { .. }) {
                 break;
@@ -377,7 +415,9 @@ async fn send(socket: &mut Socket, frame: &ClientFrame) -> anyhow::Result<()> {
 
 async fn until_welcome(socket: &mut Socket) -> anyhow::Result<String> {
     while let Some(message) = socket.next().await {
-        let Message::Text(text) = message? else { continue };
+        let Message::Text(text) = message? else {
+            continue;
+        };
         if let Ok(ServerFrame::Welcome { conversation, .. }) = serde_json::from_str(text.as_str()) {
             return Ok(conversation);
         }

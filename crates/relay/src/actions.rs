@@ -2,6 +2,7 @@
 //! the site's service desk.
 
 use flare_core::chat::assistant::{Action, Outcome, Say};
+use flare_core::chat::phrases::Phrase;
 use flare_core::chat::protocol::{Author, EntryBody, QuickReply, TicketCard};
 use flare_core::chat::transcript;
 use flare_core::error::CoreError;
@@ -42,6 +43,20 @@ pub fn assistant_entries(
             client_id: None,
         })
         .collect()
+}
+
+/// One assistant message saying `phrase` in `locale`.
+pub fn assistant_message(phrase: &Phrase, locale: &str) -> NewEntry {
+    NewEntry {
+        body: EntryBody::Message {
+            author: Author::Assistant,
+            text: phrase.text(locale),
+            client_id: None,
+            quick_replies: vec![],
+            cards: vec![],
+        },
+        client_id: None,
+    }
 }
 
 /// Carries out `action` for `visitor`; what came of it and the tickets to show.
@@ -156,10 +171,10 @@ pub async fn perform(
             )
         }),
         Action::Comment { number, text } => match desk.mine_by_number(&caller, &number).await {
-            Ok(Some((table, ticket))) => desk
-                .comment(table, &ticket, &text)
-                .await
-                .map(|()| (Outcome::Commented, vec![desk.card(&ticket)])),
+            Ok(Some((table, ticket))) => desk.comment(table, &ticket, &text).await.map(|()| {
+                follow(relay, conversation, table, &ticket);
+                (Outcome::Commented, vec![desk.card(&ticket)])
+            }),
             Ok(None) => Ok((Outcome::NotFound, vec![])),
             Err(error) => Err(error),
         },
@@ -195,6 +210,17 @@ async fn desk_user(
     Ok(Some(sys_id))
 }
 
+/// The conversation hears of the ticket's changes from now on (`follow.rs`).
+fn follow(relay: &Relay, conversation: &Conversation, table: Table, ticket: &Ticket) {
+    let reference = TicketRef {
+        table: table.name().to_owned(),
+        sys_id: ticket.id.clone(),
+    };
+    if let Err(error) = relay.store.follow(&conversation.id, &reference) {
+        tracing::warn!(%error, "following a ticket failed");
+    }
+}
+
 /// The visitor's first message, shortened, as the ticket's title.
 fn first_words(entries: &[flare_core::chat::protocol::Entry]) -> Option<String> {
     entries.iter().find_map(|entry| match &entry.body {
@@ -227,6 +253,7 @@ fn filed(
     if let Err(error) = relay.store.set_ticket(&conversation.id, &reference) {
         tracing::warn!(%error, "remembering the conversation's ticket failed");
     }
+    follow(relay, conversation, table, ticket);
     (
         Outcome::Filed {
             number: card.number.clone(),

@@ -75,6 +75,12 @@ pub struct DeskConfig {
     /// A certificate (PEM) to trust besides the system's roots: a company CA, or the sandbox's
     /// own from `--tls-cert-out`.
     pub trust: Option<PathBuf>,
+    /// How often followed tickets are looked at, in seconds; 0: only when the customer's
+    /// business rule posts a change.
+    pub poll_secs: u64,
+    /// The `token` header the customer's business rule sends with ticket changes; none: the
+    /// ticket webhook is off and polling alone tells changes.
+    pub ticket_webhook_token: Option<Secret>,
 }
 
 /// Bounds per visitor and per address.
@@ -181,6 +187,10 @@ enum DeskFile {
         password: SecretFile,
         #[serde(default)]
         trust: Option<PathBuf>,
+        #[serde(default = "default_poll_secs")]
+        poll_secs: u64,
+        #[serde(default)]
+        ticket_webhook_token: Option<SecretFile>,
     },
 }
 
@@ -279,6 +289,8 @@ impl SiteFile {
                 user,
                 password,
                 trust,
+                poll_secs,
+                ticket_webhook_token,
             } => DeskConfig {
                 instance: InstanceUrl::parse_servicenow(&instance)
                     .map_err(|error| site_error(format!("desk instance: {error}")))?,
@@ -287,6 +299,10 @@ impl SiteFile {
                     password: password.resolve(env)?.0,
                 },
                 trust,
+                poll_secs,
+                ticket_webhook_token: ticket_webhook_token
+                    .map(|token| token.resolve(env))
+                    .transpose()?,
             },
         };
         let handoff = match self.handoff {
@@ -364,6 +380,10 @@ fn default_frames_per_minute() -> u32 {
 
 fn default_sockets_per_ip() -> u32 {
     20
+}
+
+fn default_poll_secs() -> u64 {
+    60
 }
 
 fn default_max_wait_secs() -> u64 {

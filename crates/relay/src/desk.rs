@@ -37,6 +37,16 @@ impl Desk {
         }
     }
 
+    /// The instance, for requests built elsewhere.
+    pub fn servicenow(&self) -> &ServiceNow {
+        &self.servicenow
+    }
+
+    /// The client that reaches it.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     /// The `sys_id` of the user with this email address, if there is one.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<String>, CoreError> {
         let response = fetch(&self.client, self.servicenow.user_by_email_request(email)).await?;

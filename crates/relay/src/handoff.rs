@@ -21,7 +21,7 @@ use flare_core::chat::assistant::{Audience, Desk as DeskKind, Outcome as Assista
 
 use crate::actions::assistant_entries;
 use crate::config::{Site, WebhookAuth};
-use crate::ids::{hex, unhex};
+use crate::ids::{hex, same_secret, unhex};
 use crate::store::{Change, NewEntry, TicketRef, Visitor};
 use crate::transport::now_ms;
 use crate::Relay;
@@ -459,7 +459,7 @@ fn authentic(auth: &WebhookAuth, headers: &HeaderMap, body: &[u8]) -> bool {
         WebhookAuth::Token(token) => headers
             .get("token")
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| constant_time_eq(value.as_bytes(), token.expose().as_bytes())),
+            .is_some_and(|value| same_secret(value, token.expose())),
         WebhookAuth::Hmac(secret) => {
             let Some(signature) = headers
                 .get("x-b2b-signature")
@@ -474,13 +474,4 @@ fn authentic(auth: &WebhookAuth, headers: &HeaderMap, body: &[u8]) -> bool {
             mac.verify_slice(&signature).is_ok()
         }
     }
-}
-
-fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
-    left.len() == right.len()
-        && left
-            .iter()
-            .zip(right)
-            .fold(0, |difference, (a, b)| difference | (a ^ b))
-            == 0
 }

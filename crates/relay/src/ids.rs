@@ -32,6 +32,17 @@ pub fn identity_is_vouched(identity: &Identity, secret: &str) -> bool {
     mac.verify_slice(&claimed).is_ok()
 }
 
+/// Whether a secret someone presented is the one expected, compared in constant time.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    let (given, expected) = (given.as_bytes(), expected.as_bytes());
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected)
+            .fold(0, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}
+
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0; N];
     // The operating system's generator; without it the relay cannot make safe tokens at all.

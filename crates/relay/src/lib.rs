@@ -6,6 +6,8 @@
 //!   visitor's open sockets.
 //! - `handoff.rs`: live agents through the VA Bot Integration API: the webhook, what is queued for
 //!   the instance; `outbound.rs`: the durable queue that sends it, in order, until it is taken.
+//! - `follow.rs`: followed tickets' changes told in their conversations (polling by watermark, or
+//!   at once on the customer's business rule's post).
 //! - `desk.rs`: the assistant's ticket actions on the site's ServiceNow, through flare-core;
 //!   `transport.rs`: reqwest under flare-core's retry driver.
 //! - `store.rs` and `store/`: what is kept (SQLite by default), behind a trait.
@@ -18,6 +20,7 @@
 pub mod actions;
 pub mod config;
 pub mod desk;
+pub mod follow;
 pub mod handoff;
 pub mod hub;
 pub mod ids;
@@ -62,6 +65,8 @@ pub struct Relay {
     pub sockets_per_ip: SocketsPerIp,
     /// Wakes the outbound queue when something was queued.
     pub outbound_ready: Notify,
+    /// Wakes a site's ticket follower early.
+    pub follow_pokes: crate::follow::Pokes,
     /// Held from keeping a change to publishing it, so sockets get entries in sequence order
     /// whichever task (a socket, a webhook) kept them.
     publishing: std::sync::Mutex<()>,
@@ -89,6 +94,7 @@ impl Relay {
             metrics: Metrics::default(),
             sockets_per_ip: SocketsPerIp::default(),
             outbound_ready: Notify::new(),
+            follow_pokes: crate::follow::Pokes::default(),
             publishing: std::sync::Mutex::default(),
         })
     }
@@ -131,6 +137,7 @@ pub async fn serve(relay: Relay, listener: TcpListener) -> std::io::Result<()> {
         tracing::error!(%error, "setting the waits of queued conversations again failed");
     }
     tokio::spawn(crate::outbound::run(relay.clone()));
+    crate::follow::spawn_all(&relay);
     let app = crate::server::router(relay);
     axum::serve(
         listener,

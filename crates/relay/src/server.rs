@@ -43,6 +43,10 @@ pub fn router(relay: Arc<Relay>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .route(
+            "/webhooks/tickets/{site}",
+            post(crate::follow::webhook).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+        )
+        .route(
             "/webhooks/va/{site}",
             post(crate::handoff::webhook).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
         )

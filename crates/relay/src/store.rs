@@ -160,6 +160,18 @@ pub trait Store: Send + Sync {
     /// Remembers the ticket a conversation's transcript goes to.
     fn set_ticket(&self, conversation_id: &str, ticket: &TicketRef) -> Result<(), StoreError>;
 
+    /// The conversation follows `ticket`: its changes are told there.
+    fn follow(&self, conversation_id: &str, ticket: &TicketRef) -> Result<(), StoreError>;
+
+    /// The tickets followed by conversations of `site`'s visitors, with each conversation.
+    fn followed(&self, site: &str) -> Result<Vec<(String, TicketRef)>, StoreError>;
+
+    /// What the relay remembers of `site`'s followed tickets (a serialised `sync::Watch`).
+    fn watch(&self, site: &str) -> Result<Option<String>, StoreError>;
+
+    /// Remembers it.
+    fn set_watch(&self, site: &str, watch: &str) -> Result<(), StoreError>;
+
     /// The conversations that have not ended, for the timers a restarted relay sets again.
     fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError>;
 

@@ -81,17 +81,64 @@ pub enum Phrase {
     FileTicket,
     /// The button that declines it.
     NoThanks,
+    /// A followed ticket moved to another state.
+    TicketMoved {
+        /// Its number.
+        number: String,
+        /// The new state in words.
+        state: String,
+    },
+    /// Someone from the desk commented on a followed ticket.
+    TicketCommented {
+        /// Its number.
+        number: String,
+        /// Who, when the desk said.
+        author: Option<String>,
+        /// What they wrote.
+        text: String,
+    },
 }
 
 impl Phrase {
     /// The words in `locale` (`de…` is German; anything else English).
     pub fn text(&self, locale: &str) -> String {
         let german = locale.to_ascii_lowercase().starts_with("de");
-        if let Phrase::Filed { number } = self {
-            return match german {
-                true => format!("Erledigt: {number} ist angelegt. Wir melden uns dort."),
-                false => format!("Done: {number} is filed. We will follow up on it there."),
-            };
+        match (self, german) {
+            (Phrase::Filed { number }, true) => {
+                return format!("Erledigt: {number} ist angelegt. Wir melden uns dort.")
+            }
+            (Phrase::Filed { number }, false) => {
+                return format!("Done: {number} is filed. We will follow up on it there.")
+            }
+            (Phrase::TicketMoved { number, state }, true) => {
+                return format!("{number} ist jetzt: {state}.")
+            }
+            (Phrase::TicketMoved { number, state }, false) => {
+                return format!("{number} is now {state}.")
+            }
+            (
+                Phrase::TicketCommented {
+                    number,
+                    author,
+                    text,
+                },
+                true,
+            ) => {
+                let author = author.as_deref().unwrap_or("Der Service Desk");
+                return format!("{author} zu {number}: {text}");
+            }
+            (
+                Phrase::TicketCommented {
+                    number,
+                    author,
+                    text,
+                },
+                false,
+            ) => {
+                let author = author.as_deref().unwrap_or("The service desk");
+                return format!("{author} on {number}: {text}");
+            }
+            _ => {}
         }
         let (english, deutsch) = self.words();
         match german {
@@ -155,8 +202,10 @@ impl Phrase {
                 "Welches Ticket möchten Sie kommentieren? Seine Nummer bitte.",
             ),
             Phrase::AskComment => ("What should the comment say?", "Was soll der Kommentar sagen?"),
-            // Carries the number: `text` formats it.
-            Phrase::Filed { .. } => ("", ""),
+            // They carry values: `text` formats them.
+            Phrase::Filed { .. } | Phrase::TicketMoved { .. } | Phrase::TicketCommented { .. } => {
+                ("", "")
+            }
             Phrase::HereItIs => ("Here it is:", "Hier ist es:"),
             Phrase::YourOpenTickets => ("Your open tickets:", "Ihre offenen Tickets:"),
             Phrase::NoOpenTickets => (

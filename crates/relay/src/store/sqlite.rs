@@ -78,6 +78,17 @@ const MIGRATIONS: &[&str] = &[
     r"
     ALTER TABLE conversations ADD COLUMN ticket TEXT;
 ",
+    r"
+    CREATE TABLE follows (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        ticket TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, ticket)
+    );
+    CREATE TABLE watches (
+        site TEXT PRIMARY KEY,
+        watch TEXT NOT NULL
+    );
+",
 ];
 
 /// How much of the last message a conversation's summary shows.
@@ -239,6 +250,57 @@ impl Store for SqliteStore {
         self.lock().execute(
             "UPDATE conversations SET ticket = ?2 WHERE id = ?1",
             params![conversation_id, ticket],
+        )?;
+        Ok(())
+    }
+
+    fn follow(&self, conversation_id: &str, ticket: &TicketRef) -> Result<(), StoreError> {
+        let ticket = serde_json::to_string(ticket).expect("a ticket reference always serialises");
+        self.lock().execute(
+            "INSERT OR IGNORE INTO follows (conversation_id, ticket) VALUES (?1, ?2)",
+            params![conversation_id, ticket],
+        )?;
+        Ok(())
+    }
+
+    fn followed(&self, site: &str) -> Result<Vec<(String, TicketRef)>, StoreError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT follows.conversation_id, follows.ticket FROM follows
+             JOIN conversations ON conversations.id = follows.conversation_id
+             JOIN visitors ON visitors.id = conversations.visitor_id
+             WHERE visitors.site = ?1",
+        )?;
+        let rows = statement.query_map(params![site], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        rows.map(|row| {
+            let (conversation_id, ticket) = row?;
+            let ticket = serde_json::from_str(&ticket).map_err(|error| StoreError::Corrupt {
+                what: "followed ticket",
+                message: error.to_string(),
+            })?;
+            Ok((conversation_id, ticket))
+        })
+        .collect()
+    }
+
+    fn watch(&self, site: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT watch FROM watches WHERE site = ?1",
+                params![site],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    fn set_watch(&self, site: &str, watch: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO watches (site, watch) VALUES (?1, ?2)
+             ON CONFLICT (site) DO UPDATE SET watch = excluded.watch",
+            params![site, watch],
         )?;
         Ok(())
     }

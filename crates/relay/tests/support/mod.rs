@@ -162,6 +162,20 @@ impl Sandbox {
             .expect("text")
     }
 
+    /// Changes a record as `user` (name and password alike in the sandbox's demo users).
+    pub async fn patch_as(&self, user: &str, table: &str, sys_id: &str, fields: Value) {
+        let response = self
+            .client
+            .patch(format!("{}/api/now/table/{table}/{sys_id}", self.url))
+            .basic_auth(user, Some(user))
+            .header("accept", "application/json")
+            .json(&fields)
+            .send()
+            .await
+            .expect("sandbox answers");
+        assert_eq!(response.status(), 200, "{fields}");
+    }
+
     /// Creates a record as the admin; its `result`.
     pub async fn create(&self, table: &str, fields: Value) -> Value {
         let reply: Value = self
@@ -197,6 +211,8 @@ pub struct RelayOptions<'a> {
     pub data: Option<&'a Path>,
     /// More lines for the site's `[site.handoff]` table.
     pub handoff: &'a str,
+    /// More lines for the site's `[site.desk]` table.
+    pub desk: &'a str,
 }
 
 impl Default for RelayOptions<'_> {
@@ -206,6 +222,7 @@ impl Default for RelayOptions<'_> {
             sockets_per_ip: 200,
             data: None,
             handoff: "",
+            desk: "",
         }
     }
 }
@@ -236,6 +253,7 @@ kind = "servicenow"
 instance = "{sandbox_url}"
 user = "admin"
 password = {{ env = "TEST_DESK_PASSWORD" }}
+{desk}
 
 [site.handoff]
 route = "va"
@@ -246,6 +264,7 @@ webhook_hmac_secret = {{ env = "TEST_WEBHOOK_SECRET" }}
             frames = options.frames_per_minute,
             sockets = options.sockets_per_ip,
             handoff = options.handoff,
+            desk = options.desk,
         );
         let config_path = dir.join("relay.toml");
         std::fs::write(&config_path, config).expect("config");

@@ -224,6 +224,15 @@ fn every_phrase_has_words_in_both_languages() {
         Phrase::UnknownVisitor,
         Phrase::FileTicket,
         Phrase::NoThanks,
+        Phrase::TicketMoved {
+            number: "INC1".into(),
+            state: "Resolved".into(),
+        },
+        Phrase::TicketCommented {
+            number: "INC1".into(),
+            author: None,
+            text: "Done".into(),
+        },
     ];
     for phrase in phrases {
         let english = phrase.text("en");

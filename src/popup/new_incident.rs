@@ -3,7 +3,7 @@
 
 mod screenshot;
 
-use flare_core::providers::servicenow::{priority_for, Level, NewIncident, NewRequest, Table};
+use flare_core::providers::servicenow::{Level, NewIncident, NewRequest, Table};
 use flare_core::providers::zendesk::{self, TicketPriority, TicketType};
 use flare_core::templates::{Template, TemplateSet, TicketContext};
 use flare_core::ticket::Ticket;
@@ -22,6 +22,7 @@ use crate::settings::PrivacySettings;
 use crate::storage::{self, ScreenshotDraft, INCIDENT_DRAFT_KEY, SCREENSHOT_DRAFT_KEY};
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe_for;
+use crate::ui::priority::{IncidentChoices, PriorityChoice};
 use crate::ui::rich_text::rich_text;
 
 /// What the user has typed so far; it outlives a closed popup, and a switch of connection.
@@ -580,99 +581,8 @@ fn KindChoice(
     }
 }
 
-/// ServiceNow's urgency and impact, and the priority the instance will derive from them.
-#[component]
-fn IncidentChoices(
-    /// The urgency choice value.
-    urgency: RwSignal<String>,
-    /// The impact choice value.
-    impact: RwSignal<String>,
-) -> impl IntoView {
-    let messages = expect_context::<Messages>();
-    let level =
-        |signal: RwSignal<String>| move || Level::from_code(&signal.get()).unwrap_or(Level::Medium);
-    let priority_messages = messages.clone();
-    let priority = move || {
-        let priority = priority_for(level(urgency)(), level(impact)());
-        priority_label(&priority.code, &priority.label, &priority_messages)
-    };
-    let level_options = |messages: &Messages| {
-        Level::ALL
-            .into_iter()
-            .map(|level| view! { <option value=level.code()>{level_label(level, messages)}</option> })
-            .collect_view()
-    };
-    let priority_line = rich_text(messages.pieces("incident_priority"), move |_| {
-        view! { <output name="priority">{priority.clone()}</output> }.into_any()
-    });
-    view! {
-        <div class="row">
-            <label>
-                {messages.text("incident_urgency_label")}
-                <select name="urgency" bind:value=urgency>{level_options(&messages)}</select>
-            </label>
-            <label>
-                {messages.text("incident_impact_label")}
-                <select name="impact" bind:value=impact>{level_options(&messages)}</select>
-            </label>
-        </div>
-        <p class="priority">{priority_line}</p>
-    }
-}
-
-/// Zendesk's own priority, chosen directly.
-#[component]
-fn PriorityChoice(
-    /// The priority choice value.
-    priority: RwSignal<String>,
-) -> impl IntoView {
-    let messages = expect_context::<Messages>();
-    let options = TicketPriority::ALL
-        .into_iter()
-        .map(|option| {
-            let label = match option {
-                TicketPriority::Low => messages.text("zendesk_priority_low"),
-                TicketPriority::Normal => messages.text("zendesk_priority_normal"),
-                TicketPriority::High => messages.text("zendesk_priority_high"),
-                TicketPriority::Urgent => messages.text("zendesk_priority_urgent"),
-            };
-            view! { <option value=option.code()>{label}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="row">
-            <label>
-                {messages.text("ticket_priority_label")}
-                <select name="priority" bind:value=priority>{options}</select>
-            </label>
-        </div>
-    }
-}
-
 fn normal_priority() -> String {
     TicketPriority::Normal.code().to_owned()
-}
-
-/// An urgency or impact choice in the user's language, as ServiceNow words it in that language.
-fn level_label(level: Level, messages: &Messages) -> String {
-    match level {
-        Level::High => messages.text("level_high"),
-        Level::Medium => messages.text("level_medium"),
-        Level::Low => messages.text("level_low"),
-    }
-}
-
-/// A priority in the user's language. `priority_for` gives codes 1 to 5; any other code would
-/// keep core's `label`.
-fn priority_label(code: &str, label: &str, messages: &Messages) -> String {
-    match code {
-        "1" => messages.text("priority_critical"),
-        "2" => messages.text("priority_high"),
-        "3" => messages.text("priority_moderate"),
-        "4" => messages.text("priority_low"),
-        "5" => messages.text("priority_planning"),
-        _ => label.to_owned(),
-    }
 }
 
 /// The templates `connection` files with (flare-core's default for its service desk when they

@@ -1,6 +1,7 @@
 //! One ticket seen up close: everything its detail view shows, and what the viewer does with it
-//! (comment, work note, resolve, reopen, cancel, delete).
+//! (comment, work note, edit its fields, resolve, reopen, cancel, delete).
 
+use flare_core::actions::edit::{EditProblem, FieldEdit};
 use flare_core::actions::{
     servicenow_incident_actions, zendesk_ticket_actions, StateChange, TicketAction, Viewer,
 };
@@ -119,6 +120,35 @@ pub async fn change_state(
                         message: "Zendesk tickets cannot be cancelled".to_owned(),
                     }
                 })?;
+                zendesk::update_ticket(platform, &connection, id, &update).await
+            }
+        }
+    })
+    .await
+}
+
+/// Saves the fields the agent changed in `edit` on `ticket`, as it was last read. The form checks
+/// the edit with the same rules first; one it let through that core still refuses is a
+/// validation failure.
+pub async fn edit_fields(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket: &Ticket,
+    edit: &FieldEdit,
+) -> Result<(), AppError> {
+    let refused = |problem: EditProblem| CoreError::Validation {
+        field: None,
+        message: problem.to_string(),
+    };
+    authorized(platform, connection, |connection| async move {
+        match &connection.user {
+            AccountUser::ServiceNow(_) => {
+                let fields = edit.servicenow_fields(ticket).map_err(refused)?;
+                servicenow::update_incident(platform, &connection, &ticket.id, fields).await
+            }
+            AccountUser::Zendesk(_) => {
+                let update = edit.zendesk_update(ticket).map_err(refused)?;
+                let id = zendesk_id(&ticket.id)?;
                 zendesk::update_ticket(platform, &connection, id, &update).await
             }
         }

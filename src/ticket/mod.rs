@@ -5,6 +5,7 @@
 
 mod actions;
 mod conversation;
+mod edit;
 
 use flare_core::http::encode_component;
 use flare_core::providers::servicenow::parent_incident;
@@ -22,6 +23,7 @@ use crate::messages::WorkerRequest;
 use crate::storage::SavedConnections;
 use crate::ticket::actions::TicketActions;
 use crate::ticket::conversation::{Attachments, CommentForm, Journal};
+use crate::ticket::edit::EditFields;
 use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::{describe, describe_for};
 use crate::ui::rich_text::rich_text;
@@ -199,6 +201,7 @@ fn Detail(detail: TicketDetail) -> impl IntoView {
                 </a>
             </p>
             <Fields ticket=ticket.clone() provider/>
+            <EditFields ticket=ticket.clone() actions=actions.clone()/>
             <FollowUps ticket=ticket.clone() follow_ups provider/>
             {description}
             <Journal entries=journal provider/>

@@ -4,6 +4,8 @@
 //! The service desk has the last word (its ACLs may be stricter than a fresh instance's); these
 //! rules only keep buttons away from people the desk would refuse anyway.
 
+pub mod edit;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,9 @@ pub enum TicketAction {
     Comment,
     /// A note only agents see (ServiceNow work note, Zendesk internal note).
     WorkNote,
+    /// Change its fields (title; ServiceNow urgency and impact, Zendesk priority): see
+    /// [`edit::FieldEdit`].
+    Edit,
     /// Mark it resolved (Zendesk: solved), with a resolution.
     Resolve,
     /// Open a resolved ticket again.
@@ -107,12 +112,13 @@ impl Viewer {
 /// What `viewer` may do with a ServiceNow incident, in the order the view offers them.
 ///
 /// A fresh instance lets callers only comment on their own incidents, agents change any
-/// incident, and only admins delete. A closed incident is locked; a resolved one can be reopened.
+/// incident (its fields too), and only admins delete. A closed incident is locked; a resolved one
+/// can be reopened.
 pub fn servicenow_incident_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketAction> {
     let state = ticket.status.code.as_str();
     let mut actions = vec![TicketAction::Comment];
     if viewer.works_tickets() {
-        actions.push(TicketAction::WorkNote);
+        actions.extend([TicketAction::WorkNote, TicketAction::Edit]);
         match ticket.status.category {
             StatusCategory::Open => {
                 actions.extend([TicketAction::Resolve, TicketAction::Cancel]);
@@ -143,11 +149,13 @@ pub fn zendesk_ticket_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketActi
         Some(TicketStatus::Solved) => vec![
             TicketAction::Comment,
             TicketAction::WorkNote,
+            TicketAction::Edit,
             TicketAction::Reopen,
         ],
         _ => vec![
             TicketAction::Comment,
             TicketAction::WorkNote,
+            TicketAction::Edit,
             TicketAction::Resolve,
         ],
     };

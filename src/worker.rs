@@ -8,11 +8,14 @@
 use flare_core::oauth::{
     parse_token_response, OAuthClient, PendingAuthorization, TokenGrant, UnixMillis,
 };
+use flare_core::redact::redact;
 
 use crate::api::{self, AppError, OAuthSession, Provider};
-use crate::browser::{Alarms, Clock, Http, Identity, Notifications, Random, Storage};
+use crate::browser::{
+    Alarms, Clock, ConsoleEntry, ContentScripts, Http, Identity, Notifications, Random, Storage,
+};
 use crate::messages::{WorkerReply, WorkerRequest};
-use crate::{follow, outbox};
+use crate::{follow, outbox, storage};
 
 /// The scope a ServiceNow sign-in asks for: the user's own access (`oauth-inbound.md`).
 const SERVICENOW_SCOPES: [&str; 1] = ["useraccount"];
@@ -23,7 +26,15 @@ const ZENDESK_SCOPES: [&str; 2] = ["read", "write"];
 
 /// Does what `request` asks and says how it went.
 pub async fn handle(
-    platform: &(impl Http + Storage + Identity + Clock + Random + Alarms + Notifications + ?Sized),
+    platform: &(impl Http
+          + Storage
+          + Identity
+          + Clock
+          + Random
+          + Alarms
+          + Notifications
+          + ContentScripts
+          + ?Sized),
     request: WorkerRequest,
 ) -> WorkerReply {
     let done = |outcome: Result<(), AppError>| match outcome {
@@ -54,11 +65,39 @@ pub async fn handle(
         WorkerRequest::SendQueued { now } => done(outbox::send_due(platform, now).await),
         WorkerRequest::RemoveQueued { id } => done(outbox::remove(platform, &id).await),
         WorkerRequest::Sync => done(follow::sync_all(platform).await),
+        WorkerRequest::CaptureConsole { on } => {
+            done(platform.capture_console(on).await.map_err(AppError::from))
+        }
+        WorkerRequest::ReadConsole { tab_id } => match platform.read_console(tab_id).await {
+            Ok(entries) => WorkerReply::Console {
+                entries: entries
+                    .into_iter()
+                    .map(|entry| ConsoleEntry {
+                        text: redact(&entry.text),
+                        ..entry
+                    })
+                    .collect(),
+            },
+            Err(error) => WorkerReply::Failed {
+                error: error.into(),
+            },
+        },
         WorkerRequest::MarkSeen {
             connection_id,
             ticket_id,
         } => done(follow::mark_seen(platform, &connection_id, ticket_id.as_deref()).await),
     }
+}
+
+/// Registers the console capture again when the user had opted in: Flare was installed or
+/// updated, and a registration from before may not have survived that.
+pub async fn restore_console_capture(
+    platform: &(impl Storage + ContentScripts + ?Sized),
+) -> Result<(), AppError> {
+    if storage::load_privacy(platform).await?.console_errors {
+        platform.capture_console(true).await?;
+    }
+    Ok(())
 }
 
 /// Authorization code with PKCE S256 and a checked `state` (flare-core's `PendingAuthorization`),

@@ -127,7 +127,8 @@ fn named_values(text: &[u8], spans: &mut Vec<(usize, usize)>) {
             ),
             _ => (k, find(text, k, ends_value)),
         };
-        if stop > start {
+        // Already redacted (text redacted once and edited is redacted again before sending).
+        if stop > start && !text[start..].starts_with(REDACTED.as_bytes()) {
             spans.push((start, stop));
         }
         i = stop.max(end);
@@ -150,7 +151,7 @@ fn schemes(text: &[u8], spans: &mut Vec<(usize, usize)>) {
             let stop = find(text, start, |byte| {
                 byte.is_ascii_whitespace() || matches!(byte, b'"' | b'\'' | b',' | b';')
             });
-            if stop > start {
+            if stop > start && !text[start..].starts_with(REDACTED.as_bytes()) {
                 spans.push((start, stop));
             }
             i = stop.max(i + 1);
@@ -286,6 +287,8 @@ mod tests {
 
     fn check(input: &str, expected: &str) {
         assert_eq!(redact(input), expected, "redacting {input:?}");
+        // The form redacts again what the user may have edited: redacted text stays as it is.
+        assert_eq!(redact(expected), expected, "redacting {expected:?} again");
     }
 
     #[test]

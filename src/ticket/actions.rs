@@ -60,7 +60,9 @@ pub(crate) fn TicketActions(ticket: Ticket, actions: Vec<TicketAction>) -> impl 
                 Request::Change(change) => {
                     detail::change_state(&platform, connection, &ticket, change).await
                 }
-                Request::Delete => detail::delete_ticket(&platform, connection, ticket_id).await,
+                Request::Delete => {
+                    detail::delete_ticket(&platform, connection, viewing.table, ticket_id).await
+                }
             };
             if let Err(failure) = outcome {
                 set_error.set(Some(describe_for(&failure, provider, &messages)));

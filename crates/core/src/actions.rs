@@ -138,6 +138,23 @@ pub fn servicenow_incident_actions(viewer: Viewer, ticket: &Ticket) -> Vec<Ticke
     actions
 }
 
+/// What `viewer` may do with a ServiceNow request (`sc_request`): comment while it is open
+/// (agents also a work note), and admins delete. Its life is the catalog's fulfilment, so Flare
+/// offers no state changes or field edits on it.
+pub fn servicenow_request_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketAction> {
+    let mut actions = Vec::new();
+    if ticket.status.category == StatusCategory::Open {
+        actions.push(TicketAction::Comment);
+        if viewer.works_tickets() {
+            actions.push(TicketAction::WorkNote);
+        }
+    }
+    if viewer == Viewer::Admin {
+        actions.push(TicketAction::Delete);
+    }
+    actions
+}
+
 /// What `viewer` may do with a Zendesk ticket. Only agents reach tickets through the Tickets
 /// API; a closed ticket takes no more changes, only deletion.
 pub fn zendesk_ticket_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketAction> {

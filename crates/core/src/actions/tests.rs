@@ -92,6 +92,24 @@ fn an_agent_resolves_open_incidents_and_reopens_resolved_ones() {
 }
 
 #[test]
+fn a_request_takes_comments_while_open_and_only_an_admin_deletes_it() {
+    let request = |state: &str| ticket(crate::providers::servicenow::Table::Request.status(state));
+    assert_eq!(
+        servicenow_request_actions(Viewer::Requester, &request("1")),
+        [Comment]
+    );
+    assert_eq!(
+        servicenow_request_actions(Viewer::Agent, &request("2")),
+        [Comment, WorkNote]
+    );
+    assert!(servicenow_request_actions(Viewer::Agent, &request("3")).is_empty());
+    assert_eq!(
+        servicenow_request_actions(Viewer::Admin, &request("3")),
+        [Delete]
+    );
+}
+
+#[test]
 fn only_an_admin_deletes_an_incident() {
     assert!(!servicenow_incident_actions(Viewer::Agent, &incident("1")).contains(&Delete));
     assert_eq!(

@@ -23,6 +23,8 @@ pub struct TicketSearch {
     /// Only tickets requested by this person: an e-mail address, a user id, a name, or Zendesk's
     /// keywords `me` and `none`.
     pub requester: Option<String>,
+    /// Only tickets assigned to this agent: an e-mail address, a user id, a name, or `me`.
+    pub assignee: Option<String>,
     /// Words that must appear in the subject.
     pub subject: Option<String>,
     /// Free text matched anywhere in the ticket; each word is matched on its own.
@@ -53,7 +55,11 @@ impl TicketSearch {
         if let Some(priority) = self.priority {
             terms.push(format!("priority:{}", priority.code()));
         }
-        for (keyword, value) in [("requester", &self.requester), ("subject", &self.subject)] {
+        for (keyword, value) in [
+            ("requester", &self.requester),
+            ("assignee", &self.assignee),
+            ("subject", &self.subject),
+        ] {
             if let Some(value) = value.as_deref().and_then(quote_value) {
                 terms.push(format!("{keyword}:{value}"));
             }

@@ -5,9 +5,9 @@
 // its own, so wrapping them there would see nothing the page does.
 //
 // It keeps the last few uncaught errors, console.error calls and failed requests of this document
-// in memory, bounded in count and size, and sends nothing anywhere: the report form reads them
-// (console-read.js) when the user files a report from this tab, and flare-core redacts secrets
-// before the user sees them.
+// in memory, bounded in count and size, and sends nothing anywhere: the report form takes them
+// (console-read.js, which empties the buffer: from then on the report's draft holds them) when
+// the user reports this tab, and flare-core redacts secrets before the user sees them.
 (() => {
   const KEY = Symbol.for('flare.console');
   if (globalThis[KEY]) return;
@@ -22,7 +22,12 @@
     total += cut.length;
     while (entries.length > MAX_ENTRIES || total > MAX_TOTAL) total -= entries.shift().text.length;
   };
-  Object.defineProperty(globalThis, KEY, { value: () => entries.map((entry) => ({ ...entry })) });
+  const copy = () => entries.map((entry) => ({ ...entry }));
+  const clear = () => {
+    entries.length = 0;
+    total = 0;
+  };
+  Object.defineProperty(globalThis, KEY, { value: Object.freeze({ entries: copy, clear }) });
 
   const describe = (value) => {
     if (value instanceof Error) return `${value.name}: ${value.message}`;

@@ -165,8 +165,9 @@ pub trait Tabs {
 pub trait ContentScripts {
     /// Registers the console capture in every page from now on (`on`), or unregisters it.
     fn capture_console(&self, on: bool) -> LocalFuture<Result<(), BrowserError>>;
-    /// What the console capture kept in tab `tab_id`, as the page said it; call it only when
-    /// the user opted in, since reading injects a script into the tab.
+    /// Takes what the console capture kept in tab `tab_id`, as the page said it (the tab's
+    /// buffer is emptied); call it only when the user opted in, since reading injects a script
+    /// into the tab.
     fn read_console(&self, tab_id: u32) -> LocalFuture<Result<Vec<ConsoleEntry>, BrowserError>>;
 }
 

@@ -70,7 +70,8 @@ pub(crate) async fn unregister_capture() -> Result<(), BrowserError> {
     .map(drop)
 }
 
-/// What the capture kept in tab `tab_id`: nothing when it never ran there.
+/// Takes what the capture kept in tab `tab_id` (its buffer is emptied); nothing when it never
+/// ran there.
 pub(crate) async fn read_capture(tab_id: u32) -> Result<Vec<ConsoleEntry>, BrowserError> {
     let injection = json!({
         "target": { "tabId": tab_id },

@@ -2,8 +2,9 @@
 // that throws gets no script and the report has no console block; after opting in on the options
 // page the worker registers the capture script, and a page that throws an error carrying a planted
 // secret, logs an Authorization header and makes a failed request shows all three in the report
-// form with the secrets taken out; the filed incident's description (read through the sandbox's
-// API) has none of them. Opting out unregisters the script. axe and screenshots in both themes.
+// form with the secrets taken out (and the page's buffer is emptied: the draft holds them now); the
+// filed incident's description (read through the sandbox's API) has none of them. Opting out
+// unregisters the script. axe and screenshots in both themes.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import http from 'node:http';
@@ -108,7 +109,7 @@ test('console errors are captured only after opting in, with secrets redacted', 
     assert.equal(await consoleErrors.isChecked(), true);
 
     shopPage = await openShop(browser);
-    await shopPage.waitForFunction(() => globalThis[Symbol.for('flare.console')]?.().length >= 3);
+    await shopPage.waitForFunction(() => globalThis[Symbol.for('flare.console')]?.entries().length >= 3);
     popup = await reportForm(browser);
     const block = popup.page.getByLabel(en.incident_console_label);
     await block.waitFor();
@@ -119,6 +120,8 @@ test('console errors are captured only after opting in, with secrets redacted', 
     for (const secret of [SECRET, QUERY_TOKEN, BEARER, EMAIL]) {
       assert.ok(!captured.includes(secret), `the form never shows ${secret}`);
     }
+    // Taken into the report's draft: the page keeps them no longer.
+    assert.equal(await shopPage.evaluate(() => globalThis[Symbol.for('flare.console')].entries().length), 0);
     await checkEveryTheme(popup.page, 'console-block');
 
     await popup.shortDescription().fill('Checkout fails');

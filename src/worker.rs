@@ -70,13 +70,7 @@ pub async fn handle(
         }
         WorkerRequest::ReadConsole { tab_id } => match platform.read_console(tab_id).await {
             Ok(entries) => WorkerReply::Console {
-                entries: entries
-                    .into_iter()
-                    .map(|entry| ConsoleEntry {
-                        text: redact(&entry.text),
-                        ..entry
-                    })
-                    .collect(),
+                entries: redacted_console(entries),
             },
             Err(error) => WorkerReply::Failed {
                 error: error.into(),
@@ -87,6 +81,24 @@ pub async fn handle(
             ticket_id,
         } => done(follow::mark_seen(platform, &connection_id, ticket_id.as_deref()).await),
     }
+}
+
+/// The most console entries a report takes, and the most characters of each: the capture
+/// script's own bounds (`static/console-capture.js`), enforced again here because the page's
+/// world could hand back anything.
+const CONSOLE_ENTRIES: usize = 30;
+const CONSOLE_TEXT: usize = 500;
+
+/// The newest entries the capture kept, each cut to size and with its secrets taken out.
+fn redacted_console(mut entries: Vec<ConsoleEntry>) -> Vec<ConsoleEntry> {
+    let skipped = entries.len().saturating_sub(CONSOLE_ENTRIES);
+    entries
+        .drain(skipped..)
+        .map(|entry| ConsoleEntry {
+            text: redact(&entry.text.chars().take(CONSOLE_TEXT).collect::<String>()),
+            ..entry
+        })
+        .collect()
 }
 
 /// Registers the console capture again when the user had opted in: Flare was installed or
@@ -147,4 +159,33 @@ fn random_32(platform: &(impl Random + ?Sized)) -> Result<[u8; 32], AppError> {
     bytes[..16].copy_from_slice(&platform.random_bytes()?);
     bytes[16..].copy_from_slice(&platform.random_bytes()?);
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browser::ConsoleKind;
+
+    fn entry(text: &str) -> ConsoleEntry {
+        ConsoleEntry {
+            kind: ConsoleKind::Error,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_report_takes_the_newest_console_entries_cut_to_size_and_redacted() {
+        let mut entries: Vec<ConsoleEntry> =
+            (0..40).map(|n| entry(&format!("error {n}"))).collect();
+        entries.push(entry(&format!("{} token=abc", "x".repeat(490))));
+        entries.push(entry(&"é".repeat(600)));
+        let taken = redacted_console(entries);
+        assert_eq!(taken.len(), CONSOLE_ENTRIES);
+        assert_eq!(taken[0].text, "error 12", "the oldest are dropped");
+        assert_eq!(
+            taken[28].text,
+            format!("{} token=[redacted]", "x".repeat(490))
+        );
+        assert_eq!(taken[29].text.chars().count(), CONSOLE_TEXT);
+    }
 }

@@ -104,7 +104,7 @@ pub(crate) async fn my_tickets(
         }
         Whose::Mine | Whose::AssignedToMe | Whose::MyRequests => Vec::new(),
     };
-    let Some(filter) = query.servicenow_filter(&user.sys_id, &groups) else {
+    let Some(filter) = query.servicenow_list_filter(&user.sys_id, &groups) else {
         return Ok(Page {
             items: Vec::new(),
             total: Some(0),

@@ -81,35 +81,50 @@ impl ListQuery {
         }
     }
 
-    /// The Table API filter for the list of the user `user_sys_id`, a member of `groups`
-    /// (`sys_id`s, read only for [`Whose::MyGroups`]); `None` when it can hold nothing (no
-    /// groups). By state, not by `active`: a resolved incident stays active until it is closed,
-    /// yet nobody works on it.
-    pub fn servicenow_filter(&self, user_sys_id: &str, groups: &[String]) -> Option<TicketFilter> {
-        let table = self.servicenow_table();
-        let done = done_states(table);
+    /// The Table API filter for the tickets `caller_sys_id` reported (incidents they are the
+    /// caller of; requests made for them when the list is [`Whose::MyRequests`]). By state, not by
+    /// `active`: a resolved incident stays active until it is closed, yet nobody works on it.
+    pub fn servicenow_filter(&self, caller_sys_id: &str) -> TicketFilter {
+        let done = done_states(self.servicenow_table());
         let (states, excluded_states) = match self.scope {
             Scope::All => (Vec::new(), Vec::new()),
             Scope::Open => (Vec::new(), done),
             Scope::Done => (done, Vec::new()),
         };
-        let user = Some(user_sys_id.to_owned());
-        let (requester, assigned_to, assignment_groups) = match self.whose {
-            Whose::Mine | Whose::MyRequests => (user, None, Vec::new()),
-            Whose::AssignedToMe => (None, user, Vec::new()),
-            Whose::MyGroups if groups.is_empty() => return None,
-            Whose::MyGroups => (None, None, groups.to_vec()),
-        };
-        Some(TicketFilter {
-            requester,
-            assigned_to,
-            assignment_groups,
+        TicketFilter {
+            requester: Some(caller_sys_id.to_owned()),
             text: self.words().map(str::to_owned),
             states,
             excluded_states,
             sort: self.sort,
             ..TicketFilter::default()
-        })
+        }
+    }
+
+    /// The Table API filter for the list [`ListQuery::whose`] names, of the user `user_sys_id`, a
+    /// member of `groups` (`sys_id`s, read only for [`Whose::MyGroups`]); `None` when it can
+    /// hold nothing (no groups), rather than every incident.
+    pub fn servicenow_list_filter(
+        &self,
+        user_sys_id: &str,
+        groups: &[String],
+    ) -> Option<TicketFilter> {
+        let reported = self.servicenow_filter(user_sys_id);
+        let user = Some(user_sys_id.to_owned());
+        match self.whose {
+            Whose::Mine | Whose::MyRequests => Some(reported),
+            Whose::AssignedToMe => Some(TicketFilter {
+                requester: None,
+                assigned_to: user,
+                ..reported
+            }),
+            Whose::MyGroups if groups.is_empty() => None,
+            Whose::MyGroups => Some(TicketFilter {
+                requester: None,
+                assignment_groups: groups.to_vec(),
+                ..reported
+            }),
+        }
     }
 
     /// The search for the Zendesk list of the user `user_id`; `None` when the plain list of
@@ -180,7 +195,7 @@ mod tests {
     #[test]
     fn the_default_list_is_every_ticket_newest_change_first() {
         let query = ListQuery::default();
-        let filter = query.servicenow_filter("abc", &[]).unwrap();
+        let filter = query.servicenow_filter("abc");
         assert_eq!(filter.requester.as_deref(), Some("abc"));
         assert!(filter.states.is_empty() && filter.excluded_states.is_empty());
         assert_eq!(
@@ -222,7 +237,7 @@ mod tests {
             sort: TicketSort::Priority,
             ..ListQuery::default()
         };
-        let filter = query.servicenow_filter("abc", &[]).unwrap();
+        let filter = query.servicenow_filter("abc");
         // Resolved incidents stay active in ServiceNow; open means not resolved, closed or cancelled.
         assert_eq!(filter.excluded_states, ["6", "7", "8"]);
         assert_eq!(filter.text.as_deref(), Some("printer"));
@@ -236,10 +251,7 @@ mod tests {
             scope: Scope::Done,
             ..ListQuery::default()
         };
-        assert_eq!(
-            done.servicenow_filter("abc", &[]).unwrap().states,
-            ["6", "7", "8"]
-        );
+        assert_eq!(done.servicenow_filter("abc").states, ["6", "7", "8"]);
         assert_eq!(
             done.zendesk_search(7).unwrap().query(),
             "type:ticket status>hold requester:7"
@@ -270,7 +282,7 @@ mod tests {
         };
         let groups = ["g1".to_owned(), "g2".to_owned()];
         let assigned = list(Whose::AssignedToMe, Scope::All)
-            .servicenow_filter("me", &groups)
+            .servicenow_list_filter("me", &groups)
             .unwrap();
         assert_eq!(
             (assigned.requester, assigned.assigned_to.as_deref()),
@@ -278,20 +290,20 @@ mod tests {
         );
         assert!(assigned.assignment_groups.is_empty());
         let mine_in_groups = list(Whose::MyGroups, Scope::Open)
-            .servicenow_filter("me", &groups)
+            .servicenow_list_filter("me", &groups)
             .unwrap();
         assert_eq!(mine_in_groups.assignment_groups, groups);
         assert_eq!(mine_in_groups.assigned_to, None);
         assert_eq!(mine_in_groups.excluded_states, ["6", "7", "8"]);
         // No groups: nothing to list, rather than every incident.
         assert_eq!(
-            list(Whose::MyGroups, Scope::All).servicenow_filter("me", &[]),
+            list(Whose::MyGroups, Scope::All).servicenow_list_filter("me", &[]),
             None
         );
 
         let requests = list(Whose::MyRequests, Scope::Done);
         assert_eq!(requests.servicenow_table(), Table::Request);
-        let filter = requests.servicenow_filter("me", &[]).unwrap();
+        let filter = requests.servicenow_list_filter("me", &[]).unwrap();
         assert_eq!(filter.requester.as_deref(), Some("me"));
         assert_eq!(
             filter.states,

@@ -116,7 +116,7 @@ test('console errors are captured only after opting in, with secrets redacted', 
     const captured = await block.inputValue();
     assert.match(captured, new RegExp(`Failed request: GET ${shopUrl.replace('/checkout', '')}/api/cart\\?token=\\[redacted\\]&page=2 → 500`));
     assert.match(captured, /console\.error: Retrying with Authorization: \[redacted\]/);
-    assert.match(captured, /Error: Error: Payment failed for \[redacted\] with key \[redacted\]/);
+    assert.match(captured, /Uncaught: Error: Payment failed for \[redacted\] with key \[redacted\]/);
     for (const secret of [SECRET, QUERY_TOKEN, BEARER, EMAIL]) {
       assert.ok(!captured.includes(secret), `the form never shows ${secret}`);
     }

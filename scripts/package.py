@@ -38,6 +38,11 @@ E2E_ORIGINS = [
 # (or its shortcut) grants, and headless tests cannot click it; the test build may capture any
 # page instead. The store builds keep `activeTab` alone.
 E2E_CAPTURE = "<all_urls>"
+# The console capture's `scripting` is optional and asked for when the user opts in on the options
+# page; that prompt cannot be clicked headless either, so the test build holds it from the start
+# (`permissions.request` then resolves at once). Nothing is injected until the user opts in, in
+# either build: the capture script is registered only then.
+E2E_PERMISSIONS = ["scripting"]
 # The zip entries' date: the earliest a zip can hold, so that packages do not depend on the clock.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -79,6 +84,7 @@ def firefox_manifest(source: dict) -> dict:
 def e2e_manifest(source: dict) -> dict:
     manifest = json.loads(json.dumps(source))
     manifest["host_permissions"] = manifest.get("host_permissions", []) + E2E_ORIGINS + [E2E_CAPTURE]
+    manifest["permissions"] = manifest["permissions"] + E2E_PERMISSIONS
     return manifest
 
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{AppError, NewTicket, Provider};
+use crate::browser::ConsoleEntry;
 
 /// A request to the background worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +45,19 @@ pub enum WorkerRequest {
     },
     /// Look for changes on the user's tickets now.
     Sync,
+    /// The user opted in to (`on`) or out of the console capture on the options page, which
+    /// already holds the permission it needs: register its content script, or unregister it.
+    CaptureConsole {
+        /// Whether to capture from now on.
+        on: bool,
+    },
+    /// What the console capture kept in tab `tab_id`, with secrets taken out; asked by the report
+    /// form only when the user opted in. The worker does it so that the popup carries neither
+    /// the reading nor the redaction.
+    ReadConsole {
+        /// The tab the report is about.
+        tab_id: u32,
+    },
     /// The user looked at a connection's tickets (its list) or at one of them (its page).
     MarkSeen {
         /// The saved connection.
@@ -67,6 +81,11 @@ pub enum WorkerReply {
     },
     /// Done as asked.
     Done,
+    /// What the console capture kept in a tab, redacted, oldest first.
+    Console {
+        /// The entries.
+        entries: Vec<ConsoleEntry>,
+    },
     /// It failed; the page says why.
     Failed {
         /// What went wrong.

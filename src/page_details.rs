@@ -1,7 +1,7 @@
 //! The page's details a report starts with: one readable block the user sees, edits or leaves out
 //! before sending, within what the privacy settings allow.
 
-use crate::browser::PageContext;
+use crate::browser::{ConsoleEntry, ConsoleKind, PageContext};
 use crate::i18n::Messages;
 use crate::settings::PrivacySettings;
 
@@ -28,6 +28,23 @@ pub fn page_details(page: &PageContext, privacy: &PrivacySettings, messages: &Me
         lines.push(messages.format("page_details_locale", &[&page.language, &page.time_zone]));
     }
     lines.join("\n")
+}
+
+/// The console capture's entries (already redacted by the worker) as one readable block, one
+/// line each, oldest first.
+pub fn console_details(entries: &[ConsoleEntry], messages: &Messages) -> String {
+    entries
+        .iter()
+        .map(|entry| {
+            let text = entry.text.replace(['\r', '\n'], " ");
+            match entry.kind {
+                ConsoleKind::Error => messages.format("console_entry_error", &[&text]),
+                ConsoleKind::Console => messages.format("console_entry_console", &[&text]),
+                ConsoleKind::Request => messages.format("console_entry_request", &[&text]),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `description` with the text the user reported from the page quoted above it, one `> ` line per
@@ -106,6 +123,7 @@ mod tests {
             viewport: Some((1280, 720)),
             language: "de-DE".to_owned(),
             time_zone: "Europe/Berlin".to_owned(),
+            tab_id: None,
         }
     }
 

@@ -1,10 +1,13 @@
 //! One ticket seen up close: everything its detail view shows, and what the viewer does with it
-//! (comment, work note, resolve, reopen, cancel, delete).
+//! (comment, work note, edit its fields, resolve, reopen, cancel, delete).
 
+use flare_core::actions::edit::{EditProblem, FieldEdit};
 use flare_core::actions::{
-    servicenow_incident_actions, zendesk_ticket_actions, StateChange, TicketAction, Viewer,
+    servicenow_incident_actions, servicenow_request_actions, zendesk_ticket_actions, StateChange,
+    TicketAction, Viewer,
 };
 use flare_core::error::CoreError;
+use flare_core::providers::servicenow::Table;
 use flare_core::ticket::{Attachment, Comment, Ticket};
 use serde::{Deserialize, Serialize};
 
@@ -29,19 +32,23 @@ pub struct TicketDetail {
     pub actions: Vec<TicketAction>,
 }
 
-/// The ticket `ticket_id` (a ServiceNow incident's `sys_id`, a Zendesk ticket id) with its
-/// journal and files, read in parallel.
+/// The ticket `ticket_id` (the `sys_id` of a ServiceNow record of `table`, a Zendesk ticket id,
+/// whose `table` is ignored) with its journal and files, read in parallel.
 pub async fn ticket_detail(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
+    table: Table,
     ticket_id: &str,
 ) -> Result<TicketDetail, AppError> {
     authorized(platform, connection, |connection| async move {
         match &connection.user {
             AccountUser::ServiceNow(_) => {
                 let (ticket, journal, attachments, follow_ups, viewer) =
-                    servicenow::incident_detail(platform, &connection, ticket_id).await?;
-                let actions = servicenow_incident_actions(viewer, &ticket);
+                    servicenow::ticket_detail(platform, &connection, table, ticket_id).await?;
+                let actions = match table {
+                    Table::Incident => servicenow_incident_actions(viewer, &ticket),
+                    _ => servicenow_request_actions(viewer, &ticket),
+                };
                 Ok(TicketDetail {
                     ticket,
                     journal,
@@ -75,6 +82,7 @@ pub async fn ticket_detail(
 pub async fn add_comment(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
+    table: Table,
     ticket_id: &str,
     body: &str,
     public: bool,
@@ -82,7 +90,7 @@ pub async fn add_comment(
     authorized(platform, connection, |connection| async move {
         match &connection.user {
             AccountUser::ServiceNow(_) => {
-                servicenow::add_comment(platform, &connection, ticket_id, body, public).await
+                servicenow::add_comment(platform, &connection, table, ticket_id, body, public).await
             }
             AccountUser::Zendesk(_) => {
                 let id = zendesk_id(ticket_id)?;
@@ -126,16 +134,46 @@ pub async fn change_state(
     .await
 }
 
+/// Saves the fields the agent changed in `edit` on `ticket`, as it was last read. The form checks
+/// the edit with the same rules first; one it let through that core still refuses is a
+/// validation failure.
+pub async fn edit_fields(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+    ticket: &Ticket,
+    edit: &FieldEdit,
+) -> Result<(), AppError> {
+    let refused = |problem: EditProblem| CoreError::Validation {
+        field: None,
+        message: problem.to_string(),
+    };
+    authorized(platform, connection, |connection| async move {
+        match &connection.user {
+            AccountUser::ServiceNow(_) => {
+                let fields = edit.servicenow_fields(ticket).map_err(refused)?;
+                servicenow::update_incident(platform, &connection, &ticket.id, fields).await
+            }
+            AccountUser::Zendesk(_) => {
+                let update = edit.zendesk_update(ticket).map_err(refused)?;
+                let id = zendesk_id(&ticket.id)?;
+                zendesk::update_ticket(platform, &connection, id, &update).await
+            }
+        }
+    })
+    .await
+}
+
 /// Deletes the ticket for good.
 pub async fn delete_ticket(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
+    table: Table,
     ticket_id: &str,
 ) -> Result<(), AppError> {
     authorized(platform, connection, |connection| async move {
         match &connection.user {
             AccountUser::ServiceNow(_) => {
-                servicenow::delete_incident(platform, &connection, ticket_id).await
+                servicenow::delete_ticket(platform, &connection, table, ticket_id).await
             }
             AccountUser::Zendesk(_) => {
                 zendesk::delete_ticket(platform, &connection, zendesk_id(ticket_id)?).await

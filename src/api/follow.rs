@@ -1,15 +1,16 @@
 //! What changed on the user's tickets since a sync's watermark, for the background worker to
 //! tell them (flare-core's `sync` decides what is worth telling).
 
+use flare_core::actions::Viewer;
 use flare_core::sync::Findings;
 use flare_core::ticket::Timestamp;
 
 use crate::api::session::authorized;
-use crate::api::{servicenow, AccountUser, AppError, Connection};
+use crate::api::{servicenow, zendesk, AccountUser, AppError, Connection};
 use crate::browser::{Clock, Http, Random, Storage};
 
 /// The user's tickets changed after `since` (the newest ones on a first sync, `None`) with the
-/// journal entries written on them since. Zendesk connections are not followed yet.
+/// journal entries or comments written on them since.
 pub async fn changes_since(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
@@ -20,7 +21,15 @@ pub async fn changes_since(
             AccountUser::ServiceNow(user) => {
                 servicenow::changes_since(platform, &connection, user, since).await
             }
-            AccountUser::Zendesk(_) => Ok(Findings::default()),
+            // Zendesk refuses end users its Tickets and Search APIs: nothing to ask for.
+            AccountUser::Zendesk(user)
+                if Viewer::from_zendesk_role(&user.role) == Viewer::Requester =>
+            {
+                Ok(Findings::default())
+            }
+            AccountUser::Zendesk(user) => {
+                zendesk::changes_since(platform, &connection, user, since).await
+            }
         }
     })
     .await

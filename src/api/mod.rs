@@ -13,12 +13,13 @@ mod zendesk;
 
 use std::collections::BTreeMap;
 
+use flare_core::actions::Viewer;
 use flare_core::auth::Credentials;
 use flare_core::driver::{Driver, Fetch, Operation, Outcome, Poll};
 use flare_core::error::CoreError;
 use flare_core::http::{HttpRequest, HttpResponse};
 use flare_core::instance::InstanceUrl;
-use flare_core::listing::ListQuery;
+use flare_core::listing::{ListQuery, Whose};
 use flare_core::oauth::{OAuthClient, OAuthEndpoints, TokenSet};
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::{NewIncident, NewRequest};
@@ -403,7 +404,7 @@ pub async fn sign_in_with_oauth(
             AppError::Browser("the background worker signed in but saved nothing".to_owned())
         }),
         WorkerReply::Failed { error } => Err(error),
-        WorkerReply::Done => Err(AppError::Browser(
+        WorkerReply::Done | WorkerReply::Console { .. } => Err(AppError::Browser(
             "the background worker did not sign in".to_owned(),
         )),
     }
@@ -663,8 +664,8 @@ pub async fn create_ticket(
     .await
 }
 
-/// A page of the tickets the connected user reported (incidents they are the caller of, Zendesk
-/// tickets they requested) that `query` asks for, from `offset` on.
+/// A page of the list `query` asks for (by default the tickets the connected user reported:
+/// incidents they are the caller of, Zendesk tickets they requested), from `offset` on.
 pub async fn my_tickets(
     platform: &(impl Http + Storage + Clock + Random + ?Sized),
     connection: &Connection,
@@ -674,10 +675,27 @@ pub async fn my_tickets(
     session::authorized(platform, connection, |connection| async move {
         match &connection.user {
             AccountUser::ServiceNow(user) => {
-                servicenow::my_incidents(platform, &connection, user, query, offset).await
+                servicenow::my_tickets(platform, &connection, user, query, offset).await
             }
             AccountUser::Zendesk(user) => {
                 zendesk::requested_tickets(platform, &connection, user, query, offset).await
+            }
+        }
+    })
+    .await
+}
+
+/// The lists the connected user is offered (their own tickets; for agents also those assigned to
+/// them and, in ServiceNow, to their groups; ServiceNow requests), in order.
+pub async fn offered_lists(
+    platform: &(impl Http + Storage + Clock + Random + ?Sized),
+    connection: &Connection,
+) -> Result<Vec<Whose>, AppError> {
+    session::authorized(platform, connection, |connection| async move {
+        match &connection.user {
+            AccountUser::ServiceNow(_) => servicenow::lists(platform, &connection).await,
+            AccountUser::Zendesk(user) => {
+                Ok(Whose::zendesk_lists(Viewer::from_zendesk_role(&user.role)))
             }
         }
     })

@@ -6,7 +6,7 @@ use flare_core::actions::Viewer;
 use flare_core::auth::Credentials;
 use flare_core::driver::Fetch;
 use flare_core::instance::InstanceUrl;
-use flare_core::listing::ListQuery;
+use flare_core::listing::{ListQuery, Whose};
 use flare_core::paging::Page;
 use flare_core::providers::servicenow::{
     NewIncident, NewRequest, SafeCreate, ServiceNow, Table, TicketFilter, User,
@@ -86,19 +86,45 @@ pub(crate) async fn create_request(
     drive(platform, create).await
 }
 
-/// A page of the incidents `caller` reported that `query` asks for.
-pub(crate) async fn my_incidents(
+/// A page of the list `query` asks for, for `user`: the incidents they reported, are assigned or
+/// whose groups are assigned (groups read from `sys_user_grmember` for that list only), or the
+/// requests made for them.
+pub(crate) async fn my_tickets(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
-    caller: &User,
+    user: &User,
     query: &ListQuery,
     offset: u64,
 ) -> Result<Page<Ticket>, AppError> {
     let servicenow = client(connection);
-    let filter = query.servicenow_filter(&caller.sys_id);
-    let request = servicenow.list_tickets_request(Table::Incident, &filter, PAGE_SIZE, offset);
+    let groups = match query.whose {
+        Whose::MyGroups => {
+            let request = servicenow.member_groups_request(&user.sys_id);
+            servicenow.parse_group_ids(&send_with_retries(platform, request).await?)?
+        }
+        Whose::Mine | Whose::AssignedToMe | Whose::MyRequests => Vec::new(),
+    };
+    let Some(filter) = query.servicenow_list_filter(&user.sys_id, &groups) else {
+        return Ok(Page {
+            items: Vec::new(),
+            total: Some(0),
+            next_offset: None,
+        });
+    };
+    let table = query.servicenow_table();
+    let request = servicenow.list_tickets_request(table, &filter, PAGE_SIZE, offset);
     let response = send_with_retries(platform, request).await?;
-    Ok(servicenow.parse_incident_page(&response, PAGE_SIZE, offset)?)
+    Ok(servicenow.parse_ticket_page(table, &response, PAGE_SIZE, offset)?)
+}
+
+/// The lists the signed-in user is offered, by their roles.
+pub(crate) async fn lists(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+) -> Result<Vec<Whose>, AppError> {
+    let servicenow = client(connection);
+    let response = send_with_retries(platform, servicenow.current_roles_request()).await?;
+    Ok(Whose::servicenow_lists(servicenow.parse_viewer(&response)?))
 }
 
 /// The most journal entries the detail view shows; a ticket with more is read on the instance.
@@ -107,32 +133,36 @@ const JOURNAL_LIMIT: u32 = 200;
 /// The most follow-ups the detail view lists.
 const FOLLOW_UP_LIMIT: u32 = 50;
 
-/// An incident, its journal, its files, its follow-ups and the viewer's standing.
-pub(crate) type IncidentDetail = (Ticket, Vec<Comment>, Vec<Attachment>, Vec<Ticket>, Viewer);
+/// A ticket, its journal, its files, its follow-ups and the viewer's standing.
+pub(crate) type Detail = (Ticket, Vec<Comment>, Vec<Attachment>, Vec<Ticket>, Viewer);
 
-/// An incident with its journal, its files, its follow-ups and the viewer's standing, read in
-/// parallel.
-pub(crate) async fn incident_detail(
+/// A ticket of `table` with its journal, its files, its follow-ups (incidents only) and the
+/// viewer's standing, read in parallel.
+pub(crate) async fn ticket_detail(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
+    table: Table,
     sys_id: &str,
-) -> Result<IncidentDetail, AppError> {
+) -> Result<Detail, AppError> {
     let servicenow = client(connection);
+    let follow_ups = async {
+        match table {
+            Table::Incident => {
+                let request = servicenow.follow_ups_request(sys_id, FOLLOW_UP_LIMIT);
+                Some(send_with_retries(platform, request).await)
+            }
+            _ => None,
+        }
+    };
     let (ticket, journal, attachments, follow_ups, viewer) = join5(
-        send_with_retries(
-            platform,
-            servicenow.get_ticket_request(Table::Incident, sys_id),
-        ),
+        send_with_retries(platform, servicenow.get_ticket_request(table, sys_id)),
         send_with_retries(platform, servicenow.journal_request(sys_id, JOURNAL_LIMIT)),
         send_with_retries(platform, servicenow.list_attachments_request(sys_id)),
-        send_with_retries(
-            platform,
-            servicenow.follow_ups_request(sys_id, FOLLOW_UP_LIMIT),
-        ),
+        follow_ups,
         send_with_retries(platform, servicenow.current_roles_request()),
     )
     .await;
-    let ticket = servicenow.parse_incident(&ticket?)?;
+    let ticket = servicenow.parse_ticket(table, &ticket?)?;
     let attachments = servicenow
         .parse_attachments(&attachments?)?
         .into_iter()
@@ -142,9 +172,14 @@ pub(crate) async fn incident_detail(
             ..file
         })
         .collect();
-    let follow_ups = servicenow
-        .parse_incident_page(&follow_ups?, FOLLOW_UP_LIMIT, 0)?
-        .items;
+    let follow_ups = match follow_ups {
+        Some(response) => {
+            servicenow
+                .parse_incident_page(&response?, FOLLOW_UP_LIMIT, 0)?
+                .items
+        }
+        None => Vec::new(),
+    };
     Ok((
         ticket,
         servicenow.parse_journal(&journal?)?,
@@ -154,19 +189,20 @@ pub(crate) async fn incident_detail(
     ))
 }
 
-/// Adds a comment or, with `public` false, a work note to an incident.
+/// Adds a comment or, with `public` false, a work note to a ticket of `table`.
 pub(crate) async fn add_comment(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
+    table: Table,
     sys_id: &str,
     body: &str,
     public: bool,
 ) -> Result<(), AppError> {
     let servicenow = client(connection);
-    let request = servicenow.add_comment_request(Table::Incident, sys_id, body, public);
+    let request = servicenow.add_comment_request(table, sys_id, body, public);
     let response = drive(platform, Fetch::appending(request)).await?;
     servicenow
-        .parse_incident(&response)
+        .parse_ticket(table, &response)
         .map(drop)
         .map_err(AppError::from)
 }
@@ -187,14 +223,15 @@ pub(crate) async fn update_incident(
         .map_err(AppError::from)
 }
 
-/// Deletes an incident.
-pub(crate) async fn delete_incident(
+/// Deletes a ticket of `table`.
+pub(crate) async fn delete_ticket(
     platform: &(impl Http + Clock + Random + ?Sized),
     connection: &Connection,
+    table: Table,
     sys_id: &str,
 ) -> Result<(), AppError> {
     let servicenow = client(connection);
-    let request = servicenow.delete_ticket_request(Table::Incident, sys_id);
+    let request = servicenow.delete_ticket_request(table, sys_id);
     let response = send_with_retries(platform, request).await?;
     Ok(servicenow.parse_deleted(&response)?)
 }

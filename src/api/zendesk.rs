@@ -1,5 +1,5 @@
 //! The calls to a Zendesk account: who signed in, filing a ticket, the tickets the user
-//! requested.
+//! requested, and what changed on them.
 
 use flare_core::auth::Credentials;
 use flare_core::driver::Fetch;
@@ -9,7 +9,8 @@ use flare_core::paging::Page;
 use flare_core::providers::zendesk::{
     NewComment, NewTicket, OffsetPage, Paging, SafeCreate, TicketUpdate, User, Zendesk,
 };
-use flare_core::ticket::{Attachment, Comment, Ticket};
+use flare_core::sync::{zendesk_changed_tickets, zendesk_comment_findings, Findings};
+use flare_core::ticket::{Attachment, Comment, Ticket, Timestamp};
 use futures_util::future::join;
 
 use crate::api::{drive, send_with_retries, AppError, Connection, ReportId, PAGE_SIZE};
@@ -175,6 +176,45 @@ pub(crate) async fn delete_ticket(
     let zendesk = client(connection);
     let response = send_with_retries(platform, zendesk.delete_ticket_request(ticket_id)).await?;
     Ok(zendesk.parse_deleted(&response)?)
+}
+
+/// How many changed tickets one sync reads; more changed at once are read by the next sync.
+const SYNC_LIMIT: u32 = 100;
+
+/// The tickets `requester` requested that changed after `since` (every one on a first sync), and
+/// the comments written on them since, their descriptions left out (flare-core's `sync`).
+pub(crate) async fn changes_since(
+    platform: &(impl Http + Clock + Random + ?Sized),
+    connection: &Connection,
+    requester: &User,
+    since: Option<Timestamp>,
+) -> Result<Findings, AppError> {
+    let zendesk = client(connection);
+    let page = OffsetPage {
+        page: 1,
+        per_page: SYNC_LIMIT,
+    };
+    let search = zendesk_changed_tickets(requester.id, since);
+    let response =
+        send_with_retries(platform, zendesk.search_tickets_request(&search, page)?).await?;
+    let tickets = zendesk.parse_search_page(&response, page)?.items;
+    let mut comments = Vec::new();
+    if let Some(since) = since {
+        let paging = Paging::Offset(OffsetPage {
+            page: 1,
+            per_page: MAX_COMMENTS,
+        });
+        for ticket in &tickets {
+            let Ok(id) = ticket.id.parse::<u64>() else {
+                continue;
+            };
+            let request = zendesk.list_comments_request(id, &paging)?;
+            let response = send_with_retries(platform, request).await?;
+            let listed = zendesk.parse_comment_page(&response, &paging)?.items;
+            comments.extend(zendesk_comment_findings(&ticket.id, listed, since));
+        }
+    }
+    Ok(Findings { tickets, comments })
 }
 
 fn client(connection: &Connection) -> Zendesk {

@@ -15,7 +15,8 @@ fn main() {
         Some("ticket") => mount_to_body(move || {
             let ticket_id = document::query_param("ticket");
             let connection_id = document::query_param("connection");
-            view! { <TicketPage platform ticket_id connection_id/> }
+            let table = document::query_param("table");
+            view! { <TicketPage platform ticket_id connection_id table/> }
         }),
         _ => mount_to_body(move || view! { <Options platform/> }),
     }

@@ -17,6 +17,7 @@ pub mod language;
 mod menus;
 mod messaging;
 mod permissions;
+mod scripting;
 mod storage;
 mod tabs;
 pub mod time;
@@ -28,6 +29,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use flare_core::http::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
 
 use send_wrapper::SendWrapper;
 
@@ -63,6 +65,30 @@ pub struct PageContext {
     pub language: String,
     /// The system's time zone (`Europe/Berlin`).
     pub time_zone: String,
+    /// The tab's id, for reading what the console capture kept there.
+    pub tab_id: Option<u32>,
+}
+
+/// One thing the opt-in console capture kept in a tab (`static/console-capture.js`); the worker
+/// takes secrets out before handing it to a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleEntry {
+    /// What it is.
+    pub kind: ConsoleKind,
+    /// The error's message, the console.error arguments, or the request and its outcome.
+    pub text: String,
+}
+
+/// What the console capture keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsoleKind {
+    /// An uncaught error or unhandled promise rejection.
+    Error,
+    /// A `console.error` call.
+    Console,
+    /// A fetch or XHR that failed or answered 4xx/5xx.
+    Request,
 }
 
 /// Sending HTTP requests.
@@ -115,6 +141,11 @@ pub trait Permissions {
     fn has_host_permission(&self, pattern: &str) -> LocalFuture<Result<bool, BrowserError>>;
     /// Gives access to an origin pattern back.
     fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>>;
+    /// Asks the user for what the console capture needs (`scripting` on every site); must run
+    /// inside a user gesture.
+    fn request_console_access(&self) -> LocalFuture<Result<bool, BrowserError>>;
+    /// Gives the console capture's `scripting` back.
+    fn give_back_console_access(&self) -> LocalFuture<Result<(), BrowserError>>;
 }
 
 /// The browser's tabs.
@@ -128,6 +159,16 @@ pub trait Tabs {
     fn capture_visible_tab(&self) -> LocalFuture<Result<String, BrowserError>>;
     /// Opens the extension's page `path` in a new tab.
     fn open_tab(&self, path: &str) -> LocalFuture<Result<(), BrowserError>>;
+}
+
+/// Content scripts registered at runtime (the worker's).
+pub trait ContentScripts {
+    /// Registers the console capture in every page from now on (`on`), or unregisters it.
+    fn capture_console(&self, on: bool) -> LocalFuture<Result<(), BrowserError>>;
+    /// Takes what the console capture kept in tab `tab_id`, as the page said it (the tab's
+    /// buffer is emptied); call it only when the user opted in, since reading injects a script
+    /// into the tab.
+    fn read_console(&self, tab_id: u32) -> LocalFuture<Result<Vec<ConsoleEntry>, BrowserError>>;
 }
 
 /// The clock and timers, which the core never reads itself.
@@ -289,6 +330,14 @@ impl Permissions for PlatformHandle {
     fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
         (**self).remove_host_permission(pattern)
     }
+
+    fn request_console_access(&self) -> LocalFuture<Result<bool, BrowserError>> {
+        (**self).request_console_access()
+    }
+
+    fn give_back_console_access(&self) -> LocalFuture<Result<(), BrowserError>> {
+        (**self).give_back_console_access()
+    }
 }
 
 impl Tabs for PlatformHandle {
@@ -391,6 +440,14 @@ impl Permissions for ExtensionPlatform {
     fn remove_host_permission(&self, pattern: &str) -> LocalFuture<Result<(), BrowserError>> {
         Box::pin(permissions::remove_origin(pattern.to_owned()))
     }
+
+    fn request_console_access(&self) -> LocalFuture<Result<bool, BrowserError>> {
+        Box::pin(scripting::request_access())
+    }
+
+    fn give_back_console_access(&self) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(scripting::give_back_access())
+    }
 }
 
 impl Tabs for ExtensionPlatform {
@@ -408,6 +465,19 @@ impl Tabs for ExtensionPlatform {
 
     fn open_tab(&self, path: &str) -> LocalFuture<Result<(), BrowserError>> {
         Box::pin(alarms::open_page(path.to_owned()))
+    }
+}
+
+impl ContentScripts for ExtensionPlatform {
+    fn capture_console(&self, on: bool) -> LocalFuture<Result<(), BrowserError>> {
+        match on {
+            true => Box::pin(scripting::register_capture()),
+            false => Box::pin(scripting::unregister_capture()),
+        }
+    }
+
+    fn read_console(&self, tab_id: u32) -> LocalFuture<Result<Vec<ConsoleEntry>, BrowserError>> {
+        Box::pin(scripting::read_capture(tab_id))
     }
 }
 

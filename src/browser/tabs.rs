@@ -48,6 +48,9 @@ pub(crate) async fn page_context() -> Result<PageContext, BrowserError> {
                 }
                 _ => None,
             },
+            tab_id: Some(number_field(&tab, "id"))
+                .filter(|id| *id > 0.0)
+                .map(|id| id as u32),
             ..about_browser
         },
         None => about_browser,

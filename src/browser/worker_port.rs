@@ -46,10 +46,12 @@ pub async fn handle_notification_click(id: String) {
     let _ = crate::follow::open_notification(&ExtensionPlatform, &id).await;
 }
 
-/// Flare was installed or updated: its context menu items are (re)created.
+/// Flare was installed or updated: its context menu items are (re)created, and the console
+/// capture registered again if the user opted in.
 #[wasm_bindgen]
 pub async fn handle_installed() {
     let _ = crate::context_menu::install(&ExtensionPlatform).await;
+    let _ = crate::worker::restore_console_capture(&ExtensionPlatform).await;
 }
 
 /// One of Flare's context menu items was chosen on `page_url`, with `selection` selected.

@@ -1,12 +1,17 @@
-//! What a new report may say about the page it is filed from.
+//! What a new report may say about the page it is filed from. Console errors are off until the
+//! user opts in here: only then does Flare ask for access to pages and have the worker register
+//! its capture script; opting out unregisters it and gives the access back.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::browser::PlatformHandle;
+use crate::api::AppError;
+use crate::browser::{Messaging, Permissions, PlatformHandle};
 use crate::i18n::Messages;
+use crate::messages::{WorkerReply, WorkerRequest};
 use crate::settings::PrivacySettings;
 use crate::storage;
+use crate::ui::errors::describe;
 
 /// One checkbox per page detail, saved as soon as it changes.
 #[component]
@@ -15,6 +20,8 @@ pub(crate) fn PrivacySection() -> impl IntoView {
     let messages = expect_context::<Messages>();
     let settings = RwSignal::new(None::<PrivacySettings>);
     let (save_failed, set_save_failed) = signal(false);
+    // Why the console capture could not be turned on or off, in words.
+    let (capture_problem, set_capture_problem) = signal(None::<String>);
     let loader = platform.clone();
     spawn_local(async move {
         settings.set(Some(
@@ -47,14 +54,32 @@ pub(crate) fn PrivacySection() -> impl IntoView {
         .into_iter()
         .map(|(name, label, field)| {
             let platform = platform.clone();
+            let messages = messages.clone();
             let toggle = move |checked: bool| {
                 let Some(mut changed) = settings.get_untracked() else {
                     return;
                 };
+                let before = changed;
                 *field(&mut changed) = checked;
                 settings.set(Some(changed));
-                let platform = platform.clone();
+                let (platform, messages) = (platform.clone(), messages.clone());
                 spawn_local(async move {
+                    if changed.console_errors != before.console_errors {
+                        set_capture_problem.set(None);
+                        let problem = match capture_console(&platform, checked).await {
+                            Ok(true) => None,
+                            Ok(false) => Some(messages.text("privacy_console_denied")),
+                            Err(error) => Some(messages.format(
+                                "privacy_console_failed",
+                                &[&describe(&error, &messages)],
+                            )),
+                        };
+                        if let Some(problem) = problem {
+                            settings.set(Some(before));
+                            set_capture_problem.set(Some(problem));
+                            return;
+                        }
+                    }
                     let saved = storage::save_privacy(&platform, changed).await;
                     set_save_failed.set(saved.is_err());
                 });
@@ -81,7 +106,33 @@ pub(crate) fn PrivacySection() -> impl IntoView {
                 {checkboxes}
             </fieldset>
             <p class="hint">{messages.text("privacy_hint")}</p>
+            <p class="hint">{messages.text("privacy_console_hint")}</p>
             {move || save_failed.get().then(|| view! { <p role="alert" class="error">{failed.clone()}</p> })}
+            {move || capture_problem.get().map(|problem| view! { <p role="alert" class="error">{problem}</p> })}
         </section>
     }
+}
+
+/// Turns the console capture on (asking for access to pages first; `Ok(false)` when the user
+/// refused) or off (giving `scripting` back once the script is unregistered).
+async fn capture_console(
+    platform: &(impl Permissions + Messaging + ?Sized),
+    on: bool,
+) -> Result<bool, AppError> {
+    // The first await after the click: browsers only prompt during a user gesture.
+    if on && !platform.request_console_access().await? {
+        return Ok(false);
+    }
+    if let WorkerReply::Failed { error } = platform
+        .ask_worker(WorkerRequest::CaptureConsole { on })
+        .await?
+    {
+        return Err(error);
+    }
+    if !on {
+        // Best effort: the script is already gone, and a build that requires `scripting` (the
+        // end-to-end tests') cannot give it back.
+        let _ = platform.give_back_console_access().await;
+    }
+    Ok(true)
 }

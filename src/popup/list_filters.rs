@@ -1,6 +1,7 @@
-//! The words, the state and the order a ticket list is narrowed and ordered by.
+//! Whose tickets a list shows, and the words, the state and the order it is narrowed and
+//! ordered by.
 
-use flare_core::listing::{ListQuery, Scope};
+use flare_core::listing::{ListQuery, Scope, Whose};
 use flare_core::providers::servicenow::TicketSort;
 use leptos::prelude::*;
 
@@ -15,8 +16,44 @@ pub(crate) fn ListFilters(
     query: RwSignal<ListQuery>,
     /// Whose list it is: Zendesk lists in its own order.
     provider: Provider,
+    /// The lists the user is offered (core's `Whose`); a choice only when there are several.
+    #[prop(into)]
+    lists: Signal<Vec<Whose>>,
 ) -> impl IntoView {
     let messages = expect_context::<Messages>();
+    let whose_messages = messages.clone();
+    let whose_picker = move || {
+        let offered = lists.get();
+        (offered.len() > 1).then(|| {
+            let messages = &whose_messages;
+            let options = offered
+                .iter()
+                .map(|whose| {
+                    let (value, label) = match whose {
+                        Whose::Mine => ("mine", messages.text("list_whose_mine")),
+                        Whose::AssignedToMe => ("assigned", messages.text("list_whose_assigned")),
+                        Whose::MyGroups => ("groups", messages.text("list_whose_groups")),
+                        Whose::MyRequests => ("requests", messages.text("list_whose_requests")),
+                    };
+                    let whose = *whose;
+                    view! { <option value=value selected=move || query.with(|query| query.whose == whose)>{label}</option> }
+                })
+                .collect_view();
+            view! {
+                <label>
+                    {messages.text("list_whose_label")}
+                    <select name="whose" on:change:target=move |event| {
+                        let chosen = event.target().selected_index();
+                        if let Some(whose) = usize::try_from(chosen).ok().and_then(|index| offered.get(index)) {
+                            query.update(|query| query.whose = *whose);
+                        }
+                    }>
+                        {options}
+                    </select>
+                </label>
+            }
+        })
+    };
     let typed = RwSignal::new(query.get_untracked().text);
     let search = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -75,6 +112,7 @@ pub(crate) fn ListFilters(
             <button type="submit">{messages.text("list_search")}</button>
         </form>
         <div class="row list-filters">
+            {whose_picker}
             <label>
                 {messages.text("list_scope_label")}
                 <select name="scope" on:change:target=move |event| {

@@ -2,8 +2,9 @@
 //! change first, or the Zendesk tickets they requested, oldest first.
 
 use flare_core::http::encode_component;
-use flare_core::listing::ListQuery;
+use flare_core::listing::{ListQuery, Whose};
 use flare_core::paging::Page;
+use flare_core::providers::servicenow::Table;
 use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,10 +37,22 @@ pub fn MyIncidents(
         move |_, _, _| set_offset.set(0),
         false,
     );
+    let lister = (platform.clone(), connection.clone());
     let tickets = LocalResource::new(move || {
-        let (platform, connection, offset) = (platform.clone(), connection.clone(), offset.get());
+        let (platform, connection, offset) = (lister.0.clone(), lister.1.clone(), offset.get());
         let query = query.get();
         async move { api::my_tickets(&platform, &connection, &query, offset).await }
+    });
+    // Which lists the user's role offers; their own until that is known, or if it cannot be.
+    let offered = LocalResource::new(move || {
+        let (platform, connection) = (platform.clone(), connection.clone());
+        async move { api::offered_lists(&platform, &connection).await }
+    });
+    let lists = Signal::derive(move || {
+        offered
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| vec![Whose::Mine])
     });
     // ServiceNow lists newest change first; Zendesk lists oldest first (its list endpoints
     // order by creation), so its pages are only earlier and later ones.
@@ -69,10 +82,13 @@ pub fn MyIncidents(
         let messages = &page_messages;
         let current = offset.get_untracked();
         if page.items.is_empty() && current == 0 {
-            let empty = match query.with_untracked(|query| *query == ListQuery::default()) {
-                true => none.clone(),
-                false => no_match.clone(),
-            };
+            let empty = query.with_untracked(|query| match query {
+                _ if *query == ListQuery::default() => none.clone(),
+                _ if query.text.trim().is_empty() && query.whose != Whose::Mine => {
+                    messages.text("list_none")
+                }
+                _ => no_match.clone(),
+            });
             return view! { <p class="empty">{empty}</p> }.into_any();
         }
         // Tickets can go away between pages (closed, reassigned): show the way back.
@@ -88,6 +104,7 @@ pub fn MyIncidents(
             .into_any();
         }
         let next_offset = page.next_offset;
+        let table = query.with_untracked(ListQuery::servicenow_table);
         // The total can be behind the page (incidents went away meanwhile): count what came.
         let last_shown = current.saturating_add(page.items.len() as u64);
         let range = page.total.map(|total| {
@@ -100,7 +117,7 @@ pub fn MyIncidents(
         });
         view! {
             <ul class="tickets" aria-label=list_name.clone()>
-                {page.items.into_iter().map(|ticket| view! { <TicketRow ticket provider/> }).collect_view()}
+                {page.items.into_iter().map(|ticket| view! { <TicketRow ticket provider table/> }).collect_view()}
             </ul>
             <div class="pager">
                 <button type="button" disabled=current == 0 on:click=move |_| set_offset.set(current.saturating_sub(u64::from(PAGE_SIZE)))>
@@ -123,7 +140,7 @@ pub fn MyIncidents(
                     {messages.text("incidents_refresh")}
                 </button>
             </div>
-            <ListFilters query provider/>
+            <ListFilters query provider lists/>
             <Transition fallback=move || view! { <p role="status">{loading.clone()}</p> }>
                 {move || {
                     let (page_view, messages) = (page_view.clone(), messages.clone());
@@ -150,6 +167,8 @@ fn TicketRow(
     ticket: Ticket,
     /// Whose ticket it is, which decides who names its status.
     provider: Provider,
+    /// The ServiceNow table it is in; the ticket page reads incidents unless told otherwise.
+    table: Table,
 ) -> impl IntoView {
     let messages = expect_context::<Messages>();
     let status = status_label(&ticket.status, provider, &messages);
@@ -157,11 +176,15 @@ fn TicketRow(
     let updated = rich_text(messages.pieces("incident_updated"), |_| {
         view! { <time>{updated.clone()}</time> }.into_any()
     });
+    let mut page = format!("ticket.html?ticket={}", encode_component(&ticket.id));
+    if provider == Provider::ServiceNow && table != Table::Incident {
+        page.push_str(&format!("&table={}", table.name()));
+    }
     view! {
         <li class="ticket">
             <div class="ticket-head">
                 // The detail view replaces the list in the popup; it links back here.
-                <a href=format!("ticket.html?ticket={}", encode_component(&ticket.id))>{ticket.reference}</a>
+                <a href=page>{ticket.reference}</a>
                 <span class="state" data-category=format!("{:?}", ticket.status.category).to_lowercase()>{status}</span>
             </div>
             <p class="title">{ticket.title}</p>

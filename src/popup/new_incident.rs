@@ -1,9 +1,10 @@
 //! The form for a new ticket (a ServiceNow incident or a Zendesk ticket), pre-filled from the page
 //! and saved as a draft while the user types.
 
+mod console;
 mod screenshot;
 
-use flare_core::providers::servicenow::{priority_for, Level, NewIncident, NewRequest, Table};
+use flare_core::providers::servicenow::{Level, NewIncident, NewRequest, Table};
 use flare_core::providers::zendesk::{self, TicketPriority, TicketType};
 use flare_core::templates::{Template, TemplateSet, TicketContext};
 use flare_core::ticket::Ticket;
@@ -15,13 +16,15 @@ use crate::browser::{document, PageContext, PlatformHandle};
 use crate::i18n::Messages;
 use crate::messages::{WorkerReply, WorkerRequest};
 use crate::outbox;
-use crate::page_details::{page_details, with_quoted_selection};
+use crate::page_details::{console_details, page_details, with_quoted_selection};
+use crate::popup::new_incident::console::ConsoleField;
 use crate::popup::new_incident::screenshot::{screenshot_file, ScreenshotField};
 use crate::popup::queued::OutboxChanged;
 use crate::settings::PrivacySettings;
 use crate::storage::{self, ScreenshotDraft, INCIDENT_DRAFT_KEY, SCREENSHOT_DRAFT_KEY};
 use crate::ui::draft::keep_draft;
 use crate::ui::errors::describe_for;
+use crate::ui::priority::{IncidentChoices, PriorityChoice};
 use crate::ui::rich_text::rich_text;
 
 /// What the user has typed so far; it outlives a closed popup, and a switch of connection.
@@ -44,6 +47,10 @@ pub struct IncidentDraft {
     /// The page's details, sent after the description as the user left them.
     #[serde(default)]
     pub page_details: String,
+    /// What the opt-in console capture kept on the page, redacted, sent after the page's
+    /// details as the user left it.
+    #[serde(default)]
+    pub console_log: String,
     /// What it is, for ServiceNow: an incident or a request; drafts from before requests are
     /// incidents.
     #[serde(default)]
@@ -98,6 +105,7 @@ impl Default for IncidentDraft {
             priority: normal_priority(),
             template: None,
             page_details: String::new(),
+            console_log: String::new(),
             kind: ServiceNowKind::Incident,
             follow_up: None,
         }
@@ -163,20 +171,24 @@ impl IncidentDraft {
                 .unwrap_or(blank.priority),
             template: Some(template.name.clone()),
             page_details: details,
+            console_log: String::new(),
             kind: blank.kind,
             follow_up: None,
         }
     }
 
-    /// The description as sent: what the user wrote, then the page's details they left in.
+    /// The description as sent: what the user wrote, then the page's details and the console
+    /// block (redacted when it was read) they left in.
     fn description_with_details(&self) -> String {
-        let description = self.description.trim_end();
-        let details = self.page_details.trim();
-        match (description.is_empty(), details.is_empty()) {
-            (_, true) => description.to_owned(),
-            (true, false) => details.to_owned(),
-            (false, false) => format!("{description}\n\n{details}"),
-        }
+        [
+            self.description.trim_end(),
+            self.page_details.trim(),
+            self.console_log.trim(),
+        ]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
     }
 
     fn is_blank(&self) -> bool {
@@ -253,6 +265,7 @@ pub fn NewIncidentForm(
     let (missing_title, set_missing_title) = signal(false);
     let template = RwSignal::new(blank.template);
     let details = RwSignal::new(blank.page_details);
+    let console_log = RwSignal::new(blank.console_log);
     let kind = RwSignal::new(blank.kind);
     let follow_up = RwSignal::new(blank.follow_up);
     let current_draft = move || IncidentDraft {
@@ -263,6 +276,7 @@ pub fn NewIncidentForm(
         priority: priority.get(),
         template: template.get(),
         page_details: details.get(),
+        console_log: console_log.get(),
         kind: kind.get(),
         follow_up: follow_up.get(),
     };
@@ -274,6 +288,7 @@ pub fn NewIncidentForm(
         priority.set(draft.priority);
         template.set(draft.template);
         details.set(draft.page_details);
+        console_log.set(draft.console_log);
         kind.set(draft.kind);
         follow_up.set(draft.follow_up);
     };
@@ -294,7 +309,28 @@ pub fn NewIncidentForm(
                 Some(draft) if !draft.is_blank() => draft,
                 _ => {
                     let privacy = storage::load_privacy(&loader).await.unwrap_or_default();
-                    IncidentDraft::from_page(&page, &loaded, &privacy, &loader_messages)
+                    let draft =
+                        IncidentDraft::from_page(&page, &loaded, &privacy, &loader_messages);
+                    // Only when the user opted in: reading injects a script into the tab. A
+                    // page the capture cannot reach (the browser's own) simply has none.
+                    let console_log = match (privacy.console_errors, page.tab_id) {
+                        (true, Some(tab_id)) => {
+                            match loader
+                                .ask_worker(WorkerRequest::ReadConsole { tab_id })
+                                .await
+                            {
+                                Ok(WorkerReply::Console { entries }) => {
+                                    console_details(&entries, &loader_messages)
+                                }
+                                _ => String::new(),
+                            }
+                        }
+                        _ => String::new(),
+                    };
+                    IncidentDraft {
+                        console_log,
+                        ..draft
+                    }
                 }
             };
             // Opened from "Report the selected text" on this page: the text goes in, quoted,
@@ -526,6 +562,7 @@ pub fn NewIncidentForm(
                 <button type="button" class="link" hidden=move || details.with(String::is_empty) on:click=move |_| details.set(String::new())>
                     {messages.text("incident_page_details_remove")}
                 </button>
+                <ConsoleField console_log/>
                 <ScreenshotField screenshot/>
                 <button type="submit" class="primary">{create_label}</button>
             </fieldset>
@@ -580,99 +617,8 @@ fn KindChoice(
     }
 }
 
-/// ServiceNow's urgency and impact, and the priority the instance will derive from them.
-#[component]
-fn IncidentChoices(
-    /// The urgency choice value.
-    urgency: RwSignal<String>,
-    /// The impact choice value.
-    impact: RwSignal<String>,
-) -> impl IntoView {
-    let messages = expect_context::<Messages>();
-    let level =
-        |signal: RwSignal<String>| move || Level::from_code(&signal.get()).unwrap_or(Level::Medium);
-    let priority_messages = messages.clone();
-    let priority = move || {
-        let priority = priority_for(level(urgency)(), level(impact)());
-        priority_label(&priority.code, &priority.label, &priority_messages)
-    };
-    let level_options = |messages: &Messages| {
-        Level::ALL
-            .into_iter()
-            .map(|level| view! { <option value=level.code()>{level_label(level, messages)}</option> })
-            .collect_view()
-    };
-    let priority_line = rich_text(messages.pieces("incident_priority"), move |_| {
-        view! { <output name="priority">{priority.clone()}</output> }.into_any()
-    });
-    view! {
-        <div class="row">
-            <label>
-                {messages.text("incident_urgency_label")}
-                <select name="urgency" bind:value=urgency>{level_options(&messages)}</select>
-            </label>
-            <label>
-                {messages.text("incident_impact_label")}
-                <select name="impact" bind:value=impact>{level_options(&messages)}</select>
-            </label>
-        </div>
-        <p class="priority">{priority_line}</p>
-    }
-}
-
-/// Zendesk's own priority, chosen directly.
-#[component]
-fn PriorityChoice(
-    /// The priority choice value.
-    priority: RwSignal<String>,
-) -> impl IntoView {
-    let messages = expect_context::<Messages>();
-    let options = TicketPriority::ALL
-        .into_iter()
-        .map(|option| {
-            let label = match option {
-                TicketPriority::Low => messages.text("zendesk_priority_low"),
-                TicketPriority::Normal => messages.text("zendesk_priority_normal"),
-                TicketPriority::High => messages.text("zendesk_priority_high"),
-                TicketPriority::Urgent => messages.text("zendesk_priority_urgent"),
-            };
-            view! { <option value=option.code()>{label}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="row">
-            <label>
-                {messages.text("ticket_priority_label")}
-                <select name="priority" bind:value=priority>{options}</select>
-            </label>
-        </div>
-    }
-}
-
 fn normal_priority() -> String {
     TicketPriority::Normal.code().to_owned()
-}
-
-/// An urgency or impact choice in the user's language, as ServiceNow words it in that language.
-fn level_label(level: Level, messages: &Messages) -> String {
-    match level {
-        Level::High => messages.text("level_high"),
-        Level::Medium => messages.text("level_medium"),
-        Level::Low => messages.text("level_low"),
-    }
-}
-
-/// A priority in the user's language. `priority_for` gives codes 1 to 5; any other code would
-/// keep core's `label`.
-fn priority_label(code: &str, label: &str, messages: &Messages) -> String {
-    match code {
-        "1" => messages.text("priority_critical"),
-        "2" => messages.text("priority_high"),
-        "3" => messages.text("priority_moderate"),
-        "4" => messages.text("priority_low"),
-        "5" => messages.text("priority_planning"),
-        _ => label.to_owned(),
-    }
 }
 
 /// The templates `connection` files with (flare-core's default for its service desk when they

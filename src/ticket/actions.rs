@@ -1,5 +1,6 @@
 //! Resolve, reopen, cancel and delete: the changes to a ticket's life, each offered only where
-//! the viewer may make it, the ones that cannot be undone asked for twice.
+//! the viewer may make it, the ones that cannot be undone asked for twice. Comments and field
+//! edits have their own parts of the page.
 
 use flare_core::actions::{StateChange, TicketAction, SERVICENOW_CLOSE_CODES};
 use flare_core::ticket::Ticket;
@@ -28,7 +29,12 @@ pub(crate) fn TicketActions(ticket: Ticket, actions: Vec<TicketAction>) -> impl 
     let provider = viewing.connection.provider();
     let offered: Vec<TicketAction> = actions
         .into_iter()
-        .filter(|action| !matches!(action, TicketAction::Comment | TicketAction::WorkNote))
+        .filter(|action| {
+            !matches!(
+                action,
+                TicketAction::Comment | TicketAction::WorkNote | TicketAction::Edit
+            )
+        })
         .collect();
     if offered.is_empty() {
         return None;
@@ -54,7 +60,9 @@ pub(crate) fn TicketActions(ticket: Ticket, actions: Vec<TicketAction>) -> impl 
                 Request::Change(change) => {
                     detail::change_state(&platform, connection, &ticket, change).await
                 }
-                Request::Delete => detail::delete_ticket(&platform, connection, ticket_id).await,
+                Request::Delete => {
+                    detail::delete_ticket(&platform, connection, viewing.table, ticket_id).await
+                }
             };
             if let Err(failure) = outcome {
                 set_error.set(Some(describe_for(&failure, provider, &messages)));

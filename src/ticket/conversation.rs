@@ -154,6 +154,7 @@ pub(crate) fn CommentForm(actions: Vec<TicketAction>) -> impl IntoView {
             let added = detail::add_comment(
                 &platform,
                 &viewing.connection,
+                viewing.table,
                 &viewing.ticket_id,
                 &text,
                 public,

@@ -5,9 +5,10 @@
 
 mod actions;
 mod conversation;
+mod edit;
 
 use flare_core::http::encode_component;
-use flare_core::providers::servicenow::parent_incident;
+use flare_core::providers::servicenow::{parent_incident, Table};
 use flare_core::ticket::{PersonRef, Ticket, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,6 +23,7 @@ use crate::messages::WorkerRequest;
 use crate::storage::SavedConnections;
 use crate::ticket::actions::TicketActions;
 use crate::ticket::conversation::{Attachments, CommentForm, Journal};
+use crate::ticket::edit::EditFields;
 use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::{describe, describe_for};
 use crate::ui::rich_text::rich_text;
@@ -36,6 +38,8 @@ pub(crate) struct Viewing {
     pub connection_id: String,
     /// The ticket's id on its service desk.
     pub ticket_id: String,
+    /// Its ServiceNow table (an incident or a request); Zendesk has one kind.
+    pub table: Table,
     /// Bumped after a change, so the page reads the ticket again.
     pub changed: RwSignal<u32>,
     /// What the last change did, in words, shown above the ticket.
@@ -56,6 +60,9 @@ pub fn TicketPage(
     ticket_id: Option<String>,
     /// The saved connection to read it through; the popup's current one when `None`.
     connection_id: Option<String>,
+    /// The ServiceNow table it is in (`sc_request`); an incident when `None`.
+    #[prop(optional_no_strip)]
+    table: Option<String>,
 ) -> impl IntoView {
     provide_context(platform.clone());
     provide_context(messages.clone());
@@ -83,10 +90,15 @@ pub fn TicketPage(
                 spawn_local(async move {
                     let _ = seen.await;
                 });
+                let table = table
+                    .as_deref()
+                    .and_then(Table::from_name)
+                    .unwrap_or(Table::Incident);
                 viewing.set(Some(Viewing {
                     connection,
                     connection_id,
                     ticket_id,
+                    table,
                     changed: RwSignal::new(0),
                     notice: RwSignal::new(None),
                     deleted: RwSignal::new(false),
@@ -130,7 +142,15 @@ fn TicketView(viewing: Viewing) -> impl IntoView {
     let detail = LocalResource::new(move || {
         changed.track();
         let (platform, viewing) = (platform.clone(), reader.clone());
-        async move { detail::ticket_detail(&platform, &viewing.connection, &viewing.ticket_id).await }
+        async move {
+            let Viewing {
+                connection,
+                table,
+                ticket_id,
+                ..
+            } = &viewing;
+            detail::ticket_detail(&platform, connection, *table, ticket_id).await
+        }
     });
     provide_context(viewing);
     let loading = messages.text("ticket_loading");
@@ -198,8 +218,9 @@ fn Detail(detail: TicketDetail) -> impl IntoView {
                     {messages.format("ticket_open_on", &[&host])}
                 </a>
             </p>
-            <Fields ticket=ticket.clone() provider/>
-            <FollowUps ticket=ticket.clone() follow_ups provider/>
+            <Fields ticket=ticket.clone() provider table=viewing.table/>
+            <EditFields ticket=ticket.clone() actions=actions.clone()/>
+            <FollowUps ticket=ticket.clone() follow_ups provider table=viewing.table/>
             {description}
             <Journal entries=journal provider/>
             <Attachments files=attachments/>
@@ -212,9 +233,14 @@ fn Detail(detail: TicketDetail) -> impl IntoView {
 /// The incident this one follows up, the ones that follow it up, and a way to file another
 /// (ServiceNow incidents).
 #[component]
-fn FollowUps(ticket: Ticket, follow_ups: Vec<Ticket>, provider: Provider) -> impl IntoView {
+fn FollowUps(
+    ticket: Ticket,
+    follow_ups: Vec<Ticket>,
+    provider: Provider,
+    table: Table,
+) -> impl IntoView {
     let messages = expect_context::<Messages>();
-    if provider != Provider::ServiceNow {
+    if provider != Provider::ServiceNow || table != Table::Incident {
         return None;
     }
     let page = |id: &str| format!("ticket.html?ticket={}", encode_component(id));
@@ -255,7 +281,7 @@ fn FollowUps(ticket: Ticket, follow_ups: Vec<Ticket>, provider: Provider) -> imp
 
 /// The ticket's fields in words.
 #[component]
-fn Fields(ticket: Ticket, provider: Provider) -> impl IntoView {
+fn Fields(ticket: Ticket, provider: Provider, table: Table) -> impl IntoView {
     let messages = expect_context::<Messages>();
     let person = |person: Option<PersonRef>, messages: &Messages| {
         person
@@ -263,9 +289,9 @@ fn Fields(ticket: Ticket, provider: Provider) -> impl IntoView {
             .unwrap_or_else(|| messages.text("ticket_nobody"))
     };
     let when = |timestamp: Option<Timestamp>| timestamp.map(local_date_time).unwrap_or_default();
-    let requester_label = match provider {
-        Provider::ServiceNow => messages.text("ticket_field_caller"),
-        Provider::Zendesk => messages.text("ticket_field_requester"),
+    let requester_label = match (provider, table) {
+        (Provider::ServiceNow, Table::Incident) => messages.text("ticket_field_caller"),
+        _ => messages.text("ticket_field_requester"),
     };
     let rows = [
         (

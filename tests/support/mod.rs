@@ -212,6 +212,14 @@ impl Permissions for FakePlatform {
             .push(pattern.to_owned());
         Box::pin(async { Ok(()) })
     }
+
+    fn request_console_access(&self) -> LocalFuture<Result<bool, BrowserError>> {
+        Box::pin(async { Ok(false) })
+    }
+
+    fn give_back_console_access(&self) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 impl Random for FakePlatform {
@@ -266,6 +274,7 @@ impl Tabs for FakePlatform {
                 viewport: Some((1280, 720)),
                 language: "en-US".to_owned(),
                 time_zone: "Europe/Berlin".to_owned(),
+                tab_id: None,
             })
         })
     }

@@ -4,6 +4,8 @@
 //! The service desk has the last word (its ACLs may be stricter than a fresh instance's); these
 //! rules only keep buttons away from people the desk would refuse anyway.
 
+pub mod edit;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,9 @@ pub enum TicketAction {
     Comment,
     /// A note only agents see (ServiceNow work note, Zendesk internal note).
     WorkNote,
+    /// Change its fields (title; ServiceNow urgency and impact, Zendesk priority): see
+    /// [`edit::FieldEdit`].
+    Edit,
     /// Mark it resolved (Zendesk: solved), with a resolution.
     Resolve,
     /// Open a resolved ticket again.
@@ -107,12 +112,13 @@ impl Viewer {
 /// What `viewer` may do with a ServiceNow incident, in the order the view offers them.
 ///
 /// A fresh instance lets callers only comment on their own incidents, agents change any
-/// incident, and only admins delete. A closed incident is locked; a resolved one can be reopened.
+/// incident (its fields too), and only admins delete. A closed incident is locked; a resolved one
+/// can be reopened.
 pub fn servicenow_incident_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketAction> {
     let state = ticket.status.code.as_str();
     let mut actions = vec![TicketAction::Comment];
     if viewer.works_tickets() {
-        actions.push(TicketAction::WorkNote);
+        actions.extend([TicketAction::WorkNote, TicketAction::Edit]);
         match ticket.status.category {
             StatusCategory::Open => {
                 actions.extend([TicketAction::Resolve, TicketAction::Cancel]);
@@ -132,6 +138,23 @@ pub fn servicenow_incident_actions(viewer: Viewer, ticket: &Ticket) -> Vec<Ticke
     actions
 }
 
+/// What `viewer` may do with a ServiceNow request (`sc_request`): comment while it is open
+/// (agents also a work note), and admins delete. Its life is the catalog's fulfilment, so Flare
+/// offers no state changes or field edits on it.
+pub fn servicenow_request_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketAction> {
+    let mut actions = Vec::new();
+    if ticket.status.category == StatusCategory::Open {
+        actions.push(TicketAction::Comment);
+        if viewer.works_tickets() {
+            actions.push(TicketAction::WorkNote);
+        }
+    }
+    if viewer == Viewer::Admin {
+        actions.push(TicketAction::Delete);
+    }
+    actions
+}
+
 /// What `viewer` may do with a Zendesk ticket. Only agents reach tickets through the Tickets
 /// API; a closed ticket takes no more changes, only deletion.
 pub fn zendesk_ticket_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketAction> {
@@ -143,11 +166,13 @@ pub fn zendesk_ticket_actions(viewer: Viewer, ticket: &Ticket) -> Vec<TicketActi
         Some(TicketStatus::Solved) => vec![
             TicketAction::Comment,
             TicketAction::WorkNote,
+            TicketAction::Edit,
             TicketAction::Reopen,
         ],
         _ => vec![
             TicketAction::Comment,
             TicketAction::WorkNote,
+            TicketAction::Edit,
             TicketAction::Resolve,
         ],
     };

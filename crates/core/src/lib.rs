@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod paging;
 pub mod providers;
 pub mod query;
+pub mod redact;
 pub mod retry;
 pub mod sync;
 pub mod templates;

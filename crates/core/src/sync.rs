@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::providers::zendesk::TicketSearch;
 use crate::ticket::{Comment, Ticket, Timestamp};
 
 /// What Flare remembers of the tickets it follows for one connection.
@@ -162,6 +163,33 @@ impl Watch {
     pub fn mark_seen(&mut self, ticket_id: &str) {
         self.unseen.remove(ticket_id);
     }
+}
+
+/// The Zendesk search for the tickets `requester_id` requested that changed after `since`; every
+/// one of them on a first sync (`None`). Zendesk has no updated-since filter on its ticket lists,
+/// and its incremental export is for admins only, so following goes through search, which the
+/// Tickets API allows agents and admins.
+pub fn zendesk_changed_tickets(requester_id: u64, since: Option<Timestamp>) -> TicketSearch {
+    TicketSearch {
+        requester: Some(requester_id.to_string()),
+        updated_after: since,
+        ..TicketSearch::default()
+    }
+}
+
+/// A Zendesk ticket's comments (oldest first, as Zendesk lists them) written after `since`, as
+/// findings. The first comment is the ticket's description, written when it was filed: no news.
+pub fn zendesk_comment_findings(
+    ticket_id: &str,
+    comments: Vec<Comment>,
+    since: Timestamp,
+) -> Vec<(String, Comment)> {
+    comments
+        .into_iter()
+        .skip(1)
+        .filter(|comment| comment.created.is_none_or(|written| written > since))
+        .map(|comment| (ticket_id.to_owned(), comment))
+        .collect()
 }
 
 #[cfg(test)]

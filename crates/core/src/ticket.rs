@@ -141,6 +141,11 @@ impl Timestamp {
         Timestamp(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
     }
 
+    /// Formats as ISO 8601 in UTC, `YYYY-MM-DDTHH:MM:SSZ`, as Zendesk's search takes it.
+    pub fn to_iso8601(self) -> String {
+        format!("{}Z", self.to_servicenow().replacen(' ', "T", 1))
+    }
+
     /// Formats as ServiceNow does: `YYYY-MM-DD HH:MM:SS`, UTC.
     pub fn to_servicenow(self) -> String {
         let days = self.0.div_euclid(86_400);

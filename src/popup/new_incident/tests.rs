@@ -10,6 +10,7 @@ fn page() -> PageContext {
         viewport: Some((1280, 720)),
         language: "en-US".to_owned(),
         time_zone: "Europe/Berlin".to_owned(),
+        tab_id: None,
     }
 }
 

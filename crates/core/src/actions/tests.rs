@@ -74,11 +74,11 @@ fn a_caller_only_comments_and_never_on_a_closed_incident() {
 fn an_agent_resolves_open_incidents_and_reopens_resolved_ones() {
     assert_eq!(
         servicenow_incident_actions(Viewer::Agent, &incident("2")),
-        [Comment, WorkNote, Resolve, Cancel]
+        [Comment, WorkNote, Edit, Resolve, Cancel]
     );
     assert_eq!(
         servicenow_incident_actions(Viewer::Agent, &incident("6")),
-        [Comment, WorkNote, Reopen]
+        [Comment, WorkNote, Edit, Reopen]
     );
     assert_eq!(
         servicenow_incident_actions(Viewer::Agent, &incident("7")),
@@ -87,7 +87,25 @@ fn an_agent_resolves_open_incidents_and_reopens_resolved_ones() {
     // A state a customised instance added is treated as open.
     assert_eq!(
         servicenow_incident_actions(Viewer::Agent, &incident("42")),
-        [Comment, WorkNote, Resolve, Cancel]
+        [Comment, WorkNote, Edit, Resolve, Cancel]
+    );
+}
+
+#[test]
+fn a_request_takes_comments_while_open_and_only_an_admin_deletes_it() {
+    let request = |state: &str| ticket(crate::providers::servicenow::Table::Request.status(state));
+    assert_eq!(
+        servicenow_request_actions(Viewer::Requester, &request("1")),
+        [Comment]
+    );
+    assert_eq!(
+        servicenow_request_actions(Viewer::Agent, &request("2")),
+        [Comment, WorkNote]
+    );
+    assert!(servicenow_request_actions(Viewer::Agent, &request("3")).is_empty());
+    assert_eq!(
+        servicenow_request_actions(Viewer::Admin, &request("3")),
+        [Delete]
     );
 }
 
@@ -105,11 +123,11 @@ fn zendesk_tickets_are_worked_by_agents_and_closed_ones_only_deleted() {
     assert!(zendesk_ticket_actions(Viewer::Requester, &zendesk("open")).is_empty());
     assert_eq!(
         zendesk_ticket_actions(Viewer::Agent, &zendesk("pending")),
-        [Comment, WorkNote, Resolve, Delete]
+        [Comment, WorkNote, Edit, Resolve, Delete]
     );
     assert_eq!(
         zendesk_ticket_actions(Viewer::Agent, &zendesk("solved")),
-        [Comment, WorkNote, Reopen, Delete]
+        [Comment, WorkNote, Edit, Reopen, Delete]
     );
     assert_eq!(
         zendesk_ticket_actions(Viewer::Admin, &zendesk("closed")),

@@ -148,3 +148,34 @@ fn my_own_comments_work_notes_and_new_tickets_are_not_told() {
     );
     assert_eq!(watch.unseen_count(), 0);
 }
+
+#[test]
+fn zendesk_changes_are_the_requested_tickets_updated_since() {
+    assert_eq!(
+        zendesk_changed_tickets(7, Some(Timestamp::from_utc(2024, 3, 1, 9, 5, 0))).query(),
+        "type:ticket requester:7 updated>2024-03-01T09:05:00Z"
+    );
+    assert_eq!(
+        zendesk_changed_tickets(7, None).query(),
+        "type:ticket requester:7"
+    );
+}
+
+#[test]
+fn a_zendesk_tickets_description_is_no_news() {
+    let comments = vec![
+        comment("1", "9", 100, true),
+        comment("2", "9", 150, true),
+        comment("3", "9", 200, false),
+    ];
+    let found = zendesk_comment_findings("42", comments.clone(), Timestamp(120));
+    let ids: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(ticket, comment)| (ticket.as_str(), comment.id.as_str()))
+        .collect();
+    assert_eq!(ids, [("42", "2"), ("42", "3")]);
+    // The description is skipped even when written after `since`.
+    let found = zendesk_comment_findings("42", comments, Timestamp(50));
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|(_, comment)| comment.id != "1"));
+}

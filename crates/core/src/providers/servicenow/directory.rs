@@ -100,6 +100,32 @@ impl ServiceNow {
             .collect()
     }
 
+    /// The groups `user_sys_id` is a member of (`sys_user_grmember`), for the "my groups" list.
+    /// Read the reply with [`ServiceNow::parse_group_ids`].
+    pub fn member_groups_request(&self, user_sys_id: &str) -> HttpRequest {
+        let query =
+            EncodedQuery::default().and(Condition::new("user", Operator::Equals, user_sys_id));
+        self.get(
+            "sys_user_grmember",
+            &[
+                ("sysparm_query", &query.to_string()),
+                ("sysparm_fields", "group"),
+                ("sysparm_exclude_reference_link", "true"),
+                ("sysparm_limit", &MAX_PAGE_SIZE.to_string()),
+            ],
+        )
+    }
+
+    /// Reads the reply to [`ServiceNow::member_groups_request`]: the groups' `sys_id`s.
+    pub fn parse_group_ids(&self, response: &HttpResponse) -> Result<Vec<String>, CoreError> {
+        Ok(wire::list_result(check(response, 200)?)?
+            .iter()
+            .filter_map(|membership| membership.value("group"))
+            .filter(|group| !group.is_empty())
+            .map(str::to_owned)
+            .collect())
+    }
+
     fn directory_request(
         &self,
         table: DirectoryTable,

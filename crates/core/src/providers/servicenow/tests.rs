@@ -310,7 +310,7 @@ fn filters_become_encoded_queries() {
             excluded_states: Vec::new(),
             requester: Some(crate::query::CURRENT_USER.into()),
             assigned_to: Some("46d44a".into()),
-            assignment_group: Some("8a5055".into()),
+            assignment_groups: vec!["8a5055".into()],
             priorities: vec!["1".into()],
             updated_since: Timestamp::parse("2024-03-01 00:00:00"),
             text: Some(" vpn ".into()),

@@ -28,8 +28,8 @@ pub struct TicketFilter {
     pub requester: Option<String>,
     /// The assignee's `sys_id`.
     pub assigned_to: Option<String>,
-    /// The assignment group's `sys_id`.
-    pub assignment_group: Option<String>,
+    /// Any of these assignment groups, by `sys_id`; empty for any group or none.
+    pub assignment_groups: Vec<String>,
     /// Any of these `priority` codes.
     pub priorities: Vec<String>,
     /// Only tickets changed after this instant (a delta-sync watermark).
@@ -113,8 +113,14 @@ impl TicketFilter {
         if let Some(assignee) = &self.assigned_to {
             and(Condition::new("assigned_to", Operator::Equals, assignee));
         }
-        if let Some(group) = &self.assignment_group {
-            and(Condition::new("assignment_group", Operator::Equals, group));
+        match self.assignment_groups.as_slice() {
+            [] => {}
+            [group] => and(Condition::new("assignment_group", Operator::Equals, group)),
+            groups => and(Condition::new(
+                "assignment_group",
+                Operator::In,
+                &groups.join(","),
+            )),
         }
         if !self.priorities.is_empty() {
             and(Condition::new(

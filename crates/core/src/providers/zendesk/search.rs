@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::providers::zendesk::fields::{TicketPriority, TicketStatus};
+use crate::ticket::Timestamp;
 
 /// A ticket search: every condition that is set must hold.
 ///
@@ -23,6 +24,10 @@ pub struct TicketSearch {
     /// Only tickets requested by this person: an e-mail address, a user id, a name, or Zendesk's
     /// keywords `me` and `none`.
     pub requester: Option<String>,
+    /// Only tickets assigned to this agent: an e-mail address, a user id, a name, or `me`.
+    pub assignee: Option<String>,
+    /// Only tickets changed after this instant (`updated>`, to the second).
+    pub updated_after: Option<Timestamp>,
     /// Words that must appear in the subject.
     pub subject: Option<String>,
     /// Free text matched anywhere in the ticket; each word is matched on its own.
@@ -53,10 +58,17 @@ impl TicketSearch {
         if let Some(priority) = self.priority {
             terms.push(format!("priority:{}", priority.code()));
         }
-        for (keyword, value) in [("requester", &self.requester), ("subject", &self.subject)] {
+        for (keyword, value) in [
+            ("requester", &self.requester),
+            ("assignee", &self.assignee),
+            ("subject", &self.subject),
+        ] {
             if let Some(value) = value.as_deref().and_then(quote_value) {
                 terms.push(format!("{keyword}:{value}"));
             }
+        }
+        if let Some(after) = self.updated_after {
+            terms.push(format!("updated>{}", after.to_iso8601()));
         }
         terms.extend(self.text.split_whitespace().filter_map(quote_value));
         terms.join(" ")
@@ -85,6 +97,18 @@ mod tests {
 
     fn check(search: TicketSearch, expected: &str) {
         assert_eq!(search.query(), expected, "{search:?}");
+    }
+
+    #[test]
+    fn changed_after_an_instant() {
+        check(
+            TicketSearch {
+                requester: Some("7".into()),
+                updated_after: Some(Timestamp::from_utc(2024, 3, 1, 9, 5, 0)),
+                ..Default::default()
+            },
+            "type:ticket requester:7 updated>2024-03-01T09:05:00Z",
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message as AxumMessage, WebSocketUpgrade};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::Router;
 use flare_core::chat::protocol::{ClientFrame, EntryBody, ServerFrame};
@@ -61,8 +61,8 @@ async fn main() -> anyhow::Result<()> {
     let relay_idle = rss_kb(relay.id()).saturating_sub(relay_before);
     sockets.clear();
     let echo_before = rss_kb(echo.id());
-    for _ in 0..n_sockets {
-        sockets.push(connect(&format!("{}/ws", ws(&echo_url))).await?);
+    for n_socket in 0..n_sockets {
+        sockets.push(connect(&format!("{}/ws?id=idle-{n_socket}", ws(&echo_url))).await?);
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let echo_idle = rss_kb(echo.id()).saturating_sub(echo_before);
@@ -94,8 +94,8 @@ async fn main() -> anyhow::Result<()> {
     .await;
     let mut echo_visitors = Vec::new();
     for n_chat in 0..n_chats {
-        let socket = connect(&format!("{}/ws", ws(&echo_url))).await?;
-        echo_visitors.push((socket, n_chat.to_string()));
+        let socket = connect(&format!("{}/ws?id=chat-{n_chat}", ws(&echo_url))).await?;
+        echo_visitors.push((socket, format!("chat-{n_chat}")));
     }
     let echo_latencies = measure(rate, seconds, echo_visitors, |n_message, id| {
         (
@@ -221,19 +221,21 @@ fn report(n_sockets: usize, relay_kb: u64, echo_kb: u64, rate: u64, relay: &[f64
     );
 }
 
-/// The baseline: sockets registered by number, `POST /push/{n}` forwards the body to socket n.
+/// The baseline: sockets registered by `?id=`, `POST /push/{id}` forwards the body to that socket.
 async fn echo_server() -> anyhow::Result<()> {
-    type Sockets = Arc<Mutex<Vec<mpsc::UnboundedSender<String>>>>;
+    type Sockets = Arc<Mutex<HashMap<String, mpsc::UnboundedSender<String>>>>;
     async fn socket(
         State(sockets): State<Sockets>,
+        Query(query): Query<HashMap<String, String>>,
         upgrade: WebSocketUpgrade,
     ) -> axum::response::Response {
+        let id = query.get("id").cloned().unwrap_or_default();
         upgrade
             .read_buffer_size(BUFFER)
             .write_buffer_size(BUFFER)
             .on_upgrade(move |mut socket| async move {
                 let (sender, mut outgoing) = mpsc::unbounded_channel();
-                sockets.lock().expect("lock").push(sender);
+                sockets.lock().expect("lock").insert(id.clone(), sender);
                 loop {
                     tokio::select! {
                         text = outgoing.recv() => match text {
@@ -243,10 +245,11 @@ async fn echo_server() -> anyhow::Result<()> {
                         received = socket.recv() => if !matches!(received, Some(Ok(_))) { break },
                     }
                 }
+                sockets.lock().expect("lock").remove(&id);
             })
     }
-    async fn push(State(sockets): State<Sockets>, Path(n): Path<usize>, body: String) {
-        let sender = sockets.lock().expect("lock").get(n).cloned();
+    async fn push(State(sockets): State<Sockets>, Path(id): Path<String>, body: String) {
+        let sender = sockets.lock().expect("lock").get(&id).cloned();
         if let Some(sender) = sender {
             let _ = sender.send(body);
         }
@@ -254,7 +257,7 @@ async fn echo_server() -> anyhow::Result<()> {
     let sockets: Sockets = Arc::default();
     let app = Router::new()
         .route("/ws", get(socket))
-        .route("/push/{n}", post(push))
+        .route("/push/{id}", post(push))
         .with_state(sockets);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("listening on http://{}", listener.local_addr()?);

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 use flare_core::chat::protocol::ServerFrame;
 use tokio::sync::broadcast;
 
-/// How many frames a socket may fall behind before it is closed and left to resume.
-const BACKLOG: usize = 64;
+/// How many frames a socket may fall behind before it is closed and left to resume: a burst of a
+/// few messages, not a download (each slot costs every open socket memory).
+const BACKLOG: usize = 16;
 
 /// The visitors' channels.
 #[derive(Default)]

@@ -97,6 +97,9 @@ pub struct Limits {
     /// milliseconds; it doubles with each try, up to 30 s.
     #[serde(default = "default_outbound_retry_ms")]
     pub outbound_retry_ms: u64,
+    /// The largest file a visitor may send, in bytes.
+    #[serde(default = "default_upload_max_bytes")]
+    pub upload_max_bytes: u64,
 }
 
 /// A secret from the config file or the environment; never shown by `Debug`.
@@ -246,6 +249,7 @@ impl Default for Limits {
             frames_per_minute: default_frames_per_minute(),
             sockets_per_ip: default_sockets_per_ip(),
             outbound_retry_ms: default_outbound_retry_ms(),
+            upload_max_bytes: default_upload_max_bytes(),
         }
     }
 }
@@ -380,6 +384,10 @@ fn default_frames_per_minute() -> u32 {
 
 fn default_sockets_per_ip() -> u32 {
     20
+}
+
+fn default_upload_max_bytes() -> u64 {
+    10 * 1024 * 1024
 }
 
 fn default_poll_secs() -> u64 {

@@ -55,6 +55,17 @@ pub enum Send {
         /// The panel's id for it.
         client_id: String,
     },
+    /// A file from the visitor, downloaded by the instance from the relay.
+    File {
+        /// The relay's id for it.
+        id: String,
+        /// Its name.
+        name: String,
+        /// Its type.
+        content_type: String,
+        /// Where the instance downloads it.
+        url: String,
+    },
     /// The visitor ended the conversation.
     End,
     /// Agent messages reached the visitor (or could not).
@@ -108,6 +119,17 @@ impl Outgoing {
             Send::Message { text, client_id } => VaSend::Message {
                 text: text.clone(),
                 client_message_id: client_id.clone(),
+            },
+            Send::File {
+                id,
+                name,
+                content_type,
+                url,
+            } => VaSend::File {
+                client_attachment_id: id.clone(),
+                content_type: content_type.clone(),
+                file_name: name.clone(),
+                url: url.clone(),
             },
             Send::End => VaSend::End,
             Send::Delivered { message_ids, sent } => VaSend::Delivered {

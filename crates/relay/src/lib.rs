@@ -8,6 +8,7 @@
 //!   the instance; `outbound.rs`: the durable queue that sends it, in order, until it is taken.
 //! - `follow.rs`: followed tickets' changes told in their conversations (polling by watermark, or
 //!   at once on the customer's business rule's post).
+//! - `uploads.rs`: visitors' files, sent up by HTTP and served back at capability URLs.
 //! - `desk.rs`: the assistant's ticket actions on the site's ServiceNow, through flare-core;
 //!   `transport.rs`: reqwest under flare-core's retry driver.
 //! - `store.rs` and `store/`: what is kept (SQLite by default), behind a trait.
@@ -30,9 +31,11 @@ pub mod server;
 pub mod session;
 pub mod store;
 pub mod transport;
+pub mod uploads;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use flare_core::chat::protocol::ServerFrame;
@@ -67,14 +70,24 @@ pub struct Relay {
     pub outbound_ready: Notify,
     /// Wakes a site's ticket follower early.
     pub follow_pokes: crate::follow::Pokes,
+    /// Where visitors' files are kept.
+    pub files_dir: PathBuf,
+    /// The origin browsers and service desks reach the relay on, without a trailing slash.
+    pub public_url: String,
     /// Held from keeping a change to publishing it, so sockets get entries in sequence order
     /// whichever task (a socket, a webhook) kept them.
     publishing: std::sync::Mutex<()>,
 }
 
 impl Relay {
-    /// A relay for `config` keeping everything in `store`.
-    pub fn new(config: RelayConfig, store: Arc<dyn Store>) -> Result<Relay, ClientError> {
+    /// A relay for `config` keeping everything in `store` and visitors' files in `files_dir`,
+    /// reached by browsers and service desks at `public_url`.
+    pub fn new(
+        config: RelayConfig,
+        store: Arc<dyn Store>,
+        files_dir: PathBuf,
+        public_url: String,
+    ) -> Result<Relay, ClientError> {
         let mut desks = BTreeMap::new();
         for (id, site) in &config.sites {
             let client = desk_client(site.desk.trust.as_deref())?;
@@ -95,6 +108,8 @@ impl Relay {
             sockets_per_ip: SocketsPerIp::default(),
             outbound_ready: Notify::new(),
             follow_pokes: crate::follow::Pokes::default(),
+            files_dir,
+            public_url: public_url.trim_end_matches('/').to_owned(),
             publishing: std::sync::Mutex::default(),
         })
     }

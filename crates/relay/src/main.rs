@@ -22,18 +22,29 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let (config_path, data_dir) = parse_args(std::env::args().skip(1))?;
     let config = RelayConfig::load(&config_path)?;
-    let store: Arc<dyn Store> = match &data_dir {
+    let (store, files_dir): (Arc<dyn Store>, PathBuf) = match &data_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            Arc::new(SqliteStore::open(dir)?)
+            (Arc::new(SqliteStore::open(dir)?), dir.join("files"))
         }
-        None => Arc::new(SqliteStore::in_memory()?),
+        // Without --data nothing outlives the process, files included.
+        None => (
+            Arc::new(SqliteStore::in_memory()?),
+            std::env::temp_dir().join(format!("flare-relay-files-{}", std::process::id())),
+        ),
     };
+    std::fs::create_dir_all(&files_dir)
+        .with_context(|| format!("creating {}", files_dir.display()))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
-    println!("flare-relay listening on http://{}", listener.local_addr()?);
-    serve(Relay::new(config, store)?, listener).await?;
+    let address = listener.local_addr()?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    println!("flare-relay listening on http://{address}");
+    serve(Relay::new(config, store, files_dir, public_url)?, listener).await?;
     Ok(())
 }
 

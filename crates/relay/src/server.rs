@@ -43,6 +43,11 @@ pub fn router(relay: Arc<Relay>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .route(
+            "/uploads/{site}/{conversation}",
+            post(crate::uploads::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/files/{id}/{name}", get(crate::uploads::download))
+        .route(
             "/webhooks/tickets/{site}",
             post(crate::follow::webhook).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
         )
@@ -51,6 +56,18 @@ pub fn router(relay: Arc<Relay>) -> Router {
             post(crate::handoff::webhook).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
         )
         .with_state(relay)
+}
+
+/// Whether the request comes from one of the site's origins: exactly one `Origin` header, equal to
+/// one of them.
+pub fn origin_allowed(site: &Site, headers: &HeaderMap) -> bool {
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    let (Some(origin), None) = (origins.next(), origins.next()) else {
+        return false;
+    };
+    origin
+        .to_str()
+        .is_ok_and(|origin| site.origins.iter().any(|allowed| allowed == origin))
 }
 
 /// Open sockets per address, for the per-IP bound.
@@ -310,5 +327,46 @@ impl Drop for SocketSlot {
                 counts.remove(&self.ip);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        let config = crate::config::RelayConfig::parse(
+            r#"
+listen = "127.0.0.1:0"
+[[site]]
+id = "demo"
+origins = ["https://shop.example"]
+identity_secret = "0123456789abcdef"
+[site.desk]
+kind = "servicenow"
+instance = "https://acme.service-now.com"
+user = "relay"
+password = "secret"
+"#,
+            &|_| None,
+        )
+        .expect("valid");
+        config.sites["demo"].clone()
+    }
+
+    #[test]
+    fn exactly_one_origin_header_equal_to_one_of_the_sites() {
+        let with = |origins: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for origin in origins {
+                headers.append(header::ORIGIN, origin.parse().expect("header"));
+            }
+            origin_allowed(&site(), &headers)
+        };
+        assert!(with(&["https://shop.example"]));
+        assert!(!with(&[]));
+        assert!(!with(&["https://shop.example/"]));
+        assert!(!with(&["https://shop.example", "https://evil.example"]));
+        assert!(!with(&["https://evil.example", "https://shop.example"]));
     }
 }

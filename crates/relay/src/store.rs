@@ -52,6 +52,21 @@ pub struct Conversation {
     pub ticket: Option<TicketRef>,
 }
 
+/// A file a visitor sent; its bytes are in the files folder under its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// A random id: knowing it is what lets someone download the file.
+    pub id: String,
+    /// The conversation it belongs to.
+    pub conversation_id: String,
+    /// Its name, as the visitor's browser gave it.
+    pub name: String,
+    /// Its type, one the relay accepts.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
 /// A ticket on the service desk: its table and `sys_id`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TicketRef {
@@ -171,6 +186,12 @@ pub trait Store: Send + Sync {
 
     /// Remembers it.
     fn set_watch(&self, site: &str, watch: &str) -> Result<(), StoreError>;
+
+    /// Remembers a file whose bytes were written.
+    fn add_file(&self, file: &StoredFile) -> Result<(), StoreError>;
+
+    /// A file by id.
+    fn file(&self, id: &str) -> Result<Option<StoredFile>, StoreError>;
 
     /// The conversations that have not ended, for the timers a restarted relay sets again.
     fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError>;

@@ -16,7 +16,7 @@
 //! | relay → panel      | when                                                       |
 //! |--------------------|------------------------------------------------------------|
 //! | `welcome`          | after `hello`: who the visitor is and their conversations   |
-//! | `entry`            | anything kept in a conversation: a message, a card, an agent joining or leaving, the end, a rating request |
+//! | `entry`            | anything kept in a conversation: a message, a card, a file, an agent joining or leaving, the end, a rating request |
 //! | `ack`              | a `send` is stored                                          |
 //! | `typing`           | the agent or the assistant starts or stops typing (not kept) |
 //! | `wait`             | the estimated wait while queued for a person (not kept)     |
@@ -24,6 +24,10 @@
 //! | `conversations`    | the list, with unread counts                                |
 //! | `refused`          | a frame was refused, and why                                |
 //! | `pong`             | after `ping`                                                |
+//!
+//! Files go up by HTTP, not over the socket: `POST /uploads/{site}/{conversation}` with the
+//! visitor's token as `Authorization: Bearer`, the file as the body, its name in `x-file-name`;
+//! the relay keeps it and adds a `file` entry.
 //!
 //! Everything kept has a sequence number per conversation, without gaps: a panel that reconnects
 //! says the last one it saw and gets exactly what came after, so nothing is lost or shown twice.
@@ -247,6 +251,19 @@ pub enum EntryBody {
         /// Tickets the message is about.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         cards: Vec<TicketCard>,
+    },
+    /// A file someone sent, kept by the relay.
+    File {
+        /// Who sent it.
+        author: Author,
+        /// Its name.
+        name: String,
+        /// Where the panel opens it: on the relay's origin.
+        url: String,
+        /// Its type.
+        content_type: String,
+        /// Its size in bytes.
+        size: u64,
     },
     /// A person from the service desk joined.
     AgentJoined {

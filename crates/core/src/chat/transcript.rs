@@ -18,6 +18,12 @@ pub fn render(entries: &[Entry], visitor: &str, locale: &str) -> String {
             EntryBody::Message { author, text, .. } => {
                 format!("{}: {text}", name(author, visitor))
             }
+            EntryBody::File {
+                author,
+                name: file,
+                url,
+                ..
+            } => format!("{}: {file} ({url})", name(author, visitor)),
             EntryBody::AgentJoined { name, .. } => match german {
                 true => format!("{name} ist dem Gespräch beigetreten"),
                 false => format!("{name} joined the conversation"),

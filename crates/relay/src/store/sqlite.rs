@@ -13,7 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::ids::random_id;
 use crate::store::{
-    Change, Conversation, Kept, Outgoing, Store, StoreError, TicketRef, VerifiedUser, Visitor,
+    Change, Conversation, Kept, Outgoing, Store, StoreError, StoredFile, TicketRef, VerifiedUser,
+    Visitor,
 };
 
 /// Visitors, conversations and entries in one SQLite database.
@@ -87,6 +88,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE watches (
         site TEXT PRIMARY KEY,
         watch TEXT NOT NULL
+    );
+",
+    r"
+    CREATE TABLE files (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL
     );
 ",
 ];
@@ -303,6 +313,40 @@ impl Store for SqliteStore {
             params![site, watch],
         )?;
         Ok(())
+    }
+
+    fn add_file(&self, file: &StoredFile) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO files (id, conversation_id, name, content_type, size)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                file.id,
+                file.conversation_id,
+                file.name,
+                file.content_type,
+                file.size
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn file(&self, id: &str) -> Result<Option<StoredFile>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT id, conversation_id, name, content_type, size FROM files WHERE id = ?1",
+                params![id],
+                |row| {
+                    Ok(StoredFile {
+                        id: row.get(0)?,
+                        conversation_id: row.get(1)?,
+                        name: row.get(2)?,
+                        content_type: row.get(3)?,
+                        size: row.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 
     fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError> {

@@ -66,6 +66,8 @@ impl Sandbox {
             "webhook_url": format!("{}/webhooks/va/{SITE}", relay.url),
             "outbound_auth": {"kind": "hmac", "secret": WEBHOOK_SECRET},
             "adapter_properties": {"third_party_chat": true},
+            // The relay serves visitors' files on loopback.
+            "trusted_attachment_domains": ["127.0.0.1"],
         });
         let response = self
             .client
@@ -213,6 +215,8 @@ pub struct RelayOptions<'a> {
     pub handoff: &'a str,
     /// More lines for the site's `[site.desk]` table.
     pub desk: &'a str,
+    /// More lines for `[limits]`.
+    pub limits: &'a str,
 }
 
 impl Default for RelayOptions<'_> {
@@ -223,6 +227,7 @@ impl Default for RelayOptions<'_> {
             data: None,
             handoff: "",
             desk: "",
+            limits: "",
         }
     }
 }
@@ -242,6 +247,7 @@ listen = "127.0.0.1:0"
 frames_per_minute = {frames}
 sockets_per_ip = {sockets}
 outbound_retry_ms = {OUTBOUND_RETRY_MS}
+{limits}
 
 [[site]]
 id = "{SITE}"
@@ -265,6 +271,7 @@ webhook_hmac_secret = {{ env = "TEST_WEBHOOK_SECRET" }}
             sockets = options.sockets_per_ip,
             handoff = options.handoff,
             desk = options.desk,
+            limits = options.limits,
         );
         let config_path = dir.join("relay.toml");
         std::fs::write(&config_path, config).expect("config");

@@ -41,6 +41,17 @@ pub enum VaSend {
         /// `clientMessageId`: the relay's id for it.
         client_message_id: String,
     },
+    /// A file from the visitor, which the instance downloads from `url` (`message.attachment`).
+    File {
+        /// `clientAttachmentId`: the relay's id for it.
+        client_attachment_id: String,
+        /// `contentType`, one the Virtual Agent takes.
+        content_type: String,
+        /// `fileName`.
+        file_name: String,
+        /// Where the instance downloads it from (the relay's public origin).
+        url: String,
+    },
     /// The visitor is typing (`TYPING`).
     Typing,
     /// The visitor ended the conversation (`END_CONVERSATION`).
@@ -173,6 +184,20 @@ impl ServiceNow {
             } => (
                 None,
                 json!({"text": text, "typed": true, "clientMessageId": client_message_id}),
+            ),
+            VaSend::File {
+                client_attachment_id,
+                content_type,
+                file_name,
+                url,
+            } => (
+                None,
+                json!({"attachment": {
+                    "clientAttachmentId": client_attachment_id,
+                    "contentType": content_type,
+                    "fileName": file_name,
+                    "url": url,
+                }}),
             ),
             VaSend::Typing => (Some("TYPING"), json!({"text": "", "typed": true})),
             VaSend::End => (Some("END_CONVERSATION"), json!({"text": "", "typed": true})),

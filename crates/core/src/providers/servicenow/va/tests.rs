@@ -238,3 +238,30 @@ fn waits_in_minutes_become_seconds_and_nonsense_is_malformed() {
         );
     }
 }
+
+#[test]
+fn a_file_is_the_documented_message_attachment() {
+    let request = servicenow().va_request(
+        "r-5",
+        "conversation-1",
+        &abel(),
+        &VaSend::File {
+            client_attachment_id: "f-1".into(),
+            content_type: "application/pdf".into(),
+            file_name: "invoice.pdf".into(),
+            url: "https://relay.example/files/f-1/invoice.pdf".into(),
+        },
+        1,
+    );
+    let body = body(&request);
+    assert_eq!(body.get("action"), None);
+    assert_eq!(
+        body["message"],
+        json!({"attachment": {
+            "clientAttachmentId": "f-1",
+            "contentType": "application/pdf",
+            "fileName": "invoice.pdf",
+            "url": "https://relay.example/files/f-1/invoice.pdf",
+        }})
+    );
+}

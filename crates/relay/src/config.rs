@@ -71,7 +71,7 @@ pub struct DeskConfig {
     /// The instance.
     pub instance: InstanceUrl,
     /// How the relay signs in to it.
-    pub credentials: Credentials,
+    pub auth: DeskAuth,
     /// A certificate (PEM) to trust besides the system's roots: a company CA, or the sandbox's
     /// own from `--tls-cert-out`.
     pub trust: Option<PathBuf>,
@@ -81,6 +81,22 @@ pub struct DeskConfig {
     /// The `token` header the customer's business rule sends with ticket changes; none: the
     /// ticket webhook is off and polling alone tells changes.
     pub ticket_webhook_token: Option<Secret>,
+}
+
+/// How the relay signs in to a desk.
+#[derive(Debug, Clone)]
+pub enum DeskAuth {
+    /// An integration user's name and password.
+    Basic(Credentials),
+    /// An OAuth client ("Create an OAuth API endpoint for external clients") and a refresh token.
+    OAuth {
+        /// The client id.
+        client_id: String,
+        /// The client secret.
+        client_secret: Secret,
+        /// The refresh token the admin generated; the relay keeps the newest it gets.
+        refresh_token: Secret,
+    },
 }
 
 /// Bounds per visitor and per address.
@@ -186,8 +202,12 @@ enum DeskFile {
     #[serde(rename = "servicenow")]
     ServiceNow {
         instance: String,
-        user: String,
-        password: SecretFile,
+        #[serde(default)]
+        user: Option<String>,
+        #[serde(default)]
+        password: Option<SecretFile>,
+        #[serde(default)]
+        oauth: Option<OAuthFile>,
         #[serde(default)]
         trust: Option<PathBuf>,
         #[serde(default = "default_poll_secs")]
@@ -195,6 +215,14 @@ enum DeskFile {
         #[serde(default)]
         ticket_webhook_token: Option<SecretFile>,
     },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OAuthFile {
+    client_id: String,
+    client_secret: SecretFile,
+    refresh_token: SecretFile,
 }
 
 #[derive(Deserialize)]
@@ -292,15 +320,28 @@ impl SiteFile {
                 instance,
                 user,
                 password,
+                oauth,
                 trust,
                 poll_secs,
                 ticket_webhook_token,
             } => DeskConfig {
                 instance: InstanceUrl::parse_servicenow(&instance)
                     .map_err(|error| site_error(format!("desk instance: {error}")))?,
-                credentials: Credentials::Basic {
-                    username: user,
-                    password: password.resolve(env)?.0,
+                auth: match (user, password, oauth) {
+                    (Some(username), Some(password), None) => DeskAuth::Basic(Credentials::Basic {
+                        username,
+                        password: password.resolve(env)?.0,
+                    }),
+                    (None, None, Some(oauth)) => DeskAuth::OAuth {
+                        client_id: oauth.client_id,
+                        client_secret: oauth.client_secret.resolve(env)?,
+                        refresh_token: oauth.refresh_token.resolve(env)?,
+                    },
+                    _ => {
+                        return Err(site_error(
+                            "the desk needs either user and password, or oauth".to_owned(),
+                        ))
+                    }
                 },
                 trust,
                 poll_secs,

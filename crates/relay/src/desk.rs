@@ -3,54 +3,146 @@
 //! A visitor only ever sees their own tickets: every lookup checks that the ticket's requester
 //! (`caller_id`, `requested_for`) is the visitor's `sys_user`, and one that is not answers exactly
 //! as one that does not exist, so nobody learns another visitor's ticket numbers.
+//!
+//! `auth.rs`: Basic or OAuth with a refresh token; every call signs in with the credentials of
+//! the moment, and a 401 makes the next call refresh first.
 
+mod auth;
+
+use std::sync::Arc;
+
+use flare_core::auth::Credentials;
 use flare_core::chat::assistant::{Report, Urgency};
 use flare_core::chat::protocol::TicketCard;
-use flare_core::driver::{Fetch, Outcome};
+use flare_core::driver::{Fetch, Operation, Outcome};
 use flare_core::error::CoreError;
+use flare_core::http::{HttpRequest, HttpResponse};
+use flare_core::instance::InstanceUrl;
 use flare_core::listing::{ListQuery, Scope};
+use flare_core::oauth::OAuthEndpoints;
 use flare_core::providers::servicenow::{
     Level, NewIncident, NewRequest, SafeCreate, ServiceNow, Table, TicketFilter, VaSend, VaUser,
 };
 use flare_core::ticket::Ticket;
+use tokio::sync::OnceCell;
 
 use crate::config::DeskConfig;
-use crate::store::TicketRef;
+use crate::desk::auth::Auth;
+use crate::store::{Store, TicketRef};
 use crate::transport::{drive, fetch, now_ms, send_once};
 
 /// The most open tickets of one table the assistant lists.
 const LIST_LIMIT: u32 = 10;
 
 /// A site's service desk.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Desk {
-    servicenow: ServiceNow,
+    instance: InstanceUrl,
+    auth: Auth,
     client: reqwest::Client,
+    /// The integration user's name, once known: comments by it are the relay's own.
+    me: Arc<OnceCell<String>>,
 }
 
-impl Desk {
-    /// The desk `config` describes, reached with `client`.
-    pub fn new(config: &DeskConfig, client: reqwest::Client) -> Desk {
-        Desk {
-            servicenow: ServiceNow::new(config.instance.clone(), config.credentials.clone()),
-            client,
-        }
-    }
+/// The instance with the credentials of the moment.
+pub struct SignedIn {
+    servicenow: ServiceNow,
+    credentials: Credentials,
+}
 
+impl SignedIn {
     /// The instance, for requests built elsewhere.
     pub fn servicenow(&self) -> &ServiceNow {
         &self.servicenow
     }
+}
 
-    /// The client that reaches it.
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
+impl Desk {
+    /// The desk `config` describes for `site`, reached with `client`; OAuth tokens are kept in
+    /// `store`.
+    pub fn new(
+        config: &DeskConfig,
+        client: reqwest::Client,
+        store: Arc<dyn Store>,
+        site: &str,
+    ) -> Desk {
+        let endpoints = OAuthEndpoints::servicenow(&config.instance);
+        Desk {
+            instance: config.instance.clone(),
+            auth: Auth::new(&config.auth, endpoints, store, site),
+            client,
+            me: Arc::default(),
+        }
+    }
+
+    /// The instance signed in for the next calls.
+    pub async fn signed_in(&self) -> Result<SignedIn, CoreError> {
+        let credentials = self.auth.credentials(&self.client).await?;
+        Ok(SignedIn {
+            servicenow: ServiceNow::new(self.instance.clone(), credentials.clone()),
+            credentials,
+        })
+    }
+
+    /// Sends `request` as `signed` (retried as its method allows); refused for its token, once
+    /// more with a fresh one.
+    pub async fn fetch(
+        &self,
+        signed: &SignedIn,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, CoreError> {
+        let result = fetch(&self.client, request.clone()).await;
+        let refused = matches!(&result, Ok(response) if response.status == 401);
+        if !refused || !self.auth.refused(&signed.credentials).await {
+            return result;
+        }
+        let fresh = self.signed_in().await?;
+        fetch(&self.client, resigned(request, &fresh.credentials)).await
+    }
+
+    /// Runs the operation `make` builds for the credentials of the moment; refused for its
+    /// token, once more with a fresh one (a refused write was not applied, so this is safe).
+    async fn driven<Op: Operation>(
+        &self,
+        make: impl Fn(&SignedIn) -> Op,
+    ) -> Result<Op::Output, CoreError> {
+        let signed = self.signed_in().await?;
+        let result = drive(&self.client, make(&signed)).await;
+        let refused = matches!(
+            result,
+            Err(CoreError::Unauthorized { .. } | CoreError::TokenExpired)
+        );
+        if !refused || !self.auth.refused(&signed.credentials).await {
+            return result;
+        }
+        let fresh = self.signed_in().await?;
+        drive(&self.client, make(&fresh)).await
+    }
+
+    /// The integration user's name (Basic: the configured one; OAuth: asked once).
+    pub async fn me(&self) -> Result<String, CoreError> {
+        if let Auth::Basic(Credentials::Basic { username, .. }) = &self.auth {
+            return Ok(username.clone());
+        }
+        self.me
+            .get_or_try_init(|| async {
+                let signed = self.signed_in().await?;
+                let response = self
+                    .fetch(&signed, signed.servicenow.current_user_request())
+                    .await?;
+                Ok(signed.servicenow.parse_user(&response)?.user_name)
+            })
+            .await
+            .cloned()
     }
 
     /// The `sys_id` of the user with this email address, if there is one.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<String>, CoreError> {
-        let response = fetch(&self.client, self.servicenow.user_by_email_request(email)).await?;
-        let users = self.servicenow.parse_users(&response)?;
+        let signed = self.signed_in().await?;
+        let response = self
+            .fetch(&signed, signed.servicenow.user_by_email_request(email))
+            .await?;
+        let users = signed.servicenow.parse_users(&response)?;
         Ok(users.into_iter().next().map(|user| user.sys_id))
     }
 
@@ -86,10 +178,17 @@ impl Desk {
                 .fields(),
             ),
         };
-        let create = SafeCreate::new(self.servicenow.clone(), table, fields, correlation_id)
+        self.driven(|signed| {
+            SafeCreate::new(
+                signed.servicenow.clone(),
+                table,
+                fields.clone(),
+                correlation_id,
+            )
             // The relay may have been restarted mid-create: look before creating again.
-            .looking_up_first();
-        drive(&self.client, create).await
+            .looking_up_first()
+        })
+        .await
     }
 
     /// Files an incident holding a chat nobody from the desk could answer: its transcript in the
@@ -114,24 +213,29 @@ impl Desk {
         if caller.is_none() {
             fields.remove("caller_id");
         }
-        let create = SafeCreate::new(
-            self.servicenow.clone(),
-            Table::Incident,
-            fields,
-            correlation_id,
-        )
-        .looking_up_first();
-        let ticket = drive(&self.client, create).await?;
-        let upload = self.servicenow.upload_attachment_request(
+        let ticket = self
+            .driven(|signed| {
+                SafeCreate::new(
+                    signed.servicenow.clone(),
+                    Table::Incident,
+                    fields.clone(),
+                    correlation_id,
+                )
+                .looking_up_first()
+            })
+            .await?;
+        let signed = self.signed_in().await?;
+        let upload = signed.servicenow.upload_attachment_request(
             Table::Incident,
             &ticket.id,
             "chat-transcript.txt",
             "text/plain",
             transcript.as_bytes().to_vec(),
         );
-        let uploaded = fetch(&self.client, upload)
+        let uploaded = self
+            .fetch(&signed, upload)
             .await
-            .and_then(|response| self.servicenow.parse_attachment(&response));
+            .and_then(|response| signed.servicenow.parse_attachment(&response));
         if let Err(error) = uploaded {
             tracing::warn!(%error, ticket = %ticket.reference, "attaching the transcript failed");
         }
@@ -142,14 +246,21 @@ impl Desk {
     /// for a table Flare does not know.
     pub async fn attach_transcript(&self, ticket: &TicketRef, transcript: &str) -> Option<Outcome> {
         let table = Table::from_name(&ticket.table)?;
-        let upload = self.servicenow.upload_attachment_request(
+        let signed = match self.signed_in().await {
+            Ok(signed) => signed,
+            Err(error) => return Some(Outcome::NetworkError(error.to_string())),
+        };
+        let upload = signed.servicenow.upload_attachment_request(
             table,
             &ticket.sys_id,
             "chat-transcript.txt",
             "text/plain",
             transcript.as_bytes().to_vec(),
         );
-        Some(send_once(&self.client, upload).await)
+        Some(
+            self.sent(&signed, send_once(&self.client, upload).await)
+                .await,
+        )
     }
 
     /// `caller`'s ticket with this number, or none (also when it is somebody else's).
@@ -161,12 +272,14 @@ impl Desk {
         let Some(table) = table_of(number) else {
             return Ok(None);
         };
-        let response = fetch(
-            &self.client,
-            self.servicenow.find_by_number_request(table, number),
-        )
-        .await?;
-        let ticket = self.servicenow.parse_found_ticket(table, &response)?;
+        let signed = self.signed_in().await?;
+        let response = self
+            .fetch(
+                &signed,
+                signed.servicenow.find_by_number_request(table, number),
+            )
+            .await?;
+        let ticket = signed.servicenow.parse_found_ticket(table, &response)?;
         Ok(ticket
             .filter(|ticket| {
                 ticket
@@ -189,13 +302,14 @@ impl Desk {
             active: Some(true),
             ..TicketFilter::default()
         };
+        let signed = self.signed_in().await?;
         let mut tickets = Vec::new();
         for (table, filter) in [(Table::Incident, incidents), (Table::Request, requests)] {
-            let request = self
+            let request = signed
                 .servicenow
                 .list_tickets_request(table, &filter, LIST_LIMIT, 0);
-            let response = fetch(&self.client, request).await?;
-            let page = self
+            let response = self.fetch(&signed, request).await?;
+            let page = signed
                 .servicenow
                 .parse_ticket_page(table, &response, LIST_LIMIT, 0)?;
             tickets.extend(page.items);
@@ -210,11 +324,12 @@ impl Desk {
         ticket: &Ticket,
         text: &str,
     ) -> Result<(), CoreError> {
-        let request = self
+        let signed = self.signed_in().await?;
+        let request = signed
             .servicenow
             .add_comment_request(table, &ticket.id, text, true);
-        let response = drive(&self.client, Fetch::appending(request)).await?;
-        self.servicenow.parse_ticket(table, &response).map(drop)
+        let response = self.fetch_appending(&signed, request).await?;
+        signed.servicenow.parse_ticket(table, &response).map(drop)
     }
 
     /// Posts one message to the Virtual Agent, once: the outbound queue decides about retries.
@@ -226,13 +341,53 @@ impl Desk {
         send: &VaSend,
         instance_token: Option<&str>,
     ) -> Outcome {
+        let signed = match self.signed_in().await {
+            Ok(signed) => signed,
+            Err(error) => return Outcome::NetworkError(error.to_string()),
+        };
         let mut request =
-            self.servicenow
+            signed
+                .servicenow
                 .va_request(request_id, session, user, send, now_ms() / 1000);
         if let Some(token) = instance_token {
             request = request.with_header("token", token);
         }
-        send_once(&self.client, request).await
+        self.sent(&signed, send_once(&self.client, request).await)
+            .await
+    }
+
+    /// Sends a write that appends (a journal entry) once even if its reply is lost; refused for
+    /// its token, once more with a fresh one.
+    async fn fetch_appending(
+        &self,
+        signed: &SignedIn,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, CoreError> {
+        let result = drive(&self.client, Fetch::appending(request.clone())).await;
+        let refused = matches!(&result, Ok(response) if response.status == 401);
+        if !refused || !self.auth.refused(&signed.credentials).await {
+            return result;
+        }
+        let fresh = self.signed_in().await?;
+        drive(
+            &self.client,
+            Fetch::appending(resigned(request, &fresh.credentials)),
+        )
+        .await
+    }
+
+    /// A request sent once: a 401 makes the next try refresh first, and with OAuth counts as worth
+    /// retrying (a network error to the queue).
+    async fn sent(&self, signed: &SignedIn, outcome: Outcome) -> Outcome {
+        match outcome {
+            Outcome::Response(response) if response.status == 401 => {
+                match self.auth.refused(&signed.credentials).await {
+                    true => Outcome::NetworkError("the access token was refused".to_owned()),
+                    false => Outcome::Response(response),
+                }
+            }
+            other => other,
+        }
     }
 
     /// A ticket as the chat shows it.
@@ -244,6 +399,14 @@ impl Desk {
             link: ticket.web_link.clone(),
         }
     }
+}
+
+/// `request` with `credentials` in place of the ones it was signed with.
+fn resigned(mut request: HttpRequest, credentials: &Credentials) -> HttpRequest {
+    request
+        .headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+    request.with_credentials(credentials)
 }
 
 /// The table a number belongs to by its prefix.

@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use flare_core::auth::Credentials;
 use flare_core::chat::phrases::Phrase;
 use flare_core::error::CoreError;
 use flare_core::providers::servicenow::Table;
@@ -23,7 +22,7 @@ use tokio::sync::Notify;
 
 use crate::actions::assistant_message;
 use crate::store::{Change, StoreError, TicketRef};
-use crate::transport::{fetch, now_ms};
+use crate::transport::now_ms;
 use crate::Relay;
 
 /// The most tickets one look asks about at once.
@@ -130,6 +129,7 @@ async fn look(relay: &Relay, site_id: &str) -> Result<(), FollowError> {
             ids.push(ticket.sys_id.clone());
         }
     }
+    let signed = desk.signed_in().await?;
     let mut findings = Findings::default();
     for (table_name, ids) in &by_table {
         let Some(table) = Table::from_name(table_name) else {
@@ -143,7 +143,7 @@ async fn look(relay: &Relay, site_id: &str) -> Result<(), FollowError> {
             .partition(|id| watch.known.contains_key(id));
         for (ids, since) in [(known, since), (new, None)] {
             for chunk in ids.chunks(CHUNK) {
-                let tickets = changed_tickets(desk, table, chunk, since).await?;
+                let tickets = changed_tickets(desk, &signed, table, chunk, since).await?;
                 findings.tickets.extend(tickets);
             }
         }
@@ -154,16 +154,13 @@ async fn look(relay: &Relay, site_id: &str) -> Result<(), FollowError> {
             .iter()
             .map(|ticket| ticket.id.clone())
             .collect();
-        let request = desk
+        let request = signed
             .servicenow()
             .journal_since_request(&changed, since, JOURNAL_LIMIT);
-        let response = fetch(desk.client(), request).await?;
-        findings.comments = desk.servicenow().parse_journal_by_ticket(&response)?;
+        let response = desk.fetch(&signed, request).await?;
+        findings.comments = signed.servicenow().parse_journal_by_ticket(&response)?;
     }
-    let me = match &relay.sites[site_id].desk.credentials {
-        Credentials::Basic { username, .. } => username.clone(),
-        Credentials::Bearer { .. } => String::new(),
-    };
+    let me = desk.me().await?;
     let changes = watch.apply(findings, &me);
     // The badge count is the extension's; the relay tells each change once, in the chat.
     watch.mark_all_seen();
@@ -178,6 +175,7 @@ async fn look(relay: &Relay, site_id: &str) -> Result<(), FollowError> {
 /// The tickets of `ids` in `table` changed after `since` (all of them without it).
 async fn changed_tickets(
     desk: &crate::desk::Desk,
+    signed: &crate::desk::SignedIn,
     table: Table,
     ids: &[String],
     since: Option<flare_core::ticket::Timestamp>,
@@ -191,11 +189,11 @@ async fn changed_tickets(
             &since.to_servicenow(),
         ));
     }
-    let request = desk
+    let request = signed
         .servicenow()
         .list_request(table, &query.to_string(), CHUNK as u32, 0);
-    let response = fetch(desk.client(), request).await?;
-    Ok(desk
+    let response = desk.fetch(signed, request).await?;
+    Ok(signed
         .servicenow()
         .parse_ticket_page(table, &response, CHUNK as u32, 0)?
         .items)

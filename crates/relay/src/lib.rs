@@ -91,7 +91,7 @@ impl Relay {
         let mut desks = BTreeMap::new();
         for (id, site) in &config.sites {
             let client = desk_client(site.desk.trust.as_deref())?;
-            desks.insert(id.clone(), Desk::new(&site.desk, client));
+            desks.insert(id.clone(), Desk::new(&site.desk, client, store.clone(), id));
         }
         let sites = config
             .sites

@@ -187,6 +187,12 @@ pub trait Store: Send + Sync {
     /// Remembers it.
     fn set_watch(&self, site: &str, watch: &str) -> Result<(), StoreError>;
 
+    /// The newest OAuth token set of `site`'s desk (serialised), if the relay got one.
+    fn desk_tokens(&self, site: &str) -> Result<Option<String>, StoreError>;
+
+    /// Keeps it.
+    fn set_desk_tokens(&self, site: &str, tokens: &str) -> Result<(), StoreError>;
+
     /// Remembers a file whose bytes were written.
     fn add_file(&self, file: &StoredFile) -> Result<(), StoreError>;
 

@@ -313,3 +313,44 @@ async fn ending_a_conversation_puts_its_transcript_on_the_ticket_filed_in_it() {
     );
     assert!(transcript.contains("Ended by Visitor"), "{transcript}");
 }
+
+#[tokio::test]
+async fn a_desk_signed_in_with_oauth_refreshes_its_token_and_files_on() {
+    let sandbox = Sandbox::start().await;
+    let refresh_token = sandbox.refresh_token("admin").await;
+    let relay = RelayProcess::start(
+        &sandbox.url,
+        RelayOptions {
+            desk_auth: Some(format!(
+                "oauth = {{ client_id = \"flare-relay\", client_secret = \"flare-relay-secret\", refresh_token = \"{refresh_token}\" }}"
+            )),
+            ..RelayOptions::default()
+        },
+    );
+    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
+    panel.assistant_after(0).await;
+    for round in 0..2 {
+        if round == 1 {
+            // Every access token the sandbox gave out expires now; refreshing still works.
+            sandbox
+                .send_json(
+                    reqwest::Method::POST,
+                    "/sandbox/oauth/expire-tokens",
+                    serde_json::json!({}),
+                )
+                .await;
+        }
+        panel.say("Make a request", Some("request")).await;
+        panel.say(&format!("Laptop {round}"), None).await;
+        let seq = panel.say("For the new hire", None).await;
+        let (answer, cards) = panel.assistant_after(seq).await;
+        assert!(answer.starts_with("Done: REQ"), "round {round}: {answer}");
+        let records = sandbox
+            .table(&format!(
+                "/api/now/table/sc_request?sysparm_query=number={}",
+                cards[0]
+            ))
+            .await;
+        assert_eq!(records[0]["requested_for"]["value"], ABEL_SYS_ID);
+    }
+}

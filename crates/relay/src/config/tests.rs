@@ -29,13 +29,11 @@ fn a_site_reads_its_origins_desk_and_secrets_from_the_environment() {
     let site = &config.sites["demo"];
     assert_eq!(site.origins.len(), 2);
     assert_eq!(site.identity_secret.expose(), "a-secret-of-enough-length");
-    assert_eq!(
-        site.desk.credentials,
-        Credentials::Basic {
-            username: "admin".into(),
-            password: "hunter2".into()
-        }
-    );
+    assert!(matches!(
+        &site.desk.auth,
+        DeskAuth::Basic(Credentials::Basic { username, password })
+            if username == "admin" && password == "hunter2"
+    ));
     assert_eq!(config.limits.frames_per_minute, 120);
 }
 
@@ -103,4 +101,30 @@ fn a_va_handoff_needs_exactly_one_way_to_check_the_webhook() {
         let error = RelayConfig::parse(&with(lines), &env).expect_err(lines);
         assert!(error.to_string().contains("exactly one"), "{error}");
     }
+}
+
+#[test]
+fn a_desk_signs_in_with_a_password_or_an_oauth_refresh_token_not_both() {
+    let oauth = CONFIG.replace(
+        "user = \"admin\"\npassword = { env = \"DEMO_SN_PASSWORD\" }",
+        "oauth = { client_id = \"flare-relay\", client_secret = { env = \"DEMO_SN_PASSWORD\" }, refresh_token = \"r-1\" }",
+    );
+    let config = RelayConfig::parse(&oauth, &env).expect("valid");
+    assert!(matches!(
+        &config.sites["demo"].desk.auth,
+        DeskAuth::OAuth { client_id, refresh_token, .. }
+            if client_id == "flare-relay" && refresh_token.expose() == "r-1"
+    ));
+    assert!(!format!("{config:?}").contains("hunter2"));
+    let both = CONFIG.replace(
+        "user = \"admin\"",
+        "user = \"admin\"\noauth = { client_id = \"c\", client_secret = \"s\", refresh_token = \"r\" }",
+    );
+    let error = RelayConfig::parse(&both, &env).expect_err("both");
+    assert!(
+        error
+            .to_string()
+            .contains("either user and password, or oauth"),
+        "{error}"
+    );
 }

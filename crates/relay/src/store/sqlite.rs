@@ -99,6 +99,12 @@ const MIGRATIONS: &[&str] = &[
         size INTEGER NOT NULL
     );
 ",
+    r"
+    CREATE TABLE desk_tokens (
+        site TEXT PRIMARY KEY,
+        tokens TEXT NOT NULL
+    );
+",
 ];
 
 /// How much of the last message a conversation's summary shows.
@@ -311,6 +317,26 @@ impl Store for SqliteStore {
             "INSERT INTO watches (site, watch) VALUES (?1, ?2)
              ON CONFLICT (site) DO UPDATE SET watch = excluded.watch",
             params![site, watch],
+        )?;
+        Ok(())
+    }
+
+    fn desk_tokens(&self, site: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT tokens FROM desk_tokens WHERE site = ?1",
+                params![site],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    fn set_desk_tokens(&self, site: &str, tokens: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO desk_tokens (site, tokens) VALUES (?1, ?2)
+             ON CONFLICT (site) DO UPDATE SET tokens = excluded.tokens",
+            params![site, tokens],
         )?;
         Ok(())
     }

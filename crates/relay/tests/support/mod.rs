@@ -148,6 +148,31 @@ impl Sandbox {
         panic!("no conversation became {state}");
     }
 
+    /// A refresh token for the sandbox's confidential `flare-relay` client, as `user` (password
+    /// grant, the way an admin would generate one for the relay).
+    pub async fn refresh_token(&self, user: &str) -> String {
+        let reply: Value = self
+            .client
+            .post(format!("{}/oauth_token.do", self.url))
+            .form(&[
+                ("grant_type", "password"),
+                ("client_id", "flare-relay"),
+                ("client_secret", "flare-relay-secret"),
+                ("username", user),
+                ("password", user),
+            ])
+            .send()
+            .await
+            .expect("sandbox answers")
+            .json()
+            .await
+            .expect("json");
+        reply["refresh_token"]
+            .as_str()
+            .expect("a refresh token")
+            .to_owned()
+    }
+
     /// A file's bytes as text, as the admin (`/api/now/attachment/{sys_id}/file`).
     pub async fn download(&self, attachment_sys_id: &str) -> String {
         self.client
@@ -217,6 +242,8 @@ pub struct RelayOptions<'a> {
     pub desk: &'a str,
     /// More lines for `[limits]`.
     pub limits: &'a str,
+    /// How the desk signs in, instead of the admin's password.
+    pub desk_auth: Option<String>,
 }
 
 impl Default for RelayOptions<'_> {
@@ -228,6 +255,7 @@ impl Default for RelayOptions<'_> {
             handoff: "",
             desk: "",
             limits: "",
+            desk_auth: None,
         }
     }
 }
@@ -257,8 +285,7 @@ identity_secret = {{ env = "TEST_IDENTITY_SECRET" }}
 [site.desk]
 kind = "servicenow"
 instance = "{sandbox_url}"
-user = "admin"
-password = {{ env = "TEST_DESK_PASSWORD" }}
+{desk_auth}
 {desk}
 
 [site.handoff]
@@ -272,6 +299,10 @@ webhook_hmac_secret = {{ env = "TEST_WEBHOOK_SECRET" }}
             handoff = options.handoff,
             desk = options.desk,
             limits = options.limits,
+            desk_auth = options
+                .desk_auth
+                .as_deref()
+                .unwrap_or("user = \"admin\"\npassword = { env = \"TEST_DESK_PASSWORD\" }"),
         );
         let config_path = dir.join("relay.toml");
         std::fs::write(&config_path, config).expect("config");

@@ -50,8 +50,7 @@ async fn the_assistant_files_an_incident_with_the_verified_visitor_as_caller() {
 #[tokio::test]
 async fn the_assistant_files_a_request_for_the_visitor() {
     let (sandbox, relay) = relay().await;
-    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     panel.say("I need a new laptop", None).await;
     panel.say("New laptop", None).await;
     let seq = panel.say("Mine is six years old", None).await;
@@ -85,8 +84,7 @@ async fn a_visitor_sees_their_own_tickets_and_never_anyone_elses() {
     let mine = mine["number"].as_str().expect("number").to_owned();
     let theirs = theirs["number"].as_str().expect("number").to_owned();
 
-    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     let seq = panel.say(&format!("status of {mine}?"), None).await;
     let (answer, cards) = panel.assistant_after(seq).await;
     assert_eq!(
@@ -184,8 +182,7 @@ async fn a_forged_identity_is_refused() {
 #[tokio::test]
 async fn a_reconnecting_panel_gets_exactly_what_it_missed() {
     let (_sandbox, relay) = relay().await;
-    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     let seen = panel.say("hmm", None).await;
     let token = panel.visitor.clone();
     let conversation = panel.conversation.clone();
@@ -234,8 +231,7 @@ async fn a_reconnecting_panel_gets_exactly_what_it_missed() {
 #[tokio::test]
 async fn a_resent_message_is_kept_and_answered_once() {
     let (_sandbox, relay) = relay().await;
-    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     let send = ClientFrame::Send {
         conversation: panel.conversation.clone(),
         client_id: "same-id".into(),
@@ -269,8 +265,7 @@ async fn a_resent_message_is_kept_and_answered_once() {
 #[tokio::test]
 async fn ending_a_conversation_puts_its_transcript_on_the_ticket_filed_in_it() {
     let (sandbox, relay) = relay().await;
-    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     panel.say("I need a new laptop", None).await;
     panel.say("New laptop", None).await;
     let seq = panel.say("Mine is six years old", None).await;
@@ -327,8 +322,7 @@ async fn a_desk_signed_in_with_oauth_refreshes_its_token_and_files_on() {
             ..RelayOptions::default()
         },
     );
-    let mut panel = Panel::connect(&relay, Panel::hello_verified("u-abel", ABEL_EMAIL)).await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     for round in 0..2 {
         if round == 1 {
             // Every access token the sandbox gave out expires now; refreshing still works.

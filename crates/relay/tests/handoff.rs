@@ -12,12 +12,7 @@ async fn with_agent() -> (Sandbox, RelayProcess, Panel, String) {
     let sandbox = Sandbox::start().await;
     let relay = RelayProcess::start(&sandbox.url, RelayOptions::default());
     sandbox.send_va_replies_to(&relay).await;
-    let mut panel = Panel::connect(
-        &relay,
-        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
-    )
-    .await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     let asked = panel.say("Talk to a person", Some("person")).await;
     let (answer, _) = panel.assistant_after(asked).await;
     assert_eq!(
@@ -46,21 +41,6 @@ async fn with_agent() -> (Sandbox, RelayProcess, Panel, String) {
         .until(|frame| matches!(frame, ServerFrame::Entry { entry, .. } if matches!(&entry.body, EntryBody::AgentJoined { name, .. } if name == "Fred Luddy")))
         .await;
     (sandbox, relay, panel, id)
-}
-
-fn agent_texts(panel: &Panel) -> Vec<String> {
-    panel
-        .entries
-        .iter()
-        .filter_map(|entry| match &entry.body {
-            EntryBody::Message {
-                author: Author::Agent { .. },
-                text,
-                ..
-            } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -98,7 +78,7 @@ async fn a_visitor_and_an_agent_talk_both_ways_with_typing_and_delivery_reports(
     sandbox
         .agent(&id, "messages", json!({"text": "Please restart it."}))
         .await;
-    while !agent_texts(&panel).contains(&"Please restart it.".to_owned()) {
+    while !support::agent_texts(&panel.entries).contains(&"Please restart it.".to_owned()) {
         panel.next().await;
     }
 
@@ -214,7 +194,7 @@ async fn a_webhook_post_without_the_right_signature_is_refused_and_a_replay_is_a
     }
     panel.send(&ClientFrame::Ping).await;
     panel.until(|frame| *frame == ServerFrame::Pong).await;
-    let forged = agent_texts(&panel)
+    let forged = support::agent_texts(&panel.entries)
         .iter()
         .filter(|text| *text == "Forged")
         .count();
@@ -258,12 +238,7 @@ async fn when_nobody_accepts_in_time_the_chat_becomes_a_ticket_with_its_transcri
         },
     );
     sandbox.send_va_replies_to(&relay).await;
-    let mut panel = Panel::connect(
-        &relay,
-        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
-    )
-    .await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     let offer = offered_a_ticket(&mut panel).await;
     assert_eq!(offer, ["file_transcript", "cancel"]);
     // The instance's queue no longer holds the visitor.
@@ -313,12 +288,7 @@ async fn outside_business_hours_a_ticket_is_offered_at_once() {
         },
     );
     sandbox.send_va_replies_to(&relay).await;
-    let mut panel = Panel::connect(
-        &relay,
-        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
-    )
-    .await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     offered_a_ticket(&mut panel).await;
     let queued = sandbox.va_get("conversations").await;
     assert_eq!(queued, json!([]), "nobody was put in a queue");

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use flare_core::chat::protocol::{Author, ClientFrame, Entry, EntryBody, ServerFrame};
+use flare_core::chat::protocol::{ClientFrame, Entry, ServerFrame};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use support::{raw_socket, Panel, RelayOptions, RelayProcess, Sandbox, ORIGIN};
@@ -57,12 +57,7 @@ async fn messages_for_an_instance_that_fails_for_a_while_wait_and_go_once_in_ord
     let sandbox = Sandbox::start().await;
     let relay = RelayProcess::start(&sandbox.url, RelayOptions::default());
     sandbox.send_va_replies_to(&relay).await;
-    let mut panel = Panel::connect(
-        &relay,
-        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
-    )
-    .await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     panel.say("Talk to a person", Some("person")).await;
     let id = accept(&sandbox, &panel.conversation).await;
 
@@ -131,7 +126,7 @@ impl Visitor {
     /// everything published before it.
     async fn agent_texts(&mut self, expected: usize) -> Vec<String> {
         loop {
-            let texts = agent_texts(&self.entries);
+            let texts = support::agent_texts(&self.entries);
             if texts.len() >= expected {
                 return texts;
             }
@@ -192,20 +187,6 @@ impl Visitor {
             }
         }
     }
-}
-
-fn agent_texts(entries: &[Entry]) -> Vec<String> {
-    entries
-        .iter()
-        .filter_map(|entry| match &entry.body {
-            EntryBody::Message {
-                author: Author::Agent { .. },
-                text,
-                ..
-            } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 const N_CONVERSATIONS: usize = 100;

@@ -19,12 +19,7 @@ async fn conversations_survive_a_kill_and_resume_from_the_last_sequence() {
             ..RelayOptions::default()
         },
     );
-    let mut panel = Panel::connect(
-        &relay,
-        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
-    )
-    .await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     let asked = panel.say("Report a problem", Some("report")).await;
     panel.assistant_after(asked).await;
     let (token, conversation) = (panel.visitor.clone(), panel.conversation.clone());

@@ -48,12 +48,7 @@ async fn a_file_reaches_the_agent_through_the_relays_own_url() {
     let sandbox = Sandbox::start().await;
     let relay = RelayProcess::start(&sandbox.url, RelayOptions::default());
     sandbox.send_va_replies_to(&relay).await;
-    let mut panel = Panel::connect(
-        &relay,
-        Panel::hello_verified("u-abel", "abel.tuter@example.com"),
-    )
-    .await;
-    panel.assistant_after(0).await;
+    let mut panel = Panel::abel(&relay).await;
     panel.say("Talk to a person", Some("person")).await;
     let waiting = sandbox.va_conversation_in("waiting").await;
     let id = waiting["id"].as_str().expect("id").to_owned();

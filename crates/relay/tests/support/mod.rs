@@ -388,6 +388,21 @@ pub fn identity(id: &str, email: &str) -> Identity {
     }
 }
 
+/// What the agents said, in order.
+pub fn agent_texts(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|entry| match &entry.body {
+            EntryBody::Message {
+                author: flare_core::chat::protocol::Author::Agent { .. },
+                text,
+                ..
+            } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A panel's socket.
 pub struct Panel {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -435,6 +450,17 @@ impl Panel {
             }
             other => panic!("expected welcome, got {other:?}"),
         }
+        panel
+    }
+
+    /// Abel Tuter (a demo user of the sandbox) signed in on the host site, past the greeting.
+    pub async fn abel(relay: &RelayProcess) -> Panel {
+        let mut panel = Panel::connect(
+            relay,
+            Panel::hello_verified("u-abel", "abel.tuter@example.com"),
+        )
+        .await;
+        panel.assistant_after(0).await;
         panel
     }
 

@@ -57,6 +57,26 @@ impl Metrics {
                 "Tickets filed by the assistant",
                 &self.tickets_filed,
             ),
+            (
+                "flare_relay_handoffs_total",
+                "Hand-offs asked for",
+                &self.handoffs,
+            ),
+            (
+                "flare_relay_webhook_failures_total",
+                "Webhook posts refused or unreadable",
+                &self.webhook_failures,
+            ),
+            (
+                "flare_relay_va_sent_total",
+                "Messages the Virtual Agent took",
+                &self.va_sent,
+            ),
+            (
+                "flare_relay_va_refused_total",
+                "Messages the Virtual Agent refused for good",
+                &self.va_refused,
+            ),
         ];
         let _ = writeln!(
             text,

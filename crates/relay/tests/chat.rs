@@ -348,3 +348,76 @@ async fn a_desk_signed_in_with_oauth_refreshes_its_token_and_files_on() {
         assert_eq!(records[0]["requested_for"]["value"], ABEL_SYS_ID);
     }
 }
+
+#[tokio::test]
+async fn a_visitor_keeps_several_conversations_with_unread_counts() {
+    let (_sandbox, relay) = relay().await;
+    let mut panel = Panel::abel(&relay).await;
+    let first = panel.conversation.clone();
+    panel.send(&ClientFrame::NewConversation).await;
+    let opened = panel
+        .until(|frame| matches!(frame, ServerFrame::Opened { .. }))
+        .await;
+    let ServerFrame::Opened { conversation } = opened else {
+        unreachable!("matched above")
+    };
+    assert_ne!(conversation.id, first);
+    // The new one opens with the greeting and the menu, both unread.
+    assert_eq!(conversation.unread, 2);
+
+    panel.send(&ClientFrame::List).await;
+    let ServerFrame::Conversations { conversations } = panel
+        .until(|frame| matches!(frame, ServerFrame::Conversations { .. }))
+        .await
+    else {
+        unreachable!("matched above")
+    };
+    let ids: Vec<&str> = conversations
+        .iter()
+        .map(|summary| summary.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [conversation.id.as_str(), first.as_str()],
+        "newest first"
+    );
+
+    panel
+        .send(&ClientFrame::Seen {
+            conversation: first.clone(),
+            seq: 2,
+        })
+        .await;
+    panel.send(&ClientFrame::List).await;
+    let ServerFrame::Conversations { conversations } = panel
+        .until(|frame| matches!(frame, ServerFrame::Conversations { .. }))
+        .await
+    else {
+        unreachable!("matched above")
+    };
+    let unread: Vec<u64> = conversations.iter().map(|summary| summary.unread).collect();
+    assert_eq!(unread, [2, 0]);
+
+    // Another visitor's conversation is not there for this one.
+    let mut other = Panel::connect(
+        &relay,
+        Panel::hello_verified("u-fred", "fred.luddy@example.com"),
+    )
+    .await;
+    other
+        .send(&ClientFrame::Open {
+            conversation: first,
+            after: 0,
+        })
+        .await;
+    let refusal = other
+        .until(|frame| matches!(frame, ServerFrame::Refused { .. }))
+        .await;
+    assert_eq!(
+        refusal,
+        ServerFrame::Refused {
+            reason: Refusal::UnknownConversation,
+            client_id: None
+        }
+    );
+}

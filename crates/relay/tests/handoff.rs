@@ -45,7 +45,7 @@ async fn with_agent() -> (Sandbox, RelayProcess, Panel, String) {
 
 #[tokio::test]
 async fn a_visitor_and_an_agent_talk_both_ways_with_typing_and_delivery_reports() {
-    let (sandbox, _relay, mut panel, id) = with_agent().await;
+    let (sandbox, relay, mut panel, id) = with_agent().await;
 
     panel
         .send(&ClientFrame::Typing {
@@ -108,6 +108,20 @@ async fn a_visitor_and_an_agent_talk_both_ways_with_typing_and_delivery_reports(
     panel
         .until(|frame| matches!(frame, ServerFrame::Entry { entry, .. } if entry.body == EntryBody::RatingRequested))
         .await;
+    let metrics = reqwest::get(format!("{}/metrics", relay.url))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        "flare_relay_handoffs_total 1",
+        "flare_relay_connections 1",
+        "flare_relay_outbound_queue_depth ",
+        "flare_relay_webhook_failures_total 0",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
     let ended = panel
         .entries
         .iter()

@@ -18,5 +18,6 @@ pub mod screenshot_editor;
 pub mod settings;
 pub mod storage;
 pub mod ticket;
+pub mod tickets;
 pub mod ui;
 pub mod worker;

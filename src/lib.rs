@@ -14,6 +14,7 @@ pub mod options;
 pub mod outbox;
 pub mod page_details;
 pub mod popup;
+pub mod report;
 pub mod screenshot_editor;
 pub mod settings;
 pub mod storage;

@@ -57,6 +57,12 @@ fn open_list(popup: Mounted, tab: &str, platform: FakePlatform, language: &str) 
 }
 
 impl Mounted {
+    /// The attribute `name` of the first element `selector` finds.
+    fn attribute_of(&self, selector: &str, name: &str) -> Option<String> {
+        self.find(selector)
+            .and_then(|element| element.get_attribute(name))
+    }
+
     /// Waits until the incident form shows, pre-filled from the fake page.
     async fn wait_for_prefilled_form(&self) {
         self.wait_for("the page title", |popup| {
@@ -424,6 +430,47 @@ async fn a_filed_incident_clears_the_form_and_the_draft() {
                 .is_none_or(|draft| draft["short_description"] == "")
         })
         .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_list_tab_waits_while_a_report_is_filed() {
+    let platform = fake(|request| match request.method {
+        Method::Post => created("INC0010046", "Payroll run fails"),
+        _ => json_response(200, json!({"result": []})),
+    });
+    store_saved_connection(&platform);
+    platform.posts.close();
+    let popup = mount(platform);
+    popup.wait_for_prefilled_form().await;
+    let list_tab = "[role=tab][aria-selected=false]";
+    assert_eq!(
+        popup.attribute_of(list_tab, "href").as_deref(),
+        Some("tickets.html")
+    );
+    popup.input("short_description", "Payroll run fails");
+    popup.click_button("Create incident");
+    popup
+        .wait_for("the pending create", |popup| {
+            popup.text_of("[role=status]").contains("Creating")
+        })
+        .await;
+    // Leaving now would leave the draft behind, to be filed a second time.
+    assert_eq!(popup.attribute_of(list_tab, "href"), None);
+    assert_eq!(
+        popup.attribute_of(list_tab, "aria-disabled").as_deref(),
+        Some("true")
+    );
+    popup.platform.posts.open();
+    popup
+        .wait_for("the created incident", |popup| {
+            popup.text_of("[role=status]").contains("INC0010046")
+        })
+        .await;
+    assert_eq!(
+        popup.attribute_of(list_tab, "href").as_deref(),
+        Some("tickets.html")
+    );
+    assert_eq!(popup.attribute_of(list_tab, "aria-disabled"), None);
 }
 
 #[wasm_bindgen_test]

@@ -197,6 +197,7 @@ fn Connected(
         }
     };
     provide_context(OutboxChanged(RwSignal::new(0)));
+    let filing = RwSignal::new(false);
     let new_incident_connection = connection.clone();
     let queued_connection = connection.clone();
     let provider = connection.provider();
@@ -220,9 +221,11 @@ fn Connected(
             </button>
         </p>
         <QueuedReports connection=queued_connection/>
-        <ViewTabs current=View::Report provider/>
+        // Leaving for the list while a report is filed would leave its draft behind, to be
+        // filed again; the tab waits for the outcome.
+        <ViewTabs current=View::Report provider busy=filing/>
         <div role="tabpanel" aria-label=new_incident_label>
-            <NewIncidentForm connection=new_incident_connection/>
+            <NewIncidentForm connection=new_incident_connection filing/>
         </div>
     }
 }

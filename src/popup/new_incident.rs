@@ -250,6 +250,9 @@ impl IncidentDraft {
 pub fn NewIncidentForm(
     /// The saved connection to file it in.
     connection: Connection,
+    /// True from a submit until its outcome is shown.
+    #[prop(optional)]
+    filing: RwSignal<bool>,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
@@ -370,7 +373,10 @@ pub fn NewIncidentForm(
         let shot = screenshot.get_untracked();
         async move {
             let picture = shot.as_ref().map(|shot| shot.result.clone());
-            let filing = file(&platform, &connection, ticket, picture).await?;
+            let outcome = file(&platform, &connection, ticket, picture).await;
+            // The form may be gone by now.
+            let _ = filing.try_set(false);
+            let filing = outcome?;
             if let (Filing::Queued, Some(changed)) = (&filing, outbox_changed) {
                 changed.bump();
             }
@@ -412,6 +418,7 @@ pub fn NewIncidentForm(
             });
             draft.new_ticket(provider, title, chosen)
         });
+        filing.set(true);
         create.dispatch((draft, ticket));
     };
     let outcome_messages = messages.clone();

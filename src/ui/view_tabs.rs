@@ -24,6 +24,10 @@ pub fn ViewTabs(
     current: View,
     /// Whose connection it is: ServiceNow files incidents, Zendesk has tickets.
     provider: Provider,
+    /// While true the page must not be left (a report is being filed), so the other tab leads
+    /// nowhere for now.
+    #[prop(into, optional)]
+    busy: Signal<bool>,
 ) -> impl IntoView {
     let messages = expect_context::<Messages>();
     let tab = |view: View, page: &'static str| {
@@ -32,7 +36,18 @@ pub fn ViewTabs(
         if view == current {
             view! { <a role="tab" aria-selected="true" tabindex="0">{label}</a> }.into_any()
         } else {
-            view! { <a role="tab" aria-selected="false" href=page>{label}</a> }.into_any()
+            view! {
+                <a
+                    role="tab"
+                    aria-selected="false"
+                    aria-disabled=move || busy.get().then_some("true")
+                    tabindex="0"
+                    href=move || (!busy.get()).then_some(page)
+                >
+                    {label}
+                </a>
+            }
+            .into_any()
         }
     };
     view! {

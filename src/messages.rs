@@ -50,6 +50,13 @@ pub enum WorkerRequest {
         /// The screenshot that goes with it, a PNG `data:` URL.
         screenshot: Option<String>,
     },
+    /// The reports of the saved connection `connection_id` waiting in the outbox, as the popup
+    /// lists them (it does not read the outbox itself: the reports' deserialiser would cost it
+    /// more than the list).
+    ListQueued {
+        /// The saved connection.
+        connection_id: String,
+    },
     /// Keep a report the page could not file, and file it when possible.
     QueueReport {
         /// The saved connection to file it in.
@@ -124,6 +131,11 @@ pub enum WorkerReply {
     },
     /// The report cannot be filed now and waits in the outbox.
     Queued,
+    /// The reports waiting in the outbox, oldest first.
+    QueuedReports {
+        /// Each one as the popup lists it.
+        entries: Vec<QueuedLine>,
+    },
     /// Done as asked.
     Done,
     /// What the console capture kept in a tab, redacted, oldest first.
@@ -135,5 +147,45 @@ pub enum WorkerReply {
     Failed {
         /// What went wrong.
         error: AppError,
+    },
+}
+
+/// A report waiting in the outbox, as the popup lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedLine {
+    /// Its id in the outbox.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Where it stands.
+    pub state: QueuedState,
+}
+
+/// Where a queued report stands (flare-core's `EntryState`, with only what the popup shows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueuedState {
+    /// To be tried at `at_ms` (Unix milliseconds); why the last try failed, if one did.
+    Waiting {
+        /// When to try next.
+        at_ms: u64,
+        /// Why the last try failed.
+        last_error: Option<AppError>,
+    },
+    /// Being filed now.
+    Sending,
+    /// Waits for the user to sign in to its connection again.
+    NeedsSignIn,
+    /// The service desk refused it as it is.
+    NeedsEdit {
+        /// What the service desk said.
+        error: AppError,
+    },
+    /// Filed.
+    Filed {
+        /// The ticket's number.
+        reference: String,
+        /// The ticket on the service desk.
+        web_link: String,
     },
 }

@@ -1,19 +1,20 @@
 //! What the popup's forms ask of the service desk, done by the background worker: checking a
-//! connection and filing a report. Here rather than in the popup so that the popup's wasm carries
+//! connection, filing a report and listing the reports waiting in the outbox. Here rather than in the popup so that the popup's wasm carries
 //! neither the providers' requests nor their parsers, the OAuth refresh, nor the upload code;
 //! the popup keeps what needs the user's click (the host permission) and asks the worker
 //! (`WorkerRequest::TestConnection`, `WorkerRequest::FileReport`).
 
 use flare_core::auth::Credentials;
 use flare_core::instance::InstanceUrl;
+use flare_core::outbox::EntryState;
 use flare_core::providers::servicenow::Table;
 
 use crate::api::attach::{self, NewFile};
 use crate::api::{self, AppError, Connection, NewTicket, Provider, ReportId};
 use crate::browser::canvas::data_url_bytes;
 use crate::browser::{Alarms, Clock, Http, Notifications, Random, Storage};
-use crate::messages::{WorkerReply, WorkerRequest};
-use crate::outbox;
+use crate::messages::{QueuedLine, QueuedState, WorkerReply, WorkerRequest};
+use crate::{outbox, storage};
 
 /// Answers the requests of the popup's forms (the worker hands every other request elsewhere).
 pub async fn answer(
@@ -36,6 +37,9 @@ pub async fn answer(
             ticket,
             screenshot,
         } => file(platform, &connection_id, ticket, screenshot.as_deref()).await,
+        WorkerRequest::ListQueued { connection_id } => queued(platform, &connection_id)
+            .await
+            .map(|entries| WorkerReply::QueuedReports { entries }),
         // Never shown with its fields: they may hold a password.
         _ => Err(AppError::Browser(
             "not a request of the popup's forms".to_owned(),
@@ -126,4 +130,40 @@ fn screenshot_file(data_url: &str) -> Result<NewFile, AppError> {
         content_type: "image/png".to_owned(),
         bytes: data_url_bytes(data_url)?,
     })
+}
+
+/// The reports of the saved connection `connection_id` waiting in the outbox, oldest first.
+async fn queued(
+    platform: &(impl Storage + ?Sized),
+    connection_id: &str,
+) -> Result<Vec<QueuedLine>, AppError> {
+    let outbox = storage::load_outbox(platform).await?;
+    Ok(outbox
+        .entries
+        .into_iter()
+        .filter(|entry| entry.connection_id == connection_id)
+        .map(|entry| QueuedLine {
+            title: entry.report.title().to_owned(),
+            id: entry.id,
+            state: match entry.state {
+                EntryState::Waiting { at_ms, last_error } => QueuedState::Waiting {
+                    at_ms,
+                    last_error: last_error.map(AppError::from),
+                },
+                EntryState::Sending => QueuedState::Sending,
+                EntryState::NeedsSignIn { .. } => QueuedState::NeedsSignIn,
+                EntryState::NeedsEdit { error } => QueuedState::NeedsEdit {
+                    error: error.into(),
+                },
+                EntryState::Filed {
+                    reference,
+                    web_link,
+                    ..
+                } => QueuedState::Filed {
+                    reference,
+                    web_link,
+                },
+            },
+        })
+        .collect())
 }

@@ -42,9 +42,9 @@ pub async fn handle(
         Err(error) => WorkerReply::Failed { error },
     };
     match request {
-        request @ (WorkerRequest::TestConnection { .. } | WorkerRequest::FileReport { .. }) => {
-            report::answer(platform, request).await
-        }
+        request @ (WorkerRequest::TestConnection { .. }
+        | WorkerRequest::FileReport { .. }
+        | WorkerRequest::ListQueued { .. }) => report::answer(platform, request).await,
         WorkerRequest::SignInWithOAuth {
             provider,
             instance,

@@ -248,7 +248,9 @@ impl Messaging for FakePlatform {
         self.asked_worker.borrow_mut().push(request.clone());
         if matches!(
             request,
-            WorkerRequest::TestConnection { .. } | WorkerRequest::FileReport { .. }
+            WorkerRequest::TestConnection { .. }
+                | WorkerRequest::FileReport { .. }
+                | WorkerRequest::ListQueued { .. }
         ) {
             let worker = self.me.borrow().upgrade().expect("the fake is mounted");
             return Box::pin(async move { Ok(flare::report::answer(&*worker, request).await) });

@@ -1,7 +1,9 @@
 //! The words the app shows, in the user's language, from the extension's own `_locales`.
 //!
-//! Both languages are compiled in and the one the browser speaks is parsed once, when a surface
-//! starts; the surface hands it down through context. We do not call `chrome.i18n.getMessage`:
+//! The full pages, the worker and the tests have both languages compiled in; the popup, whose
+//! wasm must stay small, reads the one the browser speaks from the extension's files instead
+//! ([`Messages::from_catalog`]). Either way it is parsed once, when a surface starts; the surface
+//! hands it down through context. We do not call `chrome.i18n.getMessage`:
 //! it cannot be faked in component tests, and it cannot show German in a test whose browser
 //! speaks English. Messages use chrome.i18n's numbered substitutions (`$1` to `$9`, `$$` for a
 //! dollar sign), so the same `messages.json` serves the browser's manifest strings and the app.
@@ -10,10 +12,13 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-/// The languages Flare speaks, each with its `messages.json`; the first is the fallback.
-const CATALOGS: [(&str, &str); 2] = [
-    ("en", include_str!("../static/_locales/en/messages.json")),
-    ("de", include_str!("../static/_locales/de/messages.json")),
+/// The languages Flare speaks; the first is the fallback.
+const LANGUAGES: [&str; 2] = ["en", "de"];
+
+/// Each language's `messages.json`, in the order of [`LANGUAGES`].
+const CATALOGS: [&str; 2] = [
+    include_str!("../static/_locales/en/messages.json"),
+    include_str!("../static/_locales/de/messages.json"),
 ];
 
 /// The messages of one language, cheap to clone and share through Leptos context.
@@ -33,15 +38,21 @@ impl Messages {
     /// The messages for a language tag such as `de`, `de-AT` or `en-US`; English when Flare does
     /// not speak the language.
     pub fn for_language(tag: &str) -> Messages {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        let (language, json) = CATALOGS
-            .into_iter()
-            .find(|(language, _)| language.eq_ignore_ascii_case(primary))
-            .unwrap_or(CATALOGS[0]);
+        let language = spoken_language(tag);
+        let catalog_idx = LANGUAGES
+            .iter()
+            .position(|spoken| *spoken == language)
+            .unwrap_or_default();
+        Messages::from_catalog(language, CATALOGS[catalog_idx])
+            .expect("a bundled messages.json is valid (tests/locales.rs)")
+    }
+
+    /// The messages of `language` (one of [`spoken_language`]'s answers) from the text of its
+    /// `messages.json`; `None` when the text is not a catalog.
+    pub fn from_catalog(language: &'static str, json: &str) -> Option<Messages> {
         // Parsed as a `Value`, whose parser the app has anyway: a typed map costs wasm bytes.
-        let entries = serde_json::from_str(json)
-            .expect("a bundled messages.json is valid (tests/locales.rs)");
-        Messages(Arc::new(Catalog { language, entries }))
+        let entries = serde_json::from_str(json).ok()?;
+        Some(Messages(Arc::new(Catalog { language, entries })))
     }
 
     /// The messages for the language the browser's UI speaks.
@@ -82,6 +93,16 @@ impl Messages {
         let message = message.unwrap_or(key);
         split(message)
     }
+}
+
+/// The language Flare speaks for a tag such as `de`, `de-AT` or `en-US` (`en`, `de`); English
+/// when Flare does not speak the language.
+pub fn spoken_language(tag: &str) -> &'static str {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    LANGUAGES
+        .into_iter()
+        .find(|language| language.eq_ignore_ascii_case(primary))
+        .unwrap_or(LANGUAGES[0])
 }
 
 #[derive(Debug)]

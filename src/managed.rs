@@ -118,7 +118,7 @@ impl ManagedSettings {
 
     /// The deployed connections none of `saved` signed in to yet; the default one first.
     pub fn waiting_for_sign_in(&self, saved: &SavedConnections) -> Vec<&ManagedConnection> {
-        let mut waiting: Vec<&ManagedConnection> = self
+        let (mut waiting, others): (Vec<&ManagedConnection>, Vec<&ManagedConnection>) = self
             .connections
             .iter()
             .filter(|deployed| {
@@ -127,8 +127,10 @@ impl ManagedSettings {
                     .iter()
                     .any(|signed_in| deployed.is_signed_in_by(&signed_in.connection))
             })
-            .collect();
-        waiting.sort_by_key(|deployed| !deployed.default);
+            .partition(|deployed| deployed.default);
+        // The default ones first, each part in its order: a stable sort by `!default` without
+        // the sort's code, which the popup would carry.
+        waiting.extend(others);
         waiting
     }
 }

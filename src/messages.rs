@@ -1,9 +1,11 @@
 //! What the extension's pages ask the background worker, and what it answers: one enum each,
 //! serialised with serde across `runtime.sendMessage`, never a raw JS value.
 
+use flare_core::auth::Credentials;
+use flare_core::instance::InstanceUrl;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{AppError, NewTicket, Provider};
+use crate::api::{AppError, Connection, NewTicket, Provider};
 use crate::browser::ConsoleEntry;
 
 /// A request to the background worker.
@@ -23,6 +25,37 @@ pub enum WorkerRequest {
         client_id: String,
         /// The client secret, only if the customer's application requires one.
         client_secret: Option<String>,
+    },
+    /// Check an address and credentials for the connect form by looking the user up; with
+    /// `save`, also keep the connection and make it the default. The page holds the host
+    /// permission already (asked for while it had the user's click); the worker does the rest so
+    /// that the popup carries neither the providers' requests nor their parsers.
+    TestConnection {
+        /// Which service desk the address is of.
+        provider: Provider,
+        /// The instance or account.
+        instance: InstanceUrl,
+        /// What the user signs in with.
+        credentials: Credentials,
+        /// Whether to save the connection once it works.
+        save: bool,
+    },
+    /// File a report from the popup's form through the safe create, with its screenshot; what
+    /// cannot be filed yet goes to the outbox.
+    FileReport {
+        /// The saved connection to file it in.
+        connection_id: String,
+        /// The report.
+        ticket: NewTicket,
+        /// The screenshot that goes with it, a PNG `data:` URL.
+        screenshot: Option<String>,
+    },
+    /// The reports of the saved connection `connection_id` waiting in the outbox, as the popup
+    /// lists them (it does not read the outbox itself: the reports' deserialiser would cost it
+    /// more than the list).
+    ListQueued {
+        /// The saved connection.
+        connection_id: String,
     },
     /// Keep a report the page could not file, and file it when possible.
     QueueReport {
@@ -79,6 +112,30 @@ pub enum WorkerReply {
         /// The signed-in user's display name.
         user_name: String,
     },
+    /// The connection the credentials give, saved if that was asked.
+    Tested {
+        /// The connection.
+        connection: Box<Connection>,
+    },
+    /// The report is filed. Only what the form shows of the ticket: a whole `Ticket` would
+    /// cost the popup its deserialiser.
+    Filed {
+        /// Its number (`INC0010001`, `#42`).
+        reference: String,
+        /// Its title.
+        title: String,
+        /// The ticket on the service desk.
+        web_link: String,
+        /// Why the screenshot could not be attached to it, if it could not.
+        screenshot_error: Option<AppError>,
+    },
+    /// The report cannot be filed now and waits in the outbox.
+    Queued,
+    /// The reports waiting in the outbox, oldest first.
+    QueuedReports {
+        /// Each one as the popup lists it.
+        entries: Vec<QueuedLine>,
+    },
     /// Done as asked.
     Done,
     /// What the console capture kept in a tab, redacted, oldest first.
@@ -90,5 +147,45 @@ pub enum WorkerReply {
     Failed {
         /// What went wrong.
         error: AppError,
+    },
+}
+
+/// A report waiting in the outbox, as the popup lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedLine {
+    /// Its id in the outbox.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Where it stands.
+    pub state: QueuedState,
+}
+
+/// Where a queued report stands (flare-core's `EntryState`, with only what the popup shows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueuedState {
+    /// To be tried at `at_ms` (Unix milliseconds); why the last try failed, if one did.
+    Waiting {
+        /// When to try next.
+        at_ms: u64,
+        /// Why the last try failed.
+        last_error: Option<AppError>,
+    },
+    /// Being filed now.
+    Sending,
+    /// Waits for the user to sign in to its connection again.
+    NeedsSignIn,
+    /// The service desk refused it as it is.
+    NeedsEdit {
+        /// What the service desk said.
+        error: AppError,
+    },
+    /// Filed.
+    Filed {
+        /// The ticket's number.
+        reference: String,
+        /// The ticket on the service desk.
+        web_link: String,
     },
 }

@@ -15,7 +15,7 @@ use crate::browser::{
     Alarms, Clock, ConsoleEntry, ContentScripts, Http, Identity, Notifications, Random, Storage,
 };
 use crate::messages::{WorkerReply, WorkerRequest};
-use crate::{follow, outbox, storage};
+use crate::{follow, outbox, report, storage};
 
 /// The scope a ServiceNow sign-in asks for: the user's own access (`oauth-inbound.md`).
 const SERVICENOW_SCOPES: [&str; 1] = ["useraccount"];
@@ -42,6 +42,9 @@ pub async fn handle(
         Err(error) => WorkerReply::Failed { error },
     };
     match request {
+        request @ (WorkerRequest::TestConnection { .. }
+        | WorkerRequest::FileReport { .. }
+        | WorkerRequest::ListQueued { .. }) => report::answer(platform, request).await,
         WorkerRequest::SignInWithOAuth {
             provider,
             instance,

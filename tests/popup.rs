@@ -1,4 +1,4 @@
-//! Popup components in a real browser (wasm-bindgen-test in headless Chromium), against a fake
+//! The popup's components and its list page in a real browser (wasm-bindgen-test in headless Chromium), against a fake
 //! platform whose replies are canned, so every failure path can be shown on demand.
 #![cfg(target_arch = "wasm32")]
 
@@ -8,10 +8,12 @@ use flare::api::{AppError, Provider};
 use flare::browser::BrowserError;
 use flare::messages::{WorkerReply, WorkerRequest};
 use flare::popup::Popup;
+use flare::tickets::TicketsPage;
 use flare_core::http::{HttpResponse, Method};
 use leptos::prelude::*;
 use leptos::task::tick;
 use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 use crate::support::{
@@ -32,7 +34,35 @@ fn mount_in(platform: FakePlatform, language: &str) -> Mounted {
     })
 }
 
+/// Follows the popup's tab named `tab` to the list page (`tickets.html`, in place of the popup):
+/// mounts the list on `platform`, which gets the storage the popup left.
+fn open_list(popup: Mounted, tab: &str, platform: FakePlatform, language: &str) -> Mounted {
+    let tabs = popup.host.query_selector_all("[role=tab]").unwrap();
+    let href = (0..tabs.length())
+        .filter_map(|idx| tabs.get(idx))
+        .map(|tab| tab.unchecked_into::<web_sys::Element>())
+        .find(|link| link.text_content().as_deref() == Some(tab))
+        .and_then(|link| link.get_attribute("href"));
+    assert_eq!(
+        href.as_deref(),
+        Some("tickets.html"),
+        "{tab} opens the list page"
+    );
+    *platform.storage.borrow_mut() = popup.platform.storage.borrow().clone();
+    *platform.session.borrow_mut() = popup.platform.session.borrow().clone();
+    drop(popup);
+    mount_with(platform, language, |platform, messages| {
+        view! { <TicketsPage platform messages/> }
+    })
+}
+
 impl Mounted {
+    /// The attribute `name` of the first element `selector` finds.
+    fn attribute_of(&self, selector: &str, name: &str) -> Option<String> {
+        self.find(selector)
+            .and_then(|element| element.get_attribute(name))
+    }
+
     /// Waits until the incident form shows, pre-filled from the fake page.
     async fn wait_for_prefilled_form(&self) {
         self.wait_for("the page title", |popup| {
@@ -403,7 +433,7 @@ async fn a_filed_incident_clears_the_form_and_the_draft() {
 }
 
 #[wasm_bindgen_test]
-async fn a_create_finishing_while_my_incidents_is_shown_is_reported_on_return() {
+async fn the_list_tab_waits_while_a_report_is_filed() {
     let platform = fake(|request| match request.method {
         Method::Post => created("INC0010046", "Payroll run fails"),
         _ => json_response(200, json!({"result": []})),
@@ -412,6 +442,11 @@ async fn a_create_finishing_while_my_incidents_is_shown_is_reported_on_return() 
     platform.posts.close();
     let popup = mount(platform);
     popup.wait_for_prefilled_form().await;
+    let list_tab = "[role=tab][aria-selected=false]";
+    assert_eq!(
+        popup.attribute_of(list_tab, "href").as_deref(),
+        Some("tickets.html")
+    );
     popup.input("short_description", "Payroll run fails");
     popup.click_button("Create incident");
     popup
@@ -419,30 +454,23 @@ async fn a_create_finishing_while_my_incidents_is_shown_is_reported_on_return() 
             popup.text_of("[role=status]").contains("Creating")
         })
         .await;
-    popup.click_button("My incidents");
-    popup
-        .wait_for("my incidents", |popup| {
-            popup.text_of(".my-incidents").contains("not reported any")
-        })
-        .await;
+    // Leaving now would leave the draft behind, to be filed a second time.
+    assert_eq!(popup.attribute_of(list_tab, "href"), None);
+    assert_eq!(
+        popup.attribute_of(list_tab, "aria-disabled").as_deref(),
+        Some("true")
+    );
     popup.platform.posts.open();
-    for _ in 0..20 {
-        tick().await;
-    }
-    popup.click_button("New incident");
     popup
         .wait_for("the created incident", |popup| {
             popup.text_of("[role=status]").contains("INC0010046")
         })
         .await;
-    let n_posts = popup
-        .platform
-        .requests
-        .borrow()
-        .iter()
-        .filter(|request| request.method == Method::Post)
-        .count();
-    assert_eq!(n_posts, 1);
+    assert_eq!(
+        popup.attribute_of(list_tab, "href").as_deref(),
+        Some("tickets.html")
+    );
+    assert_eq!(popup.attribute_of(list_tab, "aria-disabled"), None);
 }
 
 #[wasm_bindgen_test]
@@ -489,7 +517,7 @@ fn incident_page(first: u64, n_incidents: u64, total: u64) -> HttpResponse {
     response
 }
 
-/// Opens My incidents, whose first page has 20 of 25, and goes to the older page, which `older`
+/// Opens the list page, whose first page has 20 of 25, and goes to the older page, which `older`
 /// answers (the instance changed in between).
 async fn open_older_page(older: impl Fn() -> HttpResponse + 'static) -> Mounted {
     let platform = fake(
@@ -499,9 +527,9 @@ async fn open_older_page(older: impl Fn() -> HttpResponse + 'static) -> Mounted 
         },
     );
     store_saved_connection(&platform);
-    let popup = mount(platform);
-    popup.wait_for_prefilled_form().await;
-    popup.click_button("My incidents");
+    let popup = mount_with(platform, "en", |platform, messages| {
+        view! { <TicketsPage platform messages/> }
+    });
     popup
         .wait_for("the first page", |popup| {
             popup.text_of(".pager").contains("1–20 of 25")
@@ -1203,7 +1231,14 @@ async fn a_zendesk_ticket_is_filed_and_listed_as_a_ticket() {
         );
     }
 
-    popup.click_button("My tickets");
+    let listed = fake(|_| {
+        json_response(
+            200,
+            json!({"tickets": [zendesk_ticket(42, "Payroll portal", "open")],
+                   "next_page": null, "count": 1}),
+        )
+    });
+    let popup = open_list(popup, "My tickets", listed, "en");
     popup
         .wait_for("the list", |popup| popup.find(".ticket").is_some())
         .await;
@@ -1254,7 +1289,14 @@ async fn zendesk_statuses_and_priorities_are_german_for_a_german_user() {
         .await;
     assert_eq!(popup.text_of("select[name=priority] option"), "Niedrig");
     assert_eq!(popup.text_of("button[type=submit]"), "Ticket erstellen");
-    popup.click_button("Meine Tickets");
+    let listed = fake(|_| {
+        json_response(
+            200,
+            json!({"tickets": [zendesk_ticket(7, "Drucker", "pending")], "next_page": null,
+                   "count": 1}),
+        )
+    });
+    let popup = open_list(popup, "Meine Tickets", listed, "de");
     popup
         .wait_for("the list", |popup| popup.find(".ticket").is_some())
         .await;

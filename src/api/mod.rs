@@ -404,7 +404,7 @@ pub async fn sign_in_with_oauth(
             AppError::Browser("the background worker signed in but saved nothing".to_owned())
         }),
         WorkerReply::Failed { error } => Err(error),
-        WorkerReply::Done | WorkerReply::Console { .. } => Err(AppError::Browser(
+        _ => Err(AppError::Browser(
             "the background worker did not sign in".to_owned(),
         )),
     }

@@ -152,8 +152,8 @@ pub fn data_url_bytes(data_url: &str) -> Result<Vec<u8>, BrowserError> {
     let (_, encoded) = data_url
         .split_once(";base64,")
         .ok_or_else(|| BrowserError::Api("not a base64 data: URL".to_owned()))?;
-    let window = web_sys::window().ok_or_else(|| BrowserError::Api("no window".to_owned()))?;
-    let binary = window
+    // The global scope's, as the background worker decodes the screenshot it files.
+    let binary = crate::browser::global::scope()
         .atob(encoded)
         .map_err(|error| BrowserError::Api(describe(&error)))?;
     // `atob` gives one character per byte.

@@ -47,7 +47,7 @@ pub fn query_param(name: &str) -> Option<String> {
         .get(name)
 }
 
-/// The page address's fragment without its `#` (`popup.html#tickets` gives `tickets`).
+/// The page address's fragment without its `#` (`popup.html#follow-up=…` gives `follow-up=…`).
 pub fn fragment() -> String {
     let hash = web_sys::window()
         .and_then(|window| window.location().hash().ok())
@@ -55,10 +55,18 @@ pub fn fragment() -> String {
     hash.trim_start_matches('#').to_owned()
 }
 
-/// Which surface this page is (`<body data-surface>`: `popup`, `options`, `ticket`).
+/// Which surface this page is (`<body data-surface>`: `popup`, `options`, `ticket`, `tickets`).
 pub fn surface() -> Option<String> {
     web_sys::window()?
         .document()?
         .body()?
         .get_attribute("data-surface")
+}
+
+/// Opens `page` (an address relative to this one) in place of this page.
+pub fn go_to(page: &str) {
+    if let Some(window) = web_sys::window() {
+        // Only an address the browser cannot parse fails; ours are constants.
+        let _ = window.location().replace(page);
+    }
 }

@@ -1,6 +1,6 @@
 //! The global scope, whichever it is: a page's `window` or the background service worker's
-//! `ServiceWorkerGlobalScope` (MV3 workers have no `window`). Both have `fetch`, `setTimeout` and
-//! `crypto`, which is all Flare takes from them.
+//! `ServiceWorkerGlobalScope` (MV3 workers have no `window`). Both have `fetch`, `setTimeout`,
+//! `atob` and `crypto`, which is all Flare takes from them.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -21,6 +21,9 @@ extern "C" {
         handler: &Function,
         millis: i32,
     ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    pub(crate) fn atob(this: &GlobalScope, encoded: &str) -> Result<String, JsValue>;
 
     #[wasm_bindgen(method, catch, getter)]
     pub(crate) fn crypto(this: &GlobalScope) -> Result<Crypto, JsValue>;

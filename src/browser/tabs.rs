@@ -19,15 +19,15 @@ pub(crate) async fn page_context() -> Result<PageContext, BrowserError> {
     let page = match tabs.into_iter().find(|tab| !is_own_page(tab)) {
         Some(tab) => Some(tab),
         None => {
-            let mut others: Vec<JsValue> = query_tabs(false)
+            // The latest by `lastAccessed`, the first of equals; `min_by` with the order
+            // reversed keeps the first, and spares the popup a sort's code.
+            query_tabs(false)
                 .await?
                 .into_iter()
                 .filter(|tab| !is_own_page(tab))
-                .collect();
-            others.sort_by(|a, b| {
-                number_field(b, "lastAccessed").total_cmp(&number_field(a, "lastAccessed"))
-            });
-            others.into_iter().next()
+                .min_by(|a, b| {
+                    number_field(b, "lastAccessed").total_cmp(&number_field(a, "lastAccessed"))
+                })
         }
     };
     let about_browser = PageContext {

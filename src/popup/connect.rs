@@ -18,6 +18,7 @@ use crate::api::{self, AppError, Connection, Provider, SignInMethod};
 use crate::browser::document::focus_element;
 use crate::browser::{Clock, Permissions, PlatformHandle, SessionStorage, Storage};
 use crate::i18n::Messages;
+use crate::messages::{WorkerReply, WorkerRequest};
 use crate::popup::connect::pending::{ConnectSecrets, NextStep, PendingConnect};
 use crate::storage::{CONNECT_DRAFT_KEY, CONNECT_SECRETS_KEY, PENDING_CONNECT_KEY};
 use crate::ui::draft::{keep_draft, keep_secrets};
@@ -592,15 +593,28 @@ async fn try_connect(
             .await?
         }
         SignIn::Credentials(credentials) => {
-            let connection =
-                api::test_connection(platform, provider, instance, credentials).await?;
-            if attempt.intent == Intent::Test {
+            let save = attempt.intent != Intent::Test;
+            let request = WorkerRequest::TestConnection {
+                provider,
+                instance,
+                credentials,
+                save,
+            };
+            let connection = match platform.ask_worker(request).await? {
+                WorkerReply::Tested { connection } => *connection,
+                WorkerReply::Failed { error } => return Err(error),
+                _ => {
+                    return Err(AppError::Browser(
+                        "the background worker did not test the connection".to_owned(),
+                    ))
+                }
+            };
+            if !save {
                 return Ok(connection);
             }
-            // Ended before the save is asked for: a popup closing in between must not find the
-            // attempt and save it a second time.
+            // The worker saved it. A popup that closed before this point finds the attempt when
+            // reopened and asks again, which saves the same connection over itself.
             forget_pending(platform);
-            api::save_connection(platform, &connection).await?;
             connection
         }
     };

@@ -1,27 +1,26 @@
 //! The toolbar popup: connect to a ServiceNow instance or a Zendesk account, file an incident or
-//! ticket, follow my incidents or tickets.
+//! ticket; a tab opens the list of my incidents or tickets (`tickets.html`, in the full pages'
+//! wasm).
 
 pub(crate) mod connect;
-mod list_filters;
-mod my_incidents;
 mod new_incident;
 mod queued;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Connection, Provider};
-use crate::browser::{document, PlatformHandle};
+use crate::api::{self, Connection};
+use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
 use crate::messages::WorkerRequest;
 use crate::popup::connect::ConnectForm;
-use crate::popup::my_incidents::MyIncidents;
 use crate::popup::new_incident::NewIncidentForm;
 use crate::popup::queued::{OutboxChanged, QueuedReports};
 use crate::ui::appearance::follow_saved_appearance;
 use crate::ui::errors::describe;
 use crate::ui::rich_text::rich_text;
 use crate::ui::sign_in::prepare_first_sign_in;
+use crate::ui::view_tabs::{view_label, View, ViewTabs};
 
 /// The popup's root. Shows the connect form until a connection is saved, then the ticket views.
 #[component]
@@ -120,13 +119,8 @@ pub fn Popup(
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum View {
-    NewIncident,
-    MyIncidents,
-}
-
-/// The ticket views of a saved connection, with a way to switch to another, add one or disconnect.
+/// The report form of a saved connection (the list is a page of its own, behind a tab), with a
+/// way to switch to another connection, add one or disconnect.
 #[component]
 fn Connected(
     /// The saved connection.
@@ -141,12 +135,6 @@ fn Connected(
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
-    // A ticket's detail page links back to the list it was opened from.
-    let first_view = match document::fragment().as_str() {
-        "tickets" => View::MyIncidents,
-        _ => View::NewIncident,
-    };
-    let (current, set_current) = signal(first_view);
     let host = connection.host().to_owned();
     let user_name = connection.user_display_name().to_owned();
     let disconnect = Action::new_unsync(move |_: &()| {
@@ -208,32 +196,12 @@ fn Connected(
             disconnect.dispatch(());
         }
     };
-    let tab = move |view: View, label: String| {
-        view! {
-            <button
-                type="button"
-                role="tab"
-                aria-selected=move || if current.get() == view { "true" } else { "false" }
-                on:click=move |_| set_current.set(view)
-            >
-                {label}
-            </button>
-        }
-    };
     provide_context(OutboxChanged(RwSignal::new(0)));
+    let filing = RwSignal::new(false);
     let new_incident_connection = connection.clone();
     let queued_connection = connection.clone();
-    // ServiceNow files incidents; Zendesk has tickets.
-    let (new_incident_label, my_incidents_label) = match connection.provider() {
-        Provider::ServiceNow => (
-            messages.text("view_new_incident"),
-            messages.text("view_my_incidents"),
-        ),
-        Provider::Zendesk => (
-            messages.text("view_new_ticket"),
-            messages.text("view_my_tickets"),
-        ),
-    };
+    let provider = connection.provider();
+    let new_incident_label = view_label(View::Report, provider, &messages);
     let signed_in = rich_text(messages.pieces("account_signed_in"), |arg_idx| {
         let value = match arg_idx {
             0 => host.clone(),
@@ -241,9 +209,6 @@ fn Connected(
         };
         view! { <strong>{value}</strong> }.into_any()
     });
-    // The incident form stays mounted while hidden, so a create running when the user looks at
-    // their incidents still shows its result (and clears the draft) when they come back. The list
-    // is built each time it is shown, so it includes what was just filed.
     view! {
         {switcher}
         <p class="account">
@@ -256,17 +221,11 @@ fn Connected(
             </button>
         </p>
         <QueuedReports connection=queued_connection/>
-        <nav role="tablist" aria-label=messages.text("views_label")>
-            {tab(View::NewIncident, new_incident_label.clone())}
-            {tab(View::MyIncidents, my_incidents_label.clone())}
-        </nav>
-        <div role="tabpanel" aria-label=new_incident_label hidden=move || current.get() != View::NewIncident>
-            <NewIncidentForm connection=new_incident_connection/>
+        // Leaving for the list while a report is filed would leave its draft behind, to be
+        // filed again; the tab waits for the outcome.
+        <ViewTabs current=View::Report provider busy=filing/>
+        <div role="tabpanel" aria-label=new_incident_label>
+            <NewIncidentForm connection=new_incident_connection filing/>
         </div>
-        <Show when=move || current.get() == View::MyIncidents>
-            <div role="tabpanel" aria-label=my_incidents_label.clone()>
-                <MyIncidents connection=connection.clone()/>
-            </div>
-        </Show>
     }
 }

@@ -4,21 +4,19 @@
 mod console;
 mod screenshot;
 
-use flare_core::providers::servicenow::{Level, NewIncident, NewRequest, Table};
+use flare_core::providers::servicenow::{Level, NewIncident, NewRequest};
 use flare_core::providers::zendesk::{self, TicketPriority, TicketType};
 use flare_core::templates::{Template, TemplateSet, TicketContext};
-use flare_core::ticket::Ticket;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{self, attach, AppError, Connection, NewTicket, Provider, ReportId};
+use crate::api::{self, AppError, Connection, NewTicket, Provider};
 use crate::browser::{document, PageContext, PlatformHandle};
 use crate::i18n::Messages;
 use crate::messages::{WorkerReply, WorkerRequest};
-use crate::outbox;
 use crate::page_details::{console_details, page_details, with_quoted_selection};
 use crate::popup::new_incident::console::ConsoleField;
-use crate::popup::new_incident::screenshot::{screenshot_file, ScreenshotField};
+use crate::popup::new_incident::screenshot::ScreenshotField;
 use crate::popup::queued::OutboxChanged;
 use crate::settings::PrivacySettings;
 use crate::storage::{self, ScreenshotDraft, INCIDENT_DRAFT_KEY, SCREENSHOT_DRAFT_KEY};
@@ -252,6 +250,9 @@ impl IncidentDraft {
 pub fn NewIncidentForm(
     /// The saved connection to file it in.
     connection: Connection,
+    /// True from a submit until its outcome is shown.
+    #[prop(optional)]
+    filing: RwSignal<bool>,
 ) -> impl IntoView {
     let platform = expect_context::<PlatformHandle>();
     let messages = expect_context::<Messages>();
@@ -362,7 +363,7 @@ pub fn NewIncidentForm(
     let outbox_changed = use_context::<OutboxChanged>();
     let screenshot = RwSignal::new(None::<ScreenshotDraft>);
     let create = Action::new_unsync(move |(submitted, ticket): &(IncidentDraft, NewTicket)| {
-        let (platform, connection, submitted, mut ticket) = (
+        let (platform, connection, submitted, ticket) = (
             platform.clone(),
             connection.clone(),
             submitted.clone(),
@@ -371,50 +372,14 @@ pub fn NewIncidentForm(
         // Read now: after an await the form may be gone.
         let shot = screenshot.get_untracked();
         async move {
-            let file = shot.as_ref().map(screenshot_file).transpose()?;
-            // Zendesk takes the file first and the ticket's first comment carries it.
-            if let (Some(file), NewTicket::Zendesk(new)) = (&file, &mut ticket) {
-                new.uploads
-                    .push(attach::upload_to_zendesk(&platform, &connection, file).await?);
+            let picture = shot.as_ref().map(|shot| shot.result.clone());
+            let outcome = file(&platform, &connection, ticket, picture).await;
+            // The form may be gone by now.
+            let _ = filing.try_set(false);
+            let filing = outcome?;
+            if let (Filing::Queued, Some(changed)) = (&filing, outbox_changed) {
+                changed.bump();
             }
-            // One for every try of this report, here and from the outbox.
-            let correlation_id = api::new_correlation_id(&platform)?;
-            let report = ReportId {
-                correlation_id: &correlation_id,
-                tried_before: false,
-            };
-            let filing = match api::create_ticket(&platform, &connection, ticket.clone(), report)
-                .await
-            {
-                // ServiceNow takes the file once the record exists.
-                Ok(filed) => match (&file, &ticket) {
-                    (Some(file), NewTicket::Incident { .. } | NewTicket::Request { .. }) => {
-                        let table = match ticket {
-                            NewTicket::Request { .. } => Table::Request,
-                            _ => Table::Incident,
-                        };
-                        let attached =
-                            attach::attach_to_record(&platform, &connection, table, &filed, file);
-                        match attached.await {
-                            Ok(_) => Filing::Filed(Box::new(filed)),
-                            Err(error) => Filing::FiledWithoutScreenshot(Box::new(filed), error),
-                        }
-                    }
-                    _ => Filing::Filed(Box::new(filed)),
-                },
-                // What time will fix goes to the outbox, with the correlation id these tries
-                // used; anything else stays in the form for the user to act on.
-                Err(error) if outbox::should_queue(&error) => {
-                    queue(&platform, &connection, ticket, correlation_id)
-                        .await
-                        .map_err(|_| error)?;
-                    if let Some(changed) = outbox_changed {
-                        changed.bump();
-                    }
-                    Filing::Queued
-                }
-                Err(error) => return Err(error),
-            };
             // The screenshot went with it. One that could not be attached, or that waits with a
             // queued report the outbox cannot carry, stays here.
             if matches!(filing, Filing::Filed(_)) && shot.is_some() {
@@ -453,6 +418,7 @@ pub fn NewIncidentForm(
             });
             draft.new_ticket(provider, title, chosen)
         });
+        filing.set(true);
         create.dispatch((draft, ticket));
     };
     let outcome_messages = messages.clone();
@@ -643,33 +609,64 @@ mod tests;
 /// How a submitted report ended.
 #[derive(Debug, Clone, PartialEq)]
 enum Filing {
-    /// Filed; the ticket as the service desk has it.
-    Filed(Box<Ticket>),
+    /// Filed.
+    Filed(Filed),
     /// Filed, but the screenshot could not be attached, for this reason.
-    FiledWithoutScreenshot(Box<Ticket>, AppError),
+    FiledWithoutScreenshot(Filed, AppError),
     /// Kept in the outbox, to be filed by the background worker.
     Queued,
 }
 
-/// Hands `ticket` to the background worker's outbox, for the saved connection `connection` is.
-async fn queue(
+/// What the form shows of a filed ticket.
+#[derive(Debug, Clone, PartialEq)]
+struct Filed {
+    /// Its number (`INC0010001`, `#42`).
+    reference: String,
+    /// Its title.
+    title: String,
+    /// The ticket on the service desk.
+    web_link: String,
+}
+
+/// Has the background worker file `ticket` in the saved connection `connection` is, with the
+/// `screenshot` (a PNG `data:` URL); it queues what cannot be filed yet.
+async fn file(
     platform: &PlatformHandle,
     connection: &Connection,
     ticket: NewTicket,
-    correlation_id: String,
-) -> Result<(), AppError> {
+    screenshot: Option<String>,
+) -> Result<Filing, AppError> {
     let saved = api::saved_connections(platform).await?;
     let connection_id = saved
         .same_as(connection)
         .map(|saved| saved.id.clone())
         .ok_or_else(|| AppError::Browser("the connection is no longer saved".to_owned()))?;
-    let request = WorkerRequest::QueueReport {
+    let request = WorkerRequest::FileReport {
         connection_id,
         ticket,
-        correlation_id,
+        screenshot,
     };
     match platform.ask_worker(request).await? {
+        WorkerReply::Filed {
+            reference,
+            title,
+            web_link,
+            screenshot_error,
+        } => {
+            let filed = Filed {
+                reference,
+                title,
+                web_link,
+            };
+            Ok(match screenshot_error {
+                None => Filing::Filed(filed),
+                Some(error) => Filing::FiledWithoutScreenshot(filed, error),
+            })
+        }
+        WorkerReply::Queued => Ok(Filing::Queued),
         WorkerReply::Failed { error } => Err(error),
-        _ => Ok(()),
+        _ => Err(AppError::Browser(
+            "the background worker did not file the report".to_owned(),
+        )),
     }
 }

@@ -1,7 +1,6 @@
 //! The reports of this connection waiting in the outbox: what each is waiting for, a way to send
 //! them now, and the ones filed meanwhile with their link.
 
-use flare_core::outbox::EntryState;
 use flare_core::ticket::Timestamp;
 use leptos::prelude::*;
 
@@ -9,8 +8,7 @@ use crate::api::{self, Connection};
 use crate::browser::time::local_date_time;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
-use crate::messages::WorkerRequest;
-use crate::storage;
+use crate::messages::{QueuedLine, QueuedState, WorkerReply, WorkerRequest};
 use crate::ui::errors::describe_for;
 
 /// Bumped whenever this popup changes the outbox (a report queued, sent or removed), so the list
@@ -23,14 +21,6 @@ impl OutboxChanged {
     pub fn bump(self) {
         self.0.update(|version| *version += 1);
     }
-}
-
-/// One queued report as the list shows it.
-#[derive(Clone, PartialEq)]
-struct Queued {
-    id: String,
-    title: String,
-    state: EntryState,
 }
 
 /// Nothing while the outbox holds nothing of this connection.
@@ -50,19 +40,16 @@ pub fn QueuedReports(
         async move {
             let saved = api::saved_connections(&platform).await.unwrap_or_default();
             let Some(id) = saved.same_as(&connection).map(|saved| saved.id.clone()) else {
-                return Vec::new();
+                return Vec::<QueuedLine>::new();
             };
-            let outbox = storage::load_outbox(&platform).await.unwrap_or_default();
-            outbox
-                .entries
-                .into_iter()
-                .filter(|entry| entry.connection_id == id)
-                .map(|entry| Queued {
-                    title: entry.report.title().to_owned(),
-                    id: entry.id,
-                    state: entry.state,
-                })
-                .collect::<Vec<_>>()
+            // The worker reads the outbox: the popup would carry the reports' deserialiser.
+            match platform
+                .ask_worker(WorkerRequest::ListQueued { connection_id: id })
+                .await
+            {
+                Ok(WorkerReply::QueuedReports { entries }) => entries,
+                _ => Vec::new(),
+            }
         }
     });
     let ask_platform = platform.clone();
@@ -111,25 +98,22 @@ pub fn QueuedReports(
 }
 
 /// What a queued report is waiting for, in words.
-fn state_line(state: &EntryState, provider: api::Provider, messages: &Messages) -> AnyView {
+fn state_line(state: &QueuedState, provider: api::Provider, messages: &Messages) -> AnyView {
     match state {
-        EntryState::Waiting { at_ms, last_error } => {
+        QueuedState::Waiting { at_ms, last_error } => {
             let when = local_date_time(Timestamp((*at_ms / 1000) as i64));
             let why = last_error
                 .clone()
-                .map(|error| describe_for(&error.into(), provider, messages))
+                .map(|error| describe_for(&error, provider, messages))
                 .unwrap_or_default();
             format!("{} {why}", messages.format("outbox_waiting", &[&when])).into_any()
         }
-        EntryState::Sending => messages.text("outbox_sending").into_any(),
-        EntryState::NeedsSignIn { .. } => messages.text("outbox_needs_sign_in").into_any(),
-        EntryState::NeedsEdit { error } => {
-            describe_for(&error.clone().into(), provider, messages).into_any()
-        }
-        EntryState::Filed {
+        QueuedState::Sending => messages.text("outbox_sending").into_any(),
+        QueuedState::NeedsSignIn => messages.text("outbox_needs_sign_in").into_any(),
+        QueuedState::NeedsEdit { error } => describe_for(error, provider, messages).into_any(),
+        QueuedState::Filed {
             reference,
             web_link,
-            ..
         } => view! {
             {messages.text("outbox_filed")}
             " "

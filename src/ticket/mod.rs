@@ -1,6 +1,6 @@
 //! One ticket up close: its fields in words, its conversation, its files, and what the viewer may
 //! do with it. A page of its own (`ticket.html?ticket=…`), loaded with the options page's wasm,
-//! so the popup does not carry it: the popup's list opens it in place and it links back, and a
+//! so the popup does not carry it: the list page opens it in place and it links back, and a
 //! notification can open it in a tab.
 
 mod actions;
@@ -114,7 +114,7 @@ pub fn TicketPage(
         <main class="popup ticket-page" lang=language>
             <header class="brand">
                 <p class="brand-name">{brand}</p>
-                <a href="popup.html#tickets">{messages.text("ticket_back")}</a>
+                <a href="tickets.html">{messages.text("ticket_back")}</a>
             </header>
             {move || problem.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
             {move || viewing.get().map(|viewing| view! { <TicketView viewing/> })}

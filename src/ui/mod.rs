@@ -7,3 +7,4 @@ pub mod priority;
 pub mod rich_text;
 pub mod sign_in;
 pub mod ticket_status;
+pub mod view_tabs;

@@ -158,6 +158,8 @@ test('a Zendesk agent lists the tickets assigned to them', async () => {
     await popup.page.getByLabel(en.connect_api_token_label).fill('sandbox-token');
     await popup.save();
     await popup.tab(en.view_my_tickets).click();
+    // The list is a page of its own: the choice shows once it has loaded.
+    await whose(popup).waitFor();
     const offered = await whose(popup).locator('option').allTextContents();
     assert.deepEqual(offered, [en.list_whose_mine, en.list_whose_assigned]);
     await whose(popup).selectOption({ label: en.list_whose_assigned });

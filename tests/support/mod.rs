@@ -11,8 +11,8 @@ use std::task::{Poll, Waker};
 
 use flare::api::AppError;
 use flare::browser::{
-    BrowserError, Clock, Http, LocalFuture, Messaging, PageContext, Permissions, PlatformHandle,
-    Random, SessionStorage, Storage, Tabs,
+    Alarms, BrowserError, Clock, Http, LocalFuture, Messaging, Notifications, PageContext,
+    Permissions, PlatformHandle, Random, SessionStorage, Storage, Tabs,
 };
 use flare::i18n::Messages;
 use flare::messages::{WorkerReply, WorkerRequest};
@@ -67,6 +67,9 @@ pub struct FakePlatform {
     pub managed: RefCell<Value>,
     /// The connection the worker saves when it signs in; the ServiceNow one unless set.
     pub worker_connection: RefCell<Option<Value>>,
+    /// This fake, once mounted: the worker's answers to the forms (`flare::report`) run on it,
+    /// as the real worker shares the browser's network and storage with the popup.
+    pub me: RefCell<std::rc::Weak<FakePlatform>>,
 }
 
 /// Holds replies back until the test opens it, so a test can act while a request is pending.
@@ -242,7 +245,16 @@ impl Clock for FakePlatform {
 
 impl Messaging for FakePlatform {
     fn ask_worker(&self, request: WorkerRequest) -> LocalFuture<Result<WorkerReply, BrowserError>> {
-        self.asked_worker.borrow_mut().push(request);
+        self.asked_worker.borrow_mut().push(request.clone());
+        if matches!(
+            request,
+            WorkerRequest::TestConnection { .. }
+                | WorkerRequest::FileReport { .. }
+                | WorkerRequest::ListQueued { .. }
+        ) {
+            let worker = self.me.borrow().upgrade().expect("the fake is mounted");
+            return Box::pin(async move { Ok(flare::report::answer(&*worker, request).await) });
+        }
         let reply = self
             .worker_reply
             .borrow()
@@ -259,6 +271,41 @@ impl Messaging for FakePlatform {
             );
         }
         Box::pin(async move { Ok(reply) })
+    }
+}
+
+/// The outbox's wake-ups; a test runs its sends itself.
+impl Alarms for FakePlatform {
+    fn set_alarm(&self, _name: &str, _at_ms: u64) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn clear_alarm(&self, _name: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// What the worker tells the user once the outbox files a report; the popup's tests do not look.
+impl Notifications for FakePlatform {
+    fn notify(
+        &self,
+        _id: &str,
+        _title: &str,
+        _message: &str,
+    ) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn clear_notification(&self, _id: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn set_badge(&self, _text: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn open_page(&self, _path: &str) -> LocalFuture<Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
     }
 }
 
@@ -390,6 +437,7 @@ pub fn mount_with<View: IntoView + 'static>(
     root: impl FnOnce(PlatformHandle, Messages) -> View + 'static,
 ) -> Mounted {
     let platform = Rc::new(platform);
+    *platform.me.borrow_mut() = Rc::downgrade(&platform);
     let messages = Messages::for_language(language);
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
@@ -431,6 +479,7 @@ pub fn fake_network(
         n_options_opened: RefCell::default(),
         managed: RefCell::new(json!({})),
         worker_connection: RefCell::default(),
+        me: RefCell::default(),
     }
 }
 

@@ -4,9 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::attach::NewFile;
 use crate::api::AppError;
-use crate::browser::canvas::data_url_bytes;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
 use crate::storage::{self, ScreenshotDraft, SCREENSHOT_DRAFT_KEY};
@@ -97,13 +95,4 @@ pub(crate) fn ScreenshotField(
             {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
         </div>
     }
-}
-
-/// The screenshot as the file that is sent.
-pub(crate) fn screenshot_file(draft: &ScreenshotDraft) -> Result<NewFile, AppError> {
-    Ok(NewFile {
-        name: "screenshot.png".to_owned(),
-        content_type: "image/png".to_owned(),
-        bytes: data_url_bytes(&draft.result)?,
-    })
 }

@@ -14,7 +14,7 @@ use crate::browser::time::local_date_time;
 use crate::browser::PlatformHandle;
 use crate::i18n::Messages;
 use crate::messages::WorkerRequest;
-use crate::popup::list_filters::ListFilters;
+use crate::tickets::list_filters::ListFilters;
 use crate::ui::errors::describe_for;
 use crate::ui::rich_text::rich_text;
 use crate::ui::ticket_status::status_label;

@@ -9,6 +9,7 @@
 
 mod auth;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use flare_core::auth::Credentials;
@@ -24,7 +25,7 @@ use flare_core::providers::servicenow::{
     Level, NewIncident, NewRequest, SafeCreate, ServiceNow, Table, TicketFilter, VaSend, VaUser,
 };
 use flare_core::ticket::Ticket;
-use tokio::sync::OnceCell;
+use tokio::sync::{Mutex, OnceCell};
 
 use crate::config::DeskConfig;
 use crate::desk::auth::Auth;
@@ -42,6 +43,8 @@ pub struct Desk {
     client: reqwest::Client,
     /// The integration user's name, once known: comments by it are the relay's own.
     me: Arc<OnceCell<String>>,
+    /// Desk users' names for people, by user name, as looked up.
+    names: Arc<Mutex<HashMap<String, String>>>,
 }
 
 /// The instance with the credentials of the moment.
@@ -72,6 +75,7 @@ impl Desk {
             auth: Auth::new(&config.auth, endpoints, store, site),
             client,
             me: Arc::default(),
+            names: Arc::default(),
         }
     }
 
@@ -117,6 +121,30 @@ impl Desk {
         }
         let fresh = self.signed_in().await?;
         drive(&self.client, make(&fresh)).await
+    }
+
+    /// A desk user's name for people, by their user name, looked up once; the user name itself
+    /// when the desk has no other.
+    pub async fn display_name(&self, user_name: &str) -> String {
+        if let Some(name) = self.names.lock().await.get(user_name) {
+            return name.clone();
+        }
+        let found = async {
+            let signed = self.signed_in().await.ok()?;
+            let request = signed.servicenow.user_by_login_request(user_name);
+            let response = self.fetch(&signed, request).await.ok()?;
+            let users = signed.servicenow.parse_users(&response).ok()?;
+            users.into_iter().next().map(|user| user.name)
+        }
+        .await;
+        let name = found
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| user_name.to_owned());
+        self.names
+            .lock()
+            .await
+            .insert(user_name.to_owned(), name.clone());
+        name
     }
 
     /// The integration user's name (Basic: the configured one; OAuth: asked once).

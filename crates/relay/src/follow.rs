@@ -164,7 +164,15 @@ async fn look(relay: &Relay, site_id: &str) -> Result<(), FollowError> {
     let changes = watch.apply(findings, &me);
     // The badge count is the extension's; the relay tells each change once, in the chat.
     watch.mark_all_seen();
-    for change in changes {
+    for mut change in changes {
+        // The journal names its author by user name; people know each other by name.
+        if let TicketChange::Commented {
+            author: Some(author),
+            ..
+        } = &mut change
+        {
+            *author = desk.display_name(author).await;
+        }
         tell(relay, &followed, &change)?;
     }
     let text = serde_json::to_string(&watch).expect("a watch always serialises");

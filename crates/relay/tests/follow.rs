@@ -82,10 +82,10 @@ async fn state_changes_and_public_comments_are_told_by_polling_and_work_notes_ne
         .patch_as("itil", "incident", &sys_id, json!({"state": "2"}))
         .await;
     // The journal names its author by user name.
-    let comment = told(&mut panel, "itil on ").await;
+    let comment = told(&mut panel, "Beth Anglin on ").await;
     assert_eq!(
         comment,
-        format!("itil on {number}: A technician comes at 3.")
+        format!("Beth Anglin on {number}: A technician comes at 3.")
     );
     let moved = told(&mut panel, &format!("{number} is now")).await;
     assert_eq!(moved, format!("{number} is now In Progress."));

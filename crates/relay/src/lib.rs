@@ -66,6 +66,8 @@ pub struct Relay {
     pub metrics: Metrics,
     /// Open sockets per address.
     pub sockets_per_ip: SocketsPerIp,
+    /// Frames each visitor may still send.
+    pub buckets: crate::server::Buckets,
     /// Wakes the outbound queue when something was queued.
     pub outbound_ready: Notify,
     /// Wakes a site's ticket follower early.
@@ -106,6 +108,7 @@ impl Relay {
             hub: Hub::default(),
             metrics: Metrics::default(),
             sockets_per_ip: SocketsPerIp::default(),
+            buckets: crate::server::Buckets::default(),
             outbound_ready: Notify::new(),
             follow_pokes: crate::follow::Pokes::default(),
             files_dir,

@@ -154,7 +154,7 @@ async fn run(relay: Arc<Relay>, site: Arc<Site>, mut socket: WebSocket) {
             return;
         }
     }
-    let mut bucket = Bucket::new(relay.config.limits.frames_per_minute);
+    let visitor_id = session.visitor_id().to_owned();
     loop {
         // Biased: what is already published goes out before the next frame is read, so a
         // `ping` answered with `pong` tells the panel it has everything published before it.
@@ -175,7 +175,7 @@ async fn run(relay: Arc<Relay>, site: Arc<Site>, mut socket: WebSocket) {
                     Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
                     _ => break,
                 };
-                if !bucket.take() {
+                if !relay.buckets.take(&visitor_id, relay.config.limits.frames_per_minute) {
                     Metrics::add(&relay.metrics.refused_frames);
                     if send(&mut socket, &refused(Refusal::RateLimited, None)).await.is_err() { break; }
                     continue;
@@ -209,7 +209,6 @@ async fn run(relay: Arc<Relay>, site: Arc<Site>, mut socket: WebSocket) {
             }
         }
     }
-    let visitor_id = session.visitor_id().to_owned();
     drop(updates);
     relay.hub.release(&visitor_id);
 }
@@ -256,6 +255,29 @@ fn refusal_of(relay: &Relay, error: SessionError) -> ServerFrame {
     }
 }
 
+/// Each visitor's token bucket, shared by all their sockets, so opening more sockets does not
+/// buy more frames.
+#[derive(Default)]
+pub struct Buckets(Mutex<HashMap<String, Bucket>>);
+
+impl Buckets {
+    /// Whether `visitor_id` may send one more frame now (`per_minute` a minute).
+    fn take(&self, visitor_id: &str, per_minute: u32) -> bool {
+        let mut buckets = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Full buckets carry nothing worth keeping: drop them once there are many.
+        if buckets.len() > 10_000 {
+            buckets.retain(|_, bucket| !bucket.is_full());
+        }
+        buckets
+            .entry(visitor_id.to_owned())
+            .or_insert_with(|| Bucket::new(per_minute))
+            .take()
+    }
+}
+
 /// A token bucket: `per_minute` frames a minute, bursts of a fifth of that.
 struct Bucket {
     tokens: f64,
@@ -273,6 +295,11 @@ impl Bucket {
             per_second: f64::from(per_minute) / 60.0,
             last: Instant::now(),
         }
+    }
+
+    fn is_full(&self) -> bool {
+        let refilled = self.tokens + self.last.elapsed().as_secs_f64() * self.per_second;
+        refilled >= self.capacity
     }
 
     fn take(&mut self) -> bool {

@@ -163,3 +163,45 @@ async fn one_address_may_hold_only_so_many_sockets() {
     }
     assert!(reopened);
 }
+
+#[tokio::test]
+async fn a_visitors_sockets_share_one_allowance() {
+    let sandbox = Sandbox::start().await;
+    let relay = RelayProcess::start(
+        &sandbox.url,
+        RelayOptions {
+            frames_per_minute: 30,
+            ..RelayOptions::default()
+        },
+    );
+    let mut first = Panel::connect(&relay, anonymous()).await;
+    let mut second = Panel::connect(
+        &relay,
+        ClientFrame::Hello {
+            visitor: Some(first.visitor.clone()),
+            identity: None,
+            conversation: None,
+            after: 0,
+            locale: None,
+        },
+    )
+    .await;
+    // A burst of 6 in all: 4 from one socket, then 4 from the other, of which 2 pass.
+    let mut outcomes = vec![];
+    for panel in [&mut first, &mut second] {
+        for _ in 0..4 {
+            panel.send(&ClientFrame::Ping).await;
+        }
+        for _ in 0..4 {
+            let frame = panel
+                .until(|frame| !matches!(frame, ServerFrame::Entry { .. }))
+                .await;
+            outcomes.push(frame == ServerFrame::Pong);
+        }
+    }
+    assert_eq!(
+        outcomes,
+        [true, true, true, true, true, true, false, false],
+        "{outcomes:?}"
+    );
+}
